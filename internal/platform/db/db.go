@@ -1,0 +1,275 @@
+// Package db opens the embedded SQLite database or a PostgreSQL server, applies
+// versioned migrations, and runs transactions. It knows nothing about the
+// business tables: the schema lives in internal/migrations.
+//
+// Queries are written once with `?` placeholders; on PostgreSQL they are
+// rewritten to `$n` (cached per query text). Both engines support RETURNING,
+// ON CONFLICT and recursive CTEs, so the stores need no per-engine SQL beyond
+// the few helpers here.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Engine names the database engine behind a DB.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Config says which database to open.
+type Config struct {
+	// URL is empty for SQLite in DataDir, or a postgres:// / postgresql:// URL.
+	URL string
+	// DataDir holds the SQLite file (imaphub.db). Default "./data".
+	DataDir string
+	// ReadConns is the size of the SQLite read pool. Default: 2 × GOMAXPROCS, at least 4.
+	ReadConns int
+}
+
+// DB is an open database: one writer and a pool of readers on SQLite, one pool
+// on PostgreSQL (where Write and Read are the same *sql.DB).
+type DB struct {
+	Engine Engine
+	write  *sql.DB
+	read   *sql.DB
+	// Path is the SQLite file, empty on PostgreSQL.
+	Path string
+
+	rebound sync.Map // query text → rewritten text (PostgreSQL only)
+}
+
+// Open opens the database described by cfg and checks that it answers.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.URL == "" {
+		return openSQLite(ctx, cfg)
+	}
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		return openPostgres(ctx, cfg.URL)
+	}
+	return nil, fmt.Errorf("database url: unsupported scheme in %q (want postgres:// or empty for SQLite)", redactURL(cfg.URL))
+}
+
+func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(dir, "imaphub.db")
+	return OpenSQLiteFile(ctx, path, cfg.ReadConns)
+}
+
+// OpenSQLiteFile opens (creating if needed) the SQLite database at path.
+func OpenSQLiteFile(ctx context.Context, path string, readConns int) (*DB, error) {
+	// busy_timeout first, then WAL: switching to WAL needs a lock that another
+	// process may hold for a moment.
+	common := "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	write, err := sql.Open("sqlite", u+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	// One writer: SQLite serialises writes anyway, and a single connection turns
+	// lock contention into queueing inside database/sql instead of SQLITE_BUSY.
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", u+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s (read pool): %w", path, err)
+	}
+	if readConns <= 0 {
+		readConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	read.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{Engine: SQLite, write: write, read: read, Path: path}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", redactURL(dsn), err)
+	}
+	pool.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	pool.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.PingContext(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect postgres %s: %w", redactURL(dsn), err)
+	}
+	return &DB{Engine: Postgres, write: pool, read: pool}, nil
+}
+
+// Close closes every pool.
+func (d *DB) Close() error {
+	err := d.write.Close()
+	if d.read != d.write {
+		err = errors.Join(err, d.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers (readiness).
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.read.PingContext(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// WriteDB exposes the writer pool for libraries that need a *sql.DB of their own
+// (session stores, the job queue). Business code uses InTx / Read.
+func (d *DB) WriteDB() *sql.DB { return d.write }
+
+// Q rewrites `?` placeholders for the engine. Literal question marks inside
+// quoted strings are left alone.
+func (d *DB) Q(query string) string {
+	if d.Engine != Postgres {
+		return query
+	}
+	if v, ok := d.rebound.Load(query); ok {
+		return v.(string)
+	}
+	out := rebind(query)
+	d.rebound.Store(query, out)
+	return out
+}
+
+func rebind(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Querier is what both a transaction and the read pool offer.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Conn runs queries with engine-correct placeholders. Stores use it for both
+// transactions (Tx) and reads outside a transaction (Read).
+type Conn struct {
+	db *DB
+	q  Querier
+}
+
+// Engine returns the engine the connection talks to.
+func (c Conn) Engine() Engine { return c.db.Engine }
+
+func (c Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.db.Q(query), args...)
+}
+
+func (c Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.db.Q(query), args...)
+}
+
+func (c Conn) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.db.Q(query), args...)
+}
+
+// Read returns a connection on the read pool. On SQLite it sees every committed
+// write (WAL), never a write in progress.
+func (d *DB) Read() Conn { return Conn{db: d, q: d.read} }
+
+// InTx runs fn in one write transaction: committed when fn returns nil, rolled
+// back (writing nothing) when it returns an error or panics.
+func (d *DB) InTx(ctx context.Context, fn func(tx Conn) error) (err error) {
+	tx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(Conn{db: d, q: tx}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// InReadTx runs fn in a read-only snapshot: every query inside sees the same
+// state, which a multi-query read (a campaign tree) needs.
+func (d *DB) InReadTx(ctx context.Context, fn func(tx Conn) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.Engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := d.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(Conn{db: d, q: tx})
+}
+
+// redactURL drops the password from a database URL so it can be logged.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable url)"
+	}
+	return u.Redacted()
+}
+
+// Redacted returns the database location without secrets, for logs.
+func (d *DB) Redacted(cfgURL string) string {
+	if d.Engine == SQLite {
+		return d.Path
+	}
+	return redactURL(cfgURL)
+}

@@ -1,0 +1,114 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/migrations"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ms, err := db.LoadMigrations(migrations.FS, d.Engine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied, err := d.Migrate(ctx, ms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) != 0 {
+			t.Fatalf("second migrate applied %v, want nothing", applied)
+		}
+		v, err := d.SchemaVersion(ctx)
+		if err != nil || v != ms[len(ms)-1].Version {
+			t.Fatalf("schema version = %d, %v; want %d", v, err, ms[len(ms)-1].Version)
+		}
+	})
+}
+
+func TestMigrateRefusesNewerDatabase(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ms, _ := db.LoadMigrations(migrations.FS, d.Engine)
+		older := ms[:len(ms)-1]
+		if len(older) == 0 {
+			older = []db.Migration{}
+			if err := d.InTx(ctx, func(tx db.Conn) error {
+				_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, 9999, "future")
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			older = ms
+		}
+		if _, err := d.Migrate(ctx, older); err == nil {
+			t.Fatal("migrate with a binary older than the database succeeded; want an error")
+		}
+	})
+}
+
+func TestInTxRollsBackOnError(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		boom := errors.New("boom")
+		err := d.InTx(ctx, func(tx db.Conn) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO campaigns (name, type, budget_micros, currency, created_at, updated_at) VALUES (?, 'SEARCH', 1, 'EUR', ?, ?)`, "kept?", now, now); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx error = %v, want boom", err)
+		}
+		var n int
+		if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM campaigns`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("%d campaigns after rolled-back transaction, want 0", n)
+		}
+	})
+}
+
+func TestConstraintViolationsAreClassified(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		insert := func(name, typ string, budget int64) error {
+			return d.InTx(ctx, func(tx db.Conn) error {
+				_, err := tx.Exec(ctx, `INSERT INTO campaigns (name, type, budget_micros, currency, created_at, updated_at) VALUES (?, ?, ?, 'EUR', ?, ?)`, name, typ, budget, now, now)
+				return err
+			})
+		}
+		if err := insert("a", "SEARCH", 1); err != nil {
+			t.Fatal(err)
+		}
+		if kind, _ := db.Violation(insert("a", "SEARCH", 1)); kind != db.Unique {
+			t.Errorf("duplicate name: kind %v, want Unique", kind)
+		}
+		if kind, _ := db.Violation(insert("b", "DISPLAY", 1)); kind != db.Check {
+			t.Errorf("bad type: kind %v, want Check", kind)
+		}
+		err := d.InTx(ctx, func(tx db.Conn) error {
+			_, err := tx.Exec(ctx, `INSERT INTO ad_groups (campaign_id, name, created_at, updated_at) VALUES (?, 'g', ?, ?)`, 424242, now, now)
+			return err
+		})
+		if kind, _ := db.Violation(err); kind != db.ForeignKey {
+			t.Errorf("unknown campaign: kind %v (%v), want ForeignKey", kind, err)
+		}
+	})
+}
+
+func TestRebindLeavesQuotedQuestionMarks(t *testing.T) {
+	got := db.RebindForTest(`SELECT '?' , ? WHERE a = ?`)
+	if want := `SELECT '?' , $1 WHERE a = $2`; got != want {
+		t.Fatalf("rebind = %q, want %q", got, want)
+	}
+}
