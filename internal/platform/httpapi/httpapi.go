@@ -1,0 +1,158 @@
+// Package httpapi is how business slices publish operations on the huma API:
+// every operation is registered with the minimum role it requires, business
+// errors become RFC 9457 problem documents that name the field, and lists
+// share one cursor-pagination shape.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+)
+
+func init() {
+	// Without strict casing huma matches keys case-insensitively and the last
+	// duplicate wins: {"text":"ok","TEXT":"<too long>"} would validate "ok"
+	// and bind the other value.
+	huma.ValidateStrictCasing = true
+	huma.NewError = newProblem
+}
+
+// RoleExtension is the OpenAPI extension that carries an operation's minimum
+// role, so clients and the role-matrix test can read it from /openapi.json.
+const RoleExtension = "x-imaphub-min-role"
+
+// metadataRole is the key of the role in huma.Operation.Metadata.
+const metadataRole = "imaphub.minRole"
+
+// DefaultMaxBodyBytes caps request bodies unless an operation says otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Registry records the minimum role of every registered operation. The server
+// keeps one; the auth middleware consults it for every request.
+type Registry struct {
+	mu    sync.RWMutex
+	roles map[string]auth.Role
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{roles: map[string]auth.Role{}} }
+
+// Role returns the minimum role of an operation, and whether it was declared.
+func (r *Registry) Role(operationID string) (auth.Role, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	role, ok := r.roles[operationID]
+	return role, ok
+}
+
+// Operations lists every declared operation ID, sorted.
+func (r *Registry) Operations() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.roles))
+	for id := range r.roles {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (r *Registry) add(operationID string, role auth.Role) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.roles[operationID]; dup {
+		panic("httpapi: operation " + operationID + " registered twice")
+	}
+	r.roles[operationID] = role
+}
+
+// API is the huma API together with the role registry.
+type API struct {
+	huma.API
+	Roles  *Registry
+	Logger *slog.Logger
+}
+
+// Register adds an operation that requires at least role. The handler's
+// errors are turned into problem documents: *errs.Error with its status and
+// fields, anything else as a logged 500 that reveals nothing.
+func Register[I, O any](api *API, role auth.Role, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
+	if op.OperationID == "" {
+		panic("httpapi: operation without an ID: " + op.Method + " " + op.Path)
+	}
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[metadataRole] = role
+	if op.Extensions == nil {
+		op.Extensions = map[string]any{}
+	}
+	op.Extensions[RoleExtension] = role.String()
+	if op.MaxBodyBytes == 0 {
+		op.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	api.Roles.add(op.OperationID, role)
+	logger := api.Logger
+	huma.Register(api.API, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := handler(ctx, in)
+		if err != nil {
+			return nil, ToProblem(ctx, logger, op.OperationID, err)
+		}
+		return out, nil
+	})
+}
+
+// OperationRole returns the role an operation declared when registered.
+func OperationRole(op *huma.Operation) (auth.Role, bool) {
+	if op == nil || op.Metadata == nil {
+		return auth.Anonymous, false
+	}
+	r, ok := op.Metadata[metadataRole].(auth.Role)
+	return r, ok
+}
+
+var statusOf = map[errs.Code]int{
+	errs.Invalid:            http.StatusUnprocessableEntity,
+	errs.BadRequest:         http.StatusBadRequest,
+	errs.NotFound:           http.StatusNotFound,
+	errs.Conflict:           http.StatusConflict,
+	errs.PreconditionFailed: http.StatusPreconditionFailed,
+	errs.Unauthorized:       http.StatusUnauthorized,
+	errs.Forbidden:          http.StatusForbidden,
+}
+
+// ToProblem converts a handler error into the problem document to send.
+func ToProblem(ctx context.Context, logger *slog.Logger, operationID string, err error) error {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return se
+	}
+	if e := errs.As(err); e != nil {
+		status, ok := statusOf[e.Code]
+		if !ok {
+			status = http.StatusBadRequest
+		}
+		p := &Problem{Status: status, Title: http.StatusText(status), Detail: e.Message, Code: string(e.Code), Extra: e.Extra}
+		for _, f := range e.Fields {
+			p.Errors = append(p.Errors, &FieldDetail{Location: f.Location, Message: f.Message, Value: f.Value, Code: f.Code, Start: f.Start, End: f.End})
+		}
+		return p
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Problem{Status: 499, Title: "Client Closed Request", Detail: "the request was cancelled"}
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger.ErrorContext(ctx, "operation failed", "operation", operationID, "err", err)
+	return &Problem{Status: http.StatusInternalServerError, Title: http.StatusText(http.StatusInternalServerError), Detail: "internal error; the server log has the cause"}
+}

@@ -1,0 +1,107 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Problem is an RFC 9457 problem document. Errors names each offending field;
+// Code is a stable machine-readable reason; Extra carries extension members
+// such as the current state and allowed events of a refused transition.
+type Problem struct {
+	Type     string         `json:"type,omitempty" doc:"A URI reference that identifies the problem type"`
+	Title    string         `json:"title,omitempty" doc:"A short summary of the problem type"`
+	Status   int            `json:"status,omitempty" doc:"HTTP status code"`
+	Detail   string         `json:"detail,omitempty" doc:"What went wrong, for people"`
+	Instance string         `json:"instance,omitempty"`
+	Code     string         `json:"code,omitempty" doc:"Stable machine-readable reason"`
+	Errors   []*FieldDetail `json:"errors,omitempty" doc:"The offending fields"`
+	Extra    map[string]any `json:"-"`
+}
+
+// FieldDetail is one offending field of a problem.
+type FieldDetail struct {
+	Location string `json:"location,omitempty" doc:"Where the error is, e.g. body.name, path.id, header.If-Match"`
+	Message  string `json:"message" doc:"Why the value is refused"`
+	Value    any    `json:"value,omitempty" doc:"The refused value"`
+	Code     string `json:"code,omitempty" doc:"Stable rule code"`
+	Start    *int   `json:"start,omitempty" doc:"Start of the offending span (code points)"`
+	End      *int   `json:"end,omitempty" doc:"End of the offending span (code points, exclusive)"`
+}
+
+func (p *Problem) Error() string  { return p.Detail }
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType makes problems go out as application/problem+json.
+func (p *Problem) ContentType(ct string) string {
+	if ct == "application/json" {
+		return "application/problem+json"
+	}
+	return ct
+}
+
+// MarshalJSON flattens Extra into the top level, as RFC 9457 extension members.
+func (p *Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	base, err := json.Marshal((*plain)(p))
+	if err != nil || len(p.Extra) == 0 {
+		return base, err
+	}
+	extra, err := json.Marshal(p.Extra)
+	if err != nil {
+		return nil, err
+	}
+	if len(base) == 2 { // "{}"
+		return extra, nil
+	}
+	out := make([]byte, 0, len(base)+len(extra))
+	out = append(out, base[:len(base)-1]...)
+	out = append(out, ',')
+	out = append(out, extra[1:]...)
+	return out, nil
+}
+
+// newProblem replaces huma.NewError so validation failures of huma itself
+// come out in the same shape as ours.
+func newProblem(status int, msg string, errList ...error) huma.StatusError {
+	p := &Problem{Status: status, Title: http.StatusText(status), Detail: msg}
+	for _, e := range errList {
+		if e == nil {
+			continue
+		}
+		if d, ok := e.(huma.ErrorDetailer); ok {
+			hd := d.ErrorDetail()
+			p.Errors = append(p.Errors, &FieldDetail{Location: hd.Location, Message: hd.Message, Value: hd.Value})
+			continue
+		}
+		p.Errors = append(p.Errors, &FieldDetail{Message: e.Error()})
+	}
+	if status == http.StatusUnprocessableEntity || status == http.StatusBadRequest {
+		p.Detail = summarise(msg, p.Errors)
+	}
+	return p
+}
+
+// summarise puts the first field and reason into the detail line, so a person
+// reading only the detail learns which field is wrong.
+func summarise(msg string, fields []*FieldDetail) string {
+	if len(fields) == 0 {
+		return msg
+	}
+	f := fields[0]
+	var b strings.Builder
+	b.WriteString(msg)
+	b.WriteString(": ")
+	if f.Location != "" {
+		b.WriteString(f.Location)
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Message)
+	if len(fields) > 1 {
+		b.WriteString(" (and more, see errors)")
+	}
+	return b.String()
+}

@@ -1,0 +1,252 @@
+// Package server assembles the HTTP side of IMAP Hub: the huma API under
+// /api/, health and readiness, Prometheus metrics, the OpenAPI document and
+// its docs page, and the middleware every request passes through.
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+)
+
+// Config configures the HTTP server.
+type Config struct {
+	// Addr is host:port to listen on. Default 127.0.0.1:8080.
+	Addr string
+	// Version is reported in the OpenAPI document and /healthz.
+	Version string
+	// Logger receives request and error logs. Default slog.Default().
+	Logger *slog.Logger
+	// Ready reports whether dependencies (the database) answer; /readyz calls it.
+	Ready func(context.Context) error
+	// MaxJSONBytes caps JSON request bodies before any handler runs. Default 8 MiB.
+	MaxJSONBytes int64
+}
+
+// Server is the HTTP server with its API.
+type Server struct {
+	cfg      Config
+	mux      *http.ServeMux
+	API      *httpapi.API
+	metrics  *prometheus.Registry
+	requests *prometheus.HistogramVec
+}
+
+// New builds the server. Slices register their operations on s.API before
+// Handler is called.
+func New(cfg Config) *Server {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxJSONBytes == 0 {
+		cfg.MaxJSONBytes = 8 << 20
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
+	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "imaphub_http_request_duration_seconds",
+		Help:    "Duration of API operations by operation and status.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"operation", "status"})
+	s.metrics.MustRegister(s.requests)
+
+	hc := huma.DefaultConfig("IMAP Hub API", cfg.Version)
+	hc.Info.Description = "CampaignWizard: briefs in, validated Google Ads campaigns out. Every operation declares its minimum role in " + httpapi.RoleExtension + "."
+	hc.OpenAPIPath = "/openapi"
+	hc.DocsPath = "" // served by docsPage: the default page loads its renderer from a CDN
+	// No $schema links in bodies: clients get plain JSON objects.
+	hc.CreateHooks = nil
+	api := humago.New(s.mux, hc)
+	api.UseMiddleware(s.observe)
+	s.API = &httpapi.API{API: api, Roles: httpapi.NewRegistry(), Logger: cfg.Logger}
+
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /docs", s.docsPage)
+	return s
+}
+
+// Mux exposes the router for non-API routes (the web app, job UI).
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+// Metrics exposes the Prometheus registry for other collectors.
+func (s *Server) Metrics() *prometheus.Registry { return s.metrics }
+
+// Handler returns the root handler with the middleware chain.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = s.checkJSONBody(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = s.recoverPanics(h)
+	return h
+}
+
+// Serve listens on cfg.Addr until ctx is cancelled, then shuts down
+// gracefully, giving open requests up to grace to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Listen opens the configured address.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	return ln, nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"status":"ok","version":%q}`+"\n", s.cfg.Version)
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if s.cfg.Ready != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.cfg.Ready(ctx); err != nil {
+			s.cfg.Logger.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"status":"unavailable"}`+"\n")
+			return
+		}
+	}
+	io.WriteString(w, `{"status":"ready"}`+"\n")
+}
+
+// observe records the duration of each API operation.
+func (s *Server) observe(ctx huma.Context, next func(huma.Context)) {
+	start := time.Now()
+	next(ctx)
+	status := ctx.Status()
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.requests.WithLabelValues(ctx.Operation().OperationID, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+}
+
+// checkJSONBody refuses JSON bodies that are too large or not valid UTF-8
+// before a handler sees them: encoding/json would silently replace invalid
+// bytes with U+FFFD and store text the user never sent.
+func (s *Server) checkJSONBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if mt != "application/json" && mt != "application/merge-patch+json" && mt != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxJSONBytes+1))
+		r.Body.Close()
+		if err != nil {
+			writeProblem(w, http.StatusBadRequest, "body: could not be read", "body", err.Error())
+			return
+		}
+		if int64(len(body)) > s.cfg.MaxJSONBytes {
+			writeProblem(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: larger than the limit of %d bytes", s.cfg.MaxJSONBytes), "body", "too large")
+			return
+		}
+		if !utf8.Valid(body) {
+			off := invalidUTF8Offset(body)
+			writeProblem(w, http.StatusBadRequest, fmt.Sprintf("body: not valid UTF-8 (first bad byte at offset %d)", off), "body", "invalid UTF-8")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func invalidUTF8Offset(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+func writeProblem(w http.ResponseWriter, status int, detail, location, message string) {
+	p := &httpapi.Problem{Status: status, Title: http.StatusText(status), Detail: detail,
+		Errors: []*httpapi.FieldDetail{{Location: location, Message: message}}}
+	b, _ := p.MarshalJSON()
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.cfg.Logger.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+				writeProblem(w, http.StatusInternalServerError, "internal error; the server log has the cause", "", "panic")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
