@@ -1,0 +1,657 @@
+package ai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Problem is one reason an item or an answer was rejected. The loop shows
+// it to the model in the next repair, so Message should say what to change.
+type Problem struct {
+	Path    string // "headlines[3]" (index in the model's answer), "headlines" for the slot, "$" for the whole answer
+	Code    string // stable rule code, e.g. "too_long", "duplicate", "invalid_json"
+	Message string
+	Width   int    // measured width for length rules, else 0
+	Limit   int    // the limit it was measured against, else 0
+	Value   string // the rejected text; filled in by the loop
+}
+
+// Slot is one item list of the target: a []string field, named by its JSON
+// name, of which Count valid items are wanted.
+type Slot struct {
+	Name  string
+	Count int
+	// Rule states the per-item constraints in words ("each at most 30
+	// characters"). It goes into the schema description and the prompt,
+	// because strict decoding cannot enforce lengths.
+	Rule string
+}
+
+// Spec describes the slots and how to judge their items.
+type Spec struct {
+	Slots []Slot
+	// ValidateItem judges one item on its own; index is its position in
+	// the model's answer. nil accepts every item.
+	ValidateItem func(slot string, index int, value string) []Problem
+	// ValidateSet judges a candidate against the items already accepted
+	// (duplicates, near-duplicates, set-wide quotas). Candidates are offered
+	// one at a time, so a conflict is charged to the later item. nil
+	// accepts every item.
+	ValidateSet func(accepted map[string][]string, slot, value string) []Problem
+	// Spare is the fraction of extra candidates requested per slot (0.5 asks
+	// for 23 when 15 are missing). Valid items beyond Count are dropped. A
+	// small surplus absorbs typical rejections without another call, which
+	// costs far fewer tokens than a repair round trip.
+	Spare float64
+}
+
+// Budget bounds one run. Zero values mean the defaults stated per field.
+type Budget struct {
+	// MaxRepairs is the number of re-asks after answers with problems.
+	// Default 3; negative allows none. Calls that only continue after a
+	// truncation or a split do not count.
+	MaxRepairs int
+	// Deadline ends the run, in addition to any deadline on the context.
+	Deadline time.Time
+	// MaxTokens caps prompt plus completion tokens over all calls; no new
+	// call starts once it is reached. 0 means no cap.
+	MaxTokens int
+	// MaxCompletionTokens is sent as the per-call output limit; 0 leaves the
+	// provider default. Doubled (up to 4 times) when a single item is cut off.
+	MaxCompletionTokens int
+	// RepeatLimit stops the run when the same error (path and code) shows up
+	// in this many consecutive answers: the model is stuck and more repairs
+	// only cost money. Default 3.
+	RepeatLimit int
+}
+
+func (b Budget) withDefaults() Budget {
+	if b.MaxRepairs == 0 {
+		b.MaxRepairs = 3
+	}
+	if b.MaxRepairs < 0 {
+		b.MaxRepairs = 0
+	}
+	if b.RepeatLimit <= 0 {
+		b.RepeatLimit = 3
+	}
+	return b
+}
+
+// Request is one generation: the prompt, the target's slots and the limits.
+type Request[T any] struct {
+	// Name names the schema or tool sent to the provider; default "result".
+	Name string
+	// System and User are the original request. Every call, repairs
+	// included, starts with them unchanged.
+	System string
+	User   string
+	Spec   Spec
+	// PromptVersion is copied into the report so results can be traced to
+	// the prompt that produced them.
+	PromptVersion string
+	Budget        Budget
+	Retry         RetryPolicy
+	// OnEvent receives progress synchronously; keep it fast.
+	OnEvent func(Event)
+}
+
+// Result holds the valid items (all of them on success, the accepted part on
+// failure) and the report.
+type Result[T any] struct {
+	Value  T
+	Report Report
+}
+
+// StopReason says why a run ended.
+type StopReason string
+
+const (
+	StopComplete   StopReason = "complete"
+	StopMaxRepairs StopReason = "max_repairs"
+	StopRepeated   StopReason = "repeated_error"
+	StopTokens     StopReason = "token_budget"
+	StopDeadline   StopReason = "deadline"
+	StopCanceled   StopReason = "canceled"
+	StopTransport  StopReason = "transport"
+	StopTruncated  StopReason = "truncated"
+)
+
+// AttemptKind says why a call was made.
+type AttemptKind string
+
+const (
+	AttemptInitial      AttemptKind = "initial"
+	AttemptRepair       AttemptKind = "repair"       // the previous answer had problems
+	AttemptContinuation AttemptKind = "continuation" // previous answer was cut off or split; not a repair
+)
+
+// Report is the audit trail of one run.
+type Report struct {
+	Provider      string
+	Model         string
+	PromptVersion string
+	Attempts      []Attempt
+	Usage         Usage // summed over all attempts
+	Repairs       int
+	Duration      time.Duration
+	Stop          StopReason
+	Missing       []Want // slots still short when the run ended
+}
+
+// Attempt is one model call.
+type Attempt struct {
+	Number       int
+	Kind         AttemptKind
+	Want         []Want
+	Retries      int // transport retries before this call got an answer
+	Usage        Usage
+	Duration     time.Duration
+	FinishReason string
+	CallID       string
+	Raw          string
+	Accepted     int
+	Problems     []Problem
+	Error        string // transport error when the call got no answer
+}
+
+// EventKind names a progress event.
+type EventKind string
+
+const (
+	EventRequest      EventKind = "request"
+	EventResponse     EventKind = "response"
+	EventRetry        EventKind = "retry" // transport retry, with Wait and Err
+	EventItemAccepted EventKind = "item_accepted"
+	EventItemRejected EventKind = "item_rejected"
+	EventRepair       EventKind = "repair" // a repair call is about to be sent, with the problems it names
+	EventExhausted    EventKind = "exhausted"
+	EventDone         EventKind = "done"
+)
+
+// Event reports progress. Fields not relevant to a kind are zero.
+type Event struct {
+	Kind     EventKind
+	Attempt  int
+	Repairs  int
+	Want     []Want
+	Slot     string
+	Index    int
+	Value    string
+	Problems []Problem
+	Usage    Usage // this call (response events)
+	Total    Usage // running total
+	Wait     time.Duration
+	Reason   StopReason
+	Err      error
+}
+
+// ErrExhausted is matched by errors.Is when a run ends without a complete set.
+var ErrExhausted = errors.New("ai: validation loop exhausted")
+
+// ExhaustedError says why a run stopped and what is still missing.
+type ExhaustedError struct {
+	Reason  StopReason
+	Missing []Want
+	Last    []Problem // problems of the last answer
+	Err     error     // underlying transport or context error, if any
+}
+
+func (e *ExhaustedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ai: gave up (%s): missing", e.Reason)
+	for i, w := range e.Missing {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, " %d %s", w.Count, w.Slot)
+	}
+	if len(e.Last) > 0 {
+		b.WriteString("; last errors:")
+		for i, p := range e.Last {
+			if i == 3 {
+				fmt.Fprintf(&b, " and %d more", len(e.Last)-3)
+				break
+			}
+			b.WriteString(" " + p.summary())
+		}
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
+}
+
+func (e *ExhaustedError) Is(target error) bool { return target == ErrExhausted }
+func (e *ExhaustedError) Unwrap() error        { return e.Err }
+
+func (p Problem) summary() string {
+	s := p.Path + " " + p.Code
+	if p.Limit > 0 {
+		s += fmt.Sprintf(" (%d/%d)", p.Width, p.Limit)
+	}
+	return s
+}
+
+// maxTruncations bounds the calls spent on cut-off answers. Halving the
+// items per call reaches one item within four steps for any RSA-sized set.
+const maxTruncations = 4
+
+// Run asks p for T until every slot of req.Spec holds Count valid items or a
+// budget runs out. T must be a struct whose fields are all slots ([]string
+// with the slot's JSON name). On failure the result still carries the valid
+// items and the full report, and the error matches ErrExhausted.
+func Run[T any](ctx context.Context, p Provider, req Request[T]) (Result[T], error) {
+	r, err := newRun(p, reflect.TypeFor[T](), req.Name, req.System, req.User, req.Spec, req.Budget, req.Retry, req.OnEvent)
+	if err != nil {
+		return Result[T]{}, err
+	}
+	r.report.PromptVersion = req.PromptVersion
+	runErr := r.loop(ctx)
+
+	var res Result[T]
+	res.Report = r.report
+	raw, err := json.Marshal(r.accepted)
+	if err != nil {
+		return res, fmt.Errorf("ai: encode accepted items: %w", err)
+	}
+	if err := json.Unmarshal(raw, &res.Value); err != nil {
+		return res, fmt.Errorf("ai: fill %T: %w", res.Value, err)
+	}
+	return res, runErr
+}
+
+type run struct {
+	provider Provider
+	name     string
+	system   string
+	user     string
+	spec     Spec
+	budget   Budget
+	retry    RetryPolicy
+	onEvent  func(Event)
+	schema   *Schema
+
+	accepted map[string][]string
+	streak   map[string]int // consecutive answers showing each path+code
+	report   Report
+}
+
+func newRun(p Provider, t reflect.Type, name, system, user string, spec Spec, budget Budget, retry RetryPolicy, onEvent func(Event)) (*run, error) {
+	schema, err := SchemaOf(t)
+	if err != nil {
+		return nil, err
+	}
+	if len(spec.Slots) == 0 {
+		return nil, errors.New("ai: spec has no slots")
+	}
+	for _, prop := range schema.Properties {
+		if !slices.ContainsFunc(spec.Slots, func(s Slot) bool { return s.Name == prop.Name }) {
+			// The model would be asked for a field the loop never fills.
+			return nil, fmt.Errorf("ai: field %q of %s is not a slot of the spec", prop.Name, t)
+		}
+	}
+	accepted := make(map[string][]string, len(spec.Slots))
+	for _, s := range spec.Slots {
+		ps := schema.property(s.Name)
+		if ps == nil || ps.Type != "array" || ps.Items.Type != "string" {
+			return nil, fmt.Errorf("ai: slot %q must be a []string field of %s", s.Name, t)
+		}
+		if s.Count <= 0 {
+			return nil, fmt.Errorf("ai: slot %q wants %d items", s.Name, s.Count)
+		}
+		accepted[s.Name] = []string{}
+	}
+	if name == "" {
+		name = "result"
+	}
+	if onEvent == nil {
+		onEvent = func(Event) {}
+	}
+	return &run{
+		provider: p,
+		name:     name,
+		system:   system,
+		user:     user,
+		spec:     spec,
+		budget:   budget.withDefaults(),
+		retry:    retry.withDefaults(),
+		onEvent:  onEvent,
+		schema:   schema,
+		accepted: accepted,
+		streak:   map[string]int{},
+		report:   Report{Provider: p.Name(), Model: p.Model()},
+	}, nil
+}
+
+func (r *run) emit(e Event) {
+	e.Attempt = len(r.report.Attempts)
+	e.Repairs = r.report.Repairs
+	e.Total = r.report.Usage
+	r.onEvent(e)
+}
+
+func (r *run) loop(ctx context.Context) error {
+	start := time.Now()
+	defer func() { r.report.Duration = time.Since(start) }()
+	if !r.budget.Deadline.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, r.budget.Deadline)
+		defer cancel()
+	}
+
+	kind := AttemptInitial
+	perCall := 0 // items per call after a truncation; 0 means no cap
+	maxTokens := r.budget.MaxCompletionTokens
+	truncations := 0
+	var last []Problem
+	for {
+		if len(r.missing()) == 0 {
+			r.report.Stop = StopComplete
+			r.emit(Event{Kind: EventDone})
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return r.exhaust(stopFor(err), last, err)
+		}
+		if r.budget.MaxTokens > 0 && r.report.Usage.TotalTokens() >= r.budget.MaxTokens {
+			return r.exhaust(StopTokens, last, nil)
+		}
+
+		want := r.plan(perCall)
+		last = r.relevant(last, want)
+		call := Call{
+			Messages:   r.messages(kind, want, last),
+			SchemaName: r.name,
+			Schema:     r.callSchema(want),
+			Want:       want,
+			Accepted:   cloneAccepted(r.accepted),
+			MaxTokens:  maxTokens,
+		}
+		if kind == AttemptRepair {
+			r.emit(Event{Kind: EventRepair, Want: want, Problems: last})
+		}
+		r.emit(Event{Kind: EventRequest, Want: want})
+
+		began := time.Now()
+		reply, retries, err := completeWithRetry(ctx, r.provider, call, r.retry, func(n int, wait time.Duration, err error) {
+			r.emit(Event{Kind: EventRetry, Index: n, Wait: wait, Err: err})
+		})
+		att := Attempt{Number: len(r.report.Attempts) + 1, Kind: kind, Want: want, Retries: retries, Duration: time.Since(began)}
+		if err != nil {
+			att.Error = err.Error()
+			r.report.Attempts = append(r.report.Attempts, att)
+			reason := StopTransport
+			if ctx.Err() != nil {
+				reason = stopFor(ctx.Err())
+			}
+			return r.exhaust(reason, last, err)
+		}
+		att.Usage, att.FinishReason, att.CallID, att.Raw = reply.Usage, reply.FinishReason, reply.CallID, reply.Content
+		r.report.Usage = r.report.Usage.add(reply.Usage, len(r.report.Attempts) == 0)
+		r.report.Attempts = append(r.report.Attempts, att)
+		r.emit(Event{Kind: EventResponse, Want: want, Usage: reply.Usage})
+
+		problems, accepted, truncated := r.absorb(want, reply)
+		cur := &r.report.Attempts[len(r.report.Attempts)-1]
+		cur.Problems, cur.Accepted = problems, accepted
+		last = problems
+
+		if truncated {
+			// A cut-off answer is a size problem, not a content problem:
+			// re-asking the same thing would be cut off again.
+			truncations++
+			asked := 0
+			for _, w := range want {
+				asked += w.Count
+			}
+			switch {
+			case truncations > maxTruncations:
+				return r.exhaust(StopTruncated, last, nil)
+			case asked > 1:
+				perCall = max(1, asked/2)
+			case maxTokens > 0:
+				maxTokens *= 2
+			default:
+				return r.exhaust(StopTruncated, last, nil)
+			}
+			kind = AttemptContinuation
+			continue
+		}
+		if r.repeated(problems) {
+			if len(r.missing()) > 0 {
+				return r.exhaust(StopRepeated, last, nil)
+			}
+		}
+		if len(problems) == 0 || len(r.missing()) == 0 {
+			kind = AttemptContinuation
+			continue
+		}
+		if r.report.Repairs >= r.budget.MaxRepairs {
+			return r.exhaust(StopMaxRepairs, last, nil)
+		}
+		r.report.Repairs++
+		kind = AttemptRepair
+	}
+}
+
+func stopFor(err error) StopReason {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return StopDeadline
+	}
+	return StopCanceled
+}
+
+func (r *run) exhaust(reason StopReason, last []Problem, err error) error {
+	r.report.Stop = reason
+	r.report.Missing = r.missing()
+	e := &ExhaustedError{Reason: reason, Missing: r.report.Missing, Last: last, Err: err}
+	r.emit(Event{Kind: EventExhausted, Reason: reason, Want: r.report.Missing, Problems: last, Err: e})
+	return e
+}
+
+// missing lists the slots still short of their count, in spec order.
+func (r *run) missing() []Want {
+	var out []Want
+	for _, s := range r.spec.Slots {
+		if n := s.Count - len(r.accepted[s.Name]); n > 0 {
+			out = append(out, Want{Slot: s.Name, Count: n})
+		}
+	}
+	return out
+}
+
+// plan decides how many candidates to ask per missing slot: the shortfall
+// plus the spare margin, capped at perCall items in total after a truncation.
+func (r *run) plan(perCall int) []Want {
+	var out []Want
+	left := perCall
+	for _, m := range r.missing() {
+		n := int(math.Ceil(float64(m.Count) * (1 + r.spec.Spare)))
+		if perCall > 0 {
+			if left == 0 {
+				break
+			}
+			n = min(n, left)
+			left -= n
+		}
+		out = append(out, Want{Slot: m.Slot, Count: n})
+	}
+	return out
+}
+
+// relevant keeps the problems that concern the slots asked for next (and
+// whole-answer problems); errors in a slot that is now full are history.
+func (r *run) relevant(problems []Problem, want []Want) []Problem {
+	var out []Problem
+	for _, p := range problems {
+		slot, _, _ := strings.Cut(p.Path, "[")
+		if p.Path == "$" || slices.ContainsFunc(want, func(w Want) bool { return w.Slot == slot }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// repeated updates the per-error streaks and reports whether any error has
+// now appeared in RepeatLimit consecutive answers.
+func (r *run) repeated(problems []Problem) bool {
+	next := map[string]int{}
+	stuck := false
+	for _, p := range problems {
+		key := p.Path + "\x00" + p.Code
+		if _, done := next[key]; done {
+			continue
+		}
+		next[key] = r.streak[key] + 1
+		if next[key] >= r.budget.RepeatLimit {
+			stuck = true
+		}
+	}
+	r.streak = next
+	return stuck
+}
+
+// absorb decodes an answer and accepts its valid items. It returns the
+// problems to name in a repair, the number of items accepted, and whether
+// the answer was cut off.
+func (r *run) absorb(want []Want, reply Reply) ([]Problem, int, bool) {
+	truncated := reply.FinishReason == "length"
+	if reply.Refusal != "" {
+		return []Problem{{Path: "$", Code: "refusal", Message: reply.Refusal}}, 0, truncated
+	}
+	members, cut, err := extractObject(reply.Content)
+	truncated = truncated || cut
+	if err != nil {
+		if truncated {
+			return nil, 0, true
+		}
+		return []Problem{{Path: "$", Code: "invalid_json", Message: err.Error()}}, 0, false
+	}
+	var problems []Problem
+	accepted := 0
+	for _, w := range want {
+		raw, ok := members[w.Slot]
+		if !ok {
+			if !truncated {
+				problems = append(problems, Problem{Path: w.Slot, Code: "missing", Message: fmt.Sprintf("field %q is absent; %d items were asked for", w.Slot, w.Count)})
+			}
+			continue
+		}
+		items, bad, err := decodeStrings(raw)
+		if err != nil {
+			problems = append(problems, Problem{Path: w.Slot, Code: "wrong_type", Message: err.Error()})
+			continue
+		}
+		for i, v := range items {
+			if len(r.accepted[w.Slot]) >= r.count(w.Slot) {
+				break // spare candidates no longer needed
+			}
+			path := fmt.Sprintf("%s[%d]", w.Slot, i)
+			if slices.Contains(bad, i) {
+				problems = append(problems, Problem{Path: path, Code: "not_text", Message: "each item must be a JSON string"})
+				continue
+			}
+			v = strings.TrimSpace(v)
+			ps := r.judge(w.Slot, i, v)
+			if len(ps) > 0 {
+				for j := range ps {
+					if ps[j].Path == "" {
+						ps[j].Path = path
+					}
+					ps[j].Value = v
+				}
+				problems = append(problems, ps...)
+				r.emit(Event{Kind: EventItemRejected, Slot: w.Slot, Index: i, Value: v, Problems: ps})
+				continue
+			}
+			r.accepted[w.Slot] = append(r.accepted[w.Slot], v)
+			accepted++
+			r.emit(Event{Kind: EventItemAccepted, Slot: w.Slot, Index: i, Value: v})
+		}
+		if short := r.count(w.Slot) - len(r.accepted[w.Slot]); !truncated && short > 0 && len(items) < w.Count {
+			problems = append(problems, Problem{Path: w.Slot, Code: "missing", Message: fmt.Sprintf("%d items were asked for, %d returned", w.Count, len(items))})
+		}
+	}
+	return problems, accepted, truncated
+}
+
+func (r *run) judge(slot string, i int, v string) []Problem {
+	if v == "" {
+		return []Problem{{Code: "empty", Message: "the item is empty"}}
+	}
+	var ps []Problem
+	if r.spec.ValidateItem != nil {
+		ps = append(ps, r.spec.ValidateItem(slot, i, v)...)
+	}
+	if len(ps) == 0 && r.spec.ValidateSet != nil {
+		ps = append(ps, r.spec.ValidateSet(r.accepted, slot, v)...)
+	}
+	return ps
+}
+
+func (r *run) count(slot string) int {
+	for _, s := range r.spec.Slots {
+		if s.Name == slot {
+			return s.Count
+		}
+	}
+	return 0
+}
+
+func (r *run) rule(slot string) string {
+	for _, s := range r.spec.Slots {
+		if s.Name == slot {
+			return s.Rule
+		}
+	}
+	return ""
+}
+
+// callSchema is the target schema cut down to the slots asked for, with the
+// count and rule of this call written into each description.
+func (r *run) callSchema(want []Want) *Schema {
+	names := make([]string, 0, len(want))
+	desc := make(map[string]string, len(want))
+	for _, w := range want {
+		names = append(names, w.Slot)
+		d := fmt.Sprintf("Exactly %d items.", w.Count)
+		if rule := r.rule(w.Slot); rule != "" {
+			d += " " + sentence(rule)
+		}
+		if base := r.schema.property(w.Slot).Description; base != "" {
+			d = sentence(base) + " " + d
+		}
+		desc[w.Slot] = d
+	}
+	return r.schema.subset(names, desc)
+}
+
+func cloneAccepted(m map[string][]string) map[string][]string {
+	out := maps.Clone(m)
+	for k, v := range out {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// RejectDuplicates is a ready set validator: it rejects an item that equals
+// an accepted item of the same slot, ignoring case and spacing.
+func RejectDuplicates(accepted map[string][]string, slot, value string) []Problem {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	v := norm(value)
+	for i, a := range accepted[slot] {
+		if norm(a) == v {
+			return []Problem{{Code: "duplicate", Message: fmt.Sprintf("repeats accepted %s[%d]", slot, i)}}
+		}
+	}
+	return nil
+}
