@@ -529,7 +529,6 @@ func (r *run) absorb(want []Want, reply Reply) ([]Problem, int, bool) {
 		return []Problem{{Path: "$", Code: "refusal", Message: reply.Refusal}}, 0, truncated
 	}
 	members, cut, err := extractObject(reply.Content)
-	truncated = truncated || cut
 	if err != nil {
 		if truncated {
 			return nil, 0, true
@@ -537,6 +536,11 @@ func (r *run) absorb(want []Want, reply Reply) ([]Problem, int, bool) {
 		return []Problem{{Path: "$", Code: "invalid_json", Message: err.Error()}}, 0, false
 	}
 	var problems []Problem
+	if cut && !truncated {
+		// The model stopped on its own with an unclosed object: broken
+		// output, not a size problem. Keep the complete items and say so.
+		problems = append(problems, Problem{Path: "$", Code: "invalid_json", Message: "the JSON object is not closed"})
+	}
 	accepted := 0
 	for _, w := range want {
 		raw, ok := members[w.Slot]

@@ -3,6 +3,8 @@ package ai
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // messages builds the prompt of one call: the original request unchanged,
@@ -82,10 +84,16 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// sentence ends s with a full stop unless it already ends with punctuation.
+// sentence capitalises s and ends it with a full stop unless it already ends
+// with punctuation; validator and Go error messages are lower-case phrases.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?") {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if strings.ContainsAny(s[len(s)-1:], ".!?") {
 		return s
 	}
 	return s + "."

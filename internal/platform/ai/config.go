@@ -1,0 +1,109 @@
+package ai
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Mode is how the structured answer is requested from an OpenAI-compatible
+// server. Servers differ in what they support, so it is configuration.
+type Mode string
+
+const (
+	// ModeJSONSchema uses response_format json_schema with strict: true
+	// (OpenAI, Azure OpenAI, LiteLLM, recent vLLM and Ollama).
+	ModeJSONSchema Mode = "json_schema"
+	// ModeTools forces one strict function call whose arguments are the
+	// answer; for servers that do tool calling but not json_schema.
+	ModeTools Mode = "tools"
+	// ModeJSON writes the schema into the prompt and sets
+	// response_format json_object.
+	ModeJSON Mode = "json"
+	// ModePrompt writes the schema into the prompt and sets no
+	// response_format; for servers that support neither.
+	ModePrompt Mode = "prompt"
+)
+
+// Config selects and configures an OpenAI-compatible provider.
+type Config struct {
+	BaseURL string // e.g. http://litellm:4000/v1; empty means api.openai.com
+	APIKey  string // never logged: String and LogValue redact it
+	Model   string
+	Mode    Mode // default ModeJSONSchema
+}
+
+// Configured reports whether a real provider is set up. When it is not, the
+// application uses its offline provider.
+func (c Config) Configured() bool { return c.Model != "" }
+
+// String describes the config without the key.
+func (c Config) String() string {
+	key := "unset"
+	if c.APIKey != "" {
+		key = "set"
+	}
+	return fmt.Sprintf("llm{base_url=%q model=%q mode=%s api_key=%s}", c.BaseURL, c.Model, c.Mode, key)
+}
+
+// LogValue keeps the key out of structured logs.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("base_url", c.BaseURL),
+		slog.String("model", c.Model),
+		slog.String("mode", string(c.Mode)),
+		slog.Bool("api_key_set", c.APIKey != ""),
+	)
+}
+
+// ConfigFromEnv reads IMAPHUB_LLM_BASE_URL, IMAPHUB_LLM_API_KEY (or
+// IMAPHUB_LLM_API_KEY_FILE, for secrets mounted as files), IMAPHUB_LLM_MODEL
+// and IMAPHUB_LLM_MODE. All unset is valid and means "use the offline
+// provider"; a base URL or key without a model is an error, since it shows
+// an intent to use a real provider that would otherwise be silently ignored.
+func ConfigFromEnv() (Config, error) {
+	return configFrom(os.Getenv, os.ReadFile)
+}
+
+func configFrom(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	c := Config{
+		BaseURL: strings.TrimSpace(getenv("IMAPHUB_LLM_BASE_URL")),
+		APIKey:  strings.TrimSpace(getenv("IMAPHUB_LLM_API_KEY")),
+		Model:   strings.TrimSpace(getenv("IMAPHUB_LLM_MODEL")),
+		Mode:    Mode(strings.TrimSpace(getenv("IMAPHUB_LLM_MODE"))),
+	}
+	if path := strings.TrimSpace(getenv("IMAPHUB_LLM_API_KEY_FILE")); path != "" {
+		if c.APIKey != "" {
+			return Config{}, errors.New("ai: set IMAPHUB_LLM_API_KEY or IMAPHUB_LLM_API_KEY_FILE, not both")
+		}
+		raw, err := readFile(path)
+		if err != nil {
+			// The path is not secret; the content is never echoed.
+			return Config{}, fmt.Errorf("ai: read IMAPHUB_LLM_API_KEY_FILE %s: %w", path, err)
+		}
+		c.APIKey = strings.TrimSpace(string(raw))
+	}
+	if c.Mode == "" {
+		c.Mode = ModeJSONSchema
+	}
+	switch c.Mode {
+	case ModeJSONSchema, ModeTools, ModeJSON, ModePrompt:
+	default:
+		return Config{}, fmt.Errorf("ai: IMAPHUB_LLM_MODE %q: want json_schema, tools, json or prompt", c.Mode)
+	}
+	if c.Model == "" && (c.BaseURL != "" || c.APIKey != "") {
+		return Config{}, errors.New("ai: IMAPHUB_LLM_MODEL is required when IMAPHUB_LLM_BASE_URL or an API key is set")
+	}
+	return c, nil
+}
+
+// Select returns the configured OpenAI-compatible provider, or offline when
+// none is configured.
+func Select(c Config, offline Provider) Provider {
+	if !c.Configured() {
+		return offline
+	}
+	return NewOpenAI(c)
+}
