@@ -92,7 +92,7 @@ type tally struct {
 }
 
 func (t tally) tokensPerAccepted() float64 { return float64(t.tokens) / float64(max(t.accepted, 1)) }
-func (t tally) callsPerSet() float64        { return float64(t.calls) / float64(t.sets) }
+func (t tally) callsPerSet() float64       { return float64(t.calls) / float64(t.sets) }
 func (t tally) String() string {
 	perSet := "no set accepted"
 	if t.accepted > 0 {
