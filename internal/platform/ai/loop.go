@@ -180,11 +180,11 @@ const (
 // Event reports progress. Fields not relevant to a kind are zero.
 type Event struct {
 	Kind     EventKind
-	Attempt  int
-	Repairs  int
+	Attempt  int // number of the call the event belongs to (1-based)
+	Repairs  int // repairs used so far
 	Want     []Want
 	Slot     string
-	Index    int
+	Index    int // item index in the answer; for retry events, the retry number
 	Value    string
 	Problems []Problem
 	Usage    Usage // this call (response events)
@@ -334,6 +334,9 @@ func newRun(p Provider, t reflect.Type, name, system, user string, spec Spec, bu
 
 func (r *run) emit(e Event) {
 	e.Attempt = len(r.report.Attempts)
+	if e.Kind == EventRequest || e.Kind == EventRepair || e.Kind == EventRetry {
+		e.Attempt++ // the call is not in the report until it answers
+	}
 	e.Repairs = r.report.Repairs
 	e.Total = r.report.Usage
 	r.onEvent(e)

@@ -186,11 +186,11 @@ Return only the JSON object.`
 
 	var kinds []string
 	for _, e := range *b.events {
-		kinds = append(kinds, string(e.Kind))
+		kinds = append(kinds, fmt.Sprintf("%d %s", e.Attempt, e.Kind))
 	}
 	wantKinds := []string{
-		"request", "response", "item_accepted", "item_rejected", "item_rejected", "item_accepted", "item_accepted",
-		"repair", "request", "response", "item_accepted", "item_accepted", "done",
+		"1 request", "1 response", "1 item_accepted", "1 item_rejected", "1 item_rejected", "1 item_accepted", "1 item_accepted",
+		"2 repair", "2 request", "2 response", "2 item_accepted", "2 item_accepted", "2 done",
 	}
 	if diff := cmp.Diff(wantKinds, kinds); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
