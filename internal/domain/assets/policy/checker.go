@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -93,8 +94,16 @@ func NewChecker(opts Options) (*Checker, error) {
 	if len(opts.Allow) > maxAllowTerms {
 		return nil, fmt.Errorf("%d allowlist terms; at most %d are supported", len(opts.Allow), maxAllowTerms)
 	}
+	if opts.BusinessName != "" && !utf8.ValidString(opts.BusinessName) {
+		return nil, errors.New("business name is not valid UTF-8")
+	}
 	var err error
-	if c.allow, err = compilePhrases(opts.Allow, false); err != nil {
+	allow := opts.Allow
+	if bn := strings.TrimSpace(opts.BusinessName); bn != "" && isWordRune([]rune(bn)[0]) {
+		// The verified business name is the advertiser's own spelling.
+		allow = append(append([]string(nil), allow...), bn)
+	}
+	if c.allow, err = compilePhrases(allow, false); err != nil {
 		return nil, fmt.Errorf("allowlist: %w", err)
 	}
 	if c.banned, err = compilePhrases(opts.Banned, true); err != nil {
@@ -110,9 +119,6 @@ func NewChecker(opts Options) (*Checker, error) {
 	}
 	if c.keywords, err = compilePhrases(kws, true); err != nil {
 		return nil, fmt.Errorf("keywords: %w", err)
-	}
-	if opts.BusinessName != "" && !utf8.ValidString(opts.BusinessName) {
-		return nil, errors.New("business name is not valid UTF-8")
 	}
 	c.hasAllowTerms = len(c.allow.list) > 0
 	c.clickHere = mustPhrases(phrasesFor(lang, clickHereEN, clickHereDE), true)
@@ -325,25 +331,39 @@ type scan struct {
 	digits  int
 	bangs   int
 	vs      []Violation
-
-	visBuf   [inlineRunes]rune
-	posBuf   [inlineRunes]int32
-	wordBuf  [48]word
-	allowBuf [4]span
 }
+
+// scanPool recycles scans: their buffers hold the visible text, offsets and
+// words, and reusing them keeps a valid text free of heap allocations. (A
+// stack buffer would escape anyway: the methods append to the slices through
+// the pointer receiver.)
+var scanPool = sync.Pool{New: func() any {
+	return &scan{
+		vis:     make([]rune, 0, inlineRunes),
+		pos:     make([]int32, 0, inlineRunes),
+		words:   make([]word, 0, 48),
+		allowed: make([]span, 0, 4),
+	}
+}}
+
+// maxPooledRunes keeps a pathological input from pinning a large buffer.
+const maxPooledRunes = 4096
 
 // CheckText checks one text asset of field type f.
 func (c *Checker) CheckText(f Field, text string) Result {
-	var s scan
-	s.c = c
-	s.field = f
-	s.text = text
-	s.limit = Limit(f)
-	s.overAt = -1
-	s.vis = s.visBuf[:0]
-	s.pos = s.posBuf[:0]
-	s.words = s.wordBuf[:0]
-	s.allowed = s.allowBuf[:0]
+	s := scanPool.Get().(*scan)
+	*s = scan{c: c, field: f, text: text, limit: Limit(f), overAt: -1,
+		vis: s.vis[:0], pos: s.pos[:0], words: s.words[:0], allowed: s.allowed[:0]}
+	res := s.check()
+	if cap(s.vis) <= maxPooledRunes {
+		s.c, s.text, s.vs = nil, "", nil
+		scanPool.Put(s)
+	}
+	return res
+}
+
+func (s *scan) check() Result {
+	f := s.field
 
 	if !IsText(f) {
 		s.vs = append(s.vs, Violation{Code: CodeNotTextField, Args: Args{Field: f}})
@@ -514,6 +534,7 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 		if p.noDefault {
 			s.vs = append(s.vs, Violation{Code: CodePlaceholderWithoutDefault, Severity: Warning,
 				Start: runeIdx, End: runeIdx + n, Args: Args{Text: raw}})
+			s.push(placeholderRune, runeIdx)
 		}
 		at := runeIdx + utf8.RuneCountInString(text[i:p.defStart])
 		for j := p.defStart; j < p.defEnd; {
