@@ -103,10 +103,10 @@ func (t tally) String() string {
 }
 
 const (
-	compareSets  = 200
-	failRate     = 0.3
-	compareSeed  = 20260521
-	maxRepairsUI = 3 // both strategies get the same repair budget
+	compareSets    = 200
+	failRate       = 0.3
+	compareSeed    = 20260521
+	compareRepairs = 3 // both strategies get the same repair budget
 )
 
 func runOurs(t *testing.T) tally {
@@ -120,7 +120,7 @@ func runOurs(t *testing.T) tally {
 	for range compareSets {
 		res, err := ai.Run(context.Background(), p, ai.Request[RSACopy]{
 			Name: "rsa_copy", System: system, User: user, Spec: spec,
-			Budget: ai.Budget{MaxRepairs: maxRepairsUI},
+			Budget: ai.Budget{MaxRepairs: compareRepairs},
 		})
 		out.sets++
 		out.calls += len(res.Report.Attempts)
@@ -161,7 +161,7 @@ func runInstructor(t *testing.T, keepUnnamed bool) tally {
 		msgs := []openai.ChatCompletionMessageParamUnion{
 			openai.SystemMessage(system), openai.UserMessage(user), openai.UserMessage(task),
 		}
-		for range maxRepairsUI + 1 {
+		for range compareRepairs + 1 {
 			resp, err := client.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
 				Model:    "scripted",
 				Messages: msgs,

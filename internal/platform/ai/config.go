@@ -96,6 +96,10 @@ func configFrom(getenv func(string) string, readFile func(string) ([]byte, error
 	if c.Model == "" && (c.BaseURL != "" || c.APIKey != "") {
 		return Config{}, errors.New("ai: IMAPHUB_LLM_MODEL is required when IMAPHUB_LLM_BASE_URL or an API key is set")
 	}
+	if c.Model != "" && c.BaseURL == "" && c.APIKey == "" {
+		// Without either, every call would go to api.openai.com and fail 401.
+		return Config{}, errors.New("ai: IMAPHUB_LLM_MODEL is set but neither IMAPHUB_LLM_BASE_URL nor an API key is")
+	}
 	return c, nil
 }
 

@@ -152,7 +152,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{"missing key file", map[string]string{"IMAPHUB_LLM_API_KEY_FILE": "/nope", "IMAPHUB_LLM_MODEL": "m"}, Config{}, "/nope"},
 		{"key and key file", map[string]string{"IMAPHUB_LLM_API_KEY": "a", "IMAPHUB_LLM_API_KEY_FILE": "/run/secrets/llm", "IMAPHUB_LLM_MODEL": "m"}, Config{}, "not both"},
 		{"url without model", map[string]string{"IMAPHUB_LLM_BASE_URL": "http://ollama:11434/v1"}, Config{}, "IMAPHUB_LLM_MODEL is required"},
-		{"bad mode", map[string]string{"IMAPHUB_LLM_MODEL": "m", "IMAPHUB_LLM_MODE": "yaml"}, Config{}, "IMAPHUB_LLM_MODE"},
+		{"model alone", map[string]string{"IMAPHUB_LLM_MODEL": "gpt-4o-mini"}, Config{}, "neither"},
+		{"bad mode", map[string]string{"IMAPHUB_LLM_MODEL": "m", "IMAPHUB_LLM_API_KEY": "k", "IMAPHUB_LLM_MODE": "yaml"}, Config{}, "IMAPHUB_LLM_MODE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,8 +43,8 @@ type Spec struct {
 	ValidateItem func(slot string, index int, value string) []Problem
 	// ValidateSet judges a candidate against the items already accepted
 	// (duplicates, near-duplicates, set-wide quotas). Candidates are offered
-	// one at a time, so a conflict is charged to the later item. nil
-	// accepts every item.
+	// one at a time, so a conflict is charged to the later item. accepted
+	// must not be modified. nil accepts every item.
 	ValidateSet func(accepted map[string][]string, slot, value string) []Problem
 	// Spare is the fraction of extra candidates requested per slot (0.5 asks
 	// for 23 when 15 are missing). Valid items beyond Count are dropped. A
