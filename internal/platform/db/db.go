@@ -51,6 +51,9 @@ type DB struct {
 	read   *sql.DB
 	// Path is the SQLite file, empty on PostgreSQL.
 	Path string
+	// Location names the database for logs: the SQLite path, or the
+	// PostgreSQL URL without its password.
+	Location string
 
 	rebound sync.Map // query text → rewritten text (PostgreSQL only)
 }
@@ -108,7 +111,7 @@ func OpenSQLiteFile(ctx context.Context, path string, readConns int) (*DB, error
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{Engine: SQLite, write: write, read: read, Path: path}, nil
+	return &DB{Engine: SQLite, write: write, read: read, Path: path, Location: path}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -125,7 +128,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect postgres %s: %w", redactURL(dsn), err)
 	}
-	return &DB{Engine: Postgres, write: pool, read: pool}, nil
+	return &DB{Engine: Postgres, write: pool, read: pool, Location: redactURL(dsn)}, nil
 }
 
 // Close closes every pool.
@@ -264,12 +267,4 @@ func redactURL(s string) string {
 		return "(unparsable url)"
 	}
 	return u.Redacted()
-}
-
-// Redacted returns the database location without secrets, for logs.
-func (d *DB) Redacted(cfgURL string) string {
-	if d.Engine == SQLite {
-		return d.Path
-	}
-	return redactURL(cfgURL)
 }

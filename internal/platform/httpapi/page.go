@@ -127,3 +127,13 @@ func StaleETag(header string, current int64) error {
 		Extra:   map[string]any{"current_etag": ETag(current)},
 	}
 }
+
+// IDParam is the numeric id in an operation's path.
+type IDParam struct {
+	ID int64 `path:"id" minimum:"1" doc:"Numeric id"`
+}
+
+// IfMatchParam carries the optional If-Match header of a write.
+type IfMatchParam struct {
+	IfMatch string `header:"If-Match" doc:"ETag from a previous read; the write fails with 412 if the entity changed since"`
+}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -64,6 +65,8 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 	return out, nil
 }
 
+var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+
 // newProblem replaces huma.NewError so validation failures of huma itself
 // come out in the same shape as ours.
 func newProblem(status int, msg string, errList ...error) huma.StatusError {
@@ -74,7 +77,14 @@ func newProblem(status int, msg string, errList ...error) huma.StatusError {
 		}
 		if d, ok := e.(huma.ErrorDetailer); ok {
 			hd := d.ErrorDetail()
-			p.Errors = append(p.Errors, &FieldDetail{Location: hd.Location, Message: hd.Message, Value: hd.Value})
+			fd := &FieldDetail{Location: hd.Location, Message: hd.Message, Value: hd.Value}
+			// huma reports a missing property at its parent object; name the
+			// property itself, which is what a client has to add.
+			if m := missingProperty.FindStringSubmatch(hd.Message); m != nil {
+				fd.Location = hd.Location + "." + m[1]
+				fd.Value = nil
+			}
+			p.Errors = append(p.Errors, fd)
 			continue
 		}
 		p.Errors = append(p.Errors, &FieldDetail{Message: e.Error()})

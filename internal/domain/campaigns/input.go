@@ -1,0 +1,103 @@
+package campaigns
+
+// CampaignInput creates a campaign.
+type CampaignInput struct {
+	Name         string   `json:"name" minLength:"1" maxLength:"255" doc:"Unique campaign name"`
+	Type         string   `json:"type" enum:"SEARCH,PERFORMANCE_MAX"`
+	BudgetMicros int64    `json:"budget_micros" minimum:"0" maximum:"1000000000000000" doc:"Daily budget in micros (1.50 EUR = 1500000)"`
+	Currency     string   `json:"currency" pattern:"^[A-Z]{3}$" doc:"ISO 4217 code, e.g. EUR"`
+	Languages    []string `json:"languages,omitempty" maxItems:"50" doc:"Targeted languages (BCP 47), e.g. [\"de\"]"`
+	Locations    []string `json:"locations,omitempty" maxItems:"500" doc:"Targeted locations: ISO 3166 country codes or Google geo target IDs"`
+	FinalURL     string   `json:"final_url,omitempty" maxLength:"2048" doc:"Landing page, http(s)"`
+	Brief        *Brief   `json:"brief,omitempty"`
+}
+
+// CampaignPatch changes a campaign; absent fields stay as they are.
+type CampaignPatch struct {
+	Name         *string  `json:"name,omitempty" minLength:"1" maxLength:"255"`
+	BudgetMicros *int64   `json:"budget_micros,omitempty" minimum:"0" maximum:"1000000000000000"`
+	Currency     *string  `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
+	Languages    []string `json:"languages,omitempty" maxItems:"50"`
+	Locations    []string `json:"locations,omitempty" maxItems:"500"`
+	FinalURL     *string  `json:"final_url,omitempty" maxLength:"2048"`
+	Brief        *Brief   `json:"brief,omitempty"`
+}
+
+// AdGroupInput creates an ad group.
+type AdGroupInput struct {
+	CampaignID   int64  `json:"campaign_id" minimum:"1"`
+	Name         string `json:"name" minLength:"1" maxLength:"255"`
+	Status       string `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
+	CPCBidMicros *int64 `json:"cpc_bid_micros,omitempty" minimum:"0"`
+}
+
+// AdGroupPatch changes an ad group.
+type AdGroupPatch struct {
+	Name         *string `json:"name,omitempty" minLength:"1" maxLength:"255"`
+	Status       *string `json:"status,omitempty" enum:"ENABLED,PAUSED"`
+	CPCBidMicros *int64  `json:"cpc_bid_micros,omitempty" minimum:"0"`
+}
+
+// KeywordInput creates a keyword.
+type KeywordInput struct {
+	AdGroupID int64  `json:"ad_group_id" minimum:"1"`
+	Text      string `json:"text" minLength:"1" maxLength:"80" doc:"The keyword without match-type punctuation"`
+	MatchType string `json:"match_type" enum:"EXACT,PHRASE,BROAD"`
+	Negative  bool   `json:"negative,omitempty"`
+	Status    string `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
+}
+
+// KeywordPatch changes a keyword.
+type KeywordPatch struct {
+	Text      *string `json:"text,omitempty" minLength:"1" maxLength:"80"`
+	MatchType *string `json:"match_type,omitempty" enum:"EXACT,PHRASE,BROAD"`
+	Negative  *bool   `json:"negative,omitempty"`
+	Status    *string `json:"status,omitempty" enum:"ENABLED,PAUSED"`
+}
+
+// AdTextInput is a headline or description given as text.
+type AdTextInput struct {
+	Text        string `json:"text" minLength:"1" maxLength:"200"`
+	PinnedField string `json:"pinned_field,omitempty" enum:"HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2"`
+}
+
+// AdInput creates a responsive search ad with its texts in one transaction.
+type AdInput struct {
+	AdGroupID    int64         `json:"ad_group_id" minimum:"1"`
+	FinalURLs    []string      `json:"final_urls" minItems:"1" maxItems:"10"`
+	Path1        string        `json:"path1,omitempty" maxLength:"15"`
+	Path2        string        `json:"path2,omitempty" maxLength:"15"`
+	Status       string        `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
+	Headlines    []AdTextInput `json:"headlines,omitempty" maxItems:"15"`
+	Descriptions []AdTextInput `json:"descriptions,omitempty" maxItems:"4"`
+}
+
+// AdPatch changes an ad. Headlines or descriptions, when given, replace the
+// ad's current ones.
+type AdPatch struct {
+	FinalURLs    []string      `json:"final_urls,omitempty" minItems:"1" maxItems:"10"`
+	Path1        *string       `json:"path1,omitempty" maxLength:"15"`
+	Path2        *string       `json:"path2,omitempty" maxLength:"15"`
+	Status       *string       `json:"status,omitempty" enum:"ENABLED,PAUSED"`
+	Headlines    []AdTextInput `json:"headlines,omitempty" maxItems:"15"`
+	Descriptions []AdTextInput `json:"descriptions,omitempty" maxItems:"4"`
+}
+
+// AssetGroupInput creates a Performance Max asset group.
+type AssetGroupInput struct {
+	CampaignID int64    `json:"campaign_id" minimum:"1"`
+	Name       string   `json:"name" minLength:"1" maxLength:"255"`
+	FinalURLs  []string `json:"final_urls" minItems:"1" maxItems:"10"`
+	Path1      string   `json:"path1,omitempty" maxLength:"15"`
+	Path2      string   `json:"path2,omitempty" maxLength:"15"`
+	Status     string   `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
+}
+
+// AssetGroupPatch changes an asset group.
+type AssetGroupPatch struct {
+	Name      *string  `json:"name,omitempty" minLength:"1" maxLength:"255"`
+	FinalURLs []string `json:"final_urls,omitempty" minItems:"1" maxItems:"10"`
+	Path1     *string  `json:"path1,omitempty" maxLength:"15"`
+	Path2     *string  `json:"path2,omitempty" maxLength:"15"`
+	Status    *string  `json:"status,omitempty" enum:"ENABLED,PAUSED"`
+}

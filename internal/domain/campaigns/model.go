@@ -1,0 +1,138 @@
+// Package campaigns owns the campaign hierarchy — campaigns, ad groups,
+// keywords, responsive search ads and Performance Max asset groups — its
+// lifecycle state machine, and the campaign tree.
+package campaigns
+
+import "time"
+
+// Campaign types we build.
+const (
+	TypeSearch = "SEARCH"
+	TypePMax   = "PERFORMANCE_MAX"
+)
+
+// Brief is what the marketer asks for; the wizard writes copy from it. It is
+// stored as JSON with the campaign.
+type Brief struct {
+	Product       string   `json:"product,omitempty" maxLength:"500" doc:"What is advertised"`
+	Audience      string   `json:"audience,omitempty" maxLength:"500"`
+	SellingPoints []string `json:"selling_points,omitempty" maxItems:"20" doc:"Unique selling points, one per item"`
+	Keywords      []string `json:"keywords,omitempty" maxItems:"200"`
+	LandingPage   string   `json:"landing_page,omitempty" maxLength:"2048"`
+	Language      string   `json:"language,omitempty" maxLength:"35" doc:"BCP 47 language of the copy, e.g. de, en, ja"`
+	Tone          string   `json:"tone,omitempty" maxLength:"200"`
+	BrandTerms    []string `json:"brand_terms,omitempty" maxItems:"100" doc:"Brand names, acronyms and coupon codes allowed as written"`
+	BannedTerms   []string `json:"banned_terms,omitempty" maxItems:"25" doc:"Terms the copy must not contain (at most 25, as Google allows)"`
+	BusinessName  string   `json:"business_name,omitempty" maxLength:"25"`
+	Notes         string   `json:"notes,omitempty" maxLength:"4000"`
+}
+
+// Campaign is the top of the hierarchy.
+type Campaign struct {
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	Type          string    `json:"type" enum:"SEARCH,PERFORMANCE_MAX"`
+	State         State     `json:"state" enum:"draft,generating,review,approved,publishing,published,failed,paused,archived"`
+	AllowedEvents []Event   `json:"allowed_events" doc:"Lifecycle events legal in the current state"`
+	BudgetMicros  int64     `json:"budget_micros" doc:"Daily budget in millionths of the currency unit"`
+	Currency      string    `json:"currency"`
+	Languages     []string  `json:"languages"`
+	Locations     []string  `json:"locations"`
+	FinalURL      string    `json:"final_url"`
+	Brief         Brief     `json:"brief"`
+	Version       int64     `json:"version" doc:"Row version; the ETag"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// AdGroup is a set of keywords and the ads shown for them (search campaigns).
+type AdGroup struct {
+	ID           int64     `json:"id"`
+	CampaignID   int64     `json:"campaign_id"`
+	Name         string    `json:"name"`
+	Status       string    `json:"status" enum:"ENABLED,PAUSED"`
+	CPCBidMicros *int64    `json:"cpc_bid_micros,omitempty"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Keyword is a search term with its match type; negative keywords exclude searches.
+type Keyword struct {
+	ID        int64     `json:"id"`
+	AdGroupID int64     `json:"ad_group_id"`
+	Text      string    `json:"text"`
+	MatchType string    `json:"match_type" enum:"EXACT,PHRASE,BROAD"`
+	Negative  bool      `json:"negative"`
+	Status    string    `json:"status" enum:"ENABLED,PAUSED"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// AdText is one headline or description of a responsive search ad: a link to
+// a text asset, with an optional pin.
+type AdText struct {
+	LinkID      int64  `json:"link_id"`
+	AssetID     int64  `json:"asset_id"`
+	Text        string `json:"text"`
+	PinnedField string `json:"pinned_field,omitempty" enum:"HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2"`
+}
+
+// Ad is a responsive search ad.
+type Ad struct {
+	ID           int64     `json:"id"`
+	AdGroupID    int64     `json:"ad_group_id"`
+	CampaignID   int64     `json:"campaign_id"`
+	FinalURLs    []string  `json:"final_urls"`
+	Path1        string    `json:"path1"`
+	Path2        string    `json:"path2"`
+	Status       string    `json:"status" enum:"ENABLED,PAUSED"`
+	Headlines    []AdText  `json:"headlines"`
+	Descriptions []AdText  `json:"descriptions"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// GroupAsset is an asset linked to a Performance Max asset group.
+type GroupAsset struct {
+	LinkID    int64  `json:"link_id"`
+	AssetID   int64  `json:"asset_id"`
+	FieldType string `json:"field_type"`
+	Type      string `json:"type" enum:"TEXT,IMAGE"`
+	Text      string `json:"text,omitempty"`
+	MimeType  string `json:"mime_type,omitempty"`
+	Width     int    `json:"width,omitempty"`
+	Height    int    `json:"height,omitempty"`
+}
+
+// AssetGroup is a Performance Max asset group.
+type AssetGroup struct {
+	ID         int64        `json:"id"`
+	CampaignID int64        `json:"campaign_id"`
+	Name       string       `json:"name"`
+	FinalURLs  []string     `json:"final_urls"`
+	Path1      string       `json:"path1"`
+	Path2      string       `json:"path2"`
+	Status     string       `json:"status" enum:"ENABLED,PAUSED"`
+	Assets     []GroupAsset `json:"assets,omitempty"`
+	Version    int64        `json:"version"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+}
+
+// Tree is a whole campaign in one document.
+type Tree struct {
+	Campaign    Campaign         `json:"campaign"`
+	AdGroups    []AdGroupTree    `json:"ad_groups"`
+	AssetGroups []AssetGroup     `json:"asset_groups"`
+	Counts      map[string]int64 `json:"counts"`
+}
+
+// AdGroupTree is an ad group with its keywords and ads.
+type AdGroupTree struct {
+	AdGroup
+	Keywords []Keyword `json:"keywords"`
+	Ads      []Ad      `json:"ads"`
+}

@@ -1,0 +1,333 @@
+package campaigns
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+)
+
+// AssetWriter is what the campaigns slice needs from the asset library: store
+// a text once and link it, inside the caller's transaction.
+type AssetWriter interface {
+	UpsertTextTx(ctx context.Context, tx db.Conn, in assets.TextInput) (assets.Asset, bool, error)
+	LinkTx(ctx context.Context, tx db.Conn, in assets.LinkInput) (assets.Link, error)
+}
+
+// Service runs the campaign use cases. Each public method is one transaction.
+type Service struct {
+	db     *db.DB
+	assets AssetWriter
+	now    func() time.Time
+}
+
+// NewService returns the campaign service.
+func NewService(d *db.DB, a AssetWriter) *Service {
+	return &Service{db: d, assets: a, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// checkVersion enforces If-Match: want 0 means no condition.
+func checkVersion(ifMatch string, want, current int64) error {
+	if want != 0 && want != current {
+		return httpapi.StaleETag(ifMatch, current)
+	}
+	return nil
+}
+
+// uniqueAs translates a unique violation into a 409 naming the field.
+func uniqueAs(err error, location, what string, value any) error {
+	if kind, _ := db.Violation(err); kind == db.Unique {
+		e := errs.Conflictf("%s already exists", what)
+		e.Fields = []errs.FieldError{{Location: location, Message: what + " already exists", Value: value}}
+		return e
+	}
+	return err
+}
+
+// editableCampaign loads a campaign inside tx and refuses content changes
+// outside draft and review.
+func editableCampaign(ctx context.Context, tx db.Conn, id int64) (Campaign, error) {
+	c, err := getCampaign(ctx, tx, id)
+	if err != nil {
+		return c, err
+	}
+	if !Editable(c.State) {
+		return c, notEditable(c.State)
+	}
+	return c, nil
+}
+
+// --- campaigns
+
+// CreateCampaign stores a new draft campaign.
+func (s *Service) CreateCampaign(ctx context.Context, in CampaignInput) (Campaign, error) {
+	name, err := cleanName("body.name", in.Name)
+	if err != nil {
+		return Campaign{}, err
+	}
+	c := Campaign{Name: name, Type: in.Type, State: Draft, BudgetMicros: in.BudgetMicros, Currency: in.Currency,
+		Languages: in.Languages, Locations: in.Locations, FinalURL: in.FinalURL}
+	if in.Brief != nil {
+		c.Brief = *in.Brief
+	}
+	if err := checkCampaign(c); err != nil {
+		return Campaign{}, err
+	}
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
+	err = s.db.InTx(ctx, func(tx db.Conn) error {
+		c, err = insertCampaign(ctx, tx, c)
+		return uniqueAs(err, "body.name", fmt.Sprintf("a campaign named %q", name), name)
+	})
+	return c, err
+}
+
+func checkCampaign(c Campaign) error {
+	if c.FinalURL != "" {
+		if err := checkURL("body.final_url", c.FinalURL); err != nil {
+			return err
+		}
+	}
+	if err := checkLanguages("body.languages", c.Languages); err != nil {
+		return err
+	}
+	if err := checkLocations("body.locations", c.Locations); err != nil {
+		return err
+	}
+	if c.Brief.LandingPage != "" {
+		if err := checkURL("body.brief.landing_page", c.Brief.LandingPage); err != nil {
+			return err
+		}
+	}
+	if c.Brief.Language != "" {
+		if err := checkLanguages("body.brief.language", []string{c.Brief.Language}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetCampaign returns one campaign.
+func (s *Service) GetCampaign(ctx context.Context, id int64) (Campaign, error) {
+	return getCampaign(ctx, s.db.Read(), id)
+}
+
+// UpdateCampaign applies a patch, if the campaign is editable and ifMatch (when
+// given) is its current ETag.
+func (s *Service) UpdateCampaign(ctx context.Context, id int64, ifMatch string, p CampaignPatch) (Campaign, error) {
+	want, err := httpapi.IfMatch(ifMatch)
+	if err != nil {
+		return Campaign{}, err
+	}
+	var c Campaign
+	err = s.db.InTx(ctx, func(tx db.Conn) error {
+		if c, err = editableCampaign(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, want, c.Version); err != nil {
+			return err
+		}
+		if p.Name != nil {
+			if c.Name, err = cleanName("body.name", *p.Name); err != nil {
+				return err
+			}
+		}
+		if p.BudgetMicros != nil {
+			c.BudgetMicros = *p.BudgetMicros
+		}
+		if p.Currency != nil {
+			c.Currency = *p.Currency
+		}
+		if p.Languages != nil {
+			c.Languages = p.Languages
+		}
+		if p.Locations != nil {
+			c.Locations = p.Locations
+		}
+		if p.FinalURL != nil {
+			c.FinalURL = *p.FinalURL
+		}
+		if p.Brief != nil {
+			c.Brief = *p.Brief
+		}
+		if err := checkCampaign(c); err != nil {
+			return err
+		}
+		c, err = updateCampaign(ctx, tx, c, s.now())
+		return uniqueAs(err, "body.name", fmt.Sprintf("a campaign named %q", c.Name), c.Name)
+	})
+	return c, err
+}
+
+// deletable says which states allow deleting a campaign: never while Google
+// Ads holds it or a job works on it.
+func deletable(st State) bool {
+	switch st {
+	case Draft, Review, Approved, Failed, Archived:
+		return true
+	}
+	return false
+}
+
+// DeleteCampaign deletes a campaign with everything under it; the assets it
+// used stay in the library.
+func (s *Service) DeleteCampaign(ctx context.Context, id int64, ifMatch string) error {
+	want, err := httpapi.IfMatch(ifMatch)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx db.Conn) error {
+		c, err := getCampaign(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, want, c.Version); err != nil {
+			return err
+		}
+		if !deletable(c.State) {
+			return errs.Conflictf("a campaign that is %s cannot be deleted; archive it first", c.State).
+				With("state", c.State).With("allowed_events", AllowedEvents(c.State))
+		}
+		return deleteRow(ctx, tx, "campaigns", id)
+	})
+}
+
+// ListCampaigns returns one page of campaigns.
+func (s *Service) ListCampaigns(ctx context.Context, f CampaignFilter, p ListParams) (Page[Campaign], error) {
+	if err := checkSort(p.Sort, campaignSorts); err != nil {
+		return Page[Campaign]{}, err
+	}
+	items, err := listCampaigns(ctx, s.db.Read(), f, p)
+	if err != nil {
+		return Page[Campaign]{}, err
+	}
+	return paginate(items, p, func(c Campaign) (string, int64) {
+		switch httpapi.ParseSort(p.Sort).Key {
+		case "name":
+			return c.Name, c.ID
+		case "updated":
+			return timeKey(c.UpdatedAt), c.ID
+		}
+		return "", c.ID
+	}), nil
+}
+
+// Transition applies a lifecycle event. Approval also requires a complete
+// campaign: every ad and asset group must meet Google's minimum counts.
+func (s *Service) Transition(ctx context.Context, id int64, ev Event, ifMatch string) (Campaign, error) {
+	want, err := httpapi.IfMatch(ifMatch)
+	if err != nil {
+		return Campaign{}, err
+	}
+	var c Campaign
+	err = s.db.InTx(ctx, func(tx db.Conn) error {
+		if c, err = getCampaign(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, want, c.Version); err != nil {
+			return err
+		}
+		next, err := Next(c.State, ev)
+		if err != nil {
+			return err
+		}
+		if ev == EventApprove {
+			if err := checkComplete(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		c.State = next
+		c, err = updateCampaign(ctx, tx, c, s.now())
+		return err
+	})
+	return c, err
+}
+
+// TransitionTx applies a lifecycle event inside the caller's transaction; jobs
+// use it to move a campaign together with their own writes.
+func (s *Service) TransitionTx(ctx context.Context, tx db.Conn, id int64, ev Event) (Campaign, error) {
+	c, err := getCampaign(ctx, tx, id)
+	if err != nil {
+		return c, err
+	}
+	next, err := Next(c.State, ev)
+	if err != nil {
+		return c, err
+	}
+	c.State = next
+	return updateCampaign(ctx, tx, c, s.now())
+}
+
+// checkComplete refuses approval of a campaign Google Ads would reject for
+// missing pieces.
+func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
+	var problems []errs.FieldError
+	if c.Type == TypeSearch {
+		rows, err := tx.Query(ctx, `SELECT a.id,
+			(SELECT count(*) FROM asset_links l WHERE l.ad_id = a.id AND l.field_type = 'HEADLINE'),
+			(SELECT count(*) FROM asset_links l WHERE l.ad_id = a.id AND l.field_type = 'DESCRIPTION')
+			FROM ads a JOIN ad_groups g ON g.id = a.ad_group_id WHERE g.campaign_id = ? ORDER BY a.id`, c.ID)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for rows.Next() {
+			var id, h, d int64
+			if err := rows.Scan(&id, &h, &d); err != nil {
+				rows.Close()
+				return err
+			}
+			n++
+			if h < 3 || d < 2 {
+				problems = append(problems, errs.FieldError{Location: fmt.Sprintf("ads[%d]", id),
+					Message: fmt.Sprintf("ad %d has %d headlines and %d descriptions; it needs at least 3 and 2", id, h, d)})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if n == 0 {
+			problems = append(problems, errs.FieldError{Location: "ads", Message: "the campaign has no responsive search ad"})
+		}
+	} else {
+		rows, err := tx.Query(ctx, `SELECT g.id,
+			(SELECT count(*) FROM asset_links l WHERE l.asset_group_id = g.id AND l.field_type = 'HEADLINE'),
+			(SELECT count(*) FROM asset_links l WHERE l.asset_group_id = g.id AND l.field_type = 'LONG_HEADLINE'),
+			(SELECT count(*) FROM asset_links l WHERE l.asset_group_id = g.id AND l.field_type = 'DESCRIPTION'),
+			(SELECT count(*) FROM asset_links l WHERE l.asset_group_id = g.id AND l.field_type = 'BUSINESS_NAME')
+			FROM asset_groups g WHERE g.campaign_id = ? ORDER BY g.id`, c.ID)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for rows.Next() {
+			var id, h, lh, d, bn int64
+			if err := rows.Scan(&id, &h, &lh, &d, &bn); err != nil {
+				rows.Close()
+				return err
+			}
+			n++
+			if h < 3 || lh < 1 || d < 2 || bn < 1 {
+				problems = append(problems, errs.FieldError{Location: fmt.Sprintf("asset_groups[%d]", id),
+					Message: fmt.Sprintf("asset group %d has %d headlines, %d long headlines, %d descriptions and %d business names; it needs at least 3, 1, 2 and 1", id, h, lh, d, bn)})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if n == 0 {
+			problems = append(problems, errs.FieldError{Location: "asset_groups", Message: "the campaign has no asset group"})
+		}
+	}
+	if len(problems) > 0 {
+		e := errs.Conflictf("the campaign is not complete: %s", problems[0].Message)
+		e.Fields = problems
+		return e.With("state", c.State).With("allowed_events", AllowedEvents(c.State))
+	}
+	return nil
+}
