@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/demo"
+	"github.com/imaphub/imaphub/internal/domain/assets"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	scale := fs.String("scale", "small", "small: the demo account; large: the where-used benchmark data set (1,000,000 assets, 100,000 ad groups, 2,000,000 links)")
+	if ok, code := flags(fs, args, stderr); !ok {
+		return code
+	}
+	if *scale != "small" && *scale != "large" {
+		fmt.Fprintf(stderr, "imaphub demo: --scale=%q: want small or large\n", *scale)
+		return 2
+	}
+	a, err := openApp(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub demo:", err)
+		return 1
+	}
+	defer a.DB.Close()
+	if *scale == "large" {
+		start := time.Now()
+		res, err := assets.GenerateLarge(ctx, a.DB, assets.DefaultLargeConfig(), func(msg string) { fmt.Fprintln(stderr, msg) })
+		if err != nil {
+			fmt.Fprintln(stderr, "imaphub demo --scale large:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "generated the large data set in %s; the hot asset is %d (GET /api/assets/%d/usage)\n", time.Since(start).Round(time.Second), res.HotAssetID, res.HotAssetID)
+		return 0
+	}
+	empty, err := demo.Empty(ctx, a.DB)
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub demo:", err)
+		return 1
+	}
+	if !empty {
+		fmt.Fprintln(stderr, "imaphub demo: the database already holds campaigns; the demo account loads only into an empty database")
+		return 1
+	}
+	sum, err := demo.Load(ctx, a.Campaigns, a.Assets)
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub demo:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "loaded the demo account: %d campaigns, %d ad groups, %d keywords, %d ads, %d asset groups, %d asset links\n",
+		sum.Campaigns, sum.AdGroups, sum.Keywords, sum.Ads, sum.AssetGroups, sum.Links)
+	return 0
+}
+
+// loadDemoIfEmpty loads the demo account when the database has no campaign.
+func loadDemoIfEmpty(ctx context.Context, a *app.App) (bool, error) {
+	empty, err := demo.Empty(ctx, a.DB)
+	if err != nil || !empty {
+		return false, err
+	}
+	_, err = demo.Load(ctx, a.Campaigns, a.Assets)
+	return err == nil, err
+}
