@@ -1,0 +1,429 @@
+package assets
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+)
+
+// Request and response shapes of the asset operations.
+
+type assetOutput struct {
+	Status   int
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     Asset
+}
+
+func newAssetOutput(a Asset, status int) *assetOutput {
+	out := &assetOutput{Status: status, ETag: httpapi.ETag(a.Version), Body: a}
+	if status == http.StatusCreated {
+		out.Location = "/api/assets/" + strconv.FormatInt(a.ID, 10)
+	}
+	return out
+}
+
+type createTextInput struct {
+	Body struct {
+		Text       string      `json:"text" minLength:"1" maxLength:"5000" doc:"The text; stored NFC-normalised with whitespace runs folded to one space"`
+		Language   string      `json:"language,omitempty" maxLength:"35" doc:"BCP 47 tag, e.g. de or en-GB"`
+		Name       string      `json:"name,omitempty" maxLength:"255"`
+		Provenance *Provenance `json:"provenance,omitempty" doc:"Where the text came from; default source human"`
+	}
+}
+
+type uploadImageInput struct {
+	RawBody huma.MultipartFormFiles[struct {
+		File huma.FormFile `form:"file" required:"true" doc:"PNG, JPEG or GIF, at most 5120 KB; the type is read from the bytes"`
+		Name string        `form:"name" required:"false" maxLength:"255" doc:"A name for the library"`
+	}]
+}
+
+type idInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+type updateInput struct {
+	ID      int64  `path:"id" minimum:"1"`
+	IfMatch string `header:"If-Match" doc:"ETag of the version the change is based on; 412 when it is stale"`
+	Body    struct {
+		Name        *string `json:"name,omitempty" maxLength:"255"`
+		Language    *string `json:"language,omitempty" maxLength:"35"`
+		AppendEdits []Edit  `json:"append_edits,omitempty" maxItems:"100" doc:"Human edits to add to the provenance record"`
+	}
+}
+
+type listInput struct {
+	httpapi.PageParams
+	Sort      string `query:"sort" enum:"created,-created,text,-text" default:"-created" doc:"Order; text sorts images (no text) first"`
+	Type      string `query:"type" enum:"TEXT,IMAGE"`
+	Language  string `query:"language" maxLength:"35"`
+	Q         string `query:"q" maxLength:"200" doc:"Substring of the text, case-insensitive"`
+	Used      string `query:"used" enum:"true,false" doc:"Only assets that are (true) or are not (false) linked anywhere"`
+	FieldType string `query:"field_type" enum:"HEADLINE,DESCRIPTION,LONG_HEADLINE,BUSINESS_NAME,MARKETING_IMAGE,SQUARE_MARKETING_IMAGE,PORTRAIT_MARKETING_IMAGE,LOGO,LANDSCAPE_LOGO" doc:"Only assets linked in this field type"`
+}
+
+type contentInput struct {
+	ID          int64  `path:"id" minimum:"1"`
+	IfNoneMatch string `header:"If-None-Match"`
+}
+
+type contentOutput struct {
+	Status       int
+	ContentType  string `header:"Content-Type"`
+	ETag         string `header:"ETag"`
+	CacheControl string `header:"Cache-Control"`
+	Body         []byte
+}
+
+// jsonOutput sends a JSON document the database already encoded.
+type jsonOutput struct {
+	ContentType string `header:"Content-Type"`
+	Body        []byte
+}
+
+type itemsOutput[T any] struct {
+	Body struct {
+		Items []T `json:"items" nullable:"false"`
+	}
+}
+
+type linkAdInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		AssetID     int64  `json:"asset_id" minimum:"1"`
+		FieldType   string `json:"field_type" enum:"HEADLINE,DESCRIPTION"`
+		PinnedField string `json:"pinned_field,omitempty" enum:"HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2" doc:"Fixes the text to a position"`
+		Position    *int   `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
+	}
+}
+
+type linkAssetGroupInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		AssetID   int64  `json:"asset_id" minimum:"1"`
+		FieldType string `json:"field_type" enum:"HEADLINE,LONG_HEADLINE,DESCRIPTION,BUSINESS_NAME,MARKETING_IMAGE,SQUARE_MARKETING_IMAGE,PORTRAIT_MARKETING_IMAGE,LOGO,LANDSCAPE_LOGO"`
+		Position  *int   `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
+	}
+}
+
+type linkOutput struct {
+	Status   int
+	Location string `header:"Location"`
+	Body     LinkedAsset
+}
+
+type linkIDInput struct {
+	ID     int64 `path:"id" minimum:"1"`
+	LinkID int64 `path:"link_id" minimum:"1"`
+}
+
+type updateAdLinkInput struct {
+	ID     int64 `path:"id" minimum:"1"`
+	LinkID int64 `path:"link_id" minimum:"1"`
+	Body   struct {
+		PinnedField *string `json:"pinned_field,omitempty" enum:",HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2" doc:"New pin; empty string removes it"`
+		Position    *int    `json:"position,omitempty" minimum:"0"`
+	}
+}
+
+type updateAssetGroupLinkInput struct {
+	ID     int64 `path:"id" minimum:"1"`
+	LinkID int64 `path:"link_id" minimum:"1"`
+	Body   struct {
+		Position *int `json:"position,omitempty" minimum:"0"`
+	}
+}
+
+// uploadLimit caps a multipart upload before it is parsed: huma applies
+// MaxBodyBytes to JSON bodies only. The slack covers the form's own bytes.
+const uploadLimit = MaxImageBytes + 64<<10
+
+// RegisterRoutes publishes the asset operations on api.
+func RegisterRoutes(api *httpapi.API, s *Service) {
+	tags := []string{"assets"}
+	schemas := api.OpenAPI().Components.Schemas
+	assetSchema := schemas.Schema(reflect.TypeFor[Asset](), true, "")
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "create-text-asset", Method: http.MethodPost, Path: "/api/assets", Tags: tags,
+		Summary:       "Create a text asset",
+		Description:   "Texts are deduplicated on their normalised form (Unicode NFC, whitespace folded). 201 creates the asset; 200 returns the asset that already has this text, unchanged (name, language and provenance of the request are then ignored).",
+		DefaultStatus: http.StatusCreated,
+		Responses:     map[string]*huma.Response{"200": existingAssetResponse(assetSchema)},
+	}, func(ctx context.Context, in *createTextInput) (*assetOutput, error) {
+		ti := TextInput{Text: in.Body.Text, Language: in.Body.Language, Name: in.Body.Name}
+		if in.Body.Provenance != nil {
+			ti.Provenance = *in.Body.Provenance
+		}
+		a, created, err := s.CreateText(ctx, ti)
+		if err != nil {
+			return nil, err
+		}
+		return newAssetOutput(a, createdStatus(created)), nil
+	})
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "upload-image-asset", Method: http.MethodPost, Path: "/api/assets/images", Tags: tags,
+		Summary:       "Upload an image asset",
+		Description:   "Multipart form with the image in `file` and an optional `name`. Images are deduplicated on their bytes: 201 creates the asset; 200 returns the asset of identical bytes, unchanged. Anything but PNG, JPEG or GIF is refused with 422 naming body.file.",
+		DefaultStatus: http.StatusCreated,
+		Responses:     map[string]*huma.Response{"200": existingAssetResponse(assetSchema)},
+		Middlewares:   huma.Middlewares{limitUpload(api.API)},
+	}, func(ctx context.Context, in *uploadImageInput) (*assetOutput, error) {
+		form := in.RawBody.Data()
+		defer form.File.Close()
+		data, err := io.ReadAll(io.LimitReader(form.File, MaxImageBytes+1))
+		if err != nil {
+			return nil, &errs.Error{Code: errs.BadRequest, Message: "body.file: could not be read", Fields: []errs.FieldError{{Location: "body.file", Message: "could not be read"}}}
+		}
+		a, created, err := s.UploadImage(ctx, ImageInput{Data: data, Name: form.Name})
+		if err != nil {
+			return nil, err
+		}
+		return newAssetOutput(a, createdStatus(created)), nil
+	})
+
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: "list-assets", Method: http.MethodGet, Path: "/api/assets", Tags: tags,
+		Summary: "List assets",
+	}, func(ctx context.Context, in *listInput) (*httpapi.ListOutput[Asset], error) {
+		after, err := httpapi.DecodeCursor(in.Cursor, in.Sort)
+		if err != nil {
+			return nil, err
+		}
+		f := ListFilter{Type: in.Type, Language: in.Language, Query: in.Q, FieldType: in.FieldType, Sort: in.Sort, Limit: in.Limit, After: after}
+		if in.Used != "" {
+			used := in.Used == "true"
+			f.Used = &used
+		}
+		items, next, err := s.List(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out := &httpapi.ListOutput[Asset]{}
+		out.Body.Items, out.Body.NextCursor = items, next
+		return out, nil
+	})
+
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: "get-asset", Method: http.MethodGet, Path: "/api/assets/{id}", Tags: tags,
+		Summary: "Get an asset",
+	}, func(ctx context.Context, in *idInput) (*assetOutput, error) {
+		a, err := s.Get(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return newAssetOutput(a, http.StatusOK), nil
+	})
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "update-asset", Method: http.MethodPatch, Path: "/api/assets/{id}", Tags: tags,
+		Summary:     "Update an asset's name, language or provenance edits",
+		Description: "The content (text or image bytes) is the asset's identity and cannot change: create a new asset instead. Edits in append_edits are added to the provenance record.",
+	}, func(ctx context.Context, in *updateInput) (*assetOutput, error) {
+		version, err := httpapi.IfMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.Update(ctx, in.ID, Update{Name: in.Body.Name, Language: in.Body.Language, AppendEdits: in.Body.AppendEdits, IfVersion: version, IfMatch: in.IfMatch})
+		if err != nil {
+			return nil, err
+		}
+		return newAssetOutput(a, http.StatusOK), nil
+	})
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "delete-asset", Method: http.MethodDelete, Path: "/api/assets/{id}", Tags: tags,
+		Summary:     "Delete an unused asset",
+		Description: "409 with usage_count while ads or asset groups still link to it.",
+	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
+		return nil, s.Delete(ctx, in.ID)
+	})
+
+	binary := &huma.Schema{Type: "string", Format: "binary"}
+	contentTypes := map[string]*huma.MediaType{}
+	for _, ct := range []string{"image/png", "image/jpeg", "image/gif", "text/plain"} {
+		contentTypes[ct] = &huma.MediaType{Schema: binary}
+	}
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: "get-asset-content", Method: http.MethodGet, Path: "/api/assets/{id}/content", Tags: tags,
+		Summary:     "Download an asset's content",
+		Description: "The image bytes (or the text as text/plain). The ETag is the content hash; the content of an asset never changes, so it may be cached forever.",
+		Responses:   map[string]*huma.Response{"200": {Description: "The content", Content: contentTypes}},
+	}, func(ctx context.Context, in *contentInput) (*contentOutput, error) {
+		c, err := s.Content(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		out := &contentOutput{Status: http.StatusOK, ContentType: c.MimeType, ETag: `"` + c.Hash + `"`,
+			CacheControl: "private, max-age=31536000, immutable", Body: c.Data}
+		if etagMatches(in.IfNoneMatch, out.ETag) {
+			out.Status, out.Body, out.ContentType = http.StatusNotModified, nil, ""
+		}
+		return out, nil
+	})
+
+	usageSchema := schemas.Schema(reflect.TypeFor[Usage](), true, "")
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: "get-asset-usage", Method: http.MethodGet, Path: "/api/assets/{id}/usage", Tags: tags,
+		Summary:     "Where an asset is used",
+		Description: "The graph around an asset: the campaigns, ad groups, ads and asset groups that use it, and the keywords of those ad groups, with counts. counts.campaigns > 1 means campaigns share the asset.",
+		Responses:   map[string]*huma.Response{"200": {Description: "The where-used graph", Content: map[string]*huma.MediaType{"application/json": {Schema: usageSchema}}}},
+	}, func(ctx context.Context, in *idInput) (*jsonOutput, error) {
+		doc, err := s.WhereUsedJSON(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &jsonOutput{ContentType: "application/json", Body: doc}, nil
+	})
+
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: "list-campaign-assets", Method: http.MethodGet, Path: "/api/campaigns/{id}/assets", Tags: tags,
+		Summary: "Assets a campaign uses, with link counts",
+	}, func(ctx context.Context, in *idInput) (*itemsOutput[CampaignAsset], error) {
+		items, err := s.CampaignAssets(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		out := &itemsOutput[CampaignAsset]{}
+		out.Body.Items = items
+		return out, nil
+	})
+
+	registerLinkRoutes(api, s, tags)
+}
+
+func registerLinkRoutes(api *httpapi.API, s *Service, tags []string) {
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "link-ad-asset", Method: http.MethodPost, Path: "/api/ads/{id}/assets", Tags: tags,
+		Summary:       "Link an asset to a responsive search ad",
+		Description:   "At most 15 headlines and 4 descriptions per ad (409 naming the cap); only while the campaign is draft or review (409 with its state).",
+		DefaultStatus: http.StatusCreated,
+	}, func(ctx context.Context, in *linkAdInput) (*linkOutput, error) {
+		b := in.Body
+		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AdID: in.ID, FieldType: b.FieldType, PinnedField: b.PinnedField, Position: deref(b.Position)}, b.Position == nil)
+		if err != nil {
+			return nil, err
+		}
+		return &linkOutput{Status: http.StatusCreated, Location: fmt.Sprintf("/api/ads/%d/assets/%d", in.ID, la.ID), Body: la}, nil
+	})
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "link-asset-group-asset", Method: http.MethodPost, Path: "/api/asset-groups/{id}/assets", Tags: tags,
+		Summary:       "Link an asset to a Performance Max asset group",
+		Description:   "Caps per asset group: HEADLINE 15, LONG_HEADLINE 5, DESCRIPTION 5, BUSINESS_NAME 1, MARKETING_IMAGE 20, SQUARE_MARKETING_IMAGE 20, PORTRAIT_MARKETING_IMAGE 20, LOGO 5, LANDSCAPE_LOGO 5. Image field types take IMAGE assets, the others TEXT assets.",
+		DefaultStatus: http.StatusCreated,
+	}, func(ctx context.Context, in *linkAssetGroupInput) (*linkOutput, error) {
+		b := in.Body
+		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AssetGroupID: in.ID, FieldType: b.FieldType, Position: deref(b.Position)}, b.Position == nil)
+		if err != nil {
+			return nil, err
+		}
+		return &linkOutput{Status: http.StatusCreated, Location: fmt.Sprintf("/api/asset-groups/%d/assets/%d", in.ID, la.ID), Body: la}, nil
+	})
+
+	for _, o := range []struct{ kind, path, noun, id string }{
+		{"ad", "/api/ads/{id}/assets", "an ad", "ad"},
+		{"asset_group", "/api/asset-groups/{id}/assets", "an asset group", "asset-group"},
+	} {
+		httpapi.Register(api, auth.Viewer, huma.Operation{
+			OperationID: "list-" + o.id + "-assets", Method: http.MethodGet, Path: o.path, Tags: tags,
+			Summary: "List the assets of " + o.noun + ", by field type and position",
+		}, func(ctx context.Context, in *idInput) (*itemsOutput[LinkedAsset], error) {
+			items, err := s.Links(ctx, o.kind, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := &itemsOutput[LinkedAsset]{}
+			out.Body.Items = items
+			return out, nil
+		})
+		httpapi.Register(api, auth.Editor, huma.Operation{
+			OperationID: "unlink-" + o.id + "-asset", Method: http.MethodDelete, Path: o.path + "/{link_id}", Tags: tags,
+			Summary: "Remove an asset from " + o.noun + " (the asset stays in the library)",
+		}, func(ctx context.Context, in *linkIDInput) (*struct{}, error) {
+			return nil, s.Unlink(ctx, o.kind, in.ID, in.LinkID)
+		})
+	}
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "update-ad-asset-link", Method: http.MethodPatch, Path: "/api/ads/{id}/assets/{link_id}", Tags: tags,
+		Summary: "Pin, unpin or reorder an asset of an ad",
+	}, func(ctx context.Context, in *updateAdLinkInput) (*linkOutput, error) {
+		la, err := s.UpdateLink(ctx, "ad", in.ID, in.LinkID, LinkChange{PinnedField: in.Body.PinnedField, Position: in.Body.Position})
+		if err != nil {
+			return nil, err
+		}
+		return &linkOutput{Status: http.StatusOK, Body: la}, nil
+	})
+
+	httpapi.Register(api, auth.Editor, huma.Operation{
+		OperationID: "update-asset-group-asset-link", Method: http.MethodPatch, Path: "/api/asset-groups/{id}/assets/{link_id}", Tags: tags,
+		Summary: "Reorder an asset of an asset group",
+	}, func(ctx context.Context, in *updateAssetGroupLinkInput) (*linkOutput, error) {
+		la, err := s.UpdateLink(ctx, "asset_group", in.ID, in.LinkID, LinkChange{Position: in.Body.Position})
+		if err != nil {
+			return nil, err
+		}
+		return &linkOutput{Status: http.StatusOK, Body: la}, nil
+	})
+}
+
+func existingAssetResponse(schema *huma.Schema) *huma.Response {
+	return &huma.Response{
+		Description: "The content already existed: this is that asset, unchanged",
+		Content:     map[string]*huma.MediaType{"application/json": {Schema: schema}},
+	}
+}
+
+func createdStatus(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// etagMatches reports whether an If-None-Match header names etag.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// limitUpload refuses an upload larger than uploadLimit before the form is
+// parsed, and caps what is read when the size is not announced.
+func limitUpload(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		r, w := humago.Unwrap(ctx)
+		if r.ContentLength > uploadLimit {
+			_ = huma.WriteErr(api, ctx, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("body: larger than the limit of %d bytes (images may be at most 5120 KB)", uploadLimit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, uploadLimit)
+		next(ctx)
+	}
+}

@@ -1,0 +1,282 @@
+// Package assets owns the asset library: texts and images that exist once per
+// content hash, their provenance, the uses_asset links from responsive search
+// ads and Performance Max asset groups, and the where-used graph.
+//
+// Editorial rules and Google's limits live in the policy subpackage; this
+// package stores and links what passed them.
+package assets
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Asset types.
+const (
+	TypeText  = "TEXT"
+	TypeImage = "IMAGE"
+)
+
+// Provenance sources.
+const (
+	SourceHuman   = "human"
+	SourceLLM     = "llm"
+	SourceOffline = "offline"
+	SourceImport  = "import"
+)
+
+// Provenance records where an asset came from. It is stored as JSON because
+// nothing queries inside it, but it is typed here so every writer produces
+// the same shape.
+type Provenance struct {
+	Source        string `json:"source" enum:"human,llm,offline,import" doc:"Who produced the content"`
+	Model         string `json:"model,omitempty" doc:"LLM model that wrote it, when source is llm"`
+	PromptVersion string `json:"prompt_version,omitempty" doc:"Version of the prompt that produced it"`
+	Attempts      int    `json:"attempts,omitempty" minimum:"0" doc:"Generation attempts until it passed validation"`
+	Verdict       string `json:"verdict,omitempty" doc:"The validator's verdict, e.g. valid or repaired"`
+	Edits         []Edit `json:"edits,omitempty" nullable:"false" doc:"Human edits, oldest first"`
+}
+
+// Edit is one human change recorded in an asset's provenance: the text before
+// the edit (an edited text is a new asset, because the text is its identity)
+// or a note on what changed.
+type Edit struct {
+	At     time.Time `json:"at" doc:"When the edit was made"`
+	By     string    `json:"by,omitempty" maxLength:"255" doc:"Who made it"`
+	Before string    `json:"before,omitempty" maxLength:"5000" doc:"The content before the edit"`
+	Note   string    `json:"note,omitempty" maxLength:"1000" doc:"What was changed and why"`
+}
+
+// Asset is one text or image. Content (text or image bytes) is immutable: it
+// is the asset's identity.
+type Asset struct {
+	ID          int64      `json:"id"`
+	Type        string     `json:"type" enum:"TEXT,IMAGE"`
+	ContentHash string     `json:"content_hash" doc:"SHA-256 (hex) of the normalised text or of the image bytes"`
+	Name        string     `json:"name"`
+	Text        *string    `json:"text,omitempty" doc:"The normalised text (TEXT assets)"`
+	Language    string     `json:"language"`
+	MimeType    *string    `json:"mime_type,omitempty" doc:"image/png, image/jpeg or image/gif (IMAGE assets)"`
+	Width       *int       `json:"width,omitempty"`
+	Height      *int       `json:"height,omitempty"`
+	SizeBytes   *int64     `json:"size_bytes,omitempty"`
+	Provenance  Provenance `json:"provenance"`
+	UsageCount  int        `json:"usage_count" doc:"Number of links from ads and asset groups"`
+	Version     int64      `json:"version"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// TextInput is a text asset to create or find.
+type TextInput struct {
+	Text, Language, Name string
+	Provenance           Provenance
+}
+
+// ImageInput is an uploaded image.
+type ImageInput struct {
+	Data       []byte
+	Name       string
+	Provenance Provenance
+}
+
+// Field types of links.
+const (
+	FieldHeadline               = "HEADLINE"
+	FieldDescription            = "DESCRIPTION"
+	FieldLongHeadline           = "LONG_HEADLINE"
+	FieldBusinessName           = "BUSINESS_NAME"
+	FieldMarketingImage         = "MARKETING_IMAGE"
+	FieldSquareMarketingImage   = "SQUARE_MARKETING_IMAGE"
+	FieldPortraitMarketingImage = "PORTRAIT_MARKETING_IMAGE"
+	FieldLogo                   = "LOGO"
+	FieldLandscapeLogo          = "LANDSCAPE_LOGO"
+)
+
+// adCaps are the most assets of each field type one responsive search ad
+// takes (Google: 15 headlines, 4 descriptions).
+var adCaps = map[string]int{FieldHeadline: 15, FieldDescription: 4}
+
+// assetGroupCaps are the most assets of each field type one Performance Max
+// asset group takes.
+var assetGroupCaps = map[string]int{
+	FieldHeadline:               15,
+	FieldLongHeadline:           5,
+	FieldDescription:            5,
+	FieldBusinessName:           1,
+	FieldMarketingImage:         20,
+	FieldSquareMarketingImage:   20,
+	FieldPortraitMarketingImage: 20,
+	FieldLogo:                   5,
+	FieldLandscapeLogo:          5,
+}
+
+// imageFields are the field types that take IMAGE assets; all others take TEXT.
+var imageFields = map[string]bool{
+	FieldMarketingImage:         true,
+	FieldSquareMarketingImage:   true,
+	FieldPortraitMarketingImage: true,
+	FieldLogo:                   true,
+	FieldLandscapeLogo:          true,
+}
+
+// pinsOf lists the positions a field type of an ad may be pinned to.
+var pinsOf = map[string][]string{
+	FieldHeadline:    {"HEADLINE_1", "HEADLINE_2", "HEADLINE_3"},
+	FieldDescription: {"DESCRIPTION_1", "DESCRIPTION_2"},
+}
+
+// AssetTypeFor returns the asset type a field type takes.
+func AssetTypeFor(fieldType string) string {
+	if imageFields[fieldType] {
+		return TypeImage
+	}
+	return TypeText
+}
+
+// Link is one uses_asset edge: an ad or an asset group uses an asset in a
+// field type. CampaignID and AdGroupID are the parents of the user, kept on
+// the link so where-used is one index range scan.
+type Link struct {
+	ID           int64     `json:"id"`
+	AssetID      int64     `json:"asset_id"`
+	CampaignID   int64     `json:"campaign_id"`
+	AdGroupID    *int64    `json:"ad_group_id,omitempty"`
+	AdID         *int64    `json:"ad_id,omitempty"`
+	AssetGroupID *int64    `json:"asset_group_id,omitempty"`
+	FieldType    string    `json:"field_type"`
+	PinnedField  *string   `json:"pinned_field,omitempty"`
+	Position     int       `json:"position"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// LinkInput says which asset to link where. Exactly one of AdID and
+// AssetGroupID is non-zero. Position orders links of one field type (ties by
+// link id).
+type LinkInput struct {
+	AssetID             int64
+	AdID, AssetGroupID  int64
+	FieldType           string
+	PinnedField         string
+	Position            int
+}
+
+// LinkedAsset is a link together with the content of its asset: what a
+// campaign tree or an ad's asset list shows.
+type LinkedAsset struct {
+	Link
+	AssetType   string  `json:"asset_type" enum:"TEXT,IMAGE"`
+	ContentHash string  `json:"content_hash"`
+	Text        *string `json:"text,omitempty"`
+	MimeType    *string `json:"mime_type,omitempty"`
+	Width       *int    `json:"width,omitempty"`
+	Height      *int    `json:"height,omitempty"`
+}
+
+// Usage is the where-used graph of one asset. Lists are ordered by id (ads
+// by ad id, then field type); an ad that uses the asset in two field types
+// appears twice in Ads.
+type Usage struct {
+	AssetID     int64             `json:"asset_id"`
+	Counts      UsageCounts       `json:"counts"`
+	Campaigns   []UsageCampaign   `json:"campaigns" nullable:"false"`
+	AdGroups    []UsageAdGroup    `json:"ad_groups" nullable:"false"`
+	Ads         []UsageAd         `json:"ads" nullable:"false"`
+	AssetGroups []UsageAssetGroup `json:"asset_groups" nullable:"false"`
+	Keywords    []UsageKeyword    `json:"keywords" nullable:"false"`
+}
+
+// UsageCounts sums up a Usage.
+type UsageCounts struct {
+	Links       int `json:"links"`
+	Campaigns   int `json:"campaigns"`
+	AdGroups    int `json:"ad_groups"`
+	Ads         int `json:"ads" doc:"Distinct ads"`
+	AssetGroups int `json:"asset_groups" doc:"Distinct asset groups"`
+	Keywords    int `json:"keywords"`
+}
+
+type UsageCampaign struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	State string `json:"state"`
+}
+
+type UsageAdGroup struct {
+	ID         int64  `json:"id"`
+	CampaignID int64  `json:"campaign_id"`
+	Name       string `json:"name"`
+}
+
+type UsageAd struct {
+	ID          int64   `json:"id"`
+	AdGroupID   int64   `json:"ad_group_id"`
+	FieldType   string  `json:"field_type"`
+	PinnedField *string `json:"pinned_field"`
+}
+
+type UsageAssetGroup struct {
+	ID         int64  `json:"id"`
+	CampaignID int64  `json:"campaign_id"`
+	Name       string `json:"name"`
+	FieldType  string `json:"field_type"`
+}
+
+type UsageKeyword struct {
+	ID        int64  `json:"id"`
+	AdGroupID int64  `json:"ad_group_id"`
+	Text      string `json:"text"`
+	MatchType string `json:"match_type"`
+	Negative  bool   `json:"negative"`
+}
+
+// CampaignAsset is an asset a campaign uses, with how often and as what.
+type CampaignAsset struct {
+	Asset
+	Links      int      `json:"links" doc:"Links from this campaign's ads and asset groups"`
+	FieldTypes []string `json:"field_types" nullable:"false" doc:"Field types it is used in, sorted"`
+}
+
+// NormalizeText returns the canonical form of a text asset: Unicode NFC, with
+// leading and trailing whitespace removed and every run of Unicode whitespace
+// folded into one ASCII space. Two texts that a reader cannot tell apart get
+// the same form, and so the same asset.
+func NormalizeText(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TextHash is the content hash of a text asset: SHA-256 (hex) of its
+// normalised form.
+func TextHash(s string) string { return bytesHash([]byte(NormalizeText(s))) }
+
+func bytesHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// searchFold is the case-folded form stored for substring search. SQLite's
+// lower() and LIKE fold ASCII only, so folding happens here for both engines
+// alike ("GRÖSSE" finds "Größe").
+func searchFold(s string) string { return cases.Fold().String(s) }
