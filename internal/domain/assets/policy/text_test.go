@@ -57,17 +57,17 @@ func TestWidth(t *testing.T) {
 		{"Buy Running Shoes", 17},
 		{"Größe für Straße", 16},
 		{"Winterreifenkomplettangebot", 27},
-		{"東京のホテル", 12},                    // kanji and hiragana/katakana are W
-		{"ＡＢＣ", 6},                         // full-width Latin is F
-		{"한국어", 6},                         // Hangul syllables
-		{"ﾎﾃﾙ", 3},                         // half-width katakana are H (rejected separately)
-		{"e\u0301", 1},                     // combining acute accent
-		{"{KeyWord:Shoes}", 5},             // keyword insertion: default text
+		{"東京のホテル", 12},                      // kanji and hiragana/katakana are W
+		{"ＡＢＣ", 6},                          // full-width Latin is F
+		{"한국어", 6},                          // Hangul syllables
+		{"ﾎﾃﾙ", 3},                          // half-width katakana are H (rejected separately)
+		{"e\u0301", 1},                      // combining acute accent
+		{"{KeyWord:Shoes}", 5},              // keyword insertion: default text
 		{"Buy {keyword:Running Shoes}", 17}, //
 		{"{CUSTOMIZER.Price:49 €} only", 9},
-		{"{KeyWord:}", 10},         // malformed: counted as written
-		{"{KeyWord:Shoes", 14},     // unclosed
-		{"{KeyWord:東京}", 4},        // default text in Japanese
+		{"{KeyWord:}", 10},     // malformed: counted as written
+		{"{KeyWord:Shoes", 14}, // unclosed
+		{"{KeyWord:東京}", 4},    // default text in Japanese
 		{"{LOCATION(City):Berlin}", 6},
 	} {
 		if got := Width(tc.text); got != tc.want {

@@ -311,7 +311,7 @@ func (v Violation) messageEN() string {
 	case CodeImageAspectRatio:
 		return fmt.Sprintf("%s is %s pixels; it must have an aspect ratio of %s (±1 %%).", fieldNameEN(a.Field), a.Text, a.Other)
 	case CodeImageFileTooLarge:
-		return fmt.Sprintf("Image file is %d KB; the limit is %d KB.", a.Width, a.Limit)
+		return fmt.Sprintf("Image file is %d KB; the limit is %d KB.", a.Count, a.Max)
 	case CodeAnimatedImage:
 		return fmt.Sprintf("Animated images are not allowed (%d frames).", a.Count)
 	case CodeNotImageField:
@@ -426,7 +426,7 @@ func (v Violation) messageDE() string {
 	case CodeImageAspectRatio:
 		return fmt.Sprintf("%s hat %s Pixel; das Seitenverhältnis muss %s betragen (±1 %%).", fieldNameDE(a.Field), a.Text, a.Other)
 	case CodeImageFileTooLarge:
-		return fmt.Sprintf("Die Bilddatei ist %d KB groß; erlaubt sind %d KB.", a.Width, a.Limit)
+		return fmt.Sprintf("Die Bilddatei ist %d KB groß; erlaubt sind %d KB.", a.Count, a.Max)
 	case CodeAnimatedImage:
 		return fmt.Sprintf("Animierte Bilder sind nicht erlaubt (%d Einzelbilder).", a.Count)
 	case CodeNotImageField:

@@ -1,0 +1,643 @@
+package policy
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// FieldRange is how many assets of one field type a format takes.
+type FieldRange struct {
+	Field    Field
+	Min, Max int
+}
+
+// GroupRange bounds the combined count of several field types ("marketing
+// and square images, 15 combined").
+type GroupRange struct {
+	Fields   []Field
+	Min, Max int
+}
+
+// Format describes one ad format's asset slots (reference §1 and §4). A
+// field without a range is not part of the format.
+type Format struct {
+	Name   string
+	Ranges []FieldRange
+	Groups []GroupRange
+	// Pins: assets may be pinned to positions (responsive search ads).
+	Pins bool
+	// Placeholders: keyword insertion and ad customizers are supported.
+	Placeholders bool
+	// Paths: the format has display paths path1/path2.
+	Paths bool
+	// ShortHeadline and ShortDescription, when set, require at least one
+	// headline (description) of at most that width (Performance Max: 15, 60).
+	ShortHeadline, ShortDescription int
+	// ImageFormats lists the accepted image encodings ("png", "jpeg", "gif").
+	ImageFormats []string
+	// ImageMaxBytes overrides the file-size limit per image field.
+	ImageMaxBytes map[Field]int
+}
+
+// The supported formats.
+var (
+	// RSAFormat: responsive search ads (reference §1.1).
+	RSAFormat = &Format{
+		Name:         "RESPONSIVE_SEARCH_AD",
+		Ranges:       []FieldRange{{Headline, 3, 15}, {Description, 2, 4}},
+		Pins:         true,
+		Placeholders: true,
+		Paths:        true,
+	}
+	// PerformanceMaxFormat: a Performance Max asset group (reference §1.2,
+	// §4.1). Ad customizers are not supported in asset groups
+	// (AssetGroupAssetError.AD_CUSTOMIZER_NOT_SUPPORTED).
+	PerformanceMaxFormat = &Format{
+		Name: "PERFORMANCE_MAX",
+		Ranges: []FieldRange{
+			{Headline, 3, 15}, {LongHeadline, 1, 5}, {Description, 2, 5}, {BusinessName, 1, 1},
+			{MarketingImage, 1, 20}, {SquareMarketingImage, 1, 20}, {PortraitMarketingImage, 0, 20},
+			{Logo, 1, 5}, {LandscapeLogo, 0, 5},
+		},
+		Paths:            true,
+		ShortHeadline:    15,
+		ShortDescription: 60,
+		ImageFormats:     []string{"jpeg", "png"},
+	}
+	// ResponsiveDisplayFormat: responsive display ads (reference §1.3).
+	ResponsiveDisplayFormat = &Format{
+		Name: "RESPONSIVE_DISPLAY_AD",
+		Ranges: []FieldRange{
+			{Headline, 1, 5}, {LongHeadline, 1, 1}, {Description, 1, 5}, {BusinessName, 1, 1}, {CallToAction, 0, 1},
+			{MarketingImage, 1, 15}, {SquareMarketingImage, 1, 15}, {Logo, 0, 5}, {LandscapeLogo, 0, 5},
+		},
+		Groups: []GroupRange{
+			{Fields: []Field{MarketingImage, SquareMarketingImage}, Max: 15},
+			{Fields: []Field{Logo, LandscapeLogo}, Max: 5},
+		},
+		ImageFormats: []string{"gif", "jpeg", "png"},
+	}
+	// DemandGenFormat: Demand Gen multi-asset ads (reference §1.4, §4.3).
+	DemandGenFormat = &Format{
+		Name: "DEMAND_GEN_MULTI_ASSET_AD",
+		Ranges: []FieldRange{
+			{Headline, 1, 5}, {Description, 1, 5}, {BusinessName, 1, 1},
+			{MarketingImage, 0, 20}, {SquareMarketingImage, 0, 20}, {PortraitMarketingImage, 0, 20},
+			{TallPortraitMarketingImage, 0, 20}, {Logo, 1, 5},
+		},
+		Groups: []GroupRange{
+			// "required if no square" / "required if no landscape"
+			{Fields: []Field{MarketingImage, SquareMarketingImage}, Min: 1},
+			{Fields: []Field{MarketingImage, SquareMarketingImage, PortraitMarketingImage, TallPortraitMarketingImage}, Max: 20},
+		},
+		ImageFormats:  []string{"gif", "jpeg", "png"},
+		ImageMaxBytes: map[Field]int{Logo: 150 * 1024},
+	}
+)
+
+func (f *Format) rangeOf(field Field) (FieldRange, bool) {
+	for _, r := range f.Ranges {
+		if r.Field == field {
+			return r, true
+		}
+	}
+	return FieldRange{}, false
+}
+
+// Item is one text asset in a set.
+type Item struct {
+	// Path addresses the item in its set: "headlines[3]", "businessName".
+	Path  string
+	Field Field
+	Text  string
+	// Pin is the served position (HEADLINE_1 … DESCRIPTION_2); empty for
+	// unpinned.
+	Pin string
+}
+
+// Set is a format-independent collection of assets.
+type Set struct {
+	Items        []Item
+	Path1, Path2 string
+	FinalURLs    []string
+	// Images holds the field type of each linked image; the images
+	// themselves are checked with CheckImage when they are uploaded. Nil
+	// skips the image counts (a text-only check).
+	Images []Field
+}
+
+// ItemResult is the verdict on one item of a set.
+type ItemResult struct {
+	Path  string `json:"path"`
+	Field Field  `json:"field"`
+	Index int    `json:"index"`
+	Text  string `json:"text"`
+	Result
+}
+
+// SetResult is the verdict on a whole set.
+type SetResult struct {
+	// Valid is false iff an item or the set has an error.
+	Valid bool         `json:"valid"`
+	Items []ItemResult `json:"items"`
+	// Violations concern the set: counts, duplicates, pins, paths, URLs.
+	// Path names the item a violation is about, if any.
+	Violations []Violation `json:"violations"`
+}
+
+// Item returns the result for a path such as "headlines[3]".
+func (r SetResult) Item(path string) (ItemResult, bool) {
+	for _, it := range r.Items {
+		if it.Path == path {
+			return it, true
+		}
+	}
+	return ItemResult{}, false
+}
+
+// PinnedText is a text asset with an optional pin.
+type PinnedText struct {
+	Text string `json:"text"`
+	Pin  string `json:"pin,omitempty"`
+}
+
+// RSA is a responsive search ad.
+type RSA struct {
+	Headlines    []PinnedText `json:"headlines"`
+	Descriptions []PinnedText `json:"descriptions"`
+	Path1        string       `json:"path1,omitempty"`
+	Path2        string       `json:"path2,omitempty"`
+	FinalURLs    []string     `json:"finalUrls"`
+}
+
+// CheckRSA checks a responsive search ad.
+func (c *Checker) CheckRSA(ad RSA) SetResult {
+	items := make([]Item, 0, len(ad.Headlines)+len(ad.Descriptions))
+	for i, h := range ad.Headlines {
+		items = append(items, Item{Path: indexPath("headlines", i), Field: Headline, Text: h.Text, Pin: h.Pin})
+	}
+	for i, d := range ad.Descriptions {
+		items = append(items, Item{Path: indexPath("descriptions", i), Field: Description, Text: d.Text, Pin: d.Pin})
+	}
+	return c.CheckSet(RSAFormat, Set{Items: items, Path1: ad.Path1, Path2: ad.Path2, FinalURLs: ad.FinalURLs})
+}
+
+// AssetGroupText is the text of a Performance Max asset group, with the
+// field types of its linked images.
+type AssetGroupText struct {
+	Headlines     []string `json:"headlines"`
+	LongHeadlines []string `json:"longHeadlines"`
+	Descriptions  []string `json:"descriptions"`
+	BusinessName  string   `json:"businessName,omitempty"`
+	Path1         string   `json:"path1,omitempty"`
+	Path2         string   `json:"path2,omitempty"`
+	FinalURLs     []string `json:"finalUrls"`
+	// BrandGuidelines: the campaign holds business name and logos
+	// (CampaignAsset), so the asset group must not.
+	BrandGuidelines bool    `json:"brandGuidelines,omitempty"`
+	Images          []Field `json:"images,omitempty"`
+}
+
+// CheckAssetGroup checks a Performance Max asset group.
+func (c *Checker) CheckAssetGroup(ag AssetGroupText) SetResult {
+	var items []Item
+	items = appendTexts(items, "headlines", Headline, ag.Headlines)
+	items = appendTexts(items, "longHeadlines", LongHeadline, ag.LongHeadlines)
+	items = appendTexts(items, "descriptions", Description, ag.Descriptions)
+	if ag.BusinessName != "" {
+		items = append(items, Item{Path: "businessName", Field: BusinessName, Text: ag.BusinessName})
+	}
+	f := PerformanceMaxFormat
+	if ag.BrandGuidelines {
+		g := *f
+		g.Ranges = nil
+		for _, r := range f.Ranges {
+			switch r.Field {
+			case BusinessName, Logo, LandscapeLogo:
+				r.Min, r.Max = 0, 0
+			}
+			g.Ranges = append(g.Ranges, r)
+		}
+		f = &g
+	}
+	return c.CheckSet(f, Set{Items: items, Path1: ag.Path1, Path2: ag.Path2, FinalURLs: ag.FinalURLs, Images: ag.Images})
+}
+
+// ResponsiveDisplayAd is a responsive display ad.
+type ResponsiveDisplayAd struct {
+	Headlines    []string `json:"headlines"`
+	LongHeadline string   `json:"longHeadline"`
+	Descriptions []string `json:"descriptions"`
+	BusinessName string   `json:"businessName"`
+	CallToAction string   `json:"callToAction,omitempty"`
+	FinalURLs    []string `json:"finalUrls"`
+	Images       []Field  `json:"images,omitempty"`
+}
+
+// CheckResponsiveDisplayAd checks a responsive display ad.
+func (c *Checker) CheckResponsiveDisplayAd(ad ResponsiveDisplayAd) SetResult {
+	var items []Item
+	items = appendTexts(items, "headlines", Headline, ad.Headlines)
+	if ad.LongHeadline != "" {
+		items = append(items, Item{Path: "longHeadline", Field: LongHeadline, Text: ad.LongHeadline})
+	}
+	items = appendTexts(items, "descriptions", Description, ad.Descriptions)
+	if ad.BusinessName != "" {
+		items = append(items, Item{Path: "businessName", Field: BusinessName, Text: ad.BusinessName})
+	}
+	if ad.CallToAction != "" {
+		items = append(items, Item{Path: "callToAction", Field: CallToAction, Text: ad.CallToAction})
+	}
+	return c.CheckSet(ResponsiveDisplayFormat, Set{Items: items, FinalURLs: ad.FinalURLs, Images: ad.Images})
+}
+
+// DemandGenAd is a Demand Gen multi-asset ad.
+type DemandGenAd struct {
+	Headlines    []string `json:"headlines"`
+	Descriptions []string `json:"descriptions"`
+	BusinessName string   `json:"businessName"`
+	FinalURLs    []string `json:"finalUrls"`
+	Images       []Field  `json:"images,omitempty"`
+}
+
+// CheckDemandGenAd checks a Demand Gen multi-asset ad.
+func (c *Checker) CheckDemandGenAd(ad DemandGenAd) SetResult {
+	var items []Item
+	items = appendTexts(items, "headlines", Headline, ad.Headlines)
+	items = appendTexts(items, "descriptions", Description, ad.Descriptions)
+	if ad.BusinessName != "" {
+		items = append(items, Item{Path: "businessName", Field: BusinessName, Text: ad.BusinessName})
+	}
+	return c.CheckSet(DemandGenFormat, Set{Items: items, FinalURLs: ad.FinalURLs, Images: ad.Images})
+}
+
+func appendTexts(items []Item, name string, f Field, texts []string) []Item {
+	for i, t := range texts {
+		items = append(items, Item{Path: indexPath(name, i), Field: f, Text: t})
+	}
+	return items
+}
+
+// indexPaths are precomputed so that building a set does not format strings.
+var indexPaths = func() map[string][]string {
+	m := map[string][]string{}
+	for _, name := range []string{"headlines", "descriptions", "longHeadlines"} {
+		for i := range 20 {
+			m[name] = append(m[name], fmt.Sprintf("%s[%d]", name, i))
+		}
+	}
+	return m
+}()
+
+func indexPath(name string, i int) string {
+	if p := indexPaths[name]; i < len(p) {
+		return p[i]
+	}
+	return fmt.Sprintf("%s[%d]", name, i)
+}
+
+// maxFinalURLLength: 2048 in the Google Ads help; the old API limit of 2083
+// bytes is looser, so 2048 is the safe maximum (reference §1.1).
+const maxFinalURLLength = 2048
+
+// CheckSet checks the items of a set against a format.
+func (c *Checker) CheckSet(f *Format, s Set) SetResult {
+	res := SetResult{Items: make([]ItemResult, 0, len(s.Items)+2), Violations: []Violation{}}
+	counts := map[Field]int{}
+	index := map[Field]int{}
+	for _, it := range s.Items {
+		r := c.CheckText(it.Field, it.Text)
+		if !f.Placeholders && allowsPlaceholders(it.Field) {
+			r = addPlaceholderViolations(r, it)
+		}
+		res.Items = append(res.Items, ItemResult{Path: it.Path, Field: it.Field, Index: index[it.Field], Text: it.Text, Result: r})
+		index[it.Field]++
+		counts[it.Field]++
+		if _, ok := f.rangeOf(it.Field); !ok {
+			res.Violations = append(res.Violations, Violation{Code: CodeFieldNotAllowed, Path: it.Path, Args: Args{Field: it.Field}})
+		}
+	}
+	c.checkPaths(f, s, &res)
+	for _, r := range f.Ranges {
+		if IsImage(r.Field) && s.Images == nil {
+			continue
+		}
+		n := counts[r.Field]
+		if IsImage(r.Field) {
+			n = countFields(s.Images, r.Field)
+		}
+		res.Violations = appendCount(res.Violations, n, r.Min, r.Max, Args{Field: r.Field})
+	}
+	if s.Images != nil {
+		for i, img := range s.Images {
+			if _, ok := f.rangeOf(img); !ok {
+				res.Violations = append(res.Violations, Violation{Code: CodeFieldNotAllowed, Path: fmt.Sprintf("images[%d]", i), Args: Args{Field: img}})
+			}
+		}
+		for _, g := range f.Groups {
+			n := 0
+			names := make([]string, len(g.Fields))
+			for i, fl := range g.Fields {
+				n += countFields(s.Images, fl)
+				names[i] = string(fl)
+			}
+			max := g.Max
+			if max == 0 {
+				max = -1
+			}
+			res.Violations = appendCount(res.Violations, n, g.Min, max, Args{Text: strings.Join(names, " + ")})
+		}
+	}
+	duplicates(&res)
+	if f.ShortHeadline > 0 {
+		requireShort(&res, Headline, f.ShortHeadline, CodeShortHeadlineMissing)
+	}
+	if f.ShortDescription > 0 {
+		requireShort(&res, Description, f.ShortDescription, CodeShortDescriptionMissing)
+	}
+	checkPins(f, s.Items, &res)
+	checkFinalURLs(s.FinalURLs, &res)
+	c.checkKeywords(s.Items, &res)
+	sortSetViolations(res.Violations)
+	res.Valid = validOf(res.Violations)
+	for _, it := range res.Items {
+		if !it.Valid {
+			res.Valid = false
+		}
+	}
+	return res
+}
+
+func countFields(fs []Field, f Field) int {
+	n := 0
+	for _, x := range fs {
+		if x == f {
+			n++
+		}
+	}
+	return n
+}
+
+// appendCount reports a count outside [min, max]; max < 0 means no maximum.
+func appendCount(vs []Violation, n, min, max int, a Args) []Violation {
+	a.Count = n
+	switch {
+	case n < min:
+		a.Min = min
+		return append(vs, Violation{Code: CodeTooFew, Args: a})
+	case max >= 0 && n > max:
+		a.Max = max
+		return append(vs, Violation{Code: CodeTooMany, Args: a})
+	}
+	return vs
+}
+
+// addPlaceholderViolations: formats without ad customizers reject them in
+// fields that support them elsewhere.
+func addPlaceholderViolations(r Result, it Item) Result {
+	runeIdx := 0
+	for i := 0; i < len(it.Text); {
+		if it.Text[i] == '{' {
+			if p := parsePlaceholder(it.Text, i); p.ok {
+				n := utf8.RuneCountInString(it.Text[i:p.end])
+				r.Violations = append(r.Violations, Violation{Code: CodePlaceholderNotAllowed, Start: runeIdx, End: runeIdx + n,
+					Args: Args{Field: it.Field, Text: it.Text[i:p.end]}})
+				r.Valid = false
+				runeIdx += n
+				i = p.end
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(it.Text[i:])
+		i += size
+		runeIdx++
+	}
+	sortViolations(r.Violations)
+	return r
+}
+
+func (c *Checker) checkPaths(f *Format, s Set, res *SetResult) {
+	if !f.Paths {
+		if s.Path1 != "" || s.Path2 != "" {
+			res.Violations = append(res.Violations, Violation{Code: CodeFieldNotAllowed, Path: "path1", Args: Args{Field: Path}})
+		}
+		return
+	}
+	for i, p := range []string{s.Path1, s.Path2} {
+		if p == "" {
+			continue
+		}
+		name := "path1"
+		if i == 1 {
+			name = "path2"
+		}
+		r := c.CheckText(Path, p)
+		if !f.Placeholders {
+			r = addPlaceholderViolations(r, Item{Field: Path, Text: p})
+		}
+		res.Items = append(res.Items, ItemResult{Path: name, Field: Path, Index: i, Text: p, Result: r})
+	}
+	if s.Path2 != "" && s.Path1 == "" {
+		res.Violations = append(res.Violations, Violation{Code: CodePath2WithoutPath1, Path: "path2",
+			End: utf8.RuneCountInString(s.Path2)})
+	}
+}
+
+// normalize folds case and drops everything but letters and digits, so
+// "Free Shipping!" and "free  shipping" compare equal.
+func normalize(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if isWordRune(r) {
+			b.WriteRune(fold(r))
+		}
+	}
+	return b.String()
+}
+
+// duplicates: Google rejects identical texts within a field
+// (AssetError.DUPLICATE_ASSET); texts that differ only in case, spacing or
+// punctuation are accepted but add nothing, so they are warnings.
+func duplicates(res *SetResult) {
+	keys := make([]string, len(res.Items))
+	for i, it := range res.Items {
+		keys[i] = normalize(it.Text)
+	}
+	for i := range res.Items {
+		a := res.Items[i]
+		for j := 0; j < i; j++ {
+			b := res.Items[j]
+			if a.Field != b.Field || a.Field == Path {
+				continue
+			}
+			n := utf8.RuneCountInString(a.Text)
+			switch {
+			case a.Text == b.Text:
+				res.Violations = append(res.Violations, Violation{Code: CodeDuplicate, Path: a.Path, End: n, Args: Args{Other: b.Path}})
+			case keys[i] != "" && keys[i] == keys[j]:
+				res.Violations = append(res.Violations, Violation{Code: CodeDuplicateSimilar, Severity: Warning, Path: a.Path, End: n, Args: Args{Other: b.Path}})
+			default:
+				continue
+			}
+			break
+		}
+	}
+}
+
+func requireShort(res *SetResult, f Field, limit int, code string) {
+	seen := false
+	for _, it := range res.Items {
+		if it.Field != f {
+			continue
+		}
+		seen = true
+		if it.Width <= limit {
+			return
+		}
+	}
+	if seen {
+		res.Violations = append(res.Violations, Violation{Code: code, Args: Args{Field: f, Limit: limit}})
+	}
+}
+
+var (
+	headlinePins    = []string{"HEADLINE_1", "HEADLINE_2", "HEADLINE_3"}
+	descriptionPins = []string{"DESCRIPTION_1", "DESCRIPTION_2"}
+)
+
+// checkPins: pins must name a position of the item's field, and every
+// position must stay fillable — "at least one title must be available for
+// each position" (reference §1.1). Several assets may share a position.
+func checkPins(f *Format, items []Item, res *SetResult) {
+	for _, pf := range []struct {
+		field     Field
+		positions []string
+	}{{Headline, headlinePins}, {Description, descriptionPins}} {
+		pinned := make([]int, len(pf.positions))
+		unpinned, used := 0, false
+		for _, it := range items {
+			if it.Field != pf.field {
+				continue
+			}
+			if it.Pin == "" {
+				unpinned++
+				continue
+			}
+			pos := indexOf(pf.positions, it.Pin)
+			if !f.Pins || pos < 0 {
+				allowed := strings.Join(pf.positions, ", ")
+				if !f.Pins {
+					allowed = "no pin (this format does not support pinning)"
+				}
+				res.Violations = append(res.Violations, Violation{Code: CodeInvalidPin, Path: it.Path,
+					End: utf8.RuneCountInString(it.Text), Args: Args{Text: it.Pin, Other: allowed}})
+				continue
+			}
+			pinned[pos]++
+			used = true
+		}
+		if !used {
+			continue // unpinned assets rotate freely; the counts are checked elsewhere
+		}
+		for pos, n := range pinned {
+			if n > 0 {
+				continue
+			}
+			if unpinned > 0 {
+				unpinned--
+				continue
+			}
+			res.Violations = append(res.Violations, Violation{Code: CodePinInfeasible, Args: Args{Field: pf.field, Text: pf.positions[pos]}})
+		}
+	}
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func checkFinalURLs(urls []string, res *SetResult) {
+	if len(urls) == 0 {
+		res.Violations = append(res.Violations, Violation{Code: CodeFinalURLMissing})
+		return
+	}
+	for i, raw := range urls {
+		path := fmt.Sprintf("finalUrls[%d]", i)
+		n := utf8.RuneCountInString(raw)
+		if len(raw) > maxFinalURLLength {
+			res.Violations = append(res.Violations, Violation{Code: CodeFinalURLTooLong, Path: path, End: n,
+				Args: Args{Width: len(raw), Limit: maxFinalURLLength}})
+			continue
+		}
+		if !validFinalURL(raw) {
+			res.Violations = append(res.Violations, Violation{Code: CodeFinalURLInvalid, Path: path, End: n, Args: Args{Text: raw}})
+		}
+	}
+}
+
+func validFinalURL(raw string) bool {
+	if strings.ContainsAny(raw, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != ""
+}
+
+// checkKeywords: a soft finding when no headline mentions any of the ad
+// group's keywords; keyword insertion counts as a mention.
+func (c *Checker) checkKeywords(items []Item, res *SetResult) {
+	if len(c.keywords.list) == 0 {
+		return
+	}
+	seen := false
+	for _, it := range items {
+		if it.Field != Headline {
+			continue
+		}
+		seen = true
+		if hasKeywordInsertion(it.Text) {
+			return
+		}
+		rs := []rune(it.Text)
+		for k := range rs {
+			if (k == 0 || !isWordRune(rs[k-1])) && c.keywords.matchAt(rs, k) > 0 {
+				return
+			}
+		}
+	}
+	if seen {
+		res.Violations = append(res.Violations, Violation{Code: CodeNoKeywordInHeadlines, Severity: Warning})
+	}
+}
+
+func hasKeywordInsertion(s string) bool {
+	for i := strings.IndexByte(s, '{'); i >= 0; {
+		if p := parsePlaceholder(s, i); p.ok && strings.EqualFold(s[i+1:min(i+8, len(s))], "keyword") {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '{')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func sortSetViolations(vs []Violation) {
+	for i := 1; i < len(vs); i++ {
+		for j := i; j > 0 && vs[j].Path < vs[j-1].Path; j-- {
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
+}
