@@ -56,8 +56,7 @@ func CheckImage(f Field, data []byte) ImageResult {
 	if format == "gif" {
 		if res.Frames = gifFrames(data); res.Frames == 0 {
 			// a GIF header with no image after it
-			res.Violations = append(res.Violations, Violation{Code: CodeImageUnreadable, Args: Args{Field: f}})
-			return res
+			return ImageResult{Bytes: len(data), Violations: []Violation{{Code: CodeImageUnreadable, Args: Args{Field: f}}}}
 		}
 	}
 	res.Violations = checkImageSpec(f, spec, res, spec.MaxBytes)
