@@ -160,11 +160,11 @@ type Link struct {
 // AssetGroupID is non-zero. Position orders links of one field type (ties by
 // link id).
 type LinkInput struct {
-	AssetID             int64
-	AdID, AssetGroupID  int64
-	FieldType           string
-	PinnedField         string
-	Position            int
+	AssetID            int64
+	AdID, AssetGroupID int64
+	FieldType          string
+	PinnedField        string
+	Position           int
 }
 
 // LinkedAsset is a link together with the content of its asset: what a

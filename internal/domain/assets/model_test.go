@@ -9,7 +9,7 @@ import (
 func TestNormalizeText(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Café", "Café"},
-		{"Cafe\u0301", "Café"},                    // NFD → NFC
+		{"Cafe\u0301", "Café"}, // NFD → NFC
 		{"  two   spaces\t\ttabs \n", "two spaces tabs"},
 		{"no\u00a0break\u2003em\u3000ideographic", "no break em ideographic"},
 		{"\u200bzero width", "\u200bzero width"}, // not whitespace: kept, visible to the policy checks
@@ -41,4 +41,6 @@ func TestAssetTypeFor(t *testing.T) {
 	}
 }
 
-func decodeCursorForTest(s, sort string) (*httpapi.Cursor, error) { return httpapi.DecodeCursor(s, sort) }
+func decodeCursorForTest(s, sort string) (*httpapi.Cursor, error) {
+	return httpapi.DecodeCursor(s, sort)
+}

@@ -285,9 +285,15 @@ func TestLinkRules(t *testing.T) {
 		// Campaign state guard: nothing changes once the campaign is approved.
 		f.exec(`UPDATE campaigns SET state = 'approved' WHERE id = ?`, campaignID)
 		for name, err := range map[string]error{
-			"link":   func() error { _, err := f.s.Link(f.ctx, LinkInput{AssetID: f.text("Late").ID, AdID: adID, FieldType: FieldHeadline}, true); return err }(),
+			"link": func() error {
+				_, err := f.s.Link(f.ctx, LinkInput{AssetID: f.text("Late").ID, AdID: adID, FieldType: FieldHeadline}, true)
+				return err
+			}(),
 			"unlink": f.s.Unlink(f.ctx, "ad", adID, la.ID),
-			"pin":    func() error { _, err := f.s.UpdateLink(f.ctx, "ad", adID, la.ID, LinkChange{Position: ptr(1)}); return err }(),
+			"pin": func() error {
+				_, err := f.s.UpdateLink(f.ctx, "ad", adID, la.ID, LinkChange{Position: ptr(1)})
+				return err
+			}(),
 		} {
 			e := wantErr(t, err, errs.Conflict, "")
 			if e.Extra["state"] != "approved" {
