@@ -25,7 +25,6 @@ func output[T any](v T, version int64, location string) *entityOutput[T] {
 	return &entityOutput[T]{ETag: httpapi.ETag(version), Location: location, Body: v}
 }
 
-
 func listOutput[T any](p Page[T]) *httpapi.ListOutput[T] {
 	out := &httpapi.ListOutput[T]{}
 	out.Body.Items, out.Body.NextCursor = p.Items, p.NextCursor
