@@ -66,8 +66,8 @@ type Keyword struct {
 	Negative  bool      `json:"negative"`
 	Status    string    `json:"status" enum:"ENABLED,PAUSED"`
 	Version   int64     `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	CreatedAt time.Time `json:"created_at,omitzero" doc:"Absent in a campaign tree"`
+	UpdatedAt time.Time `json:"updated_at,omitzero" doc:"Absent in a campaign tree"`
 }
 
 // AdText is one headline or description of a responsive search ad: a link to

@@ -127,3 +127,5 @@ CREATE TABLE asset_links (
 CREATE INDEX asset_links_usage ON asset_links (asset_id, campaign_id, ad_group_id, ad_id, asset_group_id, field_type, pinned_field);
 CREATE INDEX asset_links_campaign ON asset_links (campaign_id, asset_id);
 CREATE INDEX asset_links_ad_group ON asset_links (ad_group_id);
+-- The texts of a campaign's ads in display order (campaign tree, RSA export).
+CREATE INDEX asset_links_campaign_order ON asset_links (campaign_id, ad_id, field_type, position);
