@@ -25,8 +25,9 @@ test: vet fmt-check
 	$(GO) test $(TESTFLAGS) -count=1 ./...
 
 ## bench: every benchmark (IMAPHUB_BENCH_SCALE=large for the full where-used data set)
-bench:
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	BIN=$(BIN) scripts/bench-startup.sh
 
 vet:
 	$(GO) vet ./...
