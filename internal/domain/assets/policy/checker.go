@@ -574,6 +574,23 @@ func (s *scan) tokenize() {
 		w := word{start: int32(k)}
 		for k < len(vis) {
 			r := vis[k]
+			if r < utf8.RuneSelf {
+				cl := asciiClass[r]
+				if cl&aWord != 0 {
+					switch {
+					case cl&aDigit != 0:
+						w.digits++
+					case cl&aUpper != 0:
+						w.upper++
+						w.letters++
+					default:
+						w.lower++
+						w.letters++
+					}
+					k++
+					continue
+				}
+			}
 			if isApostrophe(r) && k > int(w.start) && k+1 < len(vis) && isLetter(vis[k+1]) {
 				k++
 				continue

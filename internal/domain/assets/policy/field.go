@@ -96,10 +96,19 @@ func ParseField(s string) (Field, error) {
 }
 
 // Limit is the maximum display width of a text field, 0 for any other field.
-func Limit(f Field) int { return textLimits[f] }
+func Limit(f Field) int {
+	// A switch, not a map lookup: this runs once per checked text.
+	switch f {
+	case Headline:
+		return 30
+	case Description, LongHeadline:
+		return 90
+	}
+	return textLimits[f]
+}
 
 // IsText reports whether f holds text.
-func IsText(f Field) bool { _, ok := textLimits[f]; return ok }
+func IsText(f Field) bool { return Limit(f) > 0 }
 
 // IsImage reports whether f holds an image.
 func IsImage(f Field) bool { _, ok := imageSpecs[f]; return ok }

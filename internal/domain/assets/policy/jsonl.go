@@ -126,7 +126,7 @@ func validateLine(line []byte, checkers map[string]*Checker) (jsonlResult, strin
 	var req jsonlRequest
 	if err := dec.Decode(&req); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return jsonlResult{}, fmt.Sprintf("%q must be a string", typeErr.Field)
 		}
 		return jsonlResult{}, "not a JSON object: " + err.Error()

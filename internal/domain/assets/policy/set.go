@@ -283,7 +283,7 @@ func appendTexts(items []Item, name string, f Field, texts []string) []Item {
 // indexPaths are precomputed so that building a set does not format strings.
 var indexPaths = func() map[string][]string {
 	m := map[string][]string{}
-	for _, name := range []string{"headlines", "descriptions", "longHeadlines"} {
+	for _, name := range []string{"headlines", "descriptions", "longHeadlines", "finalUrls"} {
 		for i := range 20 {
 			m[name] = append(m[name], fmt.Sprintf("%s[%d]", name, i))
 		}
@@ -305,16 +305,14 @@ const maxFinalURLLength = 2048
 // CheckSet checks the items of a set against a format.
 func (c *Checker) CheckSet(f *Format, s Set) SetResult {
 	res := SetResult{Items: make([]ItemResult, 0, len(s.Items)+2), Violations: []Violation{}}
-	counts := map[Field]int{}
-	index := map[Field]int{}
+	var counts fieldCounts
 	for _, it := range s.Items {
 		r := c.CheckText(it.Field, it.Text)
-		if !f.Placeholders && allowsPlaceholders(it.Field) {
+		if !f.Placeholders && allowsPlaceholders(it.Field) && strings.IndexByte(it.Text, '{') >= 0 {
 			r = addPlaceholderViolations(r, it)
 		}
-		res.Items = append(res.Items, ItemResult{Path: it.Path, Field: it.Field, Index: index[it.Field], Text: it.Text, Result: r})
-		index[it.Field]++
-		counts[it.Field]++
+		res.Items = append(res.Items, ItemResult{Path: it.Path, Field: it.Field, Index: counts.get(it.Field), Text: it.Text, Result: r})
+		counts.inc(it.Field)
 		if _, ok := f.rangeOf(it.Field); !ok {
 			res.Violations = append(res.Violations, Violation{Code: CodeFieldNotAllowed, Path: it.Path, Args: Args{Field: it.Field}})
 		}
@@ -324,7 +322,7 @@ func (c *Checker) CheckSet(f *Format, s Set) SetResult {
 		if IsImage(r.Field) && s.Images == nil {
 			continue
 		}
-		n := counts[r.Field]
+		n := counts.get(r.Field)
 		if IsImage(r.Field) {
 			n = countFields(s.Images, r.Field)
 		}
@@ -368,6 +366,35 @@ func (c *Checker) CheckSet(f *Format, s Set) SetResult {
 		}
 	}
 	return res
+}
+
+// fieldCounts counts items per field type; a set has few field types, so a
+// slice beats a map.
+type fieldCounts []struct {
+	f Field
+	n int
+}
+
+func (fc fieldCounts) get(f Field) int {
+	for _, x := range fc {
+		if x.f == f {
+			return x.n
+		}
+	}
+	return 0
+}
+
+func (fc *fieldCounts) inc(f Field) {
+	for i := range *fc {
+		if (*fc)[i].f == f {
+			(*fc)[i].n++
+			return
+		}
+	}
+	*fc = append(*fc, struct {
+		f Field
+		n int
+	}{f, 1})
 }
 
 func countFields(fs []Field, f Field) int {
@@ -445,43 +472,68 @@ func (c *Checker) checkPaths(f *Format, s Set, res *SetResult) {
 	}
 }
 
-// normalize folds case and drops everything but letters and digits, so
-// "Free Shipping!" and "free  shipping" compare equal.
-func normalize(s string) string {
-	var b strings.Builder
-	for _, r := range s {
+// nextNormalized returns the next letter or digit of s at or after i,
+// folded to lower case, and the index after it; r < 0 at the end. Comparing
+// through it means "Free Shipping!" and "free  shipping" are equal without
+// building normalized copies.
+func nextNormalized(s string, i int) (rune, int) {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			if isWordRune(rune(c)) {
+				return fold(rune(c)), i
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if isWordRune(r) {
-			b.WriteRune(fold(r))
+			return fold(r), i
 		}
 	}
-	return b.String()
+	return -1, i
+}
+
+func normalizedEqual(a, b string) bool {
+	i, j := 0, 0
+	empty := true
+	for {
+		var ra, rb rune
+		ra, i = nextNormalized(a, i)
+		rb, j = nextNormalized(b, j)
+		if ra != rb {
+			return false
+		}
+		if ra < 0 {
+			return !empty // two texts of only punctuation are not "the same words"
+		}
+		empty = false
+	}
 }
 
 // duplicates: Google rejects identical texts within a field
 // (AssetError.DUPLICATE_ASSET); texts that differ only in case, spacing or
 // punctuation are accepted but add nothing, so they are warnings.
 func duplicates(res *SetResult) {
-	keys := make([]string, len(res.Items))
-	for i, it := range res.Items {
-		keys[i] = normalize(it.Text)
-	}
 	for i := range res.Items {
 		a := res.Items[i]
+		if a.Field == Path {
+			continue
+		}
 		for j := 0; j < i; j++ {
 			b := res.Items[j]
-			if a.Field != b.Field || a.Field == Path {
+			if a.Field != b.Field {
 				continue
 			}
 			n := utf8.RuneCountInString(a.Text)
-			switch {
-			case a.Text == b.Text:
+			if a.Text == b.Text {
 				res.Violations = append(res.Violations, Violation{Code: CodeDuplicate, Path: a.Path, End: n, Args: Args{Other: b.Path}})
-			case keys[i] != "" && keys[i] == keys[j]:
-				res.Violations = append(res.Violations, Violation{Code: CodeDuplicateSimilar, Severity: Warning, Path: a.Path, End: n, Args: Args{Other: b.Path}})
-			default:
-				continue
+				break
 			}
-			break
+			if normalizedEqual(a.Text, b.Text) {
+				res.Violations = append(res.Violations, Violation{Code: CodeDuplicateSimilar, Severity: Warning, Path: a.Path, End: n, Args: Args{Other: b.Path}})
+				break
+			}
 		}
 	}
 }
@@ -515,7 +567,8 @@ func checkPins(f *Format, items []Item, res *SetResult) {
 		field     Field
 		positions []string
 	}{{Headline, headlinePins}, {Description, descriptionPins}} {
-		pinned := make([]int, len(pf.positions))
+		var pinnedBuf [3]int
+		pinned := pinnedBuf[:len(pf.positions)]
 		unpinned, used := 0, false
 		for _, it := range items {
 			if it.Field != pf.field {
@@ -569,7 +622,7 @@ func checkFinalURLs(urls []string, res *SetResult) {
 		return
 	}
 	for i, raw := range urls {
-		path := fmt.Sprintf("finalUrls[%d]", i)
+		path := indexPath("finalUrls", i)
 		n := utf8.RuneCountInString(raw)
 		if len(raw) > maxFinalURLLength {
 			res.Violations = append(res.Violations, Violation{Code: CodeFinalURLTooLong, Path: path, End: n,

@@ -59,6 +59,9 @@ func runeWidth(r rune) int {
 	if r < 0x300 {
 		return 1
 	}
+	if isCJK(r) {
+		return 2
+	}
 	if isZeroWidth(r) {
 		return 0
 	}
@@ -67,6 +70,13 @@ func runeWidth(r rune) int {
 		return 2
 	}
 	return 1
+}
+
+// isCJK is a fast path for the common wide letters: hiragana, katakana,
+// CJK ideographs and Hangul syllables (all East Asian Width W, all letters).
+// The combining sound marks U+3099/U+309A lie outside these ranges.
+func isCJK(r rune) bool {
+	return r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA || r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3
 }
 
 // isZeroWidth reports combining marks and the joiners that shape scripts
@@ -83,6 +93,9 @@ func isZeroWidth(r rune) bool {
 func isWide(r rune) bool {
 	if r < 0x1100 {
 		return false
+	}
+	if isCJK(r) {
+		return true
 	}
 	k := width.LookupRune(r).Kind()
 	return k == width.EastAsianWide || k == width.EastAsianFullwidth
@@ -112,6 +125,9 @@ func classify(r, prev rune) charClass {
 		}
 		return classOK
 	}
+	if isCJK(r) {
+		return classOK
+	}
 	switch {
 	case r == utf8.RuneError:
 		return classInvalid
@@ -131,6 +147,10 @@ func classify(r, prev rune) charClass {
 			return classOK // CO₂, H₂O: chemical formulas
 		}
 		return classSuperscript
+	case r == 0xAD:
+		return classInvalid // soft hyphen: invisible
+	case r < 0x300:
+		return classOK // the rest of Latin-1 and Latin Extended: letters and standard signs
 	case r >= 0x2070 && r <= 0x209F, r >= 0x1D2C && r <= 0x1D6A:
 		return classSuperscript
 	case r >= 0xFF61 && r <= 0xFF9F:
@@ -198,16 +218,40 @@ func isEmoji(r rune) bool {
 
 func isUpperASCII(r rune) bool { return r >= 'A' && r <= 'Z' }
 
+// asciiClass answers the character predicates for ASCII with one load; the
+// rules ask them for every character of every text.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = aWord | aLetter | aUpper
+		case c >= 'a' && c <= 'z':
+			t[c] = aWord | aLetter | aLower
+		case c >= '0' && c <= '9':
+			t[c] = aWord | aDigit
+		}
+	}
+	return t
+}()
+
+const (
+	aWord uint8 = 1 << iota
+	aLetter
+	aUpper
+	aLower
+	aDigit
+)
+
 func isLetter(r rune) bool {
 	if r < utf8.RuneSelf {
-		return (r|0x20) >= 'a' && (r|0x20) <= 'z'
+		return asciiClass[r]&aLetter != 0
 	}
-	return unicode.IsLetter(r)
+	return isCJK(r) || unicode.IsLetter(r)
 }
 
 func isUpper(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r >= 'A' && r <= 'Z'
+		return asciiClass[r]&aUpper != 0
 	}
 	return unicode.IsUpper(r) || unicode.IsTitle(r)
 }
@@ -216,14 +260,14 @@ func isUpper(r rune) bool {
 // "GROßE" is all capitals, not mixed case.
 func isLower(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r >= 'a' && r <= 'z'
+		return asciiClass[r]&aLower != 0
 	}
 	return r != 'ß' && unicode.IsLower(r)
 }
 
 func isDigit(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r >= '0' && r <= '9'
+		return asciiClass[r]&aDigit != 0
 	}
 	return unicode.IsDigit(r)
 }
@@ -231,9 +275,9 @@ func isDigit(r rune) bool {
 // isWordRune: letters, digits and combining marks make up words.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return (r|0x20) >= 'a' && (r|0x20) <= 'z' || r >= '0' && r <= '9'
+		return asciiClass[r]&aWord != 0
 	}
-	return r == placeholderRune || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+	return r == placeholderRune || isCJK(r) || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
 func isSpace(r rune) bool {
