@@ -268,8 +268,10 @@ type Result struct {
 	Valid bool `json:"valid"`
 	// Width is the display width as Google counts it; Limit the field's
 	// maximum width.
-	Width      int         `json:"width"`
-	Limit      int         `json:"limit"`
+	Width int `json:"width"`
+	Limit int `json:"limit"`
+	// Violations are ordered by position; nil when there are none, so that
+	// a valid text costs no allocation.
 	Violations []Violation `json:"violations"`
 }
 
