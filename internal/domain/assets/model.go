@@ -179,9 +179,10 @@ type LinkedAsset struct {
 	Height      *int    `json:"height,omitempty"`
 }
 
-// Usage is the where-used graph of one asset. Lists are ordered by id (ads
-// by ad id, then field type); an ad that uses the asset in two field types
-// appears twice in Ads.
+// Usage is the where-used graph of one asset. Campaigns and ad groups are
+// ordered by id, ads by campaign, ad group, ad and field type, asset groups by
+// id and field type, keywords by ad group, text, match type and negative. An
+// ad or asset group that uses the asset in two field types appears twice.
 type Usage struct {
 	AssetID     int64             `json:"asset_id"`
 	Counts      UsageCounts       `json:"counts"`

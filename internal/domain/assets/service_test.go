@@ -392,6 +392,7 @@ func TestWhereUsedGraph(t *testing.T) {
 		k1 := f.keyword(g1, "running shoes", "EXACT", false)
 		k2 := f.keyword(g1, "cheap", "BROAD", true)
 		k3 := f.keyword(g2, "trail shoes", "PHRASE", false)
+		k4 := f.keyword(g1, "Zoo", "EXACT", false) // byte order puts it first on both engines
 		c2 := f.campaign("PERFORMANCE_MAX", "review")
 		ag := f.assetGroup(c2)
 		// Not using the hot asset: must not appear.
@@ -421,7 +422,7 @@ func TestWhereUsedGraph(t *testing.T) {
 		}
 		want := Usage{
 			AssetID: hot.ID,
-			Counts:  UsageCounts{Links: 5, Campaigns: 2, AdGroups: 2, Ads: 3, AssetGroups: 1, Keywords: 3},
+			Counts:  UsageCounts{Links: 5, Campaigns: 2, AdGroups: 2, Ads: 3, AssetGroups: 1, Keywords: 4},
 			Campaigns: []UsageCampaign{
 				{ID: c1, Name: name("campaigns", c1), Type: "SEARCH", State: "draft"},
 				{ID: c2, Name: name("campaigns", c2), Type: "PERFORMANCE_MAX", State: "review"},
@@ -435,8 +436,9 @@ func TestWhereUsedGraph(t *testing.T) {
 			},
 			AssetGroups: []UsageAssetGroup{{ID: ag, CampaignID: c2, Name: name("asset_groups", ag), FieldType: "LONG_HEADLINE"}},
 			Keywords: []UsageKeyword{
-				{ID: k1, AdGroupID: g1, Text: "running shoes", MatchType: "EXACT"},
+				{ID: k4, AdGroupID: g1, Text: "Zoo", MatchType: "EXACT"},
 				{ID: k2, AdGroupID: g1, Text: "cheap", MatchType: "BROAD", Negative: true},
+				{ID: k1, AdGroupID: g1, Text: "running shoes", MatchType: "EXACT"},
 				{ID: k3, AdGroupID: g2, Text: "trail shoes", MatchType: "PHRASE"},
 			},
 		}
