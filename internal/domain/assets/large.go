@@ -31,7 +31,7 @@ func DefaultLargeConfig() LargeConfig {
 
 // LargeResult says what GenerateLarge wrote and which asset to query.
 type LargeResult struct {
-	HotAssetID int64
+	HotAssetID                                        int64
 	Campaigns, AdGroups, Keywords, Ads, Assets, Links int
 }
 
