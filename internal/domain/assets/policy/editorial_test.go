@@ -11,6 +11,7 @@ func TestEditorialRules(t *testing.T) {
 		{"E1 FlOwErS", Headline, "FlOwErS for Mother's Day", []string{CodeMixedCase}},
 		{"E1 ASAP allowed", Headline, "Delivered ASAP", nil},
 		{"E1 short abbreviations", Headline, "PKW und LKW vom TÜV geprüft", nil},
+		{"E1 known long abbreviation with umlaut", Headline, "ÖPNV-Ticket inklusive", nil},
 		{"E1 shouted short word", Headline, "NEU: Winterreifen", []string{CodeAllCaps}},
 		{"E1 german shouting with ß", Headline, "GROßE Auswahl an Reifen", []string{CodeAllCaps}},
 		{"E1 SALE", Headline, "Big SALE on Shoes", []string{CodeAllCaps}},

@@ -21,6 +21,7 @@ var abbreviations = set(
 	"JPEG", "MPEG", "GUID", "UUID", "RAID", "OLED", "QLED", "AMOLED", "HDMI", "WLAN", "VOIP", "FIFO",
 	"MDAX", "TECDAX", "SDAX", "NASDAQ", "LASIK", "LASER", "RADAR", "SCUBA", "CAPTCHA", "BIOS", "SARS",
 	"GEMA", "ELSTER", "BAFOEG", "ADAC", "MIDI", "ASCII", "UNIX", "JSON", "YAML", "SAML", "OAUTH", "CISO",
+	"ÖPNV", "ADHS", "FSME", "STIKO", "IFRS", "ISDN", "IHK", "ECOFIN",
 )
 
 // mixedCaseWords are standard abbreviations and units with an inner capital.
