@@ -47,7 +47,7 @@ type Provenance struct {
 // the edit (an edited text is a new asset, because the text is its identity)
 // or a note on what changed.
 type Edit struct {
-	At     time.Time `json:"at" doc:"When the edit was made"`
+	At     time.Time `json:"at" required:"false" doc:"When the edit was made; default now"`
 	By     string    `json:"by,omitempty" maxLength:"255" doc:"Who made it"`
 	Before string    `json:"before,omitempty" maxLength:"5000" doc:"The content before the edit"`
 	Note   string    `json:"note,omitempty" maxLength:"1000" doc:"What was changed and why"`
