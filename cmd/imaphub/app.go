@@ -10,24 +10,34 @@ import (
 // openApp opens the configured database, applies pending migrations and
 // wires the product.
 func openApp(ctx context.Context) (*app.App, error) {
+	a, _, err := openAppConfig(ctx)
+	return a, err
+}
+
+func openAppConfig(ctx context.Context) (*app.App, Config, error) {
 	cfg, err := loadConfig()
 	if err != nil {
-		return nil, err
+		return nil, cfg, err
 	}
 	log := cfg.logger()
 	d, err := openDB(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, cfg, err
 	}
 	applied, err := app.Migrate(ctx, d)
 	if err != nil {
 		d.Close()
-		return nil, err
+		return nil, cfg, err
 	}
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", applied)
 	}
-	return app.New(d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log}), nil
+	a, err := app.New(ctx, d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log, Auth: cfg.Auth})
+	if err != nil {
+		d.Close()
+		return nil, cfg, err
+	}
+	return a, cfg, nil
 }
 
 func openDB(ctx context.Context, cfg Config) (*db.DB, error) {

@@ -3,8 +3,13 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 )
 
 // env reads a setting; NAME_FILE, when set, names a file that holds it (for
@@ -34,6 +39,10 @@ type Config struct {
 	DatabaseURL string // IMAPHUB_DATABASE_URL, empty = SQLite in the data dir
 	LogLevel    slog.Level
 	LogFormat   string // text or json
+
+	Auth          authapi.Config
+	AdminEmail    string // IMAPHUB_ADMIN_EMAIL: bootstrap admin on first start
+	AdminPassword string // IMAPHUB_ADMIN_PASSWORD
 }
 
 func loadConfig() (Config, error) {
@@ -52,7 +61,23 @@ func loadConfig() (Config, error) {
 	c.DatabaseURL = get("IMAPHUB_DATABASE_URL", "")
 	level := get("IMAPHUB_LOG_LEVEL", "info")
 	c.LogFormat = get("IMAPHUB_LOG_FORMAT", "text")
+	c.Auth.Mode = get("IMAPHUB_AUTH_MODE", "local")
+	secure := get("IMAPHUB_COOKIE_SECURE", "true")
+	idle := get("IMAPHUB_SESSION_IDLE_TIMEOUT", "8h")
+	lifetime := get("IMAPHUB_SESSION_LIFETIME", "168h")
+	c.AdminEmail = get("IMAPHUB_ADMIN_EMAIL", "")
+	c.AdminPassword = get("IMAPHUB_ADMIN_PASSWORD", "")
+	oidc := authapi.OIDCConfig{
+		Issuer: get("IMAPHUB_OIDC_ISSUER", ""), ClientID: get("IMAPHUB_OIDC_CLIENT_ID", ""),
+		ClientSecret: get("IMAPHUB_OIDC_CLIENT_SECRET", ""), RedirectURL: get("IMAPHUB_OIDC_REDIRECT_URL", ""),
+		TenantID: get("IMAPHUB_OIDC_TENANT_ID", ""),
+	}
+	roleMap := get("IMAPHUB_OIDC_ROLE_MAP", "")
+	defaultRole := get("IMAPHUB_OIDC_DEFAULT_ROLE", "")
 	if err != nil {
+		return c, err
+	}
+	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
@@ -70,4 +95,44 @@ func (c Config) logger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func (c *Config) authConfig(secure, idle, lifetime, roleMap, defaultRole string, oidc authapi.OIDCConfig) error {
+	if c.Auth.Mode != "local" && c.Auth.Mode != "oidc" {
+		return fmt.Errorf("IMAPHUB_AUTH_MODE=%q: want local or oidc", c.Auth.Mode)
+	}
+	switch secure {
+	case "true", "1":
+		c.Auth.CookieSecure = true
+	case "false", "0":
+		// Plain-http cookies only for a server that nobody else can reach.
+		host, _, err := net.SplitHostPort(c.Addr)
+		ip := net.ParseIP(host)
+		if err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return fmt.Errorf("IMAPHUB_COOKIE_SECURE=false is allowed only when IMAPHUB_ADDR is a loopback address, not %q", c.Addr)
+		}
+	default:
+		return fmt.Errorf("IMAPHUB_COOKIE_SECURE=%q: want true or false", secure)
+	}
+	var err error
+	if c.Auth.IdleTimeout, err = time.ParseDuration(idle); err != nil || c.Auth.IdleTimeout <= 0 {
+		return fmt.Errorf("IMAPHUB_SESSION_IDLE_TIMEOUT=%q: want a duration such as 8h", idle)
+	}
+	if c.Auth.Lifetime, err = time.ParseDuration(lifetime); err != nil || c.Auth.Lifetime <= 0 {
+		return fmt.Errorf("IMAPHUB_SESSION_LIFETIME=%q: want a duration such as 168h", lifetime)
+	}
+	if c.Auth.Mode == "oidc" {
+		if roleMap != "" {
+			if oidc.RoleMap, err = authapi.ParseRoleMap(roleMap); err != nil {
+				return fmt.Errorf("IMAPHUB_OIDC_ROLE_MAP: %w", err)
+			}
+		}
+		if defaultRole != "" {
+			if oidc.DefaultRole, err = auth.ParseRole(defaultRole); err != nil {
+				return fmt.Errorf("IMAPHUB_OIDC_DEFAULT_ROLE: %w", err)
+			}
+		}
+		c.Auth.OIDC = &oidc
+	}
+	return nil
 }

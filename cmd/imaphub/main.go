@@ -27,6 +27,8 @@ var commands = map[string]command{
 	"migrate": {"apply database migrations and print the schema version", runMigrate},
 	"demo":    {"load demo data (--scale small|large)", runDemo},
 	"version": {"print the version", runVersion},
+	"users":   {"manage users: add, list, set-role, disable, reset-password", runUsers},
+	"tokens":  {"manage API tokens: create, list, revoke", runTokens},
 }
 
 func main() {

@@ -19,12 +19,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	start := time.Now()
-	a, err := openApp(ctx)
+	a, cfg, err := openAppConfig(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "imaphub serve:", err)
 		return 1
 	}
 	defer a.DB.Close()
+	if err := a.BootstrapAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, stdout); err != nil {
+		fmt.Fprintln(stderr, "imaphub serve:", err)
+		return 1
+	}
 	if *demo {
 		loaded, err := loadDemoIfEmpty(ctx, a)
 		if err != nil {

@@ -1,17 +1,20 @@
 // Package app wires IMAP Hub together by hand: the database, every slice's
-// service, and the HTTP server with their operations. The binary and the
-// end-to-end tests build the product the same way through it.
+// service, sign-in, and the HTTP server with their operations. The binary and
+// the end-to-end tests build the product the same way through it.
 package app
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/migrations"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/server"
 )
@@ -22,6 +25,9 @@ type Options struct {
 	DataDir string // where image blobs live (and the SQLite file, opened by the caller)
 	Version string
 	Logger  *slog.Logger
+	Auth    authapi.Config
+	// Argon2 are the password-hash costs; zero means auth.DefaultArgon2.
+	Argon2 auth.Argon2Params
 }
 
 // App is the wired product.
@@ -29,24 +35,42 @@ type App struct {
 	Opts      Options
 	Log       *slog.Logger
 	DB        *db.DB
+	Users     *auth.Service
+	Auth      *authapi.Auth
 	Assets    *assets.Service
 	Campaigns *campaigns.Service
 }
 
 // New builds the services on an open, migrated database.
-func New(d *db.DB, opts Options) *App {
+func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Argon2 == (auth.Argon2Params{}) {
+		opts.Argon2 = auth.DefaultArgon2
+	}
+	if opts.Auth.Mode == "" {
+		opts.Auth.Mode = "local"
+	}
 	a := &App{Opts: opts, Log: opts.Logger, DB: d}
+	a.Users = auth.NewService(d, opts.Argon2)
+	var err error
+	if a.Auth, err = authapi.New(ctx, d, a.Users, opts.Auth, opts.Logger); err != nil {
+		return nil, err
+	}
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
-	return a
+	return a, nil
 }
 
-// Server builds the HTTP server with every slice's operations.
+// Server builds the HTTP server with every slice's operations. The role
+// check is installed first: huma binds middleware when an operation is
+// registered.
 func (a *App) Server() *server.Server {
-	srv := server.New(server.Config{Addr: a.Opts.Addr, Version: a.Opts.Version, Logger: a.Log, Ready: a.DB.Ping})
+	srv := server.New(server.Config{Addr: a.Opts.Addr, Version: a.Opts.Version, Logger: a.Log, Ready: a.DB.Ping,
+		Wrap: []func(http.Handler) http.Handler{a.Auth.Sessions}})
+	a.Auth.Install(srv.API)
+	a.Auth.RegisterRoutes(srv.API)
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	return srv

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
@@ -10,42 +11,67 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 )
 
-// Every operation in the published contract declares the role it requires,
-// and the server's registry (which enforcement consults) agrees with it.
-func TestEveryOperationDeclaresItsRole(t *testing.T) {
-	d := dbtest.Open(t, db.SQLite)
-	e := apptest.Start(t, d)
-	var doc struct {
-		Paths map[string]map[string]struct {
-			OperationID string `json:"operationId"`
-			Role        string `json:"x-imaphub-min-role"`
-		} `json:"paths"`
+func parseRole(s string) (auth.Role, bool) {
+	if s == "anonymous" {
+		return auth.Anonymous, true
 	}
-	e.Must(t, http.StatusOK, "GET", "/openapi.json", nil).JSON(t, &doc)
-	srv := e.App.Server()
-	n := 0
-	for path, ops := range doc.Paths {
-		for method, op := range ops {
-			n++
-			if op.Role == "" {
-				t.Errorf("%s %s (%s) declares no role", method, path, op.OperationID)
-				continue
-			}
-			want, err := auth.ParseRole(op.Role)
-			if err != nil {
-				t.Errorf("%s %s: %v", method, path, err)
-				continue
-			}
-			got, ok := srv.API.Roles.Role(op.OperationID)
-			if !ok || got != want {
-				t.Errorf("%s: registry says %v (%v), document says %v", op.OperationID, got, ok, want)
+	r, err := auth.ParseRole(s)
+	return r, err == nil
+}
+
+// TestRoleMatrix walks every operation of the published contract and calls
+// it as every role: below the declared minimum the server answers 401
+// (anonymous) or 403, at or above it never. An operation without a declared
+// role fails the test.
+func TestRoleMatrix(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		var doc struct {
+			Paths map[string]map[string]struct {
+				OperationID string `json:"operationId"`
+				Role        string `json:"x-imaphub-min-role"`
+			} `json:"paths"`
+		}
+		e.Must(t, http.StatusOK, "GET", "/openapi.json", nil).JSON(t, &doc)
+		srv := e.App.Server()
+		n := 0
+		for path, ops := range doc.Paths {
+			for method, op := range ops {
+				n++
+				min, ok := parseRole(op.Role)
+				if !ok {
+					t.Errorf("%s %s (%s) declares no valid role: %q", method, path, op.OperationID, op.Role)
+					continue
+				}
+				if got, ok := srv.API.Roles.Role(op.OperationID); !ok || got != min {
+					t.Errorf("%s: registry says %v (%v), document says %v", op.OperationID, got, ok, min)
+				}
+				// Ids that do not exist and an empty body: allowed callers get
+				// 404 or 422, never 401 or 403.
+				url := strings.NewReplacer("{id}", "987654321", "{link_id}", "987654321").Replace(path)
+				var body any
+				if m := strings.ToUpper(method); m == "POST" || m == "PATCH" || m == "PUT" {
+					body = map[string]any{}
+				}
+				for _, role := range []auth.Role{auth.Anonymous, auth.Viewer, auth.Editor, auth.Publisher, auth.Admin} {
+					r := e.DoAs(t, role, strings.ToUpper(method), url, body)
+					denied := r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden
+					switch {
+					case role.Allows(min) && denied:
+						t.Errorf("%s as %s: %d, but the declared minimum is %s: %s", op.OperationID, role, r.Status, min, r.Body)
+					case !role.Allows(min) && role == auth.Anonymous && r.Status != http.StatusUnauthorized:
+						t.Errorf("%s anonymous: %d, want 401", op.OperationID, r.Status)
+					case !role.Allows(min) && role != auth.Anonymous && r.Status != http.StatusForbidden:
+						t.Errorf("%s as %s: %d, want 403 (minimum %s)", op.OperationID, role, r.Status, min)
+					}
+				}
 			}
 		}
-	}
-	if n < 30 {
-		t.Errorf("only %d operations in /openapi.json", n)
-	}
-	if len(srv.API.Roles.Operations()) != n {
-		t.Errorf("registry has %d operations, document %d", len(srv.API.Roles.Operations()), n)
-	}
+		if n < 40 {
+			t.Errorf("only %d operations in /openapi.json", n)
+		}
+		if len(srv.API.Roles.Operations()) != n {
+			t.Errorf("registry has %d operations, document %d", len(srv.API.Roles.Operations()), n)
+		}
+	})
 }

@@ -4,6 +4,7 @@ package apptest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,24 +15,58 @@ import (
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
-// Env is a running product and a client for it.
+// Env is a running product with one user and API token per role.
 type Env struct {
 	App    *app.App
 	Server *httptest.Server
-	Logs   *bytes.Buffer
+	Logs   *SafeBuffer
+	Tokens map[auth.Role]string
+	Users  map[auth.Role]auth.User
 }
 
-// Start wires the product on d (already migrated) and serves it on a random port.
+// Fast are argon2id costs that keep tests quick; production uses auth.DefaultArgon2.
+var Fast = auth.Argon2Params{Time: 1, MemoryK: 1024, Threads: 1}
+
+// Password is the password of every test user.
+const Password = "correct horse battery staple"
+
+// Start wires the product on d (already migrated) with local sign-in and
+// serves it on a random port.
 func Start(t testing.TB, d *db.DB) *Env {
 	t.Helper()
-	logs := &bytes.Buffer{}
-	a := app.New(d, app.Options{DataDir: t.TempDir(), Version: "test", Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))})
+	return StartWith(t, d, authapi.Config{Mode: "local"})
+}
+
+// StartWith is Start with an explicit sign-in configuration.
+func StartWith(t testing.TB, d *db.DB, cfg authapi.Config) *Env {
+	t.Helper()
+	ctx := context.Background()
+	logs := &SafeBuffer{}
+	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: Fast, Auth: cfg,
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(a.Server().Handler())
 	t.Cleanup(srv.Close)
-	return &Env{App: a, Server: srv, Logs: logs}
+	e := &Env{App: a, Server: srv, Logs: logs, Tokens: map[auth.Role]string{}, Users: map[auth.Role]auth.User{}}
+	for _, r := range []auth.Role{auth.Viewer, auth.Editor, auth.Publisher, auth.Admin} {
+		u, err := a.Users.CreateUser(ctx, r.String()+"@example.com", r.String(), r, Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, secret, err := a.Users.CreateToken(ctx, u.ID, "test", nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Tokens[r], e.Users[r] = secret, u
+	}
+	return e
 }
 
 // Response is what the server answered.
@@ -57,12 +92,26 @@ func (r *Response) Map(t testing.TB) map[string]any {
 	return m
 }
 
-// Do sends a request. body may be nil, a string or []byte (sent as is), or
-// any value (sent as JSON). headers come in name, value pairs.
+// Do sends a request as the admin. body may be nil, a string or []byte (sent
+// as is), or any value (sent as JSON). headers come in name, value pairs.
 func (e *Env) Do(t testing.TB, method, path string, body any, headers ...string) *Response {
 	t.Helper()
+	return e.DoAs(t, auth.Admin, method, path, body, headers...)
+}
+
+// DoAs sends a request with the token of the given role; auth.Anonymous sends none.
+func (e *Env) DoAs(t testing.TB, role auth.Role, method, path string, body any, headers ...string) *Response {
+	t.Helper()
+	if role != auth.Anonymous {
+		headers = append([]string{"Authorization", "Bearer " + e.Tokens[role]}, headers...)
+	}
+	return e.Send(t, e.Server.Client(), method, path, body, headers...)
+}
+
+// Send sends a request with the given client (e.g. one with a cookie jar).
+func (e *Env) Send(t testing.TB, c *http.Client, method, path string, body any, headers ...string) *Response {
+	t.Helper()
 	var rd io.Reader
-	ct := "application/json"
 	switch b := body.(type) {
 	case nil:
 	case string:
@@ -81,12 +130,12 @@ func (e *Env) Do(t testing.TB, method, path string, body any, headers ...string)
 		t.Fatal(err)
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := e.Server.Client().Do(req)
+	res, err := c.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -98,7 +147,7 @@ func (e *Env) Do(t testing.TB, method, path string, body any, headers ...string)
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 
-// Must sends a request and fails the test unless the status is want.
+// Must sends a request as the admin and fails the test unless the status is want.
 func (e *Env) Must(t testing.TB, want int, method, path string, body any, headers ...string) *Response {
 	t.Helper()
 	r := e.Do(t, method, path, body, headers...)
@@ -108,14 +157,21 @@ func (e *Env) Must(t testing.TB, want int, method, path string, body any, header
 	return r
 }
 
-// lockedWriter lets concurrent handlers log into one buffer.
-type lockedWriter struct {
+// SafeBuffer collects logs from concurrent handlers.
+type SafeBuffer struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  bytes.Buffer
 }
 
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+func (s *SafeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything logged so far.
+func (s *SafeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -2,7 +2,11 @@
 // minimum role each API operation declares.
 package auth
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/danielgtaylor/huma/v2"
+)
 
 // Role is a level of trust. Each role includes everything the roles below it may do.
 type Role int
@@ -40,3 +44,8 @@ func (r Role) Allows(min Role) bool { return r >= min }
 
 // MarshalText writes the role name.
 func (r Role) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Schema describes a role in the OpenAPI document as the string it is sent as.
+func (Role) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Enum: []any{"viewer", "editor", "publisher", "admin"}}
+}

@@ -38,6 +38,9 @@ type Config struct {
 	Ready func(context.Context) error
 	// MaxJSONBytes caps JSON request bodies before any handler runs. Default 8 MiB.
 	MaxJSONBytes int64
+	// Wrap holds middleware that runs after the cross-origin check and before
+	// routing (sessions), outermost first.
+	Wrap []func(http.Handler) http.Handler
 }
 
 // Server is the HTTP server with its API.
@@ -97,6 +100,9 @@ func (s *Server) Metrics() *prometheus.Registry { return s.metrics }
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.checkJSONBody(h)
+	for i := len(s.cfg.Wrap) - 1; i >= 0; i-- {
+		h = s.cfg.Wrap[i](h)
+	}
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)

@@ -1,0 +1,319 @@
+package authapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+)
+
+// signIn starts a fresh session for u: the token is renewed, so a session
+// fixed before sign-in is worth nothing after it.
+func (a *Auth) signIn(ctx context.Context, u auth.User) error {
+	if err := a.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	a.sessions.Put(ctx, keyUserID, u.ID)
+	a.sessions.Put(ctx, keyStarted, time.Now().UnixNano())
+	return nil
+}
+
+func (a *Auth) auditEvent(ctx context.Context, u auth.User, action string) {
+	id := u.ID
+	e := auth.AuditEntry{UserID: &id, Actor: u.Email, Action: action, Entity: "users", EntityID: strconv.FormatInt(u.ID, 10), Status: http.StatusOK}
+	if err := a.svc.Audit(context.WithoutCancel(ctx), e); err != nil {
+		a.log.Error("audit log write failed", "action", action, "err", err)
+	}
+}
+
+// Me is the signed-in caller.
+type Me struct {
+	User auth.User `json:"user"`
+	Role auth.Role `json:"role" doc:"Effective role of this request (a token may be capped below its user's role)"`
+	Via  string    `json:"via" enum:"session,token"`
+}
+
+type meOutput struct{ Body Me }
+
+type loginInput struct {
+	Body struct {
+		Email    string `json:"email" maxLength:"320"`
+		Password string `json:"password" maxLength:"1024"`
+	}
+}
+
+// AuthConfig tells the sign-in screen what to offer.
+type AuthConfig struct {
+	Mode          string `json:"mode" enum:"local,oidc"`
+	OIDCLoginPath string `json:"oidc_login_path,omitempty"`
+}
+
+type redirectOutput struct {
+	Status   int
+	Location string `header:"Location"`
+	Cache    string `header:"Cache-Control"`
+}
+
+func caller(ctx context.Context) *auth.Principal {
+	p := auth.FromContext(ctx)
+	if p == nil {
+		// The middleware guarantees a caller for non-anonymous operations.
+		panic("authapi: operation reached without a caller")
+	}
+	return p
+}
+
+// RegisterRoutes adds sign-in, users, tokens and audit operations.
+func (a *Auth) RegisterRoutes(api *httpapi.API) {
+	tags := []string{"auth"}
+	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "auth-config", Method: http.MethodGet, Path: "/api/auth/config",
+		Summary: "How to sign in", Tags: tags},
+		func(ctx context.Context, _ *struct{}) (*struct{ Body AuthConfig }, error) {
+			out := &struct{ Body AuthConfig }{Body: AuthConfig{Mode: a.cfg.Mode}}
+			if a.oidc != nil {
+				out.Body.OIDCLoginPath = "/api/auth/oidc/login"
+			}
+			return out, nil
+		})
+	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "sign-in", Method: http.MethodPost, Path: "/api/auth/login",
+		Summary: "Sign in with email and password", Description: "Sets the session cookie. Failed attempts are limited per account and per client address (429 with Retry-After).",
+		Tags: tags, Metadata: map[string]any{noAudit: true}},
+		func(ctx context.Context, in *loginInput) (*meOutput, error) {
+			if a.cfg.Mode != "local" {
+				return nil, errs.Conflictf("password sign-in is off: this server signs in with Microsoft (IMAPHUB_AUTH_MODE=oidc)")
+			}
+			r := requestFrom(ctx)
+			u, err := a.svc.Login(ctx, in.Body.Email, in.Body.Password, clientAddress(r))
+			if errors.Is(err, auth.ErrTooManyAttempts) {
+				return nil, &httpapi.Problem{Status: http.StatusTooManyRequests, Title: "Too Many Requests",
+					Detail: "too many failed sign-in attempts; wait 15 minutes", Extra: map[string]any{"retry_after_seconds": int(auth.LoginWindow.Seconds())}}
+			}
+			if err != nil {
+				if errs.Is(err, errs.Unauthorized) {
+					a.log.Info("sign-in refused", "client", clientAddress(r))
+				}
+				return nil, err
+			}
+			if err := a.signIn(ctx, u); err != nil {
+				return nil, err
+			}
+			a.auditEvent(ctx, u, "sign-in")
+			return &meOutput{Body: Me{User: u, Role: u.Role, Via: "session"}}, nil
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "sign-out", Method: http.MethodPost, Path: "/api/auth/logout",
+		Summary: "Sign out this session", Tags: tags, DefaultStatus: http.StatusNoContent},
+		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+			if err := a.sessions.Destroy(ctx); err != nil {
+				return nil, err
+			}
+			return nil, a.sessions.RenewToken(ctx)
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "sign-out-everywhere", Method: http.MethodPost, Path: "/api/auth/logout-everywhere",
+		Summary: "Sign out every session of the current user", Tags: tags, DefaultStatus: http.StatusNoContent},
+		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+			if err := a.svc.SignOutEverywhere(ctx, caller(ctx).UserID); err != nil {
+				return nil, err
+			}
+			return nil, a.sessions.Destroy(ctx)
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-me", Method: http.MethodGet, Path: "/api/me",
+		Summary: "The signed-in user and role", Tags: tags},
+		func(ctx context.Context, _ *struct{}) (*meOutput, error) {
+			p := caller(ctx)
+			u, err := a.svc.User(ctx, p.UserID)
+			if err != nil {
+				return nil, err
+			}
+			return &meOutput{Body: Me{User: u, Role: p.Role, Via: p.Via}}, nil
+		})
+	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "oidc-login", Method: http.MethodGet, Path: "/api/auth/oidc/login",
+		Summary: "Sign in with Microsoft (redirects to Entra ID)", Tags: tags},
+		func(ctx context.Context, in *struct {
+			ReturnTo string `query:"return_to" maxLength:"2048" doc:"Path on this site to open after sign-in"`
+		}) (*redirectOutput, error) {
+			if a.oidc == nil {
+				return nil, errs.NotFoundf("sign-in with Microsoft is off (IMAPHUB_AUTH_MODE=local)")
+			}
+			return &redirectOutput{Status: http.StatusFound, Location: a.oidcStart(ctx, in.ReturnTo), Cache: "no-store"}, nil
+		})
+	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "oidc-callback", Method: http.MethodGet, Path: "/api/auth/oidc/callback",
+		Summary: "Where Entra ID sends the browser back", Tags: tags, Metadata: map[string]any{noAudit: true}},
+		func(ctx context.Context, in *struct {
+			State string `query:"state" maxLength:"512"`
+			Code  string `query:"code" maxLength:"4096"`
+			Error string `query:"error" maxLength:"512"`
+		}) (*redirectOutput, error) {
+			if a.oidc == nil {
+				return nil, errs.NotFoundf("sign-in with Microsoft is off (IMAPHUB_AUTH_MODE=local)")
+			}
+			to, err := a.oidcFinish(ctx, requestFrom(ctx), in.State, in.Code, in.Error)
+			if err != nil {
+				return nil, err
+			}
+			return &redirectOutput{Status: http.StatusFound, Location: to, Cache: "no-store"}, nil
+		})
+	a.registerUsers(api)
+	a.registerTokens(api)
+	a.registerAudit(api)
+}
+
+type requestKey struct{}
+
+// requestFrom returns the HTTP request an operation serves (set by Sessions).
+func requestFrom(ctx context.Context) *http.Request {
+	r, _ := ctx.Value(requestKey{}).(*http.Request)
+	if r == nil {
+		return &http.Request{}
+	}
+	return r
+}
+
+type userOutput struct{ Body auth.User }
+
+func (a *Auth) registerUsers(api *httpapi.API) {
+	tags := []string{"users"}
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: "/api/users", Summary: "List users", Tags: tags},
+		func(ctx context.Context, _ *struct{}) (*struct{ Body []auth.User }, error) {
+			us, err := a.svc.ListUsers(ctx)
+			return &struct{ Body []auth.User }{Body: us}, err
+		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: "/api/users", Summary: "Create a user", Tags: tags, DefaultStatus: http.StatusCreated},
+		func(ctx context.Context, in *struct {
+			Body struct {
+				Email    string    `json:"email" maxLength:"320"`
+				Name     string    `json:"name,omitempty" maxLength:"200"`
+				Role     auth.Role `json:"role"`
+				Password string    `json:"password,omitempty" maxLength:"1024" doc:"Omit for a user who signs in with Microsoft"`
+			}
+		}) (*userOutput, error) {
+			u, err := a.svc.CreateUser(ctx, in.Body.Email, in.Body.Name, in.Body.Role, in.Body.Password)
+			return &userOutput{Body: u}, err
+		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/api/users/{id}",
+		Summary: "Change a user's role, disable or enable, or reset the password", Tags: tags},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			Body struct {
+				Role     *auth.Role `json:"role,omitempty"`
+				Disabled *bool      `json:"disabled,omitempty"`
+				Password *string    `json:"password,omitempty" maxLength:"1024"`
+			}
+		}) (*userOutput, error) {
+			var u auth.User
+			var err error
+			if p := caller(ctx); p.UserID == in.ID && ((in.Body.Role != nil && *in.Body.Role != auth.Admin) || (in.Body.Disabled != nil && *in.Body.Disabled)) {
+				return nil, errs.Conflictf("admins cannot demote or disable themselves; ask another admin")
+			}
+			if in.Body.Role != nil {
+				if u, err = a.svc.SetRole(ctx, in.ID, *in.Body.Role); err != nil {
+					return nil, err
+				}
+			}
+			if in.Body.Disabled != nil {
+				if u, err = a.svc.SetDisabled(ctx, in.ID, *in.Body.Disabled); err != nil {
+					return nil, err
+				}
+			}
+			if in.Body.Password != nil {
+				if u, err = a.svc.ResetPassword(ctx, in.ID, *in.Body.Password); err != nil {
+					return nil, err
+				}
+			}
+			if u.ID == 0 {
+				u, err = a.svc.User(ctx, in.ID)
+			}
+			return &userOutput{Body: u}, err
+		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "sign-out-user-everywhere", Method: http.MethodPost, Path: "/api/users/{id}/logout-everywhere",
+		Summary: "End every session of a user", Tags: tags, DefaultStatus: http.StatusNoContent},
+		func(ctx context.Context, in *httpapi.IDParam) (*struct{}, error) {
+			return nil, a.svc.SignOutEverywhere(ctx, in.ID)
+		})
+}
+
+// NewToken is a created token with its secret, shown this once.
+type NewToken struct {
+	auth.Token
+	Secret string `json:"token" doc:"Send as Authorization: Bearer <token>. Shown only now."`
+}
+
+func (a *Auth) registerTokens(api *httpapi.API) {
+	tags := []string{"tokens"}
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-tokens", Method: http.MethodGet, Path: "/api/tokens", Summary: "List your API tokens", Tags: tags},
+		func(ctx context.Context, _ *struct{}) (*struct{ Body []auth.Token }, error) {
+			ts, err := a.svc.Tokens(ctx, caller(ctx).UserID)
+			return &struct{ Body []auth.Token }{Body: ts}, err
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "create-token", Method: http.MethodPost, Path: "/api/tokens",
+		Summary: "Create an API token for yourself", Description: "The token never has more power than you: its role is capped by yours at every request.", Tags: tags, DefaultStatus: http.StatusCreated},
+		func(ctx context.Context, in *struct {
+			Body struct {
+				Name      string     `json:"name" maxLength:"100"`
+				Role      *auth.Role `json:"role,omitempty" doc:"Cap the token below your role"`
+				ExpiresAt *time.Time `json:"expires_at,omitempty"`
+			}
+		}) (*struct{ Body NewToken }, error) {
+			p := caller(ctx)
+			if in.Body.Role != nil && !p.Role.Allows(*in.Body.Role) {
+				return nil, errs.Field("body.role", "a token cannot have more power than you ("+p.Role.String()+")", in.Body.Role.String())
+			}
+			t, secret, err := a.svc.CreateToken(ctx, p.UserID, in.Body.Name, in.Body.Role, in.Body.ExpiresAt)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body NewToken }{Body: NewToken{Token: t, Secret: secret}}, nil
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/api/tokens/{id}",
+		Summary: "Revoke one of your API tokens", Tags: tags, DefaultStatus: http.StatusNoContent},
+		func(ctx context.Context, in *httpapi.IDParam) (*struct{}, error) {
+			return nil, a.svc.RevokeToken(ctx, caller(ctx).UserID, in.ID)
+		})
+}
+
+func (a *Auth) registerAudit(api *httpapi.API) {
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/api/audit",
+		Summary: "Read the audit log", Description: "Newest first. Every write through the API is recorded: who, when, which entity, which action, and what was sent (secrets removed).", Tags: []string{"audit"}},
+		func(ctx context.Context, in *struct {
+			UserID   int64     `query:"user_id" minimum:"0"`
+			Entity   string    `query:"entity" maxLength:"100" doc:"e.g. campaigns, ads, assets, users"`
+			EntityID string    `query:"entity_id" maxLength:"100"`
+			Action   string    `query:"action" maxLength:"100" doc:"Operation id, e.g. update-campaign"`
+			Since    time.Time `query:"since"`
+			Until    time.Time `query:"until"`
+			Cursor   string    `query:"cursor"`
+			Limit    int       `query:"limit" minimum:"1" maximum:"500" default:"100"`
+		}) (*struct {
+			Body struct {
+				Items      []auth.AuditEntry `json:"items"`
+				NextCursor string            `json:"next_cursor,omitempty"`
+			}
+		}, error) {
+			f := auth.AuditFilter{UserID: in.UserID, Entity: in.Entity, EntityID: in.EntityID, Action: in.Action, Since: in.Since, Until: in.Until, Limit: in.Limit}
+			if in.Cursor != "" {
+				v, err := strconv.ParseInt(in.Cursor, 10, 64)
+				if err != nil || v <= 0 {
+					return nil, errs.Field("query.cursor", "not a cursor returned by this API", in.Cursor)
+				}
+				f.Before = v
+			}
+			items, next, err := a.svc.ListAudit(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct {
+				Body struct {
+					Items      []auth.AuditEntry `json:"items"`
+					NextCursor string            `json:"next_cursor,omitempty"`
+				}
+			}{}
+			out.Body.Items, out.Body.NextCursor = items, next
+			return out, nil
+		})
+}
