@@ -1,0 +1,593 @@
+package assets
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/platform/ai"
+)
+
+// OfflineName is the provider name, and the provenance source, of copy
+// written without a language model.
+const OfflineName = "offline"
+
+// offlineModel versions the composition rules below, the way a model name
+// versions a model: stored in provenance, so a change here is traceable.
+const offlineModel = "imaphub-offline/1"
+
+// Offline writes copy without a network: deterministic sentences composed
+// from the brief's own product, keywords, selling points, audience and brand
+// with a small phrase book per language (German, English, Japanese; other
+// languages get the brief's phrases alone). It is used when no model is
+// configured and goes through the same validation loop as a model: it aims
+// for valid copy (it measures widths and avoids banned terms and texts
+// already used) but the policy engine judges it, and when the loop asks it to
+// repair an item it writes an alternative — a shorter variant for a width
+// problem, a corrected one for capitals or punctuation, else the next phrase.
+type Offline struct{}
+
+// NewOffline returns the offline provider.
+func NewOffline() *Offline { return &Offline{} }
+
+func (*Offline) Name() string  { return OfflineName }
+func (*Offline) Model() string { return offlineModel }
+
+// Complete reads the brief from the prompt (generate_prompt.go writes it as
+// JSON between <brief> tags) and the rejected items from the repair message,
+// and answers with the wanted number of new items per slot.
+func (*Offline) Complete(ctx context.Context, call ai.Call) (ai.Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return ai.Reply{}, err
+	}
+	var (
+		brief    Brief
+		existing []string
+		found    bool
+	)
+	for _, m := range call.Messages {
+		if m.Role == ai.RoleUser {
+			if brief, existing, found = briefFromPrompt(m.Content); found {
+				break
+			}
+		}
+	}
+	if !found {
+		// Not a generation prompt: a programming error, not a bad answer,
+		// so it must not be retried or repaired.
+		return ai.Reply{}, &ai.TransportError{Err: errors.New("offline provider: the prompt has no <brief> JSON to write from")}
+	}
+	var rejected []rejection
+	if n := len(call.Messages); n > 0 {
+		rejected = parseRejected(call.Messages[n-1].Content)
+	}
+	c := newComposer(brief, existing)
+	answer := map[string][]string{}
+	for _, w := range call.Want {
+		answer[w.Slot] = c.write(w.Slot, w.Count, call.Accepted[w.Slot], rejected)
+	}
+	content, err := json.Marshal(answer)
+	if err != nil {
+		return ai.Reply{}, &ai.TransportError{Err: err}
+	}
+	// Known to cost nothing: reports show a cost of 0 rather than "unknown".
+	return ai.Reply{Content: string(content), FinishReason: "stop", Usage: ai.Usage{CostReported: true}}, nil
+}
+
+// rejection is an item the loop refused in the previous answer.
+type rejection struct {
+	slot, value, code string
+}
+
+// parseRejected reads the problem lines of a repair message:
+// `- headlines[3] "text": CODE, width 34, limit 30. Message.`
+func parseRejected(msg string) []rejection {
+	_, problems, ok := strings.Cut(msg, "Problems in your last answer")
+	if !ok {
+		return nil
+	}
+	var out []rejection
+	for line := range strings.Lines(problems) {
+		rest, ok := strings.CutPrefix(line, "- ")
+		if !ok {
+			continue
+		}
+		path, after, ok := strings.Cut(rest, " ")
+		if !ok {
+			continue
+		}
+		q, err := strconv.QuotedPrefix(after)
+		if err != nil {
+			continue
+		}
+		value, _ := strconv.Unquote(q)
+		code := strings.TrimPrefix(after[len(q):], ": ")
+		if i := strings.IndexAny(code, ",. \n"); i >= 0 {
+			code = code[:i]
+		}
+		slot, _, _ := strings.Cut(path, "[")
+		out = append(out, rejection{slot: slot, value: value, code: code})
+	}
+	return out
+}
+
+// phrasebook holds one language's templates. Placeholders: {p} product,
+// {b} brand, {a} audience, {k} a keyword, {s} and {s2} selling points,
+// {cta} the call to action. A template whose placeholder is empty is skipped.
+type phrasebook struct {
+	headlines, keywordHeadlines []string
+	descriptions, longHeadlines []string
+	cta, informalCTA            string
+	informalHeadlines           []string
+	fillers, dangling           []string
+	clauseBreaks                []string
+	sentenceEnd                 string
+}
+
+var phrasebooks = map[string]phrasebook{
+	"de": {
+		headlines: []string{"{p}", "{p} bei {b}", "{p} online kaufen", "{p} für {a}", "Entdecken Sie {p}", "{p} online bestellen",
+			"{p} von {b}", "{b} Online-Shop", "{p} im Online-Shop", "Jetzt {p} bestellen", "{b}"},
+		informalHeadlines: []string{"Entdecke {p}", "Bestell dir {p}"},
+		keywordHeadlines:  []string{"{k}", "{k} bei {b}", "{k} online"},
+		descriptions: []string{"{s}. {cta}", "{p} bei {b}: {s}.", "{p} für {a}. {s}.", "{s}. {s2}.",
+			"{p} online bestellen. {s}.", "{p} für {a} bei {b}. {cta}", "{b}: {p} für {a}. {s}."},
+		longHeadlines: []string{"{p} für {a}: {s}", "{b}: {p} – {s}", "{s} – {p} bei {b}", "{p} online bestellen bei {b}",
+			"{p} für {a} bei {b}", "{p} von {b}: {s}"},
+		cta: "Jetzt online bestellen.", informalCTA: "Bestell jetzt online.",
+		fillers:      []string{"jetzt", "einfach", "ganz", "wirklich", "noch", "direkt", "sehr", "besonders", "heute"},
+		dangling:     []string{"und", "oder", "mit", "für", "bei", "von", "vom", "im", "in", "zu", "zum", "zur", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "auf", "aus", "ohne", "&"},
+		clauseBreaks: []string{" – ", " - ", ": ", "; ", ", ", " und ", " mit ", " ohne "},
+		sentenceEnd:  ".",
+	},
+	"en": {
+		headlines: []string{"{p}", "{p} at {b}", "Buy {p} online", "{p} for {a}", "Discover {p}", "Shop {p} online",
+			"{p} by {b}", "{b} online shop", "Order {p} today", "Get {p} delivered", "{b}"},
+		keywordHeadlines: []string{"{k}", "{k} at {b}", "{k} online"},
+		descriptions: []string{"{s}. {cta}", "{p} at {b}: {s}.", "{p} for {a}. {s}.", "{s}. {s2}.",
+			"Shop {p} online. {s}.", "{p} for {a} at {b}. {cta}", "{b}: {p} for {a}. {s}."},
+		longHeadlines: []string{"{p} for {a}: {s}", "{b}: {p} – {s}", "{s} – {p} at {b}", "Order {p} online at {b}",
+			"{p} for {a} at {b}", "{p} by {b}: {s}"},
+		cta:          "Order online today.",
+		fillers:      []string{"now", "today", "just", "really", "very", "simply", "all", "the"},
+		dangling:     []string{"and", "or", "with", "for", "at", "by", "of", "in", "to", "the", "a", "an", "on", "from", "&"},
+		clauseBreaks: []string{" – ", " - ", ": ", "; ", ", ", " and ", " with "},
+		sentenceEnd:  ".",
+	},
+	"ja": {
+		headlines: []string{"{p}", "{b}の{p}", "{p}の通販", "{p}をオンラインで", "{a}向けの{p}", "{p}を今すぐ注文",
+			"{p}なら{b}", "{p}をお探しなら", "{b}オンラインストア", "{b}"},
+		keywordHeadlines: []string{"{k}", "{k}なら{b}", "{k}の通販"},
+		descriptions: []string{"{s}。{cta}", "{b}の{p}。{s}。", "{a}向けの{p}。{s}。", "{s}。{s2}。",
+			"{p}をオンラインで注文。{s}。", "{a}向けの{p}を{b}で。{cta}"},
+		longHeadlines: []string{"{a}向けの{p}：{s}", "{b}の{p}：{s}", "{s}の{p}なら{b}", "{p}をオンラインで注文：{s}",
+			"{a}向けの{p}なら{b}の通販で", "{b}の{p}を今すぐオンラインで注文"},
+		cta:          "今すぐオンラインで注文。",
+		clauseBreaks: []string{"、", "。", "：", "・"},
+		sentenceEnd:  "。",
+	},
+	// Languages without a phrase book use the brief's phrases as written.
+	"": {
+		headlines:        []string{"{p}", "{b}"},
+		keywordHeadlines: []string{"{k}"},
+		descriptions:     []string{"{s}.", "{s}. {s2}."},
+		longHeadlines:    []string{"{p}: {s}", "{b}: {p}"},
+		clauseBreaks:     []string{" – ", " - ", ": ", "; ", ", "},
+		sentenceEnd:      ".",
+	},
+}
+
+// composer writes candidates for one brief.
+type composer struct {
+	lang     string
+	book     phrasebook
+	informal bool
+	product  string
+	brand    string
+	audience string
+	keywords []string
+	points   []string
+	allow    []string
+	banned   []string
+	taken    map[string]bool
+}
+
+func newComposer(b Brief, existing []string) *composer {
+	base, _, _ := strings.Cut(strings.ToLower(b.Language), "-")
+	book, ok := phrasebooks[base]
+	if !ok {
+		base, book = "", phrasebooks[""]
+	}
+	c := &composer{lang: base, book: book, allow: b.BrandTerms, taken: map[string]bool{}}
+	tone := " " + strings.ToLower(b.Tone) + " "
+	for _, w := range []string{" du ", "duzen", "informal", "locker", "casual"} {
+		c.informal = c.informal || strings.Contains(tone, w)
+	}
+	c.product = clean(b.Product)
+	c.brand = clean(b.BusinessName)
+	if c.brand == "" && len(b.BrandTerms) > 0 {
+		c.brand = clean(b.BrandTerms[0])
+	}
+	c.audience = clean(b.Audience)
+	for _, k := range b.Keywords {
+		if base == "ja" {
+			// Japanese searches separate words with spaces; copy does not.
+			k = strings.ReplaceAll(k, " ", "")
+		}
+		if k = clean(k); k != "" {
+			c.keywords = append(c.keywords, k)
+		}
+	}
+	for _, s := range b.SellingPoints {
+		// A selling point opens a sentence or a headline.
+		if s = c.capitalise(strings.TrimRight(clean(s), ".。")); s != "" {
+			c.points = append(c.points, s)
+		}
+	}
+	for _, t := range b.BannedTerms {
+		if t = strings.ToLower(clean(t)); t != "" {
+			c.banned = append(c.banned, t)
+		}
+	}
+	for _, e := range existing {
+		c.taken[foldKey(e)] = true
+	}
+	return c
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// capitalise upper-cases the first letter in German and English, where
+// headlines and sentences start with a capital; keywords are usually
+// written in lower case.
+func (c *composer) capitalise(s string) string {
+	if s == "" || (c.lang != "de" && c.lang != "en") {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// write returns n new items for slot: first an alternative to each item the
+// loop rejected, then phrases not offered before. Offers are prefixes of the
+// deterministic pool, so everything up to the last pool item the loop has
+// seen (accepted or rejected) was offered already and is skipped.
+func (c *composer) write(slot string, n int, accepted []string, rejected []rejection) []string {
+	field := policy.Field(SlotField(slot))
+	limit := policy.Limit(field)
+	seen := map[string]bool{}
+	for k := range c.taken {
+		seen[k] = true
+	}
+	for _, a := range accepted {
+		seen[foldKey(a)] = true
+	}
+	var mine []rejection
+	for _, r := range rejected {
+		if r.slot == slot {
+			mine = append(mine, r)
+			seen[foldKey(r.value)] = true
+		}
+	}
+	var out []string
+	add := func(s string) {
+		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && policy.Width(s) <= limit && !c.hasBanned(s) {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	for _, r := range mine {
+		add(c.repair(field, r))
+	}
+	pool := c.pool(field)
+	offset := -1
+	for i, p := range pool {
+		k := foldKey(p)
+		if slicesContainsFold(accepted, k) || slicesContainsFold(values(mine), k) {
+			offset = i
+		}
+	}
+	for _, p := range pool[offset+1:] {
+		add(p)
+	}
+	return out
+}
+
+func values(rs []rejection) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.value
+	}
+	return out
+}
+
+func slicesContainsFold(items []string, key string) bool {
+	for _, it := range items {
+		if foldKey(it) == key {
+			return true
+		}
+	}
+	return false
+}
+
+// repair writes an alternative to a rejected item, addressing its rule.
+func (c *composer) repair(field policy.Field, r rejection) string {
+	v := r.value
+	switch r.code {
+	case policy.CodeTooLong:
+		return c.fit(field, v, policy.Limit(field), true)
+	case policy.CodeShortHeadlineMissing:
+		return c.fit(field, v, policy.PerformanceMaxFormat.ShortHeadline, true)
+	case policy.CodeShortDescriptionMissing:
+		return c.fit(field, v, policy.PerformanceMaxFormat.ShortDescription, true)
+	case policy.CodeAllCaps:
+		words := strings.Fields(v)
+		for i, w := range words {
+			if isShouted(w) && !c.allowed(w) {
+				r, n := utf8.DecodeRuneInString(w)
+				words[i] = string(r) + strings.ToLower(w[n:])
+			}
+		}
+		return strings.Join(words, " ")
+	case policy.CodeExclamation, policy.CodeTooManyExclamations, policy.CodeRepeatedPunctuation:
+		v = strings.NewReplacer("!", "", "！", "", "??", "?", "..", ".").Replace(v)
+		v = strings.TrimSpace(v)
+		if field == policy.Description {
+			v = c.endSentence(v)
+		}
+		return clean(v)
+	case policy.CodeExtraSpace:
+		return clean(v)
+	}
+	return ""
+}
+
+// isShouted reports a word of two or more letters written all in capitals.
+func isShouted(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+func (c *composer) allowed(w string) bool {
+	for _, a := range c.allow {
+		if strings.Contains(a, strings.Trim(w, ".,:;")) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *composer) hasBanned(s string) bool {
+	low := strings.ToLower(s)
+	for _, t := range c.banned {
+		for i := 0; ; {
+			j := strings.Index(low[i:], t)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(t)
+			before, _ := utf8.DecodeLastRuneInString(low[:start])
+			after, _ := utf8.DecodeRuneInString(low[end:])
+			if (start == 0 || !unicode.IsLetter(before)) && (end == len(low) || !unicode.IsLetter(after)) {
+				return true
+			}
+			i = start + 1
+		}
+	}
+	return false
+}
+
+// pool lists every candidate for a field in a fixed order: short, direct
+// phrases first (they pass most often), each brought within the width limit
+// by fit, without banned terms, duplicates or texts already used.
+func (c *composer) pool(field policy.Field) []string {
+	limit := policy.Limit(field)
+	// Composed sentences are kept whole or dropped; only the brief's own
+	// phrases are shortened word by word, because cutting a template's
+	// words leaves half a sentence ("Shoes for trail").
+	var composed, phrases []string
+	switch field {
+	case policy.Headline:
+		composed = c.expand(c.book.headlines)
+		if c.informal {
+			composed = append(composed, c.expand(c.book.informalHeadlines)...)
+		}
+		for _, k := range c.keywords {
+			composed = append(composed, c.expandWith(c.book.keywordHeadlines, k)...)
+		}
+		phrases = c.points
+	case policy.Description:
+		composed = c.expand(c.book.descriptions)
+		for _, s := range c.points {
+			phrases = append(phrases, s+c.book.sentenceEnd)
+		}
+	case policy.LongHeadline:
+		composed = c.expand(c.book.longHeadlines)
+	case policy.Path:
+		composed = c.paths()
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, r := range append(composed, phrases...) {
+		s := c.fit(field, r, limit, i >= len(composed))
+		k := foldKey(s)
+		if s == "" || seen[k] || c.taken[k] || c.hasBanned(s) {
+			continue
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// expand fills templates with every selling point (and pair of points) and
+// every keyword they name.
+func (c *composer) expand(templates []string) []string {
+	var out []string
+	for _, t := range templates {
+		out = append(out, c.expandWith([]string{t}, "")...)
+	}
+	return out
+}
+
+func (c *composer) expandWith(templates []string, keyword string) []string {
+	cta := c.book.cta
+	if c.informal && c.book.informalCTA != "" {
+		cta = c.book.informalCTA
+	}
+	points := c.points
+	if len(points) == 0 {
+		points = []string{""}
+	}
+	var out []string
+	for _, t := range templates {
+		for i, s := range points {
+			s2 := ""
+			if len(c.points) > 1 {
+				s2 = c.points[(i+1)%len(c.points)]
+			}
+			vals := map[string]string{"{p}": c.product, "{b}": c.brand, "{a}": c.audience, "{k}": keyword, "{s}": s, "{s2}": s2, "{cta}": cta}
+			text, ok := fill(t, vals)
+			if ok {
+				out = append(out, c.capitalise(text))
+			}
+			if !strings.Contains(t, "{s}") {
+				break // the same text for every point
+			}
+		}
+	}
+	return out
+}
+
+func fill(t string, vals map[string]string) (string, bool) {
+	for k, v := range vals {
+		if strings.Contains(t, k) {
+			if v == "" {
+				return "", false
+			}
+			t = strings.ReplaceAll(t, k, v)
+		}
+	}
+	return t, true
+}
+
+// paths are display paths: a keyword's words joined by hyphens, then single
+// words of the keywords and product. Japanese paths hold 7 characters.
+func (c *composer) paths() []string {
+	var out []string
+	add := func(s string) {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
+				return r
+			}
+			if unicode.IsSpace(r) {
+				return '-'
+			}
+			return -1
+		}, s)
+		if s = strings.Trim(s, "-"); s != "" {
+			out = append(out, s)
+		}
+	}
+	for _, k := range c.keywords {
+		add(k)
+	}
+	for _, k := range append(slices.Clone(c.keywords), c.product) {
+		for _, w := range strings.Fields(k) {
+			add(c.capitalise(w))
+		}
+	}
+	add(c.product)
+	return out
+}
+
+// fit brings text within limit the way a copywriter would, and returns "" when
+// that cannot be done without breaking it: drop filler words, take the first
+// clause that fits, then drop words from the end (never cutting one) until it
+// fits, never ending on a conjunction, preposition or article. Descriptions
+// keep a sentence end.
+func (c *composer) fit(field policy.Field, text string, limit int, cutWords bool) string {
+	text = clean(text)
+	if policy.Width(text) <= limit {
+		return text
+	}
+	sentence := field == policy.Description
+	finish := func(s string) string {
+		s = strings.TrimRight(strings.TrimSpace(s), ",;:–-、・：")
+		if sentence {
+			s = c.endSentence(s)
+		}
+		return s
+	}
+	// Filler words first: the message survives whole.
+	words := strings.Fields(text)
+	var kept []string
+	for _, w := range words {
+		if !containsFold(c.book.fillers, strings.Trim(w, ".,")) {
+			kept = append(kept, w)
+		}
+	}
+	if s := c.capitalise(finish(strings.Join(kept, " "))); len(kept) > 0 && policy.Width(s) <= limit {
+		return s
+	}
+	// The first clause that fits says one complete thing.
+	body := strings.TrimRight(text, ".。")
+	for _, sep := range c.book.clauseBreaks {
+		if head, _, ok := strings.Cut(body, sep); ok && head != "" {
+			if s := finish(head); policy.Width(s) <= limit && utf8.RuneCountInString(s) >= 4 {
+				return s
+			}
+		}
+	}
+	if !cutWords || c.lang == "ja" || len(words) < 2 {
+		return "" // no word boundaries to shorten at, or a sentence that must stay whole
+	}
+	for n := len(kept) - 1; n >= 1; n-- {
+		end := n
+		for end > 0 && containsFold(c.book.dangling, strings.Trim(kept[end-1], ".,:;–-")) {
+			end--
+		}
+		if end == 0 {
+			break
+		}
+		if s := finish(strings.Join(kept[:end], " ")); policy.Width(s) <= limit {
+			return s
+		}
+	}
+	return ""
+}
+
+func (c *composer) endSentence(s string) string {
+	s = strings.TrimRight(s, ".。 ")
+	if s == "" {
+		return s
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune("?!！？", last) {
+		return s
+	}
+	return s + c.book.sentenceEnd
+}
+
+func containsFold(list []string, w string) bool {
+	for _, l := range list {
+		if strings.EqualFold(l, w) {
+			return true
+		}
+	}
+	return false
+}
