@@ -5,11 +5,13 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
 // env reads a setting; NAME_FILE, when set, names a file that holds it (for
@@ -40,6 +42,7 @@ type Config struct {
 	LogLevel    slog.Level
 	LogFormat   string // text or json
 
+	Jobs          jobs.Config // IMAPHUB_WORKERS, IMAPHUB_JOB_RESCUE_AFTER
 	Auth          authapi.Config
 	AdminEmail    string // IMAPHUB_ADMIN_EMAIL: bootstrap admin on first start
 	AdminPassword string // IMAPHUB_ADMIN_PASSWORD
@@ -61,6 +64,8 @@ func loadConfig() (Config, error) {
 	c.DatabaseURL = get("IMAPHUB_DATABASE_URL", "")
 	level := get("IMAPHUB_LOG_LEVEL", "info")
 	c.LogFormat = get("IMAPHUB_LOG_FORMAT", "text")
+	workers := get("IMAPHUB_WORKERS", "2")
+	rescue := get("IMAPHUB_JOB_RESCUE_AFTER", "15m")
 	c.Auth.Mode = get("IMAPHUB_AUTH_MODE", "local")
 	secure := get("IMAPHUB_COOKIE_SECURE", "true")
 	idle := get("IMAPHUB_SESSION_IDLE_TIMEOUT", "8h")
@@ -76,6 +81,12 @@ func loadConfig() (Config, error) {
 	defaultRole := get("IMAPHUB_OIDC_DEFAULT_ROLE", "")
 	if err != nil {
 		return c, err
+	}
+	if c.Jobs.Workers, err = strconv.Atoi(workers); err != nil || c.Jobs.Workers < 0 {
+		return c, fmt.Errorf("IMAPHUB_WORKERS=%q: want a whole number ≥ 0 (0: this process runs no jobs)", workers)
+	}
+	if c.Jobs.RescueAfter, err = time.ParseDuration(rescue); err != nil || c.Jobs.RescueAfter <= 0 {
+		return c, fmt.Errorf("IMAPHUB_JOB_RESCUE_AFTER=%q: want a duration such as 15m", rescue)
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err

@@ -14,7 +14,7 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo account when the database is empty")
-	grace := fs.Duration("grace", 20*time.Second, "how long open requests may take to finish at shutdown")
+	grace := fs.Duration("grace", 20*time.Second, "how long open requests and running jobs may take to finish at shutdown")
 	if ok, code := flags(fs, args, stderr); !ok {
 		return code
 	}
@@ -45,7 +45,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "imaphub serve:", err)
 		return 1
 	}
-	a.Log.Info("serving", "url", "http://"+ln.Addr().String(), "database", a.DB.Location, "startup", time.Since(start).Round(time.Millisecond))
+	if err := a.Jobs.Start(ctx); err != nil {
+		fmt.Fprintln(stderr, "imaphub serve:", err)
+		return 1
+	}
+	defer func() {
+		if err := a.Jobs.Stop(*grace); err != nil {
+			a.Log.Warn("stopping job workers", "err", err)
+		}
+	}()
+	a.Log.Info("serving", "url", "http://"+ln.Addr().String(), "database", a.DB.Location, "startup", time.Since(start).Round(time.Millisecond), "job_workers", cfg.Jobs.Workers)
 	if err := srv.Serve(ctx, ln, *grace); err != nil && err != http.ErrServerClosed {
 		fmt.Fprintln(stderr, "imaphub serve:", err)
 		return 1
@@ -84,5 +93,39 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	} else {
 		fmt.Fprintf(stdout, "applied migrations %v; schema is at version %d\n", applied, v)
 	}
+	return 0
+}
+
+// runWorker runs jobs only: no HTTP server. SIGINT/SIGTERM stop taking new
+// jobs; running ones get the grace period to finish and are then cancelled
+// and handed back to the queue.
+func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	grace := fs.Duration("grace", 30*time.Second, "how long running jobs may take to finish at shutdown")
+	if ok, code := flags(fs, args, stderr); !ok {
+		return code
+	}
+	a, cfg, err := openAppConfig(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub worker:", err)
+		return 1
+	}
+	defer a.DB.Close()
+	if cfg.Jobs.Workers == 0 {
+		fmt.Fprintln(stderr, "imaphub worker: IMAPHUB_WORKERS=0 leaves nothing to do")
+		return 2
+	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		fmt.Fprintln(stderr, "imaphub worker:", err)
+		return 1
+	}
+	a.Log.Info("working jobs", "workers", cfg.Jobs.Workers, "database", a.DB.Location)
+	<-ctx.Done()
+	a.Log.Info("stopping: finishing running jobs", "grace", *grace)
+	if err := a.Jobs.Stop(*grace); err != nil {
+		fmt.Fprintln(stderr, "imaphub worker:", err)
+		return 1
+	}
+	a.Log.Info("stopped")
 	return 0
 }

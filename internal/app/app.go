@@ -16,7 +16,9 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
 	"github.com/imaphub/imaphub/internal/platform/server"
+	"github.com/imaphub/imaphub/internal/platform/webui"
 )
 
 // Options configure an App.
@@ -28,6 +30,9 @@ type Options struct {
 	Auth    authapi.Config
 	// Argon2 are the password-hash costs; zero means auth.DefaultArgon2.
 	Argon2 auth.Argon2Params
+	// Jobs configures the job runner; Jobs.Workers = 0 inserts jobs but
+	// runs none in this process.
+	Jobs jobs.Config
 }
 
 // App is the wired product.
@@ -39,6 +44,7 @@ type App struct {
 	Auth      *authapi.Auth
 	Assets    *assets.Service
 	Campaigns *campaigns.Service
+	Jobs      *jobs.Runner
 }
 
 // New builds the services on an open, migrated database.
@@ -60,6 +66,10 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
+	workers := jobs.NewWorkers()
+	if a.Jobs, err = jobs.New(ctx, d, workers, opts.Jobs, opts.Logger); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -71,8 +81,12 @@ func (a *App) Server() *server.Server {
 		Wrap: []func(http.Handler) http.Handler{a.Auth.Sessions}})
 	a.Auth.Install(srv.API)
 	a.Auth.RegisterRoutes(srv.API)
+	a.Jobs.RegisterRoutes(srv.API)
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	assets.RegisterRoutes(srv.API, a.Assets)
+	assets.RegisterValidateRoutes(srv.API)
+	// The web app answers every path the API, /docs and /metrics do not.
+	srv.Mux().Handle("GET /", webui.Handler())
 	return srv
 }
 
@@ -86,5 +100,5 @@ func Migrate(ctx context.Context, d *db.DB) ([]int, error) {
 	if err != nil {
 		return applied, fmt.Errorf("migrate: %w", err)
 	}
-	return applied, nil
+	return applied, jobs.Migrate(ctx, d)
 }

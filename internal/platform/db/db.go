@@ -54,6 +54,8 @@ type DB struct {
 	// Location names the database for logs: the SQLite path, or the
 	// PostgreSQL URL without its password.
 	Location string
+	// dsn is the PostgreSQL URL with its secrets; see DSN.
+	dsn string
 
 	rebound sync.Map // query text → rewritten text (PostgreSQL only)
 }
@@ -128,7 +130,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect postgres %s: %w", redactURL(dsn), err)
 	}
-	return &DB{Engine: Postgres, write: pool, read: pool, Location: redactURL(dsn)}, nil
+	return &DB{Engine: Postgres, write: pool, read: pool, Location: redactURL(dsn), dsn: dsn}, nil
 }
 
 // Close closes every pool.
@@ -268,3 +270,15 @@ func redactURL(s string) string {
 	}
 	return u.Redacted()
 }
+
+// SQLTx returns the database/sql transaction behind a Conn made by InTx, for
+// libraries that join it (River inserts a job in the same transaction as the
+// state change it belongs to). It is nil for a read connection.
+func (c Conn) SQLTx() *sql.Tx {
+	tx, _ := c.q.(*sql.Tx)
+	return tx
+}
+
+// DSN returns the PostgreSQL URL, password included, for libraries that open
+// connections of their own (the job queue's listener). Never log it.
+func (d *DB) DSN() string { return d.dsn }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/imaphub/imaphub/internal/migrations"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
 // PostgresEnv names the variable holding the PostgreSQL server for tests.
@@ -61,14 +62,16 @@ func Open(t testing.TB, engine db.Engine) *db.DB {
 	return d
 }
 
-// Migrate applies the project's migrations to d.
+// Migrate applies the project's migrations to d, the job queue's included.
 func Migrate(ctx context.Context, d *db.DB) error {
 	ms, err := db.LoadMigrations(migrations.FS, d.Engine)
 	if err != nil {
 		return err
 	}
-	_, err = d.Migrate(ctx, ms)
-	return err
+	if _, err = d.Migrate(ctx, ms); err != nil {
+		return err
+	}
+	return jobs.Migrate(ctx, d)
 }
 
 func openPostgresSchema(t testing.TB) (*db.DB, error) {

@@ -1,0 +1,365 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+)
+
+// Job is a background job as the API shows it.
+type Job struct {
+	ID          int64           `json:"id"`
+	Kind        string          `json:"kind"`
+	State       string          `json:"state" enum:"queued,running,succeeded,failed,cancelled"`
+	QueueState  string          `json:"queue_state" doc:"River's own state of the job"`
+	Attempt     int             `json:"attempt"`
+	MaxAttempts int             `json:"max_attempts"`
+	CampaignID  *int64          `json:"campaign_id,omitempty"`
+	Progress    *Progress       `json:"progress,omitempty"`
+	Result      json.RawMessage `json:"result,omitempty" doc:"Payload of the completed event"`
+	Error       string          `json:"error,omitempty"`
+	Tokens      int64           `json:"tokens" doc:"LLM tokens used, when reported"`
+	CostUSD     float64         `json:"cost_usd" doc:"LLM cost in USD, when the provider reports it"`
+	Args        json.RawMessage `json:"args"`
+	CreatedAt   time.Time       `json:"created_at"`
+	FinalizedAt *time.Time      `json:"finalized_at,omitempty"`
+}
+
+var queued = map[rivertype.JobState]bool{rivertype.JobStateAvailable: true, rivertype.JobStateScheduled: true, rivertype.JobStateRetryable: true, rivertype.JobStatePending: true}
+
+// View assembles a job from River's row and the job's own events.
+func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
+	j := Job{ID: row.ID, Kind: row.Kind, QueueState: string(row.State), Attempt: row.Attempt, MaxAttempts: row.MaxAttempts,
+		Args: json.RawMessage(row.EncodedArgs), CreatedAt: row.CreatedAt, FinalizedAt: row.FinalizedAt}
+	switch {
+	case queued[row.State]:
+		j.State = "queued"
+	case row.State == rivertype.JobStateRunning:
+		j.State = "running"
+	case row.State == rivertype.JobStateCompleted:
+		j.State = "succeeded"
+	case row.State == rivertype.JobStateCancelled:
+		j.State = "cancelled"
+	default:
+		j.State = "failed"
+	}
+	q := r.db.Read()
+	var campaign *int64
+	if err := q.QueryRow(ctx, `SELECT campaign_id FROM job_owners WHERE job_id = ?`, row.ID).Scan(&campaign); err == nil {
+		j.CampaignID = campaign
+	}
+	if p, err := lastEvent(ctx, q, row.ID, EventProgress); err != nil {
+		return j, err
+	} else if p != nil {
+		var pr Progress
+		if json.Unmarshal(p.Payload, &pr) == nil {
+			j.Progress = &pr
+		}
+	}
+	term, err := lastEvent(ctx, q, row.ID, EventCompleted, EventFailed, EventCancelled)
+	if err != nil {
+		return j, err
+	}
+	if term != nil {
+		// The worker's own verdict wins: a job River cancelled because the
+		// worker gave up for good is a failure, not a user's cancellation.
+		j.State = map[string]string{EventCompleted: "succeeded", EventFailed: "failed", EventCancelled: "cancelled"}[term.Type]
+		var body struct {
+			Error   string  `json:"error"`
+			Tokens  int64   `json:"tokens"`
+			CostUSD float64 `json:"cost_usd"`
+		}
+		_ = json.Unmarshal(term.Payload, &body)
+		j.Error, j.Tokens, j.CostUSD = body.Error, body.Tokens, body.CostUSD
+		if term.Type == EventCompleted {
+			j.Result = term.Payload
+		}
+	} else if j.State == "failed" && len(row.Errors) > 0 {
+		j.Error = row.Errors[len(row.Errors)-1].Error
+	}
+	return j, nil
+}
+
+// Get returns one job.
+func (r *Runner) Get(ctx context.Context, id int64) (Job, error) {
+	row, err := r.River.JobGet(ctx, id)
+	if errors.Is(err, river.ErrNotFound) {
+		return Job{}, errs.NotFoundf("job %d not found", id)
+	}
+	if err != nil {
+		return Job{}, err
+	}
+	return r.View(ctx, row)
+}
+
+// JobFilter selects jobs in a list.
+type JobFilter struct {
+	CampaignID int64
+	Kind       string
+	Before     int64 // cursor: jobs with a smaller id
+	Limit      int
+}
+
+// List returns jobs newest first.
+func (r *Runner) List(ctx context.Context, f JobFilter) ([]Job, string, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	var where []string
+	var args []any
+	if f.CampaignID != 0 {
+		where, args = append(where, "campaign_id = ?"), append(args, f.CampaignID)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, f.Kind)
+	}
+	if f.Before > 0 {
+		where, args = append(where, "job_id < ?"), append(args, f.Before)
+	}
+	q := `SELECT job_id FROM job_owners`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := r.db.Read().Query(ctx, q+` ORDER BY job_id DESC LIMIT ?`, append(args, f.Limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	next := ""
+	if len(ids) > f.Limit {
+		ids = ids[:f.Limit]
+		next = strconv.FormatInt(ids[len(ids)-1], 10)
+	}
+	out := []Job{}
+	if len(ids) == 0 {
+		return out, "", nil
+	}
+	res, err := r.River.JobList(ctx, river.NewJobListParams().IDs(ids...).First(len(ids)).OrderBy(river.JobListOrderByID, river.SortOrderDesc))
+	if err != nil {
+		return nil, "", err
+	}
+	for _, row := range res.Jobs {
+		j, err := r.View(ctx, row)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, j)
+	}
+	return out, next, nil
+}
+
+// Cancel cancels a job. A queued job is cancelled at once (and its kind's
+// hook undoes what starting it did); a running one is told to stop, and its
+// worker records the cancellation when it does.
+func (r *Runner) Cancel(ctx context.Context, id int64) (Job, error) {
+	var row *rivertype.JobRow
+	err := r.db.InTx(ctx, func(tx db.Conn) error {
+		before, err := r.River.JobGetTx(ctx, tx.SQLTx(), id)
+		if errors.Is(err, river.ErrNotFound) {
+			return errs.NotFoundf("job %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		if before.FinalizedAt != nil || before.State == rivertype.JobStateCompleted || before.State == rivertype.JobStateDiscarded || before.State == rivertype.JobStateCancelled {
+			return errs.Conflictf("job %d has already finished (%s)", id, before.State).With("queue_state", before.State)
+		}
+		if row, err = r.River.JobCancelTx(ctx, tx.SQLTx(), id); err != nil {
+			return err
+		}
+		if row.State != rivertype.JobStateCancelled {
+			return nil // running: the worker finishes the cancellation
+		}
+		if _, err := AppendTx(ctx, tx, id, EventCancelled, map[string]string{"reason": "cancelled before it started"}); err != nil {
+			return err
+		}
+		r.mu.Lock()
+		hook := r.onStop[row.Kind]
+		r.mu.Unlock()
+		if hook != nil {
+			return hook(ctx, tx, row)
+		}
+		return nil
+	})
+	if err != nil {
+		return Job{}, err
+	}
+	r.Committed(id)
+	return r.View(ctx, row)
+}
+
+// RegisterRoutes publishes the jobs API.
+func (r *Runner) RegisterRoutes(api *httpapi.API) {
+	tags := []string{"jobs"}
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-jobs", Method: http.MethodGet, Path: "/api/jobs", Summary: "List background jobs", Description: "Newest first.", Tags: tags},
+		func(ctx context.Context, in *struct {
+			CampaignID int64  `query:"campaign_id" minimum:"0"`
+			Kind       string `query:"kind" maxLength:"100"`
+			Cursor     string `query:"cursor"`
+			Limit      int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+		}) (*httpapi.ListOutput[Job], error) {
+			f := JobFilter{CampaignID: in.CampaignID, Kind: in.Kind, Limit: in.Limit}
+			if in.Cursor != "" {
+				v, err := strconv.ParseInt(in.Cursor, 10, 64)
+				if err != nil || v <= 0 {
+					return nil, errs.Field("query.cursor", "not a cursor returned by this API", in.Cursor)
+				}
+				f.Before = v
+			}
+			items, next, err := r.List(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			out := &httpapi.ListOutput[Job]{}
+			out.Body.Items, out.Body.NextCursor = items, next
+			return out, nil
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-job", Method: http.MethodGet, Path: "/api/jobs/{id}", Summary: "Get a job: state, progress, result, cost", Tags: tags},
+		func(ctx context.Context, in *httpapi.IDParam) (*struct{ Body Job }, error) {
+			j, err := r.Get(ctx, in.ID)
+			return &struct{ Body Job }{Body: j}, err
+		})
+	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "cancel-job", Method: http.MethodPost, Path: "/api/jobs/{id}/cancel", Summary: "Cancel a job", Tags: tags},
+		func(ctx context.Context, in *httpapi.IDParam) (*struct{ Body Job }, error) {
+			j, err := r.Cancel(ctx, in.ID)
+			return &struct{ Body Job }{Body: j}, err
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "job-events", Method: http.MethodGet, Path: "/api/jobs/{id}/events",
+		Summary:     "Stream a job's progress (server-sent events)",
+		Description: "Each event's id is its sequence number. Reconnect with Last-Event-ID (or ?last_event_id=N) to receive exactly what was missed. A comment line is sent every 15 s; the stream ends after the completed, failed or cancelled event.",
+		Tags:        tags,
+		Responses: map[string]*huma.Response{"200": {Description: "text/event-stream of progress, item, warning, completed, failed and cancelled events",
+			Content: map[string]*huma.MediaType{"text/event-stream": {Schema: &huma.Schema{Type: huma.TypeString}}}}}},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			LastEventID    string `header:"Last-Event-ID" doc:"Sequence number of the last event received"`
+			LastEventQuery int64  `query:"last_event_id" minimum:"0" doc:"Same as Last-Event-ID, for clients that cannot set headers"`
+		}) (*huma.StreamResponse, error) {
+			after := in.LastEventQuery
+			if in.LastEventID != "" {
+				v, err := strconv.ParseInt(strings.TrimSpace(in.LastEventID), 10, 64)
+				if err != nil || v < 0 {
+					return nil, errs.Field("header.Last-Event-ID", "not an event id of this stream", in.LastEventID)
+				}
+				after = v
+			}
+			if _, err := r.River.JobGet(ctx, in.ID); errors.Is(err, river.ErrNotFound) {
+				return nil, errs.NotFoundf("job %d not found", in.ID)
+			} else if err != nil {
+				return nil, err
+			}
+			return &huma.StreamResponse{Body: func(hctx huma.Context) { r.stream(hctx, in.ID, after) }}, nil
+		})
+}
+
+// stream writes a job's events after seq `after` and then follows new ones
+// until the terminal event or until the client goes away.
+func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
+	ctx := hctx.Context()
+	_, w := humago.Unwrap(hctx)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // no buffering in nginx-style proxies
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
+
+	sub, err := r.Hub.Subscribe(ctx, jobID)
+	if err != nil {
+		r.log.Warn("subscribe to job events", "job", jobID, "err", err)
+		return
+	}
+	defer sub.Close()
+
+	write := func(e Event) bool {
+		if e.Seq <= after {
+			return true
+		}
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.Seq, e.Type, e.Payload); err != nil {
+			return false
+		}
+		after = e.Seq
+		return !Terminal(e.Type)
+	}
+	catchUp := func() bool {
+		for {
+			events, err := EventsAfter(ctx, r.db.Read(), jobID, after, 500)
+			if err != nil {
+				return false
+			}
+			for _, e := range events {
+				if !write(e) {
+					_ = rc.Flush()
+					return false
+				}
+			}
+			if err := rc.Flush(); err != nil {
+				return false
+			}
+			if len(events) < 500 {
+				return true
+			}
+		}
+	}
+	// Tell the client right away that the stream is open, then replay.
+	if _, err := fmt.Fprintf(w, ": job %d\n\n", jobID); err != nil {
+		return
+	}
+	if !catchUp() {
+		return
+	}
+	beat := time.NewTimer(r.cfg.Heartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-beat.C:
+			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+			beat.Reset(r.cfg.Heartbeat)
+		case <-sub.Lagged:
+			if !catchUp() {
+				return
+			}
+		case e := <-sub.C:
+			if e.Seq > after+1 {
+				// A gap (events delivered out of band): read them from the store.
+				if !catchUp() {
+					return
+				}
+				continue
+			}
+			ok := write(e)
+			if err := rc.Flush(); err != nil || !ok {
+				return
+			}
+		}
+	}
+}

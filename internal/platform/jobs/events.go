@@ -1,0 +1,122 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+)
+
+// Event types. A stream ends after completed, failed or cancelled.
+const (
+	EventProgress  = "progress"  // {done, total, message}
+	EventItem      = "item"      // one accepted asset as it arrives
+	EventWarning   = "warning"   // {message, ...}
+	EventCompleted = "completed" // the job's result
+	EventFailed    = "failed"    // {error}
+	EventCancelled = "cancelled" // {reason}
+)
+
+// Terminal reports whether an event type ends a job's stream.
+func Terminal(typ string) bool {
+	return typ == EventCompleted || typ == EventFailed || typ == EventCancelled
+}
+
+// Event is one persisted step of a job's progress.
+type Event struct {
+	JobID   int64           `json:"job_id"`
+	Seq     int64           `json:"seq" doc:"Sequence number within the job, from 1; the SSE id"`
+	Type    string          `json:"type" enum:"progress,item,warning,completed,failed,cancelled"`
+	Payload json.RawMessage `json:"payload"`
+	At      time.Time       `json:"at"`
+}
+
+// Progress is the payload of a progress event.
+type Progress struct {
+	Done    int    `json:"done"`
+	Total   int    `json:"total"`
+	Message string `json:"message"`
+}
+
+// notifyChannel is the PostgreSQL channel that wakes streams on every
+// instance when an event is appended.
+const notifyChannel = "imaphub_job_events"
+
+// AppendTx persists an event inside the caller's transaction. On PostgreSQL
+// the notification is sent by the commit itself (NOTIFY is transactional);
+// on SQLite the caller wakes local streams after commit (Events.Append does).
+func AppendTx(ctx context.Context, tx db.Conn, jobID int64, typ string, payload any) (Event, error) {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return Event{}, fmt.Errorf("event payload: %w", err)
+	}
+	e := Event{JobID: jobID, Type: typ, Payload: raw, At: time.Now().UTC()}
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?`, jobID).Scan(&e.Seq); err != nil {
+		return e, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO job_events (job_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)`, jobID, e.Seq, typ, string(raw), e.At); err != nil {
+		return e, fmt.Errorf("append job event: %w", err)
+	}
+	if tx.Engine() == db.Postgres {
+		if _, err := tx.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', ?)`, strconv.FormatInt(jobID, 10)); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// EventsAfter returns a job's events with seq > after, in order.
+func EventsAfter(ctx context.Context, q db.Conn, jobID, after int64, limit int) ([]Event, error) {
+	rows, err := q.Query(ctx, `SELECT seq, type, payload, at FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`, jobID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e := Event{JobID: jobID}
+		var payload []byte
+		if err := rows.Scan(&e.Seq, &e.Type, &payload, &e.At); err != nil {
+			return nil, err
+		}
+		e.Payload = json.RawMessage(payload)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// lastEvent returns a job's newest event of the given types, if any.
+func lastEvent(ctx context.Context, q db.Conn, jobID int64, types ...string) (*Event, error) {
+	query := `SELECT seq, type, payload, at FROM job_events WHERE job_id = ? AND type IN (` + placeholders(len(types)) + `) ORDER BY seq DESC LIMIT 1`
+	args := []any{jobID}
+	for _, t := range types {
+		args = append(args, t)
+	}
+	e := Event{JobID: jobID}
+	var payload []byte
+	err := q.QueryRow(ctx, query, args...).Scan(&e.Seq, &e.Type, &payload, &e.At)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	e.Payload = json.RawMessage(payload)
+	return &e, nil
+}
+
+func placeholders(n int) string {
+	b := make([]byte, 0, 2*n)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}

@@ -1,0 +1,310 @@
+package jobs_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
+	"github.com/imaphub/imaphub/internal/platform/server"
+)
+
+type stepsArgs struct {
+	Steps int `json:"steps"`
+	Delay int `json:"delay_ms"`
+}
+
+func (stepsArgs) Kind() string { return "test_steps" }
+
+// stepsWorker reports progress step by step, as a generation job does.
+type stepsWorker struct {
+	river.WorkerDefaults[stepsArgs]
+	r *jobs.Runner
+}
+
+func (w *stepsWorker) Work(ctx context.Context, job *river.Job[stepsArgs]) error {
+	for i := 1; i <= job.Args.Steps; i++ {
+		select {
+		case <-ctx.Done():
+			if jobs.CancelledByUser(ctx) {
+				_, _ = w.r.Append(context.WithoutCancel(ctx), job.ID, jobs.EventCancelled, map[string]any{"reason": "cancelled", "done": i - 1})
+			}
+			return ctx.Err()
+		case <-time.After(time.Duration(job.Args.Delay) * time.Millisecond):
+		}
+		if _, err := w.r.Append(ctx, job.ID, jobs.EventProgress, jobs.Progress{Done: i, Total: job.Args.Steps, Message: fmt.Sprintf("Step %d/%d", i, job.Args.Steps)}); err != nil {
+			return err
+		}
+	}
+	_, err := w.r.Append(ctx, job.ID, jobs.EventCompleted, map[string]any{"steps": job.Args.Steps, "tokens": 42})
+	return err
+}
+
+type env struct {
+	r   *jobs.Runner
+	d   *db.DB
+	srv *httptest.Server
+}
+
+func start(t *testing.T, d *db.DB, workers int) *env {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &stepsWorker{}
+	ws := jobs.NewWorkers()
+	river.AddWorker(ws, w)
+	r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Heartbeat: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.r = r
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := server.New(server.Config{})
+	r.RegisterRoutes(s.API)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		r.Stop(5 * time.Second)
+		cancel()
+	})
+	return &env{r: r, d: d, srv: srv}
+}
+
+func (e *env) insert(t *testing.T, args stepsArgs) int64 {
+	t.Helper()
+	var id int64
+	err := e.d.InTx(context.Background(), func(tx db.Conn) error {
+		res, err := e.r.InsertTx(context.Background(), tx, args, nil, jobs.Owner{Kind: args.Kind()})
+		if err == nil {
+			id = res.Job.ID
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+type sse struct {
+	id      int64
+	event   string
+	data    string
+	comment string
+}
+
+// readEvents reads up to n events (n < 0: until the stream ends), returning
+// them and whether the server closed the stream.
+func readEvents(t *testing.T, body io.Reader, n int) ([]sse, bool) {
+	t.Helper()
+	sc := bufio.NewScanner(body)
+	var out []sse
+	var cur sse
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			if cur.event != "" {
+				out = append(out, cur)
+				if n >= 0 && len(out) == n {
+					return out, false
+				}
+			}
+			cur = sse{}
+		case strings.HasPrefix(line, ":"):
+			cur.comment = line
+		case strings.HasPrefix(line, "id: "):
+			cur.id, _ = strconv.ParseInt(line[4:], 10, 64)
+		case strings.HasPrefix(line, "event: "):
+			cur.event = line[7:]
+		case strings.HasPrefix(line, "data: "):
+			cur.data = line[6:]
+		}
+	}
+	return out, true
+}
+
+func (e *env) open(t *testing.T, jobID int64, lastID string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/jobs/%d/events", e.srv.URL, jobID), nil)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" || res.Header.Get("X-Accel-Buffering") != "no" {
+		t.Fatalf("stream: %d %v", res.StatusCode, res.Header)
+	}
+	return res
+}
+
+func TestSSEResumesWithoutGapOrDuplicate(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := start(t, d, 2)
+		id := e.insert(t, stepsArgs{Steps: 8, Delay: 40})
+		res := e.open(t, id, "")
+		first, closed := readEvents(t, res.Body, 3)
+		res.Body.Close() // the client goes away mid-job
+		if closed || len(first) != 3 {
+			t.Fatalf("first connection: %v closed=%v", first, closed)
+		}
+		res = e.open(t, id, strconv.FormatInt(first[2].id, 10))
+		rest, closed := readEvents(t, res.Body, -1)
+		res.Body.Close()
+		if !closed {
+			t.Fatal("stream did not end after the terminal event")
+		}
+		all := append(first, rest...)
+		for i, ev := range all {
+			if ev.id != int64(i+1) {
+				t.Fatalf("event %d has id %d: gap or duplicate in %v", i, ev.id, all)
+			}
+		}
+		var last jobs.Progress
+		if len(all) != 9 || all[8].event != jobs.EventCompleted || json.Unmarshal([]byte(all[7].data), &last) != nil || last != (jobs.Progress{Done: 8, Total: 8, Message: "Step 8/8"}) {
+			t.Fatalf("events = %+v", all)
+		}
+		var j jobs.Job
+		getJSON(t, e.srv.URL+fmt.Sprintf("/api/jobs/%d", id), &j)
+		if j.State != "succeeded" || j.Progress == nil || j.Progress.Done != 8 || j.Tokens != 42 {
+			t.Errorf("job after completion = %+v", j)
+		}
+		// A late viewer gets the whole history and the end.
+		res = e.open(t, id, "")
+		again, closed := readEvents(t, res.Body, -1)
+		res.Body.Close()
+		if len(again) != 9 || !closed {
+			t.Errorf("replay for a late viewer: %d events, closed=%v", len(again), closed)
+		}
+	})
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func post(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+func TestCancelRunningJob(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := start(t, d, 2)
+		id := e.insert(t, stepsArgs{Steps: 1000, Delay: 20})
+		res := e.open(t, id, "")
+		defer res.Body.Close()
+		if evs, _ := readEvents(t, res.Body, 1); len(evs) != 1 || evs[0].event != jobs.EventProgress {
+			t.Fatalf("job did not start: %v", evs)
+		}
+		if status, body := post(t, fmt.Sprintf("%s/api/jobs/%d/cancel", e.srv.URL, id)); status != 200 {
+			t.Fatalf("cancel: %d %s", status, body)
+		}
+		rest, closed := readEvents(t, res.Body, -1)
+		if !closed || len(rest) == 0 || rest[len(rest)-1].event != jobs.EventCancelled {
+			t.Fatalf("stream after cancel: closed=%v last=%v", closed, rest[len(rest)-1:])
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var j jobs.Job
+			getJSON(t, fmt.Sprintf("%s/api/jobs/%d", e.srv.URL, id), &j)
+			if j.State == "cancelled" && j.QueueState == string(rivertype.JobStateCancelled) {
+				if j.Progress == nil || j.Progress.Done >= 1000 {
+					t.Errorf("cancelled job ran to the end: %+v", j.Progress)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("job not cancelled: %+v", j)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if status, _ := post(t, fmt.Sprintf("%s/api/jobs/%d/cancel", e.srv.URL, id)); status != 409 {
+			t.Errorf("cancelling a finished job: %d, want 409", status)
+		}
+	})
+}
+
+func TestCancelQueuedJobRunsTheOwnersHook(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := start(t, d, 0) // insert-only: the job stays queued
+		undone := 0
+		e.r.OnCancelQueued("test_steps", func(ctx context.Context, tx db.Conn, job *rivertype.JobRow) error {
+			undone++
+			return nil
+		})
+		id := e.insert(t, stepsArgs{Steps: 3, Delay: 1})
+		var j jobs.Job
+		getJSON(t, fmt.Sprintf("%s/api/jobs/%d", e.srv.URL, id), &j)
+		if j.State != "queued" {
+			t.Fatalf("state = %s, want queued", j.State)
+		}
+		status, body := post(t, fmt.Sprintf("%s/api/jobs/%d/cancel", e.srv.URL, id))
+		if status != 200 || !strings.Contains(string(body), `"state":"cancelled"`) || undone != 1 {
+			t.Fatalf("cancel queued: %d %s (hook ran %d times)", status, body, undone)
+		}
+		res := e.open(t, id, "")
+		evs, closed := readEvents(t, res.Body, -1)
+		res.Body.Close()
+		if !closed || len(evs) != 1 || evs[0].event != jobs.EventCancelled {
+			t.Errorf("events of a job cancelled while queued: %v", evs)
+		}
+		if status, _ := post(t, fmt.Sprintf("%s/api/jobs/%d/cancel", e.srv.URL, 987654)); status != 404 {
+			t.Errorf("cancel unknown job: %d", status)
+		}
+	})
+}
+
+func TestHeartbeatAndListing(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	e := start(t, d, 0)
+	id := e.insert(t, stepsArgs{Steps: 1, Delay: 1})
+	res := e.open(t, id, "")
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	pings := 0
+	for sc.Scan() && pings < 2 {
+		if sc.Text() == ": ping" {
+			pings++
+		}
+	}
+	if pings < 2 {
+		t.Fatal("no heartbeat comments on an idle stream")
+	}
+	var list struct{ Items []jobs.Job }
+	getJSON(t, e.srv.URL+"/api/jobs", &list)
+	if len(list.Items) != 1 || list.Items[0].ID != id || list.Items[0].Kind != "test_steps" {
+		t.Errorf("list = %+v", list.Items)
+	}
+}

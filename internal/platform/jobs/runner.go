@@ -1,0 +1,241 @@
+// Package jobs runs background work — generation now, publishing and report
+// downloads later — on River in the same database as the data, and makes its
+// progress visible: persisted events, a fan-out hub, and the jobs API with
+// server-sent events that resume from Last-Event-ID.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+)
+
+// Config configures the job runner.
+type Config struct {
+	// Workers is how many jobs this process runs at once; 0 makes it an
+	// insert-only client (IMAPHUB_WORKERS=0 on serve).
+	Workers int
+	// RescueAfter is how long a job may stay running before River assumes its
+	// worker died (kill -9, lost machine) and runs it again. It must exceed
+	// the longest job timeout. Default 15 minutes.
+	RescueAfter time.Duration
+	// Heartbeat is the interval of SSE keep-alive comments. Default 15 s.
+	Heartbeat time.Duration
+	// PollInterval is how often workers look for new jobs without
+	// notifications (SQLite). Default 200 ms.
+	PollInterval time.Duration
+}
+
+// Runner owns the River client, the event hub and the hooks of job kinds.
+type Runner struct {
+	River   *river.Client[*sql.Tx]
+	Hub     *Hub
+	db      *db.DB
+	log     *slog.Logger
+	cfg     Config
+	pool    *pgxpool.Pool
+	mu      sync.Mutex
+	onStop  map[string]CancelHook
+	started bool
+}
+
+// CancelHook runs in the transaction that cancels a job which had not started,
+// so the job's owner can undo what starting it did (move a campaign back out
+// of generating).
+type CancelHook func(ctx context.Context, tx db.Conn, job *rivertype.JobRow) error
+
+func driverFor(d *db.DB, pool *pgxpool.Pool) riverdriver.Driver[*sql.Tx] {
+	if d.Engine == db.Postgres {
+		if pool != nil {
+			return riverdatabasesql.NewWithPgxListener(d.WriteDB(), pool)
+		}
+		return riverdatabasesql.New(d.WriteDB())
+	}
+	return riversqlite.New(d.WriteDB())
+}
+
+// Migrate applies River's own migrations (its job tables) to d.
+func Migrate(ctx context.Context, d *db.DB) error {
+	m, err := rivermigrate.New(driverFor(d, nil), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
+}
+
+// NewWorkers returns the registry slices add their workers to before New.
+func NewWorkers() *river.Workers { return river.NewWorkers() }
+
+// New builds the runner. Workers must hold every job kind this process
+// inserts or works.
+func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log *slog.Logger) (*Runner, error) {
+	if cfg.RescueAfter == 0 {
+		cfg.RescueAfter = 15 * time.Minute
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 200 * time.Millisecond
+	}
+	r := &Runner{Hub: NewHub(d, log), db: d, log: log, cfg: cfg, onStop: map[string]CancelHook{}}
+	if d.Engine == db.Postgres && cfg.Workers > 0 {
+		pc, err := pgxpool.ParseConfig(d.DSN())
+		if err != nil {
+			return nil, err
+		}
+		pc.MaxConns, pc.MinConns = 2, 0
+		if r.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+			return nil, err
+		}
+	}
+	rc := &river.Config{
+		Logger:               log.With("component", "jobs"),
+		Workers:              workers,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
+		// Each kind sets its own timeout in its worker; this covers any kind
+		// that forgets, and River's 1-minute default is too short for ours.
+		JobTimeout: 10 * time.Minute,
+	}
+	if rc.RescueStuckJobsAfter < rc.JobTimeout {
+		rc.JobTimeout = rc.RescueStuckJobsAfter
+	}
+	if cfg.Workers > 0 {
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+	}
+	client, err := river.NewClient(driverFor(d, r.pool), rc)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	r.River = client
+	return r, nil
+}
+
+// OnCancelQueued registers what to undo when a job of kind is cancelled
+// before a worker picked it up.
+func (r *Runner) OnCancelQueued(kind string, hook CancelHook) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.onStop[kind] = hook
+}
+
+// Start starts working jobs (when Workers > 0) and, on PostgreSQL, listening
+// for event notifications from every instance.
+func (r *Runner) Start(ctx context.Context) error {
+	if r.db.Engine == db.Postgres {
+		go r.Hub.Listen(ctx, r.db.DSN())
+	}
+	if r.cfg.Workers == 0 {
+		return nil
+	}
+	if err := r.River.Start(ctx); err != nil {
+		return fmt.Errorf("start job workers: %w", err)
+	}
+	r.started = true
+	return nil
+}
+
+// Stop stops taking new jobs and waits up to grace for running ones to
+// finish; jobs still running then are cancelled and handed back to the queue
+// (their workers see a cancelled context; River retries them).
+func (r *Runner) Stop(grace time.Duration) error {
+	defer func() {
+		if r.pool != nil {
+			r.pool.Close()
+		}
+	}()
+	if !r.started {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := r.River.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		hard, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return r.River.StopAndCancel(hard)
+	}
+	return err
+}
+
+// Append persists an event in its own transaction and wakes local streams.
+func (r *Runner) Append(ctx context.Context, jobID int64, typ string, payload any) (Event, error) {
+	var e Event
+	err := r.db.InTx(ctx, func(tx db.Conn) error {
+		var err error
+		e, err = AppendTx(ctx, tx, jobID, typ, payload)
+		return err
+	})
+	if err == nil {
+		r.Committed(jobID)
+	}
+	return e, err
+}
+
+// Committed wakes local streams after a transaction that appended events for
+// jobID committed. On PostgreSQL the commit's NOTIFY does this, on every
+// instance; on SQLite there is only this process.
+func (r *Runner) Committed(jobID int64) {
+	if r.db.Engine == db.SQLite {
+		r.Hub.Wake(jobID)
+	}
+}
+
+// Owner records what a job works on, for listing jobs by campaign.
+type Owner struct {
+	Kind       string
+	CampaignID int64
+	UserID     int64
+}
+
+// InsertTx enqueues a job in the caller's transaction, so the job exists
+// exactly when the data it refers to was committed.
+func (r *Runner) InsertTx(ctx context.Context, tx db.Conn, args river.JobArgs, opts *river.InsertOpts, owner Owner) (*rivertype.JobInsertResult, error) {
+	sqlTx := tx.SQLTx()
+	if sqlTx == nil {
+		return nil, errors.New("jobs: InsertTx needs a write transaction")
+	}
+	res, err := r.River.InsertTx(ctx, sqlTx, args, opts)
+	if err != nil {
+		return nil, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	if res.UniqueSkippedAsDuplicate {
+		return res, nil
+	}
+	var campaign, user any
+	if owner.CampaignID != 0 {
+		campaign = owner.CampaignID
+	}
+	if owner.UserID != 0 {
+		user = owner.UserID
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO job_owners (job_id, kind, campaign_id, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		res.Job.ID, args.Kind(), campaign, user, time.Now().UTC())
+	return res, err
+}
+
+// CancelledByUser reports whether a worker's context ended because someone
+// cancelled the job (rather than a shutdown or a timeout, after which the job
+// is handed back and retried).
+func CancelledByUser(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely)
+}
