@@ -94,7 +94,7 @@ var pmaxTexts = []struct{ field, text string }{
 	{"LONG_HEADLINE", "Winterreifen von Top-Marken mit kostenloser Lieferung und Montage in Ihrer Nähe"},
 	{"LONG_HEADLINE", "Ganzjahresreifen und Winterreifen für jedes Auto, geliefert in zwei Tagen"},
 	{"DESCRIPTION", "Top-Marken zu fairen Preisen, geliefert in 2 Tagen."},
-	{"DESCRIPTION", "Winterreifen, Ganzjahresreifen und Montage: alles online buchen, vor Ort entspannt wechseln."},
+	{"DESCRIPTION", "Winterreifen, Ganzjahresreifen und Montage: alles online buchen, vor Ort wechseln."},
 	{"BUSINESS_NAME", "Reifen Müller"},
 }
 

@@ -203,7 +203,7 @@ func TestLinksAndUsageOverHTTP(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		a, _ := setupAPI(t, d)
 		text := a.text("Headline one")
-		img := a.image(pngBytes(t, 10, 10, 1))
+		img := a.image(pngBytes(t, 600, 314, 1))
 		campaignID, adGroupID, adID := a.searchAd("draft")
 		agID := a.assetGroup(a.campaign("PERFORMANCE_MAX", "draft"))
 		a.keyword(adGroupID, "shoes", "BROAD", false)

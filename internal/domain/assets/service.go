@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
@@ -114,6 +115,9 @@ func (s *Service) UpsertTextTx(ctx context.Context, tx db.Conn, in TextInput) (A
 	}
 	if utf8.RuneCountInString(text) > MaxTextRunes {
 		return Asset{}, false, errs.Field("body.text", fmt.Sprintf("must be at most %d characters", MaxTextRunes), in.Text)
+	}
+	if err := checkCharacters("body.text", text); err != nil {
+		return Asset{}, false, err
 	}
 	if err := checkLanguage(in.Language, "body.language"); err != nil {
 		return Asset{}, false, err
@@ -403,8 +407,9 @@ func (s *Service) link(ctx context.Context, tx db.Conn, in LinkInput, appendAtEn
 	if err := guardEditable(o, states); err != nil {
 		return Link{}, err
 	}
-	var assetType string
-	if err := tx.QueryRow(ctx, `SELECT type FROM assets WHERE id = ?`, in.AssetID).Scan(&assetType); err != nil {
+	var assetType, hash string
+	var text sql.NullString
+	if err := tx.QueryRow(ctx, `SELECT type, text, content_hash FROM assets WHERE id = ?`, in.AssetID).Scan(&assetType, &text, &hash); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Link{}, notFound("body.asset_id", "asset", in.AssetID)
 		}
@@ -427,6 +432,14 @@ func (s *Service) link(ctx context.Context, tx db.Conn, in LinkInput, appendAtEn
 	if n >= limit {
 		return Link{}, errs.Conflictf("%s %d already has %d %s assets, the most it may have", ownerNoun(kind), id, n, in.FieldType).
 			With("cap", limit).With("field_type", in.FieldType)
+	}
+	if assetType == TypeText {
+		err = checkLinkedText(ctx, tx, kind, o.CampaignID, in.FieldType, text.String)
+	} else {
+		err = s.checkLinkedImage(in.FieldType, hash)
+	}
+	if err != nil {
+		return Link{}, err
 	}
 	pos := in.Position
 	if appendAtEnd {
@@ -567,4 +580,177 @@ func (s *Service) WhereUsed(ctx context.Context, assetID int64) (Usage, error) {
 // field types.
 func (s *Service) CampaignAssets(ctx context.Context, campaignID int64) ([]CampaignAsset, error) {
 	return campaignAssets(ctx, s.db.Read(), campaignID)
+}
+
+// --- policy checks
+
+// characterCodes are the findings that no field type accepts, whatever the
+// campaign: a text with one of them could never be linked, so it is refused
+// when it is created. Limits and editorial rules depend on the field type and
+// the brief and are checked when the text is linked. Control characters are
+// among them, which also keeps the campaign tree's \x1e/\x1f separators out of
+// stored texts.
+var characterCodes = []string{
+	policy.CodeEmoji, policy.CodeHalfWidthKatakana, policy.CodeInvalidCharacter,
+	policy.CodeMalformedPlaceholder, policy.CodeUnsupportedPlaceholder,
+}
+
+// checkCharacters refuses a text that no field type could accept. It checks
+// as a description: the widest field that takes placeholders, so neither the
+// width nor a placeholder adds findings that belong to a particular field.
+func checkCharacters(location, text string) error {
+	var fields []errs.FieldError
+	for _, v := range policy.CheckText(policy.Description, text).Errors() {
+		if slices.Contains(characterCodes, v.Code) {
+			fields = append(fields, ViolationField(location, text, v))
+		}
+	}
+	return PolicyRefusal(fields)
+}
+
+// ViolationField turns a policy finding into the field error of a refused
+// write: the rule code, an English message and, for a finding inside a text,
+// its span. value is the text as stored (NFC, whitespace folded), the text
+// the span counts in.
+func ViolationField(location string, value any, v policy.Violation) errs.FieldError {
+	f := errs.FieldError{Location: location, Message: v.Message("en"), Value: value, Code: v.Code}
+	if v.End > v.Start {
+		start, end := v.Start, v.End
+		f.Start, f.End = &start, &end
+	}
+	return f
+}
+
+// PolicyRefusal is the 422 for a write the policy checks refuse, or nil when
+// fields is empty.
+func PolicyRefusal(fields []errs.FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	msg := fields[0].Location + ": " + fields[0].Message
+	if len(fields) > 1 {
+		msg += fmt.Sprintf(" (and %d more, see errors)", len(fields)-1)
+	}
+	return &errs.Error{Code: errs.Invalid, Message: msg, Fields: fields}
+}
+
+// OptionLocations names where each policy option came from in a request, so
+// an option the policy cannot use is reported at its field.
+type OptionLocations struct {
+	Allow, Banned, BusinessName, Keywords, Language string
+}
+
+// CheckPolicyOptions refuses options that policy.NewChecker cannot compile
+// (an empty or over-long term, more than 25 banned terms, an unknown
+// language), naming the offending input.
+func CheckPolicyOptions(o policy.Options, at OptionLocations) error {
+	for _, part := range []struct {
+		location string
+		opts     policy.Options
+		value    any
+	}{
+		{at.Allow, policy.Options{Allow: o.Allow}, o.Allow},
+		{at.Banned, policy.Options{Banned: o.Banned}, o.Banned},
+		{at.BusinessName, policy.Options{BusinessName: o.BusinessName}, o.BusinessName},
+		{at.Keywords, policy.Options{Keywords: o.Keywords}, o.Keywords},
+		{at.Language, policy.Options{Language: o.Language}, o.Language},
+	} {
+		if _, err := policy.NewChecker(part.opts); err != nil {
+			return errs.Field(part.location, err.Error(), part.value)
+		}
+	}
+	return nil
+}
+
+// BriefPolicy is the part of a campaign's brief (campaigns.Brief, stored as
+// JSON under the same keys) that configures the checks. It is declared here
+// because the campaigns package imports this one.
+type BriefPolicy struct {
+	BrandTerms   []string `json:"brand_terms"`
+	BannedTerms  []string `json:"banned_terms"`
+	BusinessName string   `json:"business_name"`
+	Keywords     []string `json:"keywords"`
+	Language     string   `json:"language"`
+}
+
+// Options are the policy options of a campaign with this brief: brand terms
+// are the allowlist, banned terms are banned, and the copy's language is the
+// brief's or else the campaign's first targeted language.
+func (b BriefPolicy) Options(languages []string) policy.Options {
+	lang := b.Language
+	if lang == "" && len(languages) > 0 {
+		lang = languages[0]
+	}
+	return policy.Options{Allow: b.BrandTerms, Banned: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords, Language: lang}
+}
+
+// CampaignChecker returns the policy checker configured by a campaign's
+// brief, read in q (the caller's transaction, so the brief cannot change
+// before the checked write commits).
+func CampaignChecker(ctx context.Context, q db.Conn, campaignID int64) (*policy.Checker, error) {
+	var briefDoc, langDoc []byte
+	err := q.QueryRow(ctx, `SELECT brief, languages FROM campaigns WHERE id = ?`, campaignID).Scan(&briefDoc, &langDoc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFoundf("campaign %d does not exist", campaignID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read brief of campaign %d: %w", campaignID, err)
+	}
+	var b BriefPolicy
+	if err := json.Unmarshal(briefDoc, &b); err != nil {
+		return nil, fmt.Errorf("decode brief of campaign %d: %w", campaignID, err)
+	}
+	var languages []string
+	if err := json.Unmarshal(langDoc, &languages); err != nil {
+		return nil, fmt.Errorf("decode languages of campaign %d: %w", campaignID, err)
+	}
+	c, err := policy.NewChecker(b.Options(languages))
+	if err != nil {
+		// Briefs are checked when they are written; one stored before that
+		// check must be corrected before texts can be checked against it.
+		return nil, errs.Conflictf("campaign %d: its brief cannot configure the text checks (%v); correct the brief", campaignID, err).
+			With("campaign_id", campaignID)
+	}
+	return c, nil
+}
+
+// checkLinkedText applies the field's limits and the editorial rules, with
+// the campaign's brief, to a text about to be linked. Asset groups are
+// checked as Performance Max, which takes no ad customizers.
+func checkLinkedText(ctx context.Context, tx db.Conn, kind string, campaignID int64, fieldType, text string) error {
+	c, err := CampaignChecker(ctx, tx, campaignID)
+	if err != nil {
+		return err
+	}
+	field := policy.Field(fieldType)
+	var r policy.Result
+	if kind == "ad" {
+		r = c.CheckText(field, text)
+	} else {
+		r = c.CheckSet(policy.PerformanceMaxFormat, policy.Set{Items: []policy.Item{{Path: "text", Field: field, Text: text}}}).Items[0].Result
+	}
+	var fields []errs.FieldError
+	for _, v := range r.Errors() {
+		fields = append(fields, ViolationField("body.asset_id", text, v))
+	}
+	return PolicyRefusal(fields)
+}
+
+// checkLinkedImage applies the field's size, aspect-ratio and file rules to an
+// image about to be linked. Only Performance Max asset groups take images, so
+// it checks against that format, which also refuses GIF. The blob is read
+// because the frame count (E15, animation) is not stored with the asset.
+func (s *Service) checkLinkedImage(fieldType, hash string) error {
+	data, err := os.ReadFile(s.blobPath(hash))
+	if err != nil {
+		return fmt.Errorf("read blob %s: %w", hash, err)
+	}
+	res := policy.PerformanceMaxFormat.CheckImage(policy.Field(fieldType), data)
+	var fields []errs.FieldError
+	for _, v := range res.Violations {
+		if v.Severity == policy.Error {
+			fields = append(fields, ViolationField("body.asset_id", nil, v))
+		}
+	}
+	return PolicyRefusal(fields)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,7 +159,7 @@ func TestDeleteRefusesLinkedAsset(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
 		text := f.text("Linked headline")
-		img := f.image(pngBytes(t, 10, 10, 7))
+		img := f.image(pngBytes(t, 300, 300, 7))
 		_, _, adID := f.searchAd("draft")
 		agID := f.assetGroup(f.campaign("PERFORMANCE_MAX", "draft"))
 		la := f.link(LinkInput{AssetID: text.ID, AdID: adID, FieldType: FieldHeadline})
@@ -197,7 +198,7 @@ func TestDeleteRefusesLinkedAsset(t *testing.T) {
 			t.Fatalf("blob still there after delete: %v", err)
 		}
 		// The same bytes uploaded again get a new row and a new blob.
-		again := f.image(pngBytes(t, 10, 10, 7))
+		again := f.image(pngBytes(t, 300, 300, 7))
 		if _, err := os.Stat(f.s.blobPath(again.ContentHash)); err != nil {
 			t.Fatalf("re-upload: %v", err)
 		}
@@ -227,7 +228,7 @@ func TestLinkRules(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
 		text := f.text("Headline")
-		img := f.image(pngBytes(t, 20, 20, 3))
+		img := f.image(pngBytes(t, 600, 314, 3))
 		campaignID, adGroupID, adID := f.searchAd("review")
 		pmax := f.campaign("PERFORMANCE_MAX", "draft")
 		agID := f.assetGroup(pmax)
@@ -237,7 +238,7 @@ func TestLinkRules(t *testing.T) {
 			t.Fatalf("link %+v: parents or content wrong", la)
 		}
 		gl := f.link(LinkInput{AssetID: img.ID, AssetGroupID: agID, FieldType: FieldMarketingImage})
-		if gl.CampaignID != pmax || gl.AdGroupID != nil || *gl.Width != 20 {
+		if gl.CampaignID != pmax || gl.AdGroupID != nil || *gl.Width != 600 {
 			t.Fatalf("asset group link %+v", gl)
 		}
 
@@ -338,9 +339,10 @@ func TestLinkCaps(t *testing.T) {
 			for i := range n {
 				var a Asset
 				if image {
-					a = f.image(pngBytes(t, 4, 4, uint8(i)))
+					a = f.image(pngBytes(t, 128, 128, uint8(i)))
 				} else {
-					a = f.text(in.FieldType + " text " + string(rune('A'+i)))
+					// Lower case: a field type name in capitals breaks E1.
+					a = f.text(strings.ToLower(in.FieldType) + " text " + string(rune('A'+i)))
 				}
 				in.AssetID = a.ID
 				f.link(in)
@@ -349,9 +351,9 @@ func TestLinkCaps(t *testing.T) {
 		over := func(in LinkInput, image bool, cap int) {
 			t.Helper()
 			if image {
-				in.AssetID = f.image(pngBytes(t, 4, 5, 200)).ID
+				in.AssetID = f.image(pngBytes(t, 128, 128, 200)).ID
 			} else {
-				in.AssetID = f.text("one too many " + in.FieldType).ID
+				in.AssetID = f.text("one too many " + strings.ToLower(in.FieldType)).ID
 			}
 			_, err := f.s.Link(f.ctx, in, true)
 			e := wantErr(t, err, errs.Conflict, "")
@@ -383,7 +385,7 @@ func TestWhereUsedGraph(t *testing.T) {
 		f := setup(t, d)
 		hot := f.text("Hot headline")
 		other := f.text("Other headline")
-		img := f.image(pngBytes(t, 12, 12, 9))
+		img := f.image(pngBytes(t, 128, 128, 9))
 
 		c1 := f.campaign("SEARCH", "draft")
 		g1 := f.adGroup(c1)

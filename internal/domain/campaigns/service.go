@@ -107,7 +107,7 @@ func checkCampaign(c Campaign) error {
 			return err
 		}
 	}
-	return nil
+	return checkBrief(c.Brief, c.Languages)
 }
 
 // GetCampaign returns one campaign.

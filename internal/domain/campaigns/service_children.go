@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -275,16 +276,20 @@ func (s *Service) ListKeywords(ctx context.Context, f KeywordFilter, p ListParam
 // (each text stored once in the asset library) in one transaction.
 func (s *Service) CreateAd(ctx context.Context, in AdInput) (Ad, error) {
 	a := Ad{AdGroupID: in.AdGroupID, FinalURLs: in.FinalURLs, Path1: in.Path1, Path2: in.Path2, Status: orDefault(in.Status, "ENABLED"), CreatedAt: s.now(), UpdatedAt: s.now()}
-	if err := checkAd(a); err != nil {
-		return Ad{}, err
-	}
-	if err := checkAdTexts(in.Headlines, in.Descriptions); err != nil {
+	if err := checkURLs("body.final_urls", a.FinalURLs); err != nil {
 		return Ad{}, err
 	}
 	var id int64
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
 		g, err := parentAdGroup(ctx, tx, in.AdGroupID, "body.ad_group_id")
 		if err != nil {
+			return err
+		}
+		checker, err := assets.CampaignChecker(ctx, tx, g.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := checkRSA(checker, rsaOf(a, policyTexts(in.Headlines), policyTexts(in.Descriptions)), wholeAd); err != nil {
 			return err
 		}
 		var enabled int
@@ -311,38 +316,35 @@ func (s *Service) CreateAd(ctx context.Context, in AdInput) (Ad, error) {
 	return s.GetAd(ctx, id)
 }
 
-func checkAd(a Ad) error {
-	if err := checkURLs("body.final_urls", a.FinalURLs); err != nil {
-		return err
-	}
-	return checkPaths("body.", a.Path1, a.Path2)
+// rsaOf is the ad as the policy checks it.
+func rsaOf(a Ad, headlines, descriptions []policy.PinnedText) policy.RSA {
+	return policy.RSA{Headlines: headlines, Descriptions: descriptions, Path1: a.Path1, Path2: a.Path2, FinalURLs: a.FinalURLs}
 }
 
-// checkAdTexts refuses pins on the wrong field before anything is written.
-func checkAdTexts(headlines, descriptions []AdTextInput) error {
-	for i, h := range headlines {
-		if h.PinnedField != "" && h.PinnedField[:1] != "H" {
-			return errs.Field(fmt.Sprintf("body.headlines[%d].pinned_field", i), "a headline can only be pinned to HEADLINE_1, HEADLINE_2 or HEADLINE_3", h.PinnedField)
-		}
+// policyTexts are the texts of a request as they will be stored (normalised),
+// so the checks judge what Google Ads will get and the spans they report
+// count in the stored text.
+func policyTexts(in []AdTextInput) []policy.PinnedText {
+	out := make([]policy.PinnedText, len(in))
+	for i, t := range in {
+		out[i] = policy.PinnedText{Text: assets.NormalizeText(t.Text), Pin: t.PinnedField}
 	}
-	for i, d := range descriptions {
-		if d.PinnedField != "" && d.PinnedField[:1] != "D" {
-			return errs.Field(fmt.Sprintf("body.descriptions[%d].pinned_field", i), "a description can only be pinned to DESCRIPTION_1 or DESCRIPTION_2", d.PinnedField)
-		}
-	}
-	return nil
+	return out
 }
 
-// linkTexts stores each text once and links it to the ad in order.
+func storedTexts(in []AdText) []policy.PinnedText {
+	out := make([]policy.PinnedText, len(in))
+	for i, t := range in {
+		out[i] = policy.PinnedText{Text: t.Text, Pin: t.PinnedField}
+	}
+	return out
+}
+
+// linkTexts stores each text once and links it to the ad in order. The
+// caller has run checkRSA over the whole ad, duplicates included.
 func (s *Service) linkTexts(ctx context.Context, tx db.Conn, adID int64, field string, texts []AdTextInput, location string) error {
-	seen := map[string]int{}
 	for i, t := range texts {
 		loc := fmt.Sprintf("%s[%d].text", location, i)
-		norm := assets.NormalizeText(t.Text)
-		if j, dup := seen[norm]; dup {
-			return errs.Field(loc, fmt.Sprintf("repeats %s[%d]; Google Ads refuses duplicate texts in one ad", location, j), t.Text)
-		}
-		seen[norm] = i
 		asset, _, err := s.assets.UpsertTextTx(ctx, tx, assets.TextInput{Text: t.Text, Provenance: assets.Provenance{Source: "human"}})
 		if err != nil {
 			return relocate(err, loc)
@@ -399,9 +401,6 @@ func (s *Service) UpdateAd(ctx context.Context, id int64, ifMatch string, p AdPa
 	if err != nil {
 		return Ad{}, err
 	}
-	if err := checkAdTexts(p.Headlines, p.Descriptions); err != nil {
-		return Ad{}, err
-	}
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
 		a, err := getAd(ctx, tx, id)
 		if err != nil {
@@ -425,7 +424,7 @@ func (s *Service) UpdateAd(ctx context.Context, id int64, ifMatch string, p AdPa
 		if p.Status != nil {
 			a.Status = *p.Status
 		}
-		if err := checkAd(a); err != nil {
+		if err := s.checkAdUpdate(ctx, tx, a, p); err != nil {
 			return err
 		}
 		if err := updateAd(ctx, tx, a, s.now()); err != nil {
@@ -452,6 +451,33 @@ func (s *Service) UpdateAd(ctx context.Context, id int64, ifMatch string, p AdPa
 		return Ad{}, err
 	}
 	return s.GetAd(ctx, id)
+}
+
+// checkAdUpdate checks the ad as it will be after patch p: the given
+// headlines or descriptions together with the stored ones it keeps.
+func (s *Service) checkAdUpdate(ctx context.Context, tx db.Conn, a Ad, p AdPatch) error {
+	if err := checkURLs("body.final_urls", a.FinalURLs); err != nil {
+		return err
+	}
+	checker, err := assets.CampaignChecker(ctx, tx, a.CampaignID)
+	if err != nil {
+		return err
+	}
+	current := []Ad{a}
+	if err := attachAdTexts(ctx, tx, current); err != nil {
+		return err
+	}
+	headlines, descriptions := storedTexts(current[0].Headlines), storedTexts(current[0].Descriptions)
+	if p.Headlines != nil {
+		headlines = policyTexts(p.Headlines)
+	}
+	if p.Descriptions != nil {
+		descriptions = policyTexts(p.Descriptions)
+	}
+	// path1 and path2 are one rule (path2 needs path1), so sending either sends both.
+	sent := adParts{headlines: p.Headlines != nil, descriptions: p.Descriptions != nil,
+		paths: p.Path1 != nil || p.Path2 != nil, finalURLs: p.FinalURLs != nil}
+	return checkRSA(checker, rsaOf(a, headlines, descriptions), sent)
 }
 
 // DeleteAd deletes an ad and its links; its assets stay in the library.
@@ -496,11 +522,15 @@ func (s *Service) CreateAssetGroup(ctx context.Context, in AssetGroupInput) (Ass
 	if err := checkURLs("body.final_urls", g.FinalURLs); err != nil {
 		return AssetGroup{}, err
 	}
-	if err := checkPaths("body.", g.Path1, g.Path2); err != nil {
-		return AssetGroup{}, err
-	}
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
 		if _, err := parentCampaign(ctx, tx, in.CampaignID, TypePMax, "body.campaign_id"); err != nil {
+			return err
+		}
+		checker, err := assets.CampaignChecker(ctx, tx, in.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := checkPaths(checker, "body.", g.Path1, g.Path2); err != nil {
 			return err
 		}
 		var n int
@@ -573,7 +603,11 @@ func (s *Service) UpdateAssetGroup(ctx context.Context, id int64, ifMatch string
 		if err := checkURLs("body.final_urls", g.FinalURLs); err != nil {
 			return err
 		}
-		if err := checkPaths("body.", g.Path1, g.Path2); err != nil {
+		checker, err := assets.CampaignChecker(ctx, tx, g.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := checkPaths(checker, "body.", g.Path1, g.Path2); err != nil {
 			return err
 		}
 		if g, err = updateAssetGroup(ctx, tx, g, s.now()); err != nil {

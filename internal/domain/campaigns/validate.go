@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/assets/policy"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
@@ -95,23 +96,181 @@ func cleanKeyword(location, text string) (string, error) {
 	return t, nil
 }
 
-// checkPaths applies the display-path rules: at most 15 characters each, no
-// slash, and path2 only together with path1.
-func checkPaths(prefix, path1, path2 string) error {
-	for i, p := range []string{path1, path2} {
-		loc := fmt.Sprintf("%spath%d", prefix, i+1)
-		if strings.ContainsAny(p, "/\n") {
-			return errs.Field(loc, "must not contain a slash or a line break", p)
-		}
-		if strings.TrimSpace(p) != p {
-			return errs.Field(loc, "must not start or end with a space", p)
-		}
-		if w := policy.Width(p); w > 15 {
-			return errs.Field(loc, fmt.Sprintf("is %d characters wide; the limit is 15", w), p)
+// checkPaths applies the policy's display-path rules to an asset group's
+// path1 and path2 with the campaign's checker: width 15, no slash, no line
+// break or other invalid character, the editorial rules and banned terms, and
+// path2 only together with path1. Performance Max takes no ad customizers in
+// paths, which the format adds.
+func checkPaths(c *policy.Checker, prefix, path1, path2 string) error {
+	res := c.CheckSet(policy.PerformanceMaxFormat, policy.Set{Path1: path1, Path2: path2})
+	var fields []errs.FieldError
+	for _, it := range res.Items {
+		for _, v := range it.Errors() {
+			fields = append(fields, assets.ViolationField(prefix+it.Path, it.Text, v))
 		}
 	}
-	if path2 != "" && path1 == "" {
-		return errs.Field(prefix+"path2", "needs path1", path2)
+	for _, v := range res.Violations {
+		if v.Code == policy.CodePath2WithoutPath1 {
+			fields = append(fields, assets.ViolationField(prefix+"path2", path2, v))
+		}
 	}
-	return nil
+	return assets.PolicyRefusal(fields)
+}
+
+// checkBrief refuses a brief whose terms or language the policy checks cannot
+// use: every later write of the campaign's texts is checked with them.
+func checkBrief(b Brief, languages []string) error {
+	opts := briefPolicy(b).Options(languages)
+	langAt := "body.brief.language"
+	if b.Language == "" {
+		langAt = "body.languages[0]"
+	}
+	return assets.CheckPolicyOptions(opts, assets.OptionLocations{
+		Allow: "body.brief.brand_terms", Banned: "body.brief.banned_terms", BusinessName: "body.brief.business_name",
+		Keywords: "body.brief.keywords", Language: langAt,
+	})
+}
+
+func briefPolicy(b Brief) assets.BriefPolicy {
+	return assets.BriefPolicy{BrandTerms: b.BrandTerms, BannedTerms: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords, Language: b.Language}
+}
+
+// adParts says which parts of a responsive search ad a write sends. Findings
+// in parts it does not send are not its doing (the brief may have changed
+// since they were stored), so they do not refuse it.
+type adParts struct {
+	headlines, descriptions, paths, finalURLs bool
+}
+
+// wholeAd: creating an ad sends every part.
+var wholeAd = adParts{headlines: true, descriptions: true, paths: true, finalURLs: true}
+
+// pinPositions is how many positions each pinnable field has. A draft with
+// fewer items than positions cannot fill them all yet, whatever its pins, and
+// the items still to come can fill them.
+var pinPositions = map[policy.Field]int{policy.Headline: 3, policy.Description: 2}
+
+// checkRSA runs the policy's responsive-search-ad checks over the whole ad
+// and refuses its errors at the request's fields: item findings at
+// body.headlines[i].text (with the span in the stored text), invalid and
+// infeasible pins at the pinned_field, paths and final URLs at theirs. Too few
+// headlines or descriptions is not refused: a draft may be incomplete, and
+// approval requires the minimum counts.
+func checkRSA(c *policy.Checker, ad policy.RSA, sent adParts) error {
+	res := c.CheckRSA(ad)
+	if res.Valid {
+		return nil
+	}
+	var fields []errs.FieldError
+	for _, it := range res.Items {
+		if !sent.has(it.Path) {
+			continue
+		}
+		for _, v := range it.Errors() {
+			fields = append(fields, assets.ViolationField(requestPath(it.Path)+textSuffix(it.Field), it.Text, v))
+		}
+	}
+	for _, v := range res.Violations {
+		if v.Severity != policy.Error || v.Code == policy.CodeTooFew {
+			continue
+		}
+		switch v.Code {
+		case policy.CodeInvalidPin:
+			if sent.has(v.Path) {
+				fields = append(fields, errs.FieldError{Location: requestPath(v.Path) + ".pinned_field", Message: v.Message("en"), Value: v.Args.Text, Code: v.Code})
+			}
+		case policy.CodePinInfeasible:
+			texts := ad.Headlines
+			if v.Args.Field == policy.Description {
+				texts = ad.Descriptions
+			}
+			if len(texts) >= pinPositions[v.Args.Field] && sent.has(listName(v.Args.Field)) {
+				fields = append(fields, errs.FieldError{Location: infeasiblePinAt(v.Args.Field, texts), Message: v.Message("en"), Value: v.Args.Text, Code: v.Code})
+			}
+		case policy.CodeFinalURLMissing:
+			if sent.finalURLs {
+				fields = append(fields, errs.FieldError{Location: "body.final_urls", Message: v.Message("en"), Code: v.Code})
+			}
+		case policy.CodeTooMany:
+			if sent.has(listName(v.Args.Field)) {
+				fields = append(fields, errs.FieldError{Location: "body." + listName(v.Args.Field), Message: v.Message("en"), Value: v.Args.Count, Code: v.Code})
+			}
+		default: // DUPLICATE, PATH2_WITHOUT_PATH1, FINAL_URL_INVALID/TOO_LONG: about one item
+			if sent.has(v.Path) {
+				it, isItem := res.Item(v.Path)
+				value := it.Text
+				if !isItem { // a final URL
+					value = finalURLAt(ad.FinalURLs, v.Path)
+				}
+				fields = append(fields, assets.ViolationField(requestPath(v.Path)+textSuffix(it.Field), value, v))
+			}
+		}
+	}
+	return assets.PolicyRefusal(fields)
+}
+
+// has reports whether the write sends the part a policy path ("headlines[2]",
+// "path1", "finalUrls[0]") belongs to.
+func (p adParts) has(path string) bool {
+	switch {
+	case strings.HasPrefix(path, "headlines"):
+		return p.headlines
+	case strings.HasPrefix(path, "descriptions"):
+		return p.descriptions
+	case strings.HasPrefix(path, "path"):
+		return p.paths
+	case strings.HasPrefix(path, "finalUrls"):
+		return p.finalURLs
+	}
+	return true
+}
+
+// requestPath turns a policy path into the request's location:
+// "finalUrls[0]" → "body.final_urls[0]".
+func requestPath(path string) string {
+	return "body." + strings.Replace(path, "finalUrls", "final_urls", 1)
+}
+
+func listName(f policy.Field) string {
+	if f == policy.Description {
+		return "descriptions"
+	}
+	return "headlines"
+}
+
+// textSuffix: headlines and descriptions are objects whose text is in "text";
+// paths and URLs are the value itself.
+func textSuffix(f policy.Field) string {
+	if f == policy.Headline || f == policy.Description {
+		return ".text"
+	}
+	return ""
+}
+
+// finalURLAt returns the URL a path "finalUrls[i]" names.
+func finalURLAt(urls []string, path string) string {
+	for i, u := range urls {
+		if path == fmt.Sprintf("finalUrls[%d]", i) {
+			return u
+		}
+	}
+	return ""
+}
+
+// infeasiblePinAt names the pin to change when a position cannot be filled:
+// the last item pinned to a position another item also holds, since moving
+// or removing that pin frees an item for the empty position.
+func infeasiblePinAt(f policy.Field, texts []policy.PinnedText) string {
+	held := map[string]int{}
+	for _, t := range texts {
+		if t.Pin != "" {
+			held[t.Pin]++
+		}
+	}
+	for i := len(texts) - 1; i >= 0; i-- {
+		if held[texts[i].Pin] > 1 && texts[i].Pin != "" {
+			return fmt.Sprintf("body.%s[%d].pinned_field", listName(f), i)
+		}
+	}
+	return "body." + listName(f)
 }
