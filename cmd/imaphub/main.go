@@ -30,6 +30,8 @@ var commands = map[string]command{
 	"version": {"print the version", runVersion},
 	"users":   {"manage users: add, list, set-role, disable, reset-password", runUsers},
 	"tokens":  {"manage API tokens: create, list, revoke", runTokens},
+	// Checks of texts and files; they open no database.
+	"validate": {"check ad texts against Google Ads limits and editorial rules (--jsonl, one object per line)", runValidate},
 }
 
 func main() {

@@ -1,0 +1,135 @@
+package assets
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+)
+
+// validateBodyBytes: 1000 texts of up to MaxTextRunes characters of up to 4
+// bytes each, plus the options.
+const validateBodyBytes = 4 << 20
+
+type validateItem struct {
+	Field    string `json:"field" doc:"A Google Ads text field type: HEADLINE, LONG_HEADLINE, DESCRIPTION, BUSINESS_NAME, PATH, CALLOUT, SITELINK_TEXT, SITELINK_DESCRIPTION, STRUCTURED_SNIPPET_VALUE, CALL_TO_ACTION or KEYWORD"`
+	Text     string `json:"text" maxLength:"1000" doc:"The text as it would be sent to Google Ads"`
+	Language string `json:"language,omitempty" maxLength:"35" doc:"BCP 47 language of the text; picks the phrase lists (e.g. German generic calls to action)"`
+}
+
+type validateInput struct {
+	Lang string `query:"lang" enum:"en,de" default:"en" doc:"Language of the messages"`
+	Body struct {
+		Items        []validateItem `json:"items" minItems:"1" maxItems:"1000" doc:"The texts to check, each with its field type; a whole campaign fits many times over"`
+		Allow        []string       `json:"allow,omitempty" maxItems:"1000" doc:"Brand terms, acronyms and coupon codes allowed as written (case-sensitive)"`
+		Banned       []string       `json:"banned,omitempty" maxItems:"25" doc:"Terms no text may contain (case-insensitive, whole words)"`
+		BusinessName string         `json:"business_name,omitempty" maxLength:"255" doc:"The verified business name; a BUSINESS_NAME must equal it"`
+		Keywords     []string       `json:"keywords,omitempty" maxItems:"1000" doc:"The ad group's keywords"`
+	}
+}
+
+// ValidationFinding is one finding of POST /api/validate.
+type ValidationFinding struct {
+	Code      string `json:"code" doc:"Stable rule code (docs/policy.md)"`
+	Severity  string `json:"severity" enum:"error,warning"`
+	Message   string `json:"message" doc:"Explanation in the language of the lang parameter"`
+	MessageDE string `json:"message_de,omitempty" doc:"The German explanation, when lang is not de"`
+	Start     int    `json:"start" doc:"Start of the span in the text (code points)"`
+	End       int    `json:"end" doc:"End of the span (code points, exclusive)"`
+}
+
+// ValidationResult is the verdict on one item of POST /api/validate.
+type ValidationResult struct {
+	Valid      bool                `json:"valid" doc:"True exactly when violations is empty"`
+	Width      int                 `json:"width" doc:"Display width as Google counts it (CJK characters count 2)"`
+	Limit      int                 `json:"limit" doc:"The field's maximum width"`
+	Violations []ValidationFinding `json:"violations" nullable:"false" doc:"Errors: Google Ads would refuse the text"`
+	Warnings   []ValidationFinding `json:"warnings" nullable:"false" doc:"Accepted, but worth a look"`
+}
+
+type validateOutput struct {
+	Body struct {
+		Items []ValidationResult `json:"items" nullable:"false" doc:"One result per item, in order"`
+	}
+}
+
+// RegisterValidateRoutes publishes POST /api/validate: the same checks every
+// write of an asset or ad runs, without writing, for editors that check as
+// the user types and for tools.
+func RegisterValidateRoutes(api *httpapi.API) {
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: "validate-texts", Method: http.MethodPost, Path: "/api/validate", Tags: []string{"assets"},
+		Summary: "Check texts against Google Ads limits and editorial rules",
+		Description: "Checks up to 1000 texts, each for its field type, with the advertiser's allowlist, banned terms, business name and keywords. " +
+			"Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md.",
+		MaxBodyBytes: validateBodyBytes,
+	}, func(_ context.Context, in *validateInput) (*validateOutput, error) {
+		items, err := validateTexts(in.Body.Items, policy.Options{Allow: in.Body.Allow, Banned: in.Body.Banned,
+			BusinessName: in.Body.BusinessName, Keywords: in.Body.Keywords}, in.Lang)
+		if err != nil {
+			return nil, err
+		}
+		out := &validateOutput{}
+		out.Body.Items = items
+		return out, nil
+	})
+}
+
+// validateTexts checks each item with opts and the item's language, with
+// messages in lang. A field that is not a text field, or options and
+// languages the checker cannot use, are refused naming the request field.
+func validateTexts(items []validateItem, opts policy.Options, lang string) ([]ValidationResult, error) {
+	if err := CheckPolicyOptions(opts, OptionLocations{Allow: "body.allow", Banned: "body.banned",
+		BusinessName: "body.business_name", Keywords: "body.keywords"}); err != nil {
+		return nil, err
+	}
+	checkers := map[string]*policy.Checker{}
+	out := make([]ValidationResult, len(items))
+	for i, it := range items {
+		field, err := policy.ParseField(it.Field)
+		if err != nil || !policy.IsText(field) {
+			return nil, errs.Field(fmt.Sprintf("body.items[%d].field", i), "must be a text field type: "+textFieldNames(), it.Field)
+		}
+		c, ok := checkers[it.Language]
+		if !ok {
+			o := opts
+			o.Language = it.Language
+			if c, err = policy.NewChecker(o); err != nil {
+				return nil, errs.Field(fmt.Sprintf("body.items[%d].language", i), "is not a language tag the checks know, such as de or en-GB", it.Language)
+			}
+			checkers[it.Language] = c
+		}
+		r := c.CheckText(field, it.Text)
+		res := ValidationResult{Valid: r.Valid, Width: r.Width, Limit: r.Limit, Violations: []ValidationFinding{}, Warnings: []ValidationFinding{}}
+		for _, v := range r.Violations {
+			f := ValidationFinding{Code: v.Code, Severity: v.Severity.String(), Message: v.Message(lang), Start: v.Start, End: v.End}
+			if lang != "de" {
+				f.MessageDE = v.Message("de")
+			}
+			if v.Severity == policy.Warning {
+				res.Warnings = append(res.Warnings, f)
+			} else {
+				res.Violations = append(res.Violations, f)
+			}
+		}
+		out[i] = res
+	}
+	return out, nil
+}
+
+func textFieldNames() string {
+	var names []string
+	for _, f := range policy.Fields() {
+		if policy.IsText(f) {
+			names = append(names, string(f))
+		}
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,288 @@
+package assets_test
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"testing"
+
+	"github.com/imaphub/imaphub/internal/app/apptest"
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+)
+
+type finding struct {
+	Code      string `json:"code"`
+	Severity  string `json:"severity"`
+	Message   string `json:"message"`
+	MessageDE string `json:"message_de"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+}
+
+type verdict struct {
+	Valid      bool      `json:"valid"`
+	Width      int       `json:"width"`
+	Limit      int       `json:"limit"`
+	Violations []finding `json:"violations"`
+	Warnings   []finding `json:"warnings"`
+}
+
+type problemField struct {
+	Location string `json:"location"`
+	Code     string `json:"code"`
+	Start    *int   `json:"start"`
+	End      *int   `json:"end"`
+}
+
+func problemFields(t *testing.T, r *apptest.Response) []problemField {
+	t.Helper()
+	var p struct {
+		Errors []problemField `json:"errors"`
+	}
+	r.JSON(t, &p)
+	return p.Errors
+}
+
+// message is the policy's own message for the first finding of code in text.
+func message(t *testing.T, f policy.Field, text, code, lang string) string {
+	t.Helper()
+	for _, v := range policy.CheckText(f, text).Violations {
+		if v.Code == code {
+			return v.Message(lang)
+		}
+	}
+	t.Fatalf("%q has no %s", text, code)
+	return ""
+}
+
+func TestValidateOverHTTP(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		body := map[string]any{
+			"items": []map[string]any{
+				{"field": "HEADLINE", "text": "Jetzt KAUFEN!!", "language": "de"},
+				{"field": "HEADLINE", "text": "Gebraucht bei eBay kaufen", "language": "de"},
+				{"field": "LONG_HEADLINE", "text": "Winterreifen kaufen"},
+				{"field": "DESCRIPTION", "text": "Billige Reifen, billig geliefert."},
+			},
+			"allow": []string{"eBay"}, "banned": []string{"billig"},
+		}
+		// A viewer may check texts: nothing is written.
+		r := e.DoAs(t, auth.Viewer, "POST", "/api/validate", body)
+		if r.Status != http.StatusOK {
+			t.Fatalf("validate: %d %s", r.Status, r.Body)
+		}
+		var en struct{ Items []verdict }
+		r.JSON(t, &en)
+		if len(en.Items) != 4 {
+			t.Fatalf("%d results for 4 items", len(en.Items))
+		}
+		caps := en.Items[0]
+		if caps.Valid || caps.Width != 14 || caps.Limit != 30 || len(caps.Violations) != 3 || len(caps.Warnings) != 0 {
+			t.Fatalf("Jetzt KAUFEN!! = %+v", caps)
+		}
+		v := caps.Violations[0]
+		if v.Code != "E1_ALL_CAPS" || v.Severity != "error" || v.Start != 6 || v.End != 12 {
+			t.Errorf("first finding %+v, want E1_ALL_CAPS at 6-12", v)
+		}
+		if want := message(t, policy.Headline, "Jetzt KAUFEN!!", "E1_ALL_CAPS", "en"); v.Message != want {
+			t.Errorf("English message %q, want %q", v.Message, want)
+		}
+		if want := message(t, policy.Headline, "Jetzt KAUFEN!!", "E1_ALL_CAPS", "de"); v.MessageDE != want || want == v.Message {
+			t.Errorf("message_de %q, want the German %q", v.MessageDE, want)
+		}
+		if !en.Items[1].Valid || len(en.Items[1].Violations) != 0 {
+			t.Errorf("allowlisted eBay refused: %+v", en.Items[1])
+		}
+		if lh := en.Items[2]; !lh.Valid || len(lh.Warnings) != 1 || lh.Warnings[0].Code != "LONG_HEADLINE_SHORT" || lh.Warnings[0].Severity != "warning" {
+			t.Errorf("short long headline = %+v, want valid with a warning", lh)
+		}
+		if d := en.Items[3]; d.Valid || len(d.Violations) != 1 || d.Violations[0].Code != "BANNED_TERM" || d.Violations[0].Start != 16 {
+			t.Errorf("banned term = %+v, want BANNED_TERM on the whole word billig only", d)
+		}
+
+		var de struct{ Items []verdict }
+		e.Must(t, http.StatusOK, "POST", "/api/validate?lang=de", body).JSON(t, &de)
+		v = de.Items[0].Violations[0]
+		if want := message(t, policy.Headline, "Jetzt KAUFEN!!", "E1_ALL_CAPS", "de"); v.Message != want || v.MessageDE != "" {
+			t.Errorf("lang=de: message %q, message_de %q; want %q and none", v.Message, v.MessageDE, want)
+		}
+
+		for _, c := range []struct {
+			name, query string
+			body        any
+			location    string
+		}{
+			{"image field", "", map[string]any{"items": []map[string]any{{"field": "HEADLINE", "text": "a"}, {"field": "HEADLINE", "text": "b"}, {"field": "PATH", "text": "c"}, {"field": "LOGO", "text": "d"}}}, "body.items[3].field"},
+			{"lower-case field", "", map[string]any{"items": []map[string]any{{"field": "headline", "text": "a"}}}, "body.items[0].field"},
+			{"unknown language", "", map[string]any{"items": []map[string]any{{"field": "HEADLINE", "text": "a", "language": "xx-invalid-tag-"}}}, "body.items[0].language"},
+			{"blank banned term", "", map[string]any{"items": []map[string]any{{"field": "HEADLINE", "text": "a"}}, "banned": []string{" "}}, "body.banned"},
+			{"no items", "", map[string]any{"items": []map[string]any{}}, "body.items"},
+			{"message language", "?lang=fr", body, "query.lang"},
+		} {
+			r := e.Do(t, "POST", "/api/validate"+c.query, c.body)
+			fields := problemFields(t, r)
+			if r.Status != http.StatusUnprocessableEntity || len(fields) == 0 || fields[0].Location != c.location {
+				t.Errorf("%s: %d %s; want 422 naming %s", c.name, r.Status, r.Body, c.location)
+			}
+		}
+		items := make([]map[string]any, 1001)
+		for i := range items {
+			items[i] = map[string]any{"field": "HEADLINE", "text": "Laufschuhe"}
+		}
+		e.Must(t, http.StatusUnprocessableEntity, "POST", "/api/validate", map[string]any{"items": items})
+		e.Must(t, http.StatusOK, "POST", "/api/validate", map[string]any{"items": items[:1000]})
+	})
+}
+
+func TestTextAssetWithCharactersNoFieldTakesIsRefused(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		for _, c := range []struct {
+			text, code string
+			start, end int
+		}{
+			{"Hotels 🏨 in Berlin", "EMOJI", 7, 8},
+			{"ﾎﾃﾙ予約", "HALF_WIDTH_KATAKANA", 0, 3},
+			// The campaign tree separates texts with \x1e and \x1f.
+			{"Reifen\x1eMüller", "INVALID_CHARACTER", 6, 7},
+			{"Buy {KeyWord:} Now", "MALFORMED_PLACEHOLDER", 4, 14},
+		} {
+			r := e.Do(t, "POST", "/api/assets", map[string]any{"text": c.text})
+			fields := problemFields(t, r)
+			if r.Status != http.StatusUnprocessableEntity || len(fields) == 0 {
+				t.Errorf("%q: %d %s; want 422", c.text, r.Status, r.Body)
+				continue
+			}
+			f := fields[0]
+			if f.Location != "body.text" || f.Code != c.code || f.Start == nil || *f.Start != c.start || *f.End != c.end {
+				t.Errorf("%q: %+v, want %s at body.text %d-%d", c.text, f, c.code, c.start, c.end)
+			}
+		}
+		// Field rules wait for the link: a text too long for a headline, in
+		// capitals and with an exclamation mark, is a valid asset.
+		e.Must(t, http.StatusCreated, "POST", "/api/assets", map[string]any{"text": "WINTERREIFEN VON ALLEN TOP-MARKEN JETZT GÜNSTIG!"})
+		var n int
+		if err := d.Read().QueryRow(t.Context(), `SELECT count(*) FROM assets`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d assets (%v), want only the last one", n, err)
+		}
+	})
+}
+
+func TestLinkRunsFieldChecksWithTheBrief(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		campaign := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/campaigns", map[string]any{
+			"name": "PMax", "type": "PERFORMANCE_MAX", "budget_micros": 1_000_000, "currency": "EUR", "languages": []string{"de"},
+			"brief": map[string]any{"banned_terms": []string{"gratis"}, "business_name": "Reifen Müller"}}))
+		group := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/asset-groups", map[string]any{
+			"campaign_id": campaign, "name": "Winter", "final_urls": []string{"https://reifen-mueller.example/"}}))
+		link := func(assetID int64, field string) *apptest.Response {
+			return e.Do(t, "POST", fmt.Sprintf("/api/asset-groups/%d/assets", group), map[string]any{"asset_id": assetID, "field_type": field})
+		}
+		text := func(s string) int64 {
+			return idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/assets", map[string]any{"text": s}))
+		}
+
+		for _, c := range []struct {
+			text, field, code string
+			start, end        int
+		}{
+			{"Winterreifen gratis geliefert", "HEADLINE", "BANNED_TERM", 13, 19},
+			{"Winterreifen von allen Top-Marken", "HEADLINE", "TOO_LONG", 30, 33},
+			{"Reifen Mueller", "BUSINESS_NAME", "E13_BUSINESS_NAME_MISMATCH", 0, 14},
+			// Performance Max takes no ad customizers (reference §1.2).
+			{"Reifen für {KeyWord:Ihr Auto}", "HEADLINE", "PLACEHOLDER_NOT_ALLOWED", 11, 29},
+		} {
+			r := link(text(c.text), c.field)
+			fields := problemFields(t, r)
+			if r.Status != http.StatusUnprocessableEntity || len(fields) == 0 {
+				t.Errorf("%q as %s: %d %s; want 422", c.text, c.field, r.Status, r.Body)
+				continue
+			}
+			f := fields[0]
+			if f.Location != "body.asset_id" || f.Code != c.code || f.Start == nil || *f.Start != c.start || *f.End != c.end {
+				t.Errorf("%q as %s: %+v; want %s at %d-%d", c.text, c.field, f, c.code, c.start, c.end)
+			}
+		}
+		e.Must(t, http.StatusCreated, "POST", fmt.Sprintf("/api/asset-groups/%d/assets", group),
+			map[string]any{"asset_id": text("Reifen Müller"), "field_type": "BUSINESS_NAME"})
+
+		animated := upload(t, e, animatedGIF(t, 1200, 628))
+		r := link(animated, "MARKETING_IMAGE")
+		codes := map[string]bool{}
+		for _, f := range problemFields(t, r) {
+			codes[f.Code] = f.Location == "body.asset_id" && f.Start == nil
+		}
+		if r.Status != http.StatusUnprocessableEntity || !codes["E15_ANIMATED_IMAGE"] || !codes["IMAGE_FORMAT_NOT_ALLOWED"] {
+			t.Errorf("animated GIF as MARKETING_IMAGE: %d %s; want E15_ANIMATED_IMAGE and IMAGE_FORMAT_NOT_ALLOWED at body.asset_id", r.Status, r.Body)
+		}
+		r = link(upload(t, e, pngImage(t, 1200, 700)), "MARKETING_IMAGE")
+		if f := problemFields(t, r); r.Status != http.StatusUnprocessableEntity || len(f) != 1 || f[0].Code != "IMAGE_ASPECT_RATIO" {
+			t.Errorf("1200x700 as MARKETING_IMAGE: %d %s; want IMAGE_ASPECT_RATIO", r.Status, r.Body)
+		}
+		e.Must(t, http.StatusCreated, "POST", fmt.Sprintf("/api/asset-groups/%d/assets", group),
+			map[string]any{"asset_id": upload(t, e, pngImage(t, 1200, 628)), "field_type": "MARKETING_IMAGE"})
+	})
+}
+
+func idOf(t *testing.T, r *apptest.Response) int64 {
+	t.Helper()
+	var v struct {
+		ID int64 `json:"id"`
+	}
+	r.JSON(t, &v)
+	if v.ID <= 0 {
+		t.Fatalf("no id in %s", r.Body)
+	}
+	return v.ID
+}
+
+func upload(t *testing.T, e *apptest.Env, data []byte) int64 {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	part, err := w.CreateFormFile("file", "image.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	return idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/assets/images", b.Bytes(), "Content-Type", w.FormDataContentType()))
+}
+
+func pngImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	img.Set(0, 0, color.RGBA{R: uint8(w), G: uint8(h), A: 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func animatedGIF(t *testing.T, w, h int) []byte {
+	t.Helper()
+	palette := color.Palette{color.Black, color.White}
+	anim := &gif.GIF{}
+	for i := range 2 {
+		frame := image.NewPaletted(image.Rect(0, 0, w, h), palette)
+		frame.SetColorIndex(i, i, 1)
+		anim.Image = append(anim.Image, frame)
+		anim.Delay = append(anim.Delay, 50)
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, anim); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
