@@ -8,18 +8,24 @@ LDFLAGS := -X main.version=$(VERSION)
 TESTFLAGS ?= -race
 BENCHTIME ?= 1s
 
-.PHONY: run build test bench vet fmt-check clean
+.PHONY: run build build-ui test go-test bench vet fmt-check clean web web-deps api-client api-client-check web-test e2e
 
-## run: build and start the server on the embedded database with the demo account at http://127.0.0.1:8080
-run: build
+## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
+run: build-ui
 	IMAPHUB_ADDR=$${IMAPHUB_ADDR:-127.0.0.1:8080} ./$(BIN) serve --demo
 
 ## build: the one binary
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/imaphub
 
-## test: every test; store and API tests also run on PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set
-test: vet fmt-check
+## build-ui: the one binary with the web app embedded (needs Node.js and npm)
+build-ui: web
+	$(GO) build -tags webui -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/imaphub
+
+## test: every test (Go, the generated API client's freshness, Vitest, browser tests); store and API tests also run on PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set
+test: go-test api-client-check web-test e2e
+
+go-test: vet fmt-check
 	@if [ -z "$$IMAPHUB_TEST_POSTGRES_URL" ]; then \
 	  echo "NOTE: IMAPHUB_TEST_POSTGRES_URL is not set: the PostgreSQL half of every store test is SKIPPED (.ci/run sets it)."; fi
 	$(GO) test $(TESTFLAGS) -count=1 ./...
@@ -32,8 +38,43 @@ bench: build
 vet:
 	$(GO) vet ./...
 
+# npm ci again only when the lock file changed since the last install.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web-deps: web/node_modules/.package-lock.json
+
+## web: the web app's production build in web/dist
+web: web-deps
+	cd web && npm run build
+
+# The OpenAPI document of the server as built from this tree (no network: the
+# binary starts on a temporary directory and a loopback port).
+bin/openapi.json: build
+	BIN=$(BIN) web/scripts/openapi.sh > $@.tmp && mv $@.tmp $@
+
+## api-client: regenerate web/src/lib/api/schema.d.ts from the server's OpenAPI document
+api-client: web-deps bin/openapi.json
+	cd web && npx openapi-typescript ../bin/openapi.json -o src/lib/api/schema.d.ts
+
+## api-client-check: fail when the generated API client is older than the server's OpenAPI document
+api-client-check: web-deps bin/openapi.json
+	cd web && npx openapi-typescript ../bin/openapi.json -o ../bin/schema.check.d.ts >/dev/null
+	@if ! diff -q web/src/lib/api/schema.d.ts bin/schema.check.d.ts >/dev/null; then \
+	  echo "web/src/lib/api/schema.d.ts is stale: run 'make api-client' and commit it"; \
+	  diff -u web/src/lib/api/schema.d.ts bin/schema.check.d.ts | head -40; exit 1; fi
+
+## web-test: type check (strict) and Vitest (machine, stores, components)
+web-test: web-deps
+	cd web && npm run check && npx vitest run
+
+## e2e: browser tests (playwright-core, Debian's Chromium) against the real binary and the scripted LLM
+e2e: build-ui
+	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
+	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm node e2e/run.mjs
+
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 clean:
-	rm -rf bin
+	rm -rf bin web/dist

@@ -1,0 +1,66 @@
+// The asset library's state: every asset loaded once (pages of 500), the
+// filter, and validity results that arrive in the background.
+import { api, unwrap } from '../../lib/api/client';
+import { i18n } from '../../lib/i18n.svelte';
+import { validateTexts } from '../../lib/validate';
+import { applyFilter, emptyFilter, index, languages, type Filter, type Indexed } from './filter';
+
+export const validityFields = ['HEADLINE', 'DESCRIPTION', 'LONG_HEADLINE', 'BUSINESS_NAME'] as const;
+export type ValidityField = (typeof validityFields)[number];
+
+export class Library {
+  all = $state.raw<Indexed[]>([]);
+  loading = $state(false);
+  error = $state('');
+  filter = $state<Filter>({ ...emptyFilter });
+  /** Which field's limits "valid" is judged against. */
+  field = $state<ValidityField>('HEADLINE');
+  validity = $state.raw<Map<number, boolean>>(new Map());
+  validityError = $state('');
+
+  results = $derived(applyFilter(this.all, this.filter, this.validity));
+  languages = $derived(languages(this.all));
+
+  async load(): Promise<void> {
+    this.loading = true;
+    this.error = '';
+    try {
+      const acc: Indexed[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap(api.GET('/api/assets', { params: { query: { limit: 500, sort: '-created', cursor } } }));
+        for (const a of page.items) acc.push(index(a));
+        this.all = acc.slice();
+        cursor = page.next_cursor || undefined;
+      } while (cursor);
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.loading = false;
+    }
+    void this.checkValidity();
+  }
+
+  /** Validates every text asset against the chosen field, in batches. */
+  async checkValidity(): Promise<void> {
+    const field = this.field;
+    const texts = this.all.filter((x) => x.asset.type === 'TEXT');
+    this.validityError = '';
+    try {
+      const results = await validateTexts(
+        texts.map((x) => ({ field, text: x.asset.text ?? '', language: x.asset.language || undefined })),
+        i18n.locale,
+      );
+      if (field !== this.field) return; // the choice changed meanwhile
+      const m = new Map<number, boolean>();
+      texts.forEach((x, i) => {
+        const r = results[i];
+        if (r) m.set(x.asset.id, r.valid);
+      });
+      this.validity = m;
+    } catch (e) {
+      this.validity = new Map();
+      this.validityError = e instanceof Error ? e.message : String(e);
+    }
+  }
+}

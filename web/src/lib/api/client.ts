@@ -1,0 +1,89 @@
+// The typed API client. Paths and bodies come from schema.d.ts, which
+// `make api-client` generates from the server's /openapi.json; CI fails when
+// it is stale, so a changed server contract breaks the type check here.
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type Schemas = components['schemas'];
+export type Campaign = Schemas['Campaign'];
+export type CampaignTree = Schemas['Tree'];
+export type Asset = Schemas['Asset'];
+export type Usage = Schemas['Usage'];
+export type Me = Schemas['Me'];
+export type Role = Schemas['User']['role'];
+export type Brief = Schemas['Brief'];
+
+/** A problem document (RFC 9457) as the server sends it. */
+export interface Problem {
+  status?: number;
+  title?: string;
+  detail?: string;
+  state?: string;
+  allowed_events?: string[] | null;
+  errors?: { location?: string; message: string }[] | null;
+}
+
+/** ApiError carries the server's problem document to the screen that called. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problemText(problem, status));
+  }
+  /** Field errors by location without the "body." prefix ("name", "headlines[2].text"). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      if (e.location) out[e.location.replace(/^body\./, '')] = e.message;
+    }
+    return out;
+  }
+}
+
+export function problemText(p: Problem, status: number): string {
+  return p.detail || p.title || `HTTP ${status}`;
+}
+
+let onUnauthorized: () => void = () => {};
+/** The session store registers what to do when the server says 401. */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+const signOutOn401: Middleware = {
+  onResponse({ response, request }) {
+    if (response.status === 401 && !new URL(request.url).pathname.startsWith('/api/auth/')) onUnauthorized();
+    return undefined;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: location.origin, credentials: 'same-origin' });
+api.use(signOutOn401);
+
+/** unwrap turns an openapi-fetch result into its data or an ApiError. */
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, (error ?? {}) as Problem);
+  return data as T;
+}
+
+/**
+ * request is for operations that are newer than the generated client (the
+ * job system, /api/validate, generation): same cookie, same errors.
+ */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { ...init.headers, 'Content-Type': 'application/json' };
+  }
+  const res = await fetch(path, init);
+  if (res.status === 401) onUnauthorized();
+  const text = await res.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new ApiError(res.status, (parsed ?? {}) as Problem);
+  return parsed as T;
+}

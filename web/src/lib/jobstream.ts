@@ -1,0 +1,48 @@
+// Follows a job's server-sent events. The first connection asks for the
+// events after lastEventId (?last_event_id=), so a reloaded page continues
+// where it was; EventSource's own reconnects send Last-Event-ID. Events are
+// delivered at most once per id: a replay after a reconnect is dropped.
+import type { StreamEvent, StreamItem } from '../features/wizard/wizard.machine';
+
+export function openJobStream(jobId: number, lastEventId: number, send: (e: StreamEvent) => void): () => void {
+  const es = new EventSource(`/api/jobs/${jobId}/events?last_event_id=${lastEventId}`, { withCredentials: true });
+  let last = lastEventId;
+  let ended = false;
+
+  function on(type: string, handle: (id: number, data: Record<string, unknown>) => StreamEvent) {
+    es.addEventListener(type, (m: MessageEvent<string>) => {
+      const id = Number(m.lastEventId);
+      if (Number.isFinite(id) && id <= last) return;
+      if (Number.isFinite(id)) last = id;
+      let data: Record<string, unknown> = {};
+      try {
+        data = m.data ? (JSON.parse(m.data) as Record<string, unknown>) : {};
+      } catch {
+        data = { message: m.data };
+      }
+      const ev = handle(last, data);
+      if (ev.type === 'COMPLETED' || ev.type === 'FAILED') {
+        // The server ends the stream here; closing first stops EventSource
+        // from reconnecting to a finished job.
+        ended = true;
+        es.close();
+      }
+      send(ev);
+    });
+  }
+  const text = (d: Record<string, unknown>) => String(d['message'] ?? d['error'] ?? d['detail'] ?? '');
+  on('progress', (id, d) => ({ type: 'PROGRESS', id, done: Number(d['done'] ?? 0), total: Number(d['total'] ?? 0), message: text(d) }));
+  on('item', (id, d) => ({ type: 'ITEM', id, item: d as unknown as StreamItem }));
+  on('warning', (id, d) => ({ type: 'WARNING', id, message: text(d) }));
+  on('completed', (id) => ({ type: 'COMPLETED', id }));
+  on('failed', (id, d) => ({ type: 'FAILED', id, message: text(d) || 'failed' }));
+  es.onerror = () => {
+    // CONNECTING means EventSource retries by itself; CLOSED means the server
+    // refused the stream (404, 401): the job cannot be followed.
+    if (!ended && es.readyState === EventSource.CLOSED) send({ type: 'FAILED', id: last, message: 'job stream unavailable' });
+  };
+  return () => {
+    ended = true;
+    es.close();
+  };
+}

@@ -1,0 +1,57 @@
+// A small history router: the Go server answers index.html for every client
+// path, so deep links and reloads land on the right screen.
+
+export type Route =
+  | { name: 'campaigns' }
+  | { name: 'campaign'; id: number }
+  | { name: 'wizard'; id: number }
+  | { name: 'assets'; id: number | null }
+  | { name: 'jobs' }
+  | { name: 'notFound' };
+
+export function match(path: string): Route {
+  const parts = path.split('/').filter(Boolean);
+  const id = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : NaN);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'campaigns')) return { name: 'campaigns' };
+  if (parts[0] === 'campaigns' && parts.length === 2 && !isNaN(id(parts[1]))) return { name: 'campaign', id: id(parts[1]) };
+  if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'wizard' && !isNaN(id(parts[1])))
+    return { name: 'wizard', id: id(parts[1]) };
+  if (parts[0] === 'assets' && parts.length === 1) return { name: 'assets', id: null };
+  if (parts[0] === 'assets' && parts.length === 2 && !isNaN(id(parts[1]))) return { name: 'assets', id: id(parts[1]) };
+  if (parts[0] === 'jobs' && parts.length === 1) return { name: 'jobs' };
+  return { name: 'notFound' };
+}
+
+class Router {
+  path = $state(location.pathname);
+  hash = $state(location.hash);
+  route = $derived(match(this.path));
+
+  constructor() {
+    addEventListener('popstate', () => this.sync());
+  }
+
+  private sync(): void {
+    this.path = location.pathname;
+    this.hash = location.hash;
+  }
+
+  navigate(to: string, replace = false): void {
+    if (replace) history.replaceState(null, '', to);
+    else history.pushState(null, '', to);
+    this.sync();
+    if (!location.hash) scrollTo(0, 0);
+  }
+
+  /** Same-origin link clicks stay in the app; modified clicks open normally. */
+  intercept = (e: MouseEvent): void => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element | null)?.closest?.('a');
+    if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
+    if (a.pathname.startsWith('/api/') || a.pathname === '/docs') return;
+    e.preventDefault();
+    this.navigate(a.pathname + a.search + a.hash);
+  };
+}
+
+export const router = new Router();
