@@ -30,6 +30,8 @@ var commands = map[string]command{
 	"version": {"print the version", runVersion},
 	"users":   {"manage users: add, list, set-role, disable, reset-password", runUsers},
 	"tokens":  {"manage API tokens: create, list, revoke", runTokens},
+	// Writes copy from a brief; opens no database.
+	"generate": {"write a validated RSA or Performance Max text set from a brief (--brief FILE --format rsa|pmax [--json])", runGenerate},
 	// Checks of texts and files; they open no database.
 	"validate": {"check ad texts against Google Ads limits and editorial rules (--jsonl, one object per line)", runValidate},
 }

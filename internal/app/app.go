@@ -13,6 +13,7 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/migrations"
+	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -44,6 +45,7 @@ type App struct {
 	Auth      *authapi.Auth
 	Assets    *assets.Service
 	Campaigns *campaigns.Service
+	Wizard    *campaigns.Wizard
 	Jobs      *jobs.Runner
 }
 
@@ -66,6 +68,11 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
+	llm, err := ai.ConfigFromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("language model: %w", err)
+	}
+	a.Wizard = campaigns.NewWizard(a.Campaigns, a.Assets, ai.Select(llm, assets.NewOffline()))
 	workers := jobs.NewWorkers()
 	if a.Jobs, err = jobs.New(ctx, d, workers, opts.Jobs, opts.Logger); err != nil {
 		return nil, err
@@ -83,6 +90,7 @@ func (a *App) Server() *server.Server {
 	a.Auth.RegisterRoutes(srv.API)
 	a.Jobs.RegisterRoutes(srv.API)
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
+	campaigns.RegisterWizardRoutes(srv.API, a.Wizard)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
 	// The web app answers every path the API, /docs and /metrics do not.

@@ -269,15 +269,16 @@ func (c *composer) write(slot string, n int, accepted []string, rejected []rejec
 		seen[foldKey(a)] = true
 	}
 	var mine []rejection
+	rejectedText := map[string]bool{}
 	for _, r := range rejected {
 		if r.slot == slot {
 			mine = append(mine, r)
-			seen[foldKey(r.value)] = true
+			rejectedText[r.value] = true
 		}
 	}
 	var out []string
 	add := func(s string) {
-		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && policy.Width(s) <= limit && !c.hasBanned(s) {
+		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && !rejectedText[s] && policy.Width(s) <= limit && !c.hasBanned(s) {
 			seen[k] = true
 			out = append(out, s)
 		}
@@ -293,7 +294,14 @@ func (c *composer) write(slot string, n int, accepted []string, rejected []rejec
 			offset = i
 		}
 	}
+	// A rule broken in one item is likely broken by the phrases it came
+	// from: apply the same correction to the rest, as a copywriter would.
 	for _, p := range pool[offset+1:] {
+		for _, r := range rejected {
+			if v := c.repair(field, rejection{value: p, code: r.code}); v != "" && r.code != policy.CodeTooLong {
+				p = v
+			}
+		}
 		add(p)
 	}
 	return out
@@ -462,6 +470,8 @@ func (c *composer) expandWith(templates []string, keyword string) []string {
 			}
 			vals := map[string]string{"{p}": c.product, "{b}": c.brand, "{a}": c.audience, "{k}": keyword, "{s}": s, "{s2}": s2, "{cta}": cta}
 			text, ok := fill(t, vals)
+			// A point ending in its own mark needs no full stop after it.
+			text = strings.NewReplacer("!.", "!", "?.", "?", "!。", "!", "？。", "？").Replace(text)
 			if ok {
 				out = append(out, c.capitalise(text))
 			}

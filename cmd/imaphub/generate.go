@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/platform/ai"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+)
+
+// generateStdin is where `generate --brief -` reads; a variable so tests can
+// feed it.
+var generateStdin io.Reader = os.Stdin
+
+const generateHelp = `Usage: imaphub generate --brief FILE --format rsa|pmax [--json]
+
+Writes a validated text set from a brief and prints it with a report (calls,
+tokens, cost, rejected candidates with their reasons):
+
+  rsa   responsive search ad: 15 headlines, 4 descriptions, 2 display paths
+  pmax  Performance Max asset group: 15 headlines, 5 long headlines,
+        5 descriptions and the brief's business name
+
+FILE (or - for standard input) is a JSON object in the shape of a campaign's
+brief; unknown fields are refused:
+
+  {"product": "Winterreifen", "audience": "Autofahrer in Bayern",
+   "selling_points": ["Kostenlose Montage"], "keywords": ["winterreifen kaufen"],
+   "landing_page": "https://example.de/winter", "language": "de",
+   "tone": "sachlich", "brand_terms": ["Reifen Müller"], "banned_terms": ["billig"],
+   "business_name": "Reifen Müller", "notes": "…"}
+
+product and language are required; business_name is required for pmax.
+
+The copy is written by the language model configured with IMAPHUB_LLM_BASE_URL,
+IMAPHUB_LLM_API_KEY and IMAPHUB_LLM_MODEL; without them, by the offline
+provider, which composes copy from the brief without a network (the output
+says so). No database is opened, so candidates are not checked against the
+assets already stored; the API's generate operations do that.
+
+Exit status: 0 the set is complete, 1 generation failed (the valid part and
+the report are printed), 2 unusable input (the message names the field).
+
+Flags:`
+
+// runGenerate is `imaphub generate`.
+func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	briefPath := fs.String("brief", "", "brief JSON file, or - for standard input (required)")
+	formatName := fs.String("format", "", "rsa or pmax (required)")
+	asJSON := fs.Bool("json", false, `print one JSON object {"format", "set", "report"} instead of text`)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), generateHelp)
+		fs.PrintDefaults()
+	}
+	if ok, code := flags(fs, args, stderr); !ok {
+		return code
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "imaphub generate: "+format+"\n", a...)
+		return 2
+	}
+	if *briefPath == "" {
+		return fail("--brief is required: a brief JSON file, or - for standard input")
+	}
+	format, err := assets.ParseFormat(*formatName)
+	if err != nil {
+		return fail("--format: %v", err)
+	}
+	brief, err := readBrief(*briefPath)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := brief.Check(format); err != nil {
+		return fail("%s", briefError(*briefPath, err))
+	}
+	cfg, err := ai.ConfigFromEnv()
+	if err != nil {
+		return fail("%v", err)
+	}
+	provider := ai.Select(cfg, assets.NewOffline())
+	if provider.Name() == assets.OfflineName {
+		fmt.Fprintln(stderr, "imaphub generate: no language model configured (IMAPHUB_LLM_MODEL is unset); the offline provider composes the copy from the brief")
+	}
+
+	gen, genErr := assets.NewGenerator(provider, assets.GeneratorOptions{}).Generate(ctx, assets.GenerateRequest{Brief: brief, Format: format})
+	if e := errs.As(genErr); e != nil {
+		return fail("%s", briefError(*briefPath, e))
+	}
+	report := assets.ReportOf(gen.Report, genErr)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(struct {
+			Format assets.Format           `json:"format"`
+			Set    assets.TextSet          `json:"set"`
+			Report assets.GenerationReport `json:"report"`
+		}{format, gen.Set, report}); err != nil {
+			fmt.Fprintln(stderr, "imaphub generate:", err)
+			return 1
+		}
+	} else {
+		printSet(stdout, format, gen.Set)
+		printReport(stdout, report)
+	}
+	if genErr != nil {
+		fmt.Fprintln(stderr, "imaphub generate:", genErr)
+		return 1
+	}
+	return 0
+}
+
+// readBrief decodes a brief strictly: an unknown or mistyped field is named,
+// because a typo ("selling_point") would otherwise silently write copy
+// without it.
+func readBrief(path string) (assets.Brief, error) {
+	var raw []byte
+	var err error
+	if path == "-" {
+		raw, err = io.ReadAll(generateStdin)
+	} else {
+		raw, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return assets.Brief{}, fmt.Errorf("--brief: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var b campaigns.Brief
+	if err := dec.Decode(&b); err != nil {
+		var te *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &te):
+			return assets.Brief{}, fmt.Errorf("%s: %s: must be %s, not a JSON %s", path, te.Field, jsonKind(te.Type.String()), te.Value)
+		case errors.As(err, &se):
+			return assets.Brief{}, fmt.Errorf("%s: not JSON at byte %d: %v", path, se.Offset, se)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return assets.Brief{}, fmt.Errorf("%s: %s is not a brief field", path, strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return assets.Brief{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if dec.More() {
+		return assets.Brief{}, fmt.Errorf("%s: more than one JSON value; give one brief object", path)
+	}
+	return assets.Brief(b), nil
+}
+
+func jsonKind(goType string) string {
+	switch goType {
+	case "string":
+		return "a string"
+	case "[]string":
+		return "a list of strings"
+	}
+	return goType
+}
+
+// briefError names the field of a brief the generator refused.
+func briefError(path string, err error) string {
+	if e := errs.As(err); e != nil && len(e.Fields) > 0 {
+		return fmt.Sprintf("%s: %s: %s", path, strings.TrimPrefix(e.Fields[0].Location, "brief."), e.Fields[0].Message)
+	}
+	return fmt.Sprintf("%s: %v", path, err)
+}
+
+func printSet(w io.Writer, f assets.Format, set assets.TextSet) {
+	list := func(title, slot string, limit, full int) {
+		items := set.Slot(slot)
+		fmt.Fprintf(w, "%s (%d of %d)\n", title, len(items), full)
+		for i, t := range items {
+			fmt.Fprintf(w, "  %2d  %s  [%d/%d]\n", i+1, t, policy.Width(t), limit)
+		}
+		fmt.Fprintln(w)
+	}
+	if f == assets.FormatPMax {
+		fmt.Fprintln(w, "Performance Max text")
+		fmt.Fprintln(w)
+		list("Headlines", assets.SlotHeadlines, 30, 15)
+		list("Long headlines", assets.SlotLongHeadlines, 90, 5)
+		list("Descriptions", assets.SlotDescriptions, 90, 5)
+		fmt.Fprintf(w, "Business name: %s\n\n", set.BusinessName)
+		return
+	}
+	fmt.Fprintln(w, "Responsive search ad")
+	fmt.Fprintln(w)
+	list("Headlines", assets.SlotHeadlines, 30, 15)
+	list("Descriptions", assets.SlotDescriptions, 90, 4)
+	list("Paths", assets.SlotPaths, 15, 2)
+}
+
+func printReport(w io.Writer, r assets.GenerationReport) {
+	provider := r.Provider
+	if r.Provider == assets.OfflineName {
+		provider += " (no language model configured)"
+	}
+	cost := "not reported"
+	if r.CostUSD != nil {
+		cost = fmt.Sprintf("$%.4f", *r.CostUSD)
+	}
+	fmt.Fprintln(w, "Report")
+	fmt.Fprintf(w, "  provider   %s, model %s, prompt %s\n", provider, r.Model, r.PromptVersion)
+	fmt.Fprintf(w, "  result     %s\n", r.Stop)
+	fmt.Fprintf(w, "  calls      %d (%d repairs, %d transport retries)\n", r.Calls, r.Repairs, r.TransportRetries)
+	fmt.Fprintf(w, "  tokens     %d prompt + %d completion\n", r.PromptTokens, r.CompletionTokens)
+	fmt.Fprintf(w, "  cost       %s\n", cost)
+	fmt.Fprintf(w, "  duration   %d ms\n", r.DurationMS)
+	for _, m := range r.Missing {
+		fmt.Fprintf(w, "  missing    %d %s\n", m.Count, m.Slot)
+	}
+	fmt.Fprintf(w, "  rejected   %d candidates\n", len(r.Rejected))
+	for _, c := range r.Rejected {
+		text := ""
+		if c.Text != "" {
+			text = fmt.Sprintf(" %q", c.Text)
+		}
+		fmt.Fprintf(w, "    call %d %s%s: %s — %s\n", c.Attempt, c.Path, text, c.Code, c.Message)
+	}
+}
