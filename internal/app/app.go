@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
@@ -34,6 +35,8 @@ type Options struct {
 	// Jobs configures the job runner; Jobs.Workers = 0 inserts jobs but
 	// runs none in this process.
 	Jobs jobs.Config
+	// GenerationTimeout bounds one run of a generation job (default 10 min).
+	GenerationTimeout time.Duration
 }
 
 // App is the wired product.
@@ -47,6 +50,8 @@ type App struct {
 	Campaigns *campaigns.Service
 	Wizard    *campaigns.Wizard
 	Jobs      *jobs.Runner
+	// Generation starts and works generation jobs.
+	Generation *campaigns.GenerationJobs
 }
 
 // New builds the services on an open, migrated database.
@@ -74,9 +79,11 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Wizard = campaigns.NewWizard(a.Campaigns, a.Assets, ai.Select(llm, assets.NewOffline()))
 	workers := jobs.NewWorkers()
+	a.Generation = campaigns.NewGenerationJobs(workers, a.Campaigns, a.Wizard, opts.GenerationTimeout, opts.Logger)
 	if a.Jobs, err = jobs.New(ctx, d, workers, opts.Jobs, opts.Logger); err != nil {
 		return nil, err
 	}
+	a.Generation.Attach(a.Jobs)
 	return a, nil
 }
 
@@ -89,6 +96,7 @@ func (a *App) Server() *server.Server {
 	a.Auth.Install(srv.API)
 	a.Auth.RegisterRoutes(srv.API)
 	a.Jobs.RegisterRoutes(srv.API)
+	a.Generation.RegisterRoutes(srv.API)
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	campaigns.RegisterWizardRoutes(srv.API, a.Wizard)
 	assets.RegisterRoutes(srv.API, a.Assets)

@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"context"
 	"sort"
 
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -115,4 +116,20 @@ func notEditable(s State) error {
 	return errs.Conflictf("the campaign is %s; its content can change only in draft or review", s).
 		With("state", s).
 		With("allowed_events", AllowedEvents(s))
+}
+
+// generationJobKey marks the context of a generation job: it writes a
+// campaign's ads and texts while the campaign is generating, which people's
+// edits may not.
+type generationJobKey struct{}
+
+func asGenerationJob(ctx context.Context) context.Context {
+	return context.WithValue(ctx, generationJobKey{}, true)
+}
+
+// canEdit reports whether the caller may change a campaign's content in
+// state s: people in draft and review, the generation job also while
+// generating.
+func canEdit(ctx context.Context, s State) bool {
+	return Editable(s) || (s == Generating && ctx.Value(generationJobKey{}) != nil)
 }

@@ -55,7 +55,7 @@ func editableCampaign(ctx context.Context, tx db.Conn, id int64) (Campaign, erro
 	if err != nil {
 		return c, err
 	}
-	if !Editable(c.State) {
+	if !canEdit(ctx, c.State) {
 		return c, notEditable(c.State)
 	}
 	return c, nil
@@ -239,8 +239,7 @@ func (s *Service) Transition(ctx context.Context, id int64, ev Event, ifMatch st
 				return err
 			}
 		}
-		c.State = next
-		c, err = updateCampaign(ctx, tx, c, s.now())
+		c, err = transitionCampaign(ctx, tx, c, next, s.now())
 		return err
 	})
 	return c, err
@@ -257,8 +256,7 @@ func (s *Service) TransitionTx(ctx context.Context, tx db.Conn, id int64, ev Eve
 	if err != nil {
 		return c, err
 	}
-	c.State = next
-	return updateCampaign(ctx, tx, c, s.now())
+	return transitionCampaign(ctx, tx, c, next, s.now())
 }
 
 // checkComplete refuses approval of a campaign Google Ads would reject for

@@ -29,7 +29,7 @@ func parentCampaign(ctx context.Context, tx db.Conn, id int64, wantType, locatio
 		}
 		return c, errs.Field(location, fmt.Sprintf("campaign %d is %s; only %s campaigns have %s", id, c.Type, wantType, what), id)
 	}
-	if !Editable(c.State) {
+	if !canEdit(ctx, c.State) {
 		return c, notEditable(c.State)
 	}
 	return c, nil

@@ -78,6 +78,18 @@ func updateCampaign(ctx context.Context, tx db.Conn, c Campaign, now time.Time) 
 		c.Name, c.State, c.BudgetMicros, c.Currency, jsonText(nonNil(c.Languages)), jsonText(nonNil(c.Locations)), c.FinalURL, jsonText(c.Brief), now, c.ID))
 }
 
+// transitionCampaign moves c to state `to` only if it is still in the state it
+// was read in: two concurrent events cannot both win (PostgreSQL runs
+// transactions side by side; SQLite serialises them anyway).
+func transitionCampaign(ctx context.Context, tx db.Conn, c Campaign, to State, now time.Time) (Campaign, error) {
+	out, err := scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET state = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND state = ? RETURNING `+campaignCols, to, now, c.ID, c.State))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, errs.Conflictf("campaign %d changed state meanwhile; reload and try again", c.ID)
+	}
+	return out, err
+}
+
 // touchCampaign bumps the campaign's version when its content changes, so a
 // client holding the campaign's ETag learns that the tree changed.
 func touchCampaign(ctx context.Context, tx db.Conn, id int64, now time.Time) error {

@@ -153,6 +153,23 @@ func (h *Hub) deliver(jobID int64, f *jobFeed) {
 	}
 }
 
+// Poll wakes every job with subscribers at the given interval until ctx
+// ends. On SQLite it is how streams of `serve` learn of events appended by a
+// separate `imaphub worker` process (there is no LISTEN/NOTIFY); a wake-up
+// with nothing new costs one indexed query per watched job.
+func (h *Hub) Poll(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			h.WakeAll()
+		}
+	}
+}
+
 // Listen wakes the hub from PostgreSQL notifications until ctx ends,
 // reconnecting with backoff. It returns at once on SQLite.
 func (h *Hub) Listen(ctx context.Context, url string) {

@@ -38,6 +38,9 @@ type Config struct {
 	// PollInterval is how often workers look for new jobs without
 	// notifications (SQLite). Default 200 ms.
 	PollInterval time.Duration
+	// StreamPoll is how often, on SQLite, open event streams look for events
+	// another process appended. Default 50 ms.
+	StreamPoll time.Duration
 }
 
 // Runner owns the River client, the event hub and the hooks of job kinds.
@@ -95,6 +98,9 @@ func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log 
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 200 * time.Millisecond
 	}
+	if cfg.StreamPoll == 0 {
+		cfg.StreamPoll = 50 * time.Millisecond
+	}
 	r := &Runner{Hub: NewHub(d, log), db: d, log: log, cfg: cfg, onStop: map[string]CancelHook{}}
 	if d.Engine == db.Postgres && cfg.Workers > 0 {
 		pc, err := pgxpool.ParseConfig(d.DSN())
@@ -143,6 +149,8 @@ func (r *Runner) OnCancelQueued(kind string, hook CancelHook) {
 func (r *Runner) Start(ctx context.Context) error {
 	if r.db.Engine == db.Postgres {
 		go r.Hub.Listen(ctx, r.db.DSN())
+	} else {
+		go r.Hub.Poll(ctx, r.cfg.StreamPoll)
 	}
 	if r.cfg.Workers == 0 {
 		return nil

@@ -1,0 +1,439 @@
+package campaigns
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/platform/ai"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
+)
+
+// GenerateArgs is the generation job: copy for a whole campaign, or for one of
+// its ad groups or asset groups.
+type GenerateArgs struct {
+	CampaignID   int64 `json:"campaign_id" river:"unique"`
+	AdGroupID    int64 `json:"ad_group_id,omitempty" river:"unique"`
+	AssetGroupID int64 `json:"asset_group_id,omitempty" river:"unique"`
+}
+
+// GenerateKind is the job kind of a generation.
+const GenerateKind = "generate"
+
+func (GenerateArgs) Kind() string { return GenerateKind }
+
+// InsertOpts: one generation per target at a time, three attempts for
+// transient failures (an unreachable model, a killed worker).
+func (GenerateArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
+}
+
+// GenerationJobs starts generations as background jobs and works them.
+type GenerationJobs struct {
+	river.WorkerDefaults[GenerateArgs]
+	campaigns *Service
+	wizard    *Wizard
+	runner    *jobs.Runner
+	log       *slog.Logger
+	timeout   time.Duration // bounds one run of a generation job
+}
+
+// NewGenerationJobs registers the generation worker. Call Attach with the
+// runner once it exists (the runner needs its workers first).
+// timeout bounds one run (default 10 minutes).
+func NewGenerationJobs(workers *river.Workers, c *Service, w *Wizard, timeout time.Duration, log *slog.Logger) *GenerationJobs {
+	if timeout == 0 {
+		timeout = 10 * time.Minute
+	}
+	g := &GenerationJobs{campaigns: c, wizard: w, timeout: timeout, log: log}
+	river.AddWorker(workers, g)
+	return g
+}
+
+// Attach connects the runner and registers what cancelling a queued
+// generation undoes.
+func (g *GenerationJobs) Attach(r *jobs.Runner) {
+	g.runner = r
+	r.OnCancelQueued(GenerateKind, func(ctx context.Context, tx db.Conn, job *rivertype.JobRow) error {
+		c, err := getCampaign(ctx, tx, campaignOf(job))
+		if err != nil || c.State != Generating {
+			return nil
+		}
+		_, err = g.campaigns.TransitionTx(ctx, tx, c.ID, EventCancelGeneration)
+		return err
+	})
+}
+
+func campaignOf(job *rivertype.JobRow) int64 {
+	var a GenerateArgs
+	_ = json.Unmarshal(job.EncodedArgs, &a)
+	return a.CampaignID
+}
+
+// Timeout is the per-kind limit River applies to each run.
+func (g *GenerationJobs) Timeout(*river.Job[GenerateArgs]) time.Duration { return g.timeout }
+
+// Start moves the campaign to generating and enqueues the job in the same
+// transaction: the job exists exactly when the state change was committed.
+func (g *GenerationJobs) Start(ctx context.Context, args GenerateArgs, userID int64) (jobs.Job, Campaign, error) {
+	var jobID int64
+	var c Campaign
+	err := g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
+		var err error
+		if c, err = getCampaign(ctx, tx, args.CampaignID); err != nil {
+			return err
+		}
+		if args.AdGroupID != 0 {
+			ag, err := getAdGroup(ctx, tx, args.AdGroupID)
+			if errs.Is(err, errs.NotFound) || (err == nil && ag.CampaignID != c.ID) {
+				return errs.Field("body.ad_group_id", fmt.Sprintf("campaign %d has no ad group %d", c.ID, args.AdGroupID), args.AdGroupID)
+			} else if err != nil {
+				return err
+			}
+		}
+		if args.AssetGroupID != 0 {
+			ag, err := getAssetGroup(ctx, tx, args.AssetGroupID)
+			if errs.Is(err, errs.NotFound) || (err == nil && ag.CampaignID != c.ID) {
+				return errs.Field("body.asset_group_id", fmt.Sprintf("campaign %d has no asset group %d", c.ID, args.AssetGroupID), args.AssetGroupID)
+			} else if err != nil {
+				return err
+			}
+		}
+		if c, err = g.campaigns.TransitionTx(ctx, tx, c.ID, EventGenerate); err != nil {
+			return err
+		}
+		res, err := g.runner.InsertTx(ctx, tx, args, nil, jobs.Owner{Kind: GenerateKind, CampaignID: c.ID, UserID: userID})
+		if err != nil {
+			return err
+		}
+		if res.UniqueSkippedAsDuplicate {
+			return errs.Conflictf("a generation for this target is already queued or running (job %d)", res.Job.ID).With("job_id", res.Job.ID)
+		}
+		jobID = res.Job.ID
+		_, err = jobs.AppendTx(ctx, tx, jobID, jobs.EventProgress, jobs.Progress{Done: 0, Total: 0, Message: "Queued"})
+		return err
+	})
+	if err != nil {
+		return jobs.Job{}, c, err
+	}
+	g.runner.Committed(jobID)
+	j, err := g.runner.Get(ctx, jobID)
+	return j, c, err
+}
+
+// target is one ad group or asset group to write copy for.
+type target struct {
+	adGroupID, assetGroupID int64
+	name                    string
+}
+
+// Work runs one attempt. Every step is idempotent: an ad group that already
+// has an ad gets its gaps filled instead of a second ad, texts are stored
+// once by content, and a campaign no longer generating means an earlier run
+// finished — so a job delivered twice, or rerun after its worker was killed,
+// stores exactly what one run stores.
+func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
+	ctx = asGenerationJob(ctx)
+	c, err := g.campaigns.GetCampaign(ctx, job.Args.CampaignID)
+	if errs.Is(err, errs.NotFound) {
+		return river.JobCancel(fmt.Errorf("campaign %d no longer exists", job.Args.CampaignID))
+	}
+	if err != nil {
+		return err
+	}
+	if c.State != Generating {
+		return nil
+	}
+	targets, err := g.targets(ctx, c, job.Args)
+	if err != nil {
+		return g.fail(ctx, job, c.ID, err)
+	}
+	total := len(targets)
+	g.emit(ctx, job.ID, jobs.EventProgress, jobs.Progress{Done: 0, Total: total, Message: fmt.Sprintf("Generating 0/%d", total)})
+	var usage struct {
+		tokens int64
+		cost   float64
+		ads    []int64
+		groups []int64
+	}
+	for i, t := range targets {
+		onEvent := func(ev ai.Event) {
+			if ev.Kind == ai.EventItemAccepted {
+				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID})
+			}
+		}
+		var report assets.GenerationReport
+		var err error
+		if t.adGroupID != 0 {
+			var res AdGeneration
+			res, err = g.wizard.GenerateAd(ctx, t.adGroupID, g.modeForAdGroup(ctx, t.adGroupID), onEvent)
+			report = res.Report
+			if err == nil {
+				usage.ads = append(usage.ads, res.Ad.ID)
+			}
+		} else {
+			var res AssetGroupGeneration
+			res, err = g.wizard.GenerateAssetGroup(ctx, t.assetGroupID, g.modeForAssetGroup(ctx, t.assetGroupID), onEvent)
+			report = res.Report
+			if err == nil {
+				usage.groups = append(usage.groups, res.AssetGroup.ID)
+			}
+		}
+		var failed *GenerationFailedError
+		if errors.As(err, &failed) {
+			report = failed.Report
+		}
+		usage.tokens += int64(report.PromptTokens + report.CompletionTokens)
+		if report.CostUSD != nil {
+			usage.cost += *report.CostUSD
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return g.stopped(ctx, job, c.ID)
+			}
+			if errs.As(err) != nil || failed != nil || job.Attempt >= job.MaxAttempts {
+				return g.fail(ctx, job, c.ID, fmt.Errorf("%s: %w", t.name, err))
+			}
+			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: %v; retrying", t.name, err), "attempt": job.Attempt})
+			return err
+		}
+		if !report.Complete {
+			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: some items could not be written (%s)", t.name, report.Stop), "missing": report.Missing})
+		}
+		g.emit(ctx, job.ID, jobs.EventProgress, jobs.Progress{Done: i + 1, Total: total, Message: fmt.Sprintf("Generating %d/%d", i+1, total)})
+	}
+	result := map[string]any{"campaign_id": c.ID, "ads": usage.ads, "asset_groups": usage.groups, "tokens": usage.tokens, "cost_usd": usage.cost}
+	err = g.campaigns.db.InTx(context.WithoutCancel(ctx), func(tx db.Conn) error {
+		if _, err := g.campaigns.TransitionTx(ctx, tx, c.ID, EventGenerated); err != nil {
+			return err
+		}
+		_, err := jobs.AppendTx(ctx, tx, job.ID, jobs.EventCompleted, result)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	g.runner.Committed(job.ID)
+	return nil
+}
+
+// targets lists what to write copy for. A campaign without ad groups (or
+// asset groups) gets one made from its brief, so a brief alone becomes a
+// complete campaign.
+func (g *GenerationJobs) targets(ctx context.Context, c Campaign, a GenerateArgs) ([]target, error) {
+	switch {
+	case a.AdGroupID != 0:
+		ag, err := g.campaigns.GetAdGroup(ctx, a.AdGroupID)
+		return []target{{adGroupID: ag.ID, name: ag.Name}}, err
+	case a.AssetGroupID != 0:
+		ag, err := g.campaigns.GetAssetGroup(ctx, a.AssetGroupID)
+		return []target{{assetGroupID: ag.ID, name: ag.Name}}, err
+	}
+	var out []target
+	if c.Type == TypeSearch {
+		page, err := g.campaigns.ListAdGroups(ctx, AdGroupFilter{CampaignID: c.ID}, ListParams{Sort: "created", Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, ag := range page.Items {
+			out = append(out, target{adGroupID: ag.ID, name: ag.Name})
+		}
+		if len(out) == 0 {
+			ag, err := g.adGroupFromBrief(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, target{adGroupID: ag.ID, name: ag.Name})
+		}
+		return out, nil
+	}
+	page, err := g.campaigns.ListAssetGroups(ctx, AssetGroupFilter{CampaignID: c.ID}, ListParams{Sort: "created", Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for _, ag := range page.Items {
+		out = append(out, target{assetGroupID: ag.ID, name: ag.Name})
+	}
+	if len(out) == 0 {
+		url := c.Brief.LandingPage
+		if url == "" {
+			url = c.FinalURL
+		}
+		if url == "" {
+			return nil, errs.Field("campaign.final_url", "the asset group needs a final URL: set the campaign's final_url or its brief's landing_page", "")
+		}
+		ag, err := g.campaigns.CreateAssetGroup(ctx, AssetGroupInput{CampaignID: c.ID, Name: nameFromBrief(c), FinalURLs: []string{url}})
+		if err != nil && !errs.Is(err, errs.Conflict) {
+			return nil, err
+		}
+		if errs.Is(err, errs.Conflict) { // made by an earlier attempt
+			return g.targets(ctx, c, a)
+		}
+		out = append(out, target{assetGroupID: ag.ID, name: ag.Name})
+	}
+	return out, nil
+}
+
+func nameFromBrief(c Campaign) string {
+	if p := c.Brief.Product; p != "" {
+		if len([]rune(p)) > 100 {
+			p = string([]rune(p)[:100])
+		}
+		return p
+	}
+	return c.Name
+}
+
+// adGroupFromBrief creates the ad group of a campaign built from a brief
+// alone, with the brief's keywords as phrase match.
+func (g *GenerationJobs) adGroupFromBrief(ctx context.Context, c Campaign) (AdGroup, error) {
+	ag, err := g.campaigns.CreateAdGroup(ctx, AdGroupInput{CampaignID: c.ID, Name: nameFromBrief(c)})
+	if err != nil {
+		return ag, err
+	}
+	for _, k := range c.Brief.Keywords {
+		if _, err := g.campaigns.CreateKeyword(ctx, KeywordInput{AdGroupID: ag.ID, Text: k, MatchType: "PHRASE"}); err != nil && !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Invalid) {
+			return ag, err
+		}
+	}
+	return ag, nil
+}
+
+// modeForAdGroup completes the ad group's first ad if it has one, else writes a new one.
+func (g *GenerationJobs) modeForAdGroup(ctx context.Context, adGroupID int64) GenerateInput {
+	page, err := g.campaigns.ListAds(ctx, AdFilter{AdGroupID: adGroupID}, ListParams{Sort: "created", Limit: 1})
+	if err == nil && len(page.Items) > 0 {
+		return GenerateInput{Mode: ModeFillGaps, AdID: page.Items[0].ID}
+	}
+	return GenerateInput{Mode: ModeNew}
+}
+
+func (g *GenerationJobs) modeForAssetGroup(ctx context.Context, id int64) GenerateInput {
+	ag, err := g.campaigns.GetAssetGroup(ctx, id)
+	if err == nil && len(ag.Assets) > 0 {
+		return GenerateInput{Mode: ModeFillGaps}
+	}
+	return GenerateInput{Mode: ModeNew}
+}
+
+func (g *GenerationJobs) emit(ctx context.Context, jobID int64, typ string, payload any) {
+	if _, err := g.runner.Append(context.WithoutCancel(ctx), jobID, typ, payload); err != nil {
+		g.log.Warn("job event", "job", jobID, "type", typ, "err", err)
+	}
+}
+
+// fail ends the job for good: the campaign moves to failed, the failure is
+// recorded, and River does not retry.
+func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64, cause error) error {
+	ctx = context.WithoutCancel(ctx)
+	err := g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
+		c, err := getCampaign(ctx, tx, campaignID)
+		if err != nil {
+			return err
+		}
+		if c.State == Generating {
+			if _, err := g.campaigns.TransitionTx(ctx, tx, campaignID, EventGenerationFailed); err != nil {
+				return err
+			}
+		}
+		_, err = jobs.AppendTx(ctx, tx, job.ID, jobs.EventFailed, map[string]any{"error": cause.Error()})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	g.runner.Committed(job.ID)
+	return river.JobCancel(cause)
+}
+
+// stopped handles a run whose context ended: a user's cancellation returns
+// the campaign to draft; a shutdown or timeout hands the job back for a retry.
+func (g *GenerationJobs) stopped(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64) error {
+	if !jobs.CancelledByUser(ctx) {
+		return ctx.Err()
+	}
+	bg := context.WithoutCancel(ctx)
+	err := g.campaigns.db.InTx(bg, func(tx db.Conn) error {
+		c, err := getCampaign(bg, tx, campaignID)
+		if err != nil {
+			return err
+		}
+		if c.State == Generating {
+			if _, err := g.campaigns.TransitionTx(bg, tx, campaignID, EventCancelGeneration); err != nil {
+				return err
+			}
+		}
+		_, err = jobs.AppendTx(bg, tx, job.ID, jobs.EventCancelled, map[string]any{"reason": "cancelled"})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	g.runner.Committed(job.ID)
+	return ctx.Err()
+}
+
+// StartGenerationInput picks what a generation job writes for.
+type StartGenerationInput struct {
+	AdGroupID    int64 `json:"ad_group_id,omitempty" minimum:"0" doc:"Only this ad group"`
+	AssetGroupID int64 `json:"asset_group_id,omitempty" minimum:"0" doc:"Only this asset group"`
+}
+
+// GenerationStarted is the answer to starting a generation.
+type GenerationStarted struct {
+	Job      jobs.Job `json:"job"`
+	Campaign Campaign `json:"campaign"`
+	Events   string   `json:"events" doc:"Server-sent events of the job's progress"`
+}
+
+// RegisterRoutes publishes POST /api/campaigns/{id}/generate.
+func (g *GenerationJobs) RegisterRoutes(api *httpapi.API) {
+	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "campaign-generate", Method: http.MethodPost, Path: "/api/campaigns/{id}/generate",
+		Summary:     "Generate the campaign's copy in the background",
+		Description: "Moves the campaign to generating and starts a job that writes responsive search ads (search) or asset group texts (Performance Max) for every ad group or asset group — or only the one named — creating one from the brief when there is none. Watch it at the returned events URL; the campaign then moves to review, or to failed. 409 when the campaign's state does not allow it.",
+		Tags:        []string{"lifecycle"}, DefaultStatus: http.StatusAccepted},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			Body *StartGenerationInput
+		}) (*struct {
+			Location string `header:"Location"`
+			Body     GenerationStarted
+		}, error) {
+			args := GenerateArgs{CampaignID: in.ID}
+			if in.Body != nil {
+				args.AdGroupID, args.AssetGroupID = in.Body.AdGroupID, in.Body.AssetGroupID
+			}
+			if args.AdGroupID != 0 && args.AssetGroupID != 0 {
+				return nil, errs.Field("body.asset_group_id", "name an ad group or an asset group, not both", args.AssetGroupID)
+			}
+			var uid int64
+			if p := auth.FromContext(ctx); p != nil {
+				uid = p.UserID
+			}
+			j, c, err := g.Start(ctx, args, uid)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct {
+				Location string `header:"Location"`
+				Body     GenerationStarted
+			}{Location: fmt.Sprintf("/api/jobs/%d", j.ID)}
+			out.Body = GenerationStarted{Job: j, Campaign: c, Events: fmt.Sprintf("/api/jobs/%d/events", j.ID)}
+			return out, nil
+		})
+}
