@@ -13,11 +13,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
 // Env is a running product with one user and API token per role.
@@ -45,13 +47,37 @@ func Start(t testing.TB, d *db.DB) *Env {
 // StartWith is Start with an explicit sign-in configuration.
 func StartWith(t testing.TB, d *db.DB, cfg authapi.Config) *Env {
 	t.Helper()
-	ctx := context.Background()
+	return StartOpts(t, d, Options{Auth: cfg, Workers: 2})
+}
+
+// Options adjust the product a test runs.
+type Options struct {
+	Auth authapi.Config
+	// Workers run background jobs in the test's process; 0 leaves jobs queued.
+	Workers int
+}
+
+// StartOpts wires the product with opts and serves it on a random port.
+func StartOpts(t testing.TB, d *db.DB, opts Options) *Env {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	logs := &SafeBuffer{}
-	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: Fast, Auth: cfg,
+	if opts.Auth.Mode == "" {
+		opts.Auth.Mode = "local"
+	}
+	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: Fast, Auth: opts.Auth,
+		Jobs:   jobs.Config{Workers: opts.Workers, PollInterval: 50 * time.Millisecond, Heartbeat: time.Second},
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = a.Jobs.Stop(5 * time.Second)
+		cancel()
+	})
 	srv := httptest.NewServer(a.Server().Handler())
 	t.Cleanup(srv.Close)
 	e := &Env{App: a, Server: srv, Logs: logs, Tokens: map[auth.Role]string{}, Users: map[auth.Role]auth.User{}}
