@@ -20,5 +20,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // Unmounts components after each test.
+    setupFiles: ['@testing-library/svelte/vitest'],
   },
 });
