@@ -1,0 +1,273 @@
+package campaigns_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/imaphub/imaphub/internal/app/apptest"
+	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+)
+
+func wizardCampaign(name, typ string) map[string]any {
+	c := newCampaign(name, typ)
+	c["brief"] = map[string]any{"product": "Winterreifen", "audience": "Autofahrer in Bayern", "language": "de",
+		"selling_points": []string{"Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive", "Markenreifen von Continental und Michelin"},
+		"keywords":       []string{"winterreifen kaufen", "reifenwechsel", "winterreifen montage"},
+		"brand_terms":    []string{"Reifen Müller"}, "business_name": "Reifen Müller", "banned_terms": []string{"billig"}}
+	return c
+}
+
+// wizardAdGroup creates a search campaign with the wizard's brief and an ad
+// group in it.
+func wizardAdGroup(t *testing.T, e *apptest.Env, name string) (campaignID, adGroupID int64) {
+	t.Helper()
+	campaignID = idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/campaigns", wizardCampaign(name, "SEARCH")))
+	adGroupID = idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/ad-groups", map[string]any{"campaign_id": campaignID, "name": "Winterreifen"}))
+	return campaignID, adGroupID
+}
+
+func generateAd(t *testing.T, e *apptest.Env, want, adGroupID int64, body map[string]any) (campaigns.AdGeneration, *apptest.Response) {
+	t.Helper()
+	r := e.DoAs(t, auth.Editor, "POST", fmt.Sprintf("/api/ad-groups/%d/generate", adGroupID), body)
+	if int64(r.Status) != want {
+		t.Fatalf("generate %v: status %d, want %d: %s", body, r.Status, want, r.Body)
+	}
+	var out campaigns.AdGeneration
+	if want == http.StatusOK {
+		r.JSON(t, &out)
+	}
+	return out, r
+}
+
+func texts(ts []campaigns.AdText) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Text
+	}
+	return out
+}
+
+func provenanceOf(t *testing.T, e *apptest.Env, assetID int64) assets.Provenance {
+	t.Helper()
+	var a assets.Asset
+	e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/assets/%d", assetID), nil).JSON(t, &a)
+	return a.Provenance
+}
+
+func TestGenerateAdOfflineNewFillGapsRegenerate(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		campaignID, groupID := wizardAdGroup(t, e, "Winter")
+
+		// Viewers may not generate.
+		if r := e.DoAs(t, auth.Viewer, "POST", fmt.Sprintf("/api/ad-groups/%d/generate", groupID), map[string]any{"mode": "new"}); r.Status != http.StatusForbidden {
+			t.Errorf("viewer: status %d", r.Status)
+		}
+
+		gen, _ := generateAd(t, e, http.StatusOK, groupID, map[string]any{"mode": "new"})
+		if len(gen.Ad.Headlines) != 15 || len(gen.Ad.Descriptions) != 4 || gen.Ad.Path1 == "" || gen.Ad.Path2 == "" {
+			t.Fatalf("generated ad %+v", gen.Ad)
+		}
+		if gen.Report.Provider != "offline" || !gen.Report.Complete || gen.Report.PromptVersion != "rsa/v1" {
+			t.Errorf("report %+v", gen.Report)
+		}
+		if gen.Ad.FinalURLs[0] != "https://reifen-mueller.example/winter" || gen.Ad.AdGroupID != groupID {
+			t.Errorf("ad %+v", gen.Ad)
+		}
+		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
+		if p.Source != "offline" || p.Model != "imaphub-offline/1" || p.PromptVersion != "rsa/v1" || p.Attempts < 1 || p.Verdict == "" {
+			t.Errorf("stored provenance %+v", p)
+		}
+
+		// Fill the gaps of a hand-written ad in another ad group: its texts
+		// stay with their pins, the new ones differ from every text used
+		// ("Winterreifen" is the offline provider's first headline).
+		_, group2 := wizardAdGroup(t, e, "Winter 2")
+		hand := e.Must(t, http.StatusCreated, "POST", "/api/ads", map[string]any{"ad_group_id": group2, "final_urls": []string{"https://reifen-mueller.example/"},
+			"headlines":    []map[string]any{{"text": "Winterreifen vom Fachmann", "pinned_field": "HEADLINE_1"}, {"text": "Winterreifen"}, {"text": "Reifen Müller"}},
+			"descriptions": []map[string]any{{"text": "Kostenlose Montage in über 40 Filialen."}, {"text": "Reifeneinlagerung für eine Saison inklusive."}}})
+		adID := idOf(t, hand)
+		filled, _ := generateAd(t, e, http.StatusOK, group2, map[string]any{"mode": "fill_gaps", "ad_id": adID})
+		hs := texts(filled.Ad.Headlines)
+		if len(hs) != 15 || len(filled.Ad.Descriptions) != 4 || filled.Ad.Path1 == "" {
+			t.Fatalf("filled ad: %d headlines, %d descriptions, path1 %q", len(hs), len(filled.Ad.Descriptions), filled.Ad.Path1)
+		}
+		if !slices.Equal(hs[:3], []string{"Winterreifen vom Fachmann", "Winterreifen", "Reifen Müller"}) || filled.Ad.Headlines[0].PinnedField != "HEADLINE_1" {
+			t.Errorf("the ad's own headlines changed: %q, pin %q", hs[:3], filled.Ad.Headlines[0].PinnedField)
+		}
+		seen := map[string]bool{}
+		for _, h := range hs {
+			if seen[strings.ToLower(h)] {
+				t.Errorf("duplicate headline %q", h)
+			}
+			seen[strings.ToLower(h)] = true
+		}
+		if p := provenanceOf(t, e, filled.Ad.Headlines[0].AssetID); p.Source != "human" {
+			t.Errorf("the hand-written headline's provenance became %+v", p)
+		}
+		if p := provenanceOf(t, e, filled.Ad.Headlines[3].AssetID); p.Source != "offline" {
+			t.Errorf("a filled headline's provenance is %+v", p)
+		}
+
+		// Regenerate one headline: only it changes, to a text not used before.
+		before := hs
+		regen, _ := generateAd(t, e, http.StatusOK, group2, map[string]any{"mode": "regenerate", "ad_id": adID, "slot": "headlines[5]"})
+		after := texts(regen.Ad.Headlines)
+		if len(after) != 15 || after[5] == before[5] || slices.Contains(before, after[5]) {
+			t.Errorf("regenerated headline 5: %q → %q", before[5], after[5])
+		}
+		for i := range after {
+			if i != 5 && after[i] != before[i] {
+				t.Errorf("headline %d changed: %q → %q", i, before[i], after[i])
+			}
+		}
+		if regen.Report.Calls != 1 {
+			t.Errorf("regenerating one item took %d calls", regen.Report.Calls)
+		}
+
+		// Input errors name the field.
+		for _, tc := range []struct {
+			body     map[string]any
+			location string
+		}{
+			{map[string]any{"mode": "fill_gaps"}, "body.ad_id"},
+			{map[string]any{"mode": "regenerate", "ad_id": adID, "slot": "headlines[99]"}, "body.slot"},
+			{map[string]any{"mode": "regenerate", "ad_id": adID, "slot": "titles"}, "body.slot"},
+			{map[string]any{"mode": "fill_gaps", "ad_id": gen.Ad.ID}, "body.ad_id"}, // an ad of another group
+		} {
+			_, r := generateAd(t, e, http.StatusUnprocessableEntity, group2, tc.body)
+			if !strings.Contains(string(r.Body), `"location":"`+tc.location+`"`) {
+				t.Errorf("%v: problem does not name %s: %s", tc.body, tc.location, r.Body)
+			}
+		}
+
+		// Outside draft and review the campaign's content is frozen.
+		e.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/campaigns/%d/archive", campaignID), nil)
+		generateAd(t, e, http.StatusConflict, groupID, map[string]any{"mode": "new"})
+	})
+}
+
+// With a model configured, generation goes through the real client to the
+// model; a candidate equal to a text already used in the ad group is refused
+// and the repair is not needed because the spare candidates cover it.
+func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		srv := aitest.NewServer(aitest.Fill(func(field string, n int) string {
+			switch {
+			case field == "headlines" && n == 0:
+				return "Winterreifen online kaufen" // stored below
+			case field == "headlines":
+				return fmt.Sprintf("Winterreifen Modell %c", 'A'+n)
+			case field == "descriptions":
+				return fmt.Sprintf("Winterreifen Modell %c mit kostenloser Montage.", 'A'+n)
+			}
+			return fmt.Sprintf("Modell-%c", 'A'+n)
+		}))
+		t.Cleanup(srv.Close)
+		t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
+		t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
+		t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
+		e := apptest.Start(t, d)
+		_, groupID := wizardAdGroup(t, e, "Winter")
+		e.Must(t, http.StatusCreated, "POST", "/api/ads", map[string]any{"ad_group_id": groupID, "final_urls": []string{"https://reifen-mueller.example/"},
+			"headlines":    []map[string]any{{"text": "Winterreifen online kaufen"}, {"text": "Reifenwechsel"}, {"text": "Reifen Müller"}},
+			"descriptions": []map[string]any{{"text": "Kostenlose Montage in über 40 Filialen."}, {"text": "Reifeneinlagerung inklusive."}}})
+
+		gen, _ := generateAd(t, e, http.StatusOK, groupID, map[string]any{"mode": "new"})
+		if slices.Contains(texts(gen.Ad.Headlines), "Winterreifen online kaufen") || len(gen.Ad.Headlines) != 15 {
+			t.Errorf("headlines %q", texts(gen.Ad.Headlines))
+		}
+		if len(gen.Report.Rejected) != 1 || gen.Report.Rejected[0].Code != "DUPLICATE" || gen.Report.Provider != "openai" || gen.Report.Calls != 1 {
+			t.Errorf("report %+v", gen.Report)
+		}
+		if gen.Report.PromptTokens == 0 || gen.Report.CompletionTokens == 0 {
+			t.Errorf("no token usage in %+v", gen.Report)
+		}
+		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
+		if p.Source != "llm" || p.Model != "scripted" || p.PromptVersion != "rsa/v1" || p.Attempts != 1 || p.Verdict != "valid" {
+			t.Errorf("provenance %+v", p)
+		}
+		// The stored text was named to the model as taken, inside the data block.
+		user := srv.Requests()[0].Messages[1].Content
+		if !strings.Contains(user, "<existing>") || !strings.Contains(user, `"Winterreifen online kaufen"`) {
+			t.Errorf("prompt does not list the stored texts:\n%s", user)
+		}
+	})
+}
+
+// A model that never writes valid copy ends in 502 with the report; nothing
+// is stored.
+func TestGenerateAdWithModelThatFailsIsBadGateway(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		srv := aitest.NewServer(aitest.Fill(func(field string, n int) string {
+			return fmt.Sprintf("JETZT ZUGREIFEN NUMMER %d!!!", n)
+		}))
+		t.Cleanup(srv.Close)
+		t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
+		t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
+		t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
+		e := apptest.Start(t, d)
+		_, groupID := wizardAdGroup(t, e, "Winter")
+		_, r := generateAd(t, e, http.StatusBadGateway, groupID, map[string]any{"mode": "new"})
+		m := r.Map(t)
+		rep, _ := m["report"].(map[string]any)
+		if m["code"] != "generation_failed" || rep == nil || rep["complete"] != false || len(rep["rejected"].([]any)) == 0 {
+			t.Errorf("problem %s", r.Body)
+		}
+		if n := count(t, d, "ads"); n != 0 {
+			t.Errorf("%d ads stored after a failed generation", n)
+		}
+	})
+}
+
+func TestGenerateAssetGroupOffline(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		cid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/campaigns", wizardCampaign("PMax Winter", "PERFORMANCE_MAX")))
+		gid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/asset-groups", map[string]any{"campaign_id": cid, "name": "Winter", "final_urls": []string{"https://reifen-mueller.example/"}}))
+		path := fmt.Sprintf("/api/asset-groups/%d/generate", gid)
+
+		var gen campaigns.AssetGroupGeneration
+		e.Must(t, http.StatusOK, "POST", path, map[string]any{"mode": "new"}).JSON(t, &gen)
+		byField := map[string][]campaigns.GroupAsset{}
+		for _, a := range gen.AssetGroup.Assets {
+			byField[a.FieldType] = append(byField[a.FieldType], a)
+		}
+		if len(byField["HEADLINE"]) != 15 || len(byField["LONG_HEADLINE"]) != 5 || len(byField["DESCRIPTION"]) != 5 || len(byField["BUSINESS_NAME"]) != 1 {
+			t.Fatalf("linked: %d headlines, %d long headlines, %d descriptions, %d business names", len(byField["HEADLINE"]), len(byField["LONG_HEADLINE"]), len(byField["DESCRIPTION"]), len(byField["BUSINESS_NAME"]))
+		}
+		if byField["BUSINESS_NAME"][0].Text != "Reifen Müller" || gen.Report.PromptVersion != "pmax/v1" {
+			t.Errorf("business name %q, report %+v", byField["BUSINESS_NAME"][0].Text, gen.Report)
+		}
+		if p := provenanceOf(t, e, byField["LONG_HEADLINE"][0].AssetID); p.Source != "offline" || p.PromptVersion != "pmax/v1" {
+			t.Errorf("long headline provenance %+v", p)
+		}
+
+		// A second "new" would overflow the group.
+		if r := e.Do(t, "POST", path, map[string]any{"mode": "new"}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "body.mode") {
+			t.Errorf("second new: %d %s", r.Status, r.Body)
+		}
+
+		// Regenerate one long headline: it is replaced in place.
+		old := byField["LONG_HEADLINE"][1].Text
+		var regen campaigns.AssetGroupGeneration
+		e.Must(t, http.StatusOK, "POST", path, map[string]any{"mode": "regenerate", "slot": "long_headlines[1]"}).JSON(t, &regen)
+		var longs []string
+		for _, a := range regen.AssetGroup.Assets {
+			if a.FieldType == "LONG_HEADLINE" {
+				longs = append(longs, a.Text)
+			}
+		}
+		if len(longs) != 5 || slices.Contains(longs, old) || longs[0] != byField["LONG_HEADLINE"][0].Text {
+			t.Errorf("long headlines after regenerating [1] (was %q): %q", old, longs)
+		}
+	})
+}
