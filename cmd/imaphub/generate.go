@@ -146,6 +146,8 @@ func readBrief(path string) (assets.Brief, error) {
 			return assets.Brief{}, fmt.Errorf("%s: %s: must be %s, not a JSON %s", path, te.Field, jsonKind(te.Type.String()), te.Value)
 		case errors.As(err, &se):
 			return assets.Brief{}, fmt.Errorf("%s: not JSON at byte %d: %v", path, se.Offset, se)
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return assets.Brief{}, fmt.Errorf("%s: not JSON: the brief object is incomplete or empty", path)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return assets.Brief{}, fmt.Errorf("%s: %s is not a brief field", path, strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}

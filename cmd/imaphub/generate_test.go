@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
+)
+
+const briefJSON = `{"product": "Winterreifen", "audience": "Autofahrer in Bayern", "language": "de",
+ "selling_points": ["Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive"],
+ "keywords": ["winterreifen kaufen", "reifenwechsel"], "brand_terms": ["Reifen Müller"], "business_name": "Reifen Müller"}`
+
+func writeBrief(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "brief.json")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func noLLM(t *testing.T) {
+	for _, k := range []string{"IMAPHUB_LLM_BASE_URL", "IMAPHUB_LLM_API_KEY", "IMAPHUB_LLM_API_KEY_FILE", "IMAPHUB_LLM_MODEL", "IMAPHUB_LLM_MODE"} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestGenerateOfflineRSAAndPMax(t *testing.T) {
+	noLLM(t)
+	path := writeBrief(t, briefJSON)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"generate", "--brief", path, "--format", "rsa"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"Headlines (15 of 15)", "Descriptions (4 of 4)", "Paths (2 of 2)", "provider   offline (no language model configured)", "prompt rsa/v1", "result     complete"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errOut.String(), "offline provider") {
+		t.Errorf("stderr does not say the copy is offline: %q", errOut.String())
+	}
+
+	out.Reset()
+	generateStdin = strings.NewReader(briefJSON)
+	t.Cleanup(func() { generateStdin = os.Stdin })
+	if code := run(context.Background(), []string{"generate", "--brief", "-", "--format", "pmax", "--json"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var res struct {
+		Format string                  `json:"format"`
+		Set    assets.TextSet          `json:"set"`
+		Report assets.GenerationReport `json:"report"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out.String())
+	}
+	if res.Format != "pmax" || len(res.Set.Headlines) != 15 || len(res.Set.LongHeadlines) != 5 || len(res.Set.Descriptions) != 5 ||
+		res.Set.BusinessName != "Reifen Müller" || res.Report.Provider != "offline" || !res.Report.Complete {
+		t.Errorf("--json result %+v", res)
+	}
+}
+
+func TestGenerateUnusableInputIsExit2NamingTheField(t *testing.T) {
+	noLLM(t)
+	for _, tc := range []struct {
+		args  []string
+		brief string
+		want  string
+	}{
+		{[]string{"--format", "rsa"}, "", "--brief is required"},
+		{[]string{"--format", "banner"}, briefJSON, "--format"},
+		{[]string{"--format", "rsa"}, `{"product": "Reifen", "language": "de", "selling_point": ["x"]}`, `"selling_point" is not a brief field`},
+		{[]string{"--format", "rsa"}, `{"product": "Reifen", "language": "de", "keywords": "winterreifen"}`, "keywords: must be a list of strings"},
+		{[]string{"--format", "rsa"}, `{"language": "de"}`, "product: must say what is advertised"},
+		{[]string{"--format", "pmax"}, `{"product": "Reifen", "language": "de"}`, "business_name: is required"},
+		{[]string{"--format", "rsa"}, `{"product": "Reifen", "language": "de"`, "not JSON"},
+	} {
+		args := append([]string{"generate"}, tc.args...)
+		if tc.brief != "" {
+			args = append(args, "--brief", writeBrief(t, tc.brief))
+		}
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut.String(), tc.want)
+		}
+	}
+}
+
+// A model that never writes a valid headline: exit 1, and the valid part
+// and the report with the rejected candidates are printed.
+func TestGenerateFailedRunIsExit1WithPartialSetAndReport(t *testing.T) {
+	srv := aitest.NewServer(aitest.Fill(func(field string, n int) string {
+		if field == "headlines" {
+			return fmt.Sprintf("Winterkomplettradangebote für Ihren Pkw %d", n)
+		}
+		if field == "paths" {
+			return fmt.Sprintf("Reifen-%d", n)
+		}
+		return fmt.Sprintf("Winterreifen mit Montage in der Filiale Nummer %d.", n)
+	}))
+	defer srv.Close()
+	t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
+	t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
+	t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"generate", "--brief", writeBrief(t, briefJSON), "--format", "rsa"}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errOut.String())
+	}
+	for _, want := range []string{"Headlines (0 of 15)", "Descriptions (4 of 4)", "missing    15 headlines", "TOO_LONG", "provider   openai", "tokens"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(errOut.String(), "offline") {
+		t.Errorf("a configured model is reported as offline: %s", errOut.String())
+	}
+}
