@@ -21,7 +21,7 @@ export function openJobStream(jobId: number, lastEventId: number, send: (e: Stre
         data = { message: m.data };
       }
       const ev = handle(last, data);
-      if (ev.type === 'COMPLETED' || ev.type === 'FAILED') {
+      if (ev.type === 'COMPLETED' || ev.type === 'FAILED' || ev.type === 'CANCELLED') {
         // The server ends the stream here; closing first stops EventSource
         // from reconnecting to a finished job.
         ended = true;
@@ -36,6 +36,7 @@ export function openJobStream(jobId: number, lastEventId: number, send: (e: Stre
   on('warning', (id, d) => ({ type: 'WARNING', id, message: text(d) }));
   on('completed', (id) => ({ type: 'COMPLETED', id }));
   on('failed', (id, d) => ({ type: 'FAILED', id, message: text(d) || 'failed' }));
+  on('cancelled', (id) => ({ type: 'CANCELLED', id }));
   es.onerror = () => {
     // CONNECTING means EventSource retries by itself; CLOSED means the server
     // refused the stream (404, 401): the job cannot be followed.

@@ -1,6 +1,6 @@
 // Client of POST /api/validate: the server's policy package is the one judge
 // of a text (width, limits, editorial rules); the UI never re-implements it.
-import { request } from './api/client';
+import { api, unwrap } from './api/client';
 import type { Locale } from './i18n.svelte';
 
 export interface Violation {
@@ -31,8 +31,8 @@ export const batchSize = 200;
 export async function validateTexts(items: ValidateItem[], lang: Locale): Promise<ValidationResult[]> {
   const out: ValidationResult[] = [];
   for (let i = 0; i < items.length; i += batchSize) {
-    const res = await request<{ items: ValidationResult[] }>('POST', `/api/validate?lang=${lang}`, { items: items.slice(i, i + batchSize) });
-    out.push(...res.items);
+    const res = await unwrap(api.POST('/api/validate', { params: { query: { lang } }, body: { items: items.slice(i, i + batchSize) } }));
+    out.push(...(res.items as ValidationResult[]));
   }
   return out;
 }

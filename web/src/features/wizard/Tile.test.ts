@@ -67,8 +67,9 @@ describe('Tile', () => {
 
   it('validates through the API after typing stops', async () => {
     const calls: unknown[] = [];
-    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-      calls.push([url, JSON.parse(String(init.body))]);
+    vi.stubGlobal('fetch', async (req: Request) => {
+      const u = new URL(req.url);
+      calls.push([u.pathname + u.search, await req.json()]);
       return new Response(JSON.stringify({ items: [{ valid: true, width: 12, limit: 30, violations: [] }] }), { status: 200 });
     });
     const t = tile('Alt');

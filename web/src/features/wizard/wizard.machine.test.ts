@@ -10,7 +10,7 @@ interface Fakes {
   started?: Job | Error;
   validated?: { total: number; invalid: number } | Error;
   approve?: Error | null;
-  more?: Job | Error;
+  more?: Job | Error | null;
   cancel?: Error | null;
   returnToDraft?: Error | null;
 }
@@ -37,20 +37,21 @@ function setup(f: Fakes = {}, resume: { jobId: number; lastEventId: number } | n
           s.stopped = true;
         };
       }),
-      cancelJob: fromPromise(async ({ input }) => {
+      cancelJob: fromPromise<void, { jobId: number }>(async ({ input }) => {
         calls.cancel.push(input.jobId);
         return result(f.cancel, undefined);
       }),
       validateAll: fromPromise(async () => result(f.validated, { total: 12, invalid: 2 })),
       requestMore: fromPromise(async ({ input }) => {
         calls.more.push(input.request);
+        if (f.more === null) return null;
         return result(f.more, { id: 8, state: 'queued' } as Job);
       }),
-      approve: fromPromise(async () => {
+      approve: fromPromise<void, { campaignId: number }>(async () => {
         calls.approve++;
         return result(f.approve, undefined);
       }),
-      returnToDraft: fromPromise(async () => {
+      returnToDraft: fromPromise<void, { campaignId: number }>(async () => {
         calls.returnToDraft++;
         return result(f.returnToDraft, undefined);
       }),
@@ -68,6 +69,7 @@ const sample: Record<WizardEvent['type'], WizardEvent> = {
   WARNING: { type: 'WARNING', id: 3, message: 'w' },
   COMPLETED: { type: 'COMPLETED', id: 4 },
   FAILED: { type: 'FAILED', id: 5, message: 'boom' },
+  CANCELLED: { type: 'CANCELLED', id: 6 },
   NEXT: { type: 'NEXT', brief: { product: 'p' } },
   CANCEL: { type: 'CANCEL' },
   APPROVE: { type: 'APPROVE' },
@@ -84,8 +86,8 @@ const accepted: Record<string, WizardEvent['type'][]> = {
   idle: [],
   'editingBrief.editing': ['NEXT'],
   'editingBrief.starting': [],
-  'generating.streaming': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCEL'],
-  'generating.cancelling': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED'],
+  'generating.streaming': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CANCEL'],
+  'generating.cancelling': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED'],
   validating: [],
   'review.ready': ['APPROVE', 'FILL_GAPS', 'REGENERATE', 'BACK_TO_BRIEF', 'REVALIDATED'],
   'review.requesting': ['REVALIDATED'],
@@ -107,11 +109,11 @@ async function reach(name: string) {
         jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack }) => {
           streams.push({ send: sendBack as (e: StreamEvent) => void });
         }),
-        cancelJob: fromPromise(async () => never()),
+        cancelJob: fromPromise<void, { jobId: number }>(async () => never()),
         validateAll: fromPromise(async () => (src === 'validate' ? never() : { total: 1, invalid: 0 })),
-        requestMore: fromPromise(async () => never()),
-        approve: fromPromise(async () => never()),
-        returnToDraft: fromPromise(async () => never()),
+        requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => never()),
+        approve: fromPromise<void, { campaignId: number }>(async () => never()),
+        returnToDraft: fromPromise<void, { campaignId: number }>(async () => never()),
       },
     });
   const src = name === 'editingBrief.starting' ? 'start' : name === 'validating' ? 'validate' : '';
@@ -321,6 +323,28 @@ describe('wizard machine: following the server', () => {
     actor.send(sample.FILL_GAPS);
     await at(actor, { generating: 'streaming' });
     expect(calls.more[1]).toEqual({ mode: 'fill_gaps', owner: 'ad_group', ownerId: 1 });
+  });
+
+  it('a slot regenerated at once goes straight to validating', async () => {
+    let validations = 0;
+    const { actor, streams } = setup({ loaded: { state: 'review', job: null }, more: null });
+    actor.subscribe((s) => s.matches('validating') && validations++);
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send(sample.REGENERATE);
+    await at(actor, { review: 'ready' });
+    expect(validations).toBeGreaterThan(0);
+    expect(streams).toHaveLength(0);
+  });
+
+  it('a job cancelled elsewhere sends the wizard back to the server state', async () => {
+    const { actor, streams } = setup();
+    actor.start();
+    await at(actor, { editingBrief: 'editing' });
+    actor.send(sample.NEXT);
+    await at(actor, { generating: 'streaming' });
+    streams[0]!.send({ type: 'CANCELLED', id: 3 });
+    await at(actor, { editingBrief: 'editing' });
   });
 
   it('back to the brief goes through the server', async () => {

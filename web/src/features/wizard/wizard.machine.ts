@@ -12,7 +12,7 @@
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 
 export type CampaignState = 'draft' | 'generating' | 'review' | 'approved' | 'publishing' | 'published' | 'failed' | 'paused' | 'archived';
-export type JobState = 'queued' | 'running' | 'validating' | 'succeeded' | 'failed' | 'cancelled';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Progress {
   done: number;
@@ -80,7 +80,8 @@ export type StreamEvent =
   | { type: 'ITEM'; id: number; item: StreamItem }
   | { type: 'WARNING'; id: number; message: string }
   | { type: 'COMPLETED'; id: number }
-  | { type: 'FAILED'; id: number; message: string };
+  | { type: 'FAILED'; id: number; message: string }
+  | { type: 'CANCELLED'; id: number };
 
 export type WizardEvent =
   | StreamEvent
@@ -95,7 +96,7 @@ export type WizardEvent =
 
 /** Every event type, for tests that try each one in each state. */
 export const eventTypes: WizardEvent['type'][] = [
-  'PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'NEXT', 'CANCEL', 'APPROVE', 'FILL_GAPS', 'REGENERATE', 'REVALIDATED', 'BACK_TO_BRIEF', 'RETRY',
+  'PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEXT', 'CANCEL', 'APPROVE', 'FILL_GAPS', 'REGENERATE', 'REVALIDATED', 'BACK_TO_BRIEF', 'RETRY',
 ];
 
 export type Emitted = { type: 'item'; item: StreamItem } | { type: 'warning'; message: string };
@@ -131,7 +132,9 @@ export const wizardMachine = setup({
     validateAll: fromPromise<{ total: number; invalid: number }, { campaignId: number }>(async () => {
       throw new Error('validateAll not provided');
     }),
-    requestMore: fromPromise<Job, { campaignId: number; request: MoreRequest }>(async () => {
+    // Regenerating one slot or filling gaps answers at once (null) or with
+    // a job to follow.
+    requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => {
       throw new Error('requestMore not provided');
     }),
     approve: fromPromise<void, { campaignId: number }>(async () => {
@@ -230,6 +233,9 @@ export const wizardMachine = setup({
         },
         COMPLETED: { target: 'validating', actions: assign({ lastEventId: ({ event }) => event.id }) },
         FAILED: { target: 'error', actions: assign({ lastEventId: ({ event }) => event.id, error: ({ event }) => event.message }) },
+        // Cancelled (here or elsewhere): the server moved the campaign back;
+        // ask it where.
+        CANCELLED: { target: 'idle' },
       },
       initial: 'streaming',
       states: {
@@ -277,10 +283,14 @@ export const wizardMachine = setup({
               campaignId: context.campaignId,
               request: (event as Extract<WizardEvent, { type: 'FILL_GAPS' | 'REGENERATE' }>).request,
             }),
-            onDone: {
-              target: '#wizard.generating',
-              actions: assign(({ event }) => ({ jobId: event.output.id, ...fresh, progress: event.output.progress ?? fresh.progress })),
-            },
+            onDone: [
+              {
+                guard: ({ event }) => event.output !== null,
+                target: '#wizard.generating',
+                actions: assign(({ event }) => ({ jobId: event.output!.id, ...fresh, progress: event.output!.progress ?? fresh.progress })),
+              },
+              { target: '#wizard.validating' },
+            ],
             onError: { target: 'ready', actions: assign({ error: ({ event }) => message(event.error) }) },
           },
         },

@@ -5,25 +5,16 @@ import { api, request, unwrap, type CampaignTree } from '../../lib/api/client';
 import { i18n } from '../../lib/i18n.svelte';
 import { openJobStream } from '../../lib/jobstream';
 import { Board, Tile } from './tiles.svelte';
-import { wizardMachine, type Job, type Loaded, type MoreRequest, type Resume, type StreamItem } from './wizard.machine';
+import { wizardMachine, type Job, type Loaded, type Resume, type StreamItem } from './wizard.machine';
 
-/** Jobs come back as {job: {...}}; older handlers answered the job itself. */
-function jobOf(body: unknown): Job {
-  const b = body as { job?: Job } & Job;
-  return b.job ?? b;
-}
-
+/** The campaign's unfinished generation job, the one this tab followed first. */
 async function findJob(campaignId: number, resume: Resume | null): Promise<Job | null> {
   if (resume) {
-    try {
-      const j = jobOf(await request<unknown>('GET', `/api/jobs/${resume.jobId}`));
-      if (j.campaign_id === undefined || j.campaign_id === campaignId) return j;
-    } catch {
-      // gone: look it up among the jobs
-    }
+    const { data } = await api.GET('/api/jobs/{id}', { params: { path: { id: resume.jobId } } });
+    if (data && data.campaign_id === campaignId) return data as Job;
   }
-  const list = await request<{ items: Job[] }>('GET', `/api/jobs?campaign_id=${campaignId}`);
-  return list.items.find((j) => j.campaign_id === campaignId && (j.state === 'queued' || j.state === 'running' || j.state === 'validating')) ?? null;
+  const list = await unwrap(api.GET('/api/jobs', { params: { query: { campaign_id: campaignId, limit: 20 } } }));
+  return (list.items.find((j) => j.state === 'queued' || j.state === 'running') as Job | undefined) ?? null;
 }
 
 export function tilesOf(tree: CampaignTree): Tile[] {
@@ -67,13 +58,14 @@ export function liveWizard({ board, onTree }: WizardDeps) {
       }),
       startGeneration: fromPromise(async ({ input }): Promise<Job> => {
         await unwrap(api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, body: { brief: input.brief } }));
-        return jobOf(await request('POST', `/api/campaigns/${input.campaignId}/generate`, {}));
+        const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId } }, body: {} }));
+        return started.job as Job;
       }),
       jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack, input }) =>
         openJobStream(input.jobId, input.lastEventId, sendBack),
       ),
       cancelJob: fromPromise(async ({ input }) => {
-        await request('POST', `/api/jobs/${input.jobId}/cancel`);
+        await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id: input.jobId } } }));
       }),
       validateAll: fromPromise(async ({ input }) => {
         const tree = await unwrap(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: input.campaignId } } }));
@@ -81,7 +73,15 @@ export function liveWizard({ board, onTree }: WizardDeps) {
         board.replace(tilesOf(tree));
         return board.validateAll(i18n.locale);
       }),
-      requestMore: fromPromise(async ({ input }) => jobOf(await request('POST', generatePath(input.request), generateBody(input.request)))),
+      // Generation for one ad group or asset group answers when it is done.
+      requestMore: fromPromise(async ({ input }): Promise<Job | null> => {
+        const r = input.request;
+        const body = r.mode === 'fill_gaps' ? { mode: 'fill_gaps' as const } : { mode: 'regenerate' as const, slot: r.slot, ...(r.adId !== undefined ? { ad_id: r.adId } : {}) };
+        const path = { params: { path: { id: r.ownerId } }, body };
+        if (r.owner === 'ad_group') await unwrap(api.POST('/api/ad-groups/{id}/generate', path));
+        else await unwrap(api.POST('/api/asset-groups/{id}/generate', path));
+        return null;
+      }),
       approve: fromPromise(async ({ input }) => {
         await request('POST', `/api/campaigns/${input.campaignId}/approve`);
       }),
@@ -90,15 +90,6 @@ export function liveWizard({ board, onTree }: WizardDeps) {
       }),
     },
   });
-}
-
-function generatePath(r: MoreRequest): string {
-  return r.owner === 'ad_group' ? `/api/ad-groups/${r.ownerId}/generate` : `/api/asset-groups/${r.ownerId}/generate`;
-}
-
-function generateBody(r: MoreRequest): Record<string, unknown> {
-  if (r.mode === 'fill_gaps') return { mode: 'fill_gaps' };
-  return { mode: 'regenerate', slot: r.slot, ...(r.adId !== undefined ? { ad_id: r.adId } : {}) };
 }
 
 // Where this tab was in a job's stream, so a reload resumes it. Session

@@ -58,7 +58,9 @@ const signOutOn401: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: location.origin, credentials: 'same-origin' });
+// fetch is looked up on each call (not captured once), so tests can stand
+// in for the network with plain data.
+export const api = createClient<paths>({ baseUrl: location.origin, credentials: 'same-origin', fetch: (r) => globalThis.fetch(r) });
 api.use(signOutOn401);
 
 /** unwrap turns an openapi-fetch result into its data or an ApiError. */

@@ -44,6 +44,26 @@ export interface paths {
         patch: operations["update-ad-group"];
         trace?: never;
     };
+    "/api/ad-groups/{id}/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a responsive search ad from the brief
+         * @description Writes validated copy from the campaign's brief: a new ad (mode new), the missing items of an ad (fill_gaps), or one item again (regenerate, with slot such as headlines[3]). Texts already used in the ad group are not proposed again. The campaign must be in draft or review. When the model wrote only part of the set, the valid part is stored and report.complete is false; when it wrote nothing valid, the answer is 502 with the report.
+         */
+        post: operations["generate-ad"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ads": {
         parameters: {
             query?: never;
@@ -200,6 +220,26 @@ export interface paths {
         head?: never;
         /** Reorder an asset of an asset group */
         patch: operations["update-asset-group-asset-link"];
+        trace?: never;
+    };
+    "/api/asset-groups/{id}/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write Performance Max text from the brief
+         * @description Writes validated headlines, long headlines and descriptions from the campaign's brief and links them to the asset group, with the brief's business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1].
+         */
+        post: operations["generate-asset-group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/assets": {
@@ -536,6 +576,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the campaign's copy in the background
+         * @description Moves the campaign to generating and starts a job that writes responsive search ads (search) or asset group texts (Performance Max) for every ad group or asset group — or only the one named — creating one from the brief when there is none. Watch it at the returned events URL; the campaign then moves to review, or to failed. 409 when the campaign's state does not allow it.
+         */
+        post: operations["campaign-generate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/pause": {
         parameters: {
             query?: never;
@@ -648,6 +708,80 @@ export interface paths {
          * @description Ad groups with keywords and ads (with texts), asset groups with assets, from one snapshot.
          */
         get: operations["get-campaign-tree"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List background jobs
+         * @description Newest first.
+         */
+        get: operations["list-jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a job: state, progress, result, cost */
+        get: operations["get-job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job */
+        post: operations["cancel-job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream a job's progress (server-sent events)
+         * @description Each event's id is its sequence number. Reconnect with Last-Event-ID (or ?last_event_id=N) to receive exactly what was missed. A comment line is sent every 15 s; the stream ends after the completed, failed or cancelled event.
+         */
+        get: operations["job-events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -800,6 +934,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check texts against Google Ads limits and editorial rules
+         * @description Checks up to 1000 texts, each for its field type, with the advertiser's allowlist, banned terms, business name and keywords. Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md.
+         */
+        post: operations["validate-texts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -824,6 +978,10 @@ export interface components {
             updated_at: string;
             /** Format: int64 */
             version: number;
+        };
+        AdGeneration: {
+            ad: components["schemas"]["Ad"];
+            report: components["schemas"]["GenerationReport"];
         };
         AdGroup: {
             /** Format: int64 */
@@ -967,6 +1125,10 @@ export interface components {
             updated_at: string;
             /** Format: int64 */
             version: number;
+        };
+        AssetGroupGeneration: {
+            asset_group: components["schemas"]["AssetGroup"];
+            report: components["schemas"]["GenerationReport"];
         };
         AssetGroupInput: {
             /** Format: int64 */
@@ -1200,6 +1362,56 @@ export interface components {
             /** Format: int64 */
             Size: number;
         };
+        GenerateInput: {
+            /**
+             * Format: int64
+             * @description The ad to complete or change (fill_gaps, regenerate on an ad group)
+             */
+            ad_id?: number;
+            /**
+             * @description new: a new responsive search ad (asset group: a text set for an asset group without texts); fill_gaps: only the missing headlines, descriptions, paths or long headlines; regenerate: one item
+             * @enum {string}
+             */
+            mode: "new" | "fill_gaps" | "regenerate";
+            /** @description regenerate: the item, e.g. headlines[3], descriptions[0], long_headlines[1], path1, path2 */
+            slot?: string;
+        };
+        GenerationReport: {
+            /** Format: int64 */
+            calls: number;
+            complete: boolean;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description Absent unless every call reported its cost
+             */
+            cost_usd?: number;
+            /** Format: int64 */
+            duration_ms: number;
+            /** @description Why the run failed, when it did */
+            error?: string;
+            missing?: components["schemas"]["MissingItems"][] | null;
+            model: string;
+            /** Format: int64 */
+            prompt_tokens: number;
+            prompt_version: string;
+            /** @description openai, or offline when no language model is configured */
+            provider: string;
+            rejected: components["schemas"]["Rejected"][];
+            /** Format: int64 */
+            repairs: number;
+            /** @description complete, or why the loop gave up */
+            stop: string;
+            /** Format: int64 */
+            transport_retries: number;
+        };
+        GenerationStarted: {
+            campaign: components["schemas"]["Campaign"];
+            /** @description Server-sent events of the job's progress */
+            events: string;
+            job: components["schemas"]["Job"];
+        };
         GroupAsset: {
             /** Format: int64 */
             asset_id: number;
@@ -1220,6 +1432,40 @@ export interface components {
         };
         ItemsOutputLinkedAssetBody: {
             items: components["schemas"]["LinkedAsset"][];
+        };
+        Job: {
+            args: unknown;
+            /** Format: int64 */
+            attempt: number;
+            /** Format: int64 */
+            campaign_id?: number;
+            /**
+             * Format: double
+             * @description LLM cost in USD, when the provider reports it
+             */
+            cost_usd: number;
+            /** Format: date-time */
+            created_at: string;
+            error?: string;
+            /** Format: date-time */
+            finalized_at?: string;
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            /** Format: int64 */
+            max_attempts: number;
+            progress?: components["schemas"]["Progress"];
+            /** @description River's own state of the job */
+            queue_state: string;
+            /** @description Payload of the completed event */
+            result?: unknown;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /**
+             * Format: int64
+             * @description LLM tokens used, when reported
+             */
+            tokens: number;
         };
         Keyword: {
             /** Format: int64 */
@@ -1352,6 +1598,11 @@ export interface components {
             /** @description Present when more items follow */
             next_cursor?: string;
         };
+        ListOutputJobBody: {
+            items: components["schemas"]["Job"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
         ListOutputKeywordBody: {
             items: components["schemas"]["Keyword"][];
             /** @description Present when more items follow */
@@ -1370,6 +1621,11 @@ export interface components {
             user: components["schemas"]["User"];
             /** @enum {string} */
             via: "session" | "token";
+        };
+        MissingItems: {
+            /** Format: int64 */
+            count: number;
+            slot: string;
         };
         NewToken: {
             /** Format: date-time */
@@ -1413,6 +1669,13 @@ export interface components {
             /** @description A URI reference that identifies the problem type */
             type?: string;
         };
+        Progress: {
+            /** Format: int64 */
+            done: number;
+            message: string;
+            /** Format: int64 */
+            total: number;
+        };
         Provenance: {
             /**
              * Format: int64
@@ -1432,6 +1695,27 @@ export interface components {
             source: "human" | "llm" | "offline" | "import";
             /** @description The validator's verdict, e.g. valid or repaired */
             verdict?: string;
+        };
+        Rejected: {
+            /** Format: int64 */
+            attempt: number;
+            code: string;
+            message: string;
+            /** @description Slot and index in the model's answer, e.g. headlines[3] */
+            path: string;
+            text: string;
+        };
+        StartGenerationInput: {
+            /**
+             * Format: int64
+             * @description Only this ad group
+             */
+            ad_group_id?: number;
+            /**
+             * Format: int64
+             * @description Only this asset group
+             */
+            asset_group_id?: number;
         };
         Token: {
             /** Format: date-time */
@@ -1573,6 +1857,68 @@ export interface components {
             oidc: boolean;
             /** @enum {string} */
             role: "viewer" | "editor" | "publisher" | "admin";
+        };
+        ValidateInputBody: {
+            /** @description Brand terms, acronyms and coupon codes allowed as written (case-sensitive) */
+            allow?: string[] | null;
+            /** @description Terms no text may contain (case-insensitive, whole words) */
+            banned?: string[] | null;
+            /** @description The verified business name; a BUSINESS_NAME must equal it */
+            business_name?: string;
+            /** @description The texts to check, each with its field type; a whole campaign fits many times over */
+            items: components["schemas"]["ValidateItem"][] | null;
+            /** @description The ad group's keywords */
+            keywords?: string[] | null;
+        };
+        ValidateItem: {
+            /** @description A Google Ads text field type: HEADLINE, LONG_HEADLINE, DESCRIPTION, BUSINESS_NAME, PATH, CALLOUT, SITELINK_TEXT, SITELINK_DESCRIPTION, STRUCTURED_SNIPPET_VALUE, CALL_TO_ACTION or KEYWORD */
+            field: string;
+            /** @description BCP 47 language of the text; picks the phrase lists (e.g. German generic calls to action) */
+            language?: string;
+            /** @description The text as it would be sent to Google Ads */
+            text: string;
+        };
+        ValidateOutputBody: {
+            /** @description One result per item, in order */
+            items: components["schemas"]["ValidationResult"][];
+        };
+        ValidationFinding: {
+            /** @description Stable rule code (docs/policy.md) */
+            code: string;
+            /**
+             * Format: int64
+             * @description End of the span (code points, exclusive)
+             */
+            end: number;
+            /** @description Explanation in the language of the lang parameter */
+            message: string;
+            /** @description The German explanation, when lang is not de */
+            message_de?: string;
+            /** @enum {string} */
+            severity: "error" | "warning";
+            /**
+             * Format: int64
+             * @description Start of the span in the text (code points)
+             */
+            start: number;
+        };
+        ValidationResult: {
+            /**
+             * Format: int64
+             * @description The field's maximum width
+             */
+            limit: number;
+            /** @description True exactly when violations is empty */
+            valid: boolean;
+            /** @description Errors: Google Ads would refuse the text */
+            violations: components["schemas"]["ValidationFinding"][];
+            /** @description Accepted, but worth a look */
+            warnings: components["schemas"]["ValidationFinding"][];
+            /**
+             * Format: int64
+             * @description Display width as Google counts it (CJK characters count 2)
+             */
+            width: number;
         };
     };
     responses: never;
@@ -1751,6 +2097,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdGroup"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "generate-ad": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdGeneration"];
                 };
             };
             /** @description Error */
@@ -2381,6 +2763,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkedAsset"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "generate-asset-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroupGeneration"];
                 };
             };
             /** @description Error */
@@ -3197,6 +3615,43 @@ export interface operations {
             };
         };
     };
+    "campaign-generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartGenerationInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationStarted"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "campaign-pause": {
         parameters: {
             query?: never;
@@ -3403,6 +3858,142 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tree"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-jobs": {
+        parameters: {
+            query?: {
+                campaign_id?: number;
+                kind?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOutputJobBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "cancel-job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "job-events": {
+        parameters: {
+            query?: {
+                /** @description Same as Last-Event-ID, for clients that cannot set headers */
+                last_event_id?: number;
+            };
+            header?: {
+                /** @description Sequence number of the last event received */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of progress, item, warning, completed, failed and cancelled events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /** @description Error */
@@ -3836,6 +4427,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "validate-texts": {
+        parameters: {
+            query?: {
+                /** @description Language of the messages */
+                lang?: "en" | "de";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateOutputBody"];
+                };
             };
             /** @description Error */
             default: {
