@@ -42,7 +42,8 @@ type Config struct {
 	LogLevel    slog.Level
 	LogFormat   string // text or json
 
-	Jobs          jobs.Config // IMAPHUB_WORKERS, IMAPHUB_JOB_RESCUE_AFTER
+	Jobs          jobs.Config   // IMAPHUB_WORKERS, IMAPHUB_JOB_RESCUE_AFTER
+	GenTimeout    time.Duration // IMAPHUB_GENERATION_TIMEOUT
 	Auth          authapi.Config
 	AdminEmail    string // IMAPHUB_ADMIN_EMAIL: bootstrap admin on first start
 	AdminPassword string // IMAPHUB_ADMIN_PASSWORD
@@ -66,6 +67,7 @@ func loadConfig() (Config, error) {
 	c.LogFormat = get("IMAPHUB_LOG_FORMAT", "text")
 	workers := get("IMAPHUB_WORKERS", "2")
 	rescue := get("IMAPHUB_JOB_RESCUE_AFTER", "15m")
+	genTimeout := get("IMAPHUB_GENERATION_TIMEOUT", "10m")
 	c.Auth.Mode = get("IMAPHUB_AUTH_MODE", "local")
 	secure := get("IMAPHUB_COOKIE_SECURE", "true")
 	idle := get("IMAPHUB_SESSION_IDLE_TIMEOUT", "8h")
@@ -87,6 +89,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.Jobs.RescueAfter, err = time.ParseDuration(rescue); err != nil || c.Jobs.RescueAfter <= 0 {
 		return c, fmt.Errorf("IMAPHUB_JOB_RESCUE_AFTER=%q: want a duration such as 15m", rescue)
+	}
+	if c.GenTimeout, err = time.ParseDuration(genTimeout); err != nil || c.GenTimeout <= 0 || c.GenTimeout > c.Jobs.RescueAfter {
+		return c, fmt.Errorf("IMAPHUB_GENERATION_TIMEOUT=%q: want a duration such as 10m, shorter than IMAPHUB_JOB_RESCUE_AFTER (%s)", genTimeout, c.Jobs.RescueAfter)
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err

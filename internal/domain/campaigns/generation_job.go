@@ -164,14 +164,23 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 		return g.fail(ctx, job, c.ID, err)
 	}
 	total := len(targets)
-	g.emit(ctx, job.ID, jobs.EventProgress, jobs.Progress{Done: 0, Total: total, Message: fmt.Sprintf("Generating 0/%d", total)})
+	// Targets an earlier attempt finished are checkpoints in this job's own
+	// events; a rerun skips them.
+	done, err := g.finishedTargets(ctx, job.ID)
+	if err != nil {
+		return err
+	}
+	g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}})
 	var usage struct {
 		tokens int64
 		cost   float64
 		ads    []int64
 		groups []int64
 	}
-	for i, t := range targets {
+	for _, t := range targets {
+		if done[t.key()] {
+			continue
+		}
 		onEvent := func(ev ai.Event) {
 			if ev.Kind == ai.EventItemAccepted {
 				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID})
@@ -181,7 +190,14 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 		var err error
 		if t.adGroupID != 0 {
 			var res AdGeneration
-			res, err = g.wizard.GenerateAd(ctx, t.adGroupID, g.modeForAdGroup(ctx, t.adGroupID), onEvent)
+			mode, complete := g.modeForAdGroup(ctx, t.adGroupID)
+			if complete {
+				// Written by an attempt that died before its checkpoint.
+				done[t.key()] = true
+				g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
+				continue
+			}
+			res, err = g.wizard.GenerateAd(ctx, t.adGroupID, mode, onEvent)
 			report = res.Report
 			if err == nil {
 				usage.ads = append(usage.ads, res.Ad.ID)
@@ -215,7 +231,8 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 		if !report.Complete {
 			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: some items could not be written (%s)", t.name, report.Stop), "missing": report.Missing})
 		}
-		g.emit(ctx, job.ID, jobs.EventProgress, jobs.Progress{Done: i + 1, Total: total, Message: fmt.Sprintf("Generating %d/%d", i+1, total)})
+		done[t.key()] = true
+		g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
 	}
 	result := map[string]any{"campaign_id": c.ID, "ads": usage.ads, "asset_groups": usage.groups, "tokens": usage.tokens, "cost_usd": usage.cost}
 	err = g.campaigns.db.InTx(context.WithoutCancel(ctx), func(tx db.Conn) error {
@@ -314,13 +331,45 @@ func (g *GenerationJobs) adGroupFromBrief(ctx context.Context, c Campaign) (AdGr
 	return ag, nil
 }
 
-// modeForAdGroup completes the ad group's first ad if it has one, else writes a new one.
-func (g *GenerationJobs) modeForAdGroup(ctx context.Context, adGroupID int64) GenerateInput {
+// modeForAdGroup completes the ad group's first ad if it has one, else writes
+// a new one; complete is true when that ad has nothing left to fill.
+func (g *GenerationJobs) modeForAdGroup(ctx context.Context, adGroupID int64) (in GenerateInput, complete bool) {
 	page, err := g.campaigns.ListAds(ctx, AdFilter{AdGroupID: adGroupID}, ListParams{Sort: "created", Limit: 1})
-	if err == nil && len(page.Items) > 0 {
-		return GenerateInput{Mode: ModeFillGaps, AdID: page.Items[0].ID}
+	if err != nil || len(page.Items) == 0 {
+		return GenerateInput{Mode: ModeNew}, false
 	}
-	return GenerateInput{Mode: ModeNew}
+	ad := page.Items[0]
+	keep := assets.TextSet{Headlines: adTexts(ad.Headlines), Descriptions: adTexts(ad.Descriptions), Paths: nonEmpty(ad.Path1, ad.Path2)}
+	return GenerateInput{Mode: ModeFillGaps, AdID: ad.ID}, len(gaps(assets.FormatRSA, keep)) == 0
+}
+
+// progress is a progress event that also checkpoints the target it finished.
+type progress struct {
+	jobs.Progress
+	Target string `json:"target,omitempty"`
+}
+
+func (t target) key() string {
+	if t.adGroupID != 0 {
+		return fmt.Sprintf("ad_group:%d", t.adGroupID)
+	}
+	return fmt.Sprintf("asset_group:%d", t.assetGroupID)
+}
+
+// finishedTargets reads the checkpoints of earlier attempts of a job.
+func (g *GenerationJobs) finishedTargets(ctx context.Context, jobID int64) (map[string]bool, error) {
+	evs, err := jobs.EventsAfter(ctx, g.campaigns.db.Read(), jobID, 0, 10000)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	for _, e := range evs {
+		var p progress
+		if e.Type == jobs.EventProgress && json.Unmarshal(e.Payload, &p) == nil && p.Target != "" {
+			done[p.Target] = true
+		}
+	}
+	return done, nil
 }
 
 func (g *GenerationJobs) modeForAssetGroup(ctx context.Context, id int64) GenerateInput {

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
+)
+
+// slowModel answers like a language model that takes its time, with the same
+// copy for the same request, so two runs can be compared.
+func slowModel(delay time.Duration) *aitest.Server {
+	return aitest.NewServer(aitest.ResponderFunc(func(r aitest.Request) aitest.Reply {
+		time.Sleep(delay)
+		answer := map[string][]string{}
+		for _, f := range r.Fields() {
+			for i := 0; i < max(f.Count, 1); i++ {
+				var item string
+				switch f.Name {
+				case "headlines":
+					item = fmt.Sprintf("Winterreifen Angebot %d", i+1)
+				case "descriptions":
+					item = fmt.Sprintf("Winterreifen mit Montage vor Ort und Lieferung in %d Tagen.", i+2)
+				case "paths":
+					item = []string{"winterreifen", "angebote", "montage", "reifen"}[i%4]
+				default:
+					item = fmt.Sprintf("Winterreifen von Reifen Müller, Angebot Nummer %d", i+1)
+				}
+				answer[f.Name] = append(answer[f.Name], item)
+			}
+		}
+		return aitest.Reply{Content: aitest.JSON(answer)}
+	}))
+}
+
+type fixture struct {
+	dir        string
+	db         *db.DB
+	campaignID int64
+	jobID      int64
+}
+
+// prepare makes a database with a campaign of four ad groups and a queued
+// generation job for it.
+func prepare(t *testing.T, ctx context.Context) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	d, err := db.Open(ctx, db.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := app.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(ctx, d, app.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Campaigns.CreateCampaign(ctx, campaigns.CampaignInput{Name: "Kill test", Type: campaigns.TypeSearch, BudgetMicros: 1, Currency: "EUR",
+		Languages: []string{"de"}, FinalURL: "https://www.reifen-mueller.example/",
+		Brief: &campaigns.Brief{Product: "Winterreifen", Language: "de", Keywords: []string{"winterreifen"}, BusinessName: "Reifen Müller", BrandTerms: []string{"Reifen Müller"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 4; i++ {
+		if _, err := a.Campaigns.CreateAdGroup(ctx, campaigns.AdGroupInput{CampaignID: c.ID, Name: fmt.Sprintf("Gruppe %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j, _, err := a.Generation.Start(ctx, campaigns.GenerateArgs{CampaignID: c.ID}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{dir: dir, db: d, campaignID: c.ID, jobID: j.ID}
+}
+
+func (f *fixture) worker(t *testing.T, bin, llm string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, "worker", "--grace", "1s")
+	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+f.dir, "IMAPHUB_WORKERS=1", "IMAPHUB_LOG_LEVEL=warn",
+		"IMAPHUB_LLM_BASE_URL="+llm+"/v1", "IMAPHUB_LLM_MODEL=scripted", "IMAPHUB_LLM_API_KEY=test-key",
+		"IMAPHUB_JOB_RESCUE_AFTER=4s", "IMAPHUB_GENERATION_TIMEOUT=3s")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// waitFor polls the job's events until one of type typ has a payload
+// containing want.
+func (f *fixture) waitFor(t *testing.T, ctx context.Context, typ, want string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		evs, err := jobs.EventsAfter(ctx, f.db.Read(), f.jobID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if e.Type == typ && strings.Contains(strings.ReplaceAll(string(e.Payload), " ", ""), want) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var state string
+	var attempt int
+	var attemptedAt, scheduledAt string
+	f.db.Read().QueryRow(ctx, `SELECT state, attempt, COALESCE(attempted_at, ''), scheduled_at FROM river_job WHERE id = ?`, f.jobID).Scan(&state, &attempt, &attemptedAt, &scheduledAt)
+	evs, _ := jobs.EventsAfter(ctx, f.db.Read(), f.jobID, 0, 1000)
+	var last []string
+	for _, e := range evs[max(0, len(evs)-5):] {
+		last = append(last, e.Type+" "+string(e.Payload))
+	}
+	t.Fatalf("no %s event with %s within %s (job %s, attempt %d, attempted %s, scheduled %s); last events:\n%s", typ, want, within, state, attempt, attemptedAt, scheduledAt, strings.Join(last, "\n"))
+}
+
+// stored describes what a generation left in the database.
+func (f *fixture) stored(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var b strings.Builder
+	q := f.db.Read()
+	var state string
+	q.QueryRow(ctx, `SELECT state FROM campaigns WHERE id = ?`, f.campaignID).Scan(&state)
+	fmt.Fprintf(&b, "state=%s\n", state)
+	rows, err := q.Query(ctx, `SELECT g.name, count(DISTINCT a.id), count(l.id) FROM ad_groups g
+		LEFT JOIN ads a ON a.ad_group_id = g.id LEFT JOIN asset_links l ON l.ad_id = a.id
+		WHERE g.campaign_id = ? GROUP BY g.name ORDER BY g.name`, f.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var ads, links int
+		rows.Scan(&name, &ads, &links)
+		fmt.Fprintf(&b, "%s: %d ads, %d links\n", name, ads, links)
+	}
+	rows.Close()
+	rows, err = q.Query(ctx, `SELECT text FROM assets WHERE type = 'TEXT'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		texts = append(texts, s)
+	}
+	rows.Close()
+	slices.Sort(texts)
+	fmt.Fprintf(&b, "%d text assets: %s\n", len(texts), strings.Join(texts, " | "))
+	return b.String()
+}
+
+// TestWorkerKilledMidGenerationCompletesAfterRestart kills a worker process
+// with SIGKILL in the middle of a generation job. A new worker picks the job
+// up again (River rescues it) and the result is exactly that of an
+// uninterrupted run: no second ad, no duplicate link, no orphan text.
+func TestWorkerKilledMidGenerationCompletesAfterRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and waits for River's rescuer (about a minute)")
+	}
+	ctx := context.Background()
+	bin := filepath.Join(t.TempDir(), "imaphub")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	llm := slowModel(400 * time.Millisecond)
+	defer llm.Close()
+
+	// Reference: one uninterrupted run.
+	ref := prepare(t, ctx)
+	w := ref.worker(t, bin, llm.HTTP.URL)
+	ref.waitFor(t, ctx, jobs.EventCompleted, "", 60*time.Second)
+	w.Process.Signal(syscall.SIGTERM)
+	w.Wait()
+	want := ref.stored(t, ctx)
+	if !strings.Contains(want, "state=review") || !strings.Contains(want, "Gruppe 4: 1 ads") {
+		t.Fatalf("reference run: %s", want)
+	}
+
+	// Killed after the first ad group, then restarted.
+	f := prepare(t, ctx)
+	w = f.worker(t, bin, llm.HTTP.URL)
+	f.waitFor(t, ctx, jobs.EventProgress, `"done":1`, 60*time.Second)
+	if err := w.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	w.Wait()
+	w = f.worker(t, bin, llm.HTTP.URL)
+	defer func() { w.Process.Signal(syscall.SIGTERM); w.Wait() }()
+	f.waitFor(t, ctx, jobs.EventCompleted, "", 120*time.Second)
+	if got := f.stored(t, ctx); got != want {
+		t.Errorf("after kill -9 and restart:\n%s\nuninterrupted run:\n%s", got, want)
+	}
+	var attempt int
+	f.db.Read().QueryRow(ctx, `SELECT attempt FROM river_job WHERE id = ?`, f.jobID).Scan(&attempt)
+	if attempt < 2 {
+		t.Errorf("job ran %d time(s); the kill should have forced a second attempt", attempt)
+	}
+}
