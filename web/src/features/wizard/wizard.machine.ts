@@ -30,10 +30,13 @@ export interface Job {
 
 /** An accepted item as the job's stream announces it. */
 export interface StreamItem {
-  asset_id: number;
-  field_type: string;
   text: string;
+  /** Where it goes: "headlines[3]", "descriptions[0]" … */
+  slot?: string;
+  field_type?: string;
+  asset_id?: number;
   ad_id?: number;
+  ad_group_id?: number;
   asset_group_id?: number;
 }
 

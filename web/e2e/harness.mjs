@@ -1,0 +1,138 @@
+// Starts what the browser tests need: the scripted LLM (behind a proxy that
+// slows each answer, so a reload can land mid-generation), the real binary
+// on a fresh data directory, and Debian's Chromium.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password-1' };
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitForHttp(url, proc, name) {
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not answer at ${url}`);
+}
+
+function start(name, cmd, args, env, logDir) {
+  const log = createWriteStream(path.join(logDir, `${name}.log`));
+  const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  p.stdout.pipe(log);
+  p.stderr.pipe(log);
+  return p;
+}
+
+/** A proxy that holds every model answer for delayMs before passing it on. */
+function slowProxy(port, target, delayMs) {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const up = http.request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers }, (ur) => {
+        const body = [];
+        ur.on('data', (c) => body.push(c));
+        ur.on('end', () =>
+          setTimeout(() => {
+            res.writeHead(ur.statusCode ?? 502, ur.headers);
+            res.end(Buffer.concat(body));
+          }, delayMs),
+        );
+      });
+      up.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+export async function startStack({ out }) {
+  const bin = process.env.BIN ?? '../bin/imaphub';
+  const llmBin = process.env.SCRIPTED_LLM ?? '../bin/scripted-llm';
+  const logDir = path.join(out, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const [llmPort, proxyPort, appPort] = [await freePort(), await freePort(), await freePort()];
+  const llm = start('scripted-llm', llmBin, ['-addr', `127.0.0.1:${llmPort}`], {}, logDir);
+  await waitForHttp(`http://127.0.0.1:${llmPort}/v1/models`, llm, 'scripted-llm');
+  const proxy = await slowProxy(proxyPort, llmPort, Number(process.env.E2E_LLM_DELAY_MS ?? 250));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'imaphub-e2e-'));
+  const base = `http://127.0.0.1:${appPort}`;
+  const app = start(
+    'imaphub',
+    bin,
+    ['serve', '--demo'],
+    {
+      IMAPHUB_DATA_DIR: dataDir,
+      IMAPHUB_ADDR: `127.0.0.1:${appPort}`,
+      IMAPHUB_COOKIE_SECURE: 'false',
+      IMAPHUB_ADMIN_EMAIL: ADMIN.email,
+      IMAPHUB_ADMIN_PASSWORD: ADMIN.password,
+      IMAPHUB_LLM_BASE_URL: `http://127.0.0.1:${proxyPort}/v1`,
+      IMAPHUB_LLM_MODEL: 'scripted',
+      IMAPHUB_LLM_API_KEY: 'x',
+    },
+    logDir,
+  );
+  await waitForHttp(`${base}/readyz`, app, 'imaphub');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  return {
+    base,
+    browser,
+    logDir,
+    async stop() {
+      await browser.close().catch(() => {});
+      for (const p of [app, llm]) if (p.exitCode === null) p.kill('SIGTERM');
+      proxy.close();
+    },
+  };
+}
+
+/** A tiny runner: named tests in order, a summary line the CI reads. */
+export async function run(tests, ctx) {
+  let passed = 0;
+  let failed = 0;
+  for (const [name, fn] of tests) {
+    const t0 = Date.now();
+    ctx.beforeEach?.();
+    try {
+      await fn(ctx);
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
+    }
+  }
+  return { passed, failed };
+}
+
+export function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}

@@ -1,0 +1,411 @@
+// Browser tests: playwright-core driving Debian's Chromium against the real
+// binary (built with the web app) and the scripted LLM. Prints the folder
+// with screenshots and logs, the measured figures, and "N passed, N failed".
+import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ADMIN, expect, run, startStack } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const out = process.env.E2E_OUT ?? mkdtempSync(path.join(os.tmpdir(), 'imaphub-e2e-out-'));
+mkdirSync(out, { recursive: true });
+console.log(`screenshots and logs: ${out}`);
+
+const figures = {};
+const XSS = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>"'&`;
+
+async function newPage(stack, locale = 'de-DE') {
+  const context = await stack.browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => {
+    // A CSP refusal means something inline slipped into the build.
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) page.problems.push(m.text());
+  });
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    page.problems.push(`dialog opened: ${d.message()}`);
+    d.dismiss();
+  });
+  return page;
+}
+
+function noProblems(page) {
+  expect(page.problems.length === 0, `browser problems:\n${page.problems.join('\n')}`);
+}
+
+async function signIn(page, base, who = ADMIN) {
+  await page.goto(`${base}/campaigns`);
+  await page.getByLabel(/E-Mail|Email/).fill(who.email);
+  await page.getByLabel(/Passwort|Password/).fill(who.password);
+  await page.getByRole('button', { name: /^(Anmelden|Sign in)$/ }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+async function axe(page, screen) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.length === 0, `axe on ${screen}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
+}
+
+async function api(page, method, url, body) {
+  const r = await page.request.fetch(url, { method, data: body, headers: body ? { 'Content-Type': 'application/json' } : {}, failOnStatusCode: false });
+  const text = await r.text();
+  if (!r.ok()) throw new Error(`${method} ${url}: ${r.status()} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const tests = [];
+const test = (name, fn) => tests.push([name, fn]);
+
+let admin; // the admin's page, signed in once and reused
+
+test('sign in shows the user and role; initial JavaScript is small', async ({ stack }) => {
+  const page = await newPage(stack);
+  const scripts = [];
+  page.on('response', (r) => r.request().resourceType() === 'script' && scripts.push(r.url()));
+  await page.goto(`${stack.base}/`);
+  await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+  await axe(page, 'sign-in');
+  await shot(page, '01-sign-in');
+  let gz = 0;
+  for (const u of scripts) gz += gzipSync(Buffer.from(await (await fetch(u)).arrayBuffer()), { level: 9 }).length;
+  figures.initialJsGzipKiB = +(gz / 1024).toFixed(1);
+  expect(gz <= 100 * 1024, `initial JavaScript is ${gz} bytes gzipped, over 100 KiB`);
+  // A wrong password is refused with the server's message.
+  await page.getByLabel('E-Mail').fill(ADMIN.email);
+  await page.getByLabel('Passwort').fill('wrong-password');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Anmeldung fehlgeschlagen' }).waitFor();
+  await signIn(page, stack.base);
+  const who = await page.getByTestId('current-user').textContent();
+  expect(/Administrator/.test(who) && /Rolle: Administrator/.test(who), `current user shows ${who}`);
+  await page.getByRole('heading', { name: 'Kampagnen' }).waitFor();
+  await page.getByRole('link', { name: /Winterreifen 2026/ }).first().waitFor();
+  await axe(page, 'campaigns');
+  await shot(page, '02-campaigns');
+  noProblems(page);
+  admin = page;
+});
+
+test('a viewer sees no controls it may not use, and the server refuses them', async ({ stack }) => {
+  const viewer = { email: 'viewer@example.com', password: 'viewer-password-1' };
+  await api(admin, 'POST', `${stack.base}/api/users`, { email: viewer.email, name: 'Vera Viewer', role: 'viewer', password: viewer.password });
+  const page = await newPage(stack);
+  await signIn(page, stack.base, viewer);
+  expect(/Rolle: Betrachter/.test(await page.getByTestId('current-user').textContent()), 'viewer role shown');
+  await page.getByRole('link', { name: /Winterreifen 2026/ }).first().waitFor();
+  expect((await page.getByRole('button', { name: 'Neue Kampagne' }).count()) === 0, 'viewer sees "Neue Kampagne"');
+  await page.getByRole('link', { name: /Winterreifen 2026/ }).first().click();
+  await page.getByRole('heading', { level: 1, name: /Winterreifen 2026/ }).waitFor();
+  expect((await page.getByRole('button', { name: /Freigeben|Archivieren|Bearbeiten/ }).count()) === 0, 'viewer sees lifecycle or edit buttons');
+  const status = await page.evaluate(async () =>
+    (await fetch('/api/campaigns', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'x', type: 'SEARCH', budget_micros: 1, currency: 'EUR' }) })).status,
+  );
+  expect(status === 403, `server answered ${status} to a viewer's create`);
+  noProblems(page);
+  await page.context().close();
+});
+
+let campaignId;
+test('campaign form validates as you type; the tree shows what was created', async ({ stack }) => {
+  const page = admin;
+  await page.goto(`${stack.base}/campaigns`);
+  await page.getByRole('button', { name: 'Neue Kampagne' }).click();
+  const form = page.getByRole('form', { name: 'Neue Kampagne' });
+  await form.getByLabel('Name').fill('Ganzjahresreifen – Wizard E2E');
+  await form.getByLabel('Tagesbudget').fill('0');
+  await form.getByText('Bitte einen Betrag größer als 0 eingeben.').waitFor();
+  expect(await form.getByRole('button', { name: 'Anlegen' }).isDisabled(), 'create enabled with an invalid budget');
+  await form.getByLabel('Tagesbudget').fill('45,50');
+  await form.getByLabel('URL der Zielseite').fill('http://insecure');
+  await form.getByText('Bitte eine vollständige URL mit https:// eingeben.').waitFor();
+  await form.getByLabel('URL der Zielseite').fill('https://www.reifen-mueller.example/ganzjahr');
+  expect((await form.getByRole('alert').count()) === 0, 'messages remain after fixing the fields');
+  await shot(page, '03-campaign-form');
+  await form.getByRole('button', { name: 'Anlegen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Ganzjahresreifen – Wizard E2E' }).waitFor();
+  campaignId = Number(new URL(page.url()).pathname.split('/')[2]);
+  for (const name of ['Ganzjahresreifen', 'Allwetterreifen', 'Reifenmontage', 'Reifenwechsel']) {
+    await page.getByRole('textbox', { name: 'Neue Anzeigengruppe' }).fill(name);
+    await page.getByRole('form', { name: 'Neue Anzeigengruppe' }).getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByRole('heading', { level: 3, name }).waitFor();
+  }
+  await axe(page, 'campaign tree');
+  await shot(page, '04-campaign-tree');
+  noProblems(page);
+});
+
+test('wizard: brief → generate (reload mid-generation resumes) → review → edit a tile until valid → approve', async ({ stack }) => {
+  const page = admin;
+  await page.goto(`${stack.base}/campaigns/${campaignId}/wizard`);
+  await page.getByRole('heading', { name: 'Briefing' }).waitFor();
+  await page.getByLabel('Produkt').fill('Ganzjahresreifen und Montage');
+  await page.getByLabel('Zielgruppe').fill('Autofahrer in Deutschland');
+  await page.getByLabel('Verkaufsargumente (eines pro Zeile)').fill('Lieferung in 2 Tagen\nMontage vor Ort');
+  await page.getByLabel('Keywords (eines pro Zeile)').fill('ganzjahresreifen kaufen\nallwetterreifen');
+  await page.getByLabel('Zielseite').fill('https://www.reifen-mueller.example/ganzjahr');
+  await page.getByLabel('Unternehmensname').fill('Reifen Müller');
+  await axe(page, 'wizard brief');
+  await shot(page, '05-wizard-brief');
+  await page.getByRole('button', { name: 'Weiter: generieren' }).click();
+  const label = page.getByTestId('gen-label');
+  await label.waitFor();
+  // Progress is fed by the stream: wait until at least one ad group is done
+  // and items have arrived, then reload in the middle.
+  await page.waitForFunction(() => /Generiere [1-3]\/4/.test(document.querySelector('[data-testid=gen-label]')?.textContent ?? ''), null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=arrivals] li').length > 0);
+  await shot(page, '06-wizard-generating');
+  const before = await page.locator('[data-testid=arrivals] li').count();
+  const progressBefore = await label.textContent();
+  await page.reload();
+  const resumed = await page.getByTestId('gen-label').textContent({ timeout: 15000 }).catch(() => '');
+  const afterReload = await page.locator('[data-testid=arrivals] li').count();
+  figures.reload = { before: progressBefore, afterReload: resumed, itemsBefore: before, itemsAfterReload: afterReload };
+  expect(resumed.startsWith('Generiere'), `after reload the wizard shows "${resumed}", not the generation`);
+  expect(afterReload >= before, `items after reload ${afterReload} < before ${before}`);
+  await page.getByRole('heading', { name: 'Prüfen', level: 2 }).waitFor({ timeout: 120000 });
+  await page.getByTestId('review-summary').waitFor();
+  const tiles = page.locator('article[data-tile]');
+  figures.reviewTiles = await tiles.count();
+  expect(figures.reviewTiles > 0, 'no tiles in review');
+  await axe(page, 'wizard review');
+  await shot(page, '07-wizard-review');
+
+  // Edit the first headline into something the rules refuse, see the
+  // highlighted span and message, then edit it until it is valid and save.
+  const tile = tiles.filter({ has: page.locator('textarea') }).first();
+  const box = tile.locator('textarea');
+  await box.fill('GRATIS Winterreifen!!! Jetzt sofort kaufen');
+  await tile.locator('mark').first().waitFor({ timeout: 10000 });
+  const markTitle = await tile.locator('mark').first().getAttribute('title');
+  expect(markTitle && markTitle.length > 0, 'highlight without a rule message');
+  await tile.locator('.violations li').first().waitFor();
+  await shot(page, '08-wizard-tile-invalid');
+  expect(await tile.getByRole('button', { name: 'Text speichern' }).isDisabled(), 'save enabled for an invalid text');
+  await box.fill('Ganzjahresreifen vom Profi');
+  await tile.getByText('Gültig', { exact: true }).waitFor({ timeout: 10000 });
+  expect((await tile.locator('mark').count()) === 0, 'highlights remain on a valid text');
+  await tile.getByRole('button', { name: 'Text speichern' }).click();
+  await page.waitForFunction((k) => !document.querySelector(`article[data-tile="${k}"] button`)?.disabled || true, await tile.getAttribute('data-tile'));
+  await page.waitForFunction(() => [...document.querySelectorAll('article[data-tile] .preview')].some((p) => p.textContent === 'Ganzjahresreifen vom Profi'));
+  await tile.getByRole('button', { name: 'Text speichern' }).isDisabled();
+  // The server has the edit.
+  const tree = await api(page, 'GET', `${stack.base}/api/campaigns/${campaignId}/tree`);
+  const texts = tree.ad_groups.flatMap((g) => g.ads.flatMap((a) => a.headlines.map((h) => h.text)));
+  expect(texts.includes('Ganzjahresreifen vom Profi'), 'edited headline not on the server');
+
+  await page.getByRole('button', { name: 'Kampagne freigeben' }).click();
+  await page.getByText('Die Kampagne ist freigegeben.').waitFor({ timeout: 20000 });
+  const c = await api(page, 'GET', `${stack.base}/api/campaigns/${campaignId}`);
+  expect(c.state === 'approved', `campaign state ${c.state}`);
+  await shot(page, '09-wizard-done');
+  noProblems(page);
+});
+
+test('jobs: the generation with its state and cost; cancelling a running one', async ({ stack }) => {
+  const page = admin;
+  const other = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Abbruch-Test', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: 'https://www.reifen-mueller.example/', brief: { product: 'Sommerreifen', landing_page: 'https://www.reifen-mueller.example/sommer', language: 'de' } });
+  for (let i = 0; i < 4; i++) await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: other.id, name: `Gruppe ${i + 1}`, status: 'ENABLED' });
+  await api(page, 'POST', `${stack.base}/api/campaigns/${other.id}/generate`, {});
+  await page.goto(`${stack.base}/jobs`);
+  await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  await page.getByRole('link', { name: `#${campaignId}` }).first().waitFor();
+  const cancel = page.getByRole('button', { name: /^Abbrechen/ }).first();
+  await cancel.waitFor({ timeout: 10000 });
+  await axe(page, 'jobs');
+  await shot(page, '10-jobs');
+  await cancel.click();
+  await page.getByText('Abgebrochen').first().waitFor({ timeout: 30000 });
+  const rows = await page.locator('tbody tr').allTextContents();
+  expect(rows.some((r) => r.includes(`#${campaignId}`) && r.includes('Erfolgreich') && /\$/.test(r)), `no succeeded job with cost for campaign ${campaignId}: ${rows.join(' | ')}`);
+  noProblems(page);
+});
+
+test('asset library: 5,000 assets, filter latency, where-used graph and its links', async ({ stack }) => {
+  const page = admin;
+  // Fill the library to 5,000 assets through the API, eight writes at a time.
+  const have = (await api(page, 'GET', `${stack.base}/api/assets?limit=500`)).items.length;
+  const want = 5000 - have;
+  let next = 0;
+  const words = ['Winterreifen', 'Sommerreifen', 'Ganzjahresreifen', 'Felgen', 'Reifenmontage', 'Radwechsel', 'Reifenlager', 'Schneeketten'];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < want) {
+        const i = next++;
+        await api(page, 'POST', `${stack.base}/api/assets`, { text: `${words[i % words.length]} Angebot ${i}`, language: i % 3 ? 'de' : 'en' });
+      }
+    }),
+  );
+  await page.goto(`${stack.base}/assets`);
+  await page.waitForFunction(() => /^\s*\d[\d.,]* von 5[.,]?0\d\d Assets/.test(document.querySelector('[data-testid=asset-count]')?.textContent ?? ''), null, { timeout: 60000 });
+  const rendered = await page.locator('a.tile').count();
+  figures.assetTilesInDom = rendered;
+  expect(rendered < 200, `virtualised grid rendered ${rendered} tiles`);
+  // Latency: from the last keystroke to the count and grid showing the result.
+  const search = page.getByTestId('asset-search');
+  // Each query's last key narrows the result, so the screen must change
+  // after it; latency is from that keydown to the first frame painted after
+  // the last DOM change it caused (count and grid).
+  await page.evaluate(() => {
+    const w = window;
+    document.addEventListener('keydown', () => ((w.__lastKey = performance.now()), (w.__painted = 0)), { capture: true });
+    const watch = () => requestAnimationFrame(() => (w.__painted = performance.now()));
+    const mo = new MutationObserver(watch);
+    mo.observe(document.querySelector('[data-testid=asset-count]'), { subtree: true, characterData: true, childList: true });
+    mo.observe(document.querySelector('.viewport'), { subtree: true, characterData: true, childList: true });
+  });
+  const lat = [];
+  for (const q of ['sommerreifen angebot 7', 'montage 12', 'felgen angebot 4', 'radwechsel angebot 1', 'winterreifen angebot 48']) {
+    await search.fill('');
+    await page.waitForTimeout(100);
+    await search.focus();
+    await page.keyboard.type(q, { delay: 30 });
+    await page.waitForTimeout(300);
+    const { key, painted, count } = await page.evaluate(() => ({ key: window.__lastKey, painted: window.__painted, count: document.querySelector('[data-testid=asset-count]').textContent }));
+    expect(painted > key, `"${q}": nothing changed after the last key (${count})`);
+    lat.push(painted - key);
+  }
+  figures.filterLatencyMs = lat.map((x) => +x.toFixed(1));
+  expect(Math.max(...lat) <= 50, `filter latency ${lat.join(', ')} ms`);
+  await search.fill('Winterreifen online kaufen');
+  await page.locator('a.tile', { hasText: 'Winterreifen online kaufen' }).first().click();
+  const graph = page.getByTestId('where-used');
+  await graph.waitFor();
+  await axe(page, 'asset library');
+  await shot(page, '11-asset-library-where-used');
+  const agLink = graph.locator('a[href*="#ad-group-"]').first();
+  const href = await agLink.getAttribute('href');
+  await agLink.click();
+  await page.waitForURL((u) => u.href.endsWith(href));
+  // The tree loads, then the linked ad group is scrolled to and focused.
+  await page.waitForFunction((id) => document.activeElement?.id === id, href.split('#')[1], { timeout: 10000 });
+  noProblems(page);
+});
+
+test('editing one tile among 2,000 changes no DOM node outside it', async ({ stack }) => {
+  const page = admin;
+  const c = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Zweitausend Kacheln', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: 'https://www.reifen-mueller.example/' });
+  let tiles = 0;
+  for (let g = 0; tiles < 2000; g++) {
+    const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: c.id, name: `Gruppe ${g}`, status: 'ENABLED' });
+    await Promise.all(
+      [0, 1, 2].map((a) =>
+        api(page, 'POST', `${stack.base}/api/ads`, {
+          ad_group_id: ag.id,
+          final_urls: ['https://www.reifen-mueller.example/'],
+          status: 'ENABLED',
+          headlines: Array.from({ length: 15 }, (_, h) => ({ text: `Reifen Modell ${g}-${a}-${h}` })),
+          descriptions: Array.from({ length: 4 }, (_, d) => ({ text: `Gute Reifen für Ihr Auto, Variante ${g}-${a}-${d}.` })),
+        }),
+      ),
+    );
+    tiles += 3 * 19;
+  }
+  await api(page, 'POST', `${stack.base}/api/campaigns/${c.id}/submit`);
+  await page.goto(`${stack.base}/campaigns/${c.id}/wizard`);
+  await page.getByTestId('review-summary').waitFor({ timeout: 120000 });
+  figures.mutationTiles = await page.locator('article[data-tile]').count();
+  expect(figures.mutationTiles >= 2000, `only ${figures.mutationTiles} tiles`);
+  const key = await page.locator('article[data-tile]').nth(1000).getAttribute('data-tile');
+  await page.evaluate((k) => {
+    const w = window;
+    const tile = document.querySelector(`article[data-tile="${k}"]`);
+    w.__inside = 0;
+    w.__outside = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (tile.contains(r.target)) w.__inside++;
+        else w.__outside.push(`${r.type} ${r.target.nodeName}.${r.target.className ?? ''}`);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, key);
+  const box = page.locator(`article[data-tile="${key}"] textarea`);
+  await box.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' neu', { delay: 40 });
+  await page.locator(`article[data-tile="${key}"]`).getByText('Gültig', { exact: true }).waitFor({ timeout: 10000 });
+  await page.waitForTimeout(300);
+  const m = await page.evaluate(() => ({ inside: window.__inside, outside: window.__outside }));
+  figures.tileEditMutations = { inside: m.inside, outside: m.outside.length };
+  expect(m.outside.length === 0, `mutations outside the tile: ${m.outside.slice(0, 5).join('; ')}`);
+  expect(m.inside > 0, 'no mutation inside the edited tile: the observer saw nothing');
+  noProblems(page);
+});
+
+test('language switch: English interface and rule messages, kept after reload', async ({ stack }) => {
+  const page = admin;
+  await page.goto(`${stack.base}/campaigns/${campaignId}`);
+  await page.getByLabel('Sprache').selectOption('en');
+  await page.getByRole('link', { name: 'Campaigns', exact: true }).waitFor();
+  expect((await page.evaluate(() => document.documentElement.lang)) === 'en', 'html lang not en');
+  const de = await api(page, 'POST', `${stack.base}/api/validate?lang=de`, { items: [{ field: 'HEADLINE', text: 'Jetzt!!! kaufen', language: 'de' }] });
+  const en = await api(page, 'POST', `${stack.base}/api/validate?lang=en`, { items: [{ field: 'HEADLINE', text: 'Jetzt!!! kaufen', language: 'de' }] });
+  expect(de.items[0].violations[0].message !== en.items[0].violations[0].message, 'server gives the same message in both languages');
+  // The wizard shows the English message for an invalid edit.
+  const cid = (await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Language check', type: 'SEARCH', budget_micros: 1_000_000, currency: 'EUR', languages: ['de'] })).id;
+  const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: cid, name: 'G', status: 'ENABLED' });
+  await api(page, 'POST', `${stack.base}/api/ads`, { ad_group_id: ag.id, final_urls: ['https://www.reifen-mueller.example/'], status: 'ENABLED', headlines: [{ text: 'Reifen eins' }, { text: 'Reifen zwei' }, { text: 'Reifen drei' }], descriptions: [{ text: 'Beschreibung eins.' }, { text: 'Beschreibung zwei.' }] });
+  await api(page, 'POST', `${stack.base}/api/campaigns/${cid}/submit`);
+  await page.goto(`${stack.base}/campaigns/${cid}/wizard`);
+  const tile = page.locator('article[data-tile]').first();
+  await tile.locator('textarea').fill('Jetzt!!! kaufen');
+  await tile.locator('.violations li').first().waitFor();
+  const msg = await tile.locator('.violations li').first().textContent();
+  expect(msg.includes(en.items[0].violations[0].message), `tile message "${msg}" is not the English one`);
+  await shot(page, '12-english-review');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Review', level: 2 }).waitFor();
+  await page.getByLabel('Language').selectOption('de');
+  await page.getByRole('heading', { name: 'Prüfen', level: 2 }).waitFor();
+  noProblems(page);
+});
+
+test('HTML and script in user text render as text on every screen', async ({ stack }) => {
+  const page = admin;
+  const c = await api(page, 'POST', `${stack.base}/api/campaigns`, {
+    name: `XSS ${XSS}`, type: 'SEARCH', budget_micros: 1_000_000, currency: 'EUR', languages: ['de'],
+    brief: { product: XSS, audience: XSS, notes: XSS, landing_page: 'https://www.reifen-mueller.example/', language: 'de' },
+  });
+  const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: c.id, name: `Gruppe ${XSS}`, status: 'ENABLED' });
+  await api(page, 'POST', `${stack.base}/api/keywords`, { ad_group_id: ag.id, text: 'reifen <b>fett</b>', match_type: 'BROAD', status: 'ENABLED' }).catch(() => null);
+  const asset = await api(page, 'POST', `${stack.base}/api/assets`, { text: `Asset ${XSS}`, language: 'de' }).catch(() => null);
+  const screens = [`/campaigns`, `/campaigns/${c.id}`, `/campaigns/${c.id}/wizard`, `/assets`, `/jobs`];
+  if (asset) screens.push(`/assets/${asset.id}`);
+  for (const s of screens) {
+    await page.goto(`${stack.base}${s}`);
+    await page.locator('h1').first().waitFor();
+    await page.waitForTimeout(400);
+    if (s === '/assets' && asset) await page.getByTestId('asset-search').fill('onerror');
+    if (s.endsWith('/wizard')) await page.getByLabel('Produkt').waitFor();
+    const injected = await page.evaluate(() => ({ pwned: window.__pwned, imgs: document.querySelectorAll('img[src="x"], main script, main b').length }));
+    expect(injected.pwned === undefined && injected.imgs === 0, `${s}: payload became markup (${JSON.stringify(injected)})`);
+  }
+  await page.goto(`${stack.base}/campaigns/${c.id}`);
+  await page.getByRole('heading', { level: 1, name: `XSS ${XSS}` }).waitFor();
+  await page.goto(`${stack.base}/campaigns/${c.id}/wizard`);
+  expect((await page.getByLabel('Produkt').inputValue()) === XSS, 'brief text changed on the way');
+  await shot(page, '13-escaped-payloads');
+  noProblems(page);
+});
+
+const stack = await startStack({ out });
+let result;
+try {
+  // Each test judges only the browser problems it caused.
+  result = await run(tests, { stack, beforeEach: () => admin && (admin.problems.length = 0) });
+} finally {
+  await stack.stop();
+}
+console.log(`figures: ${JSON.stringify(figures)}`);
+console.log(`screenshots and logs: ${out}`);
+console.log(`${result.passed} passed, ${result.failed} failed`);
+process.exit(result.failed ? 1 : 0);
