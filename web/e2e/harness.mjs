@@ -98,6 +98,8 @@ export async function startStack({ out }) {
     logDir,
   );
   await waitForHttp(`${base}/readyz`, app, 'imaphub');
+  const index = await (await fetch(`${base}/`)).text();
+  if (!index.includes('id="app"')) throw new Error(`${bin} serves no web app: build it with the webui tag (make build-ui)`);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
