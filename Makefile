@@ -34,6 +34,7 @@ go-test: vet fmt-check
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	BIN=$(BIN) scripts/bench-startup.sh
+	$(GO) run ./cmd/sseload -bin $(BIN) -streams 5000
 
 vet:
 	$(GO) vet ./...

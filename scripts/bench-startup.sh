@@ -11,6 +11,8 @@ trap 'rm -rf "$dir"' EXIT
 port=$((20000 + RANDOM % 20000))
 export IMAPHUB_DATA_DIR="$dir" IMAPHUB_ADDR="127.0.0.1:$port" IMAPHUB_LOG_LEVEL=warn
 "$bin" demo >/dev/null
+echo "bench password long enough" | "$bin" users add --email bench@example.com --role viewer --password-stdin >/dev/null
+token=$("$bin" tokens create --user bench@example.com --name bench 2>/dev/null)
 
 times=()
 for i in $(seq "$runs"); do
@@ -21,7 +23,7 @@ for i in $(seq "$runs"); do
   times+=($(( (end - start) / 1000000 )))
   if [ "$i" = "$runs" ]; then
     # A few requests, then idle: what the server holds at rest.
-    for _ in $(seq 20); do curl -fs "http://127.0.0.1:$port/api/campaigns/1/tree" >/dev/null; done
+    for _ in $(seq 20); do curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/campaigns/1/tree" >/dev/null; done
     sleep 2
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   fi

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/pprof"
+	"os"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/app"
@@ -38,6 +40,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if loaded {
 			a.Log.Info("loaded the demo account")
 		}
+	}
+	if addr := os.Getenv("IMAPHUB_PPROF_ADDR"); addr != "" {
+		// Profiling for operators, on its own (loopback) listener only.
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			a.Log.Info("pprof listening", "addr", addr, "err", http.ListenAndServe(addr, mux))
+		}()
 	}
 	srv := a.Server()
 	ln, err := srv.Listen()

@@ -52,14 +52,15 @@ func main() {
 	jobCount := flag.Int("jobs", 50, "jobs the streams watch (streams are spread over them)")
 	rounds := flag.Int("rounds", 20, "events appended to every job")
 	gap := flag.Duration("gap", 250*time.Millisecond, "time between rounds")
+	settle := flag.Duration("settle", 15*time.Second, "idle time before measuring memory")
 	flag.Parse()
-	if err := run(*bin, *streams, *jobCount, *rounds, *gap); err != nil {
+	if err := run(*bin, *streams, *jobCount, *rounds, *gap, *settle); err != nil {
 		fmt.Fprintln(os.Stderr, "sseload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, streams, jobCount, rounds int, gap time.Duration) error {
+func run(bin string, streams, jobCount, rounds int, gap, settle time.Duration) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "sseload")
 	if err != nil {
@@ -111,7 +112,7 @@ func run(bin string, streams, jobCount, rounds int, gap time.Duration) error {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+dir, "IMAPHUB_ADDR="+addr, "IMAPHUB_WORKERS=0", "IMAPHUB_LOG_LEVEL=warn",
+	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+dir, "IMAPHUB_ADDR="+addr, "IMAPHUB_WORKERS=0", "IMAPHUB_LOG_LEVEL=warn", "IMAPHUB_PPROF_ADDR=127.0.0.1:16060",
 		"IMAPHUB_ADMIN_EMAIL=admin@example.com", "IMAPHUB_ADMIN_PASSWORD=not-used-by-the-load-test")
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -200,7 +201,9 @@ func run(bin string, streams, jobCount, rounds int, gap time.Duration) error {
 		connected++
 	}
 	fmt.Printf("%d streams open in %s\n", streams, time.Since(start).Round(time.Millisecond))
-	time.Sleep(2 * time.Second)
+	// Idle long enough for the server's garbage collector and scavenger to
+	// settle: the figure is what idle streams hold, not set-up garbage.
+	time.Sleep(settle)
 	after, err := rss(cmd.Process.Pid)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -32,13 +33,19 @@ type Service struct {
 	now   func() time.Time
 	// dummyHash is verified against when an account does not exist, so a
 	// sign-in takes as long for an unknown email as for a wrong password.
+	// It is made on first use: hashing at start-up costs time and memory.
+	dummyOnce sync.Once
 	dummyHash string
 }
 
 // NewService returns the auth service.
 func NewService(d *db.DB, argon Argon2Params) *Service {
-	dummy, _ := HashPassword(RandomPassword(24), argon)
-	return &Service{db: d, argon: argon, now: func() time.Time { return time.Now().UTC() }, dummyHash: dummy}
+	return &Service{db: d, argon: argon, now: func() time.Time { return time.Now().UTC() }}
+}
+
+func (s *Service) dummy() string {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = HashPassword(RandomPassword(24), s.argon) })
+	return s.dummyHash
 }
 
 const userCols = `id, email, name, role, password_hash IS NOT NULL, oidc_subject IS NOT NULL, disabled, sessions_valid_after, last_login_at, created_at`
@@ -235,7 +242,7 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (Us
 			return User{}, fmt.Errorf("user %d: %w", u.ID, err)
 		}
 	} else {
-		_, _ = VerifyPassword(password, s.dummyHash)
+		_, _ = VerifyPassword(password, s.dummy())
 	}
 	if !ok || u.Disabled {
 		err := s.db.InTx(ctx, func(tx db.Conn) error {

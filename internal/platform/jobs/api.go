@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -278,6 +280,12 @@ func (r *Runner) RegisterRoutes(api *httpapi.API) {
 
 // stream writes a job's events after seq `after` and then follows new ones
 // until the terminal event or until the client goes away.
+//
+// On HTTP/1.1 the connection is taken over from the HTTP server once the
+// headers are known: the handler returns, and a small goroutine of the
+// runner's owns the stream. Thousands of idle streams then cost a few KiB
+// each instead of a request goroutine with its deep stack and buffers. Where
+// the connection cannot be taken over (HTTP/2), the handler streams itself.
 func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
 	ctx := hctx.Context()
 	_, w := humago.Unwrap(hctx)
@@ -285,22 +293,99 @@ func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // no buffering in nginx-style proxies
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
 
 	sub, err := r.Hub.Subscribe(ctx, jobID)
 	if err != nil {
 		r.log.Warn("subscribe to job events", "job", jobID, "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
+	rc := http.NewResponseController(w)
+	if r.streams != nil {
+		if conn, brw, err := rc.Hijack(); err == nil {
+			var head strings.Builder
+			head.WriteString("HTTP/1.1 200 OK\r\nConnection: close\r\n")
+			_ = h.Write(&head)
+			head.WriteString("\r\n")
+			if brw.Reader.Buffered() > 0 { // a pipelined request: not for us
+				conn.Close()
+				sub.Close()
+				return
+			}
+			c := &connSink{conn: conn, gone: make(chan struct{})}
+			if _, err := io.WriteString(conn, head.String()); err != nil {
+				conn.Close()
+				sub.Close()
+				return
+			}
+			go c.watch()
+			go func() {
+				defer conn.Close()
+				defer sub.Close()
+				sctx, cancel := context.WithCancel(r.streams)
+				defer cancel()
+				go func() {
+					select {
+					case <-c.gone:
+						cancel()
+					case <-sctx.Done():
+					}
+				}()
+				r.follow(sctx, c, jobID, after, sub)
+			}()
+			return
+		}
+	}
 	defer sub.Close()
+	w.WriteHeader(http.StatusOK)
+	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
+	r.follow(ctx, &writerSink{w: w, rc: rc}, jobID, after, sub)
+}
 
+// sink is where a stream's bytes go.
+type sink interface {
+	Write(p []byte) (int, error)
+	Flush() error
+}
+
+type writerSink struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (s *writerSink) Write(p []byte) (int, error) { return s.w.Write(p) }
+func (s *writerSink) Flush() error                { return s.rc.Flush() }
+
+// connSink writes to a taken-over connection, which is its own flush.
+type connSink struct {
+	conn net.Conn
+	gone chan struct{}
+}
+
+func (s *connSink) Write(p []byte) (int, error) {
+	_ = s.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	return s.conn.Write(p)
+}
+func (s *connSink) Flush() error { return nil }
+
+// watch notices at once when the client closes the connection: an SSE
+// client never sends anything, so a read returns only at close.
+func (s *connSink) watch() {
+	var b [1]byte
+	_, _ = s.conn.Read(b[:])
+	close(s.gone)
+}
+
+// follow replays the events after `after`, then writes new ones as they come,
+// with heartbeat comments, until the terminal event, ctx's end or a write error.
+func (r *Runner) follow(ctx context.Context, out sink, jobID, after int64, sub *Subscription) {
+	var buf []byte
 	write := func(e Event) bool {
 		if e.Seq <= after {
 			return true
 		}
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.Seq, e.Type, e.Payload); err != nil {
+		buf = fmt.Appendf(buf[:0], "id: %d\nevent: %s\ndata: %s\n\n", e.Seq, e.Type, e.Payload)
+		if _, err := out.Write(buf); err != nil {
 			return false
 		}
 		after = e.Seq
@@ -314,11 +399,11 @@ func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
 			}
 			for _, e := range events {
 				if !write(e) {
-					_ = rc.Flush()
+					_ = out.Flush()
 					return false
 				}
 			}
-			if err := rc.Flush(); err != nil {
+			if err := out.Flush(); err != nil {
 				return false
 			}
 			if len(events) < 500 {
@@ -327,7 +412,7 @@ func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
 		}
 	}
 	// Tell the client right away that the stream is open, then replay.
-	if _, err := fmt.Fprintf(w, ": job %d\n\n", jobID); err != nil {
+	if _, err := fmt.Fprintf(out, ": job %d\n\n", jobID); err != nil {
 		return
 	}
 	if !catchUp() {
@@ -340,7 +425,7 @@ func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
 		case <-ctx.Done():
 			return
 		case <-beat.C:
-			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
+			if _, err := io.WriteString(out, ": ping\n\n"); err != nil || out.Flush() != nil {
 				return
 			}
 			beat.Reset(r.cfg.Heartbeat)
@@ -357,7 +442,7 @@ func (r *Runner) stream(hctx huma.Context, jobID, after int64) {
 				continue
 			}
 			ok := write(e)
-			if err := rc.Flush(); err != nil || !ok {
+			if err := out.Flush(); err != nil || !ok {
 				return
 			}
 		}

@@ -39,7 +39,7 @@ type Config struct {
 	// notifications (SQLite). Default 200 ms.
 	PollInterval time.Duration
 	// StreamPoll is how often, on SQLite, open event streams look for events
-	// another process appended. Default 50 ms.
+	// another process appended. Default 25 ms.
 	StreamPoll time.Duration
 }
 
@@ -54,6 +54,9 @@ type Runner struct {
 	mu      sync.Mutex
 	onStop  map[string]CancelHook
 	started bool
+	// streams is the context of event streams that left their HTTP handler
+	// (see stream); it ends with Start's context.
+	streams context.Context
 }
 
 // CancelHook runs in the transaction that cancels a job which had not started,
@@ -99,7 +102,7 @@ func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log 
 		cfg.PollInterval = 200 * time.Millisecond
 	}
 	if cfg.StreamPoll == 0 {
-		cfg.StreamPoll = 50 * time.Millisecond
+		cfg.StreamPoll = 25 * time.Millisecond
 	}
 	r := &Runner{Hub: NewHub(d, log), db: d, log: log, cfg: cfg, onStop: map[string]CancelHook{}}
 	if d.Engine == db.Postgres && cfg.Workers > 0 {
@@ -147,6 +150,7 @@ func (r *Runner) OnCancelQueued(kind string, hook CancelHook) {
 // Start starts working jobs (when Workers > 0) and, on PostgreSQL, listening
 // for event notifications from every instance.
 func (r *Runner) Start(ctx context.Context) error {
+	r.streams = ctx
 	if r.db.Engine == db.Postgres {
 		go r.Hub.Listen(ctx, r.db.DSN())
 	} else {
