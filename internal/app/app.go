@@ -101,6 +101,16 @@ func (a *App) Server() *server.Server {
 	campaigns.RegisterWizardRoutes(srv.API, a.Wizard)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
+	// River's own UI for the job queue, for admins.
+	if ui, err := a.Jobs.AdminUI(); err != nil {
+		a.Log.Error("job queue UI unavailable", "err", err)
+	} else {
+		guarded := a.Auth.RequireRole(auth.Admin, ui)
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			srv.Mux().Handle(m+" "+jobs.AdminUIPath+"/", guarded)
+		}
+		srv.Mux().Handle("GET "+jobs.AdminUIPath, http.RedirectHandler(jobs.AdminUIPath+"/", http.StatusMovedPermanently))
+	}
 	// The web app answers every path the API, /docs and /metrics do not.
 	srv.Mux().Handle("GET /", webui.Handler())
 	return srv

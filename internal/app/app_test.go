@@ -75,3 +75,24 @@ func TestRoleMatrix(t *testing.T) {
 		}
 	})
 }
+
+// River's UI is mounted for admins only, and reads the job queue on both engines.
+func TestJobQueueUIIsForAdmins(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.StartOpts(t, d, apptest.Options{Workers: 0})
+		if s := e.DoAs(t, auth.Anonymous, "GET", "/admin/jobs/", nil).Status; s != 401 {
+			t.Errorf("anonymous: %d, want 401", s)
+		}
+		if s := e.DoAs(t, auth.Publisher, "GET", "/admin/jobs/", nil).Status; s != 403 {
+			t.Errorf("publisher: %d, want 403", s)
+		}
+		r := e.DoAs(t, auth.Admin, "GET", "/admin/jobs/", nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), "<html") {
+			t.Errorf("admin page: %d %.200s", r.Status, r.Body)
+		}
+		r = e.DoAs(t, auth.Admin, "GET", "/admin/jobs/api/jobs?state=available&limit=5", nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), `"data"`) {
+			t.Errorf("admin API: %d %.300s", r.Status, r.Body)
+		}
+	})
+}

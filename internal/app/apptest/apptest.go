@@ -71,6 +71,7 @@ func StartOpts(t testing.TB, d *db.DB, opts Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv := httptest.NewServer(a.Server().Handler())
 	if err := a.Jobs.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func StartOpts(t testing.TB, d *db.DB, opts Options) *Env {
 		_ = a.Jobs.Stop(5 * time.Second)
 		cancel()
 	})
-	srv := httptest.NewServer(a.Server().Handler())
+
 	t.Cleanup(srv.Close)
 	e := &Env{App: a, Server: srv, Logs: logs, Tokens: map[auth.Role]string{}, Users: map[auth.Role]auth.User{}}
 	for _, r := range []auth.Role{auth.Viewer, auth.Editor, auth.Publisher, auth.Admin} {

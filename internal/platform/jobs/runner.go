@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+	"riverqueue.com/riverui"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
@@ -57,6 +59,27 @@ type Runner struct {
 	// streams is the context of event streams that left their HTTP handler
 	// (see stream); it ends with Start's context.
 	streams context.Context
+	ui      *riverui.Handler
+}
+
+// AdminUIPath is where River's own UI is mounted (admins only).
+const AdminUIPath = "/admin/jobs"
+
+// AdminUI returns River's web UI for the job queue, served under
+// AdminUIPath. The caller puts access control in front of it.
+func (r *Runner) AdminUI() (http.Handler, error) {
+	if r.ui == nil {
+		h, err := riverui.NewHandler(&riverui.HandlerOpts{
+			Endpoints: riverui.NewEndpoints(r.River, nil),
+			Logger:    r.log.With("component", "jobs-ui"),
+			Prefix:    AdminUIPath,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("job queue UI: %w", err)
+		}
+		r.ui = h
+	}
+	return r.ui, nil
 }
 
 // CancelHook runs in the transaction that cancels a job which had not started,
@@ -151,6 +174,11 @@ func (r *Runner) OnCancelQueued(kind string, hook CancelHook) {
 // for event notifications from every instance.
 func (r *Runner) Start(ctx context.Context) error {
 	r.streams = ctx
+	if r.ui != nil {
+		if err := r.ui.Start(ctx); err != nil {
+			return fmt.Errorf("start job queue UI: %w", err)
+		}
+	}
 	if r.db.Engine == db.Postgres {
 		go r.Hub.Listen(ctx, r.db.DSN())
 	} else {
