@@ -351,7 +351,7 @@ test('language switch: English interface and rule messages, kept after reload', 
   const en = await api(page, 'POST', `${stack.base}/api/validate?lang=en`, { items: [{ field: 'HEADLINE', text: 'Jetzt!!! kaufen', language: 'de' }] });
   expect(de.items[0].violations[0].message !== en.items[0].violations[0].message, 'server gives the same message in both languages');
   // The wizard shows the English message for an invalid edit.
-  const cid = (await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Language check', type: 'SEARCH', budget_micros: 1_000_000, currency: 'EUR', languages: ['de'] })).id;
+  const cid = (await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Language check', type: 'SEARCH', budget_micros: 1_000_000, currency: 'EUR', languages: ['de'], brief: { product: 'Reifen', landing_page: 'https://www.reifen-mueller.example/', language: 'de' } })).id;
   const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: cid, name: 'G', status: 'ENABLED' });
   await api(page, 'POST', `${stack.base}/api/ads`, { ad_group_id: ag.id, final_urls: ['https://www.reifen-mueller.example/'], status: 'ENABLED', headlines: [{ text: 'Reifen eins' }, { text: 'Reifen zwei' }, { text: 'Reifen drei' }], descriptions: [{ text: 'Beschreibung eins.' }, { text: 'Beschreibung zwei.' }] });
   await api(page, 'POST', `${stack.base}/api/campaigns/${cid}/submit`);
@@ -362,6 +362,25 @@ test('language switch: English interface and rule messages, kept after reload', 
   const msg = await tile.locator('.violations li').first().textContent();
   expect(msg.includes(en.items[0].violations[0].message), `tile message "${msg}" is not the English one`);
   await shot(page, '12-english-review');
+  // Pin, regenerate one slot, fill the gaps: each goes through the server.
+  await tile.locator('textarea').fill('Reifen eins');
+  await tile.getByText('Valid', { exact: true }).waitFor();
+  await tile.getByRole('combobox').selectOption('HEADLINE_1');
+  await tile.getByText('Pinned to HEADLINE_1').waitFor();
+  const pinned = (await api(page, 'GET', `${stack.base}/api/campaigns/${cid}/tree`)).ad_groups[0].ads[0].headlines[0];
+  expect(pinned.pinned_field === 'HEADLINE_1', `pin not stored: ${JSON.stringify(pinned)}`);
+  const third = page.locator('article[data-tile]').nth(2);
+  await third.getByRole('button', { name: 'Regenerate this one' }).click();
+  await page.getByTestId('review-summary').waitFor();
+  await page.waitForTimeout(500);
+  const alerts = await page.getByRole('alert').allTextContents();
+  expect(alerts.length === 0, `regenerate: ${alerts.join(' | ')}`);
+  await page.getByRole('button', { name: /^Fill the gaps/ }).first().click();
+  await page.waitForFunction(() => document.querySelectorAll('article[data-tile]').length > 5 || document.querySelector('[role=alert]'), null, { timeout: 30000 });
+  const fillAlerts = await page.getByRole('alert').allTextContents();
+  expect(fillAlerts.length === 0, `fill the gaps: ${fillAlerts.join(' | ')}`);
+  const ad = (await api(page, 'GET', `${stack.base}/api/campaigns/${cid}/tree`)).ad_groups[0].ads[0];
+  expect(ad.headlines.length > 3, `fill the gaps left ${ad.headlines.length} headlines`);
   await page.reload();
   await page.getByRole('heading', { name: 'Review', level: 2 }).waitFor();
   await page.getByLabel('Language').selectOption('de');

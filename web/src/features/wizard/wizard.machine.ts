@@ -49,7 +49,7 @@ export interface Loaded {
 export type Owner = 'ad_group' | 'asset_group';
 
 export type MoreRequest =
-  | { mode: 'fill_gaps'; owner: Owner; ownerId: number }
+  | { mode: 'fill_gaps'; owner: Owner; ownerId: number; adId?: number }
   | { mode: 'regenerate'; owner: Owner; ownerId: number; adId?: number; slot: string };
 
 export interface Resume {

@@ -76,7 +76,9 @@ export function liveWizard({ board, onTree }: WizardDeps) {
       // Generation for one ad group or asset group answers when it is done.
       requestMore: fromPromise(async ({ input }): Promise<Job | null> => {
         const r = input.request;
-        const body = r.mode === 'fill_gaps' ? { mode: 'fill_gaps' as const } : { mode: 'regenerate' as const, slot: r.slot, ...(r.adId !== undefined ? { ad_id: r.adId } : {}) };
+        // An ad group's generation changes one ad: name it for both modes.
+        const ad = r.adId !== undefined ? { ad_id: r.adId } : {};
+        const body = r.mode === 'fill_gaps' ? { mode: 'fill_gaps' as const, ...ad } : { mode: 'regenerate' as const, slot: r.slot, ...ad };
         const path = { params: { path: { id: r.ownerId } }, body };
         if (r.owner === 'ad_group') await unwrap(api.POST('/api/ad-groups/{id}/generate', path));
         else await unwrap(api.POST('/api/asset-groups/{id}/generate', path));
