@@ -6,7 +6,7 @@ set -euo pipefail
 BIN=${BIN:-bin/imaphub}
 dir=$(mktemp -d)
 log="$dir/server.log"
-IMAPHUB_DATA_DIR="$dir" IMAPHUB_ADDR=127.0.0.1:0 IMAPHUB_COOKIE_SECURE=false IMAPHUB_LOG_LEVEL=info \
+IMAPHUB_DATA_DIR="$dir" IMAPHUB_ADDR=127.0.0.1:0 IMAPHUB_COOKIE_SECURE=false IMAPHUB_LOG_LEVEL=info IMAPHUB_LOG_FORMAT=text \
   "$BIN" serve >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT

@@ -16,12 +16,6 @@ import (
 	"github.com/imaphub/imaphub/web"
 )
 
-// Built reports whether this binary carries the web app.
-func Built() bool {
-	_, err := fs.Stat(web.Dist, "dist/index.html")
-	return err == nil
-}
-
 // CSP allows scripts, styles and images from the server only. Svelte's
 // compiled components set styles through the CSSOM, never inline <style>
 // or style attributes from markup, so 'unsafe-inline' is not needed; image
