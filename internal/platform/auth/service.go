@@ -36,11 +36,12 @@ type Service struct {
 	// It is made on first use: hashing at start-up costs time and memory.
 	dummyOnce sync.Once
 	dummyHash string
+	cache     *authCache
 }
 
 // NewService returns the auth service.
 func NewService(d *db.DB, argon Argon2Params) *Service {
-	return &Service{db: d, argon: argon, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: d, argon: argon, now: func() time.Time { return time.Now().UTC() }, cache: newAuthCache()}
 }
 
 func (s *Service) dummy() string {
@@ -157,6 +158,8 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// updateUser changes a user. Every change but the sign-in time can take
+// access away, so it moves the auth epoch in the same transaction.
 func (s *Service) updateUser(ctx context.Context, id int64, set string, args ...any) (User, error) {
 	var u User
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
@@ -165,8 +168,14 @@ func (s *Service) updateUser(ctx context.Context, id int64, set string, args ...
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFoundf("user %d not found", id)
 		}
-		return err
+		if err != nil || strings.HasPrefix(set, "last_login_at") {
+			return err
+		}
+		return bumpEpoch(ctx, tx)
 	})
+	if err == nil {
+		s.cache.clear()
+	}
 	return u, err
 }
 
@@ -353,7 +362,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 
 // RevokeToken revokes one of a user's tokens (admins may pass userID 0 for any).
 func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	return s.db.InTx(ctx, func(tx db.Conn) error {
+	err := s.db.InTx(ctx, func(tx db.Conn) error {
 		q := `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`
 		args := []any{s.now(), tokenID}
 		if userID != 0 {
@@ -367,65 +376,112 @@ func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFoundf("token %d not found or already revoked", tokenID)
 		}
-		return nil
+		return bumpEpoch(ctx, tx)
 	})
+	if err == nil {
+		s.cache.clear()
+	}
+	return err
 }
 
 // errUnauthenticated is the single public answer to a bad credential: it
 // gives an attacker no hint about which part was wrong.
 var errUnauthenticated = &errs.Error{Code: errs.Unauthorized, Message: "authentication required"}
 
-// AuthenticateToken resolves a bearer token to its caller.
+// AuthenticateToken resolves a bearer token to its caller. Who a token
+// belongs to is cached until the auth epoch moves (revocation, role change,
+// disabling), so most requests cost no database round trip.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Principal, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return nil, errUnauthenticated
 	}
-	var tokenID, userID int64
-	var capRole sql.NullString
-	var exp, rev, used sql.NullTime
-	var userRole, email string
-	var disabled bool
-	err := s.db.Read().QueryRow(ctx, `SELECT t.id, t.user_id, t.role, t.expires_at, t.revoked_at, t.last_used_at, u.role, u.email, u.disabled
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(secret)).
-		Scan(&tokenID, &userID, &capRole, &exp, &rev, &used, &userRole, &email, &disabled)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errUnauthenticated
-	}
-	if err != nil {
-		return nil, err
-	}
-	if rev.Valid || disabled || (exp.Valid && !exp.Time.After(s.now())) {
-		return nil, errUnauthenticated
-	}
-	role, err := ParseRole(userRole)
-	if err != nil {
-		return nil, err
-	}
-	if capRole.Valid {
-		if c, err := ParseRole(capRole.String); err == nil && c < role {
-			role = c
+	hash := hashToken(secret)
+	s.cache.fresh(ctx, s.db)
+	s.cache.mu.Lock()
+	e, ok := s.cache.tokens[hash]
+	s.cache.mu.Unlock()
+	if !ok {
+		var capRole sql.NullString
+		var exp, rev, used sql.NullTime
+		var userRole string
+		err := s.db.Read().QueryRow(ctx, `SELECT t.id, t.user_id, t.role, t.expires_at, t.revoked_at, t.last_used_at, u.role, u.email, u.disabled
+			FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash).
+			Scan(&e.tokenID, &e.userID, &capRole, &exp, &rev, &used, &userRole, &e.email, &e.disabled)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errUnauthenticated
 		}
+		if err != nil {
+			return nil, err
+		}
+		if rev.Valid {
+			e.disabled = true // a revoked token is refused like a disabled user's
+		}
+		if e.userRole, err = ParseRole(userRole); err != nil {
+			return nil, err
+		}
+		if capRole.Valid {
+			if e.cap, err = ParseRole(capRole.String); err != nil {
+				return nil, err
+			}
+			e.hasCap = true
+		}
+		e.expires, e.lastUsed = exp.Time, used.Time
+		s.cache.mu.Lock()
+		if s.cache.tokens == nil {
+			s.cache.tokens = map[string]tokenEntry{}
+		}
+		s.cache.tokens[hash] = e
+		s.cache.mu.Unlock()
 	}
-	p := &Principal{UserID: userID, Email: email, Role: role, Via: "token", TokenID: tokenID}
+	now := s.now()
+	if e.disabled || (!e.expires.IsZero() && !e.expires.After(now)) {
+		return nil, errUnauthenticated
+	}
+	role := e.userRole
+	if e.hasCap && e.cap < role {
+		role = e.cap
+	}
 	// Record use at most once a minute, so reads do not turn into writes.
-	if !used.Valid || s.now().Sub(used.Time) > time.Minute {
-		err = s.db.InTx(ctx, func(tx db.Conn) error {
-			_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, s.now(), tokenID)
+	if now.Sub(e.lastUsed) > time.Minute {
+		err := s.db.InTx(ctx, func(tx db.Conn) error {
+			_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, e.tokenID)
 			return err
 		})
+		if err != nil {
+			return nil, err
+		}
+		s.cache.mu.Lock()
+		if c, ok := s.cache.tokens[hash]; ok {
+			c.lastUsed = now
+			s.cache.tokens[hash] = c
+		}
+		s.cache.mu.Unlock()
 	}
-	return p, err
+	return &Principal{UserID: e.userID, Email: e.email, Role: role, Via: "token", TokenID: e.tokenID}, nil
 }
 
 // SessionUser resolves a session's user, refusing sessions that started
 // before the user's sessions_valid_after and disabled users.
 func (s *Service) SessionUser(ctx context.Context, userID int64, started time.Time) (*Principal, error) {
-	u, err := s.User(ctx, userID)
-	if errs.Is(err, errs.NotFound) {
-		return nil, errUnauthenticated
-	}
-	if err != nil {
-		return nil, err
+	s.cache.fresh(ctx, s.db)
+	s.cache.mu.Lock()
+	u, ok := s.cache.users[userID]
+	s.cache.mu.Unlock()
+	if !ok {
+		var err error
+		u, err = s.User(ctx, userID)
+		if errs.Is(err, errs.NotFound) {
+			return nil, errUnauthenticated
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.cache.mu.Lock()
+		if s.cache.users == nil {
+			s.cache.users = map[int64]User{}
+		}
+		s.cache.users[userID] = u
+		s.cache.mu.Unlock()
 	}
 	if u.Disabled || started.Before(u.sessionsValidAfter) {
 		return nil, errUnauthenticated
@@ -482,7 +538,13 @@ func (s *Service) OIDCSignIn(ctx context.Context, issuer, subject, email, name s
 		}
 		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET role = ?, name = CASE WHEN ? <> '' THEN ? ELSE name END, last_login_at = ?, updated_at = ? WHERE id = ? RETURNING `+userCols,
 			role.String(), name, name, now, now, u.ID))
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpEpoch(ctx, tx) // the role may have changed
 	})
+	if err == nil {
+		s.cache.clear()
+	}
 	return u, err
 }

@@ -58,7 +58,46 @@ type DB struct {
 	dsn string
 
 	rebound sync.Map // query text → rewritten text (PostgreSQL only)
+
+	// Prepared statements of the read pool, by query text: parsing and
+	// planning a query costs more than running a small one.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
+
+// maxCachedStmts bounds the statement cache; queries built with a varying
+// number of placeholders beyond it are prepared per call.
+const maxCachedStmts = 512
+
+// readStmt returns the cached prepared statement for query on the read pool.
+func (d *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	d.stmtMu.Lock()
+	st, ok := d.stmts[query]
+	d.stmtMu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := d.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if prev, ok := d.stmts[query]; ok {
+		st.Close()
+		return prev, nil
+	}
+	if d.stmts == nil {
+		d.stmts = map[string]*sql.Stmt{}
+	}
+	if len(d.stmts) >= maxCachedStmts {
+		return st, errStmtNotCached
+	}
+	d.stmts[query] = st
+	return st, nil
+}
+
+var errStmtNotCached = errors.New("statement not cached")
 
 // Open opens the database described by cfg and checks that it answers.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
@@ -135,6 +174,12 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes every pool.
 func (d *DB) Close() error {
+	d.stmtMu.Lock()
+	for _, st := range d.stmts {
+		st.Close()
+	}
+	d.stmts = nil
+	d.stmtMu.Unlock()
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -211,11 +256,37 @@ func (c Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (c Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if c.pooled() {
+		st, err := c.db.readStmt(ctx, c.db.Q(query))
+		if err == nil {
+			return st.QueryContext(ctx, args...)
+		}
+		if errors.Is(err, errStmtNotCached) {
+			defer st.Close()
+			return st.QueryContext(ctx, args...)
+		}
+	}
 	return c.q.QueryContext(ctx, c.db.Q(query), args...)
 }
 
 func (c Conn) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if c.pooled() {
+		st, err := c.db.readStmt(ctx, c.db.Q(query))
+		if err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+		if errors.Is(err, errStmtNotCached) {
+			st.Close()
+		}
+	}
 	return c.q.QueryRowContext(ctx, c.db.Q(query), args...)
+}
+
+// pooled reports whether c runs on the read pool (not in a transaction),
+// where statements are prepared once and reused.
+func (c Conn) pooled() bool {
+	db, ok := c.q.(*sql.DB)
+	return ok && db == c.db.read
 }
 
 // Read returns a connection on the read pool. On SQLite it sees every committed

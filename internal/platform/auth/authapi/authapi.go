@@ -47,7 +47,12 @@ type Config struct {
 const (
 	keyUserID  = "user_id"
 	keyStarted = "started" // UnixNano of the sign-in
+	keySeen    = "seen"    // Unix seconds of the last use, updated coarsely
 )
+
+// seenResolution is how stale the "last seen" mark of a session may get: it
+// is saved at most this often per session.
+const seenResolution = 5 * time.Minute
 
 // Auth is the HTTP face of the auth service.
 type Auth struct {
@@ -69,12 +74,13 @@ func New(ctx context.Context, d *db.DB, svc *auth.Service, cfg Config, log *slog
 	}
 	sm := scs.New()
 	if d.Engine == db.Postgres {
-		sm.Store = postgresstore.New(d.WriteDB())
+		sm.Store = svc.CachedSessions(postgresstore.New(d.WriteDB()))
 	} else {
-		sm.Store = sqlite3store.New(d.WriteDB())
+		sm.Store = svc.CachedSessions(sqlite3store.New(d.WriteDB()))
 	}
 	sm.Lifetime = cfg.Lifetime
-	sm.IdleTimeout = cfg.IdleTimeout
+	// The idle timeout is enforced in resolve from a coarse "last seen" mark:
+	// scs's own would save the session on every request.
 	sm.Cookie.Name = "imaphub_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -133,11 +139,21 @@ func (a *Auth) resolve(ctx context.Context, r *http.Request) (*auth.Principal, e
 	if uid == 0 {
 		return nil, nil
 	}
+	now := time.Now()
+	seen := time.Unix(a.sessions.GetInt64(ctx, keySeen), 0)
+	if now.Sub(seen) > a.cfg.IdleTimeout {
+		_ = a.sessions.Destroy(ctx)
+		return nil, errs.E(errs.Unauthorized, "authentication required")
+	}
 	started := time.Unix(0, a.sessions.GetInt64(ctx, keyStarted)).UTC()
 	p, err := a.svc.SessionUser(ctx, uid, started)
 	if errs.Is(err, errs.Unauthorized) {
 		// A voided session is dropped, so the browser stops sending it.
 		_ = a.sessions.Destroy(ctx)
+		return p, err
+	}
+	if err == nil && now.Sub(seen) > min(seenResolution, a.cfg.IdleTimeout/4) {
+		a.sessions.Put(ctx, keySeen, now.Unix())
 	}
 	return p, err
 }

@@ -479,3 +479,33 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) Write(b []byte) (int, error) { r.body = append(r.body, b...); return len(b), nil }
 func (r *recorder) WriteHeader(s int)           { r.status = s }
+
+// A change made by another process (another instance, or the CLI) reaches
+// this server's cache within a moment: the auth epoch moved.
+func TestRevocationElsewhereReachesTheCache(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		tok := e.Tokens[auth.Editor]
+		get := func() int {
+			return e.Send(t, http.DefaultClient, "GET", "/api/me", nil, "Authorization", "Bearer "+tok).Status
+		}
+		if s := get(); s != 200 {
+			t.Fatalf("before: %d", s)
+		}
+		other := auth.NewService(d, apptest.Fast) // another process's view of the same database
+		tokens, err := other.Tokens(context.Background(), e.Users[auth.Editor].ID)
+		if err != nil || len(tokens) != 1 {
+			t.Fatal(tokens, err)
+		}
+		if err := other.RevokeToken(context.Background(), 0, tokens[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(2 * time.Second)
+		for get() != 401 {
+			if time.Now().After(deadline) {
+				t.Fatal("token revoked by another process still accepted after 2s")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}

@@ -22,6 +22,7 @@ func (a *Auth) signIn(ctx context.Context, u auth.User) error {
 	}
 	a.sessions.Put(ctx, keyUserID, u.ID)
 	a.sessions.Put(ctx, keyStarted, time.Now().UnixNano())
+	a.sessions.Put(ctx, keySeen, time.Now().Unix())
 	return nil
 }
 
