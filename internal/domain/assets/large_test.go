@@ -135,6 +135,9 @@ func BenchmarkWhereUsed(b *testing.B) {
 				b.Fatalf("hot asset usage %+v, %v", u.Counts, err)
 			}
 
+			b.Run("uncached", func(b *testing.B) {
+				latencies(b, func() error { _, err := usageJSON(ctx, d.Read(), res.HotAssetID); return err })
+			})
 			b.Run("service", func(b *testing.B) {
 				latencies(b, func() error { _, err := s.WhereUsedJSON(ctx, res.HotAssetID); return err })
 			})

@@ -46,13 +46,15 @@ type Service struct {
 	// never removed under a row that was just committed for it. Striped: a
 	// collision only makes two unrelated uploads wait for each other.
 	blobLocks [64]sync.Mutex
+	// usage caches where-used documents until the graph changes.
+	usage *db.GraphCache[int64, []byte]
 }
 
 // NewService returns the asset service on d. blobDir is where image bytes are
 // kept: the data directory's "blobs" folder (files at
 // blobDir/sha256/<first 2 hex>/<hash>).
 func NewService(d *db.DB, blobDir string) *Service {
-	return &Service{db: d, blobDir: blobDir, now: time.Now}
+	return &Service{db: d, blobDir: blobDir, now: time.Now, usage: db.NewGraphCache[int64, []byte](d, 2000)}
 }
 
 var languagePattern = regexp.MustCompile(`^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$`)
@@ -560,7 +562,9 @@ func (s *Service) LinksOf(ctx context.Context, q db.Conn, campaignID int64) ([]L
 // WhereUsedJSON returns the where-used graph of an asset as the JSON document
 // of Usage, built by the database: the HTTP handler sends it unchanged.
 func (s *Service) WhereUsedJSON(ctx context.Context, assetID int64) ([]byte, error) {
-	return usageJSON(ctx, s.db.Read(), assetID)
+	return s.usage.Get(ctx, assetID, func(ctx context.Context) ([]byte, error) {
+		return usageJSON(ctx, s.db.Read(), assetID)
+	})
 }
 
 // WhereUsed returns the where-used graph of an asset.

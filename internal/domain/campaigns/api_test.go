@@ -294,3 +294,43 @@ func TestListsPaginateEveryItemOnce(t *testing.T) {
 		}
 	})
 }
+
+// Trees and where-used documents are cached, but never served after a
+// change to the graph was committed — by this server or any other writer.
+func TestCachedReadModelsFollowEveryChange(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", newCampaign("Cache", "SEARCH")))
+		g := idOf(t, e.Must(t, 201, "POST", "/api/ad-groups", map[string]any{"campaign_id": id, "name": "G"}))
+		tree := func() string { return string(e.Must(t, 200, "GET", fmt.Sprintf("/api/campaigns/%d/tree", id), nil).Body) }
+		before := tree()
+		if tree() != before {
+			t.Fatal("two reads without a change differ")
+		}
+		e.Must(t, 201, "POST", "/api/keywords", map[string]any{"ad_group_id": g, "text": "schneeketten", "match_type": "EXACT"})
+		if !strings.Contains(tree(), "schneeketten") {
+			t.Error("tree misses a keyword added through the API")
+		}
+		// A write that bypasses this server entirely (another instance, a script).
+		if _, err := d.WriteDB().Exec(d.Q(`UPDATE ad_groups SET name = 'Umbenannt' WHERE id = ?`), g); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(tree(), "Umbenannt") {
+			t.Error("tree misses a change made outside the server")
+		}
+		ad := e.Must(t, 201, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://x.example/"},
+			"headlines": []map[string]any{{"text": "Schneeketten kaufen"}, {"text": "Schnell geliefert"}, {"text": "Reifen Müller"}}}).Map(t)
+		asset := int64(ad["headlines"].([]any)[0].(map[string]any)["asset_id"].(float64))
+		usage := func() map[string]any {
+			return e.Must(t, 200, "GET", fmt.Sprintf("/api/assets/%d/usage", asset), nil).Map(t)["counts"].(map[string]any)
+		}
+		if usage()["ads"].(float64) != 1 {
+			t.Fatalf("usage = %v", usage())
+		}
+		e.Must(t, 201, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://x.example/"},
+			"headlines": []map[string]any{{"text": "Schneeketten kaufen"}}})
+		if n := usage()["ads"].(float64); n != 2 {
+			t.Errorf("usage after a second ad: %v ads, want 2", n)
+		}
+	})
+}

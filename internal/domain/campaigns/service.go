@@ -23,11 +23,13 @@ type Service struct {
 	db     *db.DB
 	assets AssetWriter
 	now    func() time.Time
+	// trees caches campaign trees until the graph changes.
+	trees *db.GraphCache[int64, Tree]
 }
 
 // NewService returns the campaign service.
 func NewService(d *db.DB, a AssetWriter) *Service {
-	return &Service{db: d, assets: a, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: d, assets: a, now: func() time.Time { return time.Now().UTC() }, trees: db.NewGraphCache[int64, Tree](d, 200)}
 }
 
 // checkVersion enforces If-Match: want 0 means no condition.

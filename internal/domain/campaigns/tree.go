@@ -13,7 +13,13 @@ import (
 // Tree returns a whole campaign — ad groups with keywords and ads with their
 // texts, asset groups with their assets — from one consistent snapshot, in a
 // fixed number of queries however large the campaign is.
+//
+// Trees are cached until the graph changes; callers must not modify one.
 func (s *Service) Tree(ctx context.Context, id int64) (Tree, error) {
+	return s.trees.Get(ctx, id, func(ctx context.Context) (Tree, error) { return s.loadTree(ctx, id) })
+}
+
+func (s *Service) loadTree(ctx context.Context, id int64) (Tree, error) {
 	var t Tree
 	err := s.db.InReadTx(ctx, func(q db.Conn) error {
 		c, err := getCampaign(ctx, q, id)

@@ -1,0 +1,56 @@
+package db
+
+import (
+	"context"
+	"sync"
+)
+
+// GraphCache keeps read models of the campaign graph (an asset's where-used
+// document, a campaign's tree) in memory. Entries are valid while the
+// database's graph epoch — moved in the same transaction as every change to
+// the graph (migration 0006) — is unchanged; each Get reads the epoch first,
+// so an entry is never served after a change was committed, on any instance.
+type GraphCache[K comparable, V any] struct {
+	db      *DB
+	max     int
+	mu      sync.Mutex
+	epoch   int64
+	entries map[K]V
+}
+
+// NewGraphCache returns a cache of at most max entries.
+func NewGraphCache[K comparable, V any](d *DB, max int) *GraphCache[K, V] {
+	return &GraphCache[K, V]{db: d, max: max}
+}
+
+// Get returns the cached value of key, or loads and caches it.
+func (c *GraphCache[K, V]) Get(ctx context.Context, key K, load func(context.Context) (V, error)) (V, error) {
+	var epoch int64
+	if err := c.db.Read().QueryRow(ctx, `SELECT v FROM graph_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+		return load(ctx)
+	}
+	c.mu.Lock()
+	if epoch != c.epoch {
+		c.entries, c.epoch = nil, epoch
+	}
+	v, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	// Loaded after the epoch was read: if a change commits in between, the
+	// value is newer than its epoch and the next Get reloads it anyway.
+	v, err := load(ctx)
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if epoch == c.epoch {
+		if c.entries == nil || len(c.entries) >= c.max {
+			c.entries = make(map[K]V)
+		}
+		c.entries[key] = v
+	}
+	return v, nil
+}
