@@ -302,7 +302,9 @@ func TestCachedReadModelsFollowEveryChange(t *testing.T) {
 		e := apptest.Start(t, d)
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", newCampaign("Cache", "SEARCH")))
 		g := idOf(t, e.Must(t, 201, "POST", "/api/ad-groups", map[string]any{"campaign_id": id, "name": "G"}))
-		tree := func() string { return string(e.Must(t, 200, "GET", fmt.Sprintf("/api/campaigns/%d/tree", id), nil).Body) }
+		tree := func() string {
+			return string(e.Must(t, 200, "GET", fmt.Sprintf("/api/campaigns/%d/tree", id), nil).Body)
+		}
 		before := tree()
 		if tree() != before {
 			t.Fatal("two reads without a change differ")
