@@ -7,6 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # The race detector is on for every test run (CI included).
 TESTFLAGS ?= -race
 BENCHTIME ?= 1s
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run build build-ui test go-test bench vet fmt-check clean web web-deps api-client api-client-check web-test e2e
 
@@ -70,9 +71,15 @@ web-test: web-deps
 	cd web && npm run check && npx vitest run
 
 ## e2e: browser tests (playwright-core, Debian's Chromium) against the real binary and the scripted LLM
-e2e: build-ui
+e2e: build-ui $(CHROMIUM)
 	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
 	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm node e2e/run.mjs
+
+# Debian's Chromium drives the browser tests; installed on first use when we
+# may (root), as on CI.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	else echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; fi
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
