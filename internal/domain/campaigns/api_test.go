@@ -169,12 +169,30 @@ func TestFailedMultiRowWriteLeavesNothing(t *testing.T) {
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", newCampaign("Atomic", "SEARCH")))
 		g := idOf(t, e.Must(t, 201, "POST", "/api/ad-groups", map[string]any{"campaign_id": id, "name": "G"}))
 		before := count(t, d, "assets")
-		// The third headline repeats the first (after whitespace folding): the ad,
-		// the two new assets and their links were already written when it fails.
+		// A duplicate is refused before anything is written, naming the item.
 		r := e.Must(t, http.StatusUnprocessableEntity, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://x.example/"},
 			"headlines": []map[string]any{{"text": "Neue Reifen  kaufen"}, {"text": "Ganz neue Texte hier"}, {"text": "Neue Reifen kaufen"}}})
 		if !strings.Contains(string(r.Body), "body.headlines[2].text") {
 			t.Errorf("duplicate not located: %s", r.Body)
+		}
+		// A failure in the middle of the write: the database refuses the third
+		// link after the ad, two new texts and their links were written.
+		inject := `CREATE TRIGGER fail_third_link BEFORE INSERT ON asset_links WHEN NEW.position = 2 BEGIN SELECT RAISE(ABORT, 'injected failure'); END`
+		if d.Engine == db.Postgres {
+			inject = `CREATE FUNCTION fail_third_link() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF NEW.position = 2 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END; $$;
+				CREATE TRIGGER fail_third_link BEFORE INSERT ON asset_links FOR EACH ROW EXECUTE FUNCTION fail_third_link()`
+		}
+		if _, err := d.WriteDB().Exec(inject); err != nil {
+			t.Fatal(err)
+		}
+		r = e.Do(t, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://x.example/"},
+			"headlines": []map[string]any{{"text": "Neue Reifen kaufen"}, {"text": "Ganz neue Texte hier"}, {"text": "Dritter Text fällt aus"}}})
+		if r.Status != http.StatusInternalServerError || strings.Contains(string(r.Body), "injected") {
+			t.Errorf("mid-write failure: %d %s (want a 500 that reveals nothing)", r.Status, r.Body)
+		}
+		if !strings.Contains(e.Logs.String(), "injected failure") {
+			t.Error("the cause is not in the log")
 		}
 		for table, want := range map[string]int{"ads": 0, "asset_links": 0, "assets": before} {
 			if n := count(t, d, table); n != want {
