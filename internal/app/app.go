@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/migrations"
@@ -80,7 +82,10 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	a.Wizard = campaigns.NewWizard(a.Campaigns, a.Assets, ai.Select(llm, assets.NewOffline()))
 	workers := jobs.NewWorkers()
 	a.Generation = campaigns.NewGenerationJobs(workers, a.Campaigns, a.Wizard, opts.GenerationTimeout, opts.Logger)
-	if a.Jobs, err = jobs.New(ctx, d, workers, opts.Jobs, opts.Logger); err != nil {
+	river.AddWorker(workers, &maintenance{db: d})
+	jc := opts.Jobs
+	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour))
+	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
 	a.Generation.Attach(a.Jobs)

@@ -308,3 +308,46 @@ func TestHeartbeatAndListing(t *testing.T) {
 		t.Errorf("list = %+v", list.Items)
 	}
 }
+
+type tickArgs struct{}
+
+func (tickArgs) Kind() string { return "test_tick" }
+
+type tickWorker struct {
+	river.WorkerDefaults[tickArgs]
+	ran chan struct{}
+}
+
+func (w *tickWorker) Work(context.Context, *river.Job[tickArgs]) error {
+	select {
+	case w.ran <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Periodic jobs are enqueued on schedule and worked like any other.
+func TestPeriodicJobRuns(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &tickWorker{ran: make(chan struct{}, 1)}
+	ws := jobs.NewWorkers()
+	river.AddWorker(ws, w)
+	r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: 1, PollInterval: 50 * time.Millisecond,
+		Periodic: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return tickArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}},
+		slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(5 * time.Second)
+	select {
+	case <-w.ran:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the periodic job was not enqueued and worked")
+	}
+}

@@ -43,6 +43,9 @@ type Config struct {
 	// StreamPoll is how often, on SQLite, open event streams look for events
 	// another process appended. Default 25 ms.
 	StreamPoll time.Duration
+	// Periodic jobs are enqueued on schedule by whichever worker process
+	// leads (River elects one).
+	Periodic []*river.PeriodicJob
 }
 
 // Runner owns the River client, the event hub and the hooks of job kinds.
@@ -146,7 +149,8 @@ func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log 
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
 		// Each kind sets its own timeout in its worker; this covers any kind
 		// that forgets, and River's 1-minute default is too short for ours.
-		JobTimeout: 10 * time.Minute,
+		JobTimeout:   10 * time.Minute,
+		PeriodicJobs: cfg.Periodic,
 	}
 	if rc.RescueStuckJobsAfter < rc.JobTimeout {
 		rc.JobTimeout = rc.RescueStuckJobsAfter
