@@ -16,6 +16,7 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
@@ -46,6 +47,7 @@ func slowModel(delay time.Duration) *aitest.Server {
 }
 
 type fixture struct {
+	url        string // empty: SQLite in dir
 	dir        string
 	db         *db.DB
 	campaignID int64
@@ -54,10 +56,14 @@ type fixture struct {
 
 // prepare makes a database with a campaign of four ad groups and a queued
 // generation job for it.
-func prepare(t *testing.T, ctx context.Context) *fixture {
+func prepare(t *testing.T, ctx context.Context, engine db.Engine) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	d, err := db.Open(ctx, db.Config{DataDir: dir})
+	url := ""
+	if engine == db.Postgres {
+		url = dbtest.PostgresSchemaURL(t)
+	}
+	d, err := db.Open(ctx, db.Config{URL: url, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,13 +90,13 @@ func prepare(t *testing.T, ctx context.Context) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{dir: dir, db: d, campaignID: c.ID, jobID: j.ID}
+	return &fixture{url: url, dir: dir, db: d, campaignID: c.ID, jobID: j.ID}
 }
 
 func (f *fixture) worker(t *testing.T, bin, llm string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, "worker", "--grace", "1s")
-	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+f.dir, "IMAPHUB_WORKERS=1", "IMAPHUB_LOG_LEVEL=warn",
+	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+f.dir, "IMAPHUB_DATABASE_URL="+f.url, "IMAPHUB_WORKERS=1", "IMAPHUB_LOG_LEVEL=warn",
 		"IMAPHUB_LLM_BASE_URL="+llm+"/v1", "IMAPHUB_LLM_MODEL=scripted", "IMAPHUB_LLM_API_KEY=test-key",
 		"IMAPHUB_JOB_RESCUE_AFTER=4s", "IMAPHUB_GENERATION_TIMEOUT=3s")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -174,17 +180,22 @@ func TestWorkerKilledMidGenerationCompletesAfterRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and waits for River's rescuer (about a minute)")
 	}
-	ctx := context.Background()
 	bin := filepath.Join(t.TempDir(), "imaphub")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	llm := slowModel(400 * time.Millisecond)
 	defer llm.Close()
+	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { killAndRestart(t, engine, bin, llm.HTTP.URL) })
+	}
+}
 
+func killAndRestart(t *testing.T, engine db.Engine, bin, llm string) {
+	ctx := context.Background()
 	// Reference: one uninterrupted run.
-	ref := prepare(t, ctx)
-	w := ref.worker(t, bin, llm.HTTP.URL)
+	ref := prepare(t, ctx, engine)
+	w := ref.worker(t, bin, llm)
 	ref.waitFor(t, ctx, jobs.EventCompleted, "", 60*time.Second)
 	w.Process.Signal(syscall.SIGTERM)
 	w.Wait()
@@ -194,14 +205,14 @@ func TestWorkerKilledMidGenerationCompletesAfterRestart(t *testing.T) {
 	}
 
 	// Killed after the first ad group, then restarted.
-	f := prepare(t, ctx)
-	w = f.worker(t, bin, llm.HTTP.URL)
+	f := prepare(t, ctx, engine)
+	w = f.worker(t, bin, llm)
 	f.waitFor(t, ctx, jobs.EventProgress, `"done":1`, 60*time.Second)
 	if err := w.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	w.Wait()
-	w = f.worker(t, bin, llm.HTTP.URL)
+	w = f.worker(t, bin, llm)
 	defer func() { w.Process.Signal(syscall.SIGTERM); w.Wait() }()
 	f.waitFor(t, ctx, jobs.EventCompleted, "", 120*time.Second)
 	if got := f.stored(t, ctx); got != want {

@@ -11,7 +11,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,20 +74,29 @@ func Migrate(ctx context.Context, d *db.DB) error {
 }
 
 func openPostgresSchema(t testing.TB) (*db.DB, error) {
+	return db.Open(context.Background(), db.Config{URL: PostgresSchemaURL(t)})
+}
+
+// PostgresSchemaURL creates an empty schema for the test (dropped when it
+// ends) and returns a database URL whose search_path selects it, for tests
+// that start server or worker processes. Without IMAPHUB_TEST_POSTGRES_URL the
+// test is skipped.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		t.Skipf("PostgreSQL half skipped: %s is not set (make test-postgres or .ci/run sets it)", PostgresEnv)
+		t.Skipf("PostgreSQL half skipped: %s is not set (.ci/run sets it)", PostgresEnv)
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
 	defer admin.Close()
 	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		return nil, fmt.Errorf("create schema: %w", err)
+		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
 		admin, err := sql.Open("pgx", base)
@@ -102,5 +110,5 @@ func openPostgresSchema(t testing.TB) (*db.DB, error) {
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	return db.Open(context.Background(), db.Config{URL: base + sep + "search_path=" + schema})
+	return base + sep + "search_path=" + schema
 }
