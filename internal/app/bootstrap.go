@@ -36,7 +36,7 @@ func (a *App) BootstrapAdmin(ctx context.Context, email, password string, consol
 		return fmt.Errorf("bootstrap admin: %w", err)
 	}
 	if generated {
-		fmt.Fprintf(console, "\n  First start: created the admin account\n    email:    %s\n    password: %s\n  It is shown only now. Change it with: imaphub users reset-password %s\n\n", email, password, email)
+		fmt.Fprintf(console, "\n  First start: created the admin account\n    email:    %s\n    password: %s\n  It is shown only now. Change it with: imaphub users reset-password --email %s\n\n", email, password, email)
 	}
 	return nil
 }
