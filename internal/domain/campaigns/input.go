@@ -1,5 +1,7 @@
 package campaigns
 
+import "github.com/imaphub/imaphub/internal/domain/assets"
+
 // CampaignInput creates a campaign.
 type CampaignInput struct {
 	Name         string   `json:"name" minLength:"1" maxLength:"255" doc:"Unique campaign name"`
@@ -70,6 +72,27 @@ type AdInput struct {
 	Status       string        `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
 	Headlines    []AdTextInput `json:"headlines,omitempty" maxItems:"15"`
 	Descriptions []AdTextInput `json:"descriptions,omitempty" maxItems:"4"`
+
+	// origin says where generated texts came from, by normalised text; texts
+	// not in it were written by a person.
+	origin textOrigins
+}
+
+// textOrigins records, by normalised text, how a text was made and in which
+// language, so it is stored with its provenance in the ad's own transaction.
+type textOrigins map[string]textOrigin
+
+type textOrigin struct {
+	provenance assets.Provenance
+	language   string
+}
+
+// of returns the asset input for a text of a request.
+func (o textOrigins) of(text string) assets.TextInput {
+	if m, ok := o[assets.NormalizeText(text)]; ok {
+		return assets.TextInput{Text: text, Language: m.language, Provenance: m.provenance}
+	}
+	return assets.TextInput{Text: text, Provenance: assets.Provenance{Source: assets.SourceHuman}}
 }
 
 // AdPatch changes an ad. Headlines or descriptions, when given, replace the
@@ -81,6 +104,8 @@ type AdPatch struct {
 	Status       *string       `json:"status,omitempty" enum:"ENABLED,PAUSED"`
 	Headlines    []AdTextInput `json:"headlines,omitempty" maxItems:"15"`
 	Descriptions []AdTextInput `json:"descriptions,omitempty" maxItems:"4"`
+
+	origin textOrigins // as in AdInput
 }
 
 // AssetGroupInput creates a Performance Max asset group.

@@ -302,10 +302,10 @@ func (s *Service) CreateAd(ctx context.Context, in AdInput) (Ad, error) {
 		if id, err = insertAd(ctx, tx, a); err != nil {
 			return err
 		}
-		if err := s.linkTexts(ctx, tx, id, "HEADLINE", in.Headlines, "body.headlines"); err != nil {
+		if err := s.linkTexts(ctx, tx, id, "HEADLINE", in.Headlines, "body.headlines", in.origin); err != nil {
 			return err
 		}
-		if err := s.linkTexts(ctx, tx, id, "DESCRIPTION", in.Descriptions, "body.descriptions"); err != nil {
+		if err := s.linkTexts(ctx, tx, id, "DESCRIPTION", in.Descriptions, "body.descriptions", in.origin); err != nil {
 			return err
 		}
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
@@ -342,10 +342,10 @@ func storedTexts(in []AdText) []policy.PinnedText {
 
 // linkTexts stores each text once and links it to the ad in order. The
 // caller has run checkRSA over the whole ad, duplicates included.
-func (s *Service) linkTexts(ctx context.Context, tx db.Conn, adID int64, field string, texts []AdTextInput, location string) error {
+func (s *Service) linkTexts(ctx context.Context, tx db.Conn, adID int64, field string, texts []AdTextInput, location string, origin textOrigins) error {
 	for i, t := range texts {
 		loc := fmt.Sprintf("%s[%d].text", location, i)
-		asset, _, err := s.assets.UpsertTextTx(ctx, tx, assets.TextInput{Text: t.Text, Provenance: assets.Provenance{Source: "human"}})
+		asset, _, err := s.assets.UpsertTextTx(ctx, tx, origin.of(t.Text))
 		if err != nil {
 			return relocate(err, loc)
 		}
@@ -441,7 +441,7 @@ func (s *Service) UpdateAd(ctx context.Context, id int64, ifMatch string, p AdPa
 			if field == "DESCRIPTION" {
 				loc = "body.descriptions"
 			}
-			if err := s.linkTexts(ctx, tx, id, field, texts, loc); err != nil {
+			if err := s.linkTexts(ctx, tx, id, field, texts, loc, p.origin); err != nil {
 				return err
 			}
 		}

@@ -150,21 +150,21 @@ func (w *Wizard) GenerateAd(ctx context.Context, adGroupID int64, in GenerateInp
 	if genErr != nil && len(gen.Set.Headlines)+len(gen.Set.Descriptions)+len(gen.Set.Paths) == 0 {
 		return AdGeneration{}, &GenerationFailedError{Report: report, Err: genErr}
 	}
-	created, err := w.storeTexts(ctx, brief.Language, gen)
-	if err != nil {
-		return AdGeneration{}, err
-	}
-
+	// The texts are stored with their provenance in the ad's own
+	// transaction: a refused or interrupted write leaves none behind.
+	origin := originsOf(brief.Language, gen)
 	switch in.Mode {
 	case ModeNew:
 		paths := append(slices.Clone(gen.Set.Paths), "", "")
 		ad, err = w.campaigns.CreateAd(ctx, AdInput{AdGroupID: g.ID, FinalURLs: []string{finalURL}, Path1: paths[0], Path2: paths[1],
-			Headlines: textInputs(nil, gen.Set.Headlines), Descriptions: textInputs(nil, gen.Set.Descriptions)})
+			Headlines: textInputs(nil, gen.Set.Headlines), Descriptions: textInputs(nil, gen.Set.Descriptions), origin: origin})
 	default:
-		ad, err = w.campaigns.UpdateAd(ctx, ad.ID, httpapi.ETag(ad.Version), adPatch(ad, gen.Set, regenSlot, replace))
+		patch := adPatch(ad, gen.Set, regenSlot, replace)
+		patch.origin = origin
+		ad, err = w.campaigns.UpdateAd(ctx, ad.ID, httpapi.ETag(ad.Version), patch)
 	}
 	if err != nil {
-		return AdGeneration{}, errors.Join(err, w.dropUnused(created))
+		return AdGeneration{}, err
 	}
 	return AdGeneration{Ad: ad, Report: report}, nil
 }
@@ -356,38 +356,15 @@ func (w *Wizard) linkedTexts(ctx context.Context, column string, id int64) ([]st
 	return out, rows.Err()
 }
 
-// storeTexts puts the generated texts into the library with their provenance
-// before the ad is written: the campaign service stores a text once per
-// content and keeps the provenance of the first writer, so the ad's links
-// then point at assets that say how they were made. It returns the assets it
-// created, for dropUnused.
-func (w *Wizard) storeTexts(ctx context.Context, lang string, gen assets.Generation) ([]int64, error) {
-	var created []int64
+// originsOf records how each generated text was made, for storing it.
+func originsOf(lang string, gen assets.Generation) textOrigins {
+	out := textOrigins{}
 	for _, slot := range []string{assets.SlotHeadlines, assets.SlotLongHeadlines, assets.SlotDescriptions} {
 		for i, t := range gen.Set.Slot(slot) {
-			a, isNew, err := w.assets.CreateText(ctx, assets.TextInput{Text: t, Language: lang, Provenance: gen.Provenance(slot, i)})
-			if err != nil {
-				return created, errors.Join(fmt.Errorf("store generated %s[%d]: %w", slot, i, err), w.dropUnused(created))
-			}
-			if isNew {
-				created = append(created, a.ID)
-			}
+			out[assets.NormalizeText(t)] = textOrigin{provenance: gen.Provenance(slot, i), language: lang}
 		}
 	}
-	return created, nil
-}
-
-// dropUnused removes assets this generation created when writing the ad
-// failed, so a refused write leaves no orphan texts behind.
-func (w *Wizard) dropUnused(ids []int64) error {
-	var errList []error
-	for _, id := range ids {
-		// A detached context: the request may be what was cancelled.
-		if err := w.assets.Delete(context.Background(), id); err != nil && !errs.Is(err, errs.Conflict) {
-			errList = append(errList, fmt.Errorf("remove unused generated asset %d: %w", id, err))
-		}
-	}
-	return errors.Join(errList...)
+	return out
 }
 
 // assetGroupFields maps the generator's slots to asset group field types.
