@@ -354,3 +354,34 @@ func TestCachedReadModelsFollowEveryChange(t *testing.T) {
 		}
 	})
 }
+
+// Pins set one link at a time each pass, but together make positions 2 and 3
+// impossible to fill: approval checks every ad as a whole and refuses.
+func TestApprovalChecksEachAdAsAWhole(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", newCampaign("Ganzheitlich", "SEARCH")))
+		g := idOf(t, e.Must(t, 201, "POST", "/api/ad-groups", map[string]any{"campaign_id": id, "name": "G"}))
+		var ad struct {
+			ID        int64
+			Headlines []struct {
+				LinkID int64 `json:"link_id"`
+			}
+		}
+		e.Must(t, 201, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://x.example/"},
+			"headlines":    []map[string]any{{"text": "Winterreifen online kaufen"}, {"text": "Kostenlose Lieferung"}, {"text": "Reifen Müller"}},
+			"descriptions": []map[string]any{{"text": "Top-Marken zu fairen Preisen."}, {"text": "Montage bei Partnern in Ihrer Nähe."}}}).JSON(t, &ad)
+		for _, h := range ad.Headlines {
+			e.Must(t, 200, "PATCH", fmt.Sprintf("/api/ads/%d/assets/%d", ad.ID, h.LinkID), map[string]any{"pinned_field": "HEADLINE_1"})
+		}
+		e.Must(t, 200, "POST", fmt.Sprintf("/api/campaigns/%d/submit", id), nil)
+		r := e.Must(t, http.StatusConflict, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+		if !strings.Contains(string(r.Body), "PIN_INFEASIBLE") {
+			t.Fatalf("approval of an ad with unfillable positions: %s", r.Body)
+		}
+		for _, h := range ad.Headlines[1:] {
+			e.Must(t, 200, "PATCH", fmt.Sprintf("/api/ads/%d/assets/%d", ad.ID, h.LinkID), map[string]any{"pinned_field": ""})
+		}
+		e.Must(t, 200, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+	})
+}

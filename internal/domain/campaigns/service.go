@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -293,6 +294,14 @@ func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
 		if n == 0 {
 			problems = append(problems, errs.FieldError{Location: "ads", Message: "the campaign has no responsive search ad"})
 		}
+		// Each ad as a whole, with the brief's rules as they are now: pins
+		// set one link at a time, or a brief changed after the texts were
+		// written, can make a set invalid that every single write accepted.
+		broken, err := brokenAds(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, broken...)
 	} else {
 		rows, err := tx.Query(ctx, `SELECT g.id,
 			(SELECT count(*) FROM asset_links l WHERE l.asset_group_id = g.id AND l.field_type = 'HEADLINE'),
@@ -330,4 +339,54 @@ func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
 		return e.With("state", c.State).With("allowed_events", AllowedEvents(c.State))
 	}
 	return nil
+}
+
+// brokenAds runs the responsive-search-ad checks over every ad of a campaign
+// and reports each ad that fails them.
+func brokenAds(ctx context.Context, tx db.Conn, c Campaign) ([]errs.FieldError, error) {
+	checker, err := assets.CampaignChecker(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT `+adCols+` FROM ads a JOIN ad_groups g ON g.id = a.ad_group_id WHERE g.campaign_id = ? ORDER BY a.id`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	ads, err := collect(rows, scanAd)
+	if err != nil {
+		return nil, err
+	}
+	if err := attachAdTexts(ctx, tx, ads); err != nil {
+		return nil, err
+	}
+	var out []errs.FieldError
+	for _, a := range ads {
+		res := checker.CheckRSA(rsaOf(a, storedTexts(a.Headlines), storedTexts(a.Descriptions)))
+		if res.Valid {
+			continue
+		}
+		for _, v := range rsaErrors(res) {
+			if v.Code == policy.CodeTooFew {
+				continue // reported above with the counts
+			}
+			out = append(out, errs.FieldError{Location: fmt.Sprintf("ads[%d]", a.ID), Code: v.Code,
+				Message: fmt.Sprintf("ad %d: %s", a.ID, v.Message("en"))})
+			break
+		}
+	}
+	return out, nil
+}
+
+// rsaErrors lists the error-severity findings of a checked ad, items first.
+func rsaErrors(res policy.SetResult) []policy.Violation {
+	var out []policy.Violation
+	for _, it := range res.Items {
+		out = append(out, it.Errors()...)
+	}
+	for _, v := range res.Violations {
+		if v.Severity == policy.Error {
+			out = append(out, v)
+		}
+	}
+	return out
 }
