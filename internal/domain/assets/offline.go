@@ -224,6 +224,12 @@ func newComposer(b Brief, existing []string) *composer {
 			c.keywords = append(c.keywords, k)
 		}
 	}
+	// A product described in a phrase ("Winter and all-season tyres with
+	// fitting") leaves no room in a 30-character headline and would be cut to
+	// a stump; the first keyword names it in fewer characters.
+	if len(c.keywords) > 0 && policy.Width(c.product) > 20 && policy.Width(c.keywords[0]) < policy.Width(c.product) {
+		c.product = c.capitalise(c.keywords[0])
+	}
 	for _, s := range b.SellingPoints {
 		// A selling point opens a sentence or a headline.
 		if s = c.capitalise(strings.TrimRight(clean(s), ".。")); s != "" {
