@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +68,7 @@ func checkSort(sort string, sorts map[string]string) error {
 		for k := range sorts {
 			keys = append(keys, k)
 		}
+		slices.Sort(keys)
 		return errs.Field("query.sort", "unknown sort; use one of "+strings.Join(keys, ", ")+" (prefix - for descending)", sort)
 	}
 	return nil
