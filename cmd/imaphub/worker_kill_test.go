@@ -187,11 +187,27 @@ func TestWorkerKilledMidGenerationCompletesAfterRestart(t *testing.T) {
 	llm := slowModel(400 * time.Millisecond)
 	defer llm.Close()
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
-		t.Run(string(engine), func(t *testing.T) { killAndRestart(t, engine, bin, llm.HTTP.URL) })
+		t.Run(string(engine), func(t *testing.T) { killAndRestart(t, engine, bin, llm.HTTP.URL, syscall.SIGKILL) })
 	}
 }
 
-func killAndRestart(t *testing.T, engine db.Engine, bin, llm string) {
+// TestWorkerStoppedMidGenerationHandsTheJobBack sends SIGTERM in the middle of
+// a generation: the worker stops within its grace period, handing the job
+// back, and the next worker finishes it with the result of one run.
+func TestWorkerStoppedMidGenerationHandsTheJobBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs worker processes")
+	}
+	bin := filepath.Join(t.TempDir(), "imaphub")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	llm := slowModel(400 * time.Millisecond)
+	defer llm.Close()
+	killAndRestart(t, db.SQLite, bin, llm.HTTP.URL, syscall.SIGTERM)
+}
+
+func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall.Signal) {
 	ctx := context.Background()
 	// Reference: one uninterrupted run.
 	ref := prepare(t, ctx, engine)
@@ -208,10 +224,14 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string) {
 	f := prepare(t, ctx, engine)
 	w = f.worker(t, bin, llm)
 	f.waitFor(t, ctx, jobs.EventProgress, `"done":1`, 60*time.Second)
-	if err := w.Process.Kill(); err != nil {
+	stopped := time.Now()
+	if err := w.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	w.Wait()
+	if sig == syscall.SIGTERM && time.Since(stopped) > 10*time.Second {
+		t.Errorf("worker took %s to stop with a 1 s grace period", time.Since(stopped))
+	}
 	w = f.worker(t, bin, llm)
 	defer func() { w.Process.Signal(syscall.SIGTERM); w.Wait() }()
 	f.waitFor(t, ctx, jobs.EventCompleted, "", 120*time.Second)
@@ -221,6 +241,6 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string) {
 	var attempt int
 	f.db.Read().QueryRow(ctx, `SELECT attempt FROM river_job WHERE id = ?`, f.jobID).Scan(&attempt)
 	if attempt < 2 {
-		t.Errorf("job ran %d time(s); the kill should have forced a second attempt", attempt)
+		t.Errorf("job ran %d time(s); stopping the worker should have forced a second attempt", attempt)
 	}
 }

@@ -21,7 +21,7 @@ type Argon2Params struct {
 
 // DefaultArgon2 is used for new hashes; verification reads the parameters
 // stored in each hash, so changing them never locks anyone out.
-var DefaultArgon2 = Argon2Params{Time: 4, MemoryK: 32 * 1024, Threads: 2}
+var DefaultArgon2 = Argon2Params{Time: 5, MemoryK: 32 * 1024, Threads: 2}
 
 const saltLen, keyLen = 16, 32
 

@@ -165,7 +165,35 @@ func (h *Hub) Poll(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			h.WakeAll()
+			h.wakeChanged(ctx)
+		}
+	}
+}
+
+// wakeChanged asks, in one query for every watched job, which jobs have
+// events newer than those handed out, and wakes only those.
+func (h *Hub) wakeChanged(ctx context.Context) {
+	h.mu.Lock()
+	last := make(map[int64]int64, len(h.jobs))
+	args := make([]any, 0, len(h.jobs))
+	for id, f := range h.jobs {
+		last[id] = f.last
+		args = append(args, id)
+	}
+	h.mu.Unlock()
+	if len(args) == 0 {
+		return
+	}
+	rows, err := h.db.Read().Query(ctx, `SELECT job_id, MAX(seq) FROM job_events WHERE job_id IN (`+placeholders(len(args))+`) GROUP BY job_id`, args...)
+	if err != nil {
+		h.WakeAll()
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, seq int64
+		if rows.Scan(&id, &seq) == nil && seq > last[id] {
+			h.Wake(id)
 		}
 	}
 }
