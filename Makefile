@@ -12,8 +12,9 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run build build-ui test go-test bench vet fmt-check clean web web-deps api-client api-client-check web-test e2e
 
 ## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
+## (plain http on the loopback address, so the session cookie goes without Secure there only)
 run: build-ui
-	IMAPHUB_ADDR=$${IMAPHUB_ADDR:-127.0.0.1:8080} ./$(BIN) serve --demo
+	IMAPHUB_ADDR=$${IMAPHUB_ADDR:-127.0.0.1:8080} IMAPHUB_COOKIE_SECURE=$${IMAPHUB_COOKIE_SECURE:-false} ./$(BIN) serve --demo
 
 ## build: the one binary
 build:
