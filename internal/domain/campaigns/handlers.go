@@ -31,6 +31,72 @@ func listOutput[T any](p Page[T]) *httpapi.ListOutput[T] {
 	return out
 }
 
+// resource is one kind of entity's create, read, change and delete
+// operations, which have the same shape for every kind: ETag on reads and
+// writes, If-Match on changes and deletes, Location on create.
+type resource[T, In, P any] struct {
+	tags   []string
+	path   string // collection path, e.g. /api/keywords
+	name   string // in operation ids: create-<name>, get-<name>, …
+	create func(context.Context, In) (T, error)
+	get    func(context.Context, int64) (T, error)
+	update func(context.Context, int64, string, P) (T, error)
+	delete func(context.Context, int64, string) error
+	key    func(T) (id, version int64)
+	docs   resourceDocs
+}
+
+// resourceDocs are the summaries and descriptions of a resource's operations.
+type resourceDocs struct {
+	create, createNote, get, update, updateNote, delete, deleteNote string
+}
+
+func (r resource[T, In, P]) register(api *httpapi.API) {
+	item := r.path + "/{id}"
+	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "create-" + r.name, Method: http.MethodPost, Path: r.path,
+		Summary: r.docs.create, Description: r.docs.createNote, Tags: r.tags, DefaultStatus: http.StatusCreated},
+		func(ctx context.Context, in *struct{ Body In }) (*entityOutput[T], error) {
+			v, err := r.create(ctx, in.Body)
+			if err != nil {
+				return nil, err
+			}
+			id, version := r.key(v)
+			return output(v, version, fmt.Sprintf("%s/%d", r.path, id)), nil
+		})
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-" + r.name, Method: http.MethodGet, Path: item,
+		Summary: r.docs.get, Tags: r.tags},
+		func(ctx context.Context, in *httpapi.IDParam) (*entityOutput[T], error) {
+			v, err := r.get(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			_, version := r.key(v)
+			return output(v, version, ""), nil
+		})
+	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "update-" + r.name, Method: http.MethodPatch, Path: item,
+		Summary: r.docs.update, Description: r.docs.updateNote, Tags: r.tags},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			httpapi.IfMatchParam
+			Body P
+		}) (*entityOutput[T], error) {
+			v, err := r.update(ctx, in.ID, in.IfMatch, in.Body)
+			if err != nil {
+				return nil, err
+			}
+			_, version := r.key(v)
+			return output(v, version, ""), nil
+		})
+	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-" + r.name, Method: http.MethodDelete, Path: item,
+		Summary: r.docs.delete, Description: r.docs.deleteNote, Tags: r.tags, DefaultStatus: http.StatusNoContent},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			httpapi.IfMatchParam
+		}) (*struct{}, error) {
+			return nil, r.delete(ctx, in.ID, in.IfMatch)
+		})
+}
+
 // RegisterRoutes publishes the campaign operations on the API.
 func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerCampaigns(api, s)
@@ -42,45 +108,14 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 
 func registerCampaigns(api *httpapi.API, s *Service) {
 	tags := []string{"campaigns"}
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "create-campaign", Method: http.MethodPost, Path: "/api/campaigns",
-		Summary: "Create a campaign", Description: "New campaigns start in draft.", Tags: tags, DefaultStatus: http.StatusCreated},
-		func(ctx context.Context, in *struct{ Body CampaignInput }) (*entityOutput[Campaign], error) {
-			c, err := s.CreateCampaign(ctx, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(c, c.Version, fmt.Sprintf("/api/campaigns/%d", c.ID)), nil
-		})
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-campaign", Method: http.MethodGet, Path: "/api/campaigns/{id}",
-		Summary: "Get a campaign", Tags: tags},
-		func(ctx context.Context, in *httpapi.IDParam) (*entityOutput[Campaign], error) {
-			c, err := s.GetCampaign(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return output(c, c.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "update-campaign", Method: http.MethodPatch, Path: "/api/campaigns/{id}",
-		Summary: "Change a campaign", Description: "Only in draft or review. Send If-Match to refuse a lost update.", Tags: tags},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-			Body CampaignPatch
-		}) (*entityOutput[Campaign], error) {
-			c, err := s.UpdateCampaign(ctx, in.ID, in.IfMatch, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(c, c.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-campaign", Method: http.MethodDelete, Path: "/api/campaigns/{id}",
-		Summary: "Delete a campaign", Description: "Deletes the campaign and everything under it; its assets stay in the library.", Tags: tags, DefaultStatus: http.StatusNoContent},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-		}) (*struct{}, error) {
-			return nil, s.DeleteCampaign(ctx, in.ID, in.IfMatch)
-		})
+	resource[Campaign, CampaignInput, CampaignPatch]{
+		tags: tags, path: "/api/campaigns", name: "campaign",
+		create: s.CreateCampaign, get: s.GetCampaign, update: s.UpdateCampaign, delete: s.DeleteCampaign,
+		key: func(c Campaign) (int64, int64) { return c.ID, c.Version },
+		docs: resourceDocs{create: "Create a campaign", createNote: "New campaigns start in draft.", get: "Get a campaign",
+			update: "Change a campaign", updateNote: "Only in draft or review. Send If-Match to refuse a lost update.",
+			delete: "Delete a campaign", deleteNote: "Deletes the campaign and everything under it; its assets stay in the library."},
+	}.register(api)
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-campaigns", Method: http.MethodGet, Path: "/api/campaigns",
 		Summary: "List campaigns", Tags: tags},
 		func(ctx context.Context, in *struct {
@@ -140,45 +175,13 @@ func userEvents() []Event {
 
 func registerAdGroups(api *httpapi.API, s *Service) {
 	tags := []string{"ad groups"}
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "create-ad-group", Method: http.MethodPost, Path: "/api/ad-groups",
-		Summary: "Create an ad group", Tags: tags, DefaultStatus: http.StatusCreated},
-		func(ctx context.Context, in *struct{ Body AdGroupInput }) (*entityOutput[AdGroup], error) {
-			g, err := s.CreateAdGroup(ctx, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(g, g.Version, fmt.Sprintf("/api/ad-groups/%d", g.ID)), nil
-		})
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-ad-group", Method: http.MethodGet, Path: "/api/ad-groups/{id}",
-		Summary: "Get an ad group", Tags: tags},
-		func(ctx context.Context, in *httpapi.IDParam) (*entityOutput[AdGroup], error) {
-			g, err := s.GetAdGroup(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return output(g, g.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "update-ad-group", Method: http.MethodPatch, Path: "/api/ad-groups/{id}",
-		Summary: "Change an ad group", Tags: tags},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-			Body AdGroupPatch
-		}) (*entityOutput[AdGroup], error) {
-			g, err := s.UpdateAdGroup(ctx, in.ID, in.IfMatch, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(g, g.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-ad-group", Method: http.MethodDelete, Path: "/api/ad-groups/{id}",
-		Summary: "Delete an ad group", Description: "With its keywords, ads and their links; assets stay in the library.", Tags: tags, DefaultStatus: http.StatusNoContent},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-		}) (*struct{}, error) {
-			return nil, s.DeleteAdGroup(ctx, in.ID, in.IfMatch)
-		})
+	resource[AdGroup, AdGroupInput, AdGroupPatch]{
+		tags: tags, path: "/api/ad-groups", name: "ad-group",
+		create: s.CreateAdGroup, get: s.GetAdGroup, update: s.UpdateAdGroup, delete: s.DeleteAdGroup,
+		key: func(g AdGroup) (int64, int64) { return g.ID, g.Version },
+		docs: resourceDocs{create: "Create an ad group", get: "Get an ad group", update: "Change an ad group",
+			delete: "Delete an ad group", deleteNote: "With its keywords, ads and their links; assets stay in the library."},
+	}.register(api)
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-ad-groups", Method: http.MethodGet, Path: "/api/ad-groups",
 		Summary: "List ad groups", Tags: tags},
 		func(ctx context.Context, in *struct {
@@ -202,45 +205,12 @@ func registerAdGroups(api *httpapi.API, s *Service) {
 
 func registerKeywords(api *httpapi.API, s *Service) {
 	tags := []string{"keywords"}
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "create-keyword", Method: http.MethodPost, Path: "/api/keywords",
-		Summary: "Create a keyword", Tags: tags, DefaultStatus: http.StatusCreated},
-		func(ctx context.Context, in *struct{ Body KeywordInput }) (*entityOutput[Keyword], error) {
-			k, err := s.CreateKeyword(ctx, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(k, k.Version, fmt.Sprintf("/api/keywords/%d", k.ID)), nil
-		})
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-keyword", Method: http.MethodGet, Path: "/api/keywords/{id}",
-		Summary: "Get a keyword", Tags: tags},
-		func(ctx context.Context, in *httpapi.IDParam) (*entityOutput[Keyword], error) {
-			k, err := s.GetKeyword(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return output(k, k.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "update-keyword", Method: http.MethodPatch, Path: "/api/keywords/{id}",
-		Summary: "Change a keyword", Tags: tags},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-			Body KeywordPatch
-		}) (*entityOutput[Keyword], error) {
-			k, err := s.UpdateKeyword(ctx, in.ID, in.IfMatch, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(k, k.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-keyword", Method: http.MethodDelete, Path: "/api/keywords/{id}",
-		Summary: "Delete a keyword", Tags: tags, DefaultStatus: http.StatusNoContent},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-		}) (*struct{}, error) {
-			return nil, s.DeleteKeyword(ctx, in.ID, in.IfMatch)
-		})
+	resource[Keyword, KeywordInput, KeywordPatch]{
+		tags: tags, path: "/api/keywords", name: "keyword",
+		create: s.CreateKeyword, get: s.GetKeyword, update: s.UpdateKeyword, delete: s.DeleteKeyword,
+		key:  func(k Keyword) (int64, int64) { return k.ID, k.Version },
+		docs: resourceDocs{create: "Create a keyword", get: "Get a keyword", update: "Change a keyword", delete: "Delete a keyword"},
+	}.register(api)
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-keywords", Method: http.MethodGet, Path: "/api/keywords",
 		Summary: "List keywords", Tags: tags},
 		func(ctx context.Context, in *struct {
@@ -271,45 +241,14 @@ func registerKeywords(api *httpapi.API, s *Service) {
 
 func registerAds(api *httpapi.API, s *Service) {
 	tags := []string{"ads"}
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "create-ad", Method: http.MethodPost, Path: "/api/ads",
-		Summary: "Create a responsive search ad", Description: "With its headlines and descriptions, each stored once in the asset library, in one transaction.", Tags: tags, DefaultStatus: http.StatusCreated},
-		func(ctx context.Context, in *struct{ Body AdInput }) (*entityOutput[Ad], error) {
-			a, err := s.CreateAd(ctx, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(a, a.Version, fmt.Sprintf("/api/ads/%d", a.ID)), nil
-		})
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-ad", Method: http.MethodGet, Path: "/api/ads/{id}",
-		Summary: "Get a responsive search ad", Tags: tags},
-		func(ctx context.Context, in *httpapi.IDParam) (*entityOutput[Ad], error) {
-			a, err := s.GetAd(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return output(a, a.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "update-ad", Method: http.MethodPatch, Path: "/api/ads/{id}",
-		Summary: "Change a responsive search ad", Description: "Headlines or descriptions, when given, replace the current ones.", Tags: tags},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-			Body AdPatch
-		}) (*entityOutput[Ad], error) {
-			a, err := s.UpdateAd(ctx, in.ID, in.IfMatch, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(a, a.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-ad", Method: http.MethodDelete, Path: "/api/ads/{id}",
-		Summary: "Delete a responsive search ad", Tags: tags, DefaultStatus: http.StatusNoContent},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-		}) (*struct{}, error) {
-			return nil, s.DeleteAd(ctx, in.ID, in.IfMatch)
-		})
+	resource[Ad, AdInput, AdPatch]{
+		tags: tags, path: "/api/ads", name: "ad",
+		create: s.CreateAd, get: s.GetAd, update: s.UpdateAd, delete: s.DeleteAd,
+		key: func(a Ad) (int64, int64) { return a.ID, a.Version },
+		docs: resourceDocs{create: "Create a responsive search ad", createNote: "With its headlines and descriptions, each stored once in the asset library, in one transaction.",
+			get: "Get a responsive search ad", update: "Change a responsive search ad", updateNote: "Headlines or descriptions, when given, replace the current ones.",
+			delete: "Delete a responsive search ad"},
+	}.register(api)
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-ads", Method: http.MethodGet, Path: "/api/ads",
 		Summary: "List responsive search ads", Tags: tags},
 		func(ctx context.Context, in *struct {
@@ -333,45 +272,13 @@ func registerAds(api *httpapi.API, s *Service) {
 
 func registerAssetGroups(api *httpapi.API, s *Service) {
 	tags := []string{"asset groups"}
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "create-asset-group", Method: http.MethodPost, Path: "/api/asset-groups",
-		Summary: "Create a Performance Max asset group", Tags: tags, DefaultStatus: http.StatusCreated},
-		func(ctx context.Context, in *struct{ Body AssetGroupInput }) (*entityOutput[AssetGroup], error) {
-			g, err := s.CreateAssetGroup(ctx, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(g, g.Version, fmt.Sprintf("/api/asset-groups/%d", g.ID)), nil
-		})
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-asset-group", Method: http.MethodGet, Path: "/api/asset-groups/{id}",
-		Summary: "Get an asset group with its assets", Tags: tags},
-		func(ctx context.Context, in *httpapi.IDParam) (*entityOutput[AssetGroup], error) {
-			g, err := s.GetAssetGroup(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return output(g, g.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "update-asset-group", Method: http.MethodPatch, Path: "/api/asset-groups/{id}",
-		Summary: "Change an asset group", Tags: tags},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-			Body AssetGroupPatch
-		}) (*entityOutput[AssetGroup], error) {
-			g, err := s.UpdateAssetGroup(ctx, in.ID, in.IfMatch, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return output(g, g.Version, ""), nil
-		})
-	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-asset-group", Method: http.MethodDelete, Path: "/api/asset-groups/{id}",
-		Summary: "Delete an asset group", Tags: tags, DefaultStatus: http.StatusNoContent},
-		func(ctx context.Context, in *struct {
-			httpapi.IDParam
-			httpapi.IfMatchParam
-		}) (*struct{}, error) {
-			return nil, s.DeleteAssetGroup(ctx, in.ID, in.IfMatch)
-		})
+	resource[AssetGroup, AssetGroupInput, AssetGroupPatch]{
+		tags: tags, path: "/api/asset-groups", name: "asset-group",
+		create: s.CreateAssetGroup, get: s.GetAssetGroup, update: s.UpdateAssetGroup, delete: s.DeleteAssetGroup,
+		key: func(g AssetGroup) (int64, int64) { return g.ID, g.Version },
+		docs: resourceDocs{create: "Create a Performance Max asset group", get: "Get an asset group with its assets",
+			update: "Change an asset group", delete: "Delete an asset group"},
+	}.register(api)
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-asset-groups", Method: http.MethodGet, Path: "/api/asset-groups",
 		Summary: "List asset groups", Tags: tags},
 		func(ctx context.Context, in *struct {
