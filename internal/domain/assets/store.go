@@ -209,7 +209,7 @@ func listAssets(ctx context.Context, q db.Conn, f ListFilter) ([]Asset, *httpapi
 		where, args = append(where, "a.language = ?"), append(args, f.Language)
 	}
 	if f.Query != "" {
-		where, args = append(where, `a.search_text LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(searchFold(NormalizeText(f.Query)))+"%")
+		where, args = append(where, `a.search_text LIKE ? ESCAPE '\'`), append(args, "%"+db.EscapeLike(searchFold(NormalizeText(f.Query)))+"%")
 	}
 	if f.Used != nil {
 		not := "NOT "
@@ -275,10 +275,6 @@ func listAssets(ctx context.Context, q db.Conn, f ListFilter) ([]Asset, *httpapi
 		}
 	}
 	return items, next, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // owner is the parent chain of an ad or asset group, read (and on PostgreSQL

@@ -142,8 +142,7 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 // likePattern turns user text into a case-insensitive substring pattern with
 // LIKE's wildcards escaped.
 func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
+	return "%" + db.EscapeLike(strings.ToLower(s)) + "%"
 }
 
 // --- ad groups
@@ -352,7 +351,7 @@ func attachAdTexts(ctx context.Context, q db.Conn, ads []Ad) error {
 	}
 	rows, err := q.Query(ctx, `SELECT l.ad_id, l.id, l.asset_id, s.text, l.field_type, COALESCE(l.pinned_field, '')
 		FROM asset_links l JOIN assets s ON s.id = l.asset_id
-		WHERE l.ad_id IN (`+placeholders(len(ids))+`) ORDER BY l.ad_id, l.field_type, l.position, l.id`, ids...)
+		WHERE l.ad_id IN (`+db.Placeholders(len(ids))+`) ORDER BY l.ad_id, l.field_type, l.position, l.id`, ids...)
 	if err != nil {
 		return err
 	}
@@ -372,10 +371,6 @@ func attachAdTexts(ctx context.Context, q db.Conn, ads []Ad) error {
 		}
 	}
 	return rows.Err()
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
 // --- asset groups

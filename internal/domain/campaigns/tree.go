@@ -170,7 +170,7 @@ func attachGroupAssets(ctx context.Context, q db.Conn, groups []AssetGroup) erro
 	}
 	rows, err := q.Query(ctx, `SELECT l.asset_group_id, l.id, l.asset_id, l.field_type, s.type, s.text, s.mime_type, s.width, s.height
 		FROM asset_links l JOIN assets s ON s.id = l.asset_id
-		WHERE l.asset_group_id IN (`+placeholders(len(ids))+`) ORDER BY l.asset_group_id, l.field_type, l.position, l.id`, ids...)
+		WHERE l.asset_group_id IN (`+db.Placeholders(len(ids))+`) ORDER BY l.asset_group_id, l.field_type, l.position, l.id`, ids...)
 	if err != nil {
 		return err
 	}

@@ -353,3 +353,13 @@ func (c Conn) SQLTx() *sql.Tx {
 // DSN returns the PostgreSQL URL, password included, for libraries that open
 // connections of their own (the job queue's listener). Never log it.
 func (d *DB) DSN() string { return d.dsn }
+
+// Placeholders returns n comma-separated `?` placeholders for an IN list.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// EscapeLike escapes LIKE's wildcards in user text; use it with ESCAPE '\'.
+func EscapeLike(s string) string { return likeEscaper.Replace(s) }

@@ -92,7 +92,7 @@ func EventsAfter(ctx context.Context, q db.Conn, jobID, after int64, limit int) 
 
 // lastEvent returns a job's newest event of the given types, if any.
 func lastEvent(ctx context.Context, q db.Conn, jobID int64, types ...string) (*Event, error) {
-	query := `SELECT seq, type, payload, at FROM job_events WHERE job_id = ? AND type IN (` + placeholders(len(types)) + `) ORDER BY seq DESC LIMIT 1`
+	query := `SELECT seq, type, payload, at FROM job_events WHERE job_id = ? AND type IN (` + db.Placeholders(len(types)) + `) ORDER BY seq DESC LIMIT 1`
 	args := []any{jobID}
 	for _, t := range types {
 		args = append(args, t)
@@ -108,15 +108,4 @@ func lastEvent(ctx context.Context, q db.Conn, jobID int64, types ...string) (*E
 	}
 	e.Payload = json.RawMessage(payload)
 	return &e, nil
-}
-
-func placeholders(n int) string {
-	b := make([]byte, 0, 2*n)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '?')
-	}
-	return string(b)
 }

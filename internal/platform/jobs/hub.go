@@ -184,7 +184,7 @@ func (h *Hub) wakeChanged(ctx context.Context) {
 	if len(args) == 0 {
 		return
 	}
-	rows, err := h.db.Read().Query(ctx, `SELECT job_id, MAX(seq) FROM job_events WHERE job_id IN (`+placeholders(len(args))+`) GROUP BY job_id`, args...)
+	rows, err := h.db.Read().Query(ctx, `SELECT job_id, MAX(seq) FROM job_events WHERE job_id IN (`+db.Placeholders(len(args))+`) GROUP BY job_id`, args...)
 	if err != nil {
 		h.WakeAll()
 		return
