@@ -43,24 +43,9 @@ func (s *Service) loadTree(ctx context.Context, id int64) (Tree, error) {
 			t.AdGroups = append(t.AdGroups, AdGroupTree{AdGroup: g, Keywords: []Keyword{}, Ads: []Ad{}})
 		}
 
-		// Keywords in the tree leave out their timestamps: a campaign may hold
-		// thousands, and the tree is read often.
-		rows, err = q.Query(ctx, `SELECT k.id, k.ad_group_id, k.text, k.match_type, k.negative, k.status, k.version
-			FROM keywords k JOIN ad_groups g ON g.id = k.ad_group_id WHERE g.campaign_id = ? ORDER BY k.ad_group_id, k.id`, id)
+		nKeywords, err := attachKeywords(ctx, q, id, t.AdGroups, index)
 		if err != nil {
 			return err
-		}
-		keywords, err := collect(rows, func(row scanner) (Keyword, error) {
-			var k Keyword
-			err := row.Scan(&k.ID, &k.AdGroupID, &k.Text, &k.MatchType, &k.Negative, &k.Status, &k.Version)
-			return k, err
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range keywords {
-			g := &t.AdGroups[index[k.AdGroupID]]
-			g.Keywords = append(g.Keywords, k)
 		}
 
 		rows, err = q.Query(ctx, `SELECT `+adCols+` FROM ads a JOIN ad_groups g ON g.id = a.ad_group_id WHERE g.campaign_id = ? ORDER BY a.ad_group_id, a.id`, id)
@@ -89,10 +74,58 @@ func (s *Service) loadTree(ctx context.Context, id int64) (Tree, error) {
 		if err := attachGroupAssets(ctx, q, t.AssetGroups); err != nil {
 			return err
 		}
-		t.Counts = map[string]int64{"ad_groups": int64(len(groups)), "keywords": int64(len(keywords)), "ads": int64(len(ads)), "asset_groups": int64(len(t.AssetGroups))}
+		t.Counts = map[string]int64{"ad_groups": int64(len(groups)), "keywords": int64(nKeywords), "ads": int64(len(ads)), "asset_groups": int64(len(t.AssetGroups))}
 		return nil
 	})
 	return t, err
+}
+
+// attachKeywords loads the keywords of every ad group of a campaign, packed by
+// the database into one string per ad group as the ad texts are (keywords
+// hold no control characters: the campaign service refuses them). Keywords in
+// the tree leave out their timestamps: a campaign may hold thousands.
+func attachKeywords(ctx context.Context, q db.Conn, campaignID int64, groups []AdGroupTree, index map[int64]int) (int, error) {
+	fields := `CAST(k.id AS TEXT) || CHR(31) || k.text || CHR(31) || k.match_type || CHR(31) || CAST(k.negative AS TEXT) || CHR(31) || k.status || CHR(31) || CAST(k.version AS TEXT)`
+	var query string
+	if q.Engine() == db.Postgres {
+		query = `SELECT k.ad_group_id, string_agg(` + fields + `, CHR(30) ORDER BY k.id)
+			FROM keywords k JOIN ad_groups g ON g.id = k.ad_group_id WHERE g.campaign_id = ? GROUP BY k.ad_group_id`
+	} else {
+		query = `SELECT ad_group_id, group_concat(f, CHAR(30)) FROM (SELECT k.ad_group_id, ` + strings.ReplaceAll(fields, "CHR(", "CHAR(") + ` AS f
+			FROM keywords k JOIN ad_groups g ON g.id = k.ad_group_id WHERE g.campaign_id = ? ORDER BY k.ad_group_id, k.id) GROUP BY ad_group_id`
+	}
+	rows, err := q.Query(ctx, query, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var groupID int64
+		var packed string
+		if err := rows.Scan(&groupID, &packed); err != nil {
+			return n, err
+		}
+		i, ok := index[groupID]
+		if !ok {
+			continue
+		}
+		for rec := range strings.SplitSeq(packed, "\x1e") {
+			f := strings.Split(rec, "\x1f")
+			if len(f) != 6 {
+				return n, fmt.Errorf("ad group %d: malformed keyword record %q", groupID, rec)
+			}
+			id, err1 := strconv.ParseInt(f[0], 10, 64)
+			version, err2 := strconv.ParseInt(f[5], 10, 64)
+			if err1 != nil || err2 != nil {
+				return n, fmt.Errorf("ad group %d: malformed keyword ids in %q", groupID, rec)
+			}
+			groups[i].Keywords = append(groups[i].Keywords, Keyword{ID: id, AdGroupID: groupID, Text: f[1], MatchType: f[2],
+				Negative: f[3] == "1" || f[3] == "true", Status: f[4], Version: version})
+			n++
+		}
+	}
+	return n, rows.Err()
 }
 
 // attachCampaignAdTexts loads the texts of every ad of one campaign. The

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
@@ -82,6 +83,9 @@ func cleanKeyword(location, text string) (string, error) {
 	t := strings.Join(strings.Fields(text), " ")
 	if t == "" {
 		return "", errs.Field(location, "must not be blank", text)
+	}
+	if i := strings.IndexFunc(t, unicode.IsControl); i >= 0 {
+		return "", errs.Field(location, fmt.Sprintf("contains the control character %U", []rune(t[i:])[0]), text)
 	}
 	if i := strings.IndexAny(t, keywordForbidden); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(t[i:])
