@@ -64,6 +64,7 @@ const (
 	CodeImageAspectRatio      = "IMAGE_ASPECT_RATIO"
 	CodeImageFileTooLarge     = "IMAGE_FILE_TOO_LARGE"
 	CodeAnimatedImage         = "E15_ANIMATED_IMAGE"
+	CodeLetterbox             = "E16_LETTERBOX"
 	CodeNotImageField         = "NOT_AN_IMAGE_FIELD"
 	CodeNotTextField          = "NOT_A_TEXT_FIELD"
 )

@@ -37,7 +37,8 @@ var mimeTypes = map[string][2]string{
 const aspectTolerance = 0.01
 
 // CheckImage checks an image for field f. The format is read from the
-// bytes, never from a file name, and only the header is decoded.
+// bytes, never from a file name. Size, ratio and animation come from the
+// header; marketing images are decoded in full for the letterbox check (E16).
 func CheckImage(f Field, data []byte) ImageResult {
 	res := ImageResult{Bytes: len(data), Violations: []Violation{}}
 	spec, ok := imageSpecs[f]
@@ -60,6 +61,15 @@ func CheckImage(f Field, data []byte) ImageResult {
 		}
 	}
 	res.Violations = checkImageSpec(f, spec, res, spec.MaxBytes)
+	if letterboxFields[f] && res.Frames == 1 {
+		if px, topBottom, found := letterbox(data); found {
+			sides := "left and right"
+			if topBottom {
+				sides = "top and bottom"
+			}
+			res.Violations = append(res.Violations, Violation{Code: CodeLetterbox, Args: Args{Field: f, Count: px, Text: sides}})
+		}
+	}
 	res.Valid = validOf(res.Violations)
 	return res
 }

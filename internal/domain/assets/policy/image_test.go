@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -138,6 +139,68 @@ func TestGIFFramesOnTruncatedInput(t *testing.T) {
 	for n := range len(data) {
 		if f := gifFrames(data[:n]); f < 0 || f > 3 {
 			t.Fatalf("gifFrames(prefix %d) = %d", n, f)
+		}
+	}
+}
+
+// photo draws w×h pixels of varied content (no row or column is one colour),
+// with bars of one colour and thickness bar on two opposite edges.
+func photo(t *testing.T, w, h, bar int, topBottom bool) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x + y) % 256), 255}
+			inBar := (topBottom && (y < bar || y >= h-bar)) || (!topBottom && (x < bar || x >= w-bar))
+			if inBar {
+				c = color.RGBA{0, 0, 0, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestLetterboxedImagesAreRefused(t *testing.T) {
+	has := func(r ImageResult, code string) bool {
+		for _, v := range r.Violations {
+			if v.Code == code {
+				return true
+			}
+		}
+		return false
+	}
+	cases := []struct {
+		name  string
+		field Field
+		data  []byte
+		want  bool
+	}{
+		{"bars top and bottom", MarketingImage, photo(t, 1200, 628, 60, true), true},
+		{"bars left and right", SquareMarketingImage, photo(t, 600, 600, 80, false), true},
+		{"thin edge line", MarketingImage, photo(t, 1200, 628, 4, true), false},
+		{"fills the frame", MarketingImage, photo(t, 1200, 628, 0, true), false},
+		{"a logo on a plain background", Logo, photo(t, 600, 600, 80, false), false},
+	}
+	for _, c := range cases {
+		r := CheckImage(c.field, c.data)
+		if has(r, CodeLetterbox) != c.want {
+			t.Errorf("%s: E16_LETTERBOX = %v, want %v (%+v)", c.name, !c.want, c.want, r.Violations)
+		}
+		if c.want && r.Valid {
+			t.Errorf("%s: letterboxed image counted valid", c.name)
+		}
+	}
+	r := CheckImage(MarketingImage, photo(t, 1200, 628, 60, true))
+	for _, v := range r.Violations {
+		if v.Code == CodeLetterbox {
+			if de := v.Message("de"); !strings.Contains(de, "oben und unten") || !strings.Contains(de, "60 Pixeln") {
+				t.Errorf("German message: %q", de)
+			}
 		}
 	}
 }

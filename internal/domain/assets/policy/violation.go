@@ -314,6 +314,8 @@ func (v Violation) messageEN() string {
 		return fmt.Sprintf("Image file is %d KB; the limit is %d KB.", a.Count, a.Max)
 	case CodeAnimatedImage:
 		return fmt.Sprintf("Animated images are not allowed (%d frames).", a.Count)
+	case CodeLetterbox:
+		return fmt.Sprintf("The image does not fill its frame: uniform bars of %d pixels at the %s.", a.Count, a.Text)
 	case CodeNotImageField:
 		return fmt.Sprintf("%s is not an image field.", fieldNameEN(a.Field))
 	case CodeNotTextField:
@@ -429,6 +431,12 @@ func (v Violation) messageDE() string {
 		return fmt.Sprintf("Die Bilddatei ist %d KB groß; erlaubt sind %d KB.", a.Count, a.Max)
 	case CodeAnimatedImage:
 		return fmt.Sprintf("Animierte Bilder sind nicht erlaubt (%d Einzelbilder).", a.Count)
+	case CodeLetterbox:
+		sides := "links und rechts"
+		if a.Text == "top and bottom" {
+			sides = "oben und unten"
+		}
+		return fmt.Sprintf("Das Bild füllt seinen Rahmen nicht aus: einfarbige Balken von %d Pixeln %s.", a.Count, sides)
 	case CodeNotImageField:
 		return fmt.Sprintf("%s ist kein Bildfeld.", fieldNameDE(a.Field))
 	case CodeNotTextField:
