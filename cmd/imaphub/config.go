@@ -81,6 +81,7 @@ func loadConfig() (Config, error) {
 	}
 	roleMap := get("IMAPHUB_OIDC_ROLE_MAP", "")
 	defaultRole := get("IMAPHUB_OIDC_DEFAULT_ROLE", "")
+	proxies := get("IMAPHUB_TRUSTED_PROXIES", "")
 	if err != nil {
 		return c, err
 	}
@@ -95,6 +96,23 @@ func loadConfig() (Config, error) {
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if strings.Contains(p, ":") {
+				p += "/128"
+			} else {
+				p += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return c, fmt.Errorf("IMAPHUB_TRUSTED_PROXIES: %q is not an address or CIDR range", p)
+		}
+		c.Auth.TrustedProxies = append(c.Auth.TrustedProxies, n)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("IMAPHUB_LOG_LEVEL=%q: want debug, info, warn or error", level)

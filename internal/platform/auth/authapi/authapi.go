@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -41,6 +42,9 @@ type Config struct {
 	Lifetime time.Duration
 	// OIDC is required in oidc mode.
 	OIDC *OIDCConfig
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
+	// client (IMAPHUB_TRUSTED_PROXIES); without them the peer address counts.
+	TrustedProxies []*net.IPNet
 }
 
 // Session keys.
@@ -254,13 +258,42 @@ func (a *Auth) audit(ctx context.Context, p *auth.Principal, op *huma.Operation,
 	}
 }
 
-// clientAddress is the peer address used for rate limiting.
-func clientAddress(r *http.Request) string {
+// clientAddress is the address sign-in attempts are counted against: the
+// peer, or — when the peer is a trusted reverse proxy — the nearest address
+// in X-Forwarded-For that is not one of the trusted proxies.
+func (a *Auth) clientAddress(r *http.Request) string {
 	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
 	}
-	return strings.Trim(host, "[]")
+	if !a.trusted(host) {
+		return host
+	}
+	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if !a.trusted(hop) {
+			return hop
+		}
+		host = hop
+	}
+	return host
+}
+
+func (a *Auth) trusted(addr string) bool {
+	ip := net.ParseIP(addr)
+	if ip == nil {
+		return false
+	}
+	for _, n := range a.cfg.TrustedProxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // RequireRole guards a plain HTTP handler (one outside the API, such as the

@@ -3,6 +3,7 @@ package authapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -508,4 +509,27 @@ func TestRevocationElsewhereReachesTheCache(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+}
+
+// Behind a trusted reverse proxy, failed sign-ins count against the client
+// the proxy names, so one client cannot lock everyone out; a header from an
+// untrusted peer is ignored.
+func TestRateLimitBehindATrustedProxy(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	e := apptest.StartWith(t, d, authapi.Config{Mode: "local", TrustedProxies: []*net.IPNet{loopback}})
+	attempt := func(from, email string) int {
+		return e.Send(t, http.DefaultClient, "POST", "/api/auth/login", map[string]string{"email": email, "password": "wrong password"}, "X-Forwarded-For", from).Status
+	}
+	for i := 0; i < auth.MaxFailsPerClient; i++ {
+		if s := attempt("10.1.1.1, 203.0.113.7", fmt.Sprintf("u%d@example.com", i)); s != 401 {
+			t.Fatalf("attempt %d: %d", i, s)
+		}
+	}
+	if s := attempt("203.0.113.7", "someone@example.com"); s != 429 {
+		t.Errorf("the limited client: %d, want 429", s)
+	}
+	if s := attempt("198.51.100.9", "someone@example.com"); s != 401 {
+		t.Errorf("another client behind the same proxy: %d, want 401", s)
+	}
 }

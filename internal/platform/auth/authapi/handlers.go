@@ -91,14 +91,14 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 				return nil, errs.Conflictf("password sign-in is off: this server signs in with Microsoft (IMAPHUB_AUTH_MODE=oidc)")
 			}
 			r := requestFrom(ctx)
-			u, err := a.svc.Login(ctx, in.Body.Email, in.Body.Password, clientAddress(r))
+			u, err := a.svc.Login(ctx, in.Body.Email, in.Body.Password, a.clientAddress(r))
 			if errors.Is(err, auth.ErrTooManyAttempts) {
 				return nil, &httpapi.Problem{Status: http.StatusTooManyRequests, Title: "Too Many Requests",
 					Detail: "too many failed sign-in attempts; wait 15 minutes", Extra: map[string]any{"retry_after_seconds": int(auth.LoginWindow.Seconds())}}
 			}
 			if err != nil {
 				if errs.Is(err, errs.Unauthorized) {
-					a.log.Info("sign-in refused", "client", clientAddress(r))
+					a.log.Info("sign-in refused", "client", a.clientAddress(r))
 				}
 				return nil, err
 			}

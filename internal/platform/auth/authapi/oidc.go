@@ -139,7 +139,7 @@ type idClaims struct {
 // logged with its reason; the caller sees only that sign-in failed.
 func (a *Auth) oidcFinish(ctx context.Context, r *http.Request, state, code, providerErr string) (string, error) {
 	refuse := func(reason string, args ...any) (string, error) {
-		a.log.Warn("OIDC sign-in refused", append([]any{"reason", reason, "client", clientAddress(r)}, args...)...)
+		a.log.Warn("OIDC sign-in refused", append([]any{"reason", reason, "client", a.clientAddress(r)}, args...)...)
 		return "", errs.E(errs.Unauthorized, "sign-in with Microsoft failed; try again")
 	}
 	wantState := a.sessions.PopString(ctx, keyOIDCState)
