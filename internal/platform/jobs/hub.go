@@ -249,3 +249,13 @@ func (h *Hub) listenOnce(ctx context.Context, url string) error {
 		}
 	}
 }
+
+// Subscribers returns how many streams of this process follow a job.
+func (h *Hub) Subscribers(jobID int64) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if f, ok := h.jobs[jobID]; ok {
+		return len(f.subs)
+	}
+	return 0
+}

@@ -62,11 +62,16 @@ type env struct {
 
 func start(t *testing.T, d *db.DB, workers int) *env {
 	t.Helper()
+	return startHeartbeat(t, d, workers, 100*time.Millisecond)
+}
+
+func startHeartbeat(t *testing.T, d *db.DB, workers int, heartbeat time.Duration) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &stepsWorker{}
 	ws := jobs.NewWorkers()
 	river.AddWorker(ws, w)
-	r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Heartbeat: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
+	r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Heartbeat: heartbeat}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,5 +354,27 @@ func TestPeriodicJobRuns(t *testing.T) {
 	case <-w.ran:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the periodic job was not enqueued and worked")
+	}
+}
+
+// A client that goes away frees its stream at once, without waiting for the
+// next event or heartbeat (a minute away here).
+func TestClientGoneFreesTheStream(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	e := startHeartbeat(t, d, 0, time.Minute)
+	id := e.insert(t, stepsArgs{Steps: 1, Delay: 1})
+	res := e.open(t, id, "")
+	sc := bufio.NewScanner(res.Body)
+	sc.Scan() // ": job N"
+	if n := e.r.Hub.Subscribers(id); n != 1 {
+		t.Fatalf("%d subscribers while the stream is open, want 1", n)
+	}
+	res.Body.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for e.r.Hub.Subscribers(id) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream still holds its subscription after the client left")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
