@@ -428,6 +428,9 @@ func (r *Runner) follow(ctx context.Context, out sink, jobID, after int64, sub *
 			if _, err := io.WriteString(out, ": ping\n\n"); err != nil || out.Flush() != nil {
 				return
 			}
+			// A job that ended without its terminal event (a worker that gave
+			// up without reporting) must not leave its viewers waiting.
+			r.settle(ctx, jobID)
 			beat.Reset(r.cfg.Heartbeat)
 		case <-sub.Lagged:
 			if !catchUp() {
@@ -446,5 +449,43 @@ func (r *Runner) follow(ctx context.Context, out sink, jobID, after int64, sub *
 				return
 			}
 		}
+	}
+}
+
+// settle records a terminal event for a job River has finalized but whose
+// worker never reported an end, so every stream of it closes. The event's
+// sequence number is unique per job, so two instances settling at once
+// record it once.
+func (r *Runner) settle(ctx context.Context, jobID int64) {
+	row, err := r.River.JobGet(ctx, jobID)
+	if err != nil || row.FinalizedAt == nil {
+		return
+	}
+	typ := EventFailed
+	switch row.State {
+	case rivertype.JobStateCompleted:
+		typ = EventCompleted
+	case rivertype.JobStateCancelled:
+		typ = EventCancelled
+	}
+	payload := map[string]any{"reason": "the job ended (" + string(row.State) + ") without reporting"}
+	if len(row.Errors) > 0 {
+		payload["error"] = row.Errors[len(row.Errors)-1].Error
+	}
+	appended := false
+	err = r.db.InTx(ctx, func(tx db.Conn) error {
+		term, err := lastEvent(ctx, tx, jobID, EventCompleted, EventFailed, EventCancelled)
+		if err != nil || term != nil {
+			return err
+		}
+		_, err = AppendTx(ctx, tx, jobID, typ, payload)
+		appended = err == nil
+		return err
+	})
+	if err != nil {
+		r.log.Debug("settle job events", "job", jobID, "err", err)
+	}
+	if appended {
+		r.Committed(jobID)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,7 +47,7 @@ func (w *stepsWorker) Work(ctx context.Context, job *river.Job[stepsArgs]) error
 			return ctx.Err()
 		case <-time.After(time.Duration(job.Args.Delay) * time.Millisecond):
 		}
-		if _, err := w.r.Append(ctx, job.ID, jobs.EventProgress, jobs.Progress{Done: i, Total: job.Args.Steps, Message: fmt.Sprintf("Step %d/%d", i, job.Args.Steps)}); err != nil {
+		if _, err := w.r.Append(context.WithoutCancel(ctx), job.ID, jobs.EventProgress, jobs.Progress{Done: i, Total: job.Args.Steps, Message: fmt.Sprintf("Step %d/%d", i, job.Args.Steps)}); err != nil {
 			return err
 		}
 	}
@@ -376,5 +377,62 @@ func TestClientGoneFreesTheStream(t *testing.T) {
 			t.Fatal("the stream still holds its subscription after the client left")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+type silentArgs struct{}
+
+func (silentArgs) Kind() string { return "test_silent" }
+
+// silentWorker fails for good without reporting anything.
+type silentWorker struct {
+	river.WorkerDefaults[silentArgs]
+}
+
+func (silentWorker) Work(context.Context, *river.Job[silentArgs]) error {
+	return river.JobCancel(errors.New("gave up"))
+}
+
+// A job whose worker ended without a terminal event still ends its streams.
+func TestStreamOfAJobThatEndedSilentlyCloses(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ws := jobs.NewWorkers()
+	river.AddWorker(ws, silentWorker{})
+	r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: 1, PollInterval: 50 * time.Millisecond, Heartbeat: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(5 * time.Second)
+	s := server.New(server.Config{})
+	r.RegisterRoutes(s.API)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	e := &env{r: r, d: d, srv: srv}
+	var id int64
+	if err := d.InTx(ctx, func(tx db.Conn) error {
+		res, err := r.InsertTx(ctx, tx, silentArgs{}, nil, jobs.Owner{Kind: "test_silent"})
+		if err == nil {
+			id = res.Job.ID
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := e.open(t, id, "")
+	defer res.Body.Close()
+	done := make(chan []sse, 1)
+	go func() { evs, _ := readEvents(t, res.Body, -1); done <- evs }()
+	select {
+	case evs := <-done:
+		if len(evs) != 1 || evs[0].event != jobs.EventCancelled || !strings.Contains(evs[0].data, "gave up") {
+			t.Errorf("events = %+v", evs)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the stream of a finished job stayed open")
 	}
 }
