@@ -553,12 +553,6 @@ func (s *Service) Links(ctx context.Context, kind string, owner int64) (out []Li
 	return out, err
 }
 
-// LinksOf returns every link of one campaign with its asset, in one query,
-// for building the campaign tree (q may be the caller's transaction).
-func (s *Service) LinksOf(ctx context.Context, q db.Conn, campaignID int64) ([]LinkedAsset, error) {
-	return queryLinked(ctx, q, `l.campaign_id = ?`, campaignID)
-}
-
 // WhereUsedJSON returns the where-used graph of an asset as the JSON document
 // of Usage, built by the database: the HTTP handler sends it unchanged.
 func (s *Service) WhereUsedJSON(ctx context.Context, assetID int64) ([]byte, error) {
