@@ -55,6 +55,8 @@ type Options struct {
 	Auth authapi.Config
 	// Workers run background jobs in the test's process; 0 leaves jobs queued.
 	Workers int
+	// Argon2 are the password-hash costs; zero means Fast.
+	Argon2 auth.Argon2Params
 }
 
 // StartOpts wires the product with opts and serves it on a random port.
@@ -65,7 +67,10 @@ func StartOpts(t testing.TB, d *db.DB, opts Options) *Env {
 	if opts.Auth.Mode == "" {
 		opts.Auth.Mode = "local"
 	}
-	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: Fast, Auth: opts.Auth,
+	if opts.Argon2 == (auth.Argon2Params{}) {
+		opts.Argon2 = Fast
+	}
+	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: opts.Argon2, Auth: opts.Auth,
 		Jobs:   jobs.Config{Workers: opts.Workers, PollInterval: 50 * time.Millisecond, Heartbeat: time.Second},
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {

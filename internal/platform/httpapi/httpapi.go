@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -35,6 +36,25 @@ const metadataRole = "imaphub.minRole"
 
 // DefaultMaxBodyBytes caps request bodies unless an operation says otherwise.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultBodyReadTimeout is how long a client may take to send a request
+// body. It bounds the body only: the deadline is lifted before the handler
+// runs, so a handler may take as long as its work needs.
+const DefaultBodyReadTimeout = 30 * time.Second
+
+type readDeadlineKey struct{}
+
+// readDeadlines is the per-operation middleware that lets the handler lift
+// the body's read deadline once huma has read the body.
+func readDeadlines(ctx huma.Context, next func(huma.Context)) {
+	next(huma.WithValue(ctx, readDeadlineKey{}, ctx.SetReadDeadline))
+}
+
+func clearReadDeadline(ctx context.Context) {
+	if set, ok := ctx.Value(readDeadlineKey{}).(func(time.Time) error); ok {
+		_ = set(time.Time{})
+	}
+}
 
 // Registry records the minimum role of every registered operation. The server
 // keeps one; the auth middleware consults it for every request.
@@ -100,9 +120,17 @@ func Register[I, O any](api *API, role auth.Role, op huma.Operation, handler fun
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if op.BodyReadTimeout == 0 {
+		op.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	op.Middlewares = append(op.Middlewares, readDeadlines)
 	api.Roles.add(op.OperationID, role)
 	logger := api.Logger
 	huma.Register(api.API, op, func(ctx context.Context, in *I) (*O, error) {
+		// huma sets a read deadline for the body and never clears it; once it
+		// passes, net/http's background read fails and cancels the request's
+		// context, however long the handler legitimately needs.
+		clearReadDeadline(ctx)
 		out, err := handler(ctx, in)
 		if err != nil {
 			return nil, ToProblem(ctx, logger, op.OperationID, err)

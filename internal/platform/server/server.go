@@ -174,7 +174,19 @@ func (s *Server) observe(ctx huma.Context, next func(huma.Context)) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	s.requests.WithLabelValues(ctx.Operation().OperationID, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+	took := time.Since(start)
+	op := ctx.Operation().OperationID
+	s.requests.WithLabelValues(op, strconv.Itoa(status)).Observe(took.Seconds())
+	// Every failure the client did not cause, and every request the client
+	// gave up on, leaves a line naming its operation.
+	if status >= 500 || status == 499 {
+		level := slog.LevelError
+		if status == 499 {
+			level = slog.LevelWarn
+		}
+		s.cfg.Logger.Log(ctx.Context(), level, "request ended", "operation", op, "method", ctx.Method(),
+			"path", ctx.URL().Path, "status", status, "duration", took.Round(time.Millisecond))
+	}
 }
 
 // checkJSONBody refuses JSON bodies that are too large or not valid UTF-8
@@ -191,9 +203,16 @@ func (s *Server) checkJSONBody(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// A client has BodyReadTimeout to send the body; the deadline ends
+		// when net/http sees the body's end.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(httpapi.DefaultBodyReadTimeout))
 		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxJSONBytes+1))
 		r.Body.Close()
 		if err != nil {
+			if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+				writeProblem(w, http.StatusRequestTimeout, "body: not sent in time", "body", "read timeout")
+				return
+			}
 			writeProblem(w, http.StatusBadRequest, "body: could not be read", "body", err.Error())
 			return
 		}
