@@ -378,14 +378,24 @@ func (s *connSink) watch() {
 
 // follow replays the events after `after`, then writes new ones as they come,
 // with heartbeat comments, until the terminal event, ctx's end or a write error.
+//
+// Every stream ends with the job's terminal event. A client resuming at or
+// past it (a reconnect after the end, a stored id of a job that finished
+// since) gets that event once more and the stream closes; an id beyond the
+// job's newest event (no such event exists) counts as the newest, so the
+// events still to come are not skipped.
 func (r *Runner) follow(ctx context.Context, out sink, jobID, after int64, sub *Subscription) {
 	var buf []byte
+	send := func(e Event) bool {
+		buf = fmt.Appendf(buf[:0], "id: %d\nevent: %s\ndata: %s\n\n", e.Seq, e.Type, e.Payload)
+		_, err := out.Write(buf)
+		return err == nil
+	}
 	write := func(e Event) bool {
 		if e.Seq <= after {
 			return true
 		}
-		buf = fmt.Appendf(buf[:0], "id: %d\nevent: %s\ndata: %s\n\n", e.Seq, e.Type, e.Payload)
-		if _, err := out.Write(buf); err != nil {
+		if !send(e) {
 			return false
 		}
 		after = e.Seq
@@ -411,8 +421,29 @@ func (r *Runner) follow(ctx context.Context, out sink, jobID, after int64, sub *
 			}
 		}
 	}
+	// Subscribed first, so nothing appended from here on is missed.
+	q := r.db.Read()
+	var newest int64
+	if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM job_events WHERE job_id = ?`, jobID).Scan(&newest); err != nil {
+		return
+	}
+	term, err := lastEvent(ctx, q, jobID, EventCompleted, EventFailed, EventCancelled)
+	if err != nil {
+		return
+	}
+	if term == nil {
+		// A job that ended without its terminal event gets one now, so its
+		// stream closes at once rather than at the next heartbeat.
+		r.settle(ctx, jobID)
+	}
+	after = min(after, newest)
 	// Tell the client right away that the stream is open, then replay.
 	if _, err := fmt.Fprintf(out, ": job %d\n\n", jobID); err != nil {
+		return
+	}
+	if term != nil && term.Seq <= after {
+		send(*term)
+		_ = out.Flush()
 		return
 	}
 	if !catchUp() {

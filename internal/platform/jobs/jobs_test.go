@@ -25,8 +25,9 @@ import (
 )
 
 type stepsArgs struct {
-	Steps int `json:"steps"`
-	Delay int `json:"delay_ms"`
+	Steps int    `json:"steps"`
+	Delay int    `json:"delay_ms"`
+	Fail  string `json:"fail,omitempty"` // after the steps, fail for good with this error
 }
 
 func (stepsArgs) Kind() string { return "test_steps" }
@@ -50,6 +51,12 @@ func (w *stepsWorker) Work(ctx context.Context, job *river.Job[stepsArgs]) error
 		if _, err := w.r.Append(context.WithoutCancel(ctx), job.ID, jobs.EventProgress, jobs.Progress{Done: i, Total: job.Args.Steps, Message: fmt.Sprintf("Step %d/%d", i, job.Args.Steps)}); err != nil {
 			return err
 		}
+	}
+	if job.Args.Fail != "" {
+		if _, err := w.r.Append(ctx, job.ID, jobs.EventFailed, map[string]any{"error": job.Args.Fail}); err != nil {
+			return err
+		}
+		return river.JobCancel(errors.New(job.Args.Fail))
 	}
 	_, err := w.r.Append(ctx, job.ID, jobs.EventCompleted, map[string]any{"steps": job.Args.Steps, "tokens": 42})
 	return err
@@ -435,4 +442,182 @@ func TestStreamOfAJobThatEndedSilentlyCloses(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the stream of a finished job stayed open")
 	}
+}
+
+// streamWithin opens a job's stream, resuming after lastID given as the
+// Last-Event-ID header or as ?last_event_id=, and reads it until the server
+// closes it. ended is false when the stream was still open after within.
+func (e *env) streamWithin(t *testing.T, jobID int64, lastID string, asQuery bool, within time.Duration) (evs []sse, ended bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	url := fmt.Sprintf("%s/api/jobs/%d/events", e.srv.URL, jobID)
+	if asQuery {
+		url += "?last_event_id=" + lastID
+	}
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if !asQuery {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("stream %s: %d %s", url, res.StatusCode, b)
+	}
+	evs, _ = readEvents(t, res.Body, -1)
+	return evs, ctx.Err() == nil
+}
+
+// waitTerminal follows a job from the start to its terminal event.
+func (e *env) waitTerminal(t *testing.T, jobID int64) sse {
+	t.Helper()
+	evs, ended := e.streamWithin(t, jobID, "0", true, 30*time.Second)
+	if !ended || len(evs) == 0 || !jobs.Terminal(evs[len(evs)-1].event) {
+		t.Fatalf("job %d did not end: %+v", jobID, evs)
+	}
+	return evs[len(evs)-1]
+}
+
+// A client resuming a finished job at or past its last event gets the
+// terminal event again and the stream closes at once; heartbeats are a
+// minute apart here, so a stream left open would only ever ping.
+func TestResumingAFinishedJobAtOrPastItsEndCloses(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := startHeartbeat(t, d, 2, time.Minute)
+		completed := e.insert(t, stepsArgs{Steps: 2, Delay: 1})
+		failed := e.insert(t, stepsArgs{Steps: 1, Delay: 1, Fail: "the model is unreachable"})
+		cancelled := e.insert(t, stepsArgs{Steps: 1000, Delay: 20})
+		res := e.open(t, cancelled, "")
+		if evs, _ := readEvents(t, res.Body, 1); len(evs) != 1 {
+			t.Fatal("the long job did not start")
+		}
+		res.Body.Close()
+		if status, body := post(t, fmt.Sprintf("%s/api/jobs/%d/cancel", e.srv.URL, cancelled)); status != 200 {
+			t.Fatalf("cancel: %d %s", status, body)
+		}
+		for _, tc := range []struct {
+			job  int64
+			want string
+		}{{completed, jobs.EventCompleted}, {failed, jobs.EventFailed}, {cancelled, jobs.EventCancelled}} {
+			end := e.waitTerminal(t, tc.job)
+			if end.event != tc.want {
+				t.Fatalf("job %d ended with %s, want %s", tc.job, end.event, tc.want)
+			}
+			for _, last := range []int64{end.id, end.id + 7, 1 << 40} {
+				for _, asQuery := range []bool{false, true} {
+					evs, ended := e.streamWithin(t, tc.job, strconv.FormatInt(last, 10), asQuery, 3*time.Second)
+					if !ended || len(evs) != 1 || evs[0] != end {
+						t.Errorf("%s job resumed after %d (query %v): ended=%v events %+v, want only %+v", tc.want, last, asQuery, ended, evs, end)
+					}
+				}
+			}
+		}
+	})
+}
+
+// An id beyond the newest event of a running job is taken as the newest: the
+// events still to come, and the end, are not skipped.
+func TestResumingARunningJobPastItsNewestEventGetsTheRest(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := startHeartbeat(t, d, 2, time.Minute)
+		id := e.insert(t, stepsArgs{Steps: 6, Delay: 50})
+		evs, ended := e.streamWithin(t, id, "1000", false, 20*time.Second)
+		if !ended || len(evs) == 0 || evs[len(evs)-1].event != jobs.EventCompleted {
+			t.Fatalf("ended=%v events %+v", ended, evs)
+		}
+		for i := 1; i < len(evs); i++ {
+			if evs[i].id != evs[i-1].id+1 {
+				t.Errorf("gap or duplicate: %+v", evs)
+			}
+		}
+	})
+}
+
+// Ids this stream never sent are refused with the field named, instead of a
+// stream that waits for an event that cannot come.
+func TestResumingWithAnIDThatIsNoEventIsRefused(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	e := startHeartbeat(t, d, 0, time.Minute)
+	id := e.insert(t, stepsArgs{Steps: 1, Delay: 1})
+	for _, tc := range []struct {
+		header, query, location string
+	}{
+		{"abc", "", "header.Last-Event-ID"},
+		{"-1", "", "header.Last-Event-ID"},
+		{"", "abc", "query.last_event_id"},
+		{"", "-3", "query.last_event_id"},
+	} {
+		url := fmt.Sprintf("%s/api/jobs/%d/events", e.srv.URL, id)
+		if tc.query != "" {
+			url += "?last_event_id=" + tc.query
+		}
+		req, _ := http.NewRequest("GET", url, nil)
+		if tc.header != "" {
+			req.Header.Set("Last-Event-ID", tc.header)
+		}
+		res, err := e.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), tc.location) {
+			t.Errorf("header %q query %q: %d %s", tc.header, tc.query, res.StatusCode, b)
+		}
+	}
+}
+
+// A stream opened after a job ended silently (no terminal event) closes at
+// once with the end settled from River's state, not at the next heartbeat a
+// minute later.
+func TestStreamOpenedAfterASilentEndClosesAtOnce(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ws := jobs.NewWorkers()
+		river.AddWorker(ws, silentWorker{})
+		r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: 1, PollInterval: 50 * time.Millisecond, Heartbeat: time.Minute}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(5 * time.Second)
+		s := server.New(server.Config{})
+		r.RegisterRoutes(s.API)
+		srv := httptest.NewServer(s.Handler())
+		defer srv.Close()
+		e := &env{r: r, d: d, srv: srv}
+		var id int64
+		if err := d.InTx(ctx, func(tx db.Conn) error {
+			res, err := r.InsertTx(ctx, tx, silentArgs{}, nil, jobs.Owner{Kind: "test_silent"})
+			if err == nil {
+				id = res.Job.ID
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			row, err := r.River.JobGet(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if row.FinalizedAt != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the silent job was not finalized")
+			}
+		}
+		evs, ended := e.streamWithin(t, id, "0", true, 3*time.Second)
+		if !ended || len(evs) != 1 || evs[0].event != jobs.EventCancelled || !strings.Contains(evs[0].data, "gave up") {
+			t.Errorf("ended=%v events %+v", ended, evs)
+		}
+	})
 }
