@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/imaphub/imaphub/internal/domain/assets/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -45,7 +46,7 @@ type createTextInput struct {
 
 type uploadImageInput struct {
 	RawBody huma.MultipartFormFiles[struct {
-		File huma.FormFile `form:"file" required:"true" doc:"PNG, JPEG or GIF, at most 5120 KB; the type is read from the bytes"`
+		File huma.FormFile `form:"file" required:"true" doc:"PNG, JPEG or GIF, at most 5120 KB and within the pixel limit; the type is read from the bytes"`
 		Name string        `form:"name" required:"false" maxLength:"255" doc:"A name for the library"`
 	}]
 }
@@ -176,8 +177,10 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 
 	httpapi.Register(api, auth.Editor, huma.Operation{
 		OperationID: "upload-image-asset", Method: http.MethodPost, Path: "/api/assets/images", Tags: tags,
-		Summary:       "Upload an image asset",
-		Description:   "Multipart form with the image in `file` and an optional `name`. Images are deduplicated on their bytes: 201 creates the asset; 200 returns the asset of identical bytes, unchanged. Anything but PNG, JPEG or GIF is refused with 422 naming body.file.",
+		Summary: "Upload an image asset",
+		Description: "Multipart form with the image in `file` and an optional `name`. Images are deduplicated on their bytes: 201 creates the asset; 200 returns the asset of identical bytes, unchanged. " +
+			"The image is decoded in full before anything is stored. Refused with 422 naming body.file and the rule code (docs/policy.md): anything but PNG, JPEG or GIF, or pixel data that does not decode (IMAGE_UNREADABLE); " +
+			fmt.Sprintf("more than %d megapixels, every frame of a GIF counted (IMAGE_TOO_MANY_PIXELS), or a GIF of more than %d frames (IMAGE_TOO_MANY_FRAMES), both read from the header before decoding.", policy.MaxImagePixels/1_000_000, policy.MaxImageFrames),
 		DefaultStatus: http.StatusCreated,
 		Responses:     map[string]*huma.Response{"200": existingAssetResponse(assetSchema)},
 		Middlewares:   huma.Middlewares{limitUpload(api.API)},

@@ -1,17 +1,12 @@
 package assets
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"image"
-	_ "image/gif" // registers GIF for image.DecodeConfig
-	_ "image/jpeg"
-	_ "image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -145,22 +140,17 @@ func (s *Service) UpsertTextTx(ctx context.Context, tx db.Conn, in TextInput) (A
 
 // UploadImage stores an image's bytes content-addressed under the blob
 // directory and creates its asset, or returns the existing asset of identical
-// bytes (created = false). The blob is written before the row, so a committed
-// row always has its file.
+// bytes (created = false). The image is read in full first (policy.ReadImage:
+// a pixel budget checked on the header, then a decode within a memory bound),
+// so a decompression bomb or a file with damaged pixel data is refused and
+// nothing is written. The blob is written before the row, so a committed row
+// always has its file.
 func (s *Service) UploadImage(ctx context.Context, in ImageInput) (a Asset, created bool, err error) {
 	if len(in.Data) == 0 {
 		return Asset{}, false, errs.Field("body.file", "is empty", nil)
 	}
 	if len(in.Data) > MaxImageBytes {
 		return Asset{}, false, errs.Field("body.file", fmt.Sprintf("is %d bytes; images may be at most %d bytes (5120 KB)", len(in.Data), MaxImageBytes), len(in.Data))
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(in.Data))
-	if err != nil {
-		return Asset{}, false, errs.Field("body.file", "is not a PNG, JPEG or GIF image", nil)
-	}
-	mime := "image/" + format
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return Asset{}, false, errs.Field("body.file", "has no pixels", nil)
 	}
 	if err := checkName(in.Name, "body.name"); err != nil {
 		return Asset{}, false, err
@@ -169,6 +159,15 @@ func (s *Service) UploadImage(ctx context.Context, in ImageInput) (a Asset, crea
 	if err := checkProvenance(&in.Provenance, "body.provenance", now); err != nil {
 		return Asset{}, false, err
 	}
+	info, refusals := policy.ReadImage(in.Data)
+	if len(refusals) > 0 {
+		fields := make([]errs.FieldError, len(refusals))
+		for i, v := range refusals {
+			fields[i] = ViolationField("body.file", nil, v)
+		}
+		return Asset{}, false, PolicyRefusal(fields)
+	}
+	mime := "image/" + info.Format
 	hash := bytesHash(in.Data)
 	unlock := s.lockBlob(hash)
 	defer unlock()
@@ -180,7 +179,7 @@ func (s *Service) UploadImage(ctx context.Context, in ImageInput) (a Asset, crea
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
 		id, c, err := insertAsset(ctx, tx, newAsset{
 			Type: TypeImage, Hash: hash, Name: in.Name, MimeType: &mime,
-			Width: &cfg.Width, Height: &cfg.Height, Size: &size, Provenance: in.Provenance,
+			Width: &info.Width, Height: &info.Height, Size: &size, Provenance: in.Provenance,
 		}, now)
 		if err != nil {
 			return err

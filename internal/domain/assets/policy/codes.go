@@ -59,6 +59,8 @@ const (
 
 	// Images.
 	CodeImageUnreadable       = "IMAGE_UNREADABLE"
+	CodeImageTooManyPixels    = "IMAGE_TOO_MANY_PIXELS"
+	CodeImageTooManyFrames    = "IMAGE_TOO_MANY_FRAMES"
 	CodeImageFormatNotAllowed = "IMAGE_FORMAT_NOT_ALLOWED"
 	CodeImageTooSmall         = "IMAGE_TOO_SMALL" // E16
 	CodeImageAspectRatio      = "IMAGE_ASPECT_RATIO"

@@ -2,12 +2,16 @@ package policy
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
-	_ "image/gif" // registers GIF for DecodeConfig
-	_ "image/jpeg"
+	"image/gif"
+	_ "image/jpeg" // registers JPEG for DecodeConfig and Decode
 	_ "image/png"
 	"math"
+	"sync/atomic"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // ImageResult is the verdict on one image, with the facts the caller stores
@@ -36,9 +40,48 @@ var mimeTypes = map[string][2]string{
 // aspectTolerance: "aspect ratio must match (+-1%)" in the proto comments.
 const aspectTolerance = 0.01
 
+// MaxImagePixels is the most pixels an image may have, counted over every
+// frame of a GIF, before it is decoded. Google sets no pixel limit, only the
+// 5120 KB file limit; its largest recommended size is 1080x1920 (2.1
+// megapixels, Demand Gen 9:16). 25 megapixels takes the largest pictures a
+// 5120 KB file plausibly holds — a 24-megapixel 6000x4000 camera photo, a
+// 12-megapixel phone photo — and refuses decompression bombs: a 10000x10000
+// PNG of one colour is 100 megapixels in about 100 KB.
+const MaxImagePixels = 25_000_000
+
+// MaxImageFrames bounds the frames of a GIF. Each decoded frame costs memory
+// besides its pixels (up to 4 KB for its own copy of the palette), so a file
+// of many tiny frames is a bomb the pixel count does not see: 5120 KB holds
+// about 150,000 frames of 1x1. No field takes an animation (E15), so the limit
+// only has to leave room for a real one.
+const MaxImageFrames = 1000
+
+// ImageInfo is what reading an image's bytes establishes.
+type ImageInfo struct {
+	// Format is the encoding sniffed from the bytes: "png", "jpeg" or "gif".
+	Format        string
+	Width, Height int
+	Frames        int
+}
+
+// ReadImage reads an image the way every image check does, without a field's
+// rules: the header first, and a refusal before any pixel is decoded when the
+// image has more than MaxImagePixels pixels or MaxImageFrames frames; then the
+// whole image is decoded, so a file whose header is valid but whose pixel
+// data is cut short or damaged is refused as unreadable. The memory all
+// decodes in the process hold at once is bounded (decodeMemory): parallel
+// uploads wait for each other rather than multiply it. The violations name
+// no field.
+func ReadImage(data []byte) (ImageInfo, []Violation) {
+	info, _, vs := decodeImage(data)
+	return info, vs
+}
+
 // CheckImage checks an image for field f. The format is read from the
-// bytes, never from a file name. Size, ratio and animation come from the
-// header; marketing images are decoded in full for the letterbox check (E16).
+// bytes, never from a file name. The image is read with ReadImage (pixel
+// budget, then a full decode); size, ratio and animation come from the
+// header, and the decoded pixels of a marketing image are looked at for
+// letterboxing (E16).
 func CheckImage(f Field, data []byte) ImageResult {
 	res := ImageResult{Bytes: len(data), Violations: []Violation{}}
 	spec, ok := imageSpecs[f]
@@ -46,23 +89,21 @@ func CheckImage(f Field, data []byte) ImageResult {
 		res.Violations = append(res.Violations, Violation{Code: CodeNotImageField, Args: Args{Field: f}})
 		return res
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		res.Violations = append(res.Violations, Violation{Code: CodeImageUnreadable, Args: Args{Field: f}})
-		return res
+	info, img, vs := decodeImage(data)
+	if info.Format != "" {
+		res.Format, res.Width, res.Height, res.Frames = info.Format, info.Width, info.Height, info.Frames
+		res.MIMEType, res.AdsMIMEType = mimeTypes[info.Format][0], mimeTypes[info.Format][1]
 	}
-	res.Format, res.Width, res.Height = format, cfg.Width, cfg.Height
-	res.MIMEType, res.AdsMIMEType = mimeTypes[format][0], mimeTypes[format][1]
-	res.Frames = 1
-	if format == "gif" {
-		if res.Frames = gifFrames(data); res.Frames == 0 {
-			// a GIF header with no image after it
-			return ImageResult{Bytes: len(data), Violations: []Violation{{Code: CodeImageUnreadable, Args: Args{Field: f}}}}
+	if len(vs) > 0 {
+		for i := range vs {
+			vs[i].Args.Field = f
 		}
+		res.Violations = vs
+		return res
 	}
 	res.Violations = checkImageSpec(f, spec, res, spec.MaxBytes)
 	if letterboxFields[f] && res.Frames == 1 {
-		if px, topBottom, found := letterbox(data); found {
+		if px, topBottom, found := letterbox(img); found {
 			sides := "left and right"
 			if topBottom {
 				sides = "top and bottom"
@@ -72,6 +113,126 @@ func CheckImage(f Field, data []byte) ImageResult {
 	}
 	res.Valid = validOf(res.Violations)
 	return res
+}
+
+// decodeImage is ReadImage, also returning the decoded image (the first
+// frame of a GIF). Info carries the header's facts even when the image is
+// refused for its size; it is empty when the header cannot be read.
+func decodeImage(data []byte) (ImageInfo, image.Image, []Violation) {
+	unreadable := []Violation{{Code: CodeImageUnreadable}}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return ImageInfo{}, nil, unreadable
+	}
+	info := ImageInfo{Format: format, Width: cfg.Width, Height: cfg.Height, Frames: 1}
+	if format == "gif" {
+		if info.Frames = gifFrames(data); info.Frames == 0 {
+			return ImageInfo{}, nil, unreadable // a GIF header with no image after it
+		}
+	}
+	if info.Frames > MaxImageFrames {
+		return info, nil, []Violation{{Code: CodeImageTooManyFrames, Args: Args{Count: info.Frames, Max: MaxImageFrames}}}
+	}
+	// Dimensions are below 2^31 (PNG) or 2^16 (JPEG, GIF), frames at most
+	// MaxImageFrames: the product fits an int64.
+	pixels := int64(info.Width) * int64(info.Height) * int64(info.Frames)
+	if pixels > MaxImagePixels {
+		a := Args{Text: fmt.Sprintf("%dx%d", info.Width, info.Height), Count: int((pixels + 999_999) / 1_000_000), Max: MaxImagePixels / 1_000_000}
+		if info.Frames > 1 {
+			a.Other = fmt.Sprint(info.Frames)
+		}
+		return info, nil, []Violation{{Code: CodeImageTooManyPixels, Args: a}}
+	}
+	release := decodeBudget.hold(decodeCost(format, data, info))
+	defer release()
+	var img image.Image
+	if format == "gif" {
+		g, err := gif.DecodeAll(bytes.NewReader(data))
+		if err != nil || len(g.Image) != info.Frames {
+			return ImageInfo{}, nil, unreadable
+		}
+		img = g.Image[0]
+	} else if img, _, err = image.Decode(bytes.NewReader(data)); err != nil {
+		return ImageInfo{}, nil, unreadable
+	}
+	return info, img, nil
+}
+
+// decodeMemory bounds the memory that full decodes hold at once in the
+// process: the worst single image within MaxImagePixels (a progressive CMYK
+// JPEG, about 20 bytes a pixel) fits, and is then decoded alone; ordinary
+// images (a 1200x1200 PNG costs at most 23 MB) decode side by side.
+const decodeMemory = 512 << 20
+
+var decodeBudget = newMemoryBudget(decodeMemory)
+
+// decodeCost is an upper bound of the memory decoding an image takes, read
+// from its header:
+//   - PNG: 4 bytes a pixel, 8 at 16 bits a channel, twice that when
+//     interlaced (the decoder builds each pass as an image of its own), plus
+//     two rows being unfiltered;
+//   - JPEG: 20 bytes a pixel, for a progressive CMYK file: 4 for the image
+//     and 16 for the coefficients of four components;
+//   - GIF: 1 byte a pixel of each frame, plus each frame's palette and LZW
+//     decoder;
+//
+// and decodeOverhead for the decoder's own buffers and tables.
+func decodeCost(format string, data []byte, info ImageInfo) int64 {
+	pixels := int64(info.Width) * int64(info.Height) * int64(info.Frames)
+	switch format {
+	case "png":
+		// IHDR is the first chunk: bit depth at byte 24, interlace method at 28.
+		perPixel := int64(4)
+		if data[24] == 16 {
+			perPixel = 8
+		}
+		if data[28] != 0 {
+			perPixel *= 2
+		}
+		return (pixels+2*int64(info.Width))*perPixel + decodeOverhead
+	case "jpeg":
+		return pixels*20 + decodeOverhead
+	}
+	return pixels + int64(info.Frames)*gifFrameOverhead + decodeOverhead
+}
+
+// Measured with Go 1.26 (TestDecodeCostBoundsWhatTheDecoderAllocates), with
+// room to spare: a PNG decoder allocates about 50 KB besides the pixels, a
+// GIF decoder about 25 KB a frame.
+const (
+	decodeOverhead   = 256 << 10
+	gifFrameOverhead = 32 << 10
+)
+
+// memoryBudget is a weighted semaphore over bytes, first come first served.
+type memoryBudget struct {
+	sem      *semaphore.Weighted
+	capacity int64
+	// held is what the decodes running now have reserved.
+	held atomic.Int64
+}
+
+func newMemoryBudget(capacity int64) *memoryBudget {
+	return &memoryBudget{sem: semaphore.NewWeighted(capacity), capacity: capacity}
+}
+
+// whileDecoding, when set by a test, runs while a decode holds its
+// reservation.
+var whileDecoding func()
+
+// hold reserves cost bytes, waiting while other decodes hold too much, and
+// returns the release. A cost above the capacity reserves all of it.
+func (b *memoryBudget) hold(cost int64) (release func()) {
+	cost = min(max(cost, 1), b.capacity)
+	_ = b.sem.Acquire(context.Background(), cost) // fails only when the context ends
+	b.held.Add(cost)
+	if whileDecoding != nil {
+		whileDecoding()
+	}
+	return func() {
+		b.held.Add(-cost)
+		b.sem.Release(cost)
+	}
 }
 
 func checkImageSpec(f Field, spec ImageSpec, res ImageResult, maxBytes int) []Violation {

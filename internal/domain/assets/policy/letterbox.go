@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bytes"
 	"image"
 	"image/color"
 )
@@ -20,14 +19,10 @@ const colourTolerance = 12
 
 var letterboxFields = map[Field]bool{MarketingImage: true, SquareMarketingImage: true, PortraitMarketingImage: true, TallPortraitMarketingImage: true}
 
-// letterbox decodes the image and reports the bars it finds: the bar width
-// in pixels and whether they are at the top and bottom (true) or at the left
-// and right (false).
-func letterbox(data []byte) (px int, topBottom, found bool) {
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return 0, false, false
-	}
+// letterbox reports the bars it finds in a decoded image: the bar width in
+// pixels and whether they are at the top and bottom (true) or at the left and
+// right (false).
+func letterbox(img image.Image) (px int, topBottom, found bool) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	row := func(y int) color.Color { return img.At(b.Min.X, b.Min.Y+y) }

@@ -304,6 +304,13 @@ func (v Violation) messageEN() string {
 		return "No headline contains one of the ad group's keywords."
 	case CodeImageUnreadable:
 		return "The file is not a readable PNG, JPEG or GIF image."
+	case CodeImageTooManyPixels:
+		if a.Other != "" {
+			return fmt.Sprintf("The image is %s pixels in %s frames, %d megapixels in all; images may have at most %d megapixels.", a.Text, a.Other, a.Count, a.Max)
+		}
+		return fmt.Sprintf("The image is %s pixels, %d megapixels; images may have at most %d megapixels.", a.Text, a.Count, a.Max)
+	case CodeImageTooManyFrames:
+		return fmt.Sprintf("The GIF has %d frames; images may have at most %d.", a.Count, a.Max)
 	case CodeImageFormatNotAllowed:
 		return fmt.Sprintf("%s images are not accepted in this format.", a.Text)
 	case CodeImageTooSmall:
@@ -421,6 +428,13 @@ func (v Violation) messageDE() string {
 		return "Kein Anzeigentitel enthält eines der Keywords der Anzeigengruppe."
 	case CodeImageUnreadable:
 		return "Die Datei ist kein lesbares PNG-, JPEG- oder GIF-Bild."
+	case CodeImageTooManyPixels:
+		if a.Other != "" {
+			return fmt.Sprintf("Das Bild hat %s Pixel in %s Einzelbildern, insgesamt %d Megapixel; erlaubt sind höchstens %d Megapixel.", a.Text, a.Other, a.Count, a.Max)
+		}
+		return fmt.Sprintf("Das Bild hat %s Pixel, %d Megapixel; erlaubt sind höchstens %d Megapixel.", a.Text, a.Count, a.Max)
+	case CodeImageTooManyFrames:
+		return fmt.Sprintf("Das GIF hat %d Einzelbilder; erlaubt sind höchstens %d.", a.Count, a.Max)
 	case CodeImageFormatNotAllowed:
 		return fmt.Sprintf("%s-Bilder werden in diesem Format nicht angenommen.", a.Text)
 	case CodeImageTooSmall:
