@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 )
 
 // Mode is how the structured answer is requested from an OpenAI-compatible
@@ -33,7 +34,14 @@ type Config struct {
 	APIKey  string // never logged: String and LogValue redact it
 	Model   string
 	Mode    Mode // default ModeJSONSchema
+	// CallTimeout bounds one model call, apart from the run's deadline: a
+	// call that has not answered by then is cut and retried like a broken
+	// connection, while the run's budget allows. Default DefaultCallTimeout.
+	CallTimeout time.Duration
 }
+
+// DefaultCallTimeout is the per-call timeout when none is configured.
+const DefaultCallTimeout = 60 * time.Second
 
 // Configured reports whether a real provider is set up. When it is not, the
 // application uses its offline provider.
@@ -45,7 +53,7 @@ func (c Config) String() string {
 	if c.APIKey != "" {
 		key = "set"
 	}
-	return fmt.Sprintf("llm{base_url=%q model=%q mode=%s api_key=%s}", c.BaseURL, c.Model, c.Mode, key)
+	return fmt.Sprintf("llm{base_url=%q model=%q mode=%s call_timeout=%s api_key=%s}", c.BaseURL, c.Model, c.Mode, c.CallTimeout, key)
 }
 
 // LogValue keeps the key out of structured logs.
@@ -54,13 +62,15 @@ func (c Config) LogValue() slog.Value {
 		slog.String("base_url", c.BaseURL),
 		slog.String("model", c.Model),
 		slog.String("mode", string(c.Mode)),
+		slog.Duration("call_timeout", c.CallTimeout),
 		slog.Bool("api_key_set", c.APIKey != ""),
 	)
 }
 
 // ConfigFromEnv reads IMAPHUB_LLM_BASE_URL, IMAPHUB_LLM_API_KEY (or
-// IMAPHUB_LLM_API_KEY_FILE, for secrets mounted as files), IMAPHUB_LLM_MODEL
-// and IMAPHUB_LLM_MODE. All unset is valid and means "use the offline
+// IMAPHUB_LLM_API_KEY_FILE, for secrets mounted as files), IMAPHUB_LLM_MODEL,
+// IMAPHUB_LLM_MODE and IMAPHUB_LLM_CALL_TIMEOUT (a duration, default 60s).
+// All unset is valid and means "use the offline
 // provider"; a base URL or key without a model is an error, since it shows
 // an intent to use a real provider that would otherwise be silently ignored.
 func ConfigFromEnv() (Config, error) {
@@ -87,6 +97,14 @@ func configFrom(getenv func(string) string, readFile func(string) ([]byte, error
 	}
 	if c.Mode == "" {
 		c.Mode = ModeJSONSchema
+	}
+	c.CallTimeout = DefaultCallTimeout
+	if v := strings.TrimSpace(getenv("IMAPHUB_LLM_CALL_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return Config{}, fmt.Errorf("ai: IMAPHUB_LLM_CALL_TIMEOUT %q: want a positive duration such as 60s or 2m", v)
+		}
+		c.CallTimeout = d
 	}
 	switch c.Mode {
 	case ModeJSONSchema, ModeTools, ModeJSON, ModePrompt:

@@ -144,11 +144,13 @@ func TestConfigFromEnv(t *testing.T) {
 		want    Config
 		wantErr string
 	}{
-		{"nothing set means offline", nil, Config{Mode: ModeJSONSchema}, ""},
-		{"litellm", map[string]string{"IMAPHUB_LLM_BASE_URL": "http://litellm:4000/v1", "IMAPHUB_LLM_API_KEY": "sk-1", "IMAPHUB_LLM_MODEL": "gpt-4o-mini", "IMAPHUB_LLM_MODE": "tools"},
-			Config{BaseURL: "http://litellm:4000/v1", APIKey: "sk-1", Model: "gpt-4o-mini", Mode: ModeTools}, ""},
+		{"nothing set means offline", nil, Config{Mode: ModeJSONSchema, CallTimeout: time.Minute}, ""},
+		{"litellm", map[string]string{"IMAPHUB_LLM_BASE_URL": "http://litellm:4000/v1", "IMAPHUB_LLM_API_KEY": "sk-1", "IMAPHUB_LLM_MODEL": "gpt-4o-mini", "IMAPHUB_LLM_MODE": "tools", "IMAPHUB_LLM_CALL_TIMEOUT": "90s"},
+			Config{BaseURL: "http://litellm:4000/v1", APIKey: "sk-1", Model: "gpt-4o-mini", Mode: ModeTools, CallTimeout: 90 * time.Second}, ""},
 		{"key from file", map[string]string{"IMAPHUB_LLM_API_KEY_FILE": "/run/secrets/llm", "IMAPHUB_LLM_MODEL": "m"},
-			Config{APIKey: "sk-from-file", Model: "m", Mode: ModeJSONSchema}, ""},
+			Config{APIKey: "sk-from-file", Model: "m", Mode: ModeJSONSchema, CallTimeout: time.Minute}, ""},
+		{"call timeout not a duration", map[string]string{"IMAPHUB_LLM_MODEL": "m", "IMAPHUB_LLM_API_KEY": "k", "IMAPHUB_LLM_CALL_TIMEOUT": "60"}, Config{}, "IMAPHUB_LLM_CALL_TIMEOUT"},
+		{"call timeout zero", map[string]string{"IMAPHUB_LLM_CALL_TIMEOUT": "0s"}, Config{}, "IMAPHUB_LLM_CALL_TIMEOUT"},
 		{"missing key file", map[string]string{"IMAPHUB_LLM_API_KEY_FILE": "/nope", "IMAPHUB_LLM_MODEL": "m"}, Config{}, "/nope"},
 		{"key and key file", map[string]string{"IMAPHUB_LLM_API_KEY": "a", "IMAPHUB_LLM_API_KEY_FILE": "/run/secrets/llm", "IMAPHUB_LLM_MODEL": "m"}, Config{}, "not both"},
 		{"url without model", map[string]string{"IMAPHUB_LLM_BASE_URL": "http://ollama:11434/v1"}, Config{}, "IMAPHUB_LLM_MODEL is required"},
@@ -209,6 +211,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{http.Header{"Retry-After": {now.Add(-time.Minute).Format(http.TimeFormat)}}, 0},
 		{http.Header{"Retry-After-Ms": {"250"}, "Retry-After": {"9"}}, 250 * time.Millisecond},
 		{http.Header{"Retry-After": {"soon"}}, 0},
+		{http.Header{"Retry-After": {"120"}}, 2 * time.Minute},
+		{http.Header{"Retry-After": {"1e30"}}, 24 * time.Hour},
+		{http.Header{"Retry-After-Ms": {"120000"}}, 2 * time.Minute},
 		{http.Header{}, 0},
 	}
 	for _, tt := range tests {
@@ -220,13 +225,39 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestRetryDelayIsCappedAndGrows(t *testing.T) {
 	p := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}.withDefaults()
-	if d := p.delay(0, 10*time.Minute); d != time.Second {
-		t.Errorf("Retry-After beyond the cap waited %s", d)
+	if d := p.delay(0, 10*time.Minute); d != 10*time.Minute {
+		t.Errorf("Retry-After of 10m became a wait of %s: retrying earlier is refused again", d)
 	}
 	for n, hi := range []time.Duration{100, 200, 400, 800, 1000} {
 		d := p.delay(n, 0)
 		if d > hi*time.Millisecond || d < min(hi*time.Millisecond/2, time.Second) {
 			t.Errorf("retry %d waited %s, want within [%s, %s]", n, d, hi*time.Millisecond/2, hi*time.Millisecond)
 		}
+	}
+}
+
+// Providers and proxies explain a refusal in bodies of many shapes; the
+// explanation is found in each, bounded, and never carries the API key.
+func TestErrorMessageOfAnyBodyShape(t *testing.T) {
+	long := strings.Repeat("x", 3000)
+	tests := []struct{ body, want string }{
+		{`{"error":{"message":"Invalid schema for response_format 'ad_copy': In context=(), 'additionalProperties' is required","type":"invalid_request_error","param":"response_format","code":null}}`,
+			"Invalid schema for response_format 'ad_copy': In context=(), 'additionalProperties' is required (invalid_request_error)"},
+		{`{"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}}`, "Rate limit reached (rate_limit_exceeded)"},
+		{`{"error":"model 'llama9' not found, try pulling it first"}`, "model 'llama9' not found, try pulling it first"},
+		{`{"message":"LiteLLM: budget exceeded"}`, "LiteLLM: budget exceeded"},
+		{`{"detail":[{"loc":["body","model"],"msg":"field required"}]}`, `[{"loc":["body","model"],"msg":"field required"}]`},
+		{"<html><body><h1>502 Bad Gateway</h1>\n</body></html>", "<html><body><h1>502 Bad Gateway</h1> </body></html>"},
+		{"not \xff utf-8", "not \uFFFD utf-8"},
+		{long, strings.Repeat("x", maxErrorMessage) + "…"},
+	}
+	for _, tt := range tests {
+		if got := errorMessage([]byte(tt.body)); got != tt.want {
+			t.Errorf("errorMessage(%.60q)\n got %q\nwant %q", tt.body, got, tt.want)
+		}
+	}
+	o := NewOpenAI(Config{Model: "m", APIKey: "sk-live-0123456789"})
+	if got := o.redact("Incorrect API key provided: sk-live-0123456789."); strings.Contains(got, "0123456789") {
+		t.Errorf("key in message: %q", got)
 	}
 }

@@ -513,3 +513,133 @@ func TestSpecMustMatchTheTarget(t *testing.T) {
 		t.Errorf("a bad spec still called the model %d times", n)
 	}
 }
+
+func retryWaits(events []ai.Event) []time.Duration {
+	var waits []time.Duration
+	for _, e := range events {
+		if e.Kind == ai.EventRetry {
+			waits = append(waits, e.Wait)
+		}
+	}
+	return waits
+}
+
+// A rate limit asking for a wait longer than the run has left fails the run
+// at once, saying how long the provider asked to wait: no retry, no sleep.
+func TestRetryAfterBeyondTheDeadlineFailsAtOnceNamingTheWait(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		reply aitest.Reply
+		want  string
+	}{
+		{"seconds", aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "120", Content: "Rate limit reached"}, "asked to wait 2m0s"},
+		{"milliseconds", aitest.Reply{Status: http.StatusTooManyRequests, RetryAfterMs: "120000", Content: "Rate limit reached"}, "asked to wait 2m0s"},
+		{"HTTP date", aitest.Reply{Status: http.StatusServiceUnavailable, RetryAfter: time.Now().Add(10 * time.Minute).UTC().Format(http.TimeFormat), Content: "overloaded"}, "asked to wait 9m"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := setup(t, aitest.Script(tc.reply, aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})}), ai.ModeJSONSchema)
+			req := b.request(rsaSpec(1, 1))
+			req.Budget.Deadline = time.Now().Add(time.Minute)
+			res, err := ai.Run(context.Background(), b.provider, req)
+			if !errors.Is(err, ai.ErrExhausted) || res.Report.Stop != ai.StopTransport {
+				t.Fatalf("err %v, stop %q", err, res.Report.Stop)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.want) || !strings.Contains(msg, "Retry-After") || !strings.Contains(msg, "left of this run") {
+				t.Errorf("error does not name the wait: %v", err)
+			}
+			if n := len(b.srv.Requests()); n != 1 || len(retryWaits(*b.events)) != 0 {
+				t.Errorf("%d requests, retry waits %v: want one request and no wait", n, retryWaits(*b.events))
+			}
+		})
+	}
+}
+
+// A wait the provider asks for is honoured in full when the run has time for
+// it, even beyond the policy's cap on its own backoff.
+func TestRetryAfterWithinTheDeadlineIsHonouredUncapped(t *testing.T) {
+	b := setup(t, aitest.Script(
+		aitest.Reply{Status: http.StatusTooManyRequests, RetryAfterMs: "300"},
+		aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})},
+	), ai.ModeJSONSchema)
+	req := b.request(rsaSpec(1, 1))
+	req.Retry.MaxDelay = 50 * time.Millisecond
+	req.Budget.Deadline = time.Now().Add(time.Minute)
+	if _, err := ai.Run(context.Background(), b.provider, req); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if waits := retryWaits(*b.events); len(waits) != 1 || waits[0] != 300*time.Millisecond {
+		t.Errorf("retry waits %v, want the 300ms asked for", waits)
+	}
+}
+
+// A model that does not answer within the call timeout is cut off and asked
+// again; one that never answers fails the run with the timeout named, long
+// before the run's deadline.
+func TestCallTimeoutCutsAHangingModel(t *testing.T) {
+	hostile := func(t *testing.T, r aitest.Responder) (bundle, ai.Request[RSACopy]) {
+		b := setup(t, r, ai.ModeJSONSchema)
+		b.provider = ai.NewOpenAI(ai.Config{BaseURL: b.srv.URL, APIKey: "sk-test", Model: "scripted", CallTimeout: 100 * time.Millisecond})
+		req := b.request(rsaSpec(1, 1))
+		req.Retry.MaxRetries = 2
+		req.Budget.Deadline = time.Now().Add(time.Minute)
+		return b, req
+	}
+	t.Run("once", func(t *testing.T) {
+		b, req := hostile(t, aitest.Script(aitest.Reply{Hang: true}, aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})}))
+		res, err := ai.Run(context.Background(), b.provider, req)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if res.Report.Attempts[0].Retries != 1 || len(b.srv.Requests()) != 2 {
+			t.Errorf("retries %d, requests %d", res.Report.Attempts[0].Retries, len(b.srv.Requests()))
+		}
+		for _, e := range *b.events {
+			if e.Kind == ai.EventRetry && (e.Err == nil || !strings.Contains(e.Err.Error(), "no answer within 100ms")) {
+				t.Errorf("retry event does not say why: %v", e.Err)
+			}
+		}
+	})
+	t.Run("always", func(t *testing.T) {
+		b, req := hostile(t, aitest.ResponderFunc(func(aitest.Request) aitest.Reply { return aitest.Reply{Hang: true} }))
+		res, err := ai.Run(context.Background(), b.provider, req)
+		if !errors.Is(err, ai.ErrExhausted) || res.Report.Stop != ai.StopTransport || !strings.Contains(err.Error(), "no answer within 100ms (IMAPHUB_LLM_CALL_TIMEOUT)") {
+			t.Fatalf("err %v, stop %q", err, res.Report.Stop)
+		}
+		if n := len(b.srv.Requests()); n != 3 {
+			t.Errorf("%d requests, want the first try and 2 retries", n)
+		}
+	})
+}
+
+// The provider's explanation of a refused request reaches the error and the
+// report, whatever shape its error body has.
+func TestProviderErrorBodyReachesTheReport(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		reply aitest.Reply
+		want  string
+	}{
+		{"openai", aitest.Reply{Status: http.StatusBadRequest, ErrorType: "invalid_request_error",
+			Content: "Invalid schema for response_format 'rsa_copy': In context=(), 'required' is required to be supplied and to be an array including every key in properties."},
+			"HTTP 400 Bad Request: Invalid schema for response_format 'rsa_copy': In context=(), 'required' is required"},
+		{"ollama", aitest.Reply{Status: http.StatusNotFound, ErrorBody: `{"error":"model \"scripted\" not found, try pulling it first"}`},
+			`HTTP 404 Not Found: model "scripted" not found, try pulling it first`},
+		{"plain text", aitest.Reply{Status: http.StatusUnauthorized, ErrorBody: "Unauthorized: key sk-test is not allowed here"},
+			"HTTP 401 Unauthorized: Unauthorized: key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := setup(t, aitest.Script(tc.reply), ai.ModeJSONSchema)
+			res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(1, 1)))
+			var te *ai.TransportError
+			if !errors.As(err, &te) || te.StatusCode != tc.reply.Status || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+			if len(res.Report.Attempts) != 1 || !strings.Contains(res.Report.Attempts[0].Error, tc.want) {
+				t.Errorf("report attempts %+v", res.Report.Attempts)
+			}
+			if strings.Contains(err.Error(), "sk-test") {
+				t.Errorf("error leaks the key: %v", err)
+			}
+		})
+	}
+}

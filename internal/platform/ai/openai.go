@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,9 +20,11 @@ import (
 // OpenAI is a Provider for any server that speaks the OpenAI chat-completions
 // protocol: OpenAI, Azure OpenAI (v1 API), a LiteLLM proxy, Ollama, vLLM.
 type OpenAI struct {
-	client openai.Client
-	model  string
-	mode   Mode
+	client      openai.Client
+	model       string
+	mode        Mode
+	callTimeout time.Duration
+	apiKey      string // only to keep it out of error messages
 }
 
 // NewOpenAI builds the provider. The SDK's own retries are switched off:
@@ -46,10 +49,16 @@ func NewOpenAI(c Config, opts ...option.RequestOption) *OpenAI {
 	if mode == "" {
 		mode = ModeJSONSchema
 	}
+	timeout := c.CallTimeout
+	if timeout <= 0 {
+		timeout = DefaultCallTimeout
+	}
 	return &OpenAI{
-		client: openai.NewClient(append(base, opts...)...),
-		model:  c.Model,
-		mode:   mode,
+		client:      openai.NewClient(append(base, opts...)...),
+		model:       c.Model,
+		mode:        mode,
+		callTimeout: timeout,
+		apiKey:      c.APIKey,
 	}
 }
 
@@ -111,9 +120,16 @@ func (o *OpenAI) Complete(ctx context.Context, call Call) (Reply, error) {
 	}
 
 	var httpResp *http.Response
-	resp, err := o.client.Chat.Completions.New(ctx, params, option.WithResponseInto(&httpResp))
+	callCtx, cancel := context.WithTimeout(ctx, o.callTimeout)
+	defer cancel()
+	resp, err := o.client.Chat.Completions.New(callCtx, params, option.WithResponseInto(&httpResp))
 	if err != nil {
-		return Reply{}, classify(err)
+		if ctx.Err() == nil && callCtx.Err() != nil {
+			// Our own per-call limit, not the run's: the model hangs or is
+			// overloaded, which another try may not be.
+			return Reply{}, &TransportError{Retryable: true, Err: fmt.Errorf("no answer within %s (IMAPHUB_LLM_CALL_TIMEOUT)", o.callTimeout)}
+		}
+		return Reply{}, o.classify(err, httpResp)
 	}
 	if len(resp.Choices) == 0 {
 		return Reply{}, &TransportError{StatusCode: http.StatusOK, Retryable: true, Err: errors.New("answer has no choices")}
@@ -160,20 +176,91 @@ func withSchemaPrompt(msgs []Message, schemaJSON []byte) []Message {
 }
 
 // classify turns SDK errors into TransportError so the loop can decide on
-// retries without knowing the SDK.
-func classify(err error) error {
+// retries without knowing the SDK. The provider's explanation is read from
+// the error body, whatever its shape: the SDK keeps only OpenAI's, and its
+// error text drops even that.
+func (o *OpenAI) classify(err error, resp *http.Response) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if resp != nil && resp.StatusCode >= 400 {
+		te := &TransportError{StatusCode: resp.StatusCode, Retryable: RetryableStatus(resp.StatusCode), Err: err,
+			RetryAfter: ParseRetryAfter(resp.Header, time.Now())}
+		if resp.Body != nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			te.Message = o.redact(errorMessage(body))
+		}
+		return te
+	}
 	var apiErr *openai.Error
 	if errors.As(err, &apiErr) {
-		te := &TransportError{StatusCode: apiErr.StatusCode, Retryable: RetryableStatus(apiErr.StatusCode), Err: err}
+		te := &TransportError{StatusCode: apiErr.StatusCode, Retryable: RetryableStatus(apiErr.StatusCode), Err: err, Message: o.redact(apiErr.Message)}
 		if apiErr.Response != nil {
 			te.RetryAfter = ParseRetryAfter(apiErr.Response.Header, time.Now())
 		}
 		return te
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
 	// Connection refused or reset, EOF mid-answer: the proxy may be
 	// restarting, so another try is reasonable.
 	return &TransportError{Retryable: true, Err: err}
+}
+
+// maxErrorMessage bounds the provider text kept in reports and logs.
+const maxErrorMessage = 1000
+
+// errorMessage finds the explanation in an error body: OpenAI's
+// {"error":{"message","type","code"}}, {"error":"…"} (Ollama, some proxies),
+// {"message":"…"} or {"detail":"…"}, or else the body as text.
+func errorMessage(body []byte) string {
+	var doc struct {
+		Error   json.RawMessage `json:"error"`
+		Message string          `json:"message"`
+		Detail  any             `json:"detail"`
+	}
+	msg := ""
+	if json.Unmarshal(body, &doc) == nil {
+		var e struct {
+			Message string `json:"message"`
+			Type    string `json:"type"`
+			Code    any    `json:"code"`
+		}
+		var text string
+		switch {
+		case json.Unmarshal(doc.Error, &e) == nil && e.Message != "":
+			msg = e.Message
+			if e.Type != "" {
+				msg += " (" + e.Type + ")"
+			} else if c, ok := e.Code.(string); ok && c != "" {
+				msg += " (" + c + ")"
+			}
+		case json.Unmarshal(doc.Error, &text) == nil && text != "":
+			msg = text
+		case doc.Message != "":
+			msg = doc.Message
+		case doc.Detail != nil:
+			if d, ok := doc.Detail.(string); ok {
+				msg = d
+			} else if raw, err := json.Marshal(doc.Detail); err == nil {
+				msg = string(raw)
+			}
+		}
+	}
+	if msg == "" {
+		msg = string(body)
+	}
+	msg = strings.Join(strings.Fields(strings.ToValidUTF8(msg, "\uFFFD")), " ")
+	if r := []rune(msg); len(r) > maxErrorMessage {
+		msg = string(r[:maxErrorMessage]) + "…"
+	}
+	return msg
+}
+
+// redact keeps the API key out of a provider's message (some echo it). A
+// key of a few characters is a placeholder of a local server, and replacing
+// it would mangle ordinary words.
+func (o *OpenAI) redact(msg string) string {
+	if len(o.apiKey) >= 6 {
+		msg = strings.ReplaceAll(msg, o.apiKey, "[redacted]")
+	}
+	return msg
 }

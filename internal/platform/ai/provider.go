@@ -91,16 +91,24 @@ func (u Usage) add(v Usage, first bool) Usage {
 
 // TransportError is a failure to get any answer from the provider. It is
 // never shown to the model. Retryable errors (429, 408, 5xx, broken
-// connections) are retried with backoff; others end the run.
+// connections, a call that outlasted its timeout) are retried with backoff;
+// others end the run.
 type TransportError struct {
 	StatusCode int           // HTTP status, 0 for network errors
-	RetryAfter time.Duration // from the Retry-After header; 0 when absent
+	RetryAfter time.Duration // from Retry-After or Retry-After-Ms; 0 when absent
 	Retryable  bool
-	Err        error
+	// Message is the provider's own explanation from the error body
+	// ("Invalid schema for response_format …"), with its error type; it is
+	// what a person needs to fix a refused request.
+	Message string
+	Err     error
 }
 
 func (e *TransportError) Error() string {
-	if e.StatusCode != 0 {
+	switch {
+	case e.StatusCode != 0 && e.Message != "":
+		return fmt.Sprintf("provider answered HTTP %d %s: %s", e.StatusCode, http.StatusText(e.StatusCode), e.Message)
+	case e.StatusCode != 0:
 		return fmt.Sprintf("provider answered HTTP %d: %v", e.StatusCode, e.Err)
 	}
 	return fmt.Sprintf("provider unreachable: %v", e.Err)
@@ -118,7 +126,7 @@ func RetryableStatus(code int) bool {
 func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
 	if ms := h.Get("Retry-After-Ms"); ms != "" {
 		if v, err := strconv.ParseFloat(ms, 64); err == nil && v > 0 {
-			return time.Duration(v * float64(time.Millisecond))
+			return time.Duration(min(v, 24*3600*1000) * float64(time.Millisecond))
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -126,10 +134,12 @@ func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs <= 0 || secs > 24*3600 {
+		if secs <= 0 {
 			return 0
 		}
-		return time.Duration(secs * float64(time.Second))
+		// A day is longer than any run; beyond it the exact figure does not
+		// matter, and a larger one would overflow.
+		return time.Duration(min(secs, 24*3600) * float64(time.Second))
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		if d := at.Sub(now); d > 0 {
@@ -148,8 +158,10 @@ type RetryPolicy struct {
 	MaxRetries int
 	// BaseDelay is the first backoff step, doubled per retry. Default 500ms.
 	BaseDelay time.Duration
-	// MaxDelay caps every wait, including one asked for by Retry-After.
-	// Default 30s.
+	// MaxDelay caps our own backoff. Default 30s. A wait the provider asks
+	// for (Retry-After) is not shortened: retrying earlier would only be
+	// refused again. It is honoured when the run's deadline leaves time for
+	// it; otherwise the call fails at once, naming the wait.
 	MaxDelay time.Duration
 }
 
@@ -170,20 +182,21 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // delay is the wait before retry n (0-based): the server's Retry-After when
-// given, else exponential backoff with jitter so that parallel runs hitting
-// the same limit do not retry in lockstep.
+// given, as asked, else exponential backoff with jitter (capped at MaxDelay)
+// so that parallel runs hitting the same limit do not retry in lockstep.
 func (p RetryPolicy) delay(n int, retryAfter time.Duration) time.Duration {
-	d := retryAfter
-	if d <= 0 {
-		d = p.BaseDelay << min(n, 16)
-		d = d/2 + rand.N(d/2+1)
+	if retryAfter > 0 {
+		return retryAfter
 	}
+	d := p.BaseDelay << min(n, 16)
+	d = d/2 + rand.N(d/2+1)
 	return min(d, p.MaxDelay)
 }
 
 // completeWithRetry calls the provider, retrying retryable transport errors.
-// It gives up early when the wait would outlast the context deadline, since
-// sleeping only to fail at the deadline wastes the caller's time.
+// It gives up at once when the wait would outlast the context deadline,
+// since sleeping only to fail at the deadline wastes the caller's time; the
+// error then says how long the provider asked to wait.
 func completeWithRetry(ctx context.Context, p Provider, call Call, policy RetryPolicy, onRetry func(n int, wait time.Duration, err error)) (Reply, int, error) {
 	for n := 0; ; n++ {
 		reply, err := p.Complete(ctx, call)
@@ -199,7 +212,11 @@ func completeWithRetry(ctx context.Context, p Provider, call Call, policy RetryP
 		}
 		wait := policy.delay(n, te.RetryAfter)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return Reply{}, n, fmt.Errorf("call %s: retry wait %s exceeds the deadline: %w", p.Name(), wait, err)
+			left := max(time.Until(dl), 0).Round(time.Second)
+			if te.RetryAfter > 0 {
+				return Reply{}, n, fmt.Errorf("call %s: the provider asked to wait %s before the next call (Retry-After), more than the %s left of this run: %w", p.Name(), te.RetryAfter.Round(time.Millisecond), left, err)
+			}
+			return Reply{}, n, fmt.Errorf("call %s: retry wait %s exceeds the %s left of this run: %w", p.Name(), wait.Round(time.Millisecond), left, err)
 		}
 		onRetry(n+1, wait, err)
 		t := time.NewTimer(wait)

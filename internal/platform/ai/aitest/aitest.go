@@ -128,14 +128,24 @@ func (r Request) Fields() []Field {
 	return out
 }
 
-// Reply is one scripted answer.
+// Reply is one scripted answer. Besides good answers it plays the hostile
+// counterparts a client must survive: rate limits with long waits, error
+// bodies of any shape, and a model that answers late or never.
 type Reply struct {
 	Status       int    // HTTP status; 0 means 200
-	RetryAfter   string // Retry-After header value, for error statuses
-	Content      string // the answer text; tool-call arguments when the request used tools
+	RetryAfter   string // Retry-After header value (seconds or an HTTP date), for error statuses
+	RetryAfterMs string // retry-after-ms header value (LiteLLM, Azure), for error statuses
+	// Content is the answer text (tool-call arguments when the request used
+	// tools), or for an error status the message of an OpenAI-style error
+	// body {"error":{"message","type"}}.
+	Content      string
+	ErrorType    string // the error body's type, e.g. invalid_request_error; default the status text
+	ErrorBody    string // for an error status: this body verbatim instead (a proxy's text, {"error":"…"})
 	FinishReason string // default "stop" ("tool_calls" when answering a tool request)
 	Refusal      string
 	Cost         string // x-litellm-response-cost header value, when set
+	DelayMS      int    // answer only after this many milliseconds (or when the client gives up)
+	Hang         bool   // never answer: hold the request until the client gives up
 }
 
 // Responder decides the answer to a request.
@@ -224,12 +234,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		_, _ = io.WriteString(w, `{"object":"list","data":[{"id":"scripted","object":"model","created":0,"owned_by":"aitest"}]}`)
 		return
 	case req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/chat/completions"):
-		writeError(w, http.StatusNotFound, "not found: "+req.Method+" "+req.URL.Path)
+		writeError(w, http.StatusNotFound, "not_found", "not found: "+req.Method+" "+req.URL.Path)
 		return
 	}
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
 		return
 	}
 	var in struct {
@@ -240,7 +250,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		MaxCompletionTokens int             `json:"max_completion_tokens"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid request body: "+err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid request body: "+err.Error())
 		return
 	}
 	r := Request{
@@ -254,11 +264,36 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	h.mu.Unlock()
 
 	reply := h.responder.Respond(r)
+	switch {
+	case reply.Hang:
+		<-req.Context().Done()
+		return
+	case reply.DelayMS > 0:
+		t := time.NewTimer(time.Duration(reply.DelayMS) * time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-req.Context().Done():
+			return
+		case <-t.C:
+		}
+	}
 	if reply.Status != 0 && reply.Status != http.StatusOK {
 		if reply.RetryAfter != "" {
 			w.Header().Set("Retry-After", reply.RetryAfter)
 		}
-		writeError(w, reply.Status, reply.Content)
+		if reply.RetryAfterMs != "" {
+			w.Header().Set("retry-after-ms", reply.RetryAfterMs)
+		}
+		if reply.ErrorBody != "" {
+			w.WriteHeader(reply.Status)
+			_, _ = io.WriteString(w, reply.ErrorBody)
+			return
+		}
+		typ := reply.ErrorType
+		if typ == "" {
+			typ = http.StatusText(reply.Status)
+		}
+		writeError(w, reply.Status, typ, reply.Content)
 		return
 	}
 	usesTools := len(in.Tools) > 0 && string(in.Tools) != "null"
@@ -305,11 +340,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
+func writeError(w http.ResponseWriter, status int, typ, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
-		"message": msg, "type": http.StatusText(status), "param": nil, "code": nil,
+		"message": msg, "type": typ, "param": nil, "code": nil,
 	}})
 }
 

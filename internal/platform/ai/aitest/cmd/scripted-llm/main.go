@@ -6,7 +6,12 @@
 //
 // Without -script it fills every requested field with numbered items. With
 // -script FILE it plays a JSON array of aitest.Reply objects in order
-// ({"Content": "...", "Status": 429, "RetryAfter": "1", "FinishReason": "length"}).
+// ({"Content": "...", "Status": 429, "RetryAfter": "1", "FinishReason": "length"}),
+// hostile ones too: {"Status": 429, "RetryAfter": "120"}, {"Status": 429,
+// "RetryAfterMs": "1500"}, {"Status": 400, "Content": "Invalid schema for
+// response_format …", "ErrorType": "invalid_request_error"}, {"Status": 502,
+// "ErrorBody": "<html>bad gateway</html>"}, {"DelayMS": 5000, "Content": …}
+// (a slow model) and {"Hang": true} (a model that never answers).
 package main
 
 import (
