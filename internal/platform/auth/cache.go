@@ -22,7 +22,7 @@ type authCache struct {
 	checkedAt time.Time
 	tokens    map[string]tokenEntry // by token hash
 	users     map[int64]User
-	sessions  map[string]sessionEntry // scs session data by session token
+	sessions  map[string]sessionEntry // scs session data by the session token's hash
 }
 
 type tokenEntry struct {

@@ -7,15 +7,18 @@ import (
 
 // User is a person who may sign in, locally or through OIDC.
 type User struct {
-	ID          int64      `json:"id"`
-	Email       string     `json:"email"`
-	Name        string     `json:"name"`
-	Role        Role       `json:"role"`
-	Disabled    bool       `json:"disabled"`
-	Local       bool       `json:"local" doc:"Has a local password"`
-	OIDC        bool       `json:"oidc" doc:"Signs in with Microsoft Entra ID"`
-	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
+	Local    bool   `json:"local" doc:"Has a local password"`
+	OIDC     bool   `json:"oidc" doc:"Signs in with Microsoft Entra ID"`
+	// The Entra ID identity the account is linked to (empty: none yet).
+	EntraTenantID string     `json:"entra_tenant_id,omitempty" doc:"Directory (tenant) id of the linked Microsoft Entra ID identity"`
+	EntraObjectID string     `json:"entra_object_id,omitempty" doc:"Object id of the linked Microsoft Entra ID identity"`
+	LastLoginAt   *time.Time `json:"last_login_at,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
 
 	sessionsValidAfter time.Time
 }

@@ -12,19 +12,20 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
 
-// Limits of sign-in attempts within LoginWindow before further attempts are
-// refused with 429: per account, and per client address.
-const (
-	LoginWindow       = 15 * time.Minute
-	MaxFailsPerEmail  = 5
-	MaxFailsPerClient = 30
-)
+// DefaultTokenLifetime is how long an API token lives unless the server is
+// configured otherwise (IMAPHUB_TOKEN_LIFETIME); it is also the longest a
+// token may be made to live.
+const DefaultTokenLifetime = 90 * 24 * time.Hour
+
+// MaxTokensPerUser is how many unrevoked, unexpired API tokens one user may hold.
+const MaxTokensPerUser = 25
 
 // Service owns users, API tokens, sign-in and the audit log.
 type Service struct {
@@ -37,19 +38,36 @@ type Service struct {
 	dummyOnce sync.Once
 	dummyHash string
 	cache     *authCache
+
+	hashSlots          chan struct{}
+	hashBusy, hashPeak atomic.Int64
+
+	tokenLifetime time.Duration
 }
 
 // NewService returns the auth service.
 func NewService(d *db.DB, argon Argon2Params) *Service {
-	return &Service{db: d, argon: argon, now: func() time.Time { return time.Now().UTC() }, cache: newAuthCache()}
+	return &Service{db: d, argon: argon, now: func() time.Time { return time.Now().UTC() }, cache: newAuthCache(),
+		hashSlots: newHashSlots(), tokenLifetime: DefaultTokenLifetime}
 }
+
+// SetTokenLifetime sets the lifetime of new API tokens, which is also the
+// longest one may ask for (IMAPHUB_TOKEN_LIFETIME).
+func (s *Service) SetTokenLifetime(d time.Duration) {
+	if d > 0 {
+		s.tokenLifetime = d
+	}
+}
+
+// TokenLifetime is the lifetime of new API tokens.
+func (s *Service) TokenLifetime() time.Duration { return s.tokenLifetime }
 
 func (s *Service) dummy() string {
 	s.dummyOnce.Do(func() { s.dummyHash, _ = HashPassword(RandomPassword(24), s.argon) })
 	return s.dummyHash
 }
 
-const userCols = `id, email, name, role, password_hash IS NOT NULL, oidc_subject IS NOT NULL, disabled, sessions_valid_after, last_login_at, created_at`
+const userCols = `id, email, name, role, password_hash IS NOT NULL, (oidc_subject IS NOT NULL OR entra_oid IS NOT NULL), entra_tid, entra_oid, disabled, sessions_valid_after, last_login_at, created_at`
 
 type scanner interface{ Scan(...any) error }
 
@@ -57,10 +75,12 @@ func scanUser(row scanner) (User, error) {
 	var u User
 	var role string
 	var last sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Local, &u.OIDC, &u.Disabled, &u.sessionsValidAfter, &last, &u.CreatedAt)
+	var tid, oid sql.NullString
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Local, &u.OIDC, &tid, &oid, &u.Disabled, &u.sessionsValidAfter, &last, &u.CreatedAt)
 	if err != nil {
 		return u, err
 	}
+	u.EntraTenantID, u.EntraObjectID = tid.String, oid.String
 	if last.Valid {
 		u.LastLoginAt = &last.Time
 	}
@@ -111,8 +131,8 @@ func (s *Service) CreateUser(ctx context.Context, email, name string, role Role,
 		if err := CheckPasswordStrength(password); err != nil {
 			return User{}, errs.Field("body.password", err.Error(), nil)
 		}
-		h, err := HashPassword(password, s.argon)
-		if err != nil {
+		var h string
+		if err := s.hashing(ctx, func() (err error) { h, err = HashPassword(password, s.argon); return err }); err != nil {
 			return User{}, err
 		}
 		hash = &h
@@ -158,9 +178,10 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// updateUser changes a user. Every change but the sign-in time can take
-// access away, so it moves the auth epoch in the same transaction.
-func (s *Service) updateUser(ctx context.Context, id int64, set string, args ...any) (User, error) {
+// updateUser changes a user and, in the same transaction, runs then (when
+// not nil) on the changed user. Every such change can take access away, so
+// it moves the auth epoch in that transaction too.
+func (s *Service) updateUser(ctx context.Context, id int64, then func(tx db.Conn, u User) error, set string, args ...any) (User, error) {
 	var u User
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
 		var err error
@@ -168,8 +189,13 @@ func (s *Service) updateUser(ctx context.Context, id int64, set string, args ...
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFoundf("user %d not found", id)
 		}
-		if err != nil || strings.HasPrefix(set, "last_login_at") {
+		if err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx, u); err != nil {
+				return err
+			}
 		}
 		return bumpEpoch(ctx, tx)
 	})
@@ -179,96 +205,68 @@ func (s *Service) updateUser(ctx context.Context, id int64, set string, args ...
 	return u, err
 }
 
-// SetRole changes a user's role; it takes effect on their next request.
+// SetRole changes a user's role; it takes effect on their next request. A
+// lower role also lowers the cap of every token of the user to it, so raising
+// the role again later gives none of them back their power.
 func (s *Service) SetRole(ctx context.Context, id int64, role Role) (User, error) {
 	if role < Viewer || role > Admin {
 		return User{}, errs.Field("body.role", "want viewer, editor, publisher or admin", role.String())
 	}
-	return s.updateUser(ctx, id, `role = ?`, role.String())
+	return s.updateUser(ctx, id, func(tx db.Conn, u User) error { return s.capTokens(ctx, tx, u.ID, role) }, `role = ?`, role.String())
 }
 
-// SetDisabled disables (signing the user out everywhere) or enables a user.
+// capTokens lowers the role cap of the user's tokens that could exceed role.
+func (s *Service) capTokens(ctx context.Context, tx db.Conn, userID int64, role Role) error {
+	if role >= Admin {
+		return nil
+	}
+	above := []any{role.String(), userID}
+	for r := role + 1; r <= Admin; r++ {
+		above = append(above, r.String())
+	}
+	_, err := tx.Exec(ctx, `UPDATE api_tokens SET role = ? WHERE user_id = ? AND revoked_at IS NULL AND (role IS NULL OR role IN (`+db.Placeholders(len(above)-2)+`))`, above...)
+	return err
+}
+
+// revokeTokens revokes every token of the user in tx.
+func (s *Service) revokeTokens(ctx context.Context, tx db.Conn, userID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.now(), userID)
+	return err
+}
+
+// SetDisabled disables a user, signing them out everywhere and revoking
+// their API tokens, or enables them again (with none of those back).
 func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool) (User, error) {
 	if disabled {
-		return s.updateUser(ctx, id, `disabled = ?, sessions_valid_after = ?`, true, s.now())
+		return s.updateUser(ctx, id, func(tx db.Conn, u User) error { return s.revokeTokens(ctx, tx, u.ID) },
+			`disabled = ?, sessions_valid_after = ?`, true, s.now())
 	}
-	return s.updateUser(ctx, id, `disabled = ?`, false)
+	return s.updateUser(ctx, id, nil, `disabled = ?`, false)
 }
 
-// ResetPassword sets a new password and ends the user's sessions.
+// ResetPassword sets a new password, ends the user's sessions and revokes
+// their API tokens: a reset answers a password that may be known to others.
 func (s *Service) ResetPassword(ctx context.Context, id int64, password string) (User, error) {
 	if err := CheckPasswordStrength(password); err != nil {
 		return User{}, errs.Field("body.password", err.Error(), nil)
 	}
-	h, err := HashPassword(password, s.argon)
-	if err != nil {
+	var h string
+	if err := s.hashing(ctx, func() (err error) { h, err = HashPassword(password, s.argon); return err }); err != nil {
 		return User{}, err
 	}
-	return s.updateUser(ctx, id, `password_hash = ?, sessions_valid_after = ?`, h, s.now())
+	return s.updateUser(ctx, id, func(tx db.Conn, u User) error { return s.revokeTokens(ctx, tx, u.ID) },
+		`password_hash = ?, sessions_valid_after = ?`, h, s.now())
 }
 
 // SignOutEverywhere voids every session of the user started before now.
 func (s *Service) SignOutEverywhere(ctx context.Context, id int64) error {
-	_, err := s.updateUser(ctx, id, `sessions_valid_after = ?`, s.now())
+	_, err := s.updateUser(ctx, id, nil, `sessions_valid_after = ?`, s.now())
 	return err
 }
 
 // ErrBadCredentials is the one answer to a failed sign-in: it does not say
 // whether the account exists.
 var ErrBadCredentials = &errs.Error{Code: errs.Unauthorized, Message: "email or password is wrong"}
-
-// ErrTooManyAttempts refuses sign-in after too many failures.
-var ErrTooManyAttempts = errors.New("too many failed sign-in attempts")
-
-// Login checks a local password. Failures are counted per account and per
-// client address; past the limits, further attempts fail without a check.
-func (s *Service) Login(ctx context.Context, email, password, client string) (User, error) {
-	email = normEmail(email)
-	since := s.now().Add(-LoginWindow)
-	var byEmail, byClient int
-	r := s.db.Read()
-	if err := r.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE email = ? AND at > ?`, email, since).Scan(&byEmail); err != nil {
-		return User{}, err
-	}
-	if err := r.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE client = ? AND at > ?`, client, since).Scan(&byClient); err != nil {
-		return User{}, err
-	}
-	if byEmail >= MaxFailsPerEmail || byClient >= MaxFailsPerClient {
-		return User{}, ErrTooManyAttempts
-	}
-	var hash sql.NullString
-	u, err := scanUser(r.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, email))
-	if err == nil {
-		err = r.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash)
-	}
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return User{}, err
-	}
-	ok := false
-	if hash.Valid {
-		ok, err = VerifyPassword(password, hash.String)
-		if err != nil {
-			return User{}, fmt.Errorf("user %d: %w", u.ID, err)
-		}
-	} else {
-		_, _ = VerifyPassword(password, s.dummy())
-	}
-	if !ok || u.Disabled {
-		err := s.db.InTx(ctx, func(tx db.Conn) error {
-			_, err := tx.Exec(ctx, `INSERT INTO login_failures (at, email, client) VALUES (?, ?, ?)`, s.now(), email, client)
-			return err
-		})
-		if err != nil {
-			return User{}, err
-		}
-		return User{}, ErrBadCredentials
-	}
-	return s.recordLogin(ctx, u.ID)
-}
-
-func (s *Service) recordLogin(ctx context.Context, id int64) (User, error) {
-	return s.updateUser(ctx, id, `last_login_at = ?`, s.now())
-}
 
 // --- API tokens
 
@@ -282,14 +280,27 @@ func hashToken(token string) string {
 
 // CreateToken issues an API token for a user and returns it with its secret,
 // which is shown this once and stored only as a hash. role, when set, caps
-// the token below its user's role.
+// the token below its user's role. expires defaults to the token lifetime
+// from now, which is also the latest it may be. A user holds at most
+// MaxTokensPerUser live tokens.
 func (s *Service) CreateToken(ctx context.Context, userID int64, name string, role *Role, expires *time.Time) (Token, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return Token{}, "", errs.Field("body.name", "must be 1 to 100 characters", name)
 	}
-	if expires != nil && !expires.After(s.now()) {
+	now := s.now()
+	latest := now.Add(s.tokenLifetime)
+	if expires == nil {
+		expires = &latest
+	}
+	if !expires.After(now) {
 		return Token{}, "", errs.Field("body.expires_at", "must be in the future", expires)
+	}
+	if expires.After(latest.Add(time.Minute)) { // a minute of leeway for "now + lifetime" computed by the caller
+		return Token{}, "", errs.Field("body.expires_at", fmt.Sprintf("must be at most %s from now (the server's token lifetime, IMAPHUB_TOKEN_LIFETIME)", s.tokenLifetime), expires)
+	}
+	if expires.After(latest) {
+		expires = &latest
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -303,12 +314,27 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ro
 	}
 	var t Token
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
-		if _, err := s.userBy(ctx, tx, "id = ?", userID); err != nil {
+		// The no-op update locks the user's row (PostgreSQL; SQLite
+		// serialises writers), so tokens created at once are counted in turn.
+		u, err := scanUser(tx.QueryRow(ctx, `UPDATE users SET updated_at = updated_at WHERE id = ? RETURNING `+userCols, userID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFoundf("user %d not found", userID)
+		}
+		if err != nil {
 			return err
 		}
-		var err error
+		if u.Disabled {
+			return errs.Conflictf("user %s is disabled; enable them before creating tokens", u.Email)
+		}
+		var live int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`, userID, now).Scan(&live); err != nil {
+			return err
+		}
+		if live >= MaxTokensPerUser {
+			return errs.Conflictf("%s already has %d live API tokens, the most one user may hold; revoke one first", u.Email, live).With("max_tokens", MaxTokensPerUser)
+		}
 		t, err = scanToken(tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, role, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+tokenCols, userID, name, hashToken(secret), secret[:10], roleText, s.now(), expires))
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+tokenCols, userID, name, hashToken(secret), secret[:10], roleText, now, expires))
 		return err
 	})
 	return t, secret, err
@@ -358,6 +384,14 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// UserTokens lists the tokens of a user who must exist, newest first.
+func (s *Service) UserTokens(ctx context.Context, userID int64) ([]Token, error) {
+	if _, err := s.User(ctx, userID); err != nil {
+		return nil, err
+	}
+	return s.Tokens(ctx, userID)
 }
 
 // RevokeToken revokes one of a user's tokens (admins may pass userID 0 for any).
@@ -487,64 +521,4 @@ func (s *Service) SessionUser(ctx context.Context, userID int64, started time.Ti
 		return nil, errUnauthenticated
 	}
 	return &Principal{UserID: u.ID, Email: u.Email, Role: u.Role, Via: "session"}, nil
-}
-
-// OIDCSignIn finds or creates the user of an OIDC identity and sets the role
-// its token grants. An identity is matched by issuer and subject; an existing
-// account with the same email is linked only if it has no password and no
-// other identity (an admin created it for OIDC sign-in).
-func (s *Service) OIDCSignIn(ctx context.Context, issuer, subject, email, name string, role Role) (User, error) {
-	email = normEmail(email)
-	if _, err := mail.ParseAddress(email); err != nil {
-		return User{}, errs.E(errs.Unauthorized, "the identity has no usable email")
-	}
-	now := s.now()
-	var u User
-	err := s.db.InTx(ctx, func(tx db.Conn) error {
-		var err error
-		u, err = s.userBy(ctx, tx, "oidc_issuer = ? AND oidc_subject = ?", issuer, subject)
-		switch {
-		case err == nil:
-		case errs.Is(err, errs.NotFound):
-			var id int64
-			var hasPassword, hasIdentity bool
-			err = tx.QueryRow(ctx, `SELECT id, password_hash IS NOT NULL, oidc_subject IS NOT NULL FROM users WHERE email = ?`, email).Scan(&id, &hasPassword, &hasIdentity)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				u, err = scanUser(tx.QueryRow(ctx, `INSERT INTO users (email, name, role, oidc_issuer, oidc_subject, sessions_valid_after, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+userCols, email, name, role.String(), issuer, subject, now, now, now))
-				if err != nil {
-					return err
-				}
-			case err != nil:
-				return err
-			case hasPassword || hasIdentity:
-				return errs.E(errs.Unauthorized, "an account with this email exists and is not linked to this identity")
-			default:
-				if _, err := tx.Exec(ctx, `UPDATE users SET oidc_issuer = ?, oidc_subject = ? WHERE id = ?`, issuer, subject, id); err != nil {
-					return err
-				}
-			}
-		default:
-			return err
-		}
-		if u.ID == 0 {
-			if u, err = s.userBy(ctx, tx, "email = ?", email); err != nil {
-				return err
-			}
-		}
-		if u.Disabled {
-			return errs.E(errs.Unauthorized, "the account is disabled")
-		}
-		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET role = ?, name = CASE WHEN ? <> '' THEN ? ELSE name END, last_login_at = ?, updated_at = ? WHERE id = ? RETURNING `+userCols,
-			role.String(), name, name, now, now, u.ID))
-		if err != nil {
-			return err
-		}
-		return bumpEpoch(ctx, tx) // the role may have changed
-	})
-	if err == nil {
-		s.cache.clear()
-	}
-	return u, err
 }

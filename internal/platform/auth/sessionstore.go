@@ -9,11 +9,17 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
-// CachedSessions wraps a session store so that loading a session usually
-// costs no database round trip: found sessions are kept in memory until the
-// auth epoch moves. Saving or ending a session moves the epoch, so every
-// instance drops what it cached (sessions are saved at sign-in, sign-out and
-// a few times an hour while in use, not on every request).
+// CachedSessions wraps a session store so that session ids are stored hashed
+// and loading a session usually costs no database round trip.
+//
+// The store sees only the SHA-256 of a session id (as API tokens are kept),
+// so whoever reads the sessions table or a backup of it cannot use what they
+// read as a cookie.
+//
+// Found sessions are kept in memory, by the hash too, until the auth epoch
+// moves. Saving or ending a session moves the epoch, so every instance drops
+// what it cached (sessions are saved at sign-in, sign-out and a few times an
+// hour while in use, not on every request).
 func (s *Service) CachedSessions(inner scs.Store) scs.Store {
 	return &cachedSessions{inner: inner, svc: s}
 }
@@ -29,6 +35,7 @@ type sessionEntry struct {
 }
 
 func (c *cachedSessions) Find(token string) ([]byte, bool, error) {
+	token = hashToken(token)
 	ctx := context.Background()
 	cache := c.svc.cache
 	cache.fresh(ctx, c.svc.db)
@@ -56,14 +63,17 @@ func (c *cachedSessions) Find(token string) ([]byte, bool, error) {
 }
 
 func (c *cachedSessions) Commit(token string, b []byte, expiry time.Time) error {
-	if err := c.inner.Commit(token, b, expiry); err != nil {
+	if err := c.inner.Commit(hashToken(token), b, expiry); err != nil {
 		return err
 	}
 	return c.svc.moveEpoch()
 }
 
 func (c *cachedSessions) Delete(token string) error {
-	if err := c.inner.Delete(token); err != nil {
+	if token == "" {
+		return nil // a session never stored (ended before anything was saved)
+	}
+	if err := c.inner.Delete(hashToken(token)); err != nil {
 		return err
 	}
 	return c.svc.moveEpoch()

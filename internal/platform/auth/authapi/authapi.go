@@ -45,6 +45,9 @@ type Config struct {
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
 	// client (IMAPHUB_TRUSTED_PROXIES); without them the peer address counts.
 	TrustedProxies []*net.IPNet
+	// TokenLifetime is how long a new API token lives, and the longest one
+	// may ask for (IMAPHUB_TOKEN_LIFETIME). Default auth.DefaultTokenLifetime.
+	TokenLifetime time.Duration
 }
 
 // Session keys.
@@ -76,6 +79,7 @@ func New(ctx context.Context, d *db.DB, svc *auth.Service, cfg Config, log *slog
 	if cfg.Lifetime == 0 {
 		cfg.Lifetime = 7 * 24 * time.Hour
 	}
+	svc.SetTokenLifetime(cfg.TokenLifetime)
 	sm := scs.New()
 	if d.Engine == db.Postgres {
 		sm.Store = svc.CachedSessions(postgresstore.New(d.WriteDB()))
@@ -100,9 +104,15 @@ func New(ctx context.Context, d *db.DB, svc *auth.Service, cfg Config, log *slog
 	case "local":
 	case "oidc":
 		if cfg.OIDC == nil {
-			return nil, errors.New("auth mode oidc needs IMAPHUB_OIDC_ISSUER, IMAPHUB_OIDC_CLIENT_ID, IMAPHUB_OIDC_CLIENT_SECRET and IMAPHUB_OIDC_REDIRECT_URL")
+			return nil, errors.New("auth mode oidc needs IMAPHUB_OIDC_ISSUER, IMAPHUB_OIDC_CLIENT_ID, IMAPHUB_OIDC_CLIENT_SECRET, IMAPHUB_OIDC_REDIRECT_URL and IMAPHUB_OIDC_TENANT_ID")
 		}
-		flow, err := newOIDCFlow(ctx, *cfg.OIDC)
+		// The flow cookie's key comes from a secret in the database, so every
+		// instance seals and opens the same cookies.
+		secret, err := svc.ServerSecret(ctx, "server")
+		if err != nil {
+			return nil, err
+		}
+		flow, err := newOIDCFlow(ctx, *cfg.OIDC, secret)
 		if err != nil {
 			return nil, err
 		}

@@ -113,15 +113,16 @@ func TestSignInIsRateLimited(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	e := apptest.Start(t, d)
 	c := browser(t)
-	for i := 0; i < auth.MaxFailsPerEmail; i++ {
+	for i := 0; i < auth.MaxFailsPerAccountClient; i++ {
 		if r := login(t, e, c, "admin@example.com", "wrong password "+itoa(int64(i))); r.Status != 401 {
 			t.Fatalf("attempt %d: %d", i, r.Status)
 		}
 	}
 	r := login(t, e, c, "admin@example.com", apptest.Password)
 	if r.Status != 429 {
-		t.Fatalf("sign-in after %d failures: %d, want 429", auth.MaxFailsPerEmail, r.Status)
+		t.Fatalf("sign-in after %d failures: %d, want 429", auth.MaxFailsPerAccountClient, r.Status)
 	}
+	checkRetryAfter(t, r)
 	// An unknown account is refused exactly like a wrong password.
 	r = login(t, e, c, "nobody@example.com", "whatever")
 	if r.Status != 401 || strings.Contains(string(r.Body), "nobody") {
@@ -266,11 +267,16 @@ func TestAuditLogRecordsWritesWithoutSecrets(t *testing.T) {
 
 // --- OIDC against a real OIDC provider (mockoidc) on a random port.
 
+// Tenant is the Entra ID tenant the OIDC tests' server accepts.
+const tenant = "6f3b1c9e-0d7a-4b8e-9c2f-1a2b3c4d5e6f"
+
 type entraUser struct {
 	sub, email string
 	roles      []string
-	tid        string
-	tamper     func(*mockoidc.IDTokenClaims)
+	tid, oid   string
+	// emailVerified and edov set the email_verified and xms_edov claims.
+	emailVerified, edov bool
+	tamper              func(*mockoidc.IDTokenClaims)
 }
 
 func (u *entraUser) ID() string { return u.sub }
@@ -283,21 +289,25 @@ func (u *entraUser) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims
 	}
 	return &struct {
 		*mockoidc.IDTokenClaims
-		Email string   `json:"email"`
-		Name  string   `json:"name"`
-		Roles []string `json:"roles,omitempty"`
-		Tid   string   `json:"tid,omitempty"`
-	}{base, u.email, "Erika Mustermann", u.roles, u.tid}, nil
+		Email         string   `json:"email"`
+		Name          string   `json:"name"`
+		Roles         []string `json:"roles,omitempty"`
+		Tid           string   `json:"tid,omitempty"`
+		Oid           string   `json:"oid,omitempty"`
+		EmailVerified bool     `json:"email_verified,omitempty"`
+		Edov          bool     `json:"xms_edov,omitempty"`
+	}{base, u.email, "Erika Mustermann", u.roles, u.tid, u.oid, u.emailVerified, u.edov}, nil
 }
 
 type oidcEnv struct {
 	*apptest.Env
 	mock *mockoidc.MockOIDC
+	cfg  authapi.Config
 	// corrupt, when set, alters the signature of ID tokens the provider issues.
 	corrupt atomic.Bool
 }
 
-func startOIDC(t *testing.T, d *db.DB, tenant string) *oidcEnv {
+func startOIDC(t *testing.T, d *db.DB) *oidcEnv {
 	t.Helper()
 	m, err := mockoidc.NewServer(nil)
 	if err != nil {
@@ -305,6 +315,9 @@ func startOIDC(t *testing.T, d *db.DB, tenant string) *oidcEnv {
 	}
 	o := &oidcEnv{mock: m}
 	if err := m.AddMiddleware(o.corruptSignatures); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddMiddleware(publishEndSession); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -316,12 +329,30 @@ func startOIDC(t *testing.T, d *db.DB, tenant string) *oidcEnv {
 	}
 	t.Cleanup(func() { m.Shutdown() })
 	cfg := m.Config()
-	e := apptest.StartWith(t, d, authapi.Config{Mode: "oidc", OIDC: &authapi.OIDCConfig{
+	o.cfg = authapi.Config{Mode: "oidc", OIDC: &authapi.OIDCConfig{
 		Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		RedirectURL: "http://hub.invalid/api/auth/oidc/callback", TenantID: tenant,
-	}})
-	o.Env = e
+	}}
+	o.Env = apptest.StartWith(t, d, o.cfg)
 	return o
+}
+
+// publishEndSession adds an end_session_endpoint to the provider's discovery
+// document, as Entra ID publishes one (mockoidc has none).
+func publishEndSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &recorder{header: http.Header{}}
+		next.ServeHTTP(rec, r)
+		var doc map[string]any
+		json.Unmarshal(rec.body, &doc)
+		doc["end_session_endpoint"] = strings.TrimSuffix(doc["issuer"].(string), "/") + "/logout"
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(doc)
+	})
 }
 
 func (o *oidcEnv) corruptSignatures(next http.Handler) http.Handler {
@@ -349,6 +380,14 @@ func (o *oidcEnv) corruptSignatures(next http.Handler) http.Handler {
 // the callback query. It returns the callback's response.
 func (o *oidcEnv) signInFlow(t *testing.T, c *http.Client, user *entraUser, mutateAuthorize func(url.Values), mutateCallback func(url.Values)) *apptest.Response {
 	t.Helper()
+	return o.signInFlowVia(t, c, c, o.Env, user, mutateAuthorize, mutateCallback)
+}
+
+// signInFlowVia is signInFlow with the callback sent by the browser
+// returning (which may be another browser) to the server finish (which may be another
+// instance on the same database).
+func (o *oidcEnv) signInFlowVia(t *testing.T, c, returning *http.Client, finish *apptest.Env, user *entraUser, mutateAuthorize func(url.Values), mutateCallback func(url.Values)) *apptest.Response {
+	t.Helper()
 	o.mock.QueueUser(user)
 	r := o.Send(t, c, "GET", "/api/auth/oidc/login?return_to=/campaigns", nil)
 	if r.Status != 302 {
@@ -373,25 +412,30 @@ func (o *oidcEnv) signInFlow(t *testing.T, c *http.Client, user *entraUser, muta
 	if mutateCallback != nil {
 		mutateCallback(cq)
 	}
-	return o.Send(t, c, "GET", "/api/auth/oidc/callback?"+cq.Encode(), nil)
+	return finish.Send(t, returning, "GET", "/api/auth/oidc/callback?"+cq.Encode(), nil)
 }
 
 func TestOIDCSignIn(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		o := startOIDC(t, d, "tenant-1")
+		o := startOIDC(t, d)
 		c := browser(t)
 		pre := o.Send(t, c, "GET", "/api/auth/config", nil).Map(t)
 		if pre["mode"] != "oidc" || pre["oidc_login_path"] != "/api/auth/oidc/login" {
 			t.Fatalf("auth config = %v", pre)
 		}
-		u := &entraUser{sub: "oid-1", email: "Erika@Example.com", roles: []string{"ImapHub.Publisher", "Unrelated"}, tid: "tenant-1"}
+		// Where the browser goes after signing out, to end the Microsoft session too.
+		logout, _ := url.Parse(fmt.Sprint(pre["oidc_logout_url"]))
+		if logout.Path != "/oidc/logout" || logout.Query().Get("post_logout_redirect_uri") != "http://hub.invalid/" || logout.Query().Get("client_id") != o.mock.ClientID {
+			t.Errorf("oidc_logout_url = %v", pre["oidc_logout_url"])
+		}
+		u := &entraUser{sub: "sub-1", oid: oidErika, email: "Erika@Example.com", roles: []string{"ImapHub.Publisher", "Unrelated"}, tid: tenant}
 		r := o.signInFlow(t, c, u, nil, nil)
 		if r.Status != 302 || r.Header.Get("Location") != "/campaigns" {
 			t.Fatalf("callback: %d %s %s", r.Status, r.Header.Get("Location"), r.Body)
 		}
 		me := o.Send(t, c, "GET", "/api/me", nil).Map(t)
 		user := me["user"].(map[string]any)
-		if me["role"] != "publisher" || user["email"] != "erika@example.com" || user["oidc"] != true {
+		if me["role"] != "publisher" || user["email"] != "erika@example.com" || user["oidc"] != true || user["entra_object_id"] != oidErika || user["entra_tenant_id"] != tenant {
 			t.Fatalf("me after OIDC sign-in = %v", me)
 		}
 		// Password sign-in is off in oidc mode.
@@ -413,9 +457,9 @@ func TestOIDCSignIn(t *testing.T) {
 
 func TestOIDCTamperedFlowsAreRefused(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
-	o := startOIDC(t, d, "tenant-1")
+	o := startOIDC(t, d)
 	good := func() *entraUser {
-		return &entraUser{sub: "oid-2", email: "max@example.com", roles: []string{"ImapHub.Editor"}, tid: "tenant-1"}
+		return &entraUser{sub: "sub-2", oid: oidMax, email: "max@example.com", roles: []string{"ImapHub.Editor"}, tid: tenant}
 	}
 	cases := map[string]struct {
 		user      func() *entraUser
@@ -442,7 +486,9 @@ func TestOIDCTamperedFlowsAreRefused(t *testing.T) {
 			u.tamper = func(c *mockoidc.IDTokenClaims) { c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Hour)) }
 			return u
 		}, nil, nil, "ID token rejected"},
-		"foreign tenant": {func() *entraUser { u := good(); u.tid = "tenant-2"; return u }, nil, nil, "tenant not allowed"},
+		"foreign tenant": {func() *entraUser { u := good(); u.tid = otherTenant; return u }, nil, nil, "tenant not allowed"},
+		"no tenant":      {func() *entraUser { u := good(); u.tid = ""; return u }, nil, nil, "tenant not allowed"},
+		"no object id":   {func() *entraUser { u := good(); u.oid = ""; return u }, nil, nil, "no tenant id (tid) or object id (oid)"},
 		"no role":        {func() *entraUser { u := good(); u.roles = nil; return u }, nil, nil, "no IMAP Hub role"},
 		"provider error": {good, nil, func(q url.Values) { q.Set("error", "access_denied") }, "provider returned an error"},
 	}

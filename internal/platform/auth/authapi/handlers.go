@@ -3,6 +3,7 @@ package authapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -54,12 +55,32 @@ type loginInput struct {
 type AuthConfig struct {
 	Mode          string `json:"mode" enum:"local,oidc"`
 	OIDCLoginPath string `json:"oidc_login_path,omitempty"`
+	OIDCLogoutURL string `json:"oidc_logout_url,omitempty" doc:"Where to send the browser after signing out, to end the Microsoft session too (the provider's end-session endpoint)"`
 }
 
 type redirectOutput struct {
-	Status   int
-	Location string `header:"Location"`
-	Cache    string `header:"Cache-Control"`
+	Status    int
+	Location  string      `header:"Location"`
+	Cache     string      `header:"Cache-Control"`
+	SetCookie http.Cookie `header:"Set-Cookie"`
+}
+
+// problemWithHeaders is a problem document sent with response headers (huma
+// sends the headers of an error that has them).
+type problemWithHeaders struct {
+	*httpapi.Problem
+	headers http.Header
+}
+
+func (p *problemWithHeaders) GetHeaders() http.Header { return p.headers }
+
+// withHeaders turns err into its problem document, sent with h.
+func (a *Auth) withHeaders(ctx context.Context, operationID string, err error, h http.Header) error {
+	out := httpapi.ToProblem(ctx, a.log, operationID, err)
+	if p, ok := out.(*httpapi.Problem); ok {
+		return &problemWithHeaders{Problem: p, headers: h}
+	}
+	return out
 }
 
 func caller(ctx context.Context) *auth.Principal {
@@ -80,11 +101,14 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			out := &struct{ Body AuthConfig }{Body: AuthConfig{Mode: a.cfg.Mode}}
 			if a.oidc != nil {
 				out.Body.OIDCLoginPath = "/api/auth/oidc/login"
+				out.Body.OIDCLogoutURL = a.oidc.logoutURL
 			}
 			return out, nil
 		})
 	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "sign-in", Method: http.MethodPost, Path: "/api/auth/login",
-		Summary: "Sign in with email and password", Description: "Sets the session cookie. Failed attempts are limited per account and per client address (429 with Retry-After).",
+		Summary: "Sign in with email and password", Description: "Sets the session cookie. Every attempt counts until it succeeds: " +
+			"5 failures per account and client address, 30 per client address in 15 minutes, and past 10 failures of an account from all addresses " +
+			"each attempt waits a delay that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.",
 		Tags: tags, Metadata: map[string]any{noAudit: true}},
 		func(ctx context.Context, in *loginInput) (*meOutput, error) {
 			if a.cfg.Mode != "local" {
@@ -92,9 +116,14 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			}
 			r := requestFrom(ctx)
 			u, err := a.svc.Login(ctx, in.Body.Email, in.Body.Password, a.clientAddress(r))
-			if errors.Is(err, auth.ErrTooManyAttempts) {
-				return nil, &httpapi.Problem{Status: http.StatusTooManyRequests, Title: "Too Many Requests",
-					Detail: "too many failed sign-in attempts; wait 15 minutes", Extra: map[string]any{"retry_after_seconds": int(auth.LoginWindow.Seconds())}}
+			if tooMany := (*auth.TooManyAttemptsError)(nil); errors.As(err, &tooMany) {
+				wait := tooMany.RetryAfterSeconds()
+				return nil, &problemWithHeaders{
+					Problem: &httpapi.Problem{Status: http.StatusTooManyRequests, Title: "Too Many Requests", Code: "too_many_attempts",
+						Detail: fmt.Sprintf("too many failed sign-in attempts (per %s); try again in %d s", tooMany.Limit, wait),
+						Extra:  map[string]any{"retry_after_seconds": wait}},
+					headers: http.Header{"Retry-After": {strconv.Itoa(wait)}},
+				}
 			}
 			if err != nil {
 				if errs.Is(err, errs.Unauthorized) {
@@ -109,12 +138,13 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			return &meOutput{Body: Me{User: u, Role: u.Role, Via: "session"}}, nil
 		})
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "sign-out", Method: http.MethodPost, Path: "/api/auth/logout",
-		Summary: "Sign out this session", Tags: tags, DefaultStatus: http.StatusNoContent},
+		Summary: "Sign out this session", Description: "Ends the session and deletes its cookie. With Microsoft sign-in, " +
+			"GET /api/auth/config names the provider's end-session URL (oidc_logout_url) to send the browser to next.",
+		Tags: tags, DefaultStatus: http.StatusNoContent},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
-			if err := a.sessions.Destroy(ctx); err != nil {
-				return nil, err
-			}
-			return nil, a.sessions.RenewToken(ctx)
+			// Destroyed, not renewed: the answer deletes the cookie and no
+			// empty session is stored in its place.
+			return nil, a.sessions.Destroy(ctx)
 		})
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "sign-out-everywhere", Method: http.MethodPost, Path: "/api/auth/logout-everywhere",
 		Summary: "Sign out every session of the current user", Tags: tags, DefaultStatus: http.StatusNoContent},
@@ -142,7 +172,8 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			if a.oidc == nil {
 				return nil, errs.NotFoundf("sign-in with Microsoft is off (IMAPHUB_AUTH_MODE=local)")
 			}
-			return &redirectOutput{Status: http.StatusFound, Location: a.oidcStart(ctx, in.ReturnTo), Cache: "no-store"}, nil
+			to, cookie := a.oidcStart(in.ReturnTo)
+			return &redirectOutput{Status: http.StatusFound, Location: to, Cache: "no-store", SetCookie: cookie}, nil
 		})
 	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "oidc-callback", Method: http.MethodGet, Path: "/api/auth/oidc/callback",
 		Summary: "Where Entra ID sends the browser back", Tags: tags, Metadata: map[string]any{noAudit: true}},
@@ -150,15 +181,18 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			State string `query:"state" maxLength:"512"`
 			Code  string `query:"code" maxLength:"4096"`
 			Error string `query:"error" maxLength:"512"`
+			Flow  string `cookie:"imaphub_oidc" maxLength:"4096" doc:"Set by /api/auth/oidc/login"`
 		}) (*redirectOutput, error) {
 			if a.oidc == nil {
 				return nil, errs.NotFoundf("sign-in with Microsoft is off (IMAPHUB_AUTH_MODE=local)")
 			}
-			to, err := a.oidcFinish(ctx, requestFrom(ctx), in.State, in.Code, in.Error)
+			// The flow cookie is used once, whatever the outcome.
+			done := a.flowCookie("")
+			to, err := a.oidcFinish(ctx, requestFrom(ctx), in.Flow, in.State, in.Code, in.Error)
 			if err != nil {
-				return nil, err
+				return nil, a.withHeaders(ctx, "oidc-callback", err, http.Header{"Set-Cookie": {done.String()}})
 			}
-			return &redirectOutput{Status: http.StatusFound, Location: to, Cache: "no-store"}, nil
+			return &redirectOutput{Status: http.StatusFound, Location: to, Cache: "no-store", SetCookie: done}, nil
 		})
 	a.registerUsers(api)
 	a.registerTokens(api)
@@ -237,6 +271,41 @@ func (a *Auth) registerUsers(api *httpapi.API) {
 		func(ctx context.Context, in *httpapi.IDParam) (*struct{}, error) {
 			return nil, a.svc.SignOutEverywhere(ctx, in.ID)
 		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "link-entra-identity", Method: http.MethodPut, Path: "/api/users/{id}/entra-identity",
+		Summary: "Link a user to a Microsoft Entra ID identity",
+		Description: "The identity with this object id (Entra admin center → Users → the user → Object ID) signs in as this user from now on. " +
+			"Use it for an account created before its owner's first sign-in when the ID token does not mark the email as verified " +
+			"(Entra ID binds such accounts by email only when email_verified or xms_edov is true). Replaces an earlier link and ends the user's sessions.",
+		Tags: tags},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			Body struct {
+				TenantID string `json:"tenant_id,omitempty" maxLength:"36" doc:"Directory (tenant) id; default: IMAPHUB_OIDC_TENANT_ID"`
+				ObjectID string `json:"object_id" maxLength:"36" doc:"The user's object id in Entra ID (a GUID)"`
+			}
+		}) (*userOutput, error) {
+			tenant := in.Body.TenantID
+			if tenant == "" && a.oidc != nil {
+				tenant = a.oidc.cfg.TenantID
+			}
+			if tenant == "" {
+				return nil, errs.Field("body.tenant_id", "required: this server has no IMAPHUB_OIDC_TENANT_ID", "")
+			}
+			if a.oidc != nil {
+				if t, _ := auth.ParseGUID(tenant); t != a.oidc.cfg.TenantID {
+					return nil, errs.Field("body.tenant_id", "must be this server's tenant (IMAPHUB_OIDC_TENANT_ID): other tenants cannot sign in", tenant)
+				}
+			}
+			u, err := a.svc.LinkEntraIdentity(ctx, in.ID, tenant, in.Body.ObjectID)
+			return &userOutput{Body: u}, err
+		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "unlink-entra-identity", Method: http.MethodDelete, Path: "/api/users/{id}/entra-identity",
+		Summary: "Remove a user's Microsoft Entra ID link", Description: "Ends the user's sessions. The next sign-in of an identity binds the account only through its verified email, or another link.",
+		Tags: tags},
+		func(ctx context.Context, in *httpapi.IDParam) (*userOutput, error) {
+			u, err := a.svc.UnlinkEntraIdentity(ctx, in.ID)
+			return &userOutput{Body: u}, err
+		})
 }
 
 // NewToken is a created token with its secret, shown this once.
@@ -253,12 +322,15 @@ func (a *Auth) registerTokens(api *httpapi.API) {
 			return &struct{ Body []auth.Token }{Body: ts}, err
 		})
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "create-token", Method: http.MethodPost, Path: "/api/tokens",
-		Summary: "Create an API token for yourself", Description: "The token never has more power than you: its role is capped by yours at every request.", Tags: tags, DefaultStatus: http.StatusCreated},
+		Summary: "Create an API token for yourself", Description: "The token never has more power than you: its role is capped by yours at every request, " +
+			"and lowering your role lowers its cap for good. It expires after the server's token lifetime (IMAPHUB_TOKEN_LIFETIME, default 90 days) " +
+			"or earlier when asked. One user holds at most 25 live tokens (409 past that). Disabling the user or resetting their password revokes it.",
+		Tags: tags, DefaultStatus: http.StatusCreated},
 		func(ctx context.Context, in *struct {
 			Body struct {
 				Name      string     `json:"name" maxLength:"100"`
 				Role      *auth.Role `json:"role,omitempty" doc:"Cap the token below your role"`
-				ExpiresAt *time.Time `json:"expires_at,omitempty"`
+				ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"Default and latest: the server's token lifetime from now"`
 			}
 		}) (*struct{ Body NewToken }, error) {
 			p := caller(ctx)
@@ -275,6 +347,17 @@ func (a *Auth) registerTokens(api *httpapi.API) {
 		Summary: "Revoke one of your API tokens", Tags: tags, DefaultStatus: http.StatusNoContent},
 		func(ctx context.Context, in *httpapi.IDParam) (*struct{}, error) {
 			return nil, a.svc.RevokeToken(ctx, caller(ctx).UserID, in.ID)
+		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "list-user-tokens", Method: http.MethodGet, Path: "/api/users/{id}/tokens",
+		Summary: "List a user's API tokens", Description: "Newest first, revoked and expired ones included; never their secrets.", Tags: tags},
+		func(ctx context.Context, in *httpapi.IDParam) (*struct{ Body []auth.Token }, error) {
+			ts, err := a.svc.UserTokens(ctx, in.ID)
+			return &struct{ Body []auth.Token }{Body: ts}, err
+		})
+	httpapi.Register(api, auth.Admin, huma.Operation{OperationID: "revoke-any-token", Method: http.MethodPost, Path: "/api/tokens/{id}/revoke",
+		Summary: "Revoke any user's API token", Tags: tags, DefaultStatus: http.StatusNoContent},
+		func(ctx context.Context, in *httpapi.IDParam) (*struct{}, error) {
+			return nil, a.svc.RevokeToken(ctx, 0, in.ID)
 		})
 }
 

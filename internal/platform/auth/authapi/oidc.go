@@ -2,9 +2,14 @@ package authapi
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,7 +30,8 @@ type OIDCConfig struct {
 	ClientID     string
 	ClientSecret string
 	RedirectURL  string // https://hub.example.com/api/auth/oidc/callback
-	// TenantID, when set, must equal the ID token's tid claim.
+	// TenantID is required: ID tokens must carry it as their tid claim, and
+	// accounts are linked by tenant and object id.
 	TenantID string
 	// RoleMap maps values of the roles claim (Entra app roles) to our roles.
 	RoleMap map[string]auth.Role
@@ -68,14 +74,43 @@ type oidcFlow struct {
 	cfg      OIDCConfig
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
+	// cookie seals the flow's state, nonce and PKCE verifier into the
+	// browser between the redirect and the callback.
+	cookie cipher.AEAD
+	// logoutURL is the provider's end-session endpoint with this site as
+	// the place to come back to; empty when the provider publishes none.
+	logoutURL string
 }
 
-func newOIDCFlow(ctx context.Context, cfg OIDCConfig) (*oidcFlow, error) {
-	if cfg.Issuer == "" || cfg.ClientID == "" || cfg.RedirectURL == "" {
-		return nil, errors.New("OIDC needs IMAPHUB_OIDC_ISSUER, IMAPHUB_OIDC_CLIENT_ID and IMAPHUB_OIDC_REDIRECT_URL")
+// newOIDCFlow discovers the provider. secret is the server secret the flow
+// cookie's key is derived from.
+func newOIDCFlow(ctx context.Context, cfg OIDCConfig, secret []byte) (*oidcFlow, error) {
+	if cfg.Issuer == "" || cfg.ClientID == "" || cfg.RedirectURL == "" || cfg.TenantID == "" {
+		return nil, errors.New("OIDC needs IMAPHUB_OIDC_ISSUER, IMAPHUB_OIDC_CLIENT_ID, IMAPHUB_OIDC_REDIRECT_URL and IMAPHUB_OIDC_TENANT_ID")
 	}
+	tid, ok := auth.ParseGUID(cfg.TenantID)
+	if !ok {
+		return nil, fmt.Errorf("IMAPHUB_OIDC_TENANT_ID=%q: want the directory (tenant) id, a GUID", cfg.TenantID)
+	}
+	cfg.TenantID = tid
 	if cfg.RoleMap == nil {
 		cfg.RoleMap = DefaultRoleMap()
+	}
+	back, err := url.Parse(cfg.RedirectURL)
+	if err != nil || (back.Scheme != "https" && back.Scheme != "http") || back.Host == "" {
+		return nil, fmt.Errorf("IMAPHUB_OIDC_REDIRECT_URL=%q: want an absolute http(s) URL", cfg.RedirectURL)
+	}
+	key, err := hkdf.Key(sha256.New, secret, nil, "imaphub oidc flow cookie v1", 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
 	}
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -83,13 +118,32 @@ func newOIDCFlow(ctx context.Context, cfg OIDCConfig) (*oidcFlow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("OIDC discovery at %s: %w", cfg.Issuer, err)
 	}
-	return &oidcFlow{
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := provider.Claims(&meta); err != nil {
+		return nil, fmt.Errorf("OIDC discovery at %s: %w", cfg.Issuer, err)
+	}
+	f := &oidcFlow{
 		cfg: cfg,
 		oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
 			Endpoint: provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"}},
 		// Checks signature, issuer, audience (client id) and expiry.
 		verifier: provider.Verifier(&oidc.Config{ClientID: cfg.ClientID}),
-	}, nil
+		cookie:   aead,
+	}
+	if meta.EndSession != "" {
+		u, err := url.Parse(meta.EndSession)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" {
+			return nil, fmt.Errorf("OIDC discovery at %s: end_session_endpoint %q is not a URL", cfg.Issuer, meta.EndSession)
+		}
+		q := u.Query()
+		q.Set("post_logout_redirect_uri", (&url.URL{Scheme: back.Scheme, Host: back.Host, Path: "/"}).String())
+		q.Set("client_id", cfg.ClientID)
+		u.RawQuery = q.Encode()
+		f.logoutURL = u.String()
+	}
+	return f, nil
 }
 
 func randomString() string {
@@ -109,46 +163,109 @@ func safeReturn(p string) string {
 	return p
 }
 
+// flowCookieName is the cookie that carries one sign-in flow from the
+// redirect to the callback. It lives flowCookieTTL at most.
 const (
-	keyOIDCState    = "oidc_state"
-	keyOIDCNonce    = "oidc_nonce"
-	keyOIDCVerifier = "oidc_verifier"
-	keyOIDCReturn   = "oidc_return"
+	flowCookieName = "imaphub_oidc"
+	flowCookiePath = "/api/auth/oidc/"
+	flowCookieTTL  = 10 * time.Minute
 )
 
-// start stores state, nonce and PKCE verifier in the (pre-sign-in) session
-// and returns the provider's authorization URL.
-func (a *Auth) oidcStart(ctx context.Context, returnTo string) string {
-	state, nonce, verifier := randomString(), randomString(), oauth2.GenerateVerifier()
-	a.sessions.Put(ctx, keyOIDCState, state)
-	a.sessions.Put(ctx, keyOIDCNonce, nonce)
-	a.sessions.Put(ctx, keyOIDCVerifier, verifier)
-	a.sessions.Put(ctx, keyOIDCReturn, safeReturn(returnTo))
-	return a.oidc.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
+// flowState is what the callback needs to check that it completes the flow
+// this browser started. It travels sealed (AES-256-GCM) in the flow cookie:
+// starting a sign-in writes nothing on the server.
+type flowState struct {
+	State    string `json:"s"`
+	Nonce    string `json:"n"`
+	Verifier string `json:"v"`
+	ReturnTo string `json:"r"`
+	Expires  int64  `json:"e"` // Unix seconds
+}
+
+func (f *oidcFlow) seal(st flowState) string {
+	plain, _ := json.Marshal(st)
+	nonce := make([]byte, f.cookie.NonceSize())
+	_, _ = rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(f.cookie.Seal(nonce, nonce, plain, []byte(flowCookieName)))
+}
+
+// open returns the flow state sealed in a cookie value by this server (or
+// another instance on the same database), if it has not expired.
+func (f *oidcFlow) open(value string, now time.Time) (flowState, error) {
+	var st flowState
+	raw, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil || len(raw) < f.cookie.NonceSize() {
+		return st, errors.New("flow cookie missing or malformed")
+	}
+	n := f.cookie.NonceSize()
+	plain, err := f.cookie.Open(nil, raw[:n], raw[n:], []byte(flowCookieName))
+	if err != nil {
+		return st, errors.New("flow cookie was not sealed by this server")
+	}
+	if err := json.Unmarshal(plain, &st); err != nil {
+		return st, errors.New("flow cookie unreadable")
+	}
+	if now.Unix() > st.Expires {
+		return st, errors.New("flow cookie expired")
+	}
+	return st, nil
+}
+
+// flowCookie is the cookie holding value; an empty value deletes it.
+func (a *Auth) flowCookie(value string) http.Cookie {
+	c := http.Cookie{Name: flowCookieName, Value: value, Path: flowCookiePath, HttpOnly: true, Secure: a.cfg.CookieSecure,
+		// Lax: the provider sends the browser back with a top-level GET.
+		SameSite: http.SameSiteLaxMode, MaxAge: int(flowCookieTTL.Seconds())}
+	if value == "" {
+		c.MaxAge = -1
+	}
+	return c
+}
+
+// oidcStart returns the provider's authorization URL and the flow cookie
+// holding the state, nonce and PKCE verifier the callback will check.
+func (a *Auth) oidcStart(returnTo string) (string, http.Cookie) {
+	st := flowState{State: randomString(), Nonce: randomString(), Verifier: oauth2.GenerateVerifier(),
+		ReturnTo: safeReturn(returnTo), Expires: time.Now().Add(flowCookieTTL).Unix()}
+	to := a.oidc.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier))
+	return to, a.flowCookie(a.oidc.seal(st))
 }
 
 type idClaims struct {
-	Email             string   `json:"email"`
-	PreferredUsername string   `json:"preferred_username"`
-	Name              string   `json:"name"`
-	Roles             []string `json:"roles"`
-	TenantID          string   `json:"tid"`
+	Email             string          `json:"email"`
+	EmailVerified     json.RawMessage `json:"email_verified"`
+	DomainVerified    json.RawMessage `json:"xms_edov"` // email domain owner verified (optional claim of Entra)
+	PreferredUsername string          `json:"preferred_username"`
+	Name              string          `json:"name"`
+	Roles             []string        `json:"roles"`
+	TenantID          string          `json:"tid"`
+	ObjectID          string          `json:"oid"`
+}
+
+// claimTrue reads a boolean claim that providers send as true, "true" or 1.
+func claimTrue(raw json.RawMessage) bool {
+	switch strings.ToLower(strings.Trim(string(raw), `"`)) {
+	case "true", "1":
+		return true
+	}
+	return false
 }
 
 // oidcFinish checks the callback and signs the user in. Every refusal is
 // logged with its reason; the caller sees only that sign-in failed.
-func (a *Auth) oidcFinish(ctx context.Context, r *http.Request, state, code, providerErr string) (string, error) {
+func (a *Auth) oidcFinish(ctx context.Context, r *http.Request, cookie, state, code, providerErr string) (string, error) {
 	refuse := func(reason string, args ...any) (string, error) {
 		a.log.Warn("OIDC sign-in refused", append([]any{"reason", reason, "client", a.clientAddress(r)}, args...)...)
 		return "", errs.E(errs.Unauthorized, "sign-in with Microsoft failed; try again")
 	}
-	wantState := a.sessions.PopString(ctx, keyOIDCState)
-	nonce := a.sessions.PopString(ctx, keyOIDCNonce)
-	verifier := a.sessions.PopString(ctx, keyOIDCVerifier)
-	returnTo := safeReturn(a.sessions.PopString(ctx, keyOIDCReturn))
 	if providerErr != "" {
 		return refuse("provider returned an error", "error", providerErr)
 	}
+	flow, err := a.oidc.open(cookie, time.Now())
+	if err != nil {
+		return refuse("state does not match the one this browser was sent with", "cause", err.Error())
+	}
+	wantState, nonce, verifier, returnTo := flow.State, flow.Nonce, flow.Verifier, safeReturn(flow.ReturnTo)
 	if wantState == "" || subtle.ConstantTimeCompare([]byte(state), []byte(wantState)) != 1 {
 		return refuse("state does not match the one this browser was sent with")
 	}
@@ -172,7 +289,7 @@ func (a *Auth) oidcFinish(ctx context.Context, r *http.Request, state, code, pro
 	if err := idt.Claims(&c); err != nil {
 		return refuse("claims unreadable", "err", err)
 	}
-	if a.oidc.cfg.TenantID != "" && c.TenantID != a.oidc.cfg.TenantID {
+	if tid, _ := auth.ParseGUID(c.TenantID); tid != a.oidc.cfg.TenantID {
 		return refuse("tenant not allowed", "tid", c.TenantID)
 	}
 	role := auth.Anonymous
@@ -187,14 +304,15 @@ func (a *Auth) oidcFinish(ctx context.Context, r *http.Request, state, code, pro
 	if role == auth.Anonymous {
 		return refuse("no IMAP Hub role in the roles claim", "subject", idt.Subject, "roles", c.Roles)
 	}
-	email := c.Email
-	if email == "" {
-		email = c.PreferredUsername
+	id := auth.EntraIdentity{TenantID: c.TenantID, ObjectID: c.ObjectID, Issuer: idt.Issuer, Subject: idt.Subject,
+		Email: c.Email, EmailVerified: c.Email != "" && (claimTrue(c.EmailVerified) || claimTrue(c.DomainVerified)), Name: c.Name}
+	if id.Email == "" {
+		id.Email = c.PreferredUsername
 	}
-	u, err := a.svc.OIDCSignIn(ctx, idt.Issuer, idt.Subject, email, c.Name, role)
+	u, err := a.svc.OIDCSignIn(ctx, id, role)
 	if err != nil {
 		if e := errs.As(err); e != nil {
-			return refuse(e.Message, "subject", idt.Subject)
+			return refuse(e.Message, "oid", c.ObjectID, "email", id.Email)
 		}
 		return "", err
 	}

@@ -1,0 +1,204 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+)
+
+// Limits of password sign-in. Every attempt is counted as a failure before its
+// password is checked (and uncounted when it succeeds), so attempts running at
+// the same time cannot all pass the limits.
+//
+//   - Per account and client address: MaxFailsPerAccountClient failures in
+//     LoginWindow. This is the limit a guesser at one address meets; the owner
+//     signing in from another address is not affected by it.
+//   - Per client address, over every account: MaxFailsPerClient in LoginWindow.
+//   - Per account, from every address: after AccountDelayAfter failures in
+//     LoginWindow each further attempt waits, 1 s after the newest failure,
+//     doubling with every failure up to AccountDelayMax. Guessing from many
+//     addresses is slowed to a few attempts a minute; the owner is never
+//     locked out for longer than AccountDelayMax.
+const (
+	LoginWindow              = 15 * time.Minute
+	MaxFailsPerAccountClient = 5
+	MaxFailsPerClient        = 30
+	AccountDelayAfter        = 2 * MaxFailsPerAccountClient
+	AccountDelayMax          = 30 * time.Second
+)
+
+// TooManyAttemptsError refuses a sign-in attempt without checking it.
+type TooManyAttemptsError struct {
+	// RetryAfter is when the refusing limit admits an attempt again.
+	RetryAfter time.Duration
+	// Limit names the limit: "account and address", "address" or "account".
+	Limit string
+}
+
+func (e *TooManyAttemptsError) Error() string {
+	return fmt.Sprintf("too many failed sign-in attempts (per %s); retry after %s", e.Limit, e.RetryAfter)
+}
+
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up, at least 1.
+func (e *TooManyAttemptsError) RetryAfterSeconds() int {
+	return max(1, int(math.Ceil(e.RetryAfter.Seconds())))
+}
+
+// Login checks a local password for a sign-in from client (an address).
+func (s *Service) Login(ctx context.Context, email, password, client string) (User, error) {
+	email = normEmail(email)
+	attempt, err := s.reserveAttempt(ctx, email, client)
+	if err != nil {
+		return User{}, err
+	}
+	// From here on the attempt counts as a failure unless it succeeds.
+	r := s.db.Read()
+	var hash sql.NullString
+	u, err := scanUser(r.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, email))
+	if err == nil {
+		err = r.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return User{}, err
+	}
+	ok := false
+	if hash.Valid {
+		err = s.hashing(ctx, func() (err error) { ok, err = VerifyPassword(password, hash.String); return err })
+		if err != nil {
+			return User{}, fmt.Errorf("user %d: %w", u.ID, err)
+		}
+	} else {
+		// As long as a wrong password, so the answer's timing does not tell
+		// whether the account exists.
+		dummy := s.dummy()
+		if err := s.hashing(ctx, func() error { _, err := VerifyPassword(password, dummy); return err }); err != nil {
+			return User{}, err
+		}
+	}
+	if !ok || u.Disabled {
+		return User{}, ErrBadCredentials
+	}
+	var out User
+	err = s.db.InTx(ctx, func(tx db.Conn) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE id = ?`, attempt); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET last_login_at = ?, updated_at = ? WHERE id = ? RETURNING `+userCols, s.now(), s.now(), u.ID))
+		return err
+	})
+	return out, err
+}
+
+// reserveAttempt checks the limits and records the attempt as a failure in
+// one write transaction, returning the row's id. Refused attempts are not
+// recorded: they do not lengthen the wait.
+func (s *Service) reserveAttempt(ctx context.Context, email, client string) (int64, error) {
+	var id int64
+	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		if tx.Engine() == db.Postgres {
+			// SQLite serialises every write transaction; PostgreSQL takes an
+			// advisory lock per account (class 7301) and per address (7302),
+			// always the account first, so no two attempts wait for each
+			// other's lock in opposite order.
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7301, hashtext(?))`, email); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7302, hashtext(?))`, client); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		if err := s.checkLimits(ctx, tx, email, client, now); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO login_failures (at, email, client) VALUES (?, ?, ?) RETURNING id`, now, email, client).Scan(&id)
+	})
+	return id, err
+}
+
+func (s *Service) checkLimits(ctx context.Context, tx db.Conn, email, client string, now time.Time) error {
+	since := now.Add(-LoginWindow)
+	var refused *TooManyAttemptsError
+	refuse := func(until time.Time, limit string) {
+		if wait := until.Sub(now); refused == nil || wait > refused.RetryAfter {
+			refused = &TooManyAttemptsError{RetryAfter: wait, Limit: limit}
+		}
+	}
+	// A count limit admits the next attempt when the limit-th newest failure
+	// leaves the window.
+	nth := func(where string, n int, args ...any) (time.Time, bool, error) {
+		var at time.Time
+		err := tx.QueryRow(ctx, `SELECT at FROM login_failures WHERE `+where+` AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?`, append(args, since, n-1)...).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return at, false, nil
+		}
+		return at, err == nil, err
+	}
+	at, found, err := nth(`email = ? AND client = ?`, MaxFailsPerAccountClient, email, client)
+	if err != nil {
+		return err
+	}
+	if found {
+		refuse(at.Add(LoginWindow), "account and address")
+	}
+	if at, found, err = nth(`client = ?`, MaxFailsPerClient, client); err != nil {
+		return err
+	}
+	if found {
+		refuse(at.Add(LoginWindow), "address")
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE email = ? AND at > ?`, email, since).Scan(&n); err != nil {
+		return err
+	}
+	if n >= AccountDelayAfter {
+		if at, _, err = nth(`email = ?`, 1, email); err != nil {
+			return err
+		}
+		refuse(at.Add(AccountDelay(n)), "account")
+	}
+	if refused != nil && refused.RetryAfter > 0 {
+		return refused
+	}
+	return nil
+}
+
+// AccountDelay is how long after the newest failure an account with n
+// failures in the window (from all addresses) admits the next attempt.
+func AccountDelay(n int) time.Duration {
+	if n < AccountDelayAfter {
+		return 0
+	}
+	if shift := n - AccountDelayAfter; shift < 16 {
+		return min(time.Second<<shift, AccountDelayMax)
+	}
+	return AccountDelayMax
+}
+
+// hashSlots bounds how many argon2id computations run at once: each holds
+// its memory cost (32 MiB by default) while it runs, and more of them than
+// cores only share the same CPUs. Further sign-ins wait for a slot.
+func newHashSlots() chan struct{} { return make(chan struct{}, max(2, runtime.GOMAXPROCS(0))) }
+
+// hashing runs fn, a password hash or verification, in a hashing slot,
+// waiting for one as long as ctx allows.
+func (s *Service) hashing(ctx context.Context, fn func() error) error {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.hashSlots }()
+	n := s.hashBusy.Add(1)
+	defer s.hashBusy.Add(-1)
+	for p := s.hashPeak.Load(); n > p && !s.hashPeak.CompareAndSwap(p, n); p = s.hashPeak.Load() {
+	}
+	return fn()
+}
