@@ -82,6 +82,7 @@ func loadConfig() (Config, error) {
 	roleMap := get("IMAPHUB_OIDC_ROLE_MAP", "")
 	defaultRole := get("IMAPHUB_OIDC_DEFAULT_ROLE", "")
 	proxies := get("IMAPHUB_TRUSTED_PROXIES", "")
+	tokenLifetime := get("IMAPHUB_TOKEN_LIFETIME", "2160h")
 	if err != nil {
 		return c, err
 	}
@@ -96,6 +97,9 @@ func loadConfig() (Config, error) {
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err
+	}
+	if c.Auth.TokenLifetime, err = time.ParseDuration(tokenLifetime); err != nil || c.Auth.TokenLifetime < time.Hour {
+		return c, fmt.Errorf("IMAPHUB_TOKEN_LIFETIME=%q: want a duration of at least 1h, such as 2160h (90 days)", tokenLifetime)
 	}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -156,6 +160,9 @@ func (c *Config) authConfig(secure, idle, lifetime, roleMap, defaultRole string,
 		return fmt.Errorf("IMAPHUB_SESSION_LIFETIME=%q: want a duration such as 168h", lifetime)
 	}
 	if c.Auth.Mode == "oidc" {
+		if _, ok := auth.ParseGUID(oidc.TenantID); !ok {
+			return fmt.Errorf("IMAPHUB_OIDC_TENANT_ID=%q: required in oidc mode, the directory (tenant) id GUID of your Entra ID", oidc.TenantID)
+		}
 		if roleMap != "" {
 			if oidc.RoleMap, err = authapi.ParseRoleMap(roleMap); err != nil {
 				return fmt.Errorf("IMAPHUB_OIDC_ROLE_MAP: %w", err)

@@ -43,13 +43,20 @@ const usersHelp = `Usage: imaphub users <subcommand> [flags]
   set-role        --email E --role R
   disable         --email E [--enable]
   reset-password  --email E [--password-stdin]
+  link-microsoft  --email E --object-id OID [--tenant-id TID]
+  unlink-microsoft --email E
 
 Without --password-stdin, add and reset-password generate a password and print it once.
+Disabling a user or resetting their password also revokes their API tokens; enabling
+them again brings none back. link-microsoft binds the account to the Entra ID identity
+with that object id (Entra admin center → Users → Object ID); the tenant defaults to
+IMAPHUB_OIDC_TENANT_ID. Both end the user's sessions.
 `
 
 func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return sub(ctx, "users", args, stdout, stderr, map[string]func(context.Context, *app.App, []string, io.Writer, io.Writer) int{
 		"add": usersAdd, "list": usersList, "set-role": usersSetRole, "disable": usersDisable, "reset-password": usersResetPassword,
+		"link-microsoft": usersLinkMicrosoft, "unlink-microsoft": usersUnlinkMicrosoft,
 	}, usersHelp)
 }
 
@@ -178,7 +185,7 @@ func usersDisable(ctx context.Context, a *app.App, args []string, stdout, stderr
 	if u, err = a.Users.SetDisabled(ctx, u.ID, !*enable); err != nil {
 		return fail(stderr, "users disable", err)
 	}
-	state := "disabled and signed out everywhere"
+	state := "disabled, signed out everywhere and their API tokens revoked"
 	if !u.Disabled {
 		state = "enabled"
 	}
@@ -204,10 +211,60 @@ func usersResetPassword(ctx context.Context, a *app.App, args []string, stdout, 
 	if _, err := a.Users.ResetPassword(ctx, u.ID, pw); err != nil {
 		return fail(stderr, "users reset-password", err)
 	}
-	fmt.Fprintf(stdout, "password of %s reset; their sessions are ended\n", u.Email)
+	fmt.Fprintf(stdout, "password of %s reset; their sessions are ended and their API tokens revoked\n", u.Email)
 	if generated {
 		fmt.Fprintf(stdout, "password: %s\n(shown only now)\n", pw)
 	}
+	return 0
+}
+
+func usersLinkMicrosoft(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("users link-microsoft", flag.ContinueOnError)
+	email := userFlag(fs)
+	objectID := fs.String("object-id", "", "the user's object id in Entra ID, a GUID (required)")
+	tenantID := fs.String("tenant-id", "", "directory (tenant) id; default IMAPHUB_OIDC_TENANT_ID")
+	if ok, code := flags(fs, args, stderr); !ok {
+		return code
+	}
+	tenant := *tenantID
+	if tenant == "" && a.Opts.Auth.OIDC != nil {
+		tenant = a.Opts.Auth.OIDC.TenantID
+	}
+	if tenant == "" || *objectID == "" {
+		fmt.Fprintln(stderr, "imaphub users link-microsoft: --object-id is required, and --tenant-id unless IMAPHUB_OIDC_TENANT_ID is set")
+		return 2
+	}
+	if _, ok := auth.ParseGUID(*objectID); !ok {
+		return fail(stderr, "users link-microsoft", fmt.Errorf("--object-id=%q: want the user's object id in Entra ID, a GUID", *objectID))
+	}
+	if _, ok := auth.ParseGUID(tenant); !ok {
+		return fail(stderr, "users link-microsoft", fmt.Errorf("--tenant-id=%q: want the directory (tenant) id, a GUID", tenant))
+	}
+	u, err := lookupUser(ctx, a, *email)
+	if err != nil {
+		return fail(stderr, "users link-microsoft", err)
+	}
+	if u, err = a.Users.LinkEntraIdentity(ctx, u.ID, tenant, *objectID); err != nil {
+		return fail(stderr, "users link-microsoft", err)
+	}
+	fmt.Fprintf(stdout, "%s is linked to Entra ID object %s in tenant %s; their sessions are ended\n", u.Email, u.EntraObjectID, u.EntraTenantID)
+	return 0
+}
+
+func usersUnlinkMicrosoft(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("users unlink-microsoft", flag.ContinueOnError)
+	email := userFlag(fs)
+	if ok, code := flags(fs, args, stderr); !ok {
+		return code
+	}
+	u, err := lookupUser(ctx, a, *email)
+	if err != nil {
+		return fail(stderr, "users unlink-microsoft", err)
+	}
+	if u, err = a.Users.UnlinkEntraIdentity(ctx, u.ID); err != nil {
+		return fail(stderr, "users unlink-microsoft", err)
+	}
+	fmt.Fprintf(stdout, "%s is no longer linked to an Entra ID identity; their sessions are ended\n", u.Email)
 	return 0
 }
 
@@ -216,6 +273,9 @@ const tokensHelp = `Usage: imaphub tokens <subcommand> [flags]
   create  --user EMAIL --name NAME [--expires 720h|2027-01-31] [--role R]
   list    --user EMAIL
   revoke  --id N
+
+A token expires after IMAPHUB_TOKEN_LIFETIME (default 2160h, 90 days), which is also the
+longest --expires may ask for. A user holds at most 25 live tokens.
 `
 
 func runTokens(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -228,7 +288,7 @@ func tokensCreate(ctx context.Context, a *app.App, args []string, stdout, stderr
 	fs := flag.NewFlagSet("tokens create", flag.ContinueOnError)
 	email := fs.String("user", "", "email of the token's user (required)")
 	name := fs.String("name", "", "what the token is for (required)")
-	expires := fs.String("expires", "", "lifetime (e.g. 720h) or date (2027-01-31); default: no expiry")
+	expires := fs.String("expires", "", "lifetime (e.g. 720h) or date (2027-01-31); default and longest: IMAPHUB_TOKEN_LIFETIME")
 	roleName := fs.String("role", "", "cap the token below its user's role")
 	if ok, code := flags(fs, args, stderr); !ok {
 		return code
@@ -257,7 +317,7 @@ func tokensCreate(ctx context.Context, a *app.App, args []string, stdout, stderr
 	if err != nil {
 		return fail(stderr, "tokens create", err)
 	}
-	fmt.Fprintf(stderr, "created token %d %q for %s; it is shown only now:\n", t.ID, t.Name, u.Email)
+	fmt.Fprintf(stderr, "created token %d %q for %s, expiring %s; it is shown only now:\n", t.ID, t.Name, u.Email, t.ExpiresAt.Format(time.RFC3339))
 	fmt.Fprintln(stdout, secret)
 	return 0
 }
@@ -290,16 +350,19 @@ func tokensList(ctx context.Context, a *app.App, args []string, stdout, stderr i
 		return fail(stderr, "tokens list", err)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tCREATED\tEXPIRES\tREVOKED")
+	fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tROLE CAP\tCREATED\tEXPIRES\tREVOKED")
 	for _, t := range ts {
-		exp, rev := "-", "-"
+		exp, rev, role := "-", "-", "-"
+		if t.Role != nil {
+			role = t.Role.String()
+		}
 		if t.ExpiresAt != nil {
 			exp = t.ExpiresAt.Format(time.RFC3339)
 		}
 		if t.RevokedAt != nil {
 			rev = t.RevokedAt.Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, t.CreatedAt.Format(time.RFC3339), exp, rev)
+		fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, role, t.CreatedAt.Format(time.RFC3339), exp, rev)
 	}
 	tw.Flush()
 	return 0
