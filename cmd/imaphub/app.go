@@ -32,7 +32,8 @@ func openAppConfig(ctx context.Context) (*app.App, Config, error) {
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", applied)
 	}
-	a, err := app.New(ctx, d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log, Auth: cfg.Auth, Jobs: cfg.Jobs, GenerationTimeout: cfg.GenTimeout})
+	a, err := app.New(ctx, d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log, Auth: cfg.Auth, Jobs: cfg.Jobs, GenerationTimeout: cfg.GenTimeout,
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		d.Close()
 		return nil, cfg, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -47,6 +48,8 @@ type Config struct {
 	Auth          authapi.Config
 	AdminEmail    string // IMAPHUB_ADMIN_EMAIL: bootstrap admin on first start
 	AdminPassword string // IMAPHUB_ADMIN_PASSWORD
+	MetricsAddr   string // IMAPHUB_METRICS_ADDR: /metrics on a listener of its own
+	MetricsToken  string // IMAPHUB_METRICS_TOKEN: bearer token for /metrics
 }
 
 func loadConfig() (Config, error) {
@@ -83,6 +86,8 @@ func loadConfig() (Config, error) {
 	defaultRole := get("IMAPHUB_OIDC_DEFAULT_ROLE", "")
 	proxies := get("IMAPHUB_TRUSTED_PROXIES", "")
 	tokenLifetime := get("IMAPHUB_TOKEN_LIFETIME", "2160h")
+	c.MetricsAddr = get("IMAPHUB_METRICS_ADDR", "")
+	c.MetricsToken = get("IMAPHUB_METRICS_TOKEN", "")
 	if err != nil {
 		return c, err
 	}
@@ -120,6 +125,14 @@ func loadConfig() (Config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("IMAPHUB_LOG_LEVEL=%q: want debug, info, warn or error", level)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("IMAPHUB_METRICS_ADDR=%q: want host:port, e.g. 127.0.0.1:9090", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, errors.New("IMAPHUB_METRICS_TOKEN: want at least 16 characters (e.g. openssl rand -hex 32)")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("IMAPHUB_LOG_FORMAT=%q: want text or json", c.LogFormat)

@@ -56,6 +56,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "imaphub serve:", err)
 		return 1
 	}
+	if mln, err := srv.ListenMetrics(); err != nil {
+		fmt.Fprintln(stderr, "imaphub serve:", err)
+		return 1
+	} else if mln != nil {
+		a.Log.Info("metrics listening", "url", "http://"+mln.Addr().String()+"/metrics")
+		go func() {
+			if err := srv.ServeMetrics(ctx, mln); err != nil {
+				a.Log.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	if err := a.Jobs.Start(ctx); err != nil {
 		fmt.Fprintln(stderr, "imaphub serve:", err)
 		return 1

@@ -39,6 +39,9 @@ type Options struct {
 	Jobs jobs.Config
 	// GenerationTimeout bounds one run of a generation job (default 10 min).
 	GenerationTimeout time.Duration
+	// MetricsAddr and MetricsToken say where /metrics is served and who may
+	// read it (see server.Config).
+	MetricsAddr, MetricsToken string
 }
 
 // App is the wired product.
@@ -97,7 +100,9 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 // registered.
 func (a *App) Server() *server.Server {
 	srv := server.New(server.Config{Addr: a.Opts.Addr, Version: a.Opts.Version, Logger: a.Log, Ready: a.DB.Ping,
-		Wrap: []func(http.Handler) http.Handler{a.Auth.Sessions}})
+		Wrap:        []func(http.Handler) http.Handler{a.Auth.Sessions},
+		MetricsAddr: a.Opts.MetricsAddr, MetricsToken: a.Opts.MetricsToken,
+		MetricsGuard: func(h http.Handler) http.Handler { return a.Auth.RequireRole(auth.Admin, h) }})
 	a.Auth.Install(srv.API)
 	a.Auth.RegisterRoutes(srv.API)
 	a.Jobs.RegisterRoutes(srv.API)

@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"strings"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
@@ -27,6 +30,22 @@ func TestAPIAnswersAreNotStored(t *testing.T) {
 			r := e.Do(t, c.method, c.path, c.body)
 			if got := r.Header.Get("Cache-Control"); got != "no-store" {
 				t.Errorf("%s %s (%d): Cache-Control %q, want no-store", c.method, c.path, r.Status, got)
+			}
+		}
+	})
+}
+
+// Without a metrics token or listener, /metrics is for admins only.
+func TestMetricsNeedAnAdmin(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		for role, want := range map[auth.Role]int{auth.Anonymous: 401, auth.Viewer: 403, auth.Publisher: 403, auth.Admin: 200} {
+			r := e.DoAs(t, role, "GET", "/metrics", nil)
+			if r.Status != want {
+				t.Errorf("%s: status %d, want %d", role, r.Status, want)
+			}
+			if want == 200 && !strings.Contains(string(r.Body), "go_goroutines") {
+				t.Errorf("admin got no metrics: %.200s", r.Body)
 			}
 		}
 	})

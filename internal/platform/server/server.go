@@ -6,6 +6,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,15 @@ type Config struct {
 	// Wrap holds middleware that runs after the cross-origin check and before
 	// routing (sessions), outermost first.
 	Wrap []func(http.Handler) http.Handler
+	// MetricsAddr, when set, is a listener of its own for /metrics
+	// (IMAPHUB_METRICS_ADDR); the API listener then does not serve it.
+	MetricsAddr string
+	// MetricsToken, when set, is a bearer token that may read /metrics
+	// (IMAPHUB_METRICS_TOKEN), on whichever listener serves it.
+	MetricsToken string
+	// MetricsGuard admits other callers to /metrics on the API listener (an
+	// admin's session or token). Without it, only MetricsToken does.
+	MetricsGuard func(http.Handler) http.Handler
 }
 
 // Server is the HTTP server with its API.
@@ -86,9 +96,76 @@ func New(cfg Config) *Server {
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	s.mux.Handle("GET /metrics", s.apiMetrics())
 	s.mux.HandleFunc("GET /docs", s.docsPage)
 	return s
+}
+
+// apiMetrics is /metrics on the API listener: metrics show sign-in failures
+// and traffic, so only the metrics token or an admin reads them, and nobody
+// when they have a listener of their own.
+func (s *Server) apiMetrics() http.Handler {
+	if s.cfg.MetricsAddr != "" {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeProblem(w, http.StatusNotFound, "metrics are served on their own listener (IMAPHUB_METRICS_ADDR)", "", "not here")
+		})
+	}
+	h := promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{})
+	guarded := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="imaphub-metrics"`)
+		writeProblem(w, http.StatusUnauthorized, "metrics need IMAPHUB_METRICS_TOKEN as a bearer token, or an admin", "header.Authorization", "authentication required")
+	}))
+	if s.cfg.MetricsGuard != nil {
+		guarded = s.cfg.MetricsGuard(h)
+	}
+	return s.metricsToken(h, guarded)
+}
+
+// metricsToken serves h to callers presenting the metrics token and hands
+// everyone else to other.
+func (s *Server) metricsToken(h, other http.Handler) http.Handler {
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.MetricsToken != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) == 1 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		other.ServeHTTP(w, r)
+	})
+}
+
+// ListenMetrics opens MetricsAddr; it returns nil when /metrics has no
+// listener of its own.
+func (s *Server) ListenMetrics() (net.Listener, error) {
+	if s.cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener on %s: %w", s.cfg.MetricsAddr, err)
+	}
+	return ln, nil
+}
+
+// ServeMetrics serves /metrics on ln until ctx is cancelled. With a metrics
+// token set, this listener asks for it too.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	h := promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{})
+	if s.cfg.MetricsToken != "" {
+		h = s.metricsToken(h, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="imaphub-metrics"`)
+			writeProblem(w, http.StatusUnauthorized, "metrics need IMAPHUB_METRICS_TOKEN as a bearer token", "header.Authorization", "authentication required")
+		}))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	stop := context.AfterFunc(ctx, func() { srv.Close() })
+	defer stop()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // Mux exposes the router for non-API routes (the web app, job UI).

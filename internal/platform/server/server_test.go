@@ -31,7 +31,7 @@ type echoOutput struct {
 
 func newServer(t *testing.T, ready func(context.Context) error) *httptest.Server {
 	t.Helper()
-	s := server.New(server.Config{Version: "t", Ready: ready})
+	s := server.New(server.Config{Version: "t", Ready: ready, MetricsToken: metricsToken})
 	httpapi.Register(s.API, auth.Editor, huma.Operation{OperationID: "echo", Method: http.MethodPost, Path: "/api/echo", Summary: "Echo <b>bold</b>"},
 		func(ctx context.Context, in *echoInput) (*echoOutput, error) {
 			if in.Body.Headline == "conflict" {
@@ -49,11 +49,14 @@ func newServer(t *testing.T, ready func(context.Context) error) *httptest.Server
 	return srv
 }
 
-func do(t *testing.T, srv *httptest.Server, method, path, body string) (int, http.Header, string) {
+func do(t *testing.T, srv *httptest.Server, method, path, body string, headers ...string) (int, http.Header, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	res, err := srv.Client().Do(req)
 	if err != nil {
@@ -126,7 +129,7 @@ func TestHealthReadinessMetricsAndDocs(t *testing.T) {
 		t.Errorf("readyz with a failing database: %d, want 503", status)
 	}
 	do(t, srv, "POST", "/api/echo", `{"headline":"ok"}`)
-	if status, _, body := do(t, srv, "GET", "/metrics", ""); status != 200 || !strings.Contains(body, `imaphub_http_request_duration_seconds_count{operation="echo",status="200"} 1`) {
+	if status, _, body := do(t, srv, "GET", "/metrics", "", "Authorization", "Bearer "+metricsToken); status != 200 || !strings.Contains(body, `imaphub_http_request_duration_seconds_count{operation="echo",status="200"} 1`) {
 		t.Errorf("metrics: %d, operation histogram missing", status)
 	}
 	status, _, body := do(t, srv, "GET", "/openapi.json", "")
