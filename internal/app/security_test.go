@@ -50,3 +50,35 @@ func TestMetricsNeedAnAdmin(t *testing.T) {
 		}
 	})
 }
+
+// A refused request never echoes a secret it carried, nor the whole body.
+func TestProblemsDoNotEchoSecrets(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		const secret = "Sup3r-S3cret-Passw0rd"
+		long := strings.Repeat(secret, 60) // beyond the password's maxLength
+		for _, c := range []struct {
+			path string
+			body string
+		}{
+			{"/api/auth/login", `{"email":42,"password":"` + secret + `"}`},
+			{"/api/auth/login", `{"email":"a@example.com","password":"` + long + `"}`},
+			{"/api/auth/login", `{"email":"a@example.com","password":42,"note":"` + secret + `"}`},
+			{"/api/auth/login", `{"email":"a@example.com","password":{"value":"` + secret + `"}}`},
+			{"/api/auth/login", `["` + secret + `"]`},
+			{"/api/auth/login", `{"email":"a@example.com","password":"` + secret + `","extra":{"deep":"x"}}`},
+			{"/api/auth/login", `{"email":"a@example.com","password":"` + secret + `"`},
+			{"/api/users", `{"email":"new@example.com","role":"boss","password":"` + secret + `"}`},
+			{"/api/users", `{"email":"not an email","role":"viewer","password":"` + secret + `"}`},
+			{"/api/users", `{"email":"short@example.com","role":"viewer","password":"` + secret[:3] + `"}`},
+		} {
+			r := e.DoAs(t, auth.Admin, "POST", c.path, c.body)
+			if r.Status < 400 {
+				t.Errorf("%s %s: status %d, want a refusal", c.path, c.body[:min(len(c.body), 60)], r.Status)
+			}
+			if strings.Contains(string(r.Body), secret) || strings.Contains(string(r.Body), secret[:3]+`"`) {
+				t.Errorf("%s: answer %d echoes the secret: %s", c.path, r.Status, r.Body)
+			}
+		}
+	})
+}

@@ -108,9 +108,6 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, s
 	return out, next, nil
 }
 
-// redactedKeys are request fields never written to the audit log.
-var redactedKeys = map[string]bool{"password": true, "token": true, "secret": true, "client_secret": true, "refresh_token": true}
-
 // Summarise turns a JSON request body into an audit summary: the fields sent,
 // with secrets replaced and long values cut.
 func Summarise(body []byte) json.RawMessage {
@@ -130,7 +127,7 @@ func redact(v any, depth int) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, x := range t {
-			if redactedKeys[strings.ToLower(k)] {
+			if SecretField(k) {
 				t[k] = "(redacted)"
 				continue
 			}

@@ -171,7 +171,7 @@ func ToProblem(ctx context.Context, logger *slog.Logger, operationID string, err
 		}
 		p := &Problem{Status: status, Title: http.StatusText(status), Detail: e.Message, Code: string(e.Code), Extra: e.Extra}
 		for _, f := range e.Fields {
-			p.Errors = append(p.Errors, &FieldDetail{Location: f.Location, Message: f.Message, Value: f.Value, Code: f.Code, Start: f.Start, End: f.End})
+			p.Errors = append(p.Errors, &FieldDetail{Location: f.Location, Message: f.Message, Value: echoValue(f.Location, f.Value), Code: f.Code, Start: f.Start, End: f.End})
 		}
 		return p
 	}

@@ -3,10 +3,14 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/imaphub/imaphub/internal/platform/auth"
 )
 
 // Problem is an RFC 9457 problem document. Errors names each offending field;
@@ -65,6 +69,38 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 	return out, nil
 }
 
+// maxEchoRunes is the longest refused text a problem repeats back.
+const maxEchoRunes = 200
+
+// echoValue is what a problem may repeat of a refused value: never a secret,
+// never a whole object, array or body (they may hold secrets beside the
+// refused field, and would multiply the answer), and texts cut short.
+func echoValue(location string, v any) any {
+	name := location[strings.LastIndexByte(location, '.')+1:]
+	if location == "body" || auth.SecretField(name) {
+		return nil
+	}
+	switch t := v.(type) {
+	case string:
+		if utf8.RuneCountInString(t) > maxEchoRunes {
+			return string([]rune(t)[:maxEchoRunes]) + "…"
+		}
+		return t
+	case nil, bool, int, int64, float64, json.Number:
+		return t
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64, reflect.Bool:
+		return v
+	case reflect.String:
+		return echoValue(location, rv.String())
+	}
+	return nil
+}
+
 var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
 
 // newProblem replaces huma.NewError so validation failures of huma itself
@@ -77,7 +113,7 @@ func newProblem(status int, msg string, errList ...error) huma.StatusError {
 		}
 		if d, ok := e.(huma.ErrorDetailer); ok {
 			hd := d.ErrorDetail()
-			fd := &FieldDetail{Location: hd.Location, Message: hd.Message, Value: hd.Value}
+			fd := &FieldDetail{Location: hd.Location, Message: hd.Message, Value: echoValue(hd.Location, hd.Value)}
 			// huma reports a missing property at its parent object; name the
 			// property itself, which is what a client has to add.
 			if m := missingProperty.FindStringSubmatch(hd.Message); m != nil {
