@@ -82,3 +82,49 @@ func TestProblemsDoNotEchoSecrets(t *testing.T) {
 		}
 	})
 }
+
+// Control characters and lone surrogate escapes are refused in every string
+// field, naming the field, and what was stored stays as it was.
+func TestTextHygiene(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		campaign := `{"name":"Winter","type":"SEARCH","budget_micros":1000000,"currency":"EUR","languages":["de"],"locations":["DE"],"final_url":"https://example.com/","brief":{"product":"Reifen","notes":"Zeile 1\nZeile 2"}}`
+		r := e.Must(t, 201, "POST", "/api/campaigns", campaign)
+		id := strings.TrimPrefix(r.Header.Get("Location"), "/api/campaigns/")
+		etag := r.Header.Get("ETag")
+		for _, c := range []struct {
+			method, path, body, location string
+		}{
+			{"POST", "/api/campaigns", strings.Replace(campaign, `"Winter"`, `"Winter\u0000Sale"`, 1), "body.name"},
+			{"POST", "/api/campaigns", strings.Replace(campaign, `"Winter"`, `"Winter\ud800"`, 1), "body.name"},
+			{"POST", "/api/campaigns", strings.Replace(campaign, `"Winter"`, `"Winter\nSale"`, 1), "body.name"},
+			{"POST", "/api/campaigns", strings.Replace(campaign, `"Reifen"`, `"Rei\u001bfen"`, 1), "body.brief.product"},
+			{"PATCH", "/api/campaigns/" + id, `{"name":"Sommer\u0085"}`, "body.name"},
+			{"PATCH", "/api/campaigns/" + id, `{"brief":{"selling_points":["gut","\udfff"]}}`, "body.brief.selling_points[1]"},
+			{"POST", "/api/assets/texts", `{"text":"Winterreifen\u0000","field_type":"HEADLINE"}`, "body.text"},
+			{"POST", "/api/validate", `{"items":[{"field":"HEADLINE","text":"ok"},{"field":"HEADLINE","text":"a\ud83db"}]}`, "body.items[1].text"},
+			{"POST", "/api/tokens", `{"name":"ci\u0000"}`, "body.name"},
+			{"GET", "/api/assets?q=reifen%00", "", "query.q"},
+			{"GET", "/api/assets?q=%ED%A0%80", "", "query.q"},
+		} {
+			var body any
+			if c.body != "" {
+				body = c.body
+			}
+			r := e.Do(t, c.method, c.path, body, "If-Match", etag)
+			if r.Status != 422 || !strings.Contains(string(r.Body), `"location":"`+c.location+`"`) {
+				t.Errorf("%s %s %s: %d %s; want 422 naming %s", c.method, c.path, c.body, r.Status, r.Body, c.location)
+			}
+		}
+		var got struct {
+			Name  string `json:"name"`
+			Brief struct {
+				Notes string `json:"notes"`
+			} `json:"brief"`
+		}
+		e.Must(t, 200, "GET", "/api/campaigns/"+id, nil).JSON(t, &got)
+		if got.Name != "Winter" || got.Brief.Notes != "Zeile 1\nZeile 2" {
+			t.Errorf("stored campaign changed: %+v", got)
+		}
+	})
+}

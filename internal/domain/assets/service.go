@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/assets/policy"
@@ -87,6 +89,9 @@ func checkLanguage(lang, location string) error {
 func checkName(name, location string) error {
 	if utf8.RuneCountInString(name) > 255 {
 		return errs.Field(location, "must be at most 255 characters", name)
+	}
+	if i := strings.IndexFunc(name, unicode.IsControl); i >= 0 {
+		return errs.Field(location, fmt.Sprintf("must be one line; it contains the control character %U", []rune(name[i:])[0]), name)
 	}
 	return nil
 }

@@ -66,11 +66,15 @@ func checkLocations(location string, locs []string) error {
 	return nil
 }
 
-// cleanName trims a display name; an empty result is refused.
+// cleanName trims a display name; an empty result, or one of several
+// lines, is refused.
 func cleanName(location, name string) (string, error) {
 	n := strings.TrimSpace(name)
 	if n == "" {
 		return "", errs.Field(location, "must not be blank", name)
+	}
+	if i := strings.IndexFunc(n, unicode.IsControl); i >= 0 {
+		return "", errs.Field(location, fmt.Sprintf("must be one line; it contains the control character %U", []rune(n[i:])[0]), name)
 	}
 	return n, nil
 }

@@ -267,11 +267,19 @@ func (s *Server) observe(ctx huma.Context, next func(huma.Context)) {
 	}
 }
 
-// checkJSONBody refuses JSON bodies that are too large or not valid UTF-8
-// before a handler sees them: encoding/json would silently replace invalid
-// bytes with U+FFFD and store text the user never sent.
+// checkJSONBody refuses JSON bodies that are too large, not valid UTF-8, or
+// hold a control character or a lone surrogate escape in any string, before
+// a handler sees them: encoding/json would silently replace invalid bytes
+// and lone surrogates with U+FFFD and store text the user never sent. Query
+// parameters of API calls pass the same check.
 func (s *Server) checkJSONBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.RawQuery != "" {
+			if p := findBadQuery(r.URL.Query()); p != nil {
+				writeProblem(w, http.StatusUnprocessableEntity, p.location+": "+p.reason, p.location, p.reason)
+				return
+			}
+		}
 		if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
 			next.ServeHTTP(w, r)
 			return
@@ -301,6 +309,10 @@ func (s *Server) checkJSONBody(next http.Handler) http.Handler {
 		if !utf8.Valid(body) {
 			off := invalidUTF8Offset(body)
 			writeProblem(w, http.StatusBadRequest, fmt.Sprintf("body: not valid UTF-8 (first bad byte at offset %d)", off), "body", "invalid UTF-8")
+			return
+		}
+		if p := findBadText(body); p != nil {
+			writeProblem(w, http.StatusUnprocessableEntity, p.location+": "+p.reason, p.location, p.reason)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
