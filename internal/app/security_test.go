@@ -128,3 +128,50 @@ func TestTextHygiene(t *testing.T) {
 		}
 	})
 }
+
+// A lifecycle event names the version it is meant for: without If-Match it
+// is 428, and after any change to the campaign or anything in it, 412.
+func TestLifecycleEventsNeedTheReviewedVersion(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		r := e.Must(t, 201, "POST", "/api/campaigns", `{"name":"Winter","type":"SEARCH","budget_micros":1000000,"currency":"EUR","languages":["de"],"locations":["DE"],"final_url":"https://example.com/","brief":{"product":"Reifen"}}`)
+		cid := strings.TrimPrefix(r.Header.Get("Location"), "/api/campaigns/")
+		g := e.Must(t, 201, "POST", "/api/ad-groups", `{"campaign_id":`+cid+`,"name":"Reifen"}`)
+		gid := strings.TrimPrefix(g.Header.Get("Location"), "/api/ad-groups/")
+		e.Must(t, 201, "POST", "/api/ads", `{"ad_group_id":`+gid+`,"final_urls":["https://example.com/"],"headlines":[{"text":"Winterreifen kaufen"},{"text":"Reifen Müller"},{"text":"Montage inklusive"}],"descriptions":[{"text":"Kostenlose Montage in über 40 Filialen."},{"text":"Jetzt Termin buchen."}]}`)
+		etag := e.Must(t, 200, "GET", "/api/campaigns/"+cid, nil).Header.Get("ETag")
+		events := "/api/campaigns/" + cid + "/"
+		state := func() string {
+			var c struct{ State string }
+			e.Must(t, 200, "GET", "/api/campaigns/"+cid, nil).JSON(t, &c)
+			return c.State
+		}
+
+		for _, h := range [][]string{nil, {"If-Match", "*"}, {"If-Match", ""}} {
+			if r := e.Do(t, "POST", events+"submit", nil, h...); r.Status != 428 || !strings.Contains(string(r.Body), "header.If-Match") {
+				t.Errorf("submit with %q: %d %s, want 428", h, r.Status, r.Body)
+			}
+		}
+		etag = e.Must(t, 200, "POST", events+"submit", nil, "If-Match", etag).Header.Get("ETag")
+
+		// The reviewer saw etag; someone else changes the budget, then a keyword.
+		reviewed := etag
+		etag = e.Must(t, 200, "PATCH", "/api/campaigns/"+cid, `{"budget_micros":9000000000}`, "If-Match", etag).Header.Get("ETag")
+		if r := e.Do(t, "POST", events+"approve", nil, "If-Match", reviewed); r.Status != 412 {
+			t.Errorf("approve of a campaign whose budget changed since review: %d %s, want 412", r.Status, r.Body)
+		}
+		reviewed = etag
+		e.Must(t, 201, "POST", "/api/keywords", `{"ad_group_id":`+gid+`,"text":"reifen billig","match_type":"BROAD"}`)
+		if r := e.Do(t, "POST", events+"approve", nil, "If-Match", reviewed); r.Status != 412 {
+			t.Errorf("approve after a keyword was added since review: %d %s, want 412", r.Status, r.Body)
+		}
+		if s := state(); s != "review" {
+			t.Fatalf("state %s after refused approvals", s)
+		}
+		etag = e.Must(t, 200, "GET", "/api/campaigns/"+cid, nil).Header.Get("ETag")
+		e.Must(t, 200, "POST", events+"approve", nil, "If-Match", etag)
+		if s := state(); s != "approved" {
+			t.Errorf("state %s, want approved", s)
+		}
+	})
+}

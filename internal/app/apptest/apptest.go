@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -206,4 +207,14 @@ func (s *SafeBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Event sends a lifecycle event to a campaign as the admin, naming the
+// campaign's current version in If-Match, and fails the test unless the
+// status is want.
+func (e *Env) Event(t testing.TB, want int, campaignID int64, event string) *Response {
+	t.Helper()
+	path := "/api/campaigns/" + strconv.FormatInt(campaignID, 10)
+	etag := e.Must(t, http.StatusOK, "GET", path, nil).Header.Get("ETag")
+	return e.Must(t, want, "POST", path+"/"+event, nil, "If-Match", etag)
 }

@@ -132,7 +132,7 @@ func TestIllegalLifecycleEventIsConflictWithAllowedEvents(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := apptest.Start(t, d)
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", newCampaign("Lifecycle", "SEARCH")))
-		r := e.Must(t, http.StatusConflict, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+		r := e.Event(t, http.StatusConflict, id, "approve")
 		var p struct {
 			State         string   `json:"state"`
 			AllowedEvents []string `json:"allowed_events"`
@@ -142,8 +142,8 @@ func TestIllegalLifecycleEventIsConflictWithAllowedEvents(t *testing.T) {
 			t.Errorf("409 body = %s", r.Body)
 		}
 		// Submit to review, then approval needs a complete campaign.
-		e.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/campaigns/%d/submit", id), nil)
-		r = e.Must(t, http.StatusConflict, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+		e.Event(t, http.StatusOK, id, "submit")
+		r = e.Event(t, http.StatusConflict, id, "approve")
 		if !strings.Contains(string(r.Body), "no responsive search ad") {
 			t.Errorf("incomplete approval: %s", r.Body)
 		}
@@ -151,7 +151,7 @@ func TestIllegalLifecycleEventIsConflictWithAllowedEvents(t *testing.T) {
 		e.Must(t, 201, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://reifen-mueller.example/"},
 			"headlines":    []map[string]any{{"text": "Winterreifen online kaufen"}, {"text": "Kostenlose Lieferung"}, {"text": "Reifen Müller"}},
 			"descriptions": []map[string]any{{"text": "Top-Marken zu fairen Preisen, geliefert in 2 Tagen."}, {"text": "Montage bei über 300 Partnern in Ihrer Nähe."}}})
-		c := e.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil).Map(t)
+		c := e.Event(t, http.StatusOK, id, "approve").Map(t)
 		if c["state"] != "approved" {
 			t.Errorf("state after approve = %v", c["state"])
 		}
@@ -374,14 +374,14 @@ func TestApprovalChecksEachAdAsAWhole(t *testing.T) {
 		for _, h := range ad.Headlines {
 			e.Must(t, 200, "PATCH", fmt.Sprintf("/api/ads/%d/assets/%d", ad.ID, h.LinkID), map[string]any{"pinned_field": "HEADLINE_1"})
 		}
-		e.Must(t, 200, "POST", fmt.Sprintf("/api/campaigns/%d/submit", id), nil)
-		r := e.Must(t, http.StatusConflict, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+		e.Event(t, 200, id, "submit")
+		r := e.Event(t, http.StatusConflict, id, "approve")
 		if !strings.Contains(string(r.Body), "PIN_INFEASIBLE") {
 			t.Fatalf("approval of an ad with unfillable positions: %s", r.Body)
 		}
 		for _, h := range ad.Headlines[1:] {
 			e.Must(t, 200, "PATCH", fmt.Sprintf("/api/ads/%d/assets/%d", ad.ID, h.LinkID), map[string]any{"pinned_field": ""})
 		}
-		e.Must(t, 200, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+		e.Event(t, 200, id, "approve")
 	})
 }

@@ -63,7 +63,7 @@ func TestGenerationJobStreamsToAReviewableCampaign(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := apptest.Start(t, d)
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Aus dem Briefing", "SEARCH", "de")))
-		r := e.Must(t, http.StatusAccepted, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil)
+		r := e.Event(t, http.StatusAccepted, id, "generate")
 		var started struct {
 			Job      struct{ ID int64 }
 			Campaign struct{ State string }
@@ -74,7 +74,7 @@ func TestGenerationJobStreamsToAReviewableCampaign(t *testing.T) {
 			t.Fatalf("start: %s", r.Body)
 		}
 		// While generating, content is frozen and a second generation is refused.
-		e.Must(t, http.StatusConflict, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil)
+		e.Event(t, http.StatusConflict, id, "generate")
 		events := follow(t, e, started.Events)
 		if len(events) < 3 || events[len(events)-1].event != "completed" {
 			t.Fatalf("events: %+v", events)
@@ -122,7 +122,7 @@ func TestGenerationJobStreamsToAReviewableCampaign(t *testing.T) {
 			t.Errorf("job = %+v", job)
 		}
 		// Approvable as generated.
-		e.Must(t, 200, "POST", fmt.Sprintf("/api/campaigns/%d/approve", id), nil)
+		e.Event(t, 200, id, "approve")
 	})
 }
 
@@ -131,7 +131,7 @@ func TestCancellingAQueuedGenerationReturnsTheCampaignToDraft(t *testing.T) {
 		e := apptest.StartOpts(t, d, apptest.Options{Workers: 0})
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Abgebrochen", "PERFORMANCE_MAX", "de")))
 		var started struct{ Job struct{ ID int64 } }
-		e.Must(t, 202, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil).JSON(t, &started)
+		e.Event(t, 202, id, "generate").JSON(t, &started)
 		if s := e.DoAs(t, auth.Viewer, "POST", fmt.Sprintf("/api/jobs/%d/cancel", started.Job.ID), nil).Status; s != 403 {
 			t.Errorf("viewer cancelled a job: %d", s)
 		}

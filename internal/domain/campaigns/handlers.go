@@ -147,10 +147,10 @@ func registerCampaigns(api *httpapi.API, s *Service) {
 	for _, ev := range userEvents() {
 		rule := Events[ev]
 		httpapi.Register(api, rule.Role, huma.Operation{OperationID: "campaign-" + string(ev), Method: http.MethodPost, Path: "/api/campaigns/{id}/" + string(ev),
-			Summary: rule.Summary, Description: "Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.", Tags: []string{"lifecycle"}},
+			Summary: rule.Summary, Description: "Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.", Tags: []string{"lifecycle"}},
 			func(ctx context.Context, in *struct {
 				httpapi.IDParam
-				httpapi.IfMatchParam
+				httpapi.RequiredIfMatchParam
 			}) (*entityOutput[Campaign], error) {
 				c, err := s.Transition(ctx, in.ID, ev, in.IfMatch)
 				if err != nil {

@@ -221,7 +221,7 @@ func (s *Service) ListCampaigns(ctx context.Context, f CampaignFilter, p ListPar
 // Transition applies a lifecycle event. Approval also requires a complete
 // campaign: every ad and asset group must meet Google's minimum counts.
 func (s *Service) Transition(ctx context.Context, id int64, ev Event, ifMatch string) (Campaign, error) {
-	want, err := httpapi.IfMatch(ifMatch)
+	want, err := httpapi.RequireIfMatch(ifMatch)
 	if err != nil {
 		return Campaign{}, err
 	}

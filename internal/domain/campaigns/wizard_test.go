@@ -150,7 +150,7 @@ func TestGenerateAdOfflineNewFillGapsRegenerate(t *testing.T) {
 		}
 
 		// Outside draft and review the campaign's content is frozen.
-		e.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/campaigns/%d/archive", campaignID), nil)
+		e.Event(t, http.StatusOK, campaignID, "archive")
 		generateAd(t, e, http.StatusConflict, groupID, map[string]any{"mode": "new"})
 	})
 }

@@ -18,8 +18,11 @@ const (
 	NotFound           Code = "not_found"           // 404
 	Conflict           Code = "conflict"            // 409: the current state forbids it
 	PreconditionFailed Code = "precondition_failed" // 412: stale If-Match
-	Unauthorized       Code = "unauthorized"        // 401
-	Forbidden          Code = "forbidden"           // 403
+	// PreconditionRequired (428): the write must name the version it is
+	// based on (If-Match).
+	PreconditionRequired Code = "precondition_required"
+	Unauthorized         Code = "unauthorized" // 401
+	Forbidden            Code = "forbidden"    // 403
 )
 
 // FieldError names one offending input value.

@@ -149,13 +149,14 @@ func OperationRole(op *huma.Operation) (auth.Role, bool) {
 }
 
 var statusOf = map[errs.Code]int{
-	errs.Invalid:            http.StatusUnprocessableEntity,
-	errs.BadRequest:         http.StatusBadRequest,
-	errs.NotFound:           http.StatusNotFound,
-	errs.Conflict:           http.StatusConflict,
-	errs.PreconditionFailed: http.StatusPreconditionFailed,
-	errs.Unauthorized:       http.StatusUnauthorized,
-	errs.Forbidden:          http.StatusForbidden,
+	errs.Invalid:              http.StatusUnprocessableEntity,
+	errs.BadRequest:           http.StatusBadRequest,
+	errs.NotFound:             http.StatusNotFound,
+	errs.Conflict:             http.StatusConflict,
+	errs.PreconditionFailed:   http.StatusPreconditionFailed,
+	errs.PreconditionRequired: http.StatusPreconditionRequired,
+	errs.Unauthorized:         http.StatusUnauthorized,
+	errs.Forbidden:            http.StatusForbidden,
 }
 
 // ToProblem converts a handler error into the problem document to send.

@@ -118,6 +118,18 @@ func IfMatch(header string) (int64, error) {
 	return v, nil
 }
 
+// RequireIfMatch reads the If-Match header of a write that must name the
+// version it is based on: absent, or "*", is 428.
+func RequireIfMatch(header string) (int64, error) {
+	v, err := IfMatch(header)
+	if err == nil && v == 0 {
+		return 0, &errs.Error{Code: errs.PreconditionRequired,
+			Message: "header.If-Match: required; send the ETag of the version you reviewed (from GET or the last change)",
+			Fields:  []errs.FieldError{{Location: "header.If-Match", Message: "required"}}}
+	}
+	return v, err
+}
+
 // StaleETag is the error for an If-Match that no longer matches.
 func StaleETag(header string, current int64) error {
 	return &errs.Error{
@@ -131,6 +143,12 @@ func StaleETag(header string, current int64) error {
 // IDParam is the numeric id in an operation's path.
 type IDParam struct {
 	ID int64 `path:"id" minimum:"1" doc:"Numeric id"`
+}
+
+// RequiredIfMatchParam carries the If-Match header of a write that must name
+// the version it is based on (lifecycle events); see RequireIfMatch.
+type RequiredIfMatchParam struct {
+	IfMatch string `header:"If-Match" required:"true" doc:"ETag of the version the event is meant for; 428 without it, 412 when the entity changed since"`
 }
 
 // IfMatchParam carries the optional If-Match header of a write.

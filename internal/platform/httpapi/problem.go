@@ -125,6 +125,14 @@ func newProblem(status int, msg string, errList ...error) huma.StatusError {
 		}
 		p.Errors = append(p.Errors, &FieldDetail{Message: e.Error()})
 	}
+	// A lifecycle event without If-Match is 428, as RequireIfMatch answers
+	// when the header is present but names no version.
+	if status == http.StatusUnprocessableEntity && len(p.Errors) == 1 && p.Errors[0].Location == "header.If-Match" && strings.HasPrefix(p.Errors[0].Message, "required") {
+		p.Status, p.Title, p.Code = http.StatusPreconditionRequired, http.StatusText(http.StatusPreconditionRequired), "precondition_required"
+		p.Detail = "header.If-Match: required; send the ETag of the version you reviewed (from GET or the last change)"
+		p.Errors[0].Message, p.Errors[0].Value = "required", nil
+		return p
+	}
 	if status == http.StatusUnprocessableEntity || status == http.StatusBadRequest {
 		p.Detail = summarise(msg, p.Errors)
 	}

@@ -276,7 +276,7 @@ func (s *Server) checkJSONBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.RawQuery != "" {
 			if p := findBadQuery(r.URL.Query()); p != nil {
-				writeProblem(w, http.StatusUnprocessableEntity, p.location+": "+p.reason, p.location, p.reason)
+				writeTextProblem(w, p)
 				return
 			}
 		}
@@ -312,7 +312,7 @@ func (s *Server) checkJSONBody(next http.Handler) http.Handler {
 			return
 		}
 		if p := findBadText(body); p != nil {
-			writeProblem(w, http.StatusUnprocessableEntity, p.location+": "+p.reason, p.location, p.reason)
+			writeTextProblem(w, p)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -338,6 +338,20 @@ func writeProblem(w http.ResponseWriter, status int, detail, location, message s
 	b, _ := p.MarshalJSON()
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func writeTextProblem(w http.ResponseWriter, tp *textProblem) {
+	fd := &httpapi.FieldDetail{Location: tp.location, Message: tp.reason}
+	if tp.at >= 0 {
+		start, end := tp.at, tp.at+1
+		fd.Code, fd.Start, fd.End = badCharacter, &start, &end
+	}
+	p := &httpapi.Problem{Status: http.StatusUnprocessableEntity, Title: http.StatusText(http.StatusUnprocessableEntity),
+		Detail: tp.location + ": " + tp.reason, Errors: []*httpapi.FieldDetail{fd}}
+	b, _ := p.MarshalJSON()
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
 	w.Write(b)
 }
 

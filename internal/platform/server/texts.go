@@ -16,7 +16,14 @@ const maxJSONDepth = 64
 // U+FFFD, storing text the client never sent).
 type textProblem struct {
 	location, reason string
+	// at is the offending character's position in the decoded string, in
+	// code points (-1 for a problem that is not inside a string).
+	at int
 }
+
+// badCharacter is the rule code of the problem, shared with the policy
+// engine's code for characters no field takes.
+const badCharacter = "INVALID_CHARACTER"
 
 // findBadText walks a JSON document and reports the first key or string
 // value that holds such a character, with its location (body.name,
@@ -47,9 +54,9 @@ func (s *jsonScan) ws() {
 	}
 }
 
-func (s *jsonScan) fail(location, reason string) {
+func (s *jsonScan) fail(location, reason string, at int) {
 	if s.bad == nil {
-		s.bad = &textProblem{location, reason}
+		s.bad = &textProblem{location, reason, at}
 	}
 	s.stop = true
 }
@@ -61,7 +68,7 @@ func (s *jsonScan) value(loc string, depth int) {
 		return
 	}
 	if depth > maxJSONDepth {
-		s.fail(loc, fmt.Sprintf("nested more than %d levels deep", maxJSONDepth))
+		s.fail(loc, fmt.Sprintf("nested more than %d levels deep", maxJSONDepth), -1)
 		return
 	}
 	switch s.b[s.i] {
@@ -134,7 +141,7 @@ func (s *jsonScan) value(loc string, depth int) {
 func (s *jsonScan) str(loc string) (string, bool) {
 	s.i++ // opening quote
 	start := s.i
-	for s.i < len(s.b) {
+	for n := 0; s.i < len(s.b); n++ {
 		c := s.b[s.i]
 		switch {
 		case c == '"':
@@ -148,10 +155,10 @@ func (s *jsonScan) str(loc string) (string, bool) {
 			}
 			switch s.b[s.i+1] {
 			case 'b':
-				s.fail(loc, "contains the control character U+0008")
+				s.fail(loc, "contains the control character U+0008", n)
 				return "", false
 			case 'f':
-				s.fail(loc, "contains the control character U+000C")
+				s.fail(loc, "contains the control character U+000C", n)
 				return "", false
 			case 'u':
 				u, ok := s.hex4(s.i + 2)
@@ -166,16 +173,16 @@ func (s *jsonScan) str(loc string) (string, bool) {
 						low, ok = s.hex4(s.i + 8)
 					}
 					if !ok || low < 0xDC00 || low > 0xDFFF {
-						s.fail(loc, fmt.Sprintf(`contains a lone UTF-16 surrogate (\u%04x) that stands for no character`, u))
+						s.fail(loc, fmt.Sprintf(`contains a lone UTF-16 surrogate (\u%04x) that stands for no character`, u), n)
 						return "", false
 					}
 					s.i += 12
 					continue
 				case u >= 0xDC00 && u <= 0xDFFF:
-					s.fail(loc, fmt.Sprintf(`contains a lone UTF-16 surrogate (\u%04x) that stands for no character`, u))
+					s.fail(loc, fmt.Sprintf(`contains a lone UTF-16 surrogate (\u%04x) that stands for no character`, u), n)
 					return "", false
 				case forbiddenControl(rune(u)):
-					s.fail(loc, fmt.Sprintf("contains the control character %U", rune(u)))
+					s.fail(loc, fmt.Sprintf("contains the control character %U", rune(u)), n)
 					return "", false
 				}
 				s.i += 6
@@ -188,14 +195,14 @@ func (s *jsonScan) str(loc string) (string, bool) {
 			return "", false
 		case c < utf8.RuneSelf:
 			if c == 0x7f {
-				s.fail(loc, "contains the control character U+007F")
+				s.fail(loc, "contains the control character U+007F", n)
 				return "", false
 			}
 			s.i++
 		default:
 			r, n := utf8.DecodeRune(s.b[s.i:])
 			if forbiddenControl(r) {
-				s.fail(loc, fmt.Sprintf("contains the control character %U", r))
+				s.fail(loc, fmt.Sprintf("contains the control character %U", r), n)
 				return "", false
 			}
 			s.i += n
@@ -231,12 +238,14 @@ func findBadQuery(query map[string][]string) *textProblem {
 	for name, values := range query {
 		for _, v := range values {
 			if !utf8.ValidString(v) {
-				return &textProblem{"query." + name, "is not valid UTF-8"}
+				return &textProblem{"query." + name, "is not valid UTF-8", -1}
 			}
+			n := 0
 			for _, r := range v {
 				if forbiddenControl(r) {
-					return &textProblem{"query." + name, fmt.Sprintf("contains the control character %U", r)}
+					return &textProblem{"query." + name, fmt.Sprintf("contains the control character %U", r), n}
 				}
+				n++
 			}
 		}
 	}
