@@ -48,8 +48,15 @@ provider, which composes copy from the brief without a network (the output
 says so). No database is opened, so candidates are not checked against the
 assets already stored; the API's generate operations do that.
 
-Exit status: 0 the set is complete, 1 generation failed (the valid part and
-the report are printed), 2 unusable input (the message names the field).
+Exit status: 0 the set is complete, 1 generation failed or stopped early (the
+valid part and the report are printed; the message says whether that part
+still holds the minimum set Google accepts: 3 headlines and 2 descriptions for
+rsa, display paths not counted; 3 headlines, one of at most 15 characters,
+1 long headline and 2 descriptions, one of at most 60, for pmax), 2 unusable
+input (the message names the field).
+
+IMAPHUB_LLM_CALL_TIMEOUT (default 60s) bounds each model call; the whole run
+is bounded at 2 minutes.
 
 Flags:`
 
@@ -114,8 +121,12 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		printSet(stdout, format, gen.Set)
 		printReport(stdout, report)
 	}
+	if errors.Is(genErr, assets.ErrBelowMinimum) {
+		fmt.Fprintln(stderr, "imaphub generate: failed: the valid copy is below the minimum set Google accepts, so it is not usable as an ad or asset group:", report.Summary())
+		return 1
+	}
 	if genErr != nil {
-		fmt.Fprintln(stderr, "imaphub generate:", genErr)
+		fmt.Fprintln(stderr, "imaphub generate: incomplete:", report.Summary())
 		return 1
 	}
 	return 0

@@ -124,4 +124,54 @@ func TestGenerateFailedRunIsExit1WithPartialSetAndReport(t *testing.T) {
 	if strings.Contains(errOut.String(), "offline") {
 		t.Errorf("a configured model is reported as offline: %s", errOut.String())
 	}
+	// Valid paths and descriptions are no ad without headlines.
+	if msg := errOut.String(); !strings.Contains(msg, "below the minimum set Google accepts") || !strings.Contains(msg, "needs at least 3 headlines (has 0)") || !strings.Contains(msg, "TOO_LONG ×") {
+		t.Errorf("stderr does not say the minimum is not met: %s", msg)
+	}
+}
+
+// A run that stops early with at least the minimum exits 1 too, and says the
+// set is incomplete rather than unusable.
+func TestGenerateIncompleteRunAboveTheMinimumIsExit1(t *testing.T) {
+	srv := aitest.NewServer(aitest.Fill(func(field string, n int) string {
+		switch {
+		case field == "headlines" && n < 4:
+			return fmt.Sprintf("Winterreifen Angebot %d", n)
+		case field == "headlines":
+			return fmt.Sprintf("Winterkomplettradangebote für Ihren Pkw %d", n)
+		case field == "paths":
+			return fmt.Sprintf("Reifen-%d", n)
+		}
+		return fmt.Sprintf("Winterreifen mit Montage in der Filiale Nummer %d.", n)
+	}))
+	defer srv.Close()
+	t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
+	t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
+	t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"generate", "--brief", writeBrief(t, briefJSON), "--format", "rsa"}, &out, &errOut)
+	if code != 1 || !strings.Contains(out.String(), "Headlines (4 of 15)") || !strings.Contains(errOut.String(), "imaphub generate: incomplete:") || strings.Contains(errOut.String(), "below the minimum") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr: %s", code, out.String(), errOut.String())
+	}
+}
+
+// A provider that refuses the request: its own message is printed.
+func TestGenerateRefusedRequestPrintsTheProvidersMessage(t *testing.T) {
+	srv := aitest.NewServer(aitest.Script(aitest.Reply{Status: 400, ErrorType: "invalid_request_error", Content: "Invalid schema for response_format 'ad_copy'"}))
+	defer srv.Close()
+	t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
+	t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
+	t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"generate", "--brief", writeBrief(t, briefJSON), "--format", "rsa", "--json"}, &out, &errOut)
+	var res struct {
+		Report assets.GenerationReport `json:"report"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	const want = "HTTP 400 Bad Request: Invalid schema for response_format 'ad_copy' (invalid_request_error)"
+	if code != 1 || !strings.Contains(errOut.String(), want) || !strings.Contains(res.Report.ProviderError, want) || len(res.Report.BelowMinimum) != 2 {
+		t.Errorf("exit %d, stderr %s, report %+v", code, errOut.String(), res.Report)
+	}
 }

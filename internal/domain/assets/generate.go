@@ -247,7 +247,9 @@ const spare = 0.3
 // Generate writes the wanted items. The error is a user error (*errs.Error
 // naming the brief field) for an unusable request, or matches ai.ErrExhausted
 // when the loop gave up; the Generation then holds the valid part and the
-// report.
+// report. When the loop gave up and the kept items plus the valid part are
+// below the format's minimum, the error also matches ErrBelowMinimum: that
+// part must not be stored.
 func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generation, error) {
 	slots, ok := formatSlots[req.Format]
 	if !ok {
@@ -318,7 +320,11 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 		gen.Set.setSlot(s.Name, items[s.Name])
 	}
 	if runErr != nil {
-		return gen, fmt.Errorf("generate %s copy: %w", req.Format, runErr)
+		err := fmt.Errorf("generate %s copy: %w", req.Format, runErr)
+		if short := v.shortOfMinimum(merged(req.Keep, gen.Set)); len(short) > 0 {
+			return gen, &BelowMinimumError{Format: req.Format, Short: short, Err: err}
+		}
+		return gen, err
 	}
 	return gen, nil
 }
@@ -526,7 +532,11 @@ type GenerationReport struct {
 	// Rejected is never null so clients can iterate without a check.
 	Rejected []Rejected     `json:"rejected" nullable:"false"`
 	Missing  []MissingItems `json:"missing,omitempty"`
-	Error    string         `json:"error,omitempty" doc:"Why the run failed, when it did"`
+	// BelowMinimum is set when the run stopped early and the set would be
+	// below the minimum Google accepts; such a set is not stored.
+	BelowMinimum  []Shortfall `json:"below_minimum,omitempty" doc:"What the set lacked to the minimum Google accepts (RSA: 3 headlines, 2 descriptions); such a set is not stored"`
+	ProviderError string      `json:"provider_error,omitempty" doc:"The model provider's own error for the call that failed, e.g. HTTP 400 with its message"`
+	Error         string      `json:"error,omitempty" doc:"Why the run failed, when it did"`
 }
 
 // ReportOf summarises a loop report for people; runErr is the generation's
@@ -544,12 +554,19 @@ func ReportOf(r ai.Report, runErr error) GenerationReport {
 	}
 	for _, a := range r.Attempts {
 		out.TransportRetries += a.Retries
+		if a.Error != "" {
+			out.ProviderError = a.Error
+		}
 		for _, p := range a.Problems {
 			out.Rejected = append(out.Rejected, Rejected{Attempt: a.Number, Path: p.Path, Text: p.Value, Code: p.Code, Message: p.Message})
 		}
 	}
 	for _, m := range r.Missing {
 		out.Missing = append(out.Missing, MissingItems{Slot: m.Slot, Count: m.Count})
+	}
+	var below *BelowMinimumError
+	if errors.As(runErr, &below) {
+		out.BelowMinimum = below.Short
 	}
 	if runErr != nil {
 		out.Error = runErr.Error()

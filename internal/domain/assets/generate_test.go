@@ -524,3 +524,99 @@ func TestBriefErrorsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+// slotModel answers every requested field with its count of items from
+// write(field, n), n counting that field's items over the server's life.
+func slotModel(write func(field string, n int) string) aitest.Responder {
+	return aitest.Fill(write)
+}
+
+func validDE(field string, n int) string {
+	switch field {
+	case "headlines":
+		return fmt.Sprintf("Winterreifen Angebot %d", n)
+	case "long_headlines":
+		return fmt.Sprintf("Winterreifen von Reifen Müller mit Montage, Angebot %d", n)
+	case "descriptions":
+		return fmt.Sprintf("Winterreifen mit Montage vor Ort, Angebot %d.", n)
+	}
+	return fmt.Sprintf("Reifen-%d", n)
+}
+
+const tooLongDE = "Winterkomplettradangebote für Ihren Pkw"
+
+// A run that stops early keeps its valid part only when the set it leaves
+// (kept plus new items) holds the format's minimum: RSA 3 headlines and 2
+// descriptions, paths not counted; Performance Max its minimum texts with a
+// short headline and description. Otherwise the error says what is lacking.
+func TestRunBelowTheMinimumIsRefusedWithWhatIsLacking(t *testing.T) {
+	tests := []struct {
+		name   string
+		format assets.Format
+		keep   assets.TextSet
+		want   []ai.Want
+		write  func(field string, n int) string
+		short  []assets.Shortfall // nil: the part may be stored
+	}{
+		{"rsa: no valid headline, valid descriptions and paths", assets.FormatRSA, assets.TextSet{}, nil,
+			func(f string, n int) string {
+				if f == "headlines" {
+					return fmt.Sprintf("%s %d", tooLongDE, n)
+				}
+				return validDE(f, n)
+			}, []assets.Shortfall{{Slot: "headlines", Need: 3, Have: 0}}},
+		{"rsa: two valid headlines", assets.FormatRSA, assets.TextSet{}, nil,
+			func(f string, n int) string {
+				if f == "headlines" && n >= 2 {
+					return fmt.Sprintf("%s %d", tooLongDE, n)
+				}
+				return validDE(f, n)
+			}, []assets.Shortfall{{Slot: "headlines", Need: 3, Have: 2}}},
+		{"rsa: one valid description", assets.FormatRSA, assets.TextSet{}, nil,
+			func(f string, n int) string {
+				if f == "descriptions" && n >= 1 {
+					return fmt.Sprintf("%s, %s und noch viel mehr für Sie in jeder Filiale von Reifen Müller %d.", tooLongDE, tooLongDE, n)
+				}
+				return validDE(f, n)
+			}, []assets.Shortfall{{Slot: "descriptions", Need: 2, Have: 1}}},
+		{"rsa fill gaps: kept items complete the minimum", assets.FormatRSA,
+			assets.TextSet{Headlines: []string{"Reifen Müller", "Reifenwechsel vor Ort"}, Descriptions: descriptionsDE[:2]},
+			[]ai.Want{{Slot: "headlines", Count: 13}},
+			func(f string, n int) string {
+				if n >= 1 {
+					return fmt.Sprintf("%s %d", tooLongDE, n)
+				}
+				return validDE(f, n)
+			}, nil},
+		{"pmax: no short headline, no long headline", assets.FormatPMax, assets.TextSet{}, nil,
+			func(f string, n int) string {
+				switch f {
+				case "headlines":
+					return fmt.Sprintf("Winterreifen Angebot %d", n+100) // 24 wide, never ≤ 15
+				case "long_headlines":
+					return fmt.Sprintf("%s, %s und %s %d", tooLongDE, tooLongDE, tooLongDE, n) // over 90
+				}
+				return validDE(f, n)
+			}, []assets.Shortfall{{Slot: "headlines", Need: 1, MaxWidth: 15}, {Slot: "long_headlines", Need: 1, Have: 0}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, g := newScripted(t, slotModel(tc.write))
+			res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: tc.format, Keep: tc.keep, Want: tc.want})
+			if !errors.Is(err, ai.ErrExhausted) {
+				t.Fatalf("err = %v, want the loop to give up", err)
+			}
+			rep := assets.ReportOf(res.Report, err)
+			if errors.Is(err, assets.ErrBelowMinimum) != (tc.short != nil) || !slices.Equal(rep.BelowMinimum, tc.short) {
+				t.Fatalf("below minimum %v (%+v), want %+v; err %v", errors.Is(err, assets.ErrBelowMinimum), rep.BelowMinimum, tc.short, err)
+			}
+			if tc.short == nil {
+				return
+			}
+			sum := rep.Summary()
+			if !strings.Contains(sum, "below the minimum set: needs "+tc.short[0].String()) || !strings.Contains(sum, "candidates rejected:") {
+				t.Errorf("summary %q", sum)
+			}
+		})
+	}
+}

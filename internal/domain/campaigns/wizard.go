@@ -65,16 +65,30 @@ type AssetGroupGeneration struct {
 	Report     assets.GenerationReport `json:"report"`
 }
 
-// GenerationFailedError is a generation that produced no valid item at all
-// (the model was unreachable, or every answer broke the rules until the
-// budget ran out). Nothing was stored; Report says why.
+// GenerationFailedError is a generation that stopped early with too little
+// to store: no valid item at all, or a set below the minimum Google accepts
+// (an ad needs 3 headlines and 2 descriptions; display paths do not count).
+// The model was unreachable, or its answers broke the rules until the budget
+// ran out. Nothing was stored; Report says why.
 type GenerationFailedError struct {
 	Report assets.GenerationReport
 	Err    error
 }
 
 func (e *GenerationFailedError) Error() string {
-	return fmt.Sprintf("generation produced no valid copy (%s): %v", e.Report.Stop, e.Err)
+	return "the language model wrote too little valid copy to store: " + e.Report.Summary()
+}
+
+// tooLittle reports whether a run that ended with genErr left nothing that
+// may be stored: a set below the minimum, or no new item at all.
+func tooLittle(genErr error, fresh assets.TextSet) bool {
+	if genErr == nil {
+		return false
+	}
+	if errors.Is(genErr, assets.ErrBelowMinimum) {
+		return true
+	}
+	return len(fresh.Headlines)+len(fresh.LongHeadlines)+len(fresh.Descriptions)+len(fresh.Paths) == 0
 }
 
 func (e *GenerationFailedError) Unwrap() error { return e.Err }
@@ -82,7 +96,9 @@ func (e *GenerationFailedError) Unwrap() error { return e.Err }
 // GenerateAd writes responsive search ad copy for an ad group from its
 // campaign's brief. onEvent, when not nil, receives the loop's progress (a
 // background job reports it). A run that wrote some but not all items stores
-// the valid part; the report says what is missing.
+// the valid part when the ad then has at least the minimum set; the report
+// says what is missing. Otherwise nothing is stored and the error is a
+// *GenerationFailedError.
 func (w *Wizard) GenerateAd(ctx context.Context, adGroupID int64, in GenerateInput, onEvent func(ai.Event)) (AdGeneration, error) {
 	g, err := w.campaigns.GetAdGroup(ctx, adGroupID)
 	if err != nil {
@@ -147,7 +163,7 @@ func (w *Wizard) GenerateAd(ctx context.Context, adGroupID int64, in GenerateInp
 	if err := userError(genErr); err != nil {
 		return AdGeneration{}, err
 	}
-	if genErr != nil && len(gen.Set.Headlines)+len(gen.Set.Descriptions)+len(gen.Set.Paths) == 0 {
+	if tooLittle(genErr, gen.Set) {
 		return AdGeneration{}, &GenerationFailedError{Report: report, Err: genErr}
 	}
 	// The texts are stored with their provenance in the ad's own
@@ -440,7 +456,7 @@ func (w *Wizard) GenerateAssetGroup(ctx context.Context, assetGroupID int64, in 
 	if err := userError(genErr); err != nil {
 		return AssetGroupGeneration{}, err
 	}
-	if genErr != nil && len(gen.Set.Headlines)+len(gen.Set.LongHeadlines)+len(gen.Set.Descriptions) == 0 {
+	if tooLittle(genErr, gen.Set) {
 		return AssetGroupGeneration{}, &GenerationFailedError{Report: report, Err: genErr}
 	}
 	err = w.campaigns.db.InTx(ctx, func(tx db.Conn) error {

@@ -3,10 +3,12 @@ package campaigns
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
@@ -20,13 +22,15 @@ func RegisterWizardRoutes(api *httpapi.API, s *Wizard) {
 		Summary: "Write a responsive search ad from the brief",
 		Description: "Writes validated copy from the campaign's brief: a new ad (mode new), the missing items of an ad (fill_gaps), or one item again " +
 			"(regenerate, with slot such as headlines[3]). Texts already used in the ad group are not proposed again. The campaign must be in draft or review. " +
-			"When the model wrote only part of the set, the valid part is stored and report.complete is false; when it wrote nothing valid, the answer is 502 with the report.",
+			"When the model wrote only part of the set, the valid part is stored and report.complete is false, provided the ad then has at least 3 headlines and 2 descriptions " +
+			"(display paths do not count); otherwise nothing is stored and the answer is 502 with the report, saying what was missing and why candidates were rejected.",
 		Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
 			Body GenerateInput
 		}) (*struct{ Body AdGeneration }, error) {
 			out, err := s.GenerateAd(ctx, in.ID, in.Body, nil)
+			logGeneration(ctx, api.Logger, "ad_group", in.ID, out.Report, err)
 			if err != nil {
 				return nil, generationProblem(err)
 			}
@@ -35,13 +39,16 @@ func RegisterWizardRoutes(api *httpapi.API, s *Wizard) {
 	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "generate-asset-group", Method: http.MethodPost, Path: "/api/asset-groups/{id}/generate",
 		Summary: "Write Performance Max text from the brief",
 		Description: "Writes validated headlines, long headlines and descriptions from the campaign's brief and links them to the asset group, with the brief's " +
-			"business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1].",
+			"business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1]. " +
+			"A run that stopped early stores its valid part only when the group then has Performance Max's minimum texts (3 headlines, one of at most 15 characters, " +
+			"1 long headline, 2 descriptions, one of at most 60); otherwise the answer is 502 with the report.",
 		Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
 			Body GenerateInput
 		}) (*struct{ Body AssetGroupGeneration }, error) {
 			out, err := s.GenerateAssetGroup(ctx, in.ID, in.Body, nil)
+			logGeneration(ctx, api.Logger, "asset_group", in.ID, out.Report, err)
 			if err != nil {
 				return nil, generationProblem(err)
 			}
@@ -49,14 +56,29 @@ func RegisterWizardRoutes(api *httpapi.API, s *Wizard) {
 		})
 }
 
-// generationProblem answers a generation that wrote nothing with 502: the
-// request was fine, the model behind us failed. The report goes along so the
-// client sees the rejected candidates.
+// generationProblem answers a generation that wrote too little to store with
+// 502: the request was fine, the model behind us failed. The detail says what
+// was missing and why candidates were rejected; the report goes along.
 func generationProblem(err error) error {
 	var failed *GenerationFailedError
 	if !errors.As(err, &failed) {
 		return err
 	}
 	return &httpapi.Problem{Status: http.StatusBadGateway, Title: http.StatusText(http.StatusBadGateway), Code: "generation_failed",
-		Detail: "the language model wrote no valid copy: " + failed.Report.Stop, Extra: map[string]any{"report": failed.Report}}
+		Detail: failed.Error(), Extra: map[string]any{"report": failed.Report}}
+}
+
+// logGeneration logs a run that stopped early, with the provider's own error
+// (a refused request's explanation is only in its answer's body).
+func logGeneration(ctx context.Context, log *slog.Logger, target string, id int64, report assets.GenerationReport, err error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	var failed *GenerationFailedError
+	switch {
+	case errors.As(err, &failed):
+		log.WarnContext(ctx, "generation failed, nothing stored", target, id, "reason", failed.Report.Summary(), "err", failed.Report.Error)
+	case err == nil && report.Error != "":
+		log.WarnContext(ctx, "generation incomplete, valid part stored", target, id, "reason", report.Summary(), "err", report.Error)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
@@ -269,5 +270,174 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 		if len(longs) != 5 || slices.Contains(longs, old) || longs[0] != byField["LONG_HEADLINE"][0].Text {
 			t.Errorf("long headlines after regenerating [1] (was %q): %q", old, longs)
 		}
+	})
+}
+
+// withModel points the product at a scripted model server.
+func withModel(t *testing.T, r aitest.Responder) *aitest.Server {
+	t.Helper()
+	srv := aitest.NewServer(r)
+	t.Cleanup(srv.Close)
+	t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
+	t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
+	t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
+	return srv
+}
+
+const tooLongHeadline = "Winterkomplettradangebote für Ihren Pkw"
+
+// germanCopy writes valid items, except the slots in bad, which get texts
+// too long for any of them; ok items of a bad slot stay valid.
+func germanCopy(bad map[string]int) aitest.Responder {
+	return aitest.Fill(func(field string, n int) string {
+		if ok, isBad := bad[field]; isBad && n >= ok {
+			return fmt.Sprintf("%s, %s und %s %d", tooLongHeadline, tooLongHeadline, tooLongHeadline, n)
+		}
+		switch field {
+		case "headlines":
+			return fmt.Sprintf("Winterreifen Angebot %d", n)
+		case "long_headlines":
+			return fmt.Sprintf("Winterreifen von Reifen Müller mit Montage, Angebot %d", n)
+		case "descriptions":
+			return fmt.Sprintf("Winterreifen mit Montage vor Ort, Angebot %d.", n)
+		}
+		return fmt.Sprintf("Reifen-%d", n)
+	})
+}
+
+// A run that stops below the minimum set stores nothing and answers 502
+// saying what was missing and why the candidates were rejected. Display paths
+// are valid items but no part of the minimum.
+func TestGenerationBelowTheMinimumStoresNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		bad   map[string]int
+		ad    bool // fill the gaps of a hand-written ad instead of a new one
+		wants []string
+	}{
+		{"no valid headline or description", map[string]int{"headlines": 0, "descriptions": 0}, false,
+			[]string{"at least 3 headlines (has 0)", "at least 2 descriptions (has 0)", "TOO_LONG ×"}},
+		{"two valid headlines", map[string]int{"headlines": 2}, false, []string{"at least 3 headlines (has 2)"}},
+		{"fill gaps: one headline short", map[string]int{"headlines": 1}, true, []string{"at least 3 headlines (has 2)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dbtest.Run(t, func(t *testing.T, d *db.DB) {
+				withModel(t, germanCopy(tc.bad))
+				e := apptest.Start(t, d)
+				_, groupID := wizardAdGroup(t, e, "Winter "+tc.name)
+				body := map[string]any{"mode": "new"}
+				var hand map[string]any
+				if tc.ad {
+					r := e.Must(t, http.StatusCreated, "POST", "/api/ads", map[string]any{"ad_group_id": groupID, "final_urls": []string{"https://reifen-mueller.example/"},
+						"headlines": []map[string]any{{"text": "Reifen Müller"}}, "descriptions": []map[string]any{{"text": "Kostenlose Montage in über 40 Filialen."}, {"text": "Reifeneinlagerung inklusive."}}})
+					hand = r.Map(t)
+					body = map[string]any{"mode": "fill_gaps", "ad_id": idOf(t, r)}
+				}
+				ads := count(t, d, "ads")
+				links := count(t, d, "asset_links")
+				_, r := generateAd(t, e, http.StatusBadGateway, groupID, body)
+				m := r.Map(t)
+				rep, _ := m["report"].(map[string]any)
+				detail, _ := m["detail"].(string)
+				if m["code"] != "generation_failed" || rep == nil || rep["below_minimum"] == nil || !strings.HasPrefix(detail, "the language model wrote too little valid copy to store: below the minimum set") {
+					t.Fatalf("problem %s", r.Body)
+				}
+				for _, want := range tc.wants {
+					if !strings.Contains(detail, want) {
+						t.Errorf("detail lacks %q: %s", want, detail)
+					}
+				}
+				if n, l := count(t, d, "ads"), count(t, d, "asset_links"); n != ads || l != links {
+					t.Errorf("stored %d ads and %d links after a generation below the minimum", n-ads, l-links)
+				}
+				if hand != nil {
+					after := e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/ads/%d", int64(hand["id"].(float64))), nil).Map(t)
+					if after["version"] != hand["version"] {
+						t.Errorf("the hand-written ad changed: %v → %v", hand["version"], after["version"])
+					}
+				}
+				if !strings.Contains(e.Logs.String(), "generation failed, nothing stored") {
+					t.Errorf("not logged:\n%s", e.Logs.String())
+				}
+			})
+		})
+	}
+}
+
+// An asset group gets its texts only with Performance Max's minimum: without
+// a valid long headline nothing is linked.
+func TestAssetGroupGenerationBelowTheMinimumStoresNothing(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		withModel(t, germanCopy(map[string]int{"long_headlines": 0}))
+		e := apptest.Start(t, d)
+		cid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/campaigns", wizardCampaign("PMax ohne lange Titel", "PERFORMANCE_MAX")))
+		gid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/asset-groups", map[string]any{"campaign_id": cid, "name": "Winter", "final_urls": []string{"https://reifen-mueller.example/"}}))
+		r := e.Do(t, "POST", fmt.Sprintf("/api/asset-groups/%d/generate", gid), map[string]any{"mode": "new"})
+		if r.Status != http.StatusBadGateway || !strings.Contains(string(r.Body), "at least 1 long_headlines (has 0)") {
+			t.Fatalf("generate: %d %s", r.Status, r.Body)
+		}
+		if n := count(t, d, "asset_links"); n != 0 {
+			t.Errorf("%d links stored", n)
+		}
+	})
+}
+
+// The model's answers that the provider refuses or delays reach the report
+// and the log: its own error message, a wait longer than the run has, and a
+// call that hangs past IMAPHUB_LLM_CALL_TIMEOUT (cut and asked again).
+func TestGenerationWithHostileModelServer(t *testing.T) {
+	t.Run("refused request", func(t *testing.T) {
+		dbtest.Run(t, func(t *testing.T, d *db.DB) {
+			withModel(t, aitest.Script(aitest.Reply{Status: http.StatusBadRequest, ErrorType: "invalid_request_error",
+				Content: "Invalid schema for response_format 'ad_copy': In context=(), 'required' is required to be supplied"}))
+			e := apptest.Start(t, d)
+			_, groupID := wizardAdGroup(t, e, "Winter refused")
+			_, r := generateAd(t, e, http.StatusBadGateway, groupID, map[string]any{"mode": "new"})
+			const want = "HTTP 400 Bad Request: Invalid schema for response_format 'ad_copy'"
+			var p struct {
+				Detail string
+				Report struct {
+					ProviderError string `json:"provider_error"`
+					Error         string
+				}
+			}
+			r.JSON(t, &p)
+			if !strings.Contains(p.Detail, want) || !strings.Contains(p.Report.ProviderError, want) || !strings.Contains(p.Report.Error, "invalid_request_error") {
+				t.Errorf("problem %s", r.Body)
+			}
+			if !strings.Contains(e.Logs.String(), "Invalid schema for response_format") {
+				t.Errorf("the provider's message is not in the log:\n%s", e.Logs.String())
+			}
+		})
+	})
+	t.Run("rate limit longer than the run", func(t *testing.T) {
+		dbtest.Run(t, func(t *testing.T, d *db.DB) {
+			srv := withModel(t, aitest.Script(aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "300", Content: "Rate limit reached for requests"}))
+			e := apptest.Start(t, d)
+			_, groupID := wizardAdGroup(t, e, "Winter limited")
+			_, r := generateAd(t, e, http.StatusBadGateway, groupID, map[string]any{"mode": "new"})
+			if !strings.Contains(string(r.Body), "the provider asked to wait 5m0s before the next call (Retry-After)") || len(srv.Requests()) != 1 {
+				t.Errorf("%d requests; problem %s", len(srv.Requests()), r.Body)
+			}
+		})
+	})
+	t.Run("hanging call", func(t *testing.T) {
+		dbtest.Run(t, func(t *testing.T, d *db.DB) {
+			t.Setenv("IMAPHUB_LLM_CALL_TIMEOUT", "200ms")
+			valid := germanCopy(nil)
+			var calls atomic.Int32
+			srv := withModel(t, aitest.ResponderFunc(func(r aitest.Request) aitest.Reply {
+				if calls.Add(1) == 1 {
+					return aitest.Reply{Hang: true}
+				}
+				return valid.Respond(r)
+			}))
+			e := apptest.Start(t, d)
+			_, groupID := wizardAdGroup(t, e, "Winter slow")
+			gen, _ := generateAd(t, e, http.StatusOK, groupID, map[string]any{"mode": "new"})
+			if !gen.Report.Complete || gen.Report.TransportRetries != 1 || len(srv.Requests()) != 2 || len(gen.Ad.Headlines) != 15 {
+				t.Errorf("requests %d, report %+v", len(srv.Requests()), gen.Report)
+			}
+		})
 	})
 }
