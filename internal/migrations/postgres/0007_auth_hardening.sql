@@ -7,7 +7,10 @@ ALTER TABLE users ADD COLUMN entra_tid TEXT, ADD COLUMN entra_oid TEXT,
     ADD CONSTRAINT users_entra_pair CHECK ((entra_tid IS NULL) = (entra_oid IS NULL));
 CREATE UNIQUE INDEX users_entra_identity ON users (entra_tid, entra_oid);
 
+-- A sign-in attempt is recorded before its password is checked, as pending;
+-- it is deleted when it succeeds and settled (pending false) when it fails.
 -- Failed sign-ins are counted per account and client address together.
+ALTER TABLE login_failures ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE INDEX login_failures_pair ON login_failures (email, client, at);
 
 -- API tokens expire: those made without an end get 90 days from now.

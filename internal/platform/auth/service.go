@@ -41,6 +41,8 @@ type Service struct {
 
 	hashSlots          chan struct{}
 	hashBusy, hashPeak atomic.Int64
+	// attemptEnded wakes sign-in attempts waiting for pending ones.
+	attemptEnded broadcast
 
 	tokenLifetime time.Duration
 }

@@ -7,14 +7,15 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
-// Limits of password sign-in. Every attempt is counted as a failure before its
-// password is checked (and uncounted when it succeeds), so attempts running at
-// the same time cannot all pass the limits.
+// Limits of password sign-in. Every attempt is recorded before its password
+// is checked, as pending, and counts against the limits until it succeeds,
+// so attempts running at the same time cannot all pass them.
 //
 //   - Per account and client address: MaxFailsPerAccountClient failures in
 //     LoginWindow. This is the limit a guesser at one address meets; the owner
@@ -25,12 +26,22 @@ import (
 //     doubling with every failure up to AccountDelayMax. Guessing from many
 //     addresses is slowed to a few attempts a minute; the owner is never
 //     locked out for longer than AccountDelayMax.
+//
+// An attempt that failures alone refuse is refused at once (429). One that
+// only pending attempts hold back waits for them to end (a success frees
+// its place), for AttemptQueueMax at most: many people signing in at once
+// all get in, and parallel guesses are still checked no more than the
+// limits allow.
 const (
 	LoginWindow              = 15 * time.Minute
 	MaxFailsPerAccountClient = 5
 	MaxFailsPerClient        = 30
 	AccountDelayAfter        = 2 * MaxFailsPerAccountClient
 	AccountDelayMax          = 30 * time.Second
+	AttemptQueueMax          = 20 * time.Second
+	// pendingStale is when a pending attempt counts as failed: its check
+	// never ended (the process stopped).
+	pendingStale = time.Minute
 )
 
 // TooManyAttemptsError refuses a sign-in attempt without checking it.
@@ -57,7 +68,13 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (Us
 	if err != nil {
 		return User{}, err
 	}
-	// From here on the attempt counts as a failure unless it succeeds.
+	// From here on the attempt counts as failed unless it succeeds.
+	succeeded := false
+	defer func() {
+		if !succeeded {
+			s.settleFailed(context.WithoutCancel(ctx), attempt)
+		}
+	}()
 	r := s.db.Read()
 	var hash sql.NullString
 	u, err := scanUser(r.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, email))
@@ -93,15 +110,56 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (Us
 		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET last_login_at = ?, updated_at = ? WHERE id = ? RETURNING `+userCols, s.now(), s.now(), u.ID))
 		return err
 	})
-	return out, err
+	if err != nil {
+		return User{}, err
+	}
+	succeeded = true
+	s.attemptEnded.broadcast()
+	return out, nil
 }
 
-// reserveAttempt checks the limits and records the attempt as a failure in
-// one write transaction, returning the row's id. Refused attempts are not
-// recorded: they do not lengthen the wait.
+// settleFailed records that a pending attempt failed.
+func (s *Service) settleFailed(ctx context.Context, attempt int64) {
+	_ = s.db.InTx(ctx, func(tx db.Conn) error {
+		_, err := tx.Exec(ctx, `UPDATE login_failures SET pending = ? WHERE id = ?`, false, attempt)
+		return err
+	})
+	s.attemptEnded.broadcast()
+}
+
+// reserveAttempt records an attempt as pending once the limits admit it,
+// waiting while only other pending attempts hold it back.
 func (s *Service) reserveAttempt(ctx context.Context, email, client string) (int64, error) {
-	var id int64
-	err := s.db.InTx(ctx, func(tx db.Conn) error {
+	giveUp := time.Now().Add(AttemptQueueMax)
+	for {
+		// Taken before the check, so an attempt ending during it wakes us.
+		ended := s.attemptEnded.wait()
+		id, held, err := s.tryReserve(ctx, email, client)
+		if err != nil || held == nil {
+			return id, err
+		}
+		if time.Now().After(giveUp) {
+			return 0, held
+		}
+		// Attempts ending in this process wake us at once; those of other
+		// instances (PostgreSQL) are seen at the next look.
+		t := time.NewTimer(100 * time.Millisecond)
+		select {
+		case <-ended:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return 0, ctx.Err()
+		}
+		t.Stop()
+	}
+}
+
+// tryReserve checks the limits and records the attempt as pending in one
+// write transaction. Refused: a *TooManyAttemptsError. Held back by pending
+// attempts only: held names the limit, and nothing is recorded.
+func (s *Service) tryReserve(ctx context.Context, email, client string) (id int64, held *TooManyAttemptsError, err error) {
+	err = s.db.InTx(ctx, func(tx db.Conn) error {
 		if tx.Engine() == db.Postgres {
 			// SQLite serialises every write transaction; PostgreSQL takes an
 			// advisory lock per account (class 7301) and per address (7302),
@@ -115,27 +173,43 @@ func (s *Service) reserveAttempt(ctx context.Context, email, client string) (int
 			}
 		}
 		now := s.now()
-		if err := s.checkLimits(ctx, tx, email, client, now); err != nil {
+		if refused, err := s.checkLimits(ctx, tx, email, client, now, false); err != nil || refused != nil {
+			if refused != nil {
+				return refused
+			}
 			return err
 		}
-		return tx.QueryRow(ctx, `INSERT INTO login_failures (at, email, client) VALUES (?, ?, ?) RETURNING id`, now, email, client).Scan(&id)
+		if h, err := s.checkLimits(ctx, tx, email, client, now, true); err != nil || h != nil {
+			held = h
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO login_failures (at, email, client, pending) VALUES (?, ?, ?, ?) RETURNING id`, now, email, client, true).Scan(&id)
 	})
-	return id, err
+	return id, held, err
 }
 
-func (s *Service) checkLimits(ctx context.Context, tx db.Conn, email, client string, now time.Time) error {
+// checkLimits returns the limit that refuses an attempt now, counting failed
+// attempts and, with pending, attempts whose check has not ended.
+func (s *Service) checkLimits(ctx context.Context, tx db.Conn, email, client string, now time.Time, pending bool) (*TooManyAttemptsError, error) {
 	since := now.Add(-LoginWindow)
+	counted := ` AND at > ?`
+	args := []any{since}
+	if !pending {
+		counted += ` AND (pending = ? OR at <= ?)`
+		args = append(args, false, now.Add(-pendingStale))
+	}
 	var refused *TooManyAttemptsError
 	refuse := func(until time.Time, limit string) {
-		if wait := until.Sub(now); refused == nil || wait > refused.RetryAfter {
+		if wait := until.Sub(now); wait > 0 && (refused == nil || wait > refused.RetryAfter) {
 			refused = &TooManyAttemptsError{RetryAfter: wait, Limit: limit}
 		}
 	}
-	// A count limit admits the next attempt when the limit-th newest failure
-	// leaves the window.
-	nth := func(where string, n int, args ...any) (time.Time, bool, error) {
+	// A count limit admits the next attempt when the limit-th newest counted
+	// attempt leaves the window.
+	nth := func(where string, n int, keys ...any) (time.Time, bool, error) {
 		var at time.Time
-		err := tx.QueryRow(ctx, `SELECT at FROM login_failures WHERE `+where+` AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?`, append(args, since, n-1)...).Scan(&at)
+		err := tx.QueryRow(ctx, `SELECT at FROM login_failures WHERE `+where+counted+` ORDER BY at DESC LIMIT 1 OFFSET ?`,
+			append(append(keys, args...), n-1)...).Scan(&at)
 		if errors.Is(err, sql.ErrNoRows) {
 			return at, false, nil
 		}
@@ -143,31 +217,28 @@ func (s *Service) checkLimits(ctx context.Context, tx db.Conn, email, client str
 	}
 	at, found, err := nth(`email = ? AND client = ?`, MaxFailsPerAccountClient, email, client)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if found {
 		refuse(at.Add(LoginWindow), "account and address")
 	}
 	if at, found, err = nth(`client = ?`, MaxFailsPerClient, client); err != nil {
-		return err
+		return nil, err
 	}
 	if found {
 		refuse(at.Add(LoginWindow), "address")
 	}
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE email = ? AND at > ?`, email, since).Scan(&n); err != nil {
-		return err
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE email = ?`+counted, append([]any{email}, args...)...).Scan(&n); err != nil {
+		return nil, err
 	}
 	if n >= AccountDelayAfter {
 		if at, _, err = nth(`email = ?`, 1, email); err != nil {
-			return err
+			return nil, err
 		}
 		refuse(at.Add(AccountDelay(n)), "account")
 	}
-	if refused != nil && refused.RetryAfter > 0 {
-		return refused
-	}
-	return nil
+	return refused, nil
 }
 
 // AccountDelay is how long after the newest failure an account with n
@@ -180,6 +251,31 @@ func AccountDelay(n int) time.Duration {
 		return min(time.Second<<shift, AccountDelayMax)
 	}
 	return AccountDelayMax
+}
+
+// broadcast wakes every goroutine waiting for something to happen once.
+type broadcast struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// wait returns a channel closed at the next broadcast.
+func (b *broadcast) wait() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch == nil {
+		b.ch = make(chan struct{})
+	}
+	return b.ch
+}
+
+func (b *broadcast) broadcast() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch != nil {
+		close(b.ch)
+		b.ch = nil
+	}
 }
 
 // hashSlots bounds how many argon2id computations run at once: each holds

@@ -199,3 +199,58 @@ func TestConcurrentSignInsQueueForHashing(t *testing.T) {
 		t.Errorf("%d hashes ran at once, want at most %d", peak, auth.HashSlots(s))
 	}
 }
+
+// Many sign-ins of one account from one address at once (a shared office
+// address, a script) all get in: attempts held back only by others still
+// being checked wait for them instead of failing.
+func TestSimultaneousSignInsOfOneAccountAllGetIn(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		const n = 3 * auth.MaxFailsPerAccountClient
+		var wg sync.WaitGroup
+		errc := make(chan error, n)
+		for range n {
+			wg.Go(func() {
+				_, err := s.Login(ctx, "owner@example.com", password, "203.0.113.7")
+				errc <- err
+			})
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Errorf("simultaneous sign-in: %v", err)
+			}
+		}
+	})
+}
+
+// An attempt whose check never ended (its process stopped) counts as failed
+// once it is a minute old, so it neither holds others back nor is forgotten.
+func TestAbandonedAttemptsCountAsFailed(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := newService(t, d)
+		err := d.InTx(ctx, func(tx db.Conn) error {
+			for range auth.MaxFailsPerAccountClient {
+				if _, err := tx.Exec(ctx, `INSERT INTO login_failures (at, email, client, pending) VALUES (?, 'owner@example.com', '203.0.113.7', ?)`, c.Now(), true); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(2 * time.Minute)
+		// Refused at once: an attempt still pending would be waited for
+		// (AttemptQueueMax), and this context ends long before.
+		short, cancel := context.WithTimeout(ctx, auth.AttemptQueueMax/4)
+		defer cancel()
+		tm := refusal(t, func() error { _, err := s.Login(short, "owner@example.com", password, "203.0.113.7"); return err }())
+		if tm.Limit != "account and address" || tm.RetryAfter != auth.LoginWindow-2*time.Minute {
+			t.Errorf("refusal = %q after %s", tm.Limit, tm.RetryAfter)
+		}
+	})
+}
