@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Write a responsive search ad from the brief
-         * @description Writes validated copy from the campaign's brief: a new ad (mode new), the missing items of an ad (fill_gaps), or one item again (regenerate, with slot such as headlines[3]). Texts already used in the ad group are not proposed again. The campaign must be in draft or review. When the model wrote only part of the set, the valid part is stored and report.complete is false; when it wrote nothing valid, the answer is 502 with the report.
+         * @description Writes validated copy from the campaign's brief: a new ad (mode new), the missing items of an ad (fill_gaps), or one item again (regenerate, with slot such as headlines[3]). Texts already used in the ad group are not proposed again. The campaign must be in draft or review. When the model wrote only part of the set, the valid part is stored and report.complete is false, provided the ad then has at least 3 headlines and 2 descriptions (display paths do not count); otherwise nothing is stored and the answer is 502 with the report, saying what was missing and why candidates were rejected.
          */
         post: operations["generate-ad"];
         delete?: never;
@@ -233,7 +233,7 @@ export interface paths {
         put?: never;
         /**
          * Write Performance Max text from the brief
-         * @description Writes validated headlines, long headlines and descriptions from the campaign's brief and links them to the asset group, with the brief's business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1].
+         * @description Writes validated headlines, long headlines and descriptions from the campaign's brief and links them to the asset group, with the brief's business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1]. A run that stopped early stores its valid part only when the group then has Performance Max's minimum texts (3 headlines, one of at most 15 characters, 1 long headline, 2 descriptions, one of at most 60); otherwise the answer is 502 with the report.
          */
         post: operations["generate-asset-group"];
         delete?: never;
@@ -274,7 +274,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an image asset
-         * @description Multipart form with the image in `file` and an optional `name`. Images are deduplicated on their bytes: 201 creates the asset; 200 returns the asset of identical bytes, unchanged. Anything but PNG, JPEG or GIF is refused with 422 naming body.file.
+         * @description Multipart form with the image in `file` and an optional `name`. Images are deduplicated on their bytes: 201 creates the asset; 200 returns the asset of identical bytes, unchanged. The image is decoded in full before anything is stored. Refused with 422 naming body.file and the rule code (docs/policy.md): anything but PNG, JPEG or GIF, or pixel data that does not decode (IMAGE_UNREADABLE); more than 25 megapixels, every frame of a GIF counted (IMAGE_TOO_MANY_PIXELS), or a GIF of more than 1000 frames (IMAGE_TOO_MANY_FRAMES), both read from the header before decoding.
          */
         post: operations["upload-image-asset"];
         delete?: never;
@@ -396,7 +396,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Sets the session cookie. Failed attempts are limited per account and per client address (429 with Retry-After).
+         * @description Sets the session cookie. Every attempt counts until it succeeds: 5 failures per account and client address, 30 per client address in 15 minutes, and past 10 failures of an account from all addresses each attempt waits a delay that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.
          */
         post: operations["sign-in"];
         delete?: never;
@@ -414,7 +414,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out this session */
+        /**
+         * Sign out this session
+         * @description Ends the session and deletes its cookie. With Microsoft sign-in, GET /api/auth/config names the provider's end-session URL (oidc_logout_url) to send the browser to next.
+         */
         post: operations["sign-out"];
         delete?: never;
         options?: never;
@@ -530,7 +533,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a reviewed campaign (every ad and asset group must be complete)
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-approve"];
         delete?: never;
@@ -550,7 +553,7 @@ export interface paths {
         put?: never;
         /**
          * Archive a campaign (final)
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-archive"];
         delete?: never;
@@ -607,7 +610,7 @@ export interface paths {
         put?: never;
         /**
          * Pause a published campaign
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-pause"];
         delete?: never;
@@ -627,7 +630,7 @@ export interface paths {
         put?: never;
         /**
          * Reopen an approved or failed campaign for review
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-reopen"];
         delete?: never;
@@ -647,7 +650,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a paused campaign
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-resume"];
         delete?: never;
@@ -667,7 +670,7 @@ export interface paths {
         put?: never;
         /**
          * Return a campaign in review or failed to draft
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-return_to_draft"];
         delete?: never;
@@ -687,7 +690,7 @@ export interface paths {
         put?: never;
         /**
          * Send a hand-built draft to review
-         * @description Lifecycle event. An event the current state does not allow gets 409 with the state and the allowed events.
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-submit"];
         delete?: never;
@@ -856,7 +859,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API token for yourself
-         * @description The token never has more power than you: its role is capped by yours at every request.
+         * @description The token never has more power than you: its role is capped by yours at every request, and lowering your role lowers its cap for good. It expires after the server's token lifetime (IMAPHUB_TOKEN_LIFETIME, default 90 days) or earlier when asked. One user holds at most 25 live tokens (409 past that). Disabling the user or resetting their password revokes it.
          */
         post: operations["create-token"];
         delete?: never;
@@ -877,6 +880,23 @@ export interface paths {
         post?: never;
         /** Revoke one of your API tokens */
         delete: operations["revoke-token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke any user's API token */
+        post: operations["revoke-any-token"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -917,6 +937,30 @@ export interface paths {
         patch: operations["update-user"];
         trace?: never;
     };
+    "/api/users/{id}/entra-identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link a user to a Microsoft Entra ID identity
+         * @description The identity with this object id (Entra admin center → Users → the user → Object ID) signs in as this user from now on. Use it for an account created before its owner's first sign-in when the ID token does not mark the email as verified (Entra ID binds such accounts by email only when email_verified or xms_edov is true). Replaces an earlier link and ends the user's sessions.
+         */
+        put: operations["link-entra-identity"];
+        post?: never;
+        /**
+         * Remove a user's Microsoft Entra ID link
+         * @description Ends the user's sessions. The next sign-in of an identity binds the account only through its verified email, or another link.
+         */
+        delete: operations["unlink-entra-identity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{id}/logout-everywhere": {
         parameters: {
             query?: never;
@@ -928,6 +972,26 @@ export interface paths {
         put?: never;
         /** End every session of a user */
         post: operations["sign-out-user-everywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a user's API tokens
+         * @description Newest first, revoked and expired ones included; never their secrets.
+         */
+        get: operations["list-user-tokens"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,6 +1241,8 @@ export interface components {
             /** @enum {string} */
             mode: "local" | "oidc";
             oidc_login_path?: string;
+            /** @description Where to send the browser after signing out, to end the Microsoft session too (the provider's end-session endpoint) */
+            oidc_logout_url?: string;
         };
         Brief: {
             audience?: string;
@@ -1296,7 +1362,10 @@ export interface components {
             name?: string;
         };
         "Create-tokenRequest": {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Default and latest: the server's token lifetime from now
+             */
             expires_at?: string;
             name: string;
             /**
@@ -1377,6 +1446,8 @@ export interface components {
             slot?: string;
         };
         GenerationReport: {
+            /** @description What the set lacked to the minimum Google accepts (RSA: 3 headlines, 2 descriptions); such a set is not stored */
+            below_minimum?: components["schemas"]["Shortfall"][] | null;
             /** Format: int64 */
             calls: number;
             complete: boolean;
@@ -1398,6 +1469,8 @@ export interface components {
             prompt_version: string;
             /** @description openai, or offline when no language model is configured */
             provider: string;
+            /** @description The model provider's own error for the call that failed, e.g. HTTP 400 with its message */
+            provider_error?: string;
             rejected: components["schemas"]["Rejected"][];
             /** Format: int64 */
             repairs: number;
@@ -1512,6 +1585,12 @@ export interface components {
             /** @enum {string} */
             status?: "ENABLED" | "PAUSED";
             text?: string;
+        };
+        "Link-entra-identityRequest": {
+            /** @description The user's object id in Entra ID (a GUID) */
+            object_id: string;
+            /** @description Directory (tenant) id; default: IMAPHUB_OIDC_TENANT_ID */
+            tenant_id?: string;
         };
         LinkAdInputBody: {
             /** Format: int64 */
@@ -1705,6 +1784,24 @@ export interface components {
             path: string;
             text: string;
         };
+        Shortfall: {
+            /**
+             * Format: int64
+             * @description How many the set holds
+             */
+            have: number;
+            /**
+             * Format: int64
+             * @description The items asked for must be at most this wide
+             */
+            max_width?: number;
+            /**
+             * Format: int64
+             * @description How many items the minimum asks for
+             */
+            need: number;
+            slot: string;
+        };
         StartGenerationInput: {
             /**
              * Format: int64
@@ -1846,6 +1943,10 @@ export interface components {
             created_at: string;
             disabled: boolean;
             email: string;
+            /** @description Object id of the linked Microsoft Entra ID identity */
+            entra_object_id?: string;
+            /** @description Directory (tenant) id of the linked Microsoft Entra ID identity */
+            entra_tenant_id?: string;
             /** Format: int64 */
             id: number;
             /** Format: date-time */
@@ -2903,7 +3004,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description PNG, JPEG or GIF, at most 5120 KB; the type is read from the bytes
+                     * @description PNG, JPEG or GIF, at most 5120 KB and within the pixel limit; the type is read from the bytes
                      */
                     file: string;
                     /** @description A name for the library */
@@ -3272,7 +3373,10 @@ export interface operations {
             };
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Set by /api/auth/oidc/login */
+                imaphub_oidc?: string;
+            };
         };
         requestBody?: never;
         responses: {
@@ -3281,6 +3385,7 @@ export interface operations {
                 headers: {
                     "Cache-Control"?: string;
                     Location?: string;
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3313,6 +3418,7 @@ export interface operations {
                 headers: {
                     "Cache-Control"?: string;
                     Location?: string;
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3513,9 +3619,9 @@ export interface operations {
     "campaign-approve": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -3550,9 +3656,9 @@ export interface operations {
     "campaign-archive": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -3655,9 +3761,9 @@ export interface operations {
     "campaign-pause": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -3692,9 +3798,9 @@ export interface operations {
     "campaign-reopen": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -3729,9 +3835,9 @@ export interface operations {
     "campaign-resume": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -3766,9 +3872,9 @@ export interface operations {
     "campaign-return_to_draft": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -3803,9 +3909,9 @@ export interface operations {
     "campaign-submit": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
             };
             path: {
                 /** @description Numeric id */
@@ -4311,6 +4417,36 @@ export interface operations {
             };
         };
     };
+    "revoke-any-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-users": {
         parameters: {
             query?: never;
@@ -4409,6 +4545,74 @@ export interface operations {
             };
         };
     };
+    "link-entra-identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Link-entra-identityRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "unlink-entra-identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "sign-out-user-everywhere": {
         parameters: {
             query?: never;
@@ -4427,6 +4631,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-user-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"][] | null;
+                };
             };
             /** @description Error */
             default: {
