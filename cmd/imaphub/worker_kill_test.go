@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -50,6 +51,7 @@ type fixture struct {
 	url        string // empty: SQLite in dir
 	dir        string
 	db         *db.DB
+	app        *app.App // reads the job as the API shows it
 	campaignID int64
 	jobID      int64
 }
@@ -90,7 +92,7 @@ func prepare(t *testing.T, ctx context.Context, engine db.Engine) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{url: url, dir: dir, db: d, campaignID: c.ID, jobID: j.ID}
+	return &fixture{url: url, dir: dir, db: d, app: a, campaignID: c.ID, jobID: j.ID}
 }
 
 func (f *fixture) worker(t *testing.T, bin, llm string) *exec.Cmd {
@@ -219,6 +221,10 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	if !strings.Contains(want, "state=review") || !strings.Contains(want, "Gruppe 4: 1 ads") {
 		t.Fatalf("reference run: %s", want)
 	}
+	refJob, err := ref.app.Jobs.Get(ctx, ref.jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// Killed after the first ad group, then restarted.
 	f := prepare(t, ctx, engine)
@@ -242,5 +248,30 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	f.db.Read().QueryRow(ctx, `SELECT attempt FROM river_job WHERE id = ?`, f.jobID).Scan(&attempt)
 	if attempt < 2 {
 		t.Errorf("job ran %d time(s); stopping the worker should have forced a second attempt", attempt)
+	}
+
+	// The job's cost is that of every run: the stopped one wrote the first
+	// ad group (and began the second) before the rerun wrote the rest.
+	job, err := f.app.Jobs.Get(ctx, f.jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(job.Attempts) < 2 {
+		t.Fatalf("job shows %d attempts: %+v", len(job.Attempts), job.Attempts)
+	}
+	first, last := job.Attempts[0], job.Attempts[len(job.Attempts)-1]
+	var sum int64
+	for _, a := range job.Attempts {
+		sum += a.Tokens
+	}
+	if first.Outcome != "interrupted" || first.Calls == 0 || first.Tokens == 0 || last.Outcome != "succeeded" || last.Tokens == 0 {
+		t.Errorf("attempts %+v", job.Attempts)
+	}
+	if job.Tokens != sum || job.Tokens <= last.Tokens || job.Tokens < refJob.Tokens {
+		t.Errorf("job reports %d tokens; its attempts used %d (last %d); an uninterrupted run used %d", job.Tokens, sum, last.Tokens, refJob.Tokens)
+	}
+	var result struct{ Tokens int64 }
+	if err := json.Unmarshal(job.Result, &result); err != nil || result.Tokens != job.Tokens {
+		t.Errorf("result %s: tokens are not the job's %d", job.Result, job.Tokens)
 	}
 }

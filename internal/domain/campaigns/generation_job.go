@@ -161,7 +161,7 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 	}
 	targets, err := g.targets(ctx, c, job.Args)
 	if err != nil {
-		return g.fail(ctx, job, c.ID, err)
+		return g.fail(ctx, job, c.ID, err, nil)
 	}
 	total := len(targets)
 	// Targets an earlier attempt finished are checkpoints in this job's own
@@ -171,9 +171,7 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 		return err
 	}
 	g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}})
-	var usage struct {
-		tokens int64
-		cost   float64
+	var written struct {
 		ads    []int64
 		groups []int64
 	}
@@ -182,8 +180,16 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 			continue
 		}
 		onEvent := func(ev ai.Event) {
-			if ev.Kind == ai.EventItemAccepted {
+			switch ev.Kind {
+			case ai.EventItemAccepted:
 				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID})
+			case ai.EventResponse:
+				// Counted as each call answers: a run killed later still
+				// shows in the job's cost.
+				u := jobs.Usage{Calls: 1, PromptTokens: int64(ev.Usage.PromptTokens), CompletionTokens: int64(ev.Usage.CompletionTokens), CostUSD: ev.Usage.CostUSD}
+				if err := g.runner.AddUsage(context.WithoutCancel(ctx), job.ID, job.Attempt, u); err != nil {
+					g.log.Warn("job usage", "job", job.ID, "err", err)
+				}
 			}
 		}
 		var report assets.GenerationReport
@@ -200,46 +206,54 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 			res, err = g.wizard.GenerateAd(ctx, t.adGroupID, mode, onEvent)
 			report = res.Report
 			if err == nil {
-				usage.ads = append(usage.ads, res.Ad.ID)
+				written.ads = append(written.ads, res.Ad.ID)
 			}
 		} else {
 			var res AssetGroupGeneration
 			res, err = g.wizard.GenerateAssetGroup(ctx, t.assetGroupID, g.modeForAssetGroup(ctx, t.assetGroupID), onEvent)
 			report = res.Report
 			if err == nil {
-				usage.groups = append(usage.groups, res.AssetGroup.ID)
+				written.groups = append(written.groups, res.AssetGroup.ID)
 			}
 		}
 		var failed *GenerationFailedError
 		if errors.As(err, &failed) {
 			report = failed.Report
 		}
-		usage.tokens += int64(report.PromptTokens + report.CompletionTokens)
-		if report.CostUSD != nil {
-			usage.cost += *report.CostUSD
-		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return g.stopped(ctx, job, c.ID)
 			}
 			if errs.As(err) != nil || failed != nil || job.Attempt >= job.MaxAttempts {
-				return g.fail(ctx, job, c.ID, fmt.Errorf("%s: %w", t.name, err))
+				var rep *assets.GenerationReport
+				if failed != nil {
+					rep = &report
+				}
+				return g.fail(ctx, job, c.ID, fmt.Errorf("%s: %w", t.name, err), rep)
 			}
 			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: %v; retrying", t.name, err), "attempt": job.Attempt})
 			return err
 		}
 		if !report.Complete {
-			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: some items could not be written (%s)", t.name, report.Stop), "missing": report.Missing})
+			// The valid part met the minimum and was stored.
+			g.log.Warn("generation incomplete, valid part stored", "job", job.ID, "target", t.key(), "reason", report.Summary(), "err", report.Error)
+			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: some items could not be written: %s", t.name, report.Summary()), "missing": report.Missing})
 		}
 		done[t.key()] = true
 		g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
 	}
-	result := map[string]any{"campaign_id": c.ID, "ads": usage.ads, "asset_groups": usage.groups, "tokens": usage.tokens, "cost_usd": usage.cost}
 	err = g.campaigns.db.InTx(context.WithoutCancel(ctx), func(tx db.Conn) error {
 		if _, err := g.campaigns.TransitionTx(ctx, tx, c.ID, EventGenerated); err != nil {
 			return err
 		}
-		_, err := jobs.AppendTx(ctx, tx, job.ID, jobs.EventCompleted, result)
+		// What the whole job used, over every attempt.
+		used, err := jobs.TotalUsage(ctx, tx, job.ID)
+		if err != nil {
+			return err
+		}
+		result := map[string]any{"campaign_id": c.ID, "ads": written.ads, "asset_groups": written.groups,
+			"tokens": used.PromptTokens + used.CompletionTokens, "cost_usd": used.CostUSD}
+		_, err = jobs.AppendTx(ctx, tx, job.ID, jobs.EventCompleted, result)
 		return err
 	})
 	if err != nil {
@@ -387,9 +401,17 @@ func (g *GenerationJobs) emit(ctx context.Context, jobID int64, typ string, payl
 }
 
 // fail ends the job for good: the campaign moves to failed, the failure is
-// recorded, and River does not retry.
-func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64, cause error) error {
+// recorded (with the generation's report, when there is one), logged, and
+// River does not retry.
+func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64, cause error, report *assets.GenerationReport) error {
 	ctx = context.WithoutCancel(ctx)
+	payload := map[string]any{"error": cause.Error()}
+	logArgs := []any{"job", job.ID, "campaign", campaignID, "reason", cause}
+	if report != nil {
+		payload["report"] = report
+		logArgs = append(logArgs, "err", report.Error)
+	}
+	g.log.Warn("generation job failed", logArgs...)
 	err := g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
 		c, err := getCampaign(ctx, tx, campaignID)
 		if err != nil {
@@ -400,7 +422,7 @@ func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs],
 				return err
 			}
 		}
-		_, err = jobs.AppendTx(ctx, tx, job.ID, jobs.EventFailed, map[string]any{"error": cause.Error()})
+		_, err = jobs.AppendTx(ctx, tx, job.ID, jobs.EventFailed, payload)
 		return err
 	})
 	if err != nil {

@@ -149,3 +149,76 @@ func TestCancellingAQueuedGenerationReturnsTheCampaignToDraft(t *testing.T) {
 		}
 	})
 }
+
+// A generation job whose model never writes a valid headline fails the
+// campaign with the reason, stores no ad, and still reports what the calls
+// cost.
+func TestGenerationJobBelowTheMinimumFailsTheCampaign(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		withModel(t, germanCopy(map[string]int{"headlines": 0}))
+		e := apptest.Start(t, d)
+		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Ohne Titel", "SEARCH", "de")))
+		var started struct{ Job struct{ ID int64 } }
+		e.Must(t, http.StatusAccepted, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil).JSON(t, &started)
+		events := follow(t, e, fmt.Sprintf("/api/jobs/%d/events", started.Job.ID))
+		last := events[len(events)-1]
+		if last.event != "failed" || !strings.Contains(last.data, "below the minimum set: needs at least 3 headlines (has 0)") || !strings.Contains(last.data, `"report"`) {
+			t.Fatalf("last event %+v", last)
+		}
+		if c := e.Must(t, 200, "GET", fmt.Sprintf("/api/campaigns/%d", id), nil).Map(t); c["state"] != "failed" {
+			t.Errorf("campaign state %v", c["state"])
+		}
+		if n := count(t, d, "ads"); n != 0 {
+			t.Errorf("%d ads stored", n)
+		}
+		var job struct {
+			State    string
+			Error    string
+			Tokens   int64
+			Attempts []struct {
+				Outcome string
+				Tokens  int64
+				Calls   int
+			}
+		}
+		e.Must(t, 200, "GET", fmt.Sprintf("/api/jobs/%d", started.Job.ID), nil).JSON(t, &job)
+		if job.State != "failed" || !strings.Contains(job.Error, "at least 3 headlines") || len(job.Attempts) != 1 || job.Attempts[0].Outcome != "failed" ||
+			job.Attempts[0].Calls == 0 || job.Tokens == 0 || job.Tokens != job.Attempts[0].Tokens {
+			t.Errorf("job %+v", job)
+		}
+		if !strings.Contains(e.Logs.String(), "generation job failed") {
+			t.Errorf("not logged:\n%s", e.Logs.String())
+		}
+	})
+}
+
+// A job whose model writes part of the set keeps it when the minimum is met:
+// the campaign goes to review with a warning saying what is missing.
+func TestGenerationJobKeepsAPartialSetThatMeetsTheMinimum(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		withModel(t, germanCopy(map[string]int{"headlines": 5}))
+		e := apptest.Start(t, d)
+		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Halbe Titel", "SEARCH", "de")))
+		var started struct{ Job struct{ ID int64 } }
+		e.Must(t, http.StatusAccepted, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil).JSON(t, &started)
+		events := follow(t, e, fmt.Sprintf("/api/jobs/%d/events", started.Job.ID))
+		var warned bool
+		for _, ev := range events {
+			warned = warned || ev.event == "warning" && strings.Contains(ev.data, "some items could not be written")
+		}
+		if events[len(events)-1].event != "completed" || !warned {
+			t.Fatalf("events %+v", events)
+		}
+		var tree struct {
+			Campaign struct{ State string }
+			AdGroups []struct {
+				Ads []struct{ Headlines, Descriptions []struct{ Text string } }
+			} `json:"ad_groups"`
+		}
+		e.Must(t, 200, "GET", fmt.Sprintf("/api/campaigns/%d/tree", id), nil).JSON(t, &tree)
+		if tree.Campaign.State != "review" || len(tree.AdGroups) != 1 || len(tree.AdGroups[0].Ads) != 1 ||
+			len(tree.AdGroups[0].Ads[0].Headlines) != 5 || len(tree.AdGroups[0].Ads[0].Descriptions) != 4 {
+			t.Errorf("tree %+v", tree)
+		}
+	})
+}

@@ -35,8 +35,9 @@ type Job struct {
 	Progress    *Progress       `json:"progress,omitempty"`
 	Result      json.RawMessage `json:"result,omitempty" doc:"Payload of the completed event"`
 	Error       string          `json:"error,omitempty"`
-	Tokens      int64           `json:"tokens" doc:"LLM tokens used, when reported"`
-	CostUSD     float64         `json:"cost_usd" doc:"LLM cost in USD, when the provider reports it"`
+	Tokens      int64           `json:"tokens" doc:"LLM tokens used by every attempt together"`
+	CostUSD     float64         `json:"cost_usd" doc:"LLM cost in USD of every attempt together, as far as the provider reports it"`
+	Attempts    []Attempt       `json:"attempts" nullable:"false" doc:"Every run of the job, oldest first, with what each used and how it ended"`
 	Args        json.RawMessage `json:"args"`
 	CreatedAt   time.Time       `json:"created_at"`
 	FinalizedAt *time.Time      `json:"finalized_at,omitempty"`
@@ -82,17 +83,22 @@ func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
 		// worker gave up for good is a failure, not a user's cancellation.
 		j.State = map[string]string{EventCompleted: "succeeded", EventFailed: "failed", EventCancelled: "cancelled"}[term.Type]
 		var body struct {
-			Error   string  `json:"error"`
-			Tokens  int64   `json:"tokens"`
-			CostUSD float64 `json:"cost_usd"`
+			Error string `json:"error"`
 		}
 		_ = json.Unmarshal(term.Payload, &body)
-		j.Error, j.Tokens, j.CostUSD = body.Error, body.Tokens, body.CostUSD
+		j.Error = body.Error
 		if term.Type == EventCompleted {
 			j.Result = term.Payload
 		}
 	} else if j.State == "failed" && len(row.Errors) > 0 {
 		j.Error = row.Errors[len(row.Errors)-1].Error
+	}
+	if j.Attempts, err = attempts(ctx, q, row); err != nil {
+		return j, err
+	}
+	for _, a := range j.Attempts {
+		j.Tokens += a.Tokens
+		j.CostUSD += a.CostUSD
 	}
 	return j, nil
 }

@@ -52,6 +52,9 @@ func (w *stepsWorker) Work(ctx context.Context, job *river.Job[stepsArgs]) error
 			return err
 		}
 	}
+	if err := w.r.AddUsage(ctx, job.ID, job.Attempt, jobs.Usage{Calls: 1, PromptTokens: 40, CompletionTokens: 2}); err != nil {
+		return err
+	}
 	if job.Args.Fail != "" {
 		if _, err := w.r.Append(ctx, job.ID, jobs.EventFailed, map[string]any{"error": job.Args.Fail}); err != nil {
 			return err
@@ -618,6 +621,83 @@ func TestStreamOpenedAfterASilentEndClosesAtOnce(t *testing.T) {
 		evs, ended := e.streamWithin(t, id, "0", true, 3*time.Second)
 		if !ended || len(evs) != 1 || evs[0].event != jobs.EventCancelled || !strings.Contains(evs[0].data, "gave up") {
 			t.Errorf("ended=%v events %+v", ended, evs)
+		}
+	})
+}
+
+type flakyArgs struct{}
+
+func (flakyArgs) Kind() string { return "test_flaky" }
+
+// flakyWorker spends tokens and fails its first run, then succeeds.
+type flakyWorker struct {
+	river.WorkerDefaults[flakyArgs]
+	r *jobs.Runner
+}
+
+func (w *flakyWorker) Work(ctx context.Context, job *river.Job[flakyArgs]) error {
+	if job.Attempt == 1 {
+		if err := w.r.AddUsage(ctx, job.ID, job.Attempt, jobs.Usage{Calls: 2, PromptTokens: 90, CompletionTokens: 10, CostUSD: 0.01}); err != nil {
+			return err
+		}
+		return errors.New("the model is overloaded")
+	}
+	if err := w.r.AddUsage(ctx, job.ID, job.Attempt, jobs.Usage{Calls: 1, PromptTokens: 25, CompletionTokens: 5, CostUSD: 0.002}); err != nil {
+		return err
+	}
+	_, err := w.r.Append(ctx, job.ID, jobs.EventCompleted, map[string]any{})
+	return err
+}
+
+// A job run again after a failure reports what every run used, and each run
+// with its outcome.
+func TestJobCostSumsEveryAttempt(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := &flakyWorker{}
+		ws := jobs.NewWorkers()
+		river.AddWorker(ws, w)
+		r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: 1, PollInterval: 50 * time.Millisecond}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.r = r
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(5 * time.Second)
+		var id int64
+		if err := d.InTx(ctx, func(tx db.Conn) error {
+			res, err := r.InsertTx(ctx, tx, flakyArgs{}, nil, jobs.Owner{Kind: "test_flaky"})
+			if err == nil {
+				id = res.Job.ID
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var j jobs.Job
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if j, err = r.Get(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if j.State == "succeeded" && len(j.Attempts) == 2 && j.Attempts[1].Outcome == "succeeded" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("job did not succeed on its second run: %+v", j)
+			}
+		}
+		if j.Tokens != 130 || j.CostUSD < 0.0119 || j.CostUSD > 0.0121 {
+			t.Errorf("job tokens %d cost %f, want 130 and 0.012 (both runs)", j.Tokens, j.CostUSD)
+		}
+		a1, a2 := j.Attempts[0], j.Attempts[1]
+		if a1.Number != 1 || a1.Outcome != "failed" || a1.Error != "the model is overloaded" || a1.Calls != 2 || a1.Tokens != 100 || a1.FinishedAt == nil {
+			t.Errorf("first attempt %+v", a1)
+		}
+		if a2.Number != 2 || a2.Tokens != 30 || a2.Calls != 1 || a2.Error != "" || a2.FinishedAt == nil || a2.StartedAt.Before(a1.StartedAt) {
+			t.Errorf("second attempt %+v", a2)
 		}
 	})
 }

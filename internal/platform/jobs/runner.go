@@ -151,6 +151,7 @@ func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log 
 		// that forgets, and River's 1-minute default is too short for ours.
 		JobTimeout:   10 * time.Minute,
 		PeriodicJobs: cfg.Periodic,
+		Hooks:        []rivertype.Hook{&attemptHook{r: r}},
 	}
 	if rc.RescueStuckJobsAfter < rc.JobTimeout {
 		rc.JobTimeout = rc.RescueStuckJobsAfter
