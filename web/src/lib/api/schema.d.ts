@@ -1215,6 +1215,36 @@ export interface components {
             /** @enum {string} */
             status?: "ENABLED" | "PAUSED";
         };
+        Attempt: {
+            /**
+             * Format: int64
+             * @description Model calls that answered in this run
+             */
+            calls: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description Cost in USD of the calls whose provider reported one
+             */
+            cost_usd: number;
+            error?: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /** Format: int64 */
+            number: number;
+            /**
+             * @description interrupted: the run stopped without finishing (its worker was killed, shut down or timed out) and the job was handed back
+             * @enum {string}
+             */
+            outcome: "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: int64 */
+            tokens: number;
+        };
         AuditEntry: {
             /** @description Operation id, e.g. update-campaign, or sign-in */
             action: string;
@@ -1510,11 +1540,13 @@ export interface components {
             args: unknown;
             /** Format: int64 */
             attempt: number;
+            /** @description Every run of the job, oldest first, with what each used and how it ended */
+            attempts: components["schemas"]["Attempt"][];
             /** Format: int64 */
             campaign_id?: number;
             /**
              * Format: double
-             * @description LLM cost in USD, when the provider reports it
+             * @description LLM cost in USD of every attempt together, as far as the provider reports it
              */
             cost_usd: number;
             /** Format: date-time */
@@ -1536,7 +1568,7 @@ export interface components {
             state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             /**
              * Format: int64
-             * @description LLM tokens used, when reported
+             * @description LLM tokens used by every attempt together
              */
             tokens: number;
         };
