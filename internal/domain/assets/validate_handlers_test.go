@@ -2,6 +2,7 @@ package assets_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -9,6 +10,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
@@ -28,11 +30,13 @@ type finding struct {
 }
 
 type verdict struct {
-	Valid      bool      `json:"valid"`
-	Width      int       `json:"width"`
-	Limit      int       `json:"limit"`
-	Violations []finding `json:"violations"`
-	Warnings   []finding `json:"warnings"`
+	Valid             bool      `json:"valid"`
+	Width             int       `json:"width"`
+	Limit             int       `json:"limit"`
+	Violations        []finding `json:"violations"`
+	Warnings          []finding `json:"warnings"`
+	ViolationsOmitted int       `json:"violations_omitted"`
+	WarningsOmitted   int       `json:"warnings_omitted"`
 }
 
 type problemField struct {
@@ -140,6 +144,110 @@ func TestValidateOverHTTP(t *testing.T) {
 		}
 		e.Must(t, http.StatusUnprocessableEntity, "POST", "/api/validate", map[string]any{"items": items})
 		e.Must(t, http.StatusOK, "POST", "/api/validate", map[string]any{"items": items[:1000]})
+	})
+}
+
+// answerLimit is the most bytes POST /api/validate answers (maxValidateAnswer).
+const answerLimit = 2 << 20
+
+// TestValidateAnswerIsBounded sends the requests that answer the most per
+// byte: texts in which every character is a finding ("{", "!", a symbol),
+// each finding answered with two messages. Unbounded, 1 MB of them came back
+// as 250 MB. The answer stays within answerLimit, and within twice the
+// request once the request is a megabyte; every finding is either listed or
+// counted, listed ones are the first of each item in item order, and valid
+// still judges them all.
+func TestValidateAnswerIsBounded(t *testing.T) {
+	type item struct{ field, text string }
+	repeat := func(it item, n int) []item {
+		items := make([]item, n)
+		for i := range items {
+			items[i] = it
+		}
+		return items
+	}
+	legit := repeat(item{"HEADLINE", "Jetzt KAUFEN!!"}, 1000)
+	cases := []struct {
+		name  string
+		items []item
+	}{
+		{"1000 paths of 1000 '{'", repeat(item{"PATH", strings.Repeat("{", 1000)}, 1000)},
+		{"1000 headlines of 500 '★ '", repeat(item{"HEADLINE", strings.Repeat("★ ", 500)}, 1000)},
+		{"1000 paths of 40 '{'", repeat(item{"PATH", strings.Repeat("{", 40)}, 1000)},
+		{"ordinary headlines after ten texts of findings", append(repeat(item{"DESCRIPTION", strings.Repeat("!", 1000)}, 10), legit[:990]...)},
+	}
+	verdicts := map[item]policy.Result{} // the items repeat a few texts
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		check := func(t *testing.T, items []item) (in, out int, got []verdict) {
+			t.Helper()
+			list := make([]map[string]string, len(items))
+			for i, it := range items {
+				list[i] = map[string]string{"field": it.field, "text": it.text}
+			}
+			body, err := json.Marshal(map[string]any{"items": list})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := e.Must(t, http.StatusOK, "POST", "/api/validate", body)
+			var answer struct{ Items []verdict }
+			r.JSON(t, &answer)
+			if len(answer.Items) != len(items) {
+				t.Fatalf("%d results for %d items", len(answer.Items), len(items))
+			}
+			exhausted := false // a finding was left out for want of room: none is listed after it
+			for i, v := range answer.Items {
+				want, ok := verdicts[items[i]]
+				if !ok {
+					want = policy.CheckText(policy.Field(items[i].field), items[i].text)
+					verdicts[items[i]] = want
+				}
+				errors, warnings := want.Errors(), len(want.Violations)-len(want.Errors())
+				if v.Valid != (len(errors) == 0) || len(v.Violations)+v.ViolationsOmitted != len(errors) || len(v.Warnings)+v.WarningsOmitted != warnings {
+					t.Fatalf("item %d: valid %v, %d+%d violations, %d+%d warnings; the checker finds %d and %d",
+						i, v.Valid, len(v.Violations), v.ViolationsOmitted, len(v.Warnings), v.WarningsOmitted, len(errors), warnings)
+				}
+				if len(v.Violations) > policy.MaxListedFindings || len(v.Warnings) > policy.MaxListedFindings {
+					t.Fatalf("item %d lists %d violations and %d warnings", i, len(v.Violations), len(v.Warnings))
+				}
+				if exhausted && len(v.Violations)+len(v.Warnings) > 0 {
+					t.Fatalf("item %d lists findings after an earlier item's were left out", i)
+				}
+				for j, f := range v.Violations {
+					if f.Code != errors[j].Code || f.Start != errors[j].Start || f.End != errors[j].End || f.Message == "" || f.MessageDE == "" {
+						t.Fatalf("item %d, violation %d: %+v, want %s at %d-%d", i, j, f, errors[j].Code, errors[j].Start, errors[j].End)
+					}
+				}
+				if listed := min(len(errors), policy.MaxListedFindings); i == 0 && len(v.Violations) != listed {
+					t.Fatalf("the first item lists %d of its %d violations, want %d", len(v.Violations), len(errors), listed)
+				}
+				exhausted = exhausted || len(v.Violations) < min(len(errors), policy.MaxListedFindings)
+			}
+			return len(body), len(r.Body), answer.Items
+		}
+		for _, c := range cases {
+			in, out, got := check(t, c.items)
+			t.Logf("%s: %d bytes in, %d bytes out (%.1fx)", c.name, in, out, float64(out)/float64(in))
+			if out > answerLimit || (in >= 1<<20 && out > 2*in) {
+				t.Errorf("%s: %d bytes answered %d; the limit is %d bytes, and twice the request above 1 MiB", c.name, in, out, answerLimit)
+			}
+			if c.name == "ordinary headlines after ten texts of findings" {
+				for i, v := range got[10:] {
+					if len(v.Violations) != 3 || v.ViolationsOmitted != 0 {
+						t.Fatalf("headline %d after the texts of findings: %d listed, %d omitted", i, len(v.Violations), v.ViolationsOmitted)
+					}
+				}
+			}
+		}
+		// A thousand ordinary headlines, three findings each, are answered
+		// in full.
+		in, out, got := check(t, legit)
+		t.Logf("1000 ordinary headlines: %d bytes in, %d bytes out", in, out)
+		for i, v := range got {
+			if len(v.Violations) != 3 || v.ViolationsOmitted != 0 {
+				t.Fatalf("headline %d: %d listed, %d omitted", i, len(v.Violations), v.ViolationsOmitted)
+			}
+		}
 	})
 }
 

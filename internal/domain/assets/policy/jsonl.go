@@ -21,6 +21,15 @@ const (
 // bytes, so anything near this is not a text asset.
 const maxJSONLLine = 1 << 20
 
+// MaxListedFindings is how many violations, and how many warnings, an answer
+// lists for one text (POST /api/validate, validate --jsonl); the rest are
+// counted. A finding can come from a single character and its message takes
+// a hundred bytes or more, so a long text made of findings ("{{{{…") would
+// otherwise answer over a hundred times its size. 50 lists every finding of
+// a text of the longest field (90 characters) with a finding at every other
+// character; a shouting, symbol-strewn 84-character description has 29.
+const MaxListedFindings = 50
+
 type jsonlRequest struct {
 	Field    *string `json:"field"`
 	Text     *string `json:"text"`
@@ -42,8 +51,12 @@ type jsonlResult struct {
 	Limit      int              `json:"limit"`
 	Violations []jsonlViolation `json:"violations"`
 	// Warnings are findings that do not make the text invalid. They are
-	// kept out of "violations" so that valid == (len(violations) == 0).
+	// kept out of "violations" so that valid is true exactly when the text
+	// has no violation.
 	Warnings []jsonlViolation `json:"warnings,omitempty"`
+	// Each list holds at most MaxListedFindings; these count the rest.
+	ViolationsOmitted int `json:"violations_omitted,omitempty"`
+	WarningsOmitted   int `json:"warnings_omitted,omitempty"`
 }
 
 // RunJSONL implements `imaphub validate --jsonl`: it reads one request per
@@ -51,7 +64,9 @@ type jsonlResult struct {
 // optional), and writes one result per line in the same order,
 // {"valid", "width", "limit", "violations": [{"code", "message", "start",
 // "end"}]}, with English messages; warnings, if any, follow in "warnings".
-// Blank lines are skipped.
+// Each list holds at most MaxListedFindings findings; the rest are counted in
+// "violations_omitted" and "warnings_omitted" (present when not zero), and
+// "valid" judges them all. Blank lines are skipped.
 //
 // It returns 0 when every text is valid and 1 when any is not. Input that is
 // not a request — not JSON, not an object, an unknown or image field, a
@@ -158,12 +173,15 @@ func validateLine(line []byte, checkers map[string]*Checker) (jsonlResult, strin
 	r := c.CheckText(f, *req.Text)
 	res := jsonlResult{Valid: r.Valid, Width: r.Width, Limit: r.Limit, Violations: []jsonlViolation{}}
 	for _, v := range r.Violations {
-		jv := jsonlViolation{Code: v.Code, Message: v.Message("en"), Start: v.Start, End: v.End}
+		list, omitted := &res.Violations, &res.ViolationsOmitted
 		if v.Severity == Warning {
-			res.Warnings = append(res.Warnings, jv)
-		} else {
-			res.Violations = append(res.Violations, jv)
+			list, omitted = &res.Warnings, &res.WarningsOmitted
 		}
+		if len(*list) == MaxListedFindings {
+			*omitted++
+			continue
+		}
+		*list = append(*list, jsonlViolation{Code: v.Code, Message: v.Message("en"), Start: v.Start, End: v.End})
 	}
 	return res, ""
 }

@@ -95,3 +95,57 @@ func TestRunJSONLEmptyTextIsInvalidNotUnusable(t *testing.T) {
 		t.Fatalf("code %d, out %q", code, out)
 	}
 }
+
+// TestRunJSONLListsABoundedNumberOfFindings feeds texts made of findings
+// (every "{" and every "!" is one): a line lists at most MaxListedFindings
+// violations and counts the rest, so a line of a megabyte no longer answers
+// with 136 MB, one message per character.
+func TestRunJSONLListsABoundedNumberOfFindings(t *testing.T) {
+	exactly := "{" // a text of exactly MaxListedFindings findings
+	for len(CheckText(Path, exactly).Errors()) < MaxListedFindings {
+		exactly += "{"
+	}
+	texts := []string{strings.Repeat("{", 300_000), strings.Repeat("a!", 5_000), exactly}
+	var in strings.Builder
+	for _, text := range texts {
+		line, _ := json.Marshal(map[string]string{"field": "PATH", "text": text})
+		in.Write(line)
+		in.WriteByte('\n')
+	}
+	out, errOut, code := runJSONL(in.String())
+	if code != ExitInvalid || errOut != "" {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(texts) {
+		t.Fatalf("%d result lines for %d requests", len(lines), len(texts))
+	}
+	for i, text := range texts {
+		var r struct {
+			Valid             bool              `json:"valid"`
+			Violations        []json.RawMessage `json:"violations"`
+			ViolationsOmitted int               `json:"violations_omitted"`
+			WarningsOmitted   *int              `json:"warnings_omitted"`
+		}
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
+			t.Fatal(err)
+		}
+		found := len(CheckText(Path, text).Errors())
+		listed := min(found, MaxListedFindings)
+		if r.Valid || len(r.Violations) != listed || r.ViolationsOmitted != found-listed || r.WarningsOmitted != nil {
+			t.Errorf("text %d (%d findings): valid %v, %d listed, %d omitted; want %d listed and %d omitted",
+				i, found, r.Valid, len(r.Violations), r.ViolationsOmitted, listed, found-listed)
+		}
+		if i == 2 && (found != MaxListedFindings || strings.Contains(lines[i], "omitted")) {
+			t.Errorf("a text of exactly %d findings (%d) says something was omitted: %s", MaxListedFindings, found, lines[i])
+		}
+	}
+	// The long line: its answer is its first findings and quotes of its text
+	// (E2 quotes the whole run), not one message per character.
+	if n := len(lines[0]); n > 4*len(texts[0]) {
+		t.Errorf("a line of %d bytes answered with %d", len(texts[0]), n)
+	}
+	if n := len(lines[1]); n > 16<<10 {
+		t.Errorf("a line of 10,000 characters answered with %d bytes", n)
+	}
+}
