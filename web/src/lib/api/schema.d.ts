@@ -1009,7 +1009,7 @@ export interface paths {
         put?: never;
         /**
          * Check texts against Google Ads limits and editorial rules
-         * @description Checks up to 1000 texts, each for its field type, with the advertiser's allowlist, banned terms, business name and keywords. Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md.
+         * @description Checks up to 1000 texts, each for its field type, with the advertiser's allowlist, banned terms, business name and keywords. Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md. The answer lists at most 50 violations and 50 warnings per item, in item order while the answer stays within 2 MiB; the rest are counted in violations_omitted and warnings_omitted.
          */
         post: operations["validate-texts"];
         delete?: never;
@@ -2041,12 +2041,22 @@ export interface components {
              * @description The field's maximum width
              */
             limit: number;
-            /** @description True exactly when violations is empty */
+            /** @description True exactly when the text has no violation: violations is empty and violations_omitted is 0 */
             valid: boolean;
-            /** @description Errors: Google Ads would refuse the text */
+            /** @description Errors: Google Ads would refuse the text (up to a limit; see violations_omitted) */
             violations: components["schemas"]["ValidationFinding"][];
-            /** @description Accepted, but worth a look */
+            /**
+             * Format: int64
+             * @description Violations found but not listed: beyond the limit per item, or once the answer reached its size limit (findings are listed in item order)
+             */
+            violations_omitted?: number;
+            /** @description Accepted, but worth a look (up to a limit; see warnings_omitted) */
             warnings: components["schemas"]["ValidationFinding"][];
+            /**
+             * Format: int64
+             * @description Warnings found but not listed, as violations_omitted
+             */
+            warnings_omitted?: number;
             /**
              * Format: int64
              * @description Display width as Google counts it (CJK characters count 2)
