@@ -61,9 +61,6 @@ func (s *Service) SetTokenLifetime(d time.Duration) {
 	}
 }
 
-// TokenLifetime is the lifetime of new API tokens.
-func (s *Service) TokenLifetime() time.Duration { return s.tokenLifetime }
-
 func (s *Service) dummy() string {
 	s.dummyOnce.Do(func() { s.dummyHash, _ = HashPassword(RandomPassword(24), s.argon) })
 	return s.dummyHash
@@ -181,21 +178,25 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 }
 
 // updateUser changes a user and, in the same transaction, runs then (when
-// not nil) on the changed user. Every such change can take access away, so
-// it moves the auth epoch in that transaction too.
-func (s *Service) updateUser(ctx context.Context, id int64, then func(tx db.Conn, u User) error, set string, args ...any) (User, error) {
+// not nil) with the user before and after the change. Every such change can
+// take access away, so it moves the auth epoch in that transaction too.
+func (s *Service) updateUser(ctx context.Context, id int64, then func(tx db.Conn, before, after User) error, set string, args ...any) (User, error) {
 	var u User
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
-		var err error
-		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET `+set+`, updated_at = ? WHERE id = ? RETURNING `+userCols, append(args, s.now(), id)...))
+		// The no-op update reads the user and locks the row (PostgreSQL;
+		// SQLite serialises writers), so before is what the change changes.
+		before, err := scanUser(tx.QueryRow(ctx, `UPDATE users SET updated_at = updated_at WHERE id = ? RETURNING `+userCols, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFoundf("user %d not found", id)
 		}
 		if err != nil {
 			return err
 		}
+		if u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET `+set+`, updated_at = ? WHERE id = ? RETURNING `+userCols, append(args, s.now(), id)...)); err != nil {
+			return err
+		}
 		if then != nil {
-			if err := then(tx, u); err != nil {
+			if err := then(tx, before, u); err != nil {
 				return err
 			}
 		}
@@ -214,10 +215,15 @@ func (s *Service) SetRole(ctx context.Context, id int64, role Role) (User, error
 	if role < Viewer || role > Admin {
 		return User{}, errs.Field("body.role", "want viewer, editor, publisher or admin", role.String())
 	}
-	return s.updateUser(ctx, id, func(tx db.Conn, u User) error { return s.capTokens(ctx, tx, u.ID, role) }, `role = ?`, role.String())
+	return s.updateUser(ctx, id, func(tx db.Conn, before, _ User) error {
+		if role >= before.Role {
+			return nil
+		}
+		return s.capTokens(ctx, tx, id, role)
+	}, `role = ?`, role.String())
 }
 
-// capTokens lowers the role cap of the user's tokens that could exceed role.
+// capTokens lowers to role the cap of the user's tokens that could exceed it.
 func (s *Service) capTokens(ctx context.Context, tx db.Conn, userID int64, role Role) error {
 	if role >= Admin {
 		return nil
@@ -240,7 +246,7 @@ func (s *Service) revokeTokens(ctx context.Context, tx db.Conn, userID int64) er
 // their API tokens, or enables them again (with none of those back).
 func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool) (User, error) {
 	if disabled {
-		return s.updateUser(ctx, id, func(tx db.Conn, u User) error { return s.revokeTokens(ctx, tx, u.ID) },
+		return s.updateUser(ctx, id, func(tx db.Conn, _, _ User) error { return s.revokeTokens(ctx, tx, id) },
 			`disabled = ?, sessions_valid_after = ?`, true, s.now())
 	}
 	return s.updateUser(ctx, id, nil, `disabled = ?`, false)
@@ -256,7 +262,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string) 
 	if err := s.hashing(ctx, func() (err error) { h, err = HashPassword(password, s.argon); return err }); err != nil {
 		return User{}, err
 	}
-	return s.updateUser(ctx, id, func(tx db.Conn, u User) error { return s.revokeTokens(ctx, tx, u.ID) },
+	return s.updateUser(ctx, id, func(tx db.Conn, _, _ User) error { return s.revokeTokens(ctx, tx, id) },
 		`password_hash = ?, sessions_valid_after = ?`, h, s.now())
 }
 

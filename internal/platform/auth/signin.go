@@ -29,16 +29,19 @@ import (
 //
 // An attempt that failures alone refuse is refused at once (429). One that
 // only pending attempts hold back waits for them to end (a success frees
-// its place), for AttemptQueueMax at most: many people signing in at once
-// all get in, and parallel guesses are still checked no more than the
-// limits allow.
+// its place), as long as its request lasts and AttemptQueueMax at most:
+// many people signing in at once all get in, however long hashing their
+// passwords in turn takes, and parallel guesses are still checked no more
+// than the limits allow.
 const (
 	LoginWindow              = 15 * time.Minute
 	MaxFailsPerAccountClient = 5
 	MaxFailsPerClient        = 30
 	AccountDelayAfter        = 2 * MaxFailsPerAccountClient
 	AccountDelayMax          = 30 * time.Second
-	AttemptQueueMax          = 20 * time.Second
+	// AttemptQueueMax is as long as an attempt may be pending: the attempts
+	// in the way have ended by then, or count as failed.
+	AttemptQueueMax = pendingStale
 	// pendingStale is when a pending attempt counts as failed: its check
 	// never ended (the process stopped).
 	pendingStale = time.Minute
@@ -131,15 +134,28 @@ func (s *Service) settleFailed(ctx context.Context, attempt int64) {
 // waiting while only other pending attempts hold it back.
 func (s *Service) reserveAttempt(ctx context.Context, email, client string) (int64, error) {
 	giveUp := time.Now().Add(AttemptQueueMax)
-	for {
+	for waited := false; ; waited = true {
 		// Taken before the check, so an attempt ending during it wakes us.
 		ended := s.attemptEnded.wait()
-		id, held, err := s.tryReserve(ctx, email, client)
-		if err != nil || held == nil {
-			return id, err
+		var refused, held *TooManyAttemptsError
+		var err error
+		if waited {
+			// Every waiter wakes when any attempt ends; a read tells most of
+			// them to wait on without taking the write lock.
+			if refused, held, err = s.limits(ctx, s.db.Read(), email, client, s.now()); err != nil {
+				return 0, err
+			}
+		}
+		if refused != nil || held == nil {
+			var id int64
+			id, held, err = s.tryReserve(ctx, email, client)
+			if err != nil || held == nil {
+				return id, err
+			}
 		}
 		if time.Now().After(giveUp) {
-			return 0, held
+			// The attempts in the way are still being checked: soon over.
+			return 0, &TooManyAttemptsError{RetryAfter: time.Second, Limit: held.Limit}
 		}
 		// Attempts ending in this process wake us at once; those of other
 		// instances (PostgreSQL) are seen at the next look.
@@ -173,19 +189,30 @@ func (s *Service) tryReserve(ctx context.Context, email, client string) (id int6
 			}
 		}
 		now := s.now()
-		if refused, err := s.checkLimits(ctx, tx, email, client, now, false); err != nil || refused != nil {
-			if refused != nil {
-				return refused
-			}
+		refused, h, err := s.limits(ctx, tx, email, client, now)
+		if err != nil {
 			return err
 		}
-		if h, err := s.checkLimits(ctx, tx, email, client, now, true); err != nil || h != nil {
-			held = h
-			return err
+		if refused != nil {
+			return refused
+		}
+		if held = h; held != nil {
+			return nil
 		}
 		return tx.QueryRow(ctx, `INSERT INTO login_failures (at, email, client, pending) VALUES (?, ?, ?, ?) RETURNING id`, now, email, client, true).Scan(&id)
 	})
 	return id, held, err
+}
+
+// limits returns the limit that refuses an attempt now (failed attempts
+// alone reach it) or, when none does, the limit that holds it back until
+// attempts still being checked end.
+func (s *Service) limits(ctx context.Context, q db.Conn, email, client string, now time.Time) (refused, held *TooManyAttemptsError, err error) {
+	if refused, err = s.checkLimits(ctx, q, email, client, now, false); err != nil || refused != nil {
+		return refused, nil, err
+	}
+	held, err = s.checkLimits(ctx, q, email, client, now, true)
+	return nil, held, err
 }
 
 // checkLimits returns the limit that refuses an attempt now, counting failed

@@ -135,10 +135,13 @@ func TestSignInDelayPerAccountFromAllAddresses(t *testing.T) {
 }
 
 // Attempts running at once are counted before any password is checked, so
-// no more of them are checked than the limit allows.
+// no more of them are checked than the limit allows; the others are refused
+// as soon as those failed (the context ends long before an attempt would
+// stop waiting for others, AttemptQueueMax).
 func TestSignInLimitHoldsForParallelAttempts(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+		ctx, cancel := context.WithTimeout(context.Background(), auth.AttemptQueueMax/4)
+		defer cancel()
 		s, _ := newService(t, d)
 		var wg sync.WaitGroup
 		results := make(chan error, 29)

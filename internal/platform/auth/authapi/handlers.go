@@ -106,9 +106,10 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			return out, nil
 		})
 	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "sign-in", Method: http.MethodPost, Path: "/api/auth/login",
-		Summary: "Sign in with email and password", Description: "Sets the session cookie. Every attempt counts until it succeeds: " +
-			"5 failures per account and client address, 30 per client address in 15 minutes, and past 10 failures of an account from all addresses " +
-			"each attempt waits a delay that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.",
+		Summary: "Sign in with email and password", Description: "Sets the session cookie. Every attempt counts as failed until it succeeds " +
+			"(attempts held back only by others still being checked wait for them): 5 failures per account and client address, " +
+			"30 per client address in 15 minutes, and past 10 failures of an account from all addresses each attempt waits a delay " +
+			"that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.",
 		Tags: tags, Metadata: map[string]any{noAudit: true}},
 		func(ctx context.Context, in *loginInput) (*meOutput, error) {
 			if a.cfg.Mode != "local" {

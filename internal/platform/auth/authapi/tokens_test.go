@@ -89,6 +89,12 @@ func TestAccessChangesReachTokens(t *testing.T) {
 		if len(tokens) != 1 || tokens[0].Role == nil || *tokens[0].Role != auth.Viewer {
 			t.Errorf("token after demotion = %+v, want capped at viewer", tokens)
 		}
+		// Raising a role, step by step, leaves tokens following their user.
+		e.Must(t, 200, "PATCH", user(auth.Viewer), map[string]any{"role": "editor"})
+		e.Must(t, 200, "PATCH", user(auth.Viewer), map[string]any{"role": "admin"})
+		if s := with(auth.Viewer, "GET", "/api/users", nil); s != 200 {
+			t.Errorf("token of a promoted user on an admin operation: %d, want 200", s)
+		}
 		// Disabled and enabled again: the token stays revoked.
 		e.Must(t, 200, "PATCH", user(auth.Viewer), map[string]any{"disabled": true})
 		e.Must(t, 200, "PATCH", user(auth.Viewer), map[string]any{"disabled": false})
