@@ -396,7 +396,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Sets the session cookie. Every attempt counts until it succeeds: 5 failures per account and client address, 30 per client address in 15 minutes, and past 10 failures of an account from all addresses each attempt waits a delay that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.
+         * @description Sets the session cookie. Every attempt counts as failed until it succeeds (attempts held back only by others still being checked wait for them): 5 failures per account and client address, 30 per client address in 15 minutes, and past 10 failures of an account from all addresses each attempt waits a delay that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.
          */
         post: operations["sign-in"];
         delete?: never;
