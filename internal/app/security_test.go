@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"strings"
 
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -172,6 +173,56 @@ func TestLifecycleEventsNeedTheReviewedVersion(t *testing.T) {
 		e.Must(t, 200, "POST", events+"approve", nil, "If-Match", etag)
 		if s := state(); s != "approved" {
 			t.Errorf("state %s, want approved", s)
+		}
+	})
+}
+
+// An audit entry commits with its change or neither does: when the audit log
+// refuses the entry, the change is rolled back; a refused change leaves no
+// entry; a create's entry names the created entity.
+func TestAuditEntryCommitsWithItsChange(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		count := func(q string) int {
+			var n int
+			if err := d.Read().QueryRow(context.Background(), q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		campaign := `{"name":"Audited","type":"SEARCH","budget_micros":1000000,"currency":"EUR","languages":["de"],"locations":["DE"]}`
+		r := e.DoAs(t, auth.Editor, "POST", "/api/campaigns", campaign)
+		id := strings.TrimPrefix(r.Header.Get("Location"), "/api/campaigns/")
+		if r.Status != 201 || count(`SELECT count(*) FROM audit_log WHERE action = 'create-campaign' AND entity = 'campaigns' AND entity_id = '`+id+`' AND actor = 'editor@example.com' AND status = 201`) != 1 {
+			t.Fatalf("create %d: no audit entry naming campaign %s", r.Status, id)
+		}
+		// Refused (duplicate name): nothing stored, nothing audited.
+		e.DoAs(t, auth.Editor, "POST", "/api/campaigns", campaign)
+		if n := count(`SELECT count(*) FROM audit_log WHERE action = 'create-campaign'`); n != 1 {
+			t.Errorf("%d create entries after a refused create, want 1", n)
+		}
+		// A read-only POST changes nothing and leaves no entry.
+		e.Must(t, 200, "POST", "/api/validate", `{"items":[{"field":"HEADLINE","text":"Winterreifen"}]}`)
+		if n := count(`SELECT count(*) FROM audit_log WHERE action = 'validate-texts'`); n != 0 {
+			t.Errorf("%d entries for a validation that changed nothing", n)
+		}
+
+		inject := `CREATE TRIGGER audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END`
+		if d.Engine == db.Postgres {
+			inject = `CREATE FUNCTION audit_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected audit failure'; END; $$;
+				CREATE TRIGGER audit_down BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_down()`
+		}
+		if _, err := d.WriteDB().Exec(inject); err != nil {
+			t.Fatal(err)
+		}
+		r = e.DoAs(t, auth.Editor, "POST", "/api/campaigns", strings.Replace(campaign, "Audited", "Unaudited", 1))
+		if r.Status != 500 {
+			t.Errorf("create while the audit log fails: %d %s, want 500", r.Status, r.Body)
+		}
+		etag := e.Must(t, 200, "GET", "/api/campaigns/"+id, nil).Header.Get("ETag")
+		e.DoAs(t, auth.Editor, "PATCH", "/api/campaigns/"+id, `{"budget_micros":5000000}`, "If-Match", etag)
+		if n := count(`SELECT count(*) FROM campaigns WHERE name = 'Unaudited' OR budget_micros = 5000000`); n != 0 {
+			t.Errorf("%d changes committed without their audit entry", n)
 		}
 	})
 }

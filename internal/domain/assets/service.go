@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
@@ -101,8 +102,11 @@ func checkName(name, location string) error {
 // existing asset are left as they are.
 func (s *Service) CreateText(ctx context.Context, in TextInput) (a Asset, created bool, err error) {
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
-		a, created, err = s.UpsertTextTx(ctx, tx, in)
-		return err
+		if a, created, err = s.UpsertTextTx(ctx, tx, in); err != nil {
+			return err
+		}
+		auth.AuditCreated(ctx, a.ID)
+		return nil
 	})
 	return a, created, err
 }
@@ -190,6 +194,7 @@ func (s *Service) UploadImage(ctx context.Context, in ImageInput) (a Asset, crea
 			return err
 		}
 		created = c
+		auth.AuditCreated(ctx, id)
 		a, err = getAsset(ctx, tx, id)
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -82,8 +83,11 @@ func (s *Service) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
-		c, err = insertCampaign(ctx, tx, c)
-		return uniqueAs(err, "body.name", fmt.Sprintf("a campaign named %q", name), name)
+		if c, err = insertCampaign(ctx, tx, c); err != nil {
+			return uniqueAs(err, "body.name", fmt.Sprintf("a campaign named %q", name), name)
+		}
+		auth.AuditCreated(ctx, c.ID)
+		return nil
 	})
 	return c, err
 }

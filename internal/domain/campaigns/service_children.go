@@ -6,6 +6,7 @@ import (
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -65,6 +66,7 @@ func (s *Service) CreateAdGroup(ctx context.Context, in AdGroupInput) (AdGroup, 
 		if g, err = insertAdGroup(ctx, tx, g); err != nil {
 			return uniqueAs(err, "body.name", fmt.Sprintf("an ad group named %q in campaign %d", name, in.CampaignID), name)
 		}
+		auth.AuditCreated(ctx, g.ID)
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return g, err
@@ -188,6 +190,7 @@ func (s *Service) CreateKeyword(ctx context.Context, in KeywordInput) (Keyword, 
 		if k, err = insertKeyword(ctx, tx, k); err != nil {
 			return uniqueAs(err, "body.text", fmt.Sprintf("the %s keyword %q in ad group %d", in.MatchType, text, in.AdGroupID), text)
 		}
+		auth.AuditCreated(ctx, k.ID)
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return k, err
@@ -302,6 +305,7 @@ func (s *Service) CreateAd(ctx context.Context, in AdInput) (Ad, error) {
 		if id, err = insertAd(ctx, tx, a); err != nil {
 			return err
 		}
+		auth.AuditCreated(ctx, id)
 		if err := s.linkTexts(ctx, tx, id, "HEADLINE", in.Headlines, "body.headlines", in.origin); err != nil {
 			return err
 		}
@@ -543,6 +547,7 @@ func (s *Service) CreateAssetGroup(ctx context.Context, in AssetGroupInput) (Ass
 		if g, err = insertAssetGroup(ctx, tx, g); err != nil {
 			return uniqueAs(err, "body.name", fmt.Sprintf("an asset group named %q in campaign %d", name, in.CampaignID), name)
 		}
+		auth.AuditCreated(ctx, g.ID)
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return g, err

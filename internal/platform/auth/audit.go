@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -23,17 +24,65 @@ type AuditEntry struct {
 	Summary  json.RawMessage `json:"summary" doc:"What changed: the request's fields, with secrets removed"`
 }
 
-// Audit appends one entry. It never fails the caller's write: an entry that
-// cannot be written is reported to the caller's logger instead.
+// Audit appends one entry in a transaction of its own, for events that
+// change nothing else (a sign-in).
 func (s *Service) Audit(ctx context.Context, e AuditEntry) error {
+	return s.db.InTx(ctx, func(tx db.Conn) error { return s.insertAudit(ctx, tx, e) })
+}
+
+func (s *Service) insertAudit(ctx context.Context, tx db.Conn, e AuditEntry) error {
 	if len(e.Summary) == 0 {
 		e.Summary = json.RawMessage(`{}`)
 	}
-	return s.db.InTx(ctx, func(tx db.Conn) error {
-		_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.now(), e.UserID, e.Actor, e.Action, e.Entity, e.EntityID, e.Status, string(e.Summary))
-		return err
-	})
+	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.now(), e.UserID, e.Actor, e.Action, e.Entity, e.EntityID, e.Status, string(e.Summary))
+	return err
+}
+
+// Audited returns a context under which the first write transaction that
+// commits also appends e to the audit log, in that transaction: the entry
+// commits with its change or neither does, and a request that changes
+// nothing leaves no entry.
+func (s *Service) Audited(ctx context.Context, e AuditEntry) context.Context {
+	return db.WithCommitHook(ctx, &auditRecorder{svc: s, entry: e})
+}
+
+// AuditCreated names the entity a write created, for the audit entry of the
+// change under way (a create has no id in its path). Call it inside the
+// transaction, after the insert; without an audited change it does nothing.
+func AuditCreated(ctx context.Context, id int64) {
+	if r, ok := db.CommitHookOf(ctx).(*auditRecorder); ok {
+		r.mu.Lock()
+		if r.entry.EntityID == "" {
+			r.entry.EntityID = strconv.FormatInt(id, 10)
+		}
+		r.mu.Unlock()
+	}
+}
+
+// auditRecorder is the commit hook behind Audited.
+type auditRecorder struct {
+	svc   *Service
+	mu    sync.Mutex
+	entry AuditEntry
+	done  bool // the entry committed
+}
+
+func (r *auditRecorder) BeforeCommit(ctx context.Context, tx db.Conn) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		return nil
+	}
+	return r.svc.insertAudit(ctx, tx, r.entry)
+}
+
+func (r *auditRecorder) AfterCommit(err error) {
+	if err == nil {
+		r.mu.Lock()
+		r.done = true
+		r.mu.Unlock()
+	}
 }
 
 // AuditFilter selects audit entries.

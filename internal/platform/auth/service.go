@@ -147,6 +147,9 @@ func (s *Service) CreateUser(ctx context.Context, email, name string, role Role,
 			e.Fields = []errs.FieldError{{Location: "body.email", Message: "already exists", Value: email}}
 			return e
 		}
+		if err == nil {
+			AuditCreated(ctx, u.ID)
+		}
 		return err
 	})
 	return u, err
@@ -343,6 +346,9 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ro
 		}
 		t, err = scanToken(tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, role, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+tokenCols, userID, name, hashToken(secret), secret[:10], roleText, now, expires))
+		if err == nil {
+			AuditCreated(ctx, t.ID)
+		}
 		return err
 	})
 	return t, secret, err

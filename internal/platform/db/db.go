@@ -309,13 +309,48 @@ func (d *DB) InTx(ctx context.Context, fn func(tx Conn) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(Conn{db: d, q: tx}); err != nil {
+	conn := Conn{db: d, q: tx}
+	if err = fn(conn); err != nil {
 		return err
 	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	hook, _ := ctx.Value(commitHookKey{}).(CommitHook)
+	if hook != nil {
+		if err = hook.BeforeCommit(ctx, conn); err != nil {
+			return err
+		}
 	}
-	return nil
+	if err = tx.Commit(); err != nil {
+		err = fmt.Errorf("commit: %w", err)
+	}
+	if hook != nil {
+		hook.AfterCommit(err)
+	}
+	return err
+}
+
+// CommitHook joins every write transaction run under a context: what
+// BeforeCommit writes commits with the transaction's own work, or neither
+// does. The audit log uses it, so an entry exists exactly when its change
+// does.
+type CommitHook interface {
+	// BeforeCommit runs inside the transaction after its work; an error
+	// rolls the whole transaction back.
+	BeforeCommit(ctx context.Context, tx Conn) error
+	// AfterCommit reports the commit's outcome (nil: committed).
+	AfterCommit(err error)
+}
+
+type commitHookKey struct{}
+
+// WithCommitHook returns ctx under which every InTx also runs h.
+func WithCommitHook(ctx context.Context, h CommitHook) context.Context {
+	return context.WithValue(ctx, commitHookKey{}, h)
+}
+
+// CommitHookOf returns the hook installed on ctx, or nil.
+func CommitHookOf(ctx context.Context) CommitHook {
+	h, _ := ctx.Value(commitHookKey{}).(CommitHook)
+	return h
 }
 
 // InReadTx runs fn in a read-only snapshot: every query inside sees the same

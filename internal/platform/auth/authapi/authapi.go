@@ -182,7 +182,7 @@ func (a *Auth) enforce(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(a.api, ctx, http.StatusForbidden, "this operation declares no role")
 		return
 	}
-	r, w := humago.Unwrap(ctx)
+	r, _ := humago.Unwrap(ctx)
 	p, err := a.resolve(ctx.Context(), r)
 	if err != nil {
 		if !errs.Is(err, errs.Unauthorized) {
@@ -215,16 +215,8 @@ func (a *Auth) enforce(ctx huma.Context, next func(huma.Context)) {
 		next(ctx)
 		return
 	}
-	summary := a.captureBody(r)
-	next(ctx)
-	status := ctx.Status()
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if status >= 400 {
-		return
-	}
-	a.audit(ctx.Context(), p, op, ctx.Param("id"), w.Header().Get("Location"), status, summary)
+	// The audit entry is written by the change's own transaction.
+	next(huma.WithContext(ctx, a.svc.Audited(ctx.Context(), a.auditEntry(p, op, ctx.Param("id"), a.captureBody(r)))))
 }
 
 // noAudit marks operations that write their own audit entries (sign-in).
@@ -251,21 +243,21 @@ func (a *Auth) captureBody(r *http.Request) json.RawMessage {
 	return auth.Summarise(b)
 }
 
-func (a *Auth) audit(ctx context.Context, p *auth.Principal, op *huma.Operation, id, location string, status int, summary json.RawMessage) {
-	e := auth.AuditEntry{Actor: "anonymous", Action: op.OperationID, Status: status, EntityID: id}
+// auditEntry describes a write for the audit log: who, which operation, the
+// entity its path names (a create names it once it has its id), and what
+// was sent. Status is the status the operation answers on success.
+func (a *Auth) auditEntry(p *auth.Principal, op *huma.Operation, id string, summary json.RawMessage) auth.AuditEntry {
+	e := auth.AuditEntry{Actor: "anonymous", Action: op.OperationID, Status: op.DefaultStatus, EntityID: id, Summary: summary}
+	if e.Status == 0 {
+		e.Status = http.StatusOK
+	}
 	if p != nil {
 		e.UserID, e.Actor = &p.UserID, p.Email
 	}
 	if len(op.Tags) > 0 {
 		e.Entity = op.Tags[0]
 	}
-	if e.EntityID == "" && location != "" {
-		e.EntityID = location[strings.LastIndexByte(location, '/')+1:]
-	}
-	e.Summary = summary
-	if err := a.svc.Audit(context.WithoutCancel(ctx), e); err != nil {
-		a.log.Error("audit log write failed", "action", e.Action, "entity", e.Entity, "entity_id", e.EntityID, "err", err)
-	}
+	return e
 }
 
 // clientAddress is the address sign-in attempts are counted against: the

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+)
+
+// A server killed with SIGKILL in the middle of a burst of writes leaves an
+// audit entry for exactly the changes that committed: every campaign that
+// exists has its create entry, and every create entry its campaign.
+func TestAuditEntriesCommitWithTheirChangesAcrossKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "imaphub")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			if engine == db.Postgres && os.Getenv(dbtest.PostgresEnv) == "" {
+				t.Skipf("%s is not set", dbtest.PostgresEnv)
+			}
+			killDuringWrites(t, engine, bin)
+		})
+	}
+}
+
+func killDuringWrites(t *testing.T, engine db.Engine, bin string) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	url := ""
+	if engine == db.Postgres {
+		url = dbtest.PostgresSchemaURL(t)
+	}
+	d, err := db.Open(ctx, db.Config{URL: url, DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := app.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	users := auth.NewService(d, auth.Argon2Params{Time: 1, MemoryK: 1024, Threads: 1})
+	u, err := users.CreateUser(ctx, "editor@example.com", "Editor", auth.Editor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := users.CreateToken(ctx, u.ID, "burst", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var acked sync.Map // id → true, for every 201 the client saw
+	var n atomic.Int64
+	for round := range 3 {
+		burstUntilKilled(t, bin, dir, url, token, round, &acked, &n)
+	}
+
+	var campaigns, entries, orphans, missing int
+	if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM campaigns`).Scan(&campaigns); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'create-campaign'`).Scan(&entries); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM campaigns c WHERE NOT EXISTS
+		(SELECT 1 FROM audit_log a WHERE a.action = 'create-campaign' AND a.entity = 'campaigns' AND a.entity_id = `+castText(engine, "c.id")+` AND a.actor = 'editor@example.com')`).Scan(&missing); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM audit_log a WHERE a.action = 'create-campaign' AND NOT EXISTS
+		(SELECT 1 FROM campaigns c WHERE `+castText(engine, "c.id")+` = a.entity_id)`).Scan(&orphans); err != nil {
+		t.Fatal(err)
+	}
+	lost := 0
+	acked.Range(func(id, _ any) bool {
+		var one int
+		if d.Read().QueryRow(ctx, `SELECT 1 FROM campaigns WHERE id = ?`, id).Scan(&one) != nil {
+			lost++
+		}
+		return true
+	})
+	t.Logf("%d acknowledged, %d campaigns stored, %d create entries", n.Load(), campaigns, entries)
+	if missing != 0 || orphans != 0 || entries != campaigns || lost != 0 {
+		t.Errorf("%d campaigns without their audit entry, %d entries without their campaign, %d acknowledged creates lost", missing, orphans, lost)
+	}
+}
+
+func castText(engine db.Engine, col string) string {
+	if engine == db.Postgres {
+		return col + "::text"
+	}
+	return "CAST(" + col + " AS TEXT)"
+}
+
+// burstUntilKilled starts the server on the data, has eight writers create
+// campaigns, and kills the server with SIGKILL under them.
+func burstUntilKilled(t *testing.T, bin, dir, url, token string, round int, acked *sync.Map, n *atomic.Int64) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+dir, "IMAPHUB_DATABASE_URL="+url, "IMAPHUB_ADDR="+addr,
+		"IMAPHUB_WORKERS=0", "IMAPHUB_LOG_LEVEL=error", "IMAPHUB_ADMIN_EMAIL=admin@example.com")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	base := "http://" + addr
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server not ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// Eight writers create campaigns until the server dies under them.
+	want := n.Load() + 40
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for w := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				body := fmt.Sprintf(`{"name":"Burst %d-%d-%d","type":"SEARCH","budget_micros":1000000,"currency":"EUR","languages":["de"],"locations":["DE"]}`, round, w, i)
+				req, _ := http.NewRequest("POST", base+"/api/campaigns", bytes.NewBufferString(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+token)
+				res, err := client.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				res.Body.Close()
+				if res.StatusCode == http.StatusCreated {
+					loc := res.Header.Get("Location")
+					id, _ := strconv.ParseInt(loc[len("/api/campaigns/"):], 10, 64)
+					acked.Store(id, true)
+					n.Add(1)
+				}
+			}
+		})
+	}
+	for n.Load() < want {
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	wg.Wait()
+
+}
