@@ -9,7 +9,7 @@ TESTFLAGS ?= -race
 BENCHTIME ?= 1s
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run build build-ui test go-test bench vet fmt-check clean web web-deps api-client api-client-check web-test e2e
+.PHONY: run build build-ui test go-test bench vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
 
 ## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
 ## (plain http on the loopback address, so the session cookie goes without Secure there only)
@@ -24,8 +24,8 @@ build:
 build-ui: web
 	$(GO) build -tags webui -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/imaphub
 
-## test: every test (Go, the generated API client's freshness, Vitest, browser tests); store and API tests also run on PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set
-test: go-test api-client-check web-test e2e
+## test: every test (Go, the OpenAPI document's lint, the generated API client's freshness, Vitest, browser tests); store and API tests also run on PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set
+test: go-test openapi-lint api-client-check web-test e2e
 
 go-test: vet fmt-check
 	@if [ -z "$$IMAPHUB_TEST_POSTGRES_URL" ]; then \
@@ -66,6 +66,13 @@ api-client-check: web-deps bin/openapi.json
 	@if ! diff -q web/src/lib/api/schema.d.ts bin/schema.check.d.ts >/dev/null; then \
 	  echo "web/src/lib/api/schema.d.ts is stale: run 'make api-client' and commit it"; \
 	  diff -u web/src/lib/api/schema.d.ts bin/schema.check.d.ts | head -40; exit 1; fi
+
+scripts/openapi-lint/node_modules/.package-lock.json: scripts/openapi-lint/package-lock.json
+	cd scripts/openapi-lint && npm ci --no-audit --no-fund
+
+## openapi-lint: Redocly's recommended rules over the server's OpenAPI document (redocly.yaml lists what is turned off, and why)
+openapi-lint: bin/openapi.json scripts/openapi-lint/node_modules/.package-lock.json
+	cd scripts/openapi-lint && npx redocly lint ../../bin/openapi.json --config ../../redocly.yaml
 
 ## web-test: type check (strict) and Vitest (machine, stores, components)
 web-test: web-deps

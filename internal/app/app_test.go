@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,8 +31,10 @@ func TestRoleMatrix(t *testing.T) {
 		e := apptest.Start(t, d)
 		var doc struct {
 			Paths map[string]map[string]struct {
-				OperationID string `json:"operationId"`
-				Role        string `json:"x-imaphub-min-role"`
+				OperationID string                `json:"operationId"`
+				Role        string                `json:"x-imaphub-min-role"`
+				Security    []map[string][]string `json:"security"`
+				Responses   map[string]any        `json:"responses"`
 			} `json:"paths"`
 		}
 		e.Must(t, http.StatusOK, "GET", "/openapi.json", nil).JSON(t, &doc)
@@ -53,8 +58,19 @@ func TestRoleMatrix(t *testing.T) {
 				if m := strings.ToUpper(method); m == "POST" || m == "PATCH" || m == "PUT" {
 					body = map[string]any{}
 				}
+				// The document says how to authenticate, and every status
+				// the calls below meet is one it declares.
+				switch {
+				case min == auth.Anonymous && (len(op.Security) != 1 || len(op.Security[0]) != 0):
+					t.Errorf("%s is anonymous but declares security %v", op.OperationID, op.Security)
+				case min != auth.Anonymous && (len(op.Security) != 2 || op.Security[0]["bearerToken"] == nil || op.Security[1]["sessionCookie"] == nil):
+					t.Errorf("%s declares security %v, want the bearer token or the session cookie", op.OperationID, op.Security)
+				}
 				for _, role := range []auth.Role{auth.Anonymous, auth.Viewer, auth.Editor, auth.Publisher, auth.Admin} {
 					r := e.DoAs(t, role, strings.ToUpper(method), url, body)
+					if _, declared := op.Responses[strconv.Itoa(r.Status)]; !declared {
+						t.Errorf("%s as %s answered %d, which the document does not declare (%v)", op.OperationID, role, r.Status, slices.Sorted(maps.Keys(op.Responses)))
+					}
 					denied := r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden
 					switch {
 					case role.Allows(min) && denied:

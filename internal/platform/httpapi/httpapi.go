@@ -9,7 +9,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -124,6 +127,8 @@ func Register[I, O any](api *API, role auth.Role, op huma.Operation, handler fun
 		op.BodyReadTimeout = DefaultBodyReadTimeout
 	}
 	op.Middlewares = append(op.Middlewares, readDeadlines)
+	declareSecurity(&op, role)
+	op.Errors = errorStatuses(reflect.TypeFor[I](), op, role)
 	api.Roles.add(op.OperationID, role)
 	logger := api.Logger
 	huma.Register(api.API, op, func(ctx context.Context, in *I) (*O, error) {
@@ -184,4 +189,72 @@ func ToProblem(ctx context.Context, logger *slog.Logger, operationID string, err
 	}
 	logger.ErrorContext(ctx, "operation failed", "operation", operationID, "err", err)
 	return &Problem{Status: http.StatusInternalServerError, Title: http.StatusText(http.StatusInternalServerError), Detail: "internal error; the server log has the cause"}
+}
+
+// Security scheme names of the OpenAPI document (see server.New).
+const (
+	SecurityBearer  = "bearerToken"
+	SecuritySession = "sessionCookie"
+)
+
+// declareSecurity says in the document how an operation authenticates: an
+// API token or the session cookie, or nothing for anonymous operations
+// (sign-in, the sign-in screen's configuration).
+func declareSecurity(op *huma.Operation, role auth.Role) {
+	if role == auth.Anonymous {
+		op.Security = []map[string][]string{{}}
+		return
+	}
+	op.Security = []map[string][]string{{SecurityBearer: {}}, {SecuritySession: {}}}
+}
+
+// errorStatuses lists the problem responses an operation can give, from what
+// its input declares: 401 and 403 from its role, 404 from an id in the path,
+// 400, 413 and 422 from a body, 412 from If-Match and 428 when If-Match is
+// required, 409 for writes. Statuses the operation lists itself are kept
+// (and replace the guess about 409). huma adds 422 and 500.
+func errorStatuses(in reflect.Type, op huma.Operation, role auth.Role) []int {
+	out := slices.Clone(op.Errors)
+	add := func(codes ...int) {
+		for _, c := range codes {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	own := len(out) > 0
+	if role != auth.Anonymous {
+		add(http.StatusUnauthorized)
+		if role > auth.Viewer {
+			add(http.StatusForbidden)
+		}
+	}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for f := range t.Fields() {
+			switch {
+			case f.Anonymous && f.Type.Kind() == reflect.Struct:
+				walk(f.Type)
+			case f.Name == "Body" || f.Name == "RawBody":
+				add(http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
+			case f.Tag.Get("path") != "":
+				add(http.StatusNotFound)
+			case f.Tag.Get("query") != "":
+				add(http.StatusUnprocessableEntity)
+			case strings.EqualFold(f.Tag.Get("header"), "If-Match"):
+				add(http.StatusPreconditionFailed)
+				if f.Tag.Get("required") == "true" {
+					add(http.StatusPreconditionRequired)
+				}
+			}
+		}
+	}
+	if in.Kind() == reflect.Struct {
+		walk(in)
+	}
+	if !own && op.Method != http.MethodGet && op.Method != http.MethodHead {
+		add(http.StatusConflict)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -86,6 +86,15 @@ func New(cfg Config) *Server {
 
 	hc := huma.DefaultConfig("IMAP Hub API", cfg.Version)
 	hc.Info.Description = "CampaignWizard: briefs in, validated Google Ads campaigns out. Every operation declares its minimum role in " + httpapi.RoleExtension + "."
+	hc.Info.License = &huma.License{Name: "Proprietary"}
+	// Relative: clients call the server that served them the document.
+	hc.Servers = []*huma.Server{{URL: "/", Description: "This IMAP Hub server"}}
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		httpapi.SecurityBearer: {Type: "http", Scheme: "bearer", BearerFormat: "imh_…",
+			Description: "An API token (POST /api/tokens or `imaphub tokens create`), sent as `Authorization: Bearer imh_…`."},
+		httpapi.SecuritySession: {Type: "apiKey", In: "cookie", Name: "imaphub_session",
+			Description: "The session cookie set by POST /api/auth/login or the Microsoft sign-in (HttpOnly; browsers send it)."},
+	}
 	hc.OpenAPIPath = "/openapi"
 	hc.DocsPath = "" // served by docsPage: the default page loads its renderer from a CDN
 	// No $schema links in bodies: clients get plain JSON objects.

@@ -110,7 +110,8 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			"(attempts held back only by others still being checked wait for them): 5 failures per account and client address, " +
 			"30 per client address in 15 minutes, and past 10 failures of an account from all addresses each attempt waits a delay " +
 			"that doubles up to 30 s. A refused attempt is a 429 with Retry-After (seconds) and is not counted.",
-		Tags: tags, Metadata: map[string]any{noAudit: true}},
+		Tags: tags, Metadata: map[string]any{noAudit: true},
+		Errors: []int{http.StatusUnauthorized, http.StatusConflict, http.StatusTooManyRequests}},
 		func(ctx context.Context, in *loginInput) (*meOutput, error) {
 			if a.cfg.Mode != "local" {
 				return nil, errs.Conflictf("password sign-in is off: this server signs in with Microsoft (IMAPHUB_AUTH_MODE=oidc)")
@@ -166,7 +167,8 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			return &meOutput{Body: Me{User: u, Role: p.Role, Via: p.Via}}, nil
 		})
 	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "oidc-login", Method: http.MethodGet, Path: "/api/auth/oidc/login",
-		Summary: "Sign in with Microsoft (redirects to Entra ID)", Tags: tags},
+		Summary: "Sign in with Microsoft (redirects to Entra ID)", Tags: tags,
+		DefaultStatus: http.StatusFound, Errors: []int{http.StatusNotFound}},
 		func(ctx context.Context, in *struct {
 			ReturnTo string `query:"return_to" maxLength:"2048" doc:"Path on this site to open after sign-in"`
 		}) (*redirectOutput, error) {
@@ -177,7 +179,8 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			return &redirectOutput{Status: http.StatusFound, Location: to, Cache: "no-store", SetCookie: cookie}, nil
 		})
 	httpapi.Register(api, auth.Anonymous, huma.Operation{OperationID: "oidc-callback", Method: http.MethodGet, Path: "/api/auth/oidc/callback",
-		Summary: "Where Entra ID sends the browser back", Tags: tags, Metadata: map[string]any{noAudit: true}},
+		Summary: "Where Entra ID sends the browser back", Tags: tags, Metadata: map[string]any{noAudit: true},
+		DefaultStatus: http.StatusFound, Errors: []int{http.StatusUnauthorized, http.StatusNotFound}},
 		func(ctx context.Context, in *struct {
 			State string `query:"state" maxLength:"512"`
 			Code  string `query:"code" maxLength:"4096"`
