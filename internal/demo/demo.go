@@ -10,6 +10,7 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
 
 type adGroup struct {
@@ -155,9 +156,15 @@ func Load(ctx context.Context, cs *campaigns.Service, as *assets.Service) (Summa
 			}
 		}
 		// The German campaign waits for approval; the English one is still a draft.
+		// Lifecycle events name the version they are meant for: the one
+		// the ad groups and ads above made.
 		if c.in.Name == german.Name {
-			if _, err := cs.Transition(ctx, camp.ID, campaigns.EventSubmit, ""); err != nil {
+			cur, err := cs.GetCampaign(ctx, camp.ID)
+			if err != nil {
 				return sum, err
+			}
+			if _, err := cs.Transition(ctx, camp.ID, campaigns.EventSubmit, httpapi.ETag(cur.Version)); err != nil {
+				return sum, fmt.Errorf("submit %q: %w", c.in.Name, err)
 			}
 		}
 	}
