@@ -56,11 +56,24 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
 }
 
-async function api(page, method, url, body) {
-  const r = await page.request.fetch(url, { method, data: body, headers: body ? { 'Content-Type': 'application/json' } : {}, failOnStatusCode: false });
+async function api(page, method, url, body, headers = {}) {
+  const r = await page.request.fetch(url, { method, data: body, headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers }, failOnStatusCode: false });
   const text = await r.text();
   if (!r.ok()) throw new Error(`${method} ${url}: ${r.status()} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** The campaign's current ETag, as GET /api/campaigns/{id} sends it. */
+async function etag(page, base, id) {
+  const r = await page.request.get(`${base}/api/campaigns/${id}`);
+  const tag = r.headers()['etag'];
+  expect(r.ok() && /^"\d+"$/.test(tag ?? ''), `GET campaign ${id}: ${r.status()} ETag ${tag}`);
+  return tag;
+}
+
+/** A lifecycle event for the campaign's current version (the server requires If-Match). */
+async function lifecycle(page, base, id, event, body) {
+  return api(page, 'POST', `${base}/api/campaigns/${id}/${event}`, body, { 'If-Match': await etag(page, base, id) });
 }
 
 const tests = [];
@@ -211,11 +224,84 @@ test('wizard: brief → generate (reload mid-generation resumes) → review → 
   noProblems(page);
 });
 
+test('two tabs on one campaign: approving after a change made elsewhere is refused and reloaded, then approved', async ({ stack }) => {
+  const a = admin;
+  const base = stack.base;
+  const url = 'https://www.reifen-mueller.example/';
+  const c = await api(a, 'POST', `${base}/api/campaigns`, { name: 'Zwei Tabs', type: 'SEARCH', budget_micros: 20_000_000, currency: 'EUR', languages: ['de'], final_url: url, brief: { product: 'Reifen', landing_page: url, language: 'de' } });
+  const ag = await api(a, 'POST', `${base}/api/ad-groups`, { campaign_id: c.id, name: 'Reifen', status: 'ENABLED' });
+  await api(a, 'POST', `${base}/api/ads`, {
+    ad_group_id: ag.id, final_urls: [url], status: 'ENABLED',
+    headlines: [{ text: 'Reifen kaufen' }, { text: 'Reifen montieren' }, { text: 'Reifen einlagern' }],
+    descriptions: [{ text: 'Gute Reifen für Ihr Auto.' }, { text: 'Montage vor Ort in zwei Tagen.' }],
+  });
+  await lifecycle(a, base, c.id, 'submit');
+  const previews = (page) => page.locator('article[data-tile] .preview').allTextContents();
+
+  // Page A loads the review.
+  await a.goto(`${base}/campaigns/${c.id}/wizard`);
+  await a.getByTestId('review-summary').waitFor({ timeout: 30000 });
+  const approve = a.getByRole('button', { name: 'Kampagne freigeben' });
+  expect((await previews(a)).includes('Reifen kaufen'), 'page A does not show the first headline');
+
+  // Page B, a second tab with its own session, edits the first headline.
+  const b = await newPage(stack);
+  await signIn(b, base);
+  await b.goto(`${base}/campaigns/${c.id}/wizard`);
+  await b.getByTestId('review-summary').waitFor({ timeout: 30000 });
+  const tileB = b.locator('article[data-tile]').first();
+  await tileB.locator('textarea').fill('Reifen günstig kaufen');
+  await tileB.getByText('Gültig', { exact: true }).waitFor({ timeout: 10000 });
+  await tileB.getByRole('button', { name: 'Text speichern' }).click();
+  for (let i = 0; ; i++) {
+    const tree = await api(a, 'GET', `${base}/api/campaigns/${c.id}/tree`);
+    if (tree.ad_groups[0].ads[0].headlines.some((h) => h.text === 'Reifen günstig kaufen')) break;
+    expect(i < 100, "page B's headline never reached the server");
+    await a.waitForTimeout(100);
+  }
+  // B's own board shows its reloaded tree, with no notice: its change was its own.
+  await b.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=wizard-state]')?.textContent ?? '""')?.review === 'ready');
+  expect((await b.getByTestId('campaign-changed').count()) === 0, 'page B was told its own change came from elsewhere');
+
+  // Page A still shows the old text; approving it is refused.
+  expect(!(await previews(a)).includes('Reifen günstig kaufen'), 'page A shows B\'s edit before any reload');
+  await approve.click();
+  const notice = a.getByTestId('campaign-changed');
+  await notice.waitFor({ timeout: 20000 });
+  const said = await notice.textContent();
+  expect(said.includes('seit sie geladen wurde'), `notice says "${said}"`);
+  expect((await api(a, 'GET', `${base}/api/campaigns/${c.id}`)).state === 'review', 'the campaign was approved with content page A never saw');
+  // The reload shows B's headline; now approving names what is on screen.
+  await a.waitForFunction(() => [...document.querySelectorAll('article[data-tile] .preview')].some((p) => p.textContent === 'Reifen günstig kaufen'), null, { timeout: 20000 });
+  await shot(a, '14-changed-since-loaded');
+  await axe(a, 'wizard review, changed since loaded');
+  await approve.click();
+  await a.getByText('Die Kampagne ist freigegeben.').waitFor({ timeout: 20000 });
+  expect((await api(a, 'GET', `${base}/api/campaigns/${c.id}`)).state === 'approved', 'not approved after the reload');
+
+  // The campaign screen: reopen, B changes the budget, A's approval is refused and reloaded.
+  await a.goto(`${base}/campaigns/${c.id}`);
+  await a.getByRole('button', { name: 'Wieder öffnen', exact: true }).click();
+  const approveHere = a.getByRole('button', { name: 'Freigeben', exact: true });
+  await approveHere.waitFor();
+  await api(b, 'PATCH', `${base}/api/campaigns/${c.id}`, { budget_micros: 33_000_000 }, { 'If-Match': await etag(b, base, c.id) });
+  await approveHere.click();
+  await a.getByRole('alert').filter({ hasText: 'seit sie geladen wurde' }).waitFor({ timeout: 10000 });
+  await a.getByText(/33,00\s€/).waitFor();
+  expect((await api(a, 'GET', `${base}/api/campaigns/${c.id}`)).state === 'review', 'approved from the campaign screen over a budget change');
+  await approveHere.click();
+  await a.getByText('Freigegeben', { exact: true }).waitFor({ timeout: 10000 });
+  expect((await api(a, 'GET', `${base}/api/campaigns/${c.id}`)).state === 'approved', 'not approved after the reload on the campaign screen');
+  noProblems(a);
+  noProblems(b);
+  await b.context().close();
+});
+
 test('jobs: the generation with its state and cost; cancelling a running one', async ({ stack }) => {
   const page = admin;
   const other = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Abbruch-Test', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: 'https://www.reifen-mueller.example/', brief: { product: 'Sommerreifen', landing_page: 'https://www.reifen-mueller.example/sommer', language: 'de' } });
   for (let i = 0; i < 4; i++) await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: other.id, name: `Gruppe ${i + 1}`, status: 'ENABLED' });
-  await api(page, 'POST', `${stack.base}/api/campaigns/${other.id}/generate`, {});
+  await lifecycle(page, stack.base, other.id, 'generate', {});
   await page.goto(`${stack.base}/jobs`);
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   await page.getByRole('link', { name: `#${campaignId}` }).first().waitFor();
@@ -310,7 +396,7 @@ test('editing one tile among 2,000 changes no DOM node outside it', async ({ sta
     );
     tiles += 3 * 19;
   }
-  await api(page, 'POST', `${stack.base}/api/campaigns/${c.id}/submit`);
+  await lifecycle(page, stack.base, c.id, 'submit');
   await page.goto(`${stack.base}/campaigns/${c.id}/wizard`);
   await page.getByTestId('review-summary').waitFor({ timeout: 120000 });
   figures.mutationTiles = await page.locator('article[data-tile]').count();
@@ -354,7 +440,7 @@ test('language switch: English interface and rule messages, kept after reload', 
   const cid = (await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Language check', type: 'SEARCH', budget_micros: 1_000_000, currency: 'EUR', languages: ['de'], brief: { product: 'Reifen', landing_page: 'https://www.reifen-mueller.example/', language: 'de' } })).id;
   const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: cid, name: 'G', status: 'ENABLED' });
   await api(page, 'POST', `${stack.base}/api/ads`, { ad_group_id: ag.id, final_urls: ['https://www.reifen-mueller.example/'], status: 'ENABLED', headlines: [{ text: 'Reifen eins' }, { text: 'Reifen zwei' }, { text: 'Reifen drei' }], descriptions: [{ text: 'Beschreibung eins.' }, { text: 'Beschreibung zwei.' }] });
-  await api(page, 'POST', `${stack.base}/api/campaigns/${cid}/submit`);
+  await lifecycle(page, stack.base, cid, 'submit');
   await page.goto(`${stack.base}/campaigns/${cid}/wizard`);
   const tile = page.locator('article[data-tile]').first();
   await tile.locator('textarea').fill('Jetzt!!! kaufen');

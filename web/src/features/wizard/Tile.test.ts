@@ -108,3 +108,62 @@ describe('tile store', () => {
     expect(c.slot).toBe('headlines[3]');
   });
 });
+
+describe('board sync (a reloaded tree onto the same board)', () => {
+  const h = (linkId: number, text: string, index: number, pinned: string | null = null) =>
+    new TileModel({ owner: 'ad', ownerId: 4, adGroupId: 2, linkId, assetId: linkId, field: 'HEADLINE', index, language: 'de', text, pinned });
+  const ok = { valid: true, width: 5, limit: 30, violations: [] };
+
+  it('keeps the tiles of links that are still there, with their checks and unsaved edits, and takes the server text, pin and position', () => {
+    const b = new Board();
+    const [a, c, d, e] = [h(1, 'eins', 0), h(2, 'zwei', 1), h(3, 'drei', 2), h(4, 'vier', 3)];
+    for (const t of [a, c, d, e]) t.result = ok;
+    b.replace([a, c, d, e], new Map([[4, 2]]));
+    d.text = 'drei, ungespeichert'; // being edited here
+    const unchecked = b.sync([h(1, 'eins', 0, 'HEADLINE_1'), h(2, 'zwei anders', 1), h(3, 'drei von woanders', 2), h(9, 'neu', 3)], new Map([[4, 3]]));
+    expect(b.tiles.slice(0, 3)).toEqual([a, c, d]); // the same objects: same DOM
+    expect(a.pinned).toBe('HEADLINE_1');
+    expect(a.result).toBe(ok); // text unchanged: its check stands
+    expect([c.text, c.saved, c.result]).toEqual(['zwei anders', 'zwei anders', null]);
+    expect([d.text, d.saved, d.dirty]).toEqual(['drei, ungespeichert', 'drei von woanders', true]);
+    expect(d.result).toBe(ok);
+    expect(b.tiles).not.toContain(e); // its link is gone
+    expect(b.tiles[3]!.text).toBe('neu');
+    expect(unchecked).toEqual([c, b.tiles[3]]);
+    expect(b.adVersions.get(4)).toBe(3);
+  });
+
+  it('gives a new tile a key of its own when a kept tile was born with that link id', () => {
+    const b = new Board();
+    const a = h(7, 'eins', 0);
+    b.replace([a]);
+    a.linkId = 8; // relinked by a save of this tab
+    b.sync([h(8, 'eins', 0), h(7, 'zwei', 1)], new Map());
+    expect(b.tiles[0]).toBe(a);
+    const keys = b.tiles.map((t) => t.key);
+    expect(new Set(keys).size).toBe(2);
+    expect(keys[0]).toBe('ad-4-HEADLINE-7');
+  });
+
+  it('checks only the given tiles, and keeps no answer for a text edited meanwhile', async () => {
+    const seen: unknown[] = [];
+    let release!: () => void;
+    vi.stubGlobal('fetch', async (req: Request) => {
+      seen.push(((await req.json()) as { items: { text: string }[] }).items.map((i) => i.text));
+      await new Promise<void>((r) => (release = r));
+      return new Response(JSON.stringify({ items: [{ valid: true, width: 4, limit: 30, violations: [] }, { valid: true, width: 4, limit: 30, violations: [] }] }));
+    });
+    const b = new Board();
+    const [a, c, d] = [h(1, 'eins', 0), h(2, 'zwei', 1), h(3, 'drei', 2)];
+    b.replace([a, c, d]);
+    const p = b.validateAll('de', [a, c]);
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    c.text = 'zwei!';
+    release();
+    await p;
+    expect(seen).toEqual([['eins', 'zwei']]);
+    expect(a.result?.valid).toBe(true);
+    expect(c.result).toBeNull();
+    expect(d.result).toBeNull();
+  });
+});

@@ -1,7 +1,11 @@
 // Saving, pinning and removing a tile. Ad texts are replaced through
-// PATCH /api/ads/{id} (the server stores each text once and relinks);
-// asset-group texts are created, linked and the old link removed.
+// PATCH /api/ads/{id} (the server stores each text once and relinks), sent
+// with If-Match naming the ad's version the board shows: a change by someone
+// else in between is a 412. Asset-group texts are created, linked and the old
+// link removed; links carry no version, so pin and remove go without one.
+// After each change the wizard reloads the tree (review.syncing).
 import { api, request, unwrap } from '../../lib/api/client';
+import { etagOf, ifMatch } from '../../lib/etag';
 import type { Board, Tile } from './tiles.svelte';
 
 export async function saveTile(board: Board, tile: Tile): Promise<void> {
@@ -9,7 +13,10 @@ export async function saveTile(board: Board, tile: Tile): Promise<void> {
     const siblings = board.tiles.filter((t) => t.owner === 'ad' && t.ownerId === tile.ownerId && t.field === tile.field).sort((a, b) => a.index - b.index);
     const texts = siblings.map((t) => ({ text: t === tile ? tile.text : t.saved, ...(t.pinned ? { pinned_field: t.pinned as never } : {}) }));
     const body = tile.field === 'HEADLINE' ? { headlines: texts } : { descriptions: texts };
-    const ad = await unwrap(api.PATCH('/api/ads/{id}', { params: { path: { id: tile.ownerId } }, body }));
+    const shown = board.adVersions.get(tile.ownerId);
+    const header = ifMatch(shown === undefined ? null : etagOf(shown));
+    const ad = await unwrap(api.PATCH('/api/ads/{id}', { params: { path: { id: tile.ownerId }, header }, body }));
+    board.adVersions.set(ad.id, ad.version);
     const fresh = (tile.field === 'HEADLINE' ? ad.headlines : ad.descriptions) ?? [];
     // The server relinked the texts: take its link and asset ids.
     siblings.forEach((t, i) => {

@@ -23,7 +23,8 @@ export interface TileInit {
 }
 
 export class Tile {
-  readonly key: string;
+  /** Stable for the tile's life on the board (its DOM identity). */
+  key: string;
   readonly owner: TileOwner;
   readonly ownerId: number;
   readonly adGroupId: number | undefined;
@@ -78,13 +79,71 @@ export function slotField(field: string): string {
   }
 }
 
+/** Which link a tile shows: the same link on a reloaded board is the same tile. */
+const linkKey = (t: Tile) => `${t.owner}-${t.ownerId}-${t.field}-${t.linkId}`;
+
 export class Board {
   tiles = $state.raw<Tile[]>([]);
   /** Items the running job accepted so far, in arrival order. */
   arrivals = $state.raw<StreamItem[]>([]);
+  /** The version of each ad as the board shows it, by ad id: its If-Match. */
+  adVersions = new Map<number, number>();
+  /** Tile changes on their way to the server. */
+  pending = $state(0);
 
-  replace(tiles: Tile[]): void {
+  replace(tiles: Tile[], adVersions?: Map<number, number>): void {
     this.tiles = tiles;
+    if (adVersions) this.adVersions = adVersions;
+  }
+
+  /**
+   * sync makes the board show a reloaded campaign (fresh, from its tree)
+   * while keeping what the person is doing: a tile whose link is still there
+   * stays the same tile (its DOM, its check result, an unsaved edit) and
+   * takes the server's text, pin and position; links that are gone leave,
+   * new ones arrive. Returns the tiles whose text needs checking.
+   */
+  sync(fresh: Tile[], adVersions: Map<number, number>): Tile[] {
+    const old = new Map(this.tiles.map((t) => [linkKey(t), t]));
+    const out: Tile[] = [];
+    const unchecked: Tile[] = [];
+    const added: Tile[] = [];
+    for (const f of fresh) {
+      const t = old.get(linkKey(f));
+      if (!t) {
+        out.push(f);
+        added.push(f);
+        unchecked.push(f);
+        continue;
+      }
+      old.delete(linkKey(f));
+      t.index = f.index;
+      t.assetId = f.assetId;
+      t.pinned = f.pinned;
+      if (t.saved !== f.saved) {
+        const edited = t.dirty;
+        t.saved = f.saved;
+        // An unsaved edit stays on screen (Save sends it, against the new
+        // version); an untouched tile shows the server's text.
+        if (!edited) {
+          t.text = f.saved;
+          t.result = null;
+          unchecked.push(t);
+        }
+      }
+      out.push(t);
+    }
+    // A kept tile keeps the key it was born with; a new link may have the
+    // id an old one of a kept tile had.
+    const keys = new Set(out.filter((t) => !added.includes(t)).map((t) => t.key));
+    let n = 0;
+    for (const t of added) {
+      while (keys.has(t.key)) t.key = `${linkKey(t)}~${++n}`;
+      keys.add(t.key);
+    }
+    this.tiles = out;
+    this.adVersions = adVersions;
+    return unchecked;
   }
 
   remove(t: Tile): void {
@@ -101,15 +160,17 @@ export class Board {
     return { total: this.tiles.length, invalid };
   }
 
-  /** Checks every tile through the API (in batches) in the given language. */
-  async validateAll(lang: Locale): Promise<{ total: number; invalid: number }> {
-    const tiles = this.tiles;
+  /** Checks every tile (or the given ones) through the API, in batches, in the given language. */
+  async validateAll(lang: Locale, tiles: Tile[] = this.tiles): Promise<{ total: number; invalid: number }> {
+    if (tiles.length === 0) return this.counts();
+    const texts = tiles.map((t) => t.text);
     const results = await validateTexts(
-      tiles.map((t) => ({ field: t.field, text: t.text, language: t.language || undefined })),
+      tiles.map((t, i) => ({ field: t.field, text: texts[i]!, language: t.language || undefined })),
       lang,
     );
+    // A tile edited meanwhile keeps waiting for its own check.
     tiles.forEach((t, i) => {
-      t.result = results[i] ?? null;
+      if (t.text === texts[i]) t.result = results[i] ?? null;
     });
     return this.counts();
   }

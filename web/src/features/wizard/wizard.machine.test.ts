@@ -3,16 +3,23 @@
 // the browser tests run the same machine against the real server.
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, waitFor, type AnyActorRef, type EventObject } from 'xstate';
-import { eventTypes, wizardMachine, type Job, type Loaded, type MoreRequest, type StreamEvent, type WizardEvent } from './wizard.machine';
+import { eventTypes, wizardMachine, type Checked, type Job, type Loaded, type MoreRequest, type StreamEvent, type WizardEvent } from './wizard.machine';
+
+/** What the server answers a change based on an old version. */
+const stale = () => Object.assign(new Error('header.If-Match: "5" is stale; the current ETag is "9"'), { status: 412 });
+
+/** One answer, or answers in turn (the last one repeats). */
+type Answers<T> = T | Error | null | (T | Error | null)[];
 
 interface Fakes {
-  loaded?: Loaded | Error;
-  started?: Job | Error;
-  validated?: { total: number; invalid: number } | Error;
-  approve?: Error | null;
+  loaded?: Answers<Loaded>;
+  started?: Answers<Job>;
+  validated?: Answers<Checked>;
+  reloaded?: Answers<Checked> | (() => Promise<Checked>);
+  approve?: Answers<void>;
   more?: Job | Error | null;
   cancel?: Error | null;
-  returnToDraft?: Error | null;
+  returnToDraft?: Answers<{ etag: string }>;
 }
 
 const result = <T,>(v: T | Error | null | undefined, dflt: T) => {
@@ -20,15 +27,35 @@ const result = <T,>(v: T | Error | null | undefined, dflt: T) => {
   return Promise.resolve(v ?? dflt);
 };
 
+function answer<T>(a: Answers<T> | undefined, dflt: T): Promise<T> {
+  if (Array.isArray(a)) return result(a.length > 1 ? a.shift() : a[0], dflt);
+  return result(a, dflt);
+}
+
 function setup(f: Fakes = {}, resume: { jobId: number; lastEventId: number } | null = null) {
   const streams: { input: { jobId: number; lastEventId: number }; send: (e: StreamEvent) => void; stopped: boolean }[] = [];
-  const calls: { start: unknown[]; more: MoreRequest[]; approve: number; cancel: number[]; returnToDraft: number } = { start: [], more: [], approve: 0, cancel: [], returnToDraft: 0 };
+  const calls = {
+    start: [] as unknown[],
+    startETags: [] as (string | null)[],
+    more: [] as MoreRequest[],
+    approve: 0,
+    approveETags: [] as (string | null)[],
+    cancel: [] as number[],
+    returnToDraft: 0,
+    returnETags: [] as (string | null)[],
+    loads: 0,
+    reloads: 0,
+  };
   const machine = wizardMachine.provide({
     actors: {
-      loadCampaign: fromPromise(async () => result(f.loaded, { state: 'draft', job: null } as Loaded)),
+      loadCampaign: fromPromise(async () => {
+        calls.loads++;
+        return answer(f.loaded, { state: 'draft', job: null, etag: '"3"' } as Loaded);
+      }),
       startGeneration: fromPromise(async ({ input }) => {
         calls.start.push(input.brief);
-        return result(f.started, { id: 7, state: 'queued', progress: { done: 0, total: 10 } } as Job);
+        calls.startETags.push(input.etag);
+        return answer(f.started, { id: 7, state: 'queued', progress: { done: 0, total: 10 } } as Job);
       }),
       jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack, input }) => {
         const s = { input, send: (e: StreamEvent) => sendBack(e), stopped: false };
@@ -41,19 +68,25 @@ function setup(f: Fakes = {}, resume: { jobId: number; lastEventId: number } | n
         calls.cancel.push(input.jobId);
         return result(f.cancel, undefined);
       }),
-      validateAll: fromPromise(async () => result(f.validated, { total: 12, invalid: 2 })),
+      validateAll: fromPromise(async () => answer(f.validated, { total: 12, invalid: 2, etag: '"5"' })),
+      reloadTree: fromPromise(async () => {
+        calls.reloads++;
+        return typeof f.reloaded === 'function' ? f.reloaded() : answer(f.reloaded, { total: 12, invalid: 0, etag: '"6"' });
+      }),
       requestMore: fromPromise(async ({ input }) => {
         calls.more.push(input.request);
         if (f.more === null) return null;
         return result(f.more, { id: 8, state: 'queued' } as Job);
       }),
-      approve: fromPromise<void, { campaignId: number }>(async () => {
+      approve: fromPromise<void, { campaignId: number; etag: string | null }>(async ({ input }) => {
         calls.approve++;
-        return result(f.approve, undefined);
+        calls.approveETags.push(input.etag);
+        return answer(f.approve, undefined);
       }),
-      returnToDraft: fromPromise<void, { campaignId: number }>(async () => {
+      returnToDraft: fromPromise<{ etag: string }, { campaignId: number; etag: string | null }>(async ({ input }) => {
         calls.returnToDraft++;
-        return result(f.returnToDraft, undefined);
+        calls.returnETags.push(input.etag);
+        return answer(f.returnToDraft, { etag: '"10"' });
       }),
     },
   });
@@ -78,22 +111,29 @@ const sample: Record<WizardEvent['type'], WizardEvent> = {
   REVALIDATED: { type: 'REVALIDATED', total: 1, invalid: 0 },
   BACK_TO_BRIEF: { type: 'BACK_TO_BRIEF' },
   RETRY: { type: 'RETRY' },
+  EDITED: { type: 'EDITED' },
+  STALE: { type: 'STALE' },
 };
 
 // For each (sub)state: the only events it accepts. Every other event must be
 // refused: snapshot.can() is false and sending it changes nothing.
 const accepted: Record<string, WizardEvent['type'][]> = {
   idle: [],
+  changed: [],
   'editingBrief.editing': ['NEXT'],
   'editingBrief.starting': [],
   'generating.streaming': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CANCEL'],
   'generating.cancelling': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED'],
   validating: [],
-  'review.ready': ['APPROVE', 'FILL_GAPS', 'REGENERATE', 'BACK_TO_BRIEF', 'REVALIDATED'],
-  'review.requesting': ['REVALIDATED'],
+  'review.ready': ['APPROVE', 'FILL_GAPS', 'REGENERATE', 'BACK_TO_BRIEF', 'REVALIDATED', 'EDITED', 'STALE'],
+  'review.syncing': ['REVALIDATED', 'EDITED', 'STALE'],
+  'review.requesting': ['REVALIDATED', 'STALE'],
+  'review.returning': ['REVALIDATED', 'STALE'],
   approving: [],
   done: [],
+  'error.loading': [],
   'error.shown': ['RETRY', 'BACK_TO_BRIEF'],
+  'error.returning': [],
 };
 
 // Drives a fresh actor into the named state, holding it there (the actor
@@ -101,23 +141,32 @@ const accepted: Record<string, WizardEvent['type'][]> = {
 async function reach(name: string) {
   const never = () => new Promise<never>(() => {});
   const streams: { send: (e: StreamEvent) => void }[] = [];
-  const hold = (src: string) =>
-    wizardMachine.provide({
-      actors: {
-        loadCampaign: fromPromise(async () => (name === 'idle' ? never() : ({ state: name === 'done' ? 'approved' : name.startsWith('error') ? 'archived' : 'draft', job: null } as Loaded))),
-        startGeneration: fromPromise(async () => (src === 'start' ? never() : ({ id: 7, state: 'queued' } as Job))),
-        jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack }) => {
-          streams.push({ send: sendBack as (e: StreamEvent) => void });
-        }),
-        cancelJob: fromPromise<void, { jobId: number }>(async () => never()),
-        validateAll: fromPromise(async () => (src === 'validate' ? never() : { total: 1, invalid: 0 })),
-        requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => never()),
-        approve: fromPromise<void, { campaignId: number }>(async () => never()),
-        returnToDraft: fromPromise<void, { campaignId: number }>(async () => never()),
-      },
-    });
-  const src = name === 'editingBrief.starting' ? 'start' : name === 'validating' ? 'validate' : '';
-  const a = createActor(hold(src), { input: { campaignId: 3 } }).start();
+  // What loadCampaign answers, call by call; "hold" never answers.
+  const loads: (Loaded['state'] | 'hold')[] =
+    name === 'idle' ? ['hold']
+    : name === 'done' ? ['approved']
+    : name === 'error.shown' || name === 'error.returning' ? ['archived']
+    : name === 'changed' ? ['review', 'hold']
+    : ['draft', 'hold'];
+  const hold = wizardMachine.provide({
+    actors: {
+      loadCampaign: fromPromise(async () => {
+        const st = loads.length > 1 ? loads.shift()! : loads[0]!;
+        return st === 'hold' ? never() : ({ state: st, job: null, etag: '"3"' } as Loaded);
+      }),
+      startGeneration: fromPromise(async () => (name === 'editingBrief.starting' ? never() : ({ id: 7, state: 'queued' } as Job))),
+      jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack }) => {
+        streams.push({ send: sendBack as (e: StreamEvent) => void });
+      }),
+      cancelJob: fromPromise<void, { jobId: number }>(async () => never()),
+      validateAll: fromPromise(async () => (name === 'validating' ? never() : { total: 1, invalid: 0, etag: '"5"' })),
+      reloadTree: fromPromise<Checked, { campaignId: number }>(async () => never()),
+      requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => never()),
+      approve: fromPromise<void, { campaignId: number; etag: string | null }>(async () => (name === 'changed' ? Promise.reject(stale()) : never())),
+      returnToDraft: fromPromise<{ etag: string }, { campaignId: number; etag: string | null }>(async () => never()),
+    },
+  });
+  const a = createActor(hold, { input: { campaignId: 3 } }).start();
   const go = async (v: unknown) => at(a, v);
   switch (name) {
     case 'idle':
@@ -127,6 +176,16 @@ async function reach(name: string) {
       break;
     case 'error.shown':
       await go({ error: 'shown' });
+      break;
+    case 'error.returning':
+      await go({ error: 'shown' });
+      a.send({ type: 'BACK_TO_BRIEF' });
+      await go({ error: 'returning' });
+      break;
+    case 'changed':
+      await go({ review: 'ready' });
+      a.send({ type: 'APPROVE' });
+      await go('changed');
       break;
     default: {
       await go({ editingBrief: 'editing' });
@@ -143,6 +202,11 @@ async function reach(name: string) {
         await go({ generating: 'cancelling' });
         break;
       }
+      if (name === 'error.loading') {
+        streams.at(-1)!.send({ type: 'FAILED', id: 9, message: 'boom' });
+        await go({ error: 'loading' });
+        break;
+      }
       streams.at(-1)!.send({ type: 'COMPLETED', id: 9 });
       if (name === 'validating') {
         await go('validating');
@@ -153,6 +217,16 @@ async function reach(name: string) {
       if (name === 'review.requesting') {
         a.send(sample.FILL_GAPS);
         await go({ review: 'requesting' });
+        break;
+      }
+      if (name === 'review.syncing') {
+        a.send({ type: 'EDITED' });
+        await go({ review: 'syncing' });
+        break;
+      }
+      if (name === 'review.returning') {
+        a.send({ type: 'BACK_TO_BRIEF' });
+        await go({ review: 'returning' });
         break;
       }
       a.send({ type: 'APPROVE' });
@@ -196,13 +270,13 @@ describe('wizard machine: refused events', () => {
 describe('wizard machine: following the server', () => {
   it('routes a loaded campaign by its server state', async () => {
     const cases: [Loaded, unknown][] = [
-      [{ state: 'draft', job: null }, { editingBrief: 'editing' }],
-      [{ state: 'generating', job: { id: 5, state: 'running' } }, { generating: 'streaming' }],
-      [{ state: 'review', job: null }, { review: 'ready' }],
-      [{ state: 'approved', job: null }, 'done'],
-      [{ state: 'published', job: null }, 'done'],
-      [{ state: 'archived', job: null }, { error: 'shown' }],
-      [{ state: 'generating', job: null }, { error: 'shown' }], // no job to follow
+      [{ state: 'draft', job: null, etag: '"1"' }, { editingBrief: 'editing' }],
+      [{ state: 'generating', job: { id: 5, state: 'running' }, etag: '"1"' }, { generating: 'streaming' }],
+      [{ state: 'review', job: null, etag: '"1"' }, { review: 'ready' }],
+      [{ state: 'approved', job: null, etag: '"1"' }, 'done'],
+      [{ state: 'published', job: null, etag: '"1"' }, 'done'],
+      [{ state: 'archived', job: null, etag: '"1"' }, { error: 'shown' }],
+      [{ state: 'generating', job: null, etag: '"1"' }, { error: 'shown' }], // no job to follow
     ];
     for (const [loaded, want] of cases) {
       const { actor } = setup({ loaded });
@@ -252,7 +326,7 @@ describe('wizard machine: following the server', () => {
   });
 
   it('resumes a reloaded stream after the last event this tab saw', async () => {
-    const { actor, streams } = setup({ loaded: { state: 'generating', job: { id: 5, state: 'running', progress: { done: 4, total: 10 } } } }, { jobId: 5, lastEventId: 17 });
+    const { actor, streams } = setup({ loaded: { state: 'generating', job: { id: 5, state: 'running', progress: { done: 4, total: 10 } }, etag: '"1"' } }, { jobId: 5, lastEventId: 17 });
     actor.start();
     await at(actor, { generating: 'streaming' });
     expect(streams[0]!.input).toEqual({ jobId: 5, lastEventId: 17 });
@@ -260,7 +334,7 @@ describe('wizard machine: following the server', () => {
   });
 
   it('replays from the start a job this tab never saw', async () => {
-    const { actor, streams } = setup({ loaded: { state: 'generating', job: { id: 6, state: 'running' } } }, { jobId: 5, lastEventId: 17 });
+    const { actor, streams } = setup({ loaded: { state: 'generating', job: { id: 6, state: 'running' }, etag: '"1"' } }, { jobId: 5, lastEventId: 17 });
     actor.start();
     await at(actor, { generating: 'streaming' });
     expect(streams[0]!.input.lastEventId).toBe(0);
@@ -302,7 +376,7 @@ describe('wizard machine: following the server', () => {
   });
 
   it('a refused approval returns to review with the reason', async () => {
-    const { actor } = setup({ loaded: { state: 'review', job: null }, approve: new Error('ad 3 has 2 headlines') });
+    const { actor } = setup({ loaded: { state: 'review', job: null, etag: '"1"' }, approve: new Error('ad 3 has 2 headlines') });
     actor.start();
     await at(actor, { review: 'ready' });
     actor.send({ type: 'APPROVE' });
@@ -311,7 +385,7 @@ describe('wizard machine: following the server', () => {
   });
 
   it('fill the gaps and regenerate start a job and stream it', async () => {
-    const { actor, streams, calls } = setup({ loaded: { state: 'review', job: null } });
+    const { actor, streams, calls } = setup({ loaded: { state: 'review', job: null, etag: '"1"' } });
     actor.start();
     await at(actor, { review: 'ready' });
     actor.send(sample.REGENERATE);
@@ -327,7 +401,7 @@ describe('wizard machine: following the server', () => {
 
   it('a slot regenerated at once goes straight to validating', async () => {
     let validations = 0;
-    const { actor, streams } = setup({ loaded: { state: 'review', job: null }, more: null });
+    const { actor, streams } = setup({ loaded: { state: 'review', job: null, etag: '"1"' }, more: null });
     actor.subscribe((s) => s.matches('validating') && validations++);
     actor.start();
     await at(actor, { review: 'ready' });
@@ -348,7 +422,7 @@ describe('wizard machine: following the server', () => {
   });
 
   it('back to the brief goes through the server', async () => {
-    const { actor, calls } = setup({ loaded: { state: 'review', job: null } });
+    const { actor, calls } = setup({ loaded: { state: 'review', job: null, etag: '"1"' } });
     actor.start();
     await at(actor, { review: 'ready' });
     actor.send({ type: 'BACK_TO_BRIEF' });
@@ -357,9 +431,183 @@ describe('wizard machine: following the server', () => {
   });
 
   it('a failed validation is an error', async () => {
-    const { actor } = setup({ loaded: { state: 'review', job: null }, validated: new Error('validate: 500') });
+    const { actor } = setup({ loaded: { state: 'review', job: null, etag: '"1"' }, validated: new Error('validate: 500') });
     actor.start();
     await at(actor, { error: 'shown' });
     expect(actor.getSnapshot().context.error).toBe('validate: 500');
+  });
+});
+
+describe('wizard machine: every lifecycle event names the version on screen', () => {
+  const review = (etag: string): Loaded => ({ state: 'review', job: null, etag });
+
+  it('the brief is saved on the loaded version; approval sends the ETag of the tree the board shows', async () => {
+    const { actor, streams, calls } = setup({ loaded: { state: 'draft', job: null, etag: '"3"' }, validated: { total: 12, invalid: 0, etag: '"5"' } });
+    actor.start();
+    await at(actor, { editingBrief: 'editing' });
+    expect(actor.getSnapshot().context.etag).toBe('"3"');
+    actor.send(sample.NEXT);
+    await at(actor, { generating: 'streaming' });
+    expect(calls.startETags).toEqual(['"3"']);
+    streams[0]!.send({ type: 'COMPLETED', id: 1 });
+    await at(actor, { review: 'ready' });
+    expect(actor.getSnapshot().context.etag).toBe('"5"');
+    actor.send({ type: 'APPROVE' });
+    await at(actor, 'done');
+    expect(calls.approveETags).toEqual(['"5"']);
+  });
+
+  it("the tab's own tile change reloads the tree; no approval until the board shows it, then approval names it", async () => {
+    let release!: (c: Checked) => void;
+    const { actor, calls } = setup({ loaded: review('"5"'), reloaded: () => new Promise<Checked>((r) => (release = r)) });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'EDITED' });
+    await at(actor, { review: 'syncing' });
+    // Approving now would name a version the board does not show yet.
+    expect(actor.getSnapshot().can({ type: 'APPROVE' })).toBe(false);
+    actor.send({ type: 'APPROVE' });
+    expect(calls.approve).toBe(0);
+    release({ total: 12, invalid: 0, etag: '"6"' });
+    await at(actor, { review: 'ready' });
+    expect(actor.getSnapshot().context).toMatchObject({ etag: '"6"', total: 12, invalid: 0 });
+    actor.send({ type: 'APPROVE' });
+    await at(actor, 'done');
+    expect(calls.approveETags).toEqual(['"6"']);
+  });
+
+  it('a change while the tree reloads starts the reload again: the newest tree and its ETag win', async () => {
+    const pending: ((c: Checked) => void)[] = [];
+    const { actor, calls } = setup({ loaded: review('"5"'), reloaded: () => new Promise<Checked>((r) => pending.push(r)) });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'EDITED' });
+    await at(actor, { review: 'syncing' });
+    actor.send({ type: 'EDITED' });
+    await waitFor(actor, () => pending.length === 2, { timeout: 1000 });
+    expect(calls.reloads).toBe(2);
+    pending[1]!({ total: 12, invalid: 0, etag: '"8"' });
+    await at(actor, { review: 'ready' });
+    // The first reload answers late, with an older tree: dropped.
+    pending[0]!({ total: 11, invalid: 3, etag: '"7"' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(actor.getSnapshot().context).toMatchObject({ etag: '"8"', total: 12, invalid: 0 });
+  });
+
+  it('a failed reload keeps the review with the reason', async () => {
+    const { actor } = setup({ loaded: review('"5"'), reloaded: new Error('network down') });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'EDITED' });
+    await at(actor, { review: 'ready' });
+    expect(actor.getSnapshot().context).toMatchObject({ error: 'network down', etag: '"5"' });
+  });
+
+  it('412 on approval: not approved, the campaign is loaded again with a notice, and approving again names the new version', async () => {
+    const states: unknown[] = [];
+    const { actor, calls } = setup({
+      loaded: [review('"5"'), review('"9"')],
+      validated: [{ total: 12, invalid: 0, etag: '"5"' }, { total: 13, invalid: 0, etag: '"9"' }],
+      approve: [stale(), null],
+    });
+    actor.subscribe((s) => states.push(s.value));
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'APPROVE' });
+    await waitFor(actor, (s) => s.matches({ review: 'ready' }) && s.context.etag === '"9"', { timeout: 1000 });
+    expect(states).toContainEqual('changed');
+    expect(actor.getSnapshot().status).toBe('active'); // not done: nothing was approved
+    expect(actor.getSnapshot().context).toMatchObject({ changed: true, error: null, total: 13 });
+    expect(calls.approveETags).toEqual(['"5"']);
+    expect(calls.loads).toBe(2);
+    actor.send({ type: 'APPROVE' });
+    await at(actor, 'done');
+    expect(calls.approveETags).toEqual(['"5"', '"9"']);
+    expect(actor.getSnapshot().context.changed).toBe(false);
+  });
+
+  it('412 on approval because someone else approved: the wizard ends where the server is, saying why', async () => {
+    const { actor } = setup({ loaded: [review('"5"'), { state: 'approved', job: null, etag: '"6"' }], approve: stale() });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'APPROVE' });
+    await at(actor, 'done');
+    expect(actor.getSnapshot().context).toMatchObject({ changed: true, etag: '"6"' });
+  });
+
+  it('412 when saving the brief: loaded again, the brief shown anew, and the next start names the new version', async () => {
+    const { actor, calls } = setup({
+      loaded: [{ state: 'draft', job: null, etag: '"3"' }, { state: 'draft', job: null, etag: '"4"' }],
+      started: [stale(), { id: 7, state: 'queued' } as Job],
+    });
+    actor.start();
+    await at(actor, { editingBrief: 'editing' });
+    actor.send(sample.NEXT);
+    await waitFor(actor, (s) => s.matches({ editingBrief: 'editing' }) && s.context.etag === '"4"', { timeout: 1000 });
+    expect(actor.getSnapshot().context).toMatchObject({ changed: true, error: null });
+    actor.send(sample.NEXT);
+    await at(actor, { generating: 'streaming' });
+    expect(calls.startETags).toEqual(['"3"', '"4"']);
+    expect(actor.getSnapshot().context.changed).toBe(false);
+  });
+
+  it('412 on back to the brief: loaded again and reviewed anew', async () => {
+    const { actor, calls } = setup({
+      loaded: [review('"5"'), review('"9"')],
+      validated: [{ total: 12, invalid: 0, etag: '"5"' }, { total: 12, invalid: 0, etag: '"9"' }],
+      returnToDraft: [stale(), { etag: '"10"' }],
+    });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'BACK_TO_BRIEF' });
+    await waitFor(actor, (s) => s.matches({ review: 'ready' }) && s.context.etag === '"9"', { timeout: 1000 });
+    expect(actor.getSnapshot().context.changed).toBe(true);
+    actor.send({ type: 'BACK_TO_BRIEF' });
+    await at(actor, { editingBrief: 'editing' });
+    expect(calls.returnETags).toEqual(['"5"', '"9"']);
+    // The brief is then saved on the draft that event made.
+    expect(actor.getSnapshot().context.etag).toBe('"10"');
+    actor.send(sample.NEXT);
+    await at(actor, { generating: 'streaming' });
+    expect(calls.startETags).toEqual(['"10"']);
+  });
+
+  it('a tile change refused with 412 (STALE) loads the campaign again and reviews the new tree', async () => {
+    const { actor, calls } = setup({
+      loaded: [review('"5"'), review('"9"')],
+      validated: [{ total: 12, invalid: 0, etag: '"5"' }, { total: 12, invalid: 1, etag: '"9"' }],
+    });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'STALE' });
+    await waitFor(actor, (s) => s.matches({ review: 'ready' }) && s.context.etag === '"9"', { timeout: 1000 });
+    expect(actor.getSnapshot().context).toMatchObject({ changed: true, invalid: 1 });
+    expect(calls.loads).toBe(2);
+    // The next own change clears the notice.
+    actor.send({ type: 'EDITED' });
+    expect(actor.getSnapshot().context.changed).toBe(false);
+  });
+
+  it('after a failed job the error knows the failed version, and back to the brief names it', async () => {
+    const { actor, streams, calls } = setup({ loaded: [{ state: 'draft', job: null, etag: '"3"' }, { state: 'failed', job: null, etag: '"11"' }] });
+    actor.start();
+    await at(actor, { editingBrief: 'editing' });
+    actor.send(sample.NEXT);
+    await at(actor, { generating: 'streaming' });
+    streams[0]!.send({ type: 'FAILED', id: 2, message: 'model unavailable' });
+    await at(actor, { error: 'shown' });
+    expect(actor.getSnapshot().context).toMatchObject({ error: 'model unavailable', etag: '"11"' });
+    actor.send({ type: 'BACK_TO_BRIEF' });
+    await at(actor, { editingBrief: 'editing' });
+    expect(calls.returnETags).toEqual(['"11"']);
+  });
+
+  it('412 from the error screen loads the campaign again', async () => {
+    const { actor } = setup({ loaded: [{ state: 'failed', job: null, etag: '"11"' }, { state: 'draft', job: null, etag: '"12"' }], returnToDraft: stale() });
+    actor.start();
+    await at(actor, { error: 'shown' });
+    actor.send({ type: 'BACK_TO_BRIEF' });
+    await waitFor(actor, (s) => s.matches({ editingBrief: 'editing' }) && s.context.etag === '"12"', { timeout: 1000 });
+    expect(actor.getSnapshot().context.changed).toBe(true);
   });
 });

@@ -9,7 +9,15 @@
 // "NEXT" exists only in editingBrief.editing: while generating or validating
 // the machine has no transition for it, so it cannot be sent, whatever a
 // button does.
+//
+// Every lifecycle event names the version it is meant for: context.etag is
+// the ETag of what the screen shows (the campaign the brief was loaded from,
+// the tree the review board shows), and the tab's own tile changes reload the
+// tree (review.syncing) so it stays that. When the server answers 412 (the
+// campaign changed since), the machine goes to "changed": it loads the
+// campaign again, continues where the server is, and says why.
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { isStale } from '../../lib/etag';
 
 export type CampaignState = 'draft' | 'generating' | 'review' | 'approved' | 'publishing' | 'published' | 'failed' | 'paused' | 'archived';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -44,6 +52,15 @@ export interface Loaded {
   state: CampaignState;
   /** The running generation job when state is generating. */
   job: Job | null;
+  /** The ETag of the campaign as loaded. */
+  etag: string;
+}
+
+/** A tree loaded onto the board and checked: the counts and the tree's ETag. */
+export interface Checked {
+  total: number;
+  invalid: number;
+  etag: string;
 }
 
 export type Owner = 'ad_group' | 'asset_group';
@@ -75,6 +92,10 @@ export interface WizardContext {
   total: number;
   invalid: number;
   error: string | null;
+  /** The ETag of the version on screen; lifecycle events send it as If-Match. */
+  etag: string | null;
+  /** The server refused a change (412): the campaign changed since it was loaded and was loaded again. */
+  changed: boolean;
 }
 
 /** Events the job's stream sends into the machine; id is the SSE sequence number. */
@@ -95,11 +116,15 @@ export type WizardEvent =
   | { type: 'REGENERATE'; request: Extract<MoreRequest, { mode: 'regenerate' }> }
   | { type: 'REVALIDATED'; total: number; invalid: number }
   | { type: 'BACK_TO_BRIEF' }
-  | { type: 'RETRY' };
+  | { type: 'RETRY' }
+  // A tile change of this tab reached the server: reload the tree.
+  | { type: 'EDITED' }
+  // The server refused a tile change with 412: someone else changed the campaign.
+  | { type: 'STALE' };
 
 /** Every event type, for tests that try each one in each state. */
 export const eventTypes: WizardEvent['type'][] = [
-  'PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEXT', 'CANCEL', 'APPROVE', 'FILL_GAPS', 'REGENERATE', 'REVALIDATED', 'BACK_TO_BRIEF', 'RETRY',
+  'PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEXT', 'CANCEL', 'APPROVE', 'FILL_GAPS', 'REGENERATE', 'REVALIDATED', 'BACK_TO_BRIEF', 'RETRY', 'EDITED', 'STALE',
 ];
 
 export type Emitted = { type: 'item'; item: StreamItem } | { type: 'warning'; message: string };
@@ -110,7 +135,10 @@ function message(e: unknown): string {
 
 const fresh = { lastEventId: 0, received: 0, warnings: [] as string[], progress: { done: 0, total: 0 } };
 
-export const wizardMachine = setup({
+/** The person acts again: the "changed since" notice has been read. */
+const acted = { changed: false } as const;
+
+const wizard = setup({
   types: {
     context: {} as WizardContext,
     events: {} as WizardEvent,
@@ -123,7 +151,9 @@ export const wizardMachine = setup({
     loadCampaign: fromPromise<Loaded, { campaignId: number }>(async () => {
       throw new Error('loadCampaign not provided');
     }),
-    startGeneration: fromPromise<Job, { campaignId: number; brief: Record<string, unknown> }>(async () => {
+    // Saves the brief on the loaded version (etag) and starts generation on
+    // the version that save made.
+    startGeneration: fromPromise<Job, { campaignId: number; brief: Record<string, unknown>; etag: string | null }>(async () => {
       throw new Error('startGeneration not provided');
     }),
     jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(() => {
@@ -132,18 +162,25 @@ export const wizardMachine = setup({
     cancelJob: fromPromise<void, { jobId: number }>(async () => {
       throw new Error('cancelJob not provided');
     }),
-    validateAll: fromPromise<{ total: number; invalid: number }, { campaignId: number }>(async () => {
+    // Loads the tree onto a new board and checks every text.
+    validateAll: fromPromise<Checked, { campaignId: number }>(async () => {
       throw new Error('validateAll not provided');
+    }),
+    // Loads the tree again after the tab's own tile changes, keeping the
+    // board (and unsaved edits); checks what changed.
+    reloadTree: fromPromise<Checked, { campaignId: number }>(async () => {
+      throw new Error('reloadTree not provided');
     }),
     // Regenerating one slot or filling gaps answers at once (null) or with
     // a job to follow.
     requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => {
       throw new Error('requestMore not provided');
     }),
-    approve: fromPromise<void, { campaignId: number }>(async () => {
+    approve: fromPromise<void, { campaignId: number; etag: string | null }>(async () => {
       throw new Error('approve not provided');
     }),
-    returnToDraft: fromPromise<void, { campaignId: number }>(async () => {
+    // Answers the ETag of the draft it made.
+    returnToDraft: fromPromise<{ etag: string }, { campaignId: number; etag: string | null }>(async () => {
       throw new Error('returnToDraft not provided');
     }),
   },
@@ -153,7 +190,37 @@ export const wizardMachine = setup({
     isReview: (_, l: Loaded) => l.state === 'review',
     isApprovedOrLater: (_, l: Loaded) => ['approved', 'publishing', 'published', 'paused'].includes(l.state),
   },
-}).createMachine({
+});
+
+// Loading the campaign and continuing where the server has it; idle and
+// changed both do this.
+const loading = wizard.createStateConfig({
+  invoke: {
+    src: 'loadCampaign',
+    input: ({ context }) => ({ campaignId: context.campaignId }),
+    onDone: [
+      { guard: { type: 'isDraft', params: ({ event }) => event.output }, target: '#wizard.editingBrief', actions: assign({ etag: ({ event }) => event.output.etag }) },
+      {
+        guard: { type: 'isGenerating', params: ({ event }) => event.output },
+        target: '#wizard.generating',
+        actions: assign(({ context, event }) => {
+          const job = event.output.job!;
+          // Resume the stream after the last event this tab saw; a job the
+          // tab never saw is replayed from the start.
+          const last = context.resume?.jobId === job.id ? context.resume.lastEventId : 0;
+          return { jobId: job.id, ...fresh, lastEventId: last, progress: job.progress ?? fresh.progress, etag: event.output.etag };
+        }),
+      },
+      // validating loads the tree, and with it the ETag of what the board shows.
+      { guard: { type: 'isReview', params: ({ event }) => event.output }, target: '#wizard.validating' },
+      { guard: { type: 'isApprovedOrLater', params: ({ event }) => event.output }, target: '#wizard.done', actions: assign({ etag: ({ event }) => event.output.etag }) },
+      { target: '#wizard.error.shown', actions: assign({ error: ({ event }) => `campaign:${event.output.state}`, etag: ({ event }) => event.output.etag }) },
+    ],
+    onError: { target: '#wizard.error.shown', actions: assign({ error: ({ event }) => message(event.error) }) },
+  },
+});
+
+export const wizardMachine = wizard.createMachine({
   id: 'wizard',
   context: ({ input }) => ({
     campaignId: input.campaignId,
@@ -164,51 +231,37 @@ export const wizardMachine = setup({
     total: 0,
     invalid: 0,
     error: null,
+    etag: null,
+    changed: false,
   }),
   initial: 'idle',
   states: {
     // Asks the server where the campaign is and continues from there: a
     // reload mid-generation lands in generating again.
-    idle: {
-      invoke: {
-        src: 'loadCampaign',
-        input: ({ context }) => ({ campaignId: context.campaignId }),
-        onDone: [
-          { guard: { type: 'isDraft', params: ({ event }) => event.output }, target: 'editingBrief' },
-          {
-            guard: { type: 'isGenerating', params: ({ event }) => event.output },
-            target: 'generating',
-            actions: assign(({ context, event }) => {
-              const job = event.output.job!;
-              // Resume the stream after the last event this tab saw; a job the
-              // tab never saw is replayed from the start.
-              const last = context.resume?.jobId === job.id ? context.resume.lastEventId : 0;
-              return { jobId: job.id, ...fresh, lastEventId: last, progress: job.progress ?? fresh.progress };
-            }),
-          },
-          { guard: { type: 'isReview', params: ({ event }) => event.output }, target: 'validating' },
-          { guard: { type: 'isApprovedOrLater', params: ({ event }) => event.output }, target: 'done' },
-          { target: 'error', actions: assign({ error: ({ event }) => `campaign:${event.output.state}` }) },
-        ],
-        onError: { target: 'error', actions: assign({ error: ({ event }) => message(event.error) }) },
-      },
-    },
+    idle: loading,
+    // The server refused a change with 412: the campaign changed since this
+    // tab loaded it. Load it again and continue where it is now; the notice
+    // (context.changed) stays until the person acts again.
+    changed: { ...loading, entry: assign({ changed: true, error: null }) },
     editingBrief: {
       initial: 'editing',
       states: {
         editing: {
-          on: { NEXT: { target: 'starting', actions: assign({ brief: ({ event }) => event.brief, error: null }) } },
+          on: { NEXT: { target: 'starting', actions: assign({ brief: ({ event }) => event.brief, error: null, ...acted }) } },
         },
         // Saving the brief and starting the job; a second NEXT has no effect.
         starting: {
           invoke: {
             src: 'startGeneration',
-            input: ({ context }) => ({ campaignId: context.campaignId, brief: context.brief ?? {} }),
+            input: ({ context }) => ({ campaignId: context.campaignId, brief: context.brief ?? {}, etag: context.etag }),
             onDone: {
               target: '#wizard.generating',
               actions: assign(({ event }) => ({ jobId: event.output.id, ...fresh, progress: event.output.progress ?? fresh.progress })),
             },
-            onError: { target: 'editing', actions: assign({ error: ({ event }) => message(event.error) }) },
+            onError: [
+              { guard: ({ event }) => isStale(event.error), target: '#wizard.changed' },
+              { target: 'editing', actions: assign({ error: ({ event }) => message(event.error) }) },
+            ],
           },
         },
       },
@@ -235,6 +288,7 @@ export const wizardMachine = setup({
           ],
         },
         COMPLETED: { target: 'validating', actions: assign({ lastEventId: ({ event }) => event.id }) },
+        // The failed job moved the campaign on: error.loading learns its version.
         FAILED: { target: 'error', actions: assign({ lastEventId: ({ event }) => event.id, error: ({ event }) => event.message }) },
         // Cancelled (here or elsewhere): the server moved the campaign back;
         // ask it where.
@@ -242,7 +296,7 @@ export const wizardMachine = setup({
       },
       initial: 'streaming',
       states: {
-        streaming: { on: { CANCEL: 'cancelling' } },
+        streaming: { on: { CANCEL: { target: 'cancelling', actions: assign(acted) } } },
         // The stream stays open while the cancel request runs; afterwards the
         // server's campaign state decides where the wizard goes (draft).
         cancelling: {
@@ -260,7 +314,7 @@ export const wizardMachine = setup({
       invoke: {
         src: 'validateAll',
         input: ({ context }) => ({ campaignId: context.campaignId }),
-        onDone: { target: 'review', actions: assign(({ event }) => ({ total: event.output.total, invalid: event.output.invalid, error: null })) },
+        onDone: { target: 'review', actions: assign(({ event }) => ({ ...event.output, error: null })) },
         onError: { target: 'error', actions: assign({ error: ({ event }) => message(event.error) }) },
       },
     },
@@ -269,14 +323,30 @@ export const wizardMachine = setup({
       on: {
         // Tile edits validate through the API and report the new counts.
         REVALIDATED: { actions: assign(({ event }) => ({ total: event.total, invalid: event.invalid })) },
+        // A tile change was refused: what the board shows is out of date.
+        STALE: '#wizard.changed',
       },
       states: {
         ready: {
           on: {
-            APPROVE: '#wizard.approving',
-            FILL_GAPS: { target: 'requesting', actions: assign({ error: null }) },
-            REGENERATE: { target: 'requesting', actions: assign({ error: null }) },
-            BACK_TO_BRIEF: { target: 'returning', actions: assign({ error: null }) },
+            APPROVE: { target: '#wizard.approving', actions: assign(acted) },
+            FILL_GAPS: { target: 'requesting', actions: assign({ error: null, ...acted }) },
+            REGENERATE: { target: 'requesting', actions: assign({ error: null, ...acted }) },
+            BACK_TO_BRIEF: { target: 'returning', actions: assign({ error: null, ...acted }) },
+            EDITED: { target: 'syncing', actions: assign({ error: null, ...acted }) },
+          },
+        },
+        // The board takes the tree after the tab's own change, and with it
+        // the ETag approval sends: what is approved is what is on screen.
+        // No approval meanwhile; a further change starts the reload again, so
+        // the newest tree wins.
+        syncing: {
+          on: { EDITED: { target: 'syncing', reenter: true } },
+          invoke: {
+            src: 'reloadTree',
+            input: ({ context }) => ({ campaignId: context.campaignId }),
+            onDone: { target: 'ready', actions: assign(({ event }) => ({ ...event.output })) },
+            onError: { target: 'ready', actions: assign({ error: ({ event }) => message(event.error) }) },
           },
         },
         requesting: {
@@ -300,9 +370,12 @@ export const wizardMachine = setup({
         returning: {
           invoke: {
             src: 'returnToDraft',
-            input: ({ context }) => ({ campaignId: context.campaignId }),
-            onDone: '#wizard.editingBrief',
-            onError: { target: 'ready', actions: assign({ error: ({ event }) => message(event.error) }) },
+            input: ({ context }) => ({ campaignId: context.campaignId, etag: context.etag }),
+            onDone: { target: '#wizard.editingBrief', actions: assign({ etag: ({ event }) => event.output.etag }) },
+            onError: [
+              { guard: ({ event }) => isStale(event.error), target: '#wizard.changed' },
+              { target: 'ready', actions: assign({ error: ({ event }) => message(event.error) }) },
+            ],
           },
         },
       },
@@ -310,29 +383,47 @@ export const wizardMachine = setup({
     approving: {
       invoke: {
         src: 'approve',
-        input: ({ context }) => ({ campaignId: context.campaignId }),
+        input: ({ context }) => ({ campaignId: context.campaignId, etag: context.etag }),
         onDone: 'done',
-        // The server refused (incomplete ads, a changed state): back to the
-        // tiles with its reason.
-        onError: { target: 'review', actions: assign({ error: ({ event }) => message(event.error) }) },
+        onError: [
+          // Someone changed the campaign after the board was loaded: nothing
+          // unseen is approved; load it again and let the person decide.
+          { guard: ({ event }) => isStale(event.error), target: 'changed' },
+          // The server refused (incomplete ads, a changed state): back to
+          // the tiles with its reason.
+          { target: 'review', actions: assign({ error: ({ event }) => message(event.error) }) },
+        ],
       },
     },
     done: { type: 'final' },
     error: {
-      initial: 'shown',
+      initial: 'loading',
       states: {
+        // A failed job or check moved the campaign on: learn the version
+        // the error is about, which going back to the brief names.
+        loading: {
+          invoke: {
+            src: 'loadCampaign',
+            input: ({ context }) => ({ campaignId: context.campaignId }),
+            onDone: { target: 'shown', actions: assign({ etag: ({ event }) => event.output.etag }) },
+            onError: 'shown',
+          },
+        },
         shown: {
           on: {
-            RETRY: { target: '#wizard.idle', actions: assign({ error: null }) },
-            BACK_TO_BRIEF: 'returning',
+            RETRY: { target: '#wizard.idle', actions: assign({ error: null, ...acted }) },
+            BACK_TO_BRIEF: { target: 'returning', actions: assign(acted) },
           },
         },
         returning: {
           invoke: {
             src: 'returnToDraft',
-            input: ({ context }) => ({ campaignId: context.campaignId }),
-            onDone: { target: '#wizard.editingBrief', actions: assign({ error: null }) },
-            onError: { target: 'shown', actions: assign({ error: ({ event }) => message(event.error) }) },
+            input: ({ context }) => ({ campaignId: context.campaignId, etag: context.etag }),
+            onDone: { target: '#wizard.editingBrief', actions: assign({ error: null, etag: ({ event }) => event.output.etag }) },
+            onError: [
+              { guard: ({ event }) => isStale(event.error), target: '#wizard.changed' },
+              { target: 'shown', actions: assign({ error: ({ event }) => message(event.error) }) },
+            ],
           },
         },
       },

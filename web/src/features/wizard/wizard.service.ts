@@ -1,11 +1,12 @@
 // The wizard machine's actors against the real API. The machine itself
 // knows nothing of HTTP; this file is where its steps meet the server.
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
-import { api, request, unwrap, type CampaignTree } from '../../lib/api/client';
+import { api, unwrap, unwrapWithETag, type Campaign, type CampaignTree } from '../../lib/api/client';
+import { ifMatch } from '../../lib/etag';
 import { i18n } from '../../lib/i18n.svelte';
 import { openJobStream } from '../../lib/jobstream';
 import { Board, Tile } from './tiles.svelte';
-import { wizardMachine, type Job, type Loaded, type Resume, type StreamItem } from './wizard.machine';
+import { wizardMachine, type Checked, type Job, type Loaded, type Resume, type StreamItem } from './wizard.machine';
 
 /** The campaign's unfinished generation job, the one this tab followed first. */
 async function findJob(campaignId: number, resume: Resume | null): Promise<Job | null> {
@@ -41,57 +42,102 @@ export function tilesOf(tree: CampaignTree): Tile[] {
   return out;
 }
 
+/** The version of each ad in the tree, by ad id: what a text edit names as If-Match. */
+export function adVersionsOf(tree: CampaignTree): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const ag of tree.ad_groups ?? []) for (const ad of ag.ads ?? []) out.set(ad.id, ad.version);
+  return out;
+}
+
+type WizardActors = NonNullable<NonNullable<Parameters<typeof wizardMachine.provide>[0]>['actors']>;
+
 export interface WizardDeps {
   board: Board;
   /** Called with the loaded tree so the screen can show names. */
   onTree?: (tree: CampaignTree) => void;
+  /** Called with the campaign as loaded (or as an event left it): the brief on screen. */
+  onCampaign?: (c: Campaign) => void;
 }
 
-export function liveWizard({ board, onTree }: WizardDeps) {
-  return wizardMachine.provide({
-    actors: {
-      loadCampaign: fromPromise(async ({ input }): Promise<Loaded> => {
-        const c = await unwrap(api.GET('/api/campaigns/{id}', { params: { path: { id: input.campaignId } } }));
-        if (c.state !== 'generating') return { state: c.state, job: null };
-        const job = await findJob(input.campaignId, readResume(input.campaignId));
-        return { state: c.state, job };
-      }),
-      startGeneration: fromPromise(async ({ input }): Promise<Job> => {
-        await unwrap(api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, body: { brief: input.brief } }));
-        const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId } }, body: {} }));
-        return started.job as Job;
-      }),
-      jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack, input }) =>
-        openJobStream(input.jobId, input.lastEventId, sendBack),
-      ),
-      cancelJob: fromPromise(async ({ input }) => {
-        await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id: input.jobId } } }));
-      }),
-      validateAll: fromPromise(async ({ input }) => {
-        const tree = await unwrap(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: input.campaignId } } }));
-        onTree?.(tree);
-        board.replace(tilesOf(tree));
-        return board.validateAll(i18n.locale);
-      }),
-      // Generation for one ad group or asset group answers when it is done.
-      requestMore: fromPromise(async ({ input }): Promise<Job | null> => {
-        const r = input.request;
-        // An ad group's generation changes one ad: name it for both modes.
-        const ad = r.adId !== undefined ? { ad_id: r.adId } : {};
-        const body = r.mode === 'fill_gaps' ? { mode: 'fill_gaps' as const, ...ad } : { mode: 'regenerate' as const, slot: r.slot, ...ad };
-        const path = { params: { path: { id: r.ownerId } }, body };
-        if (r.owner === 'ad_group') await unwrap(api.POST('/api/ad-groups/{id}/generate', path));
-        else await unwrap(api.POST('/api/asset-groups/{id}/generate', path));
-        return null;
-      }),
-      approve: fromPromise(async ({ input }) => {
-        await request('POST', `/api/campaigns/${input.campaignId}/approve`);
-      }),
-      returnToDraft: fromPromise(async ({ input }) => {
-        await request('POST', `/api/campaigns/${input.campaignId}/return_to_draft`);
-      }),
-    },
-  });
+/** The wizard's steps against the real API; each lifecycle event sends the ETag the machine holds. */
+export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardActors {
+  const loadTree = async (campaignId: number, signal: AbortSignal) =>
+    unwrapWithETag(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: campaignId } }, signal }), (t) => t.campaign.version);
+  // A reload that a newer one replaced must not touch the board.
+  const current = (signal: AbortSignal) => {
+    if (signal.aborted) throw new Error('superseded by a newer load');
+  };
+  return {
+    loadCampaign: fromPromise(async ({ input, signal }): Promise<Loaded> => {
+      const { data: c, etag } = await unwrapWithETag(api.GET('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, signal }), (c) => c.version);
+      current(signal);
+      onCampaign?.(c);
+      if (c.state !== 'generating') return { state: c.state, job: null, etag };
+      const job = await findJob(input.campaignId, readResume(input.campaignId));
+      return { state: c.state, job, etag };
+    }),
+    // The brief is saved on the version the form was loaded from, and
+    // generation starts on the version that save made: a change by someone
+    // else in between is a 412, not a generation from a brief nobody saw.
+    startGeneration: fromPromise(async ({ input }): Promise<Job> => {
+      const saved = await unwrapWithETag(
+        api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) }, body: { brief: input.brief } }),
+        (c) => c.version,
+      );
+      const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId } }, headers: ifMatch(saved.etag), body: {} }));
+      return started.job as Job;
+    }),
+    jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack, input }) =>
+      openJobStream(input.jobId, input.lastEventId, sendBack),
+    ),
+    cancelJob: fromPromise(async ({ input }) => {
+      await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id: input.jobId } } }));
+    }),
+    // A new board from the tree; the tree's ETag is what approval sends.
+    validateAll: fromPromise(async ({ input, signal }): Promise<Checked> => {
+      const { data: tree, etag } = await loadTree(input.campaignId, signal);
+      current(signal);
+      onTree?.(tree);
+      onCampaign?.(tree.campaign);
+      board.replace(tilesOf(tree), adVersionsOf(tree));
+      return { ...(await board.validateAll(i18n.locale)), etag };
+    }),
+    // The same board brought up to the tree after the tab's own change.
+    reloadTree: fromPromise(async ({ input, signal }): Promise<Checked> => {
+      const { data: tree, etag } = await loadTree(input.campaignId, signal);
+      current(signal);
+      onTree?.(tree);
+      onCampaign?.(tree.campaign);
+      const unchecked = board.sync(tilesOf(tree), adVersionsOf(tree));
+      return { ...(await board.validateAll(i18n.locale, unchecked)), etag };
+    }),
+    // Generation for one ad group or asset group answers when it is done.
+    requestMore: fromPromise(async ({ input }): Promise<Job | null> => {
+      const r = input.request;
+      // An ad group's generation changes one ad: name it for both modes.
+      const ad = r.adId !== undefined ? { ad_id: r.adId } : {};
+      const body = r.mode === 'fill_gaps' ? { mode: 'fill_gaps' as const, ...ad } : { mode: 'regenerate' as const, slot: r.slot, ...ad };
+      const path = { params: { path: { id: r.ownerId } }, body };
+      if (r.owner === 'ad_group') await unwrap(api.POST('/api/ad-groups/{id}/generate', path));
+      else await unwrap(api.POST('/api/asset-groups/{id}/generate', path));
+      return null;
+    }),
+    approve: fromPromise(async ({ input }) => {
+      await unwrap(api.POST('/api/campaigns/{id}/approve', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) } }));
+    }),
+    returnToDraft: fromPromise(async ({ input }) => {
+      const { data, etag } = await unwrapWithETag(
+        api.POST('/api/campaigns/{id}/return_to_draft', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) } }),
+        (c) => c.version,
+      );
+      onCampaign?.(data);
+      return { etag };
+    }),
+  };
+}
+
+export function liveWizard(deps: WizardDeps) {
+  return wizardMachine.provide({ actors: wizardActors(deps) });
 }
 
 // Where this tab was in a job's stream, so a reload resumes it. Session

@@ -2,6 +2,7 @@
 // `make api-client` generates from the server's /openapi.json; CI fails when
 // it is stale, so a changed server contract breaks the type check here.
 import createClient, { type Middleware } from 'openapi-fetch';
+import { etagFrom } from '../etag';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -20,6 +21,8 @@ export interface Problem {
   detail?: string;
   state?: string;
   allowed_events?: string[] | null;
+  /** With 412: the ETag of the version the server has now. */
+  current_etag?: string;
   errors?: { location?: string; message: string }[] | null;
 }
 
@@ -73,11 +76,24 @@ export async function unwrap<T>(
 }
 
 /**
+ * unwrapWithETag is unwrap plus the ETag of the version the answer shows
+ * (version reads it from the body should the header be missing).
+ */
+export async function unwrapWithETag<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+  version: (data: T) => number,
+): Promise<{ data: T; etag: string }> {
+  const { data, error, response } = await call;
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, (error ?? {}) as Problem);
+  return { data: data as T, etag: etagFrom(response, version(data as T))! };
+}
+
+/**
  * request is for operations that are newer than the generated client (the
  * job system, /api/validate, generation): same cookie, same errors.
  */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+export async function request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { ...init.headers, 'Content-Type': 'application/json' };

@@ -1,0 +1,124 @@
+// The wizard's steps against a stand-in server (lib/testserver.ts): what the
+// web app sends as If-Match on each change, and that the review board ends
+// up showing the tree whose ETag approval sends.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createActor, toPromise, type AnyActorLogic } from 'xstate';
+import { isStale } from '../../lib/etag';
+import { TestServer } from '../../lib/testserver';
+import { saveTile } from './tileActions';
+import { Board } from './tiles.svelte';
+import { wizardActors } from './wizard.service';
+
+let server: TestServer;
+beforeEach(() => {
+  server = new TestServer();
+  vi.stubGlobal('fetch', server.fetch);
+});
+afterEach(() => vi.unstubAllGlobals());
+
+function run<T>(logic: AnyActorLogic, input: unknown): Promise<T> {
+  return toPromise(createActor(logic, { input }).start()) as Promise<T>;
+}
+
+describe('wizard service', () => {
+  it('saves the brief on the loaded version and starts generation on the version that save made', async () => {
+    server.campaign = { ...server.campaign, state: 'draft' };
+    const actors = wizardActors({ board: new Board() });
+    const loaded = await run<{ etag: string }>(actors.loadCampaign as AnyActorLogic, { campaignId: 3 });
+    expect(loaded.etag).toBe('"5"');
+    await run(actors.startGeneration as AnyActorLogic, { campaignId: 3, brief: { product: 'Reifen' }, etag: loaded.etag });
+    expect(server.writes()).toEqual(['PATCH /api/campaigns/3 "5"', 'POST /api/campaigns/3/generate "6"']);
+  });
+
+  it('a brief saved on an old version is refused with 412 and nothing is generated', async () => {
+    server.campaign = { ...server.campaign, state: 'draft' };
+    const actors = wizardActors({ board: new Board() });
+    const { etag } = await run<{ etag: string }>(actors.loadCampaign as AnyActorLogic, { campaignId: 3 });
+    server.changeElsewhere((s) => (s.campaign = { ...s.campaign, brief: { product: 'Sommerreifen' } }));
+    const err = await run(actors.startGeneration as AnyActorLogic, { campaignId: 3, brief: { product: 'Reifen' }, etag }).catch((e: unknown) => e);
+    expect(isStale(err)).toBe(true);
+    expect(server.writes()).toEqual(['PATCH /api/campaigns/3 "5"']);
+  });
+
+  it("after the tab's own tile save the board shows the reloaded tree, and approval names that tree", async () => {
+    const board = new Board();
+    const actors = wizardActors({ board });
+    const first = await run<{ etag: string; total: number }>(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    expect(first).toMatchObject({ etag: '"5"', total: 5 });
+    const [h1, , , d1] = board.tiles;
+    h1!.text = 'Reifen eins neu';
+    await saveTile(board, h1!);
+    const reloaded = await run<{ etag: string }>(actors.reloadTree as AnyActorLogic, { campaignId: 3 });
+    expect(reloaded.etag).toBe('"6"');
+    // The same tiles, showing the server's texts.
+    expect(board.tiles[0]).toBe(h1);
+    expect(board.tiles[3]).toBe(d1);
+    expect(board.tiles.map((t) => t.saved)).toEqual(server.tree().ad_groups![0]!.ads![0]!.headlines!.map((h) => h.text).concat(['Beschreibung eins.', 'Beschreibung zwei.']));
+    expect(board.tiles.map((t) => t.linkId)).toEqual([...server.ad.headlines!, ...server.ad.descriptions!].map((h) => h.link_id));
+    await run(actors.approve as AnyActorLogic, { campaignId: 3, etag: reloaded.etag });
+    // The ad text went with the ad's version, the approval with the reloaded tree's.
+    expect(server.writes()).toEqual(['PATCH /api/ads/4 "2"', 'POST /api/campaigns/3/approve "6"']);
+    expect(server.campaign.state).toBe('approved');
+  });
+
+  it('a second save of the same ad names the version the first save made', async () => {
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    board.tiles[0]!.text = 'Reifen eins neu';
+    await saveTile(board, board.tiles[0]!);
+    board.tiles[3]!.text = 'Beschreibung eins neu.';
+    await saveTile(board, board.tiles[3]!);
+    expect(server.writes()).toEqual(['PATCH /api/ads/4 "2"', 'PATCH /api/ads/4 "3"']);
+  });
+
+  it('a tile saved over a change from elsewhere is refused with 412', async () => {
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    server.changeElsewhere((s) => (s.ad = { ...s.ad, version: s.ad.version + 1, headlines: [{ text: 'Fremd', link_id: 999, asset_id: 999 }, ...s.ad.headlines!.slice(1)] }));
+    board.tiles[1]!.text = 'Reifen zwei neu';
+    const err = await saveTile(board, board.tiles[1]!).catch((e: unknown) => e);
+    expect(isStale(err)).toBe(true);
+    expect(server.ad.headlines![0]!.text).toBe('Fremd');
+  });
+
+  it('approval after a change from elsewhere is refused with 412: nothing unseen is approved', async () => {
+    const board = new Board();
+    const actors = wizardActors({ board });
+    const { etag } = await run<{ etag: string }>(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    server.changeElsewhere((s) => (s.campaign = { ...s.campaign, budget_micros: 99_000_000 }));
+    const err = await run(actors.approve as AnyActorLogic, { campaignId: 3, etag }).catch((e: unknown) => e);
+    expect(isStale(err)).toBe(true);
+    expect(server.campaign.state).toBe('review');
+    expect(server.writes()).toEqual(['POST /api/campaigns/3/approve "5"']);
+  });
+
+  it('back to the brief answers the draft version and the campaign it shows', async () => {
+    const shown: number[] = [];
+    const actors = wizardActors({ board: new Board(), onCampaign: (c) => shown.push(c.version) });
+    const out = await run<{ etag: string }>(actors.returnToDraft as AnyActorLogic, { campaignId: 3, etag: '"5"' });
+    expect(out.etag).toBe('"6"');
+    expect(shown).toEqual([6]);
+    expect(server.writes()).toEqual(['POST /api/campaigns/3/return_to_draft "5"']);
+  });
+
+  it('a lifecycle event without an ETag is not sent at all', async () => {
+    const actors = wizardActors({ board: new Board() });
+    const err = await run(actors.approve as AnyActorLogic, { campaignId: 3, etag: null }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/no ETag/);
+    expect(server.writes()).toEqual([]);
+  });
+
+  it('a reload that a newer one replaced leaves the board alone', async () => {
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    const before = board.tiles;
+    server.changeElsewhere((s) => (s.ad = { ...s.ad, headlines: [{ text: 'Fremd', link_id: 999, asset_id: 999 }, ...s.ad.headlines!.slice(1)] }));
+    const actor = createActor(actors.reloadTree as AnyActorLogic, { input: { campaignId: 3 } }).start();
+    actor.stop(); // superseded before its answer came
+    await new Promise((r) => setTimeout(r, 20));
+    expect(board.tiles).toBe(before);
+  });
+});

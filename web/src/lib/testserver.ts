@@ -1,0 +1,114 @@
+// A stand-in for the server in component tests: one search campaign with one
+// ad, kept in memory, with the server's version rules (every change moves the
+// campaign's version; If-Match is required on lifecycle events, optional on
+// PATCH; 412 with current_etag when stale). Tests install it as fetch and
+// read the requests it saw. It is no replacement for the browser tests,
+// which run the real server.
+import type { Campaign, CampaignTree } from './api/client';
+import { etagOf, versionOf } from './etag';
+
+export interface Seen {
+  method: string;
+  path: string;
+  ifMatch: string | null;
+  body: unknown;
+}
+
+type Ad = NonNullable<NonNullable<CampaignTree['ad_groups']>[number]['ads']>[number];
+
+const json = (status: number, body: unknown, etag?: string) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status < 300 ? 'application/json' : 'application/problem+json', ...(etag ? { ETag: etag } : {}) } });
+
+export class TestServer {
+  seen: Seen[] = [];
+  private link = 100;
+  campaign: Campaign = {
+    id: 3, name: 'Winterreifen', type: 'SEARCH', state: 'review', budget_micros: 45_000_000, currency: 'EUR',
+    languages: ['de'], locations: ['DE'], final_url: 'https://example.com/', brief: { product: 'Reifen', language: 'de' },
+    allowed_events: ['approve', 'archive', 'generate', 'return_to_draft'], version: 5, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  };
+  ad: Ad = {
+    id: 4, ad_group_id: 2, campaign_id: 3, final_urls: ['https://example.com/'], path1: '', path2: '', status: 'ENABLED', version: 2,
+    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+    headlines: ['Reifen eins', 'Reifen zwei', 'Reifen drei'].map((text) => ({ text, link_id: ++this.link, asset_id: this.link })),
+    descriptions: ['Beschreibung eins.', 'Beschreibung zwei.'].map((text) => ({ text, link_id: ++this.link, asset_id: this.link })),
+  };
+
+  /** Someone else changes the campaign (another tab, another person). */
+  changeElsewhere(f: (s: this) => void): void {
+    f(this);
+    this.campaign = { ...this.campaign, version: this.campaign.version + 1 };
+  }
+
+  tree(): CampaignTree {
+    return {
+      campaign: this.campaign,
+      ad_groups: [{ id: 2, campaign_id: 3, name: 'Gruppe', status: 'ENABLED', version: 1, created_at: '', updated_at: '', keywords: [], ads: [this.ad] }],
+      asset_groups: [],
+      counts: {},
+    };
+  }
+
+  private stale(ifMatch: string | null, current: number): Response | null {
+    if (versionOf(ifMatch) === current) return null;
+    return json(412, { status: 412, title: 'Precondition Failed', detail: `header.If-Match: ${ifMatch} is stale`, current_etag: etagOf(current) });
+  }
+
+  fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const req = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
+    const url = new URL(req.url);
+    const text = await req.text();
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    const ifMatch = req.headers.get('If-Match');
+    this.seen.push({ method: req.method, path: url.pathname, ifMatch, body });
+    const c = this.campaign;
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /api/campaigns/3') return json(200, c, etagOf(c.version));
+    if (route === 'GET /api/campaigns/3/tree') return json(200, this.tree(), etagOf(c.version));
+    if (route === 'PATCH /api/campaigns/3') {
+      if (ifMatch) {
+        const refused = this.stale(ifMatch, c.version);
+        if (refused) return refused;
+      }
+      this.campaign = { ...c, ...(body as Partial<Campaign>), version: c.version + 1 };
+      return json(200, this.campaign, etagOf(this.campaign.version));
+    }
+    const event = /^POST \/api\/campaigns\/3\/(\w+)$/.exec(route)?.[1];
+    if (event === 'generate') return json(202, { job: { id: 7, state: 'queued', campaign_id: 3 } });
+    if (event) {
+      if (!ifMatch || ifMatch === '*') return json(428, { status: 428, detail: 'header.If-Match: required' });
+      const refused = this.stale(ifMatch, c.version);
+      if (refused) return refused;
+      const to = { approve: 'approved', return_to_draft: 'draft', archive: 'archived' }[event] as Campaign['state'];
+      this.campaign = { ...c, state: to, allowed_events: [], version: c.version + 1 };
+      return json(200, this.campaign, etagOf(this.campaign.version));
+    }
+    if (route === 'PATCH /api/ads/4') {
+      if (ifMatch) {
+        const refused = this.stale(ifMatch, this.ad.version);
+        if (refused) return refused;
+      }
+      const p = body as { headlines?: { text: string }[]; descriptions?: { text: string }[] };
+      // The server relinks every text of a field it is sent.
+      const relink = (texts: { text: string }[]) => texts.map((t) => ({ text: t.text, link_id: ++this.link, asset_id: this.link }));
+      this.ad = {
+        ...this.ad,
+        version: this.ad.version + 1,
+        ...(p.headlines ? { headlines: relink(p.headlines) } : {}),
+        ...(p.descriptions ? { descriptions: relink(p.descriptions) } : {}),
+      };
+      this.campaign = { ...c, version: c.version + 1 };
+      return json(200, this.ad, etagOf(this.ad.version));
+    }
+    if (route === 'POST /api/validate') {
+      const items = (body as { items: { text: string }[] }).items;
+      return json(200, { items: items.map((i) => ({ valid: true, width: i.text.length, limit: 30, violations: [] })) });
+    }
+    return json(404, { status: 404, detail: `no route ${route}` });
+  };
+
+  /** The lifecycle events and changes sent, with their If-Match. */
+  writes(): string[] {
+    return this.seen.filter((s) => s.method !== 'GET' && s.path !== '/api/validate').map((s) => `${s.method} ${s.path} ${s.ifMatch ?? '-'}`);
+  }
+}
