@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -102,7 +103,7 @@ func TestTextHygiene(t *testing.T) {
 			{"POST", "/api/campaigns", strings.Replace(campaign, `"Reifen"`, `"Rei\u001bfen"`, 1), "body.brief.product"},
 			{"PATCH", "/api/campaigns/" + id, `{"name":"Sommer\u0085"}`, "body.name"},
 			{"PATCH", "/api/campaigns/" + id, `{"brief":{"selling_points":["gut","\udfff"]}}`, "body.brief.selling_points[1]"},
-			{"POST", "/api/assets/texts", `{"text":"Winterreifen\u0000","field_type":"HEADLINE"}`, "body.text"},
+			{"POST", "/api/assets", `{"text":"Winterreifen\u0000"}`, "body.text"},
 			{"POST", "/api/validate", `{"items":[{"field":"HEADLINE","text":"ok"},{"field":"HEADLINE","text":"a\ud83db"}]}`, "body.items[1].text"},
 			{"POST", "/api/tokens", `{"name":"ci\u0000"}`, "body.name"},
 			{"GET", "/api/assets?q=reifen%00", "", "query.q"},
@@ -165,6 +166,35 @@ func TestLifecycleEventsNeedTheReviewedVersion(t *testing.T) {
 		e.Must(t, 201, "POST", "/api/keywords", `{"ad_group_id":`+gid+`,"text":"reifen billig","match_type":"BROAD"}`)
 		if r := e.Do(t, "POST", events+"approve", nil, "If-Match", reviewed); r.Status != 412 {
 			t.Errorf("approve after a keyword was added since review: %d %s, want 412", r.Status, r.Body)
+		}
+		// A pin set by someone else, and a removed text, move the version too.
+		var tree struct {
+			AdGroups []struct {
+				Ads []struct {
+					ID        int64
+					Headlines []struct {
+						LinkID int64 `json:"link_id"`
+					}
+				}
+			} `json:"ad_groups"`
+		}
+		for _, change := range []string{"pin", "unlink"} {
+			reviewed = e.Must(t, 200, "GET", "/api/campaigns/"+cid+"/tree", nil).Header.Get("ETag")
+			e.Must(t, 200, "GET", "/api/campaigns/"+cid+"/tree", nil).JSON(t, &tree)
+			ad := tree.AdGroups[0].Ads[0]
+			link := fmt.Sprintf("/api/ads/%d/assets/%d", ad.ID, ad.Headlines[0].LinkID)
+			if change == "pin" {
+				e.Must(t, 200, "PATCH", link, `{"pinned_field":"HEADLINE_1"}`)
+			} else {
+				var text struct{ ID int64 }
+				e.Must(t, 201, "POST", "/api/assets", `{"text":"Reifen vom Fachmann"}`).JSON(t, &text)
+				e.Must(t, 201, "POST", fmt.Sprintf("/api/ads/%d/assets", ad.ID), fmt.Sprintf(`{"asset_id":%d,"field_type":"HEADLINE"}`, text.ID))
+				reviewed = e.Must(t, 200, "GET", "/api/campaigns/"+cid, nil).Header.Get("ETag")
+				e.Must(t, 204, "DELETE", link, nil)
+			}
+			if r := e.Do(t, "POST", events+"approve", nil, "If-Match", reviewed); r.Status != 412 {
+				t.Errorf("approve after a %s since review: %d %s, want 412", change, r.Status, r.Body)
+			}
 		}
 		if s := state(); s != "review" {
 			t.Fatalf("state %s after refused approvals", s)
