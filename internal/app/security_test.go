@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/imaphub/imaphub/internal/platform/auth"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
+	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
 
 // No API answer may be kept by a cache: they carry new tokens, personal data
@@ -253,6 +253,27 @@ func TestAuditEntryCommitsWithItsChange(t *testing.T) {
 		e.DoAs(t, auth.Editor, "PATCH", "/api/campaigns/"+id, `{"budget_micros":5000000}`, "If-Match", etag)
 		if n := count(`SELECT count(*) FROM campaigns WHERE name = 'Unaudited' OR budget_micros = 5000000`); n != 0 {
 			t.Errorf("%d changes committed without their audit entry", n)
+		}
+	})
+}
+
+// A small request with many bad fields gets a small answer: a problem lists
+// at most httpapi.MaxProblemErrors fields and counts the rest.
+func TestProblemsDoNotAmplify(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		body := `{"items":[` + strings.TrimSuffix(strings.Repeat(`{},`, 1000), ",") + `]}`
+		r := e.Do(t, "POST", "/api/validate", body)
+		var p struct {
+			Errors        []any `json:"errors"`
+			ErrorsOmitted int   `json:"errors_omitted"`
+		}
+		r.JSON(t, &p)
+		if r.Status != 422 || len(p.Errors) != httpapi.MaxProblemErrors || len(p.Errors)+p.ErrorsOmitted < 1000 {
+			t.Errorf("%d: %d errors listed, %d omitted", r.Status, len(p.Errors), p.ErrorsOmitted)
+		}
+		if len(r.Body) > 2*len(body) {
+			t.Errorf("a %d-byte request answered %d bytes", len(body), len(r.Body))
 		}
 	})
 }

@@ -179,7 +179,7 @@ func ToProblem(ctx context.Context, logger *slog.Logger, operationID string, err
 		for _, f := range e.Fields {
 			p.Errors = append(p.Errors, &FieldDetail{Location: f.Location, Message: f.Message, Value: echoValue(f.Location, f.Value), Code: f.Code, Start: f.Start, End: f.End})
 		}
-		return p
+		return p.capErrors()
 	}
 	if errors.Is(err, context.Canceled) {
 		return &Problem{Status: 499, Title: "Client Closed Request", Detail: "the request was cancelled"}

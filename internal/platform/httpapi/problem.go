@@ -23,8 +23,23 @@ type Problem struct {
 	Detail   string         `json:"detail,omitempty" doc:"What went wrong, for people"`
 	Instance string         `json:"instance,omitempty"`
 	Code     string         `json:"code,omitempty" doc:"Stable machine-readable reason"`
-	Errors   []*FieldDetail `json:"errors,omitempty" doc:"The offending fields"`
-	Extra    map[string]any `json:"-"`
+	Errors   []*FieldDetail `json:"errors,omitempty" doc:"The offending fields (at most MaxProblemErrors)"`
+	// ErrorsOmitted counts offending fields beyond the listed ones.
+	ErrorsOmitted int            `json:"errors_omitted,omitempty" doc:"How many more offending fields there are than errors lists"`
+	Extra         map[string]any `json:"-"`
+}
+
+// MaxProblemErrors bounds the fields a problem lists: a small request of many
+// bad items must not turn into a large answer.
+const MaxProblemErrors = 20
+
+// capErrors keeps the first MaxProblemErrors fields and counts the rest.
+func (p *Problem) capErrors() *Problem {
+	if n := len(p.Errors); n > MaxProblemErrors {
+		p.ErrorsOmitted = n - MaxProblemErrors
+		p.Errors = p.Errors[:MaxProblemErrors:MaxProblemErrors]
+	}
+	return p
 }
 
 // FieldDetail is one offending field of a problem.
@@ -136,7 +151,7 @@ func newProblem(status int, msg string, errList ...error) huma.StatusError {
 	if status == http.StatusUnprocessableEntity || status == http.StatusBadRequest {
 		p.Detail = summarise(msg, p.Errors)
 	}
-	return p
+	return p.capErrors()
 }
 
 // summarise puts the first field and reason into the detail line, so a person
