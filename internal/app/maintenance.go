@@ -21,7 +21,7 @@ func (MaintenanceArgs) InsertOpts() river.InsertOpts {
 
 // maintenance removes what nothing needs any more: failed sign-ins older than
 // a day (the rate limit looks back 15 minutes), and the progress events and
-// owners of jobs River has already pruned (it keeps finished jobs a day).
+// owners and run records of jobs River has already pruned (it keeps finished jobs a day).
 type maintenance struct {
 	river.WorkerDefaults[MaintenanceArgs]
 	db *db.DB
@@ -37,6 +37,9 @@ func (m *maintenance) Work(ctx context.Context, _ *river.Job[MaintenanceArgs]) e
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM job_events WHERE job_id NOT IN (SELECT id FROM river_job)`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM job_attempts WHERE job_id NOT IN (SELECT id FROM river_job)`); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM job_owners WHERE job_id NOT IN (SELECT id FROM river_job)`)

@@ -1,7 +1,8 @@
 // Follows a job's server-sent events. The first connection asks for the
 // events after lastEventId (?last_event_id=), so a reloaded page continues
 // where it was; EventSource's own reconnects send Last-Event-ID. Events are
-// delivered at most once per id: a replay after a reconnect is dropped.
+// delivered at most once per id: a replay after a reconnect is dropped, but
+// for the terminal event, which closes the stream.
 import type { StreamEvent, StreamItem } from '../features/wizard/wizard.machine';
 
 export function openJobStream(jobId: number, lastEventId: number, send: (e: StreamEvent) => void): () => void {
@@ -12,7 +13,10 @@ export function openJobStream(jobId: number, lastEventId: number, send: (e: Stre
   function on(type: string, handle: (id: number, data: Record<string, unknown>) => StreamEvent) {
     es.addEventListener(type, (m: MessageEvent<string>) => {
       const id = Number(m.lastEventId);
-      if (Number.isFinite(id) && id <= last) return;
+      // A finished job's terminal event is sent again to a stream resumed at
+      // or past its end: it always ends the stream, whatever its id.
+      const terminal = type === 'completed' || type === 'failed' || type === 'cancelled';
+      if (Number.isFinite(id) && id <= last && !terminal) return;
       if (Number.isFinite(id)) last = id;
       let data: Record<string, unknown> = {};
       try {
