@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -35,6 +36,11 @@ func TestMaintenanceRemovesOnlyWhatNothingNeeds(t *testing.T) {
 			if err != nil {
 				return err
 			}
+			for _, id := range []int64{live, 987654} {
+				if _, err := tx.Exec(ctx, `INSERT INTO job_attempts (job_id, attempt, started_at) VALUES (?, 1, ?)`, id, time.Now().UTC()); err != nil {
+					return err
+				}
+			}
 			_, err = tx.Exec(ctx, `INSERT INTO login_failures (at, email, client) VALUES (?, 'old@example.com', '10.0.0.1'), (?, 'new@example.com', '10.0.0.1')`,
 				time.Now().UTC().Add(-48*time.Hour), time.Now().UTC().Add(-time.Minute))
 			return err
@@ -46,10 +52,12 @@ func TestMaintenanceRemovesOnlyWhatNothingNeeds(t *testing.T) {
 			t.Fatal(err)
 		}
 		counts := map[string]string{
-			`SELECT count(*) FROM login_failures WHERE email = 'old@example.com'`: "0",
-			`SELECT count(*) FROM login_failures WHERE email = 'new@example.com'`: "1",
-			`SELECT count(*) FROM job_events WHERE job_id = 987654`:               "0",
-			`SELECT count(*) FROM job_owners WHERE job_id = 987654`:               "0",
+			`SELECT count(*) FROM login_failures WHERE email = 'old@example.com'`:             "0",
+			`SELECT count(*) FROM login_failures WHERE email = 'new@example.com'`:             "1",
+			`SELECT count(*) FROM job_events WHERE job_id = 987654`:                           "0",
+			`SELECT count(*) FROM job_owners WHERE job_id = 987654`:                           "0",
+			`SELECT count(*) FROM job_attempts WHERE job_id = 987654`:                         "0",
+			`SELECT count(*) FROM job_attempts WHERE job_id = ` + strconv.FormatInt(live, 10): "1",
 		}
 		for q, want := range counts {
 			var got string
