@@ -67,9 +67,9 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// ConfigFromEnv reads IMAPHUB_LLM_BASE_URL, IMAPHUB_LLM_API_KEY (or
-// IMAPHUB_LLM_API_KEY_FILE, for secrets mounted as files), IMAPHUB_LLM_MODEL,
-// IMAPHUB_LLM_MODE and IMAPHUB_LLM_CALL_TIMEOUT (a duration, default 60s).
+// ConfigFromEnv reads IMAPHUB_LLM_BASE_URL, IMAPHUB_LLM_API_KEY,
+// IMAPHUB_LLM_MODEL, IMAPHUB_LLM_MODE and IMAPHUB_LLM_CALL_TIMEOUT (a
+// duration, default 60s), each also as NAME_FILE.
 // All unset is valid and means "use the offline
 // provider"; a base URL or key without a model is an error, since it shows
 // an intent to use a real provider that would otherwise be silently ignored.
@@ -77,29 +77,43 @@ func ConfigFromEnv() (Config, error) {
 	return configFrom(os.Getenv, os.ReadFile)
 }
 
-func configFrom(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
-	c := Config{
-		BaseURL: strings.TrimSpace(getenv("IMAPHUB_LLM_BASE_URL")),
-		APIKey:  strings.TrimSpace(getenv("IMAPHUB_LLM_API_KEY")),
-		Model:   strings.TrimSpace(getenv("IMAPHUB_LLM_MODEL")),
-		Mode:    Mode(strings.TrimSpace(getenv("IMAPHUB_LLM_MODE"))),
-	}
-	if path := strings.TrimSpace(getenv("IMAPHUB_LLM_API_KEY_FILE")); path != "" {
-		if c.APIKey != "" {
-			return Config{}, errors.New("ai: set IMAPHUB_LLM_API_KEY or IMAPHUB_LLM_API_KEY_FILE, not both")
+func configFrom(lookup func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	// Every variable may be given as NAME_FILE, the path of a file holding
+	// it (secrets mounted as files); both at once is an error.
+	var fileErr error
+	getenv := func(name string) string {
+		v := strings.TrimSpace(lookup(name))
+		path := strings.TrimSpace(lookup(name + "_FILE"))
+		if path == "" || fileErr != nil {
+			return v
+		}
+		if v != "" {
+			fileErr = fmt.Errorf("ai: set %s or %s_FILE, not both", name, name)
+			return ""
 		}
 		raw, err := readFile(path)
 		if err != nil {
 			// The path is not secret; the content is never echoed.
-			return Config{}, fmt.Errorf("ai: read IMAPHUB_LLM_API_KEY_FILE %s: %w", path, err)
+			fileErr = fmt.Errorf("ai: read %s_FILE %s: %w", name, path, err)
+			return ""
 		}
-		c.APIKey = strings.TrimSpace(string(raw))
+		return strings.TrimSpace(string(raw))
+	}
+	c := Config{
+		BaseURL: getenv("IMAPHUB_LLM_BASE_URL"),
+		APIKey:  getenv("IMAPHUB_LLM_API_KEY"),
+		Model:   getenv("IMAPHUB_LLM_MODEL"),
+		Mode:    Mode(getenv("IMAPHUB_LLM_MODE")),
+	}
+	callTimeout := getenv("IMAPHUB_LLM_CALL_TIMEOUT")
+	if fileErr != nil {
+		return Config{}, fileErr
 	}
 	if c.Mode == "" {
 		c.Mode = ModeJSONSchema
 	}
 	c.CallTimeout = DefaultCallTimeout
-	if v := strings.TrimSpace(getenv("IMAPHUB_LLM_CALL_TIMEOUT")); v != "" {
+	if v := callTimeout; v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
 			return Config{}, fmt.Errorf("ai: IMAPHUB_LLM_CALL_TIMEOUT %q: want a positive duration such as 60s or 2m", v)

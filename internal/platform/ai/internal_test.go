@@ -131,7 +131,7 @@ func TestSchemaOfRejectsWhatStrictModeCannotSay(t *testing.T) {
 }
 
 func TestConfigFromEnv(t *testing.T) {
-	files := map[string]string{"/run/secrets/llm": "sk-from-file\n"}
+	files := map[string]string{"/run/secrets/llm": "sk-from-file\n", "/run/config/url": "http://litellm:4000/v1\n", "/run/config/model": "gpt-4o-mini"}
 	readFile := func(p string) ([]byte, error) {
 		if v, ok := files[p]; ok {
 			return []byte(v), nil
@@ -149,6 +149,9 @@ func TestConfigFromEnv(t *testing.T) {
 			Config{BaseURL: "http://litellm:4000/v1", APIKey: "sk-1", Model: "gpt-4o-mini", Mode: ModeTools, CallTimeout: 90 * time.Second}, ""},
 		{"key from file", map[string]string{"IMAPHUB_LLM_API_KEY_FILE": "/run/secrets/llm", "IMAPHUB_LLM_MODEL": "m"},
 			Config{APIKey: "sk-from-file", Model: "m", Mode: ModeJSONSchema, CallTimeout: time.Minute}, ""},
+		{"every variable from a file", map[string]string{"IMAPHUB_LLM_BASE_URL_FILE": "/run/config/url", "IMAPHUB_LLM_MODEL_FILE": "/run/config/model", "IMAPHUB_LLM_API_KEY_FILE": "/run/secrets/llm"},
+			Config{BaseURL: "http://litellm:4000/v1", APIKey: "sk-from-file", Model: "gpt-4o-mini", Mode: ModeJSONSchema, CallTimeout: time.Minute}, ""},
+		{"model and model file", map[string]string{"IMAPHUB_LLM_MODEL": "m", "IMAPHUB_LLM_MODEL_FILE": "/run/config/model", "IMAPHUB_LLM_API_KEY": "k"}, Config{}, "IMAPHUB_LLM_MODEL or IMAPHUB_LLM_MODEL_FILE"},
 		{"call timeout not a duration", map[string]string{"IMAPHUB_LLM_MODEL": "m", "IMAPHUB_LLM_API_KEY": "k", "IMAPHUB_LLM_CALL_TIMEOUT": "60"}, Config{}, "IMAPHUB_LLM_CALL_TIMEOUT"},
 		{"call timeout zero", map[string]string{"IMAPHUB_LLM_CALL_TIMEOUT": "0s"}, Config{}, "IMAPHUB_LLM_CALL_TIMEOUT"},
 		{"missing key file", map[string]string{"IMAPHUB_LLM_API_KEY_FILE": "/nope", "IMAPHUB_LLM_MODEL": "m"}, Config{}, "/nope"},
