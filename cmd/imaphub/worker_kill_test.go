@@ -18,6 +18,7 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+	"github.com/imaphub/imaphub/internal/platform/httpapi"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
@@ -88,7 +89,7 @@ func prepare(t *testing.T, ctx context.Context, engine db.Engine) *fixture {
 			t.Fatal(err)
 		}
 	}
-	j, _, err := a.Generation.Start(ctx, campaigns.GenerateArgs{CampaignID: c.ID}, 0)
+	j, _, err := a.Generation.Start(ctx, campaigns.GenerateArgs{CampaignID: c.ID}, 0, httpapi.ETag(c.Version))
 	if err != nil {
 		t.Fatal(err)
 	}

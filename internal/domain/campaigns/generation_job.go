@@ -90,12 +90,19 @@ func (g *GenerationJobs) Timeout(*river.Job[GenerateArgs]) time.Duration { retur
 
 // Start moves the campaign to generating and enqueues the job in the same
 // transaction: the job exists exactly when the state change was committed.
-func (g *GenerationJobs) Start(ctx context.Context, args GenerateArgs, userID int64) (jobs.Job, Campaign, error) {
+func (g *GenerationJobs) Start(ctx context.Context, args GenerateArgs, userID int64, ifMatch string) (jobs.Job, Campaign, error) {
+	want, err := httpapi.RequireIfMatch(ifMatch)
+	if err != nil {
+		return jobs.Job{}, Campaign{}, err
+	}
 	var jobID int64
 	var c Campaign
-	err := g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
+	err = g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
 		var err error
 		if c, err = getCampaign(ctx, tx, args.CampaignID); err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, want, c.Version); err != nil {
 			return err
 		}
 		if args.AdGroupID != 0 {
@@ -476,10 +483,11 @@ type GenerationStarted struct {
 func (g *GenerationJobs) RegisterRoutes(api *httpapi.API) {
 	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "campaign-generate", Method: http.MethodPost, Path: "/api/campaigns/{id}/generate",
 		Summary:     "Generate the campaign's copy in the background",
-		Description: "Moves the campaign to generating and starts a job that writes responsive search ads (search) or asset group texts (Performance Max) for every ad group or asset group — or only the one named — creating one from the brief when there is none. Watch it at the returned events URL; the campaign then moves to review, or to failed. 409 when the campaign's state does not allow it.",
+		Description: "Moves the campaign to generating and starts a job that writes responsive search ads (search) or asset group texts (Performance Max) for every ad group or asset group — or only the one named — creating one from the brief when there is none. Watch it at the returned events URL; the campaign then moves to review, or to failed. A lifecycle event: If-Match with the campaign's ETag is required (428 without it, 412 when the campaign changed since). 409 when the campaign's state does not allow it.",
 		Tags:        []string{"lifecycle"}, DefaultStatus: http.StatusAccepted},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
+			httpapi.RequiredIfMatchParam
 			Body *StartGenerationInput
 		}) (*struct {
 			Location string `header:"Location"`
@@ -496,7 +504,7 @@ func (g *GenerationJobs) RegisterRoutes(api *httpapi.API) {
 			if p := auth.FromContext(ctx); p != nil {
 				uid = p.UserID
 			}
-			j, c, err := g.Start(ctx, args, uid)
+			j, c, err := g.Start(ctx, args, uid, in.IfMatch)
 			if err != nil {
 				return nil, err
 			}

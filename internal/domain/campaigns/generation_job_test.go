@@ -159,7 +159,7 @@ func TestGenerationJobBelowTheMinimumFailsTheCampaign(t *testing.T) {
 		e := apptest.Start(t, d)
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Ohne Titel", "SEARCH", "de")))
 		var started struct{ Job struct{ ID int64 } }
-		e.Must(t, http.StatusAccepted, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil).JSON(t, &started)
+		e.Event(t, http.StatusAccepted, id, "generate").JSON(t, &started)
 		events := follow(t, e, fmt.Sprintf("/api/jobs/%d/events", started.Job.ID))
 		last := events[len(events)-1]
 		if last.event != "failed" || !strings.Contains(last.data, "below the minimum set: needs at least 3 headlines (has 0)") || !strings.Contains(last.data, `"report"`) {
@@ -200,7 +200,7 @@ func TestGenerationJobKeepsAPartialSetThatMeetsTheMinimum(t *testing.T) {
 		e := apptest.Start(t, d)
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Halbe Titel", "SEARCH", "de")))
 		var started struct{ Job struct{ ID int64 } }
-		e.Must(t, http.StatusAccepted, "POST", fmt.Sprintf("/api/campaigns/%d/generate", id), nil).JSON(t, &started)
+		e.Event(t, http.StatusAccepted, id, "generate").JSON(t, &started)
 		events := follow(t, e, fmt.Sprintf("/api/jobs/%d/events", started.Job.ID))
 		var warned bool
 		for _, ev := range events {
