@@ -89,6 +89,9 @@ func prepare(t *testing.T, ctx context.Context, engine db.Engine) *fixture {
 			t.Fatal(err)
 		}
 	}
+	if c, err = a.Campaigns.GetCampaign(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
 	j, _, err := a.Generation.Start(ctx, campaigns.GenerateArgs{CampaignID: c.ID}, 0, httpapi.ETag(c.Version))
 	if err != nil {
 		t.Fatal(err)
