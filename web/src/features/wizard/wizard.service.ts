@@ -84,7 +84,7 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
         api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) }, body: { brief: input.brief } }),
         (c) => c.version,
       );
-      const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId } }, headers: ifMatch(saved.etag), body: {} }));
+      const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId }, header: ifMatch(saved.etag) }, body: {} }));
       return started.job as Job;
     }),
     jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack, input }) =>
