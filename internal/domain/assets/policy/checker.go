@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -120,7 +122,7 @@ func NewChecker(opts Options) (*Checker, error) {
 	if c.keywords, err = compilePhrases(kws, true); err != nil {
 		return nil, fmt.Errorf("keywords: %w", err)
 	}
-	c.hasAllowTerms = len(c.allow.list) > 0
+	c.hasAllowTerms = c.allow.n > 0
 	c.clickHere = mustPhrases(phrasesFor(lang, clickHereEN, clickHereDE), true)
 	c.promo = mustPhrases(phrasesFor(lang, promoEN, promoDE), true)
 	return c, nil
@@ -150,17 +152,32 @@ var (
 	promoDE = []string{"angebot", "angebote", "rabatt", "gratis", "kostenlos", "günstig", "billig", "sparen", "jetzt", "kaufen", "bestellen", "aktion", "reduziert", "schnäppchen"}
 )
 
-// phraseSet matches words and phrases at word starts in visible text.
+// phraseSet matches words and phrases at word starts in visible text. The
+// phrases form a trie, so a match takes at most as many steps as the longest
+// phrase has characters, however many phrases share a beginning (1000
+// allowlist terms of "a a a …" cost a 1000-character text 60 ms when each
+// was tried in turn).
 type phraseSet struct {
 	fold  bool
-	list  [][]rune
-	first map[rune][]int32 // indexes into list by first rune, for large sets
+	n     int          // phrases
+	nodes []phraseNode // nodes[0] is the root
+	edges []phraseEdge
 }
 
-const phraseIndexThreshold = 8
+type phraseNode struct {
+	first, n int32 // children: edges[first:first+n], ascending by rune
+	end      bool  // a phrase ends here
+}
+
+// phraseEdge leads to a child; ' ' stands for one or more spaces.
+type phraseEdge struct {
+	r  rune
+	to int32
+}
 
 func compilePhrases(terms []string, foldCase bool) (phraseSet, error) {
 	ps := phraseSet{fold: foldCase}
+	list := make([][]rune, 0, len(terms))
 	for i, t := range terms {
 		if !utf8.ValidString(t) {
 			return ps, fmt.Errorf("term %d is not valid UTF-8", i+1)
@@ -181,15 +198,46 @@ func compilePhrases(terms []string, foldCase bool) (phraseSet, error) {
 				rs[j] = fold(r)
 			}
 		}
-		ps.list = append(ps.list, rs)
+		list = append(list, rs)
 	}
-	if len(ps.list) > phraseIndexThreshold {
-		ps.first = make(map[rune][]int32, len(ps.list))
-		for i, rs := range ps.list {
-			ps.first[rs[0]] = append(ps.first[rs[0]], int32(i))
-		}
+	ps.n = len(list)
+	if ps.n > 0 {
+		slices.SortFunc(list, slices.Compare)
+		ps.build(list, 0)
 	}
 	return ps, nil
+}
+
+// build adds the node for the sorted phrases of list, which share their
+// first depth runes, and returns its index.
+func (ps *phraseSet) build(list [][]rune, depth int) int32 {
+	id := int32(len(ps.nodes))
+	ps.nodes = append(ps.nodes, phraseNode{})
+	i := 0
+	for i < len(list) && len(list[i]) == depth {
+		ps.nodes[id].end = true // sorted: a phrase comes before those it begins
+		i++
+	}
+	first := int32(len(ps.edges))
+	for j := i; j < len(list); {
+		r := list[j][depth]
+		ps.edges = append(ps.edges, phraseEdge{r: r})
+		for j < len(list) && list[j][depth] == r {
+			j++
+		}
+	}
+	n := int32(len(ps.edges)) - first
+	ps.nodes[id].first, ps.nodes[id].n = first, n
+	for e := first; e < first+n; e++ {
+		j := i
+		for j < len(list) && list[j][depth] == ps.edges[e].r {
+			j++
+		}
+		to := ps.build(list[i:j], depth+1)
+		ps.edges[e].to = to
+		i = j
+	}
+	return id
 }
 
 func mustPhrases(terms []string, foldCase bool) phraseSet {
@@ -201,65 +249,47 @@ func mustPhrases(terms []string, foldCase bool) phraseSet {
 }
 
 // matchAt returns the end of the longest phrase that starts at vis[k] and
-// ends on a word boundary, or -1.
+// ends on a word boundary, or -1. A phrase ending in a letter must not
+// continue into a longer word; digits may follow ("iPhone15").
 func (ps *phraseSet) matchAt(vis []rune, k int) int {
-	if len(ps.list) == 0 {
+	if ps.n == 0 {
 		return -1
 	}
-	r0 := vis[k]
-	if ps.fold {
-		r0 = fold(r0)
-	}
-	best := -1
-	if ps.first != nil {
-		for _, i := range ps.first[r0] {
-			if e := matchPhrase(ps.list[i], vis, k, ps.fold); e > best {
-				best = e
+	best, node, j := -1, int32(0), k
+	var last rune
+	for {
+		nd := ps.nodes[node]
+		if nd.end && !(j < len(vis) && isLetter(last) && isLetter(vis[j])) {
+			best = j
+		}
+		if j >= len(vis) || nd.n == 0 {
+			return best
+		}
+		r, next := vis[j], j+1
+		switch {
+		case isSpace(r):
+			r = ' '
+			for next < len(vis) && isSpace(vis[next]) {
+				next++
 			}
-		}
-		return best
-	}
-	for _, p := range ps.list {
-		if p[0] != r0 {
-			continue
-		}
-		if e := matchPhrase(p, vis, k, ps.fold); e > best {
-			best = e
-		}
-	}
-	return best
-}
-
-func matchPhrase(p, vis []rune, k int, foldCase bool) int {
-	j := k
-	for _, pr := range p {
-		if pr == ' ' {
-			if j >= len(vis) || !isSpace(vis[j]) {
-				return -1
-			}
-			for j < len(vis) && isSpace(vis[j]) {
-				j++
-			}
-			continue
-		}
-		if j >= len(vis) {
-			return -1
-		}
-		r := vis[j]
-		if foldCase {
+		case ps.fold:
 			r = fold(r)
 		}
-		if r != pr {
-			return -1
+		child, ok := ps.child(nd, r)
+		if !ok {
+			return best
 		}
-		j++
+		node, j, last = child, next, r
 	}
-	// A phrase ending in a letter must not continue into a longer word;
-	// digits may follow ("iPhone15").
-	if j < len(vis) && isLetter(p[len(p)-1]) && isLetter(vis[j]) {
-		return -1
+}
+
+func (ps *phraseSet) child(nd phraseNode, r rune) (int32, bool) {
+	edges := ps.edges[nd.first : nd.first+nd.n]
+	i, ok := slices.BinarySearchFunc(edges, r, func(e phraseEdge, r rune) int { return int(e.r - r) })
+	if !ok {
+		return 0, false
 	}
-	return j
+	return edges[i].to, true
 }
 
 // Result is the verdict on one text.
@@ -271,9 +301,29 @@ type Result struct {
 	Width int `json:"width"`
 	Limit int `json:"limit"`
 	// Violations are ordered by position; nil when there are none, so that
-	// a valid text costs no allocation.
+	// a valid text costs no allocation. They hold the first
+	// MaxFindingsPerRule findings of each rule.
 	Violations []Violation `json:"violations"`
+	// ErrorsOmitted and WarningsOmitted count the findings beyond those, by
+	// severity: the findings of the text are Violations and these. Only a
+	// text longer than MaxFindingsPerRule characters has any.
+	ErrorsOmitted   int `json:"errors_omitted,omitempty"`
+	WarningsOmitted int `json:"warnings_omitted,omitempty"`
 }
+
+// MaxFindingsPerRule is how many findings of one rule CheckText keeps for a
+// text; it counts the rest. A finding spans at least one character, and
+// findings of a rule that touch or overlap are one finding ("{{{{",
+// "😀😀😀"), so a rule finds at most one finding every other character in
+// each of the (at most two) passes that look for it: a text of up to
+// MaxFindingsPerRule characters, as every stored asset is, keeps all its
+// findings. A megabyte of "a!" keeps 1000 exclamation marks and counts the
+// other half million, rather than building them all to sort and throw away.
+const MaxFindingsPerRule = 1000
+
+// maxQuoteRunes bounds the text a finding quotes (Args.Text): a longer span
+// is quoted by its first characters and "…".
+const maxQuoteRunes = 40
 
 // Errors returns the violations of Error severity.
 func (r Result) Errors() []Violation { return filterSeverity(r.Violations, Error) }
@@ -309,9 +359,9 @@ type span struct{ start, end int }
 
 // word is a run of letters, digits and marks in the visible text.
 type word struct {
-	start, end             int32
-	letters, upper, lower  int16
-	digits, leetCandidates int16
+	start, end            int32
+	letters, upper, lower int16
+	digits                int16
 }
 
 // scan is the working state of one CheckText call. It lives on the stack:
@@ -322,9 +372,12 @@ type scan struct {
 	text  string
 	// vis are the characters the user sees (literal text and placeholder
 	// default texts); pos maps each to its rune offset in text.
-	vis     []rune
-	pos     []int32
-	words   []word
+	vis   []rune
+	pos   []int32
+	words []word
+	// allowed are the allowlisted spans in order of start, each end raised
+	// to the largest end so far, so that a binary search answers whether
+	// one covers or overlaps a finding.
 	allowed []span
 	nRunes  int
 	width   int
@@ -333,6 +386,12 @@ type scan struct {
 	digits  int
 	bangs   int
 	vs      []Violation
+	// rules follow each rule's findings, to merge and bound them.
+	rules []ruleTally
+	// omitted counts the findings beyond MaxFindingsPerRule, by severity.
+	omitted [2]int
+	// nextDot and nextSpace are emailLike's forward cursors.
+	nextDot, nextSpace int
 }
 
 // scanPool recycles scans: their buffers hold the visible text, offsets and
@@ -345,6 +404,7 @@ var scanPool = sync.Pool{New: func() any {
 		pos:     make([]int32, 0, inlineRunes),
 		words:   make([]word, 0, 48),
 		allowed: make([]span, 0, 4),
+		rules:   make([]ruleTally, 0, 8),
 	}
 }}
 
@@ -355,7 +415,7 @@ const maxPooledRunes = 4096
 func (c *Checker) CheckText(f Field, text string) Result {
 	s := scanPool.Get().(*scan)
 	*s = scan{c: c, field: f, text: text, limit: Limit(f), overAt: -1,
-		vis: s.vis[:0], pos: s.pos[:0], words: s.words[:0], allowed: s.allowed[:0]}
+		vis: s.vis[:0], pos: s.pos[:0], words: s.words[:0], allowed: s.allowed[:0], rules: s.rules[:0]}
 	res := s.check()
 	if cap(s.vis) <= maxPooledRunes {
 		s.c, s.text, s.vs = nil, "", nil
@@ -393,8 +453,9 @@ func (s *scan) check() Result {
 		s.vs = append(s.vs, Violation{Code: CodeLongHeadlineShort, Severity: Warning, End: s.nRunes,
 			Args: Args{Field: f, Width: s.width, Min: longHeadlineRecommended}})
 	}
-	sortViolations(s.vs)
-	return Result{Valid: validOf(s.vs), Width: s.width, Limit: s.limit, Violations: s.vs}
+	s.finish()
+	return Result{Valid: validOf(s.vs) && s.omitted[Error] == 0, Width: s.width, Limit: s.limit, Violations: s.vs,
+		ErrorsOmitted: s.omitted[Error], WarningsOmitted: s.omitted[Warning]}
 }
 
 // longHeadlineRecommended: "try to make sure headlines are at least 30
@@ -414,6 +475,13 @@ func (s *scan) blank() bool {
 // character-set violations, resolves placeholders and fills vis/pos.
 func (s *scan) readText() {
 	text := s.text
+	if len(text) > cap(s.vis) {
+		// Sized once: a megabyte of text is not copied over and over as it
+		// grows.
+		if n := utf8.RuneCountInString(text); n > cap(s.vis) {
+			s.vis, s.pos = make([]rune, 0, n), make([]int32, 0, n)
+		}
+	}
 	parse := s.field != Keyword
 	runeIdx := 0
 	for i := 0; i < len(text); {
@@ -452,7 +520,7 @@ func (s *scan) addASCII(r rune, at int) {
 	s.grow(1, at)
 	switch {
 	case r < ' ' || r == 0x7F:
-		s.charViolation(CodeInvalidCharacter, r, at)
+		s.charViolation(CodeInvalidCharacter, at)
 	case r >= '0' && r <= '9':
 		s.digits++
 	case r == '!':
@@ -473,19 +541,18 @@ func (s *scan) addRune(r rune, at int) {
 	}
 	switch classify(r, prev) {
 	case classEmoji:
-		s.charViolation(CodeEmoji, r, at)
+		s.charViolation(CodeEmoji, at)
 	case classHalfWidthKatakana:
-		s.charViolation(CodeHalfWidthKatakana, r, at)
+		s.charViolation(CodeHalfWidthKatakana, at)
 	case classInvalid:
-		s.charViolation(CodeInvalidCharacter, r, at)
+		s.charViolation(CodeInvalidCharacter, at)
 	case classSuperscript:
-		s.charViolation(CodeSuperscript, r, at)
+		s.charViolation(CodeSuperscript, at)
 	case classSymbol:
-		s.charViolation(CodeNonstandardSymbol, r, at)
+		s.charViolation(CodeNonstandardSymbol, at)
 	default:
-		if r == 0x200D && s.lastCodeEndsAt(CodeEmoji, at) {
-			s.vs[len(s.vs)-1].End++ // a joiner inside an emoji sequence
-			s.vs[len(s.vs)-1].Args.Text += string(r)
+		if r == 0x200D && s.lastEndsAt(CodeEmoji, at) {
+			s.charViolation(CodeEmoji, at) // a joiner inside an emoji sequence
 		}
 		if r == 0xFF01 { // full-width "!"
 			s.bangs++
@@ -497,21 +564,156 @@ func (s *scan) addRune(r rune, at int) {
 	s.push(r, at)
 }
 
-func (s *scan) lastCodeEndsAt(code string, at int) bool {
-	n := len(s.vs)
-	return n > 0 && s.vs[n-1].Code == code && s.vs[n-1].End == at
+// lastEndsAt reports whether the last finding of code ends at rune offset at.
+func (s *scan) lastEndsAt(code string, at int) bool {
+	for i := range s.rules {
+		if t := &s.rules[i]; t.code == code {
+			return t.last.End == at
+		}
+	}
+	return false
 }
 
-// charViolation records a single bad character, merging it with the
+// charViolation records a single bad character; add merges it with the
 // previous one of the same code (an emoji with skin tone is one finding).
-func (s *scan) charViolation(code string, r rune, at int) {
-	if s.lastCodeEndsAt(code, at) {
-		v := &s.vs[len(s.vs)-1]
-		v.End++
-		v.Args.Text += string(r)
+func (s *scan) charViolation(code string, at int) {
+	s.add(Violation{Code: code, Start: at, End: at + 1})
+}
+
+// ruleTally follows one rule's findings through a scan.
+type ruleTally struct {
+	code  string
+	found int       // findings so far, listed or not
+	last  Violation // the latest, listed or not
+	// at is the index in scan.vs of the latest finding, or -1 when it is
+	// only counted; finish reuses it for the merge after sorting.
+	at int
+	// quotes: the rule's findings were made by add and quote their span.
+	quotes bool
+}
+
+// add records a finding inside the text; finish quotes its span. A finding
+// that touches or overlaps the rule's latest one, with the same severity
+// and arguments, extends it: a run of bad characters is one finding. Past
+// MaxFindingsPerRule findings of its rule a finding is only counted.
+func (s *scan) add(v Violation) {
+	t := s.tally(v.Code)
+	t.quotes = true
+	if p := &t.last; t.found > 0 && v.Start <= p.End && v.End >= p.Start && v.Severity == p.Severity && v.Args == p.Args {
+		p.Start, p.End = min(p.Start, v.Start), max(p.End, v.End)
+		if t.at >= 0 {
+			s.vs[t.at].Start, s.vs[t.at].End = p.Start, p.End
+		}
 		return
 	}
-	s.vs = append(s.vs, Violation{Code: code, Start: at, End: at + 1, Args: Args{Text: string(r)}})
+	t.found++
+	t.last = v
+	if t.found > MaxFindingsPerRule {
+		t.at = -1
+		s.omitted[v.Severity]++
+		return
+	}
+	if len(s.vs) == cap(s.vs) {
+		s.vs = slices.Grow(s.vs, max(len(s.vs), 4)) // doubling: append grows a long list by a quarter, copying it over and over
+	}
+	t.at = len(s.vs)
+	s.vs = append(s.vs, v)
+}
+
+func (s *scan) tally(code string) *ruleTally {
+	for i := range s.rules {
+		if s.rules[i].code == code {
+			return &s.rules[i]
+		}
+	}
+	s.rules = append(s.rules, ruleTally{code: code, at: -1})
+	return &s.rules[len(s.rules)-1]
+}
+
+// finish orders the findings by position, merges those of a rule that
+// touch but came from different passes (a word with a look-alike digit and
+// the "$" after it), and quotes each finding's span from the text.
+func (s *scan) finish() {
+	slices.SortStableFunc(s.vs, byPosition)
+	for i := range s.rules {
+		s.rules[i].at = -1
+	}
+	out, extended := s.vs[:0], false
+	for _, v := range s.vs {
+		t := s.tally(v.Code)
+		if t.at >= 0 {
+			if p := &out[t.at]; v.Severity == p.Severity && v.Args == p.Args && v.Start <= p.End {
+				if v.End > p.End {
+					p.End, extended = v.End, true
+				}
+				continue
+			}
+		}
+		t.at = len(out)
+		out = append(out, v)
+	}
+	clear(s.vs[len(out):])
+	s.vs = out
+	if extended {
+		slices.SortStableFunc(s.vs, byPosition)
+	}
+	// One pass over the text: the findings are in order of start.
+	runeIdx, byteIdx := 0, 0
+	for i := range s.vs {
+		v := &s.vs[i]
+		if !s.tally(v.Code).quotes {
+			continue
+		}
+		for ; runeIdx < v.Start; runeIdx++ {
+			if s.text[byteIdx] < utf8.RuneSelf {
+				byteIdx++
+			} else {
+				_, n := utf8.DecodeRuneInString(s.text[byteIdx:])
+				byteIdx += n
+			}
+		}
+		v.Args.Text = quote(s.text[byteIdx:], v.End-v.Start)
+	}
+}
+
+// byPosition orders findings by start, then end.
+func byPosition(a, b Violation) int {
+	if a.Start != b.Start {
+		return a.Start - b.Start
+	}
+	return a.End - b.End
+}
+
+// quote returns the first n characters of s as the finding's quote: all of
+// them up to maxQuoteRunes, else the first ones and "…". Bytes that are not
+// UTF-8 are quoted as U+FFFD, as they are counted.
+func quote(s string, n int) string {
+	keep := n
+	if n > maxQuoteRunes {
+		keep = maxQuoteRunes - 1
+	}
+	end, valid := 0, true
+	for k := 0; k < keep && end < len(s); k++ {
+		if s[end] < utf8.RuneSelf {
+			end++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[end:])
+		valid = valid && r != utf8.RuneError
+		end += size
+	}
+	q := s[:end]
+	if !valid {
+		var b strings.Builder
+		for _, r := range q {
+			b.WriteRune(r)
+		}
+		q = b.String()
+	}
+	if n > maxQuoteRunes {
+		return q + "…"
+	}
+	return q
 }
 
 // readBrace handles "{" or "}" at text[i]; it returns the next byte and rune
@@ -520,8 +722,7 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 	text := s.text
 	if text[i] == '}' {
 		s.grow(1, runeIdx)
-		s.vs = append(s.vs, Violation{Code: CodeMalformedPlaceholder, Start: runeIdx, End: runeIdx + 1,
-			Args: Args{Text: "}", Other: reasonStrayClose}})
+		s.add(Violation{Code: CodeMalformedPlaceholder, Start: runeIdx, End: runeIdx + 1, Args: Args{Other: reasonStrayClose}})
 		return i + 1, runeIdx + 1
 	}
 	p := parsePlaceholder(text, i)
@@ -530,12 +731,10 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 	switch {
 	case p.ok:
 		if !allowsPlaceholders(s.field) {
-			s.vs = append(s.vs, Violation{Code: CodePlaceholderNotAllowed, Start: runeIdx, End: runeIdx + n,
-				Args: Args{Field: s.field, Text: raw}})
+			s.add(Violation{Code: CodePlaceholderNotAllowed, Start: runeIdx, End: runeIdx + n, Args: Args{Field: s.field}})
 		}
 		if p.noDefault {
-			s.vs = append(s.vs, Violation{Code: CodePlaceholderWithoutDefault, Severity: Warning,
-				Start: runeIdx, End: runeIdx + n, Args: Args{Text: raw}})
+			s.add(Violation{Code: CodePlaceholderWithoutDefault, Severity: Warning, Start: runeIdx, End: runeIdx + n})
 			s.push(placeholderRune, runeIdx)
 		}
 		at := runeIdx + utf8.RuneCountInString(text[i:p.defStart])
@@ -547,13 +746,11 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 		}
 	case p.unsupported:
 		s.grow(plainWidth(raw), runeIdx)
-		s.vs = append(s.vs, Violation{Code: CodeUnsupportedPlaceholder, Start: runeIdx, End: runeIdx + n,
-			Args: Args{Text: raw}})
+		s.add(Violation{Code: CodeUnsupportedPlaceholder, Start: runeIdx, End: runeIdx + n})
 		s.push(placeholderRune, runeIdx)
 	default:
 		s.grow(plainWidth(raw), runeIdx)
-		s.vs = append(s.vs, Violation{Code: CodeMalformedPlaceholder, Start: runeIdx, End: runeIdx + n,
-			Args: Args{Text: raw, Other: p.reason}})
+		s.add(Violation{Code: CodeMalformedPlaceholder, Start: runeIdx, End: runeIdx + n, Args: Args{Other: p.reason}})
 		s.push(placeholderRune, runeIdx)
 	}
 	return p.end, runeIdx + n
@@ -562,60 +759,86 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 // placeholderRune stands in the visible text for a placeholder that could
 // not be resolved, so that the text around it is judged as written ("Buy
 // {Keyword:} Now" has no double space) and the bad placeholder is reported
-// only once.
+// only once: it is neither punctuation nor a symbol ("{{" is not E2), and
+// findings quote the text, never it.
 const placeholderRune = 0xFFFC
 
-// tokenize splits the visible text into words.
+// tokenize splits the visible text into words. A long text is counted
+// first, so that its words are stored once rather than copied as they grow.
 func (s *scan) tokenize() {
-	vis := s.vis
-	for k := 0; k < len(vis); {
-		if !isWordRune(vis[k]) {
-			k++
-			continue
+	if len(s.vis)/2+1 > cap(s.words) {
+		n := 0
+		for k := 0; k < len(s.vis); n++ {
+			_, k = s.nextWord(k)
 		}
-		w := word{start: int32(k)}
-		for k < len(vis) {
-			r := vis[k]
-			if r < utf8.RuneSelf {
-				cl := asciiClass[r]
-				if cl&aWord != 0 {
-					switch {
-					case cl&aDigit != 0:
-						w.digits++
-					case cl&aUpper != 0:
-						w.upper++
-						w.letters++
-					default:
-						w.lower++
-						w.letters++
-					}
-					k++
-					continue
+		if n > cap(s.words) {
+			s.words = make([]word, 0, n)
+		}
+	}
+	for k := 0; k < len(s.vis); {
+		var w word
+		if w, k = s.nextWord(k); w.end > w.start {
+			s.words = append(s.words, w)
+		}
+	}
+}
+
+// nextWord returns the first word at or after vis[k] and the index after
+// it; at the end of the text the word is empty. Its counts stop at the
+// largest int16: a word that long is judged by its first 32,767 letters.
+func (s *scan) nextWord(k int) (word, int) {
+	vis := s.vis
+	for k < len(vis) && !isWordRune(vis[k]) {
+		k++
+	}
+	w := word{start: int32(k)}
+	for k < len(vis) {
+		r := vis[k]
+		if r < utf8.RuneSelf {
+			cl := asciiClass[r]
+			if cl&aWord != 0 {
+				switch {
+				case cl&aDigit != 0:
+					count(&w.digits)
+				case cl&aUpper != 0:
+					count(&w.upper)
+					count(&w.letters)
+				default:
+					count(&w.lower)
+					count(&w.letters)
 				}
-			}
-			if isApostrophe(r) && k > int(w.start) && k+1 < len(vis) && isLetter(vis[k+1]) {
 				k++
 				continue
 			}
-			if !isWordRune(r) {
-				break
-			}
-			switch {
-			case isDigit(r):
-				w.digits++
-			case isUpper(r):
-				w.upper++
-				w.letters++
-			case isLower(r):
-				w.lower++
-				w.letters++
-			case isLetter(r):
-				w.letters++
-			}
-			k++
 		}
-		w.end = int32(k)
-		s.words = append(s.words, w)
+		if r == placeholderRune || isApostrophe(r) && k > int(w.start) && k+1 < len(vis) && isLetter(vis[k+1]) {
+			k++ // neither counts as a letter
+			continue
+		}
+		if !isWordRune(r) {
+			break
+		}
+		switch {
+		case isDigit(r):
+			count(&w.digits)
+		case isUpper(r):
+			count(&w.upper)
+			count(&w.letters)
+		case isLower(r):
+			count(&w.lower)
+			count(&w.letters)
+		case isLetter(r):
+			count(&w.letters)
+		}
+		k++
+	}
+	w.end = int32(k)
+	return w, k
+}
+
+func count(n *int16) {
+	if *n < math.MaxInt16 {
+		*n++
 	}
 }
 
@@ -629,28 +852,34 @@ func (s *scan) emit(code string, sev Severity, vs, ve int, args Args) {
 }
 
 func (s *scan) emitAlways(code string, sev Severity, vs, ve int, args Args) {
-	if args.Text == "" {
-		args.Text = string(s.vis[vs:ve])
-	}
-	s.vs = append(s.vs, Violation{Code: code, Severity: sev, Start: int(s.pos[vs]), End: int(s.pos[ve-1]) + 1, Args: args})
+	s.add(Violation{Code: code, Severity: sev, Start: int(s.pos[vs]), End: int(s.pos[ve-1]) + 1, Args: args})
 }
 
+// isAllowed: an allowlisted span covers [vs, ve).
 func (s *scan) isAllowed(vs, ve int) bool {
-	for _, a := range s.allowed {
-		if vs >= a.start && ve <= a.end {
-			return true
-		}
-	}
-	return false
+	i := s.allowedUpTo(vs + 1)
+	return i > 0 && s.allowed[i-1].end >= ve
 }
 
+// overlapsAllowed: an allowlisted span overlaps [vs, ve).
 func (s *scan) overlapsAllowed(vs, ve int) bool {
-	for _, a := range s.allowed {
-		if vs < a.end && ve > a.start {
-			return true
+	i := s.allowedUpTo(ve)
+	return i > 0 && s.allowed[i-1].end > vs
+}
+
+// allowedUpTo counts the allowlisted spans that start before k; the last of
+// them carries the largest end among them.
+func (s *scan) allowedUpTo(k int) int {
+	lo, hi := 0, len(s.allowed)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.allowed[m].start < k {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return false
+	return lo
 }
 
 func (s *scan) pathRules() {

@@ -12,6 +12,7 @@ func FuzzCheckText(f *testing.F) {
 		"Buy Running Shoes", "FLOWERS!!", "f1owers fl@wers", "Call 030 1234567", "{KeyWord:Shoes}", "{KeyWord:",
 		"}{", "東京のホテル", "ﾎﾃﾙ", "👍🏽 Top", "F.L.O.W.E.R.S.", "e\u0301", "\xff\xfe", "Größe 80 m²", "5* hotel",
 		"1-800-FLOWERS", "+49 30 1234567", "{CUSTOMIZER.Price}", "Sale,buy", " a  b ", "*x*",
+		"{{{{", "}}}", "a!a!a!", "★ ★ ★", "SALE{Shoes}", "fl0wer$a", "Sale%", strings.Repeat("!", 60),
 	} {
 		f.Add(s, uint8(0))
 	}
@@ -26,15 +27,52 @@ func FuzzCheckText(f *testing.F) {
 		for _, c := range []*Checker{Default(), checker} {
 			r := c.CheckText(field, text)
 			n := utf8.RuneCountInString(text)
-			for _, v := range r.Violations {
+			runes := []rune(text) // a byte that is not UTF-8 is one U+FFFD, as the checker counts it
+			perCode := map[string]int{}
+			for i, v := range r.Violations {
 				if v.Start < 0 || v.End > n || v.Start > v.End {
 					t.Fatalf("%s span [%d,%d) outside %d runes of %q", v.Code, v.Start, v.End, n, text)
 				}
 				if v.Message("en") == "" || v.Message("de") == "" || v.Message("en") == v.Code {
 					t.Fatalf("%s has no message", v.Code)
 				}
+				if i > 0 && byPosition(r.Violations[i-1], v) > 0 {
+					t.Fatalf("findings out of order: %+v", r.Violations)
+				}
+				// The quote is the user's text over the span, at most
+				// maxQuoteRunes of it, never a stand-in.
+				want := ""
+				if !unquoted[v.Code] {
+					want = string(runes[v.Start:v.End])
+					if v.End-v.Start > maxQuoteRunes {
+						want = string(runes[v.Start:v.Start+maxQuoteRunes-1]) + "…"
+					}
+				}
+				if v.Args.Text != want {
+					t.Fatalf("%s [%d,%d) of %q quotes %q, want %q", v.Code, v.Start, v.End, text, v.Args.Text, want)
+				}
+				if !strings.ContainsRune(text, placeholderRune) && strings.ContainsRune(v.Message("en")+v.Message("de"), placeholderRune) {
+					t.Fatalf("%s message quotes the placeholder stand-in: %q", v.Code, v.Message("en"))
+				}
+				// Findings of a rule that touch are one finding.
+				for _, w := range r.Violations[:i] {
+					a, b := w.Args, v.Args
+					a.Text, b.Text = "", ""
+					if w.Code == v.Code && w.Severity == v.Severity && a == b && v.Start <= w.End && w.Start <= v.End {
+						t.Fatalf("%s [%d,%d) and [%d,%d) of %q touch", v.Code, w.Start, w.End, v.Start, v.End, text)
+					}
+				}
+				perCode[v.Code]++
 			}
-			if r.Valid != validOf(r.Violations) {
+			for code, k := range perCode {
+				if k > MaxFindingsPerRule {
+					t.Fatalf("%d findings of %s listed", k, code)
+				}
+			}
+			if r.ErrorsOmitted < 0 || r.WarningsOmitted < 0 || n <= MaxFindingsPerRule && r.ErrorsOmitted+r.WarningsOmitted > 0 {
+				t.Fatalf("%d errors and %d warnings omitted of %d characters", r.ErrorsOmitted, r.WarningsOmitted, n)
+			}
+			if r.Valid != (validOf(r.Violations) && r.ErrorsOmitted == 0) {
 				t.Fatalf("Valid %v with %+v", r.Valid, r.Violations)
 			}
 			if r.Width != Width(text) && field != Keyword {
@@ -50,6 +88,10 @@ func FuzzCheckText(f *testing.F) {
 		}
 	})
 }
+
+// unquoted are the findings about the whole text, which quote nothing.
+var unquoted = map[string]bool{CodeEmpty: true, CodeTooLong: true, CodeLongHeadlineShort: true,
+	CodeKeywordTooManyWords: true, CodeBusinessNameMismatch: true, CodeNotTextField: true}
 
 func hasZeroWidth(s string) bool {
 	for _, r := range s {

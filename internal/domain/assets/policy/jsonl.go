@@ -24,7 +24,7 @@ const maxJSONLLine = 1 << 20
 // MaxListedFindings is how many violations, and how many warnings, an answer
 // lists for one text (POST /api/validate, validate --jsonl); the rest are
 // counted. A finding can come from a single character and its message takes
-// a hundred bytes or more, so a long text made of findings ("{{{{…") would
+// a hundred bytes or more, so a long text made of findings ("★ ★ ★ …") would
 // otherwise answer over a hundred times its size. 50 lists every finding of
 // a text of the longest field (90 characters) with a finding at every other
 // character; a shouting, symbol-strewn 84-character description has 29.
@@ -171,7 +171,8 @@ func validateLine(line []byte, checkers map[string]*Checker) (jsonlResult, strin
 		checkers[req.Language] = c
 	}
 	r := c.CheckText(f, *req.Text)
-	res := jsonlResult{Valid: r.Valid, Width: r.Width, Limit: r.Limit, Violations: []jsonlViolation{}}
+	res := jsonlResult{Valid: r.Valid, Width: r.Width, Limit: r.Limit, Violations: []jsonlViolation{},
+		ViolationsOmitted: r.ErrorsOmitted, WarningsOmitted: r.WarningsOmitted}
 	for _, v := range r.Violations {
 		list, omitted := &res.Violations, &res.ViolationsOmitted
 		if v.Severity == Warning {

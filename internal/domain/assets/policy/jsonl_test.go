@@ -97,13 +97,13 @@ func TestRunJSONLEmptyTextIsInvalidNotUnusable(t *testing.T) {
 }
 
 // TestRunJSONLListsABoundedNumberOfFindings feeds texts made of findings
-// (every "{" and every "!" is one): a line lists at most MaxListedFindings
+// (every "}" and every "!" is one): a line lists at most MaxListedFindings
 // violations and counts the rest, so a line of a megabyte no longer answers
 // with 136 MB, one message per character.
 func TestRunJSONLListsABoundedNumberOfFindings(t *testing.T) {
-	exactly := "{" // a text of exactly MaxListedFindings findings
+	exactly := "}" // a text of exactly MaxListedFindings findings
 	for len(CheckText(Path, exactly).Errors()) < MaxListedFindings {
-		exactly += "{"
+		exactly += "a}"
 	}
 	texts := []string{strings.Repeat("{", 300_000), strings.Repeat("a!", 5_000), exactly}
 	var in strings.Builder
@@ -130,7 +130,8 @@ func TestRunJSONLListsABoundedNumberOfFindings(t *testing.T) {
 		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
 			t.Fatal(err)
 		}
-		found := len(CheckText(Path, text).Errors())
+		checked := CheckText(Path, text)
+		found := len(checked.Errors()) + checked.ErrorsOmitted
 		listed := min(found, MaxListedFindings)
 		if r.Valid || len(r.Violations) != listed || r.ViolationsOmitted != found-listed || r.WarningsOmitted != nil {
 			t.Errorf("text %d (%d findings): valid %v, %d listed, %d omitted; want %d listed and %d omitted",
@@ -140,8 +141,8 @@ func TestRunJSONLListsABoundedNumberOfFindings(t *testing.T) {
 			t.Errorf("a text of exactly %d findings (%d) says something was omitted: %s", MaxListedFindings, found, lines[i])
 		}
 	}
-	// The long line: its answer is its first findings and quotes of its text
-	// (E2 quotes the whole run), not one message per character.
+	// The long line: its answer is its first findings and short quotes of
+	// its text, not one message per character.
 	if n := len(lines[0]); n > 4*len(texts[0]) {
 		t.Errorf("a line of %d bytes answered with %d", len(texts[0]), n)
 	}

@@ -1,6 +1,10 @@
 package policy
 
-import "unicode/utf8"
+import (
+	"math"
+	"slices"
+	"unicode/utf8"
+)
 
 // editorialRules runs E1–E13 over the tokenized visible text.
 func (s *scan) editorialRules() {
@@ -8,11 +12,17 @@ func (s *scan) editorialRules() {
 	if c.hasAllowTerms {
 		for _, w := range s.words {
 			if e := c.allow.matchAt(s.vis, int(w.start)); e > 0 {
+				if n := len(s.allowed); n > 0 {
+					e = max(e, s.allowed[n-1].end)
+				}
+				if len(s.allowed) == cap(s.allowed) {
+					s.allowed = slices.Grow(s.allowed, len(s.allowed)) // doubling, as the findings
+				}
 				s.allowed = append(s.allowed, span{int(w.start), e})
 			}
 		}
 	}
-	if len(c.banned.list) > 0 {
+	if c.banned.n > 0 {
 		for _, w := range s.words {
 			if e := c.banned.matchAt(s.vis, int(w.start)); e > 0 {
 				s.emitAlways(CodeBannedTerm, Error, int(w.start), e, Args{})
@@ -40,23 +50,6 @@ func (s *scan) editorialRules() {
 	if s.field == BusinessName {
 		s.businessName()
 	}
-}
-
-// sortViolations orders findings by position; insertion sort because the
-// lists are short and this must not allocate.
-func sortViolations(vs []Violation) {
-	for i := 1; i < len(vs); i++ {
-		for j := i; j > 0 && less(vs[j], vs[j-1]); j-- {
-			vs[j], vs[j-1] = vs[j-1], vs[j]
-		}
-	}
-}
-
-func less(a, b Violation) bool {
-	if a.Start != b.Start {
-		return a.Start < b.Start
-	}
-	return a.End < b.End
 }
 
 // keyBuf builds lookup keys for the small built-in word lists without
@@ -99,7 +92,7 @@ func (s *scan) casedLetters(w word) int {
 			n++
 		}
 	}
-	return n
+	return min(n, math.MaxInt16) // as the word's counts
 }
 
 // innerCapital finds a capital after a lower-case letter in the same word
@@ -289,14 +282,24 @@ func (s *scan) sequenceRules() {
 	}
 }
 
-// emailLike: "info@shop.de" is an address, "fl@wers" is not.
+// emailLike: "info@shop.de" is an address, "fl@wers" is not: a full stop
+// follows before the next space. Its cursors only move forward, so a text of
+// many "@" is read once.
 func (s *scan) emailLike(k int) bool {
-	for e := k + 1; e < len(s.vis) && !isSpace(s.vis[e]); e++ {
-		if s.vis[e] == '.' {
-			return true
+	vis := s.vis
+	if s.nextSpace <= k {
+		s.nextSpace = k + 1
+		for s.nextSpace < len(vis) && !isSpace(vis[s.nextSpace]) {
+			s.nextSpace++
 		}
 	}
-	return false
+	if s.nextDot <= k {
+		s.nextDot = k + 1
+		for s.nextDot < len(vis) && vis[s.nextDot] != '.' {
+			s.nextDot++
+		}
+	}
+	return s.nextDot < s.nextSpace
 }
 
 // spaceAt: E9 "adding extra spaces" — leading, trailing, doubled, or
@@ -311,7 +314,7 @@ func (s *scan) spaceAt(k int, prev, next rune) {
 		e++
 	}
 	if k == 0 || e == n || e-k >= 2 {
-		s.emit(CodeExtraSpace, Error, k, e, Args{Text: " "})
+		s.emit(CodeExtraSpace, Error, k, e, Args{})
 		return
 	}
 	switch next {

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -430,7 +431,7 @@ func addPlaceholderViolations(r Result, it Item) Result {
 			if p := parsePlaceholder(it.Text, i); p.ok {
 				n := utf8.RuneCountInString(it.Text[i:p.end])
 				r.Violations = append(r.Violations, Violation{Code: CodePlaceholderNotAllowed, Start: runeIdx, End: runeIdx + n,
-					Args: Args{Field: it.Field, Text: it.Text[i:p.end]}})
+					Args: Args{Field: it.Field, Text: quote(it.Text[i:p.end], n)}})
 				r.Valid = false
 				runeIdx += n
 				i = p.end
@@ -441,7 +442,7 @@ func addPlaceholderViolations(r Result, it Item) Result {
 		i += size
 		runeIdx++
 	}
-	sortViolations(r.Violations)
+	slices.SortStableFunc(r.Violations, byPosition)
 	return r
 }
 
@@ -649,7 +650,7 @@ func validFinalURL(raw string) bool {
 // checkKeywords: a soft finding when no headline mentions any of the ad
 // group's keywords; keyword insertion counts as a mention.
 func (c *Checker) checkKeywords(items []Item, res *SetResult) {
-	if len(c.keywords.list) == 0 {
+	if c.keywords.n == 0 {
 		return
 	}
 	seen := false

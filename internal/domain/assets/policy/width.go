@@ -286,12 +286,14 @@ func isSpace(r rune) bool {
 
 func isApostrophe(r rune) bool { return r == '\'' || r == 0x2019 }
 
-// isPunctOrSymbol is what E2 counts as punctuation or a symbol.
+// isPunctOrSymbol is what E2 counts as punctuation or a symbol. The
+// stand-in for an unresolved placeholder is neither: its finding is the
+// placeholder's.
 func isPunctOrSymbol(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r > ' ' && r < 0x7F && !isWordRune(r)
 	}
-	return unicode.IsPunct(r) || unicode.IsSymbol(r)
+	return r != placeholderRune && (unicode.IsPunct(r) || unicode.IsSymbol(r))
 }
 
 // fold maps a rune to its lower-case form for case-insensitive matching.
