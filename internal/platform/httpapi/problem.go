@@ -27,7 +27,12 @@ type Problem struct {
 	// ErrorsOmitted counts offending fields beyond the listed ones.
 	ErrorsOmitted int            `json:"errors_omitted,omitempty" doc:"How many more offending fields there are than errors lists"`
 	Extra         map[string]any `json:"-"`
+	// Headers go out with the problem (Retry-After of a 429).
+	Headers http.Header `json:"-"`
 }
+
+// GetHeaders hands huma the headers to send with the problem.
+func (p *Problem) GetHeaders() http.Header { return p.Headers }
 
 // MaxProblemErrors bounds the fields a problem lists: a small request of many
 // bad items must not turn into a large answer.

@@ -65,20 +65,11 @@ type redirectOutput struct {
 	SetCookie http.Cookie `header:"Set-Cookie"`
 }
 
-// problemWithHeaders is a problem document sent with response headers (huma
-// sends the headers of an error that has them).
-type problemWithHeaders struct {
-	*httpapi.Problem
-	headers http.Header
-}
-
-func (p *problemWithHeaders) GetHeaders() http.Header { return p.headers }
-
 // withHeaders turns err into its problem document, sent with h.
 func (a *Auth) withHeaders(ctx context.Context, operationID string, err error, h http.Header) error {
 	out := httpapi.ToProblem(ctx, a.log, operationID, err)
 	if p, ok := out.(*httpapi.Problem); ok {
-		return &problemWithHeaders{Problem: p, headers: h}
+		p.Headers = h
 	}
 	return out
 }
@@ -120,12 +111,10 @@ func (a *Auth) RegisterRoutes(api *httpapi.API) {
 			u, err := a.svc.Login(ctx, in.Body.Email, in.Body.Password, a.clientAddress(r))
 			if tooMany := (*auth.TooManyAttemptsError)(nil); errors.As(err, &tooMany) {
 				wait := tooMany.RetryAfterSeconds()
-				return nil, &problemWithHeaders{
-					Problem: &httpapi.Problem{Status: http.StatusTooManyRequests, Title: "Too Many Requests", Code: "too_many_attempts",
-						Detail: fmt.Sprintf("too many failed sign-in attempts (per %s); try again in %d s", tooMany.Limit, wait),
-						Extra:  map[string]any{"retry_after_seconds": wait}},
-					headers: http.Header{"Retry-After": {strconv.Itoa(wait)}},
-				}
+				return nil, &httpapi.Problem{Status: http.StatusTooManyRequests, Title: "Too Many Requests", Code: "too_many_attempts",
+					Detail:  fmt.Sprintf("too many failed sign-in attempts (per %s); try again in %d s", tooMany.Limit, wait),
+					Extra:   map[string]any{"retry_after_seconds": wait},
+					Headers: http.Header{"Retry-After": {strconv.Itoa(wait)}}}
 			}
 			if err != nil {
 				if errs.Is(err, errs.Unauthorized) {
