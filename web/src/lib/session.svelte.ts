@@ -6,6 +6,8 @@ import { atLeast } from './roles';
 export interface AuthConfig {
   mode: 'local' | 'oidc';
   oidc_login_path?: string;
+  /** Entra ID's end-session endpoint: signing out there too ends the Microsoft session. */
+  oidc_logout_url?: string;
 }
 
 class Session {
@@ -13,6 +15,8 @@ class Session {
   config = $state.raw<AuthConfig>({ mode: 'local' });
   loaded = $state(false);
   role = $derived<Role | null>(this.me?.role ?? null);
+  /** Where the browser goes to leave the site (replaced in tests). */
+  leave: (url: string) => void = (url) => location.assign(url);
 
   can(min: Role): boolean {
     return atLeast(this.role, min);
@@ -41,6 +45,9 @@ class Session {
     } finally {
       this.me = null;
     }
+    // With Microsoft sign-in the browser goes on to Entra ID, which ends its
+    // own session and sends the browser back to this site.
+    if (this.config.mode === 'oidc' && this.config.oidc_logout_url) this.leave(this.config.oidc_logout_url);
   }
 }
 
