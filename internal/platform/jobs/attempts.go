@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -92,6 +93,32 @@ func attempts(ctx context.Context, q db.Conn, row *rivertype.JobRow) ([]Attempt,
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// settleRun records the outcome of a job's newest run, if it is still marked
+// running, as its terminal event is appended (in that event's transaction).
+// The hook's WorkEnd records the same outcome again once River is done.
+func settleRun(ctx context.Context, tx db.Conn, jobID int64, terminal string, payload json.RawMessage, at time.Time) error {
+	outcome := map[string]string{EventCompleted: "succeeded", EventFailed: "failed", EventCancelled: "cancelled"}[terminal]
+	var p struct {
+		Error  string `json:"error"`
+		Reason string `json:"reason"`
+	}
+	_ = json.Unmarshal(payload, &p)
+	msg := p.Error
+	if msg == "" {
+		msg = p.Reason
+	}
+	if r := []rune(msg); len(r) > maxAttemptError {
+		msg = string(r[:maxAttemptError]) + "…"
+	}
+	_, err := tx.Exec(ctx, `UPDATE job_attempts SET outcome = ?, error = ?, finished_at = ?
+		WHERE job_id = ? AND outcome = 'running' AND attempt = (SELECT MAX(attempt) FROM job_attempts WHERE job_id = ?)`,
+		outcome, msg, at, jobID, jobID)
+	if err != nil {
+		return fmt.Errorf("settle job %d run: %w", jobID, err)
+	}
+	return nil
 }
 
 // attemptHook records every run of every job kind: its start, and how it

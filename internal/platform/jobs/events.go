@@ -62,6 +62,13 @@ func AppendTx(ctx context.Context, tx db.Conn, jobID int64, typ string, payload 
 	if _, err := tx.Exec(ctx, `INSERT INTO job_events (job_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)`, jobID, e.Seq, typ, string(raw), e.At); err != nil {
 		return e, fmt.Errorf("append job event: %w", err)
 	}
+	if Terminal(typ) {
+		// The run that ends the job is settled with its end, so nobody who
+		// saw the end reads the run as still going.
+		if err := settleRun(ctx, tx, jobID, typ, raw, e.At); err != nil {
+			return e, err
+		}
+	}
 	if tx.Engine() == db.Postgres {
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', ?)`, strconv.FormatInt(jobID, 10)); err != nil {
 			return e, err

@@ -701,3 +701,69 @@ func TestJobCostSumsEveryAttempt(t *testing.T) {
 		}
 	})
 }
+
+type lingerArgs struct{}
+
+func (lingerArgs) Kind() string { return "test_linger" }
+
+// lingerWorker fails its job and then lingers before returning, as a worker
+// does while River finishes the job after the terminal event.
+type lingerWorker struct {
+	river.WorkerDefaults[lingerArgs]
+	r       *jobs.Runner
+	ended   chan struct{}
+	release chan struct{}
+}
+
+func (w *lingerWorker) Work(ctx context.Context, job *river.Job[lingerArgs]) error {
+	if _, err := w.r.Append(ctx, job.ID, jobs.EventFailed, map[string]any{"error": "the brief names no product"}); err != nil {
+		return err
+	}
+	close(w.ended)
+	<-w.release
+	return river.JobCancel(errors.New("the brief names no product"))
+}
+
+// Whoever sees a job's end sees the run that ended it as ended too, even
+// before River has finished with it.
+func TestTheRunEndsWithTheJobsTerminalEvent(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := &lingerWorker{ended: make(chan struct{}), release: make(chan struct{})}
+		ws := jobs.NewWorkers()
+		river.AddWorker(ws, w)
+		r, err := jobs.New(ctx, d, ws, jobs.Config{Workers: 1, PollInterval: 50 * time.Millisecond}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.r = r
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(5 * time.Second)
+		var id int64
+		if err := d.InTx(ctx, func(tx db.Conn) error {
+			res, err := r.InsertTx(ctx, tx, lingerArgs{}, nil, jobs.Owner{Kind: "test_linger"})
+			if err == nil {
+				id = res.Job.ID
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-w.ended:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the job never ran")
+		}
+		j, err := r.Get(ctx, id)
+		close(w.release)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.State != "failed" || len(j.Attempts) != 1 || j.Attempts[0].Outcome != "failed" || j.Attempts[0].Error != "the brief names no product" || j.Attempts[0].FinishedAt == nil {
+			t.Errorf("job %s with runs %+v, want failed with its run failed", j.State, j.Attempts)
+		}
+	})
+}
