@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"golang.org/x/text/language"
 
 	"github.com/imaphub/imaphub/internal/domain/assets/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -124,17 +125,29 @@ func validateTexts(items []validateItem, opts policy.Options, lang string) ([]Va
 		if err != nil || !policy.IsText(field) {
 			return nil, errs.Field(fmt.Sprintf("body.items[%d].field", i), "must be a text field type: "+textFieldNames(), it.Field)
 		}
-		c, ok := checkers[it.Language]
+		// One checker per base language, the only part of the tag the checks
+		// use: made-up regional variants cannot make a request build many.
+		key := ""
+		if it.Language != "" {
+			tag, err := language.Parse(it.Language)
+			if err != nil {
+				return nil, errs.Field(fmt.Sprintf("body.items[%d].language", i), "is not a language tag the checks know, such as de or en-GB", it.Language)
+			}
+			base, _ := tag.Base()
+			key = base.String()
+		}
+		c, ok := checkers[key]
 		if !ok {
 			o := opts
-			o.Language = it.Language
+			o.Language = key
 			if c, err = policy.NewChecker(o); err != nil {
 				return nil, errs.Field(fmt.Sprintf("body.items[%d].language", i), "is not a language tag the checks know, such as de or en-GB", it.Language)
 			}
-			checkers[it.Language] = c
+			checkers[key] = c
 		}
 		r := c.CheckText(field, it.Text)
-		res := ValidationResult{Valid: r.Valid, Width: r.Width, Limit: r.Limit, Violations: []ValidationFinding{}, Warnings: []ValidationFinding{}}
+		res := ValidationResult{Valid: r.Valid, Width: r.Width, Limit: r.Limit, Violations: []ValidationFinding{}, Warnings: []ValidationFinding{},
+			ViolationsOmitted: r.ErrorsOmitted, WarningsOmitted: r.WarningsOmitted}
 		for _, v := range r.Violations {
 			list, omitted := &res.Violations, &res.ViolationsOmitted
 			if v.Severity == policy.Warning {
