@@ -57,6 +57,8 @@ type App struct {
 	Jobs      *jobs.Runner
 	// Generation starts and works generation jobs.
 	Generation *campaigns.GenerationJobs
+	// maintenance is the hourly housekeeping job.
+	maintenance *maintenance
 }
 
 // New builds the services on an open, migrated database.
@@ -85,13 +87,15 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	a.Wizard = campaigns.NewWizard(a.Campaigns, a.Assets, ai.Select(llm, assets.NewOffline()))
 	workers := jobs.NewWorkers()
 	a.Generation = campaigns.NewGenerationJobs(workers, a.Campaigns, a.Wizard, opts.GenerationTimeout, opts.Logger)
-	river.AddWorker(workers, &maintenance{db: d})
+	a.maintenance = &maintenance{}
+	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
 	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour))
 	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
 	a.Generation.Attach(a.Jobs)
+	a.maintenance.prune = []func(context.Context) error{a.Users.PruneSignInAttempts, a.Jobs.PruneFinished}
 	return a, nil
 }
 

@@ -48,7 +48,7 @@ func TestMaintenanceRemovesOnlyWhatNothingNeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := (&maintenance{db: d}).Work(ctx, &river.Job[MaintenanceArgs]{}); err != nil {
+		if err := a.maintenance.Work(ctx, &river.Job[MaintenanceArgs]{}); err != nil {
 			t.Fatal(err)
 		}
 		counts := map[string]string{

@@ -124,7 +124,7 @@ func (g *GenerationJobs) Start(ctx context.Context, args GenerateArgs, userID in
 		if c, err = g.campaigns.TransitionTx(ctx, tx, c.ID, EventGenerate); err != nil {
 			return err
 		}
-		res, err := g.runner.InsertTx(ctx, tx, args, nil, jobs.Owner{Kind: GenerateKind, CampaignID: c.ID, UserID: userID})
+		res, err := g.runner.InsertTx(ctx, tx, args, nil, jobs.Owner{Kind: GenerateKind, Subject: jobs.Subject{Type: "campaign", ID: c.ID}, UserID: userID})
 		if err != nil {
 			return err
 		}

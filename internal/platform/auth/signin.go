@@ -325,3 +325,13 @@ func (s *Service) hashing(ctx context.Context, fn func() error) error {
 	}
 	return fn()
 }
+
+// PruneSignInAttempts deletes recorded sign-in attempts far past every limit's
+// window (the limits look back LoginWindow); housekeeping calls it.
+func (s *Service) PruneSignInAttempts(ctx context.Context) error {
+	cutoff := s.now().Add(-24 * time.Hour)
+	return s.db.InTx(ctx, func(tx db.Conn) error {
+		_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE at < ?`, cutoff)
+		return err
+	})
+}

@@ -31,7 +31,7 @@ type Job struct {
 	QueueState  string          `json:"queue_state" doc:"River's own state of the job"`
 	Attempt     int             `json:"attempt"`
 	MaxAttempts int             `json:"max_attempts"`
-	CampaignID  *int64          `json:"campaign_id,omitempty"`
+	Subject     *Subject        `json:"subject,omitempty" doc:"What the job works on, as its owner named it"`
 	Progress    *Progress       `json:"progress,omitempty"`
 	Result      json.RawMessage `json:"result,omitempty" doc:"Payload of the completed event"`
 	Error       string          `json:"error,omitempty"`
@@ -62,9 +62,10 @@ func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
 		j.State = "failed"
 	}
 	q := r.db.Read()
-	var campaign *int64
-	if err := q.QueryRow(ctx, `SELECT campaign_id FROM job_owners WHERE job_id = ?`, row.ID).Scan(&campaign); err == nil {
-		j.CampaignID = campaign
+	var subjectType *string
+	var subjectID *int64
+	if err := q.QueryRow(ctx, `SELECT subject_type, subject_id FROM job_owners WHERE job_id = ?`, row.ID).Scan(&subjectType, &subjectID); err == nil && subjectType != nil && subjectID != nil {
+		j.Subject = &Subject{Type: *subjectType, ID: *subjectID}
 	}
 	if p, err := lastEvent(ctx, q, row.ID, EventProgress); err != nil {
 		return j, err
@@ -117,10 +118,10 @@ func (r *Runner) Get(ctx context.Context, id int64) (Job, error) {
 
 // JobFilter selects jobs in a list.
 type JobFilter struct {
-	CampaignID int64
-	Kind       string
-	Before     int64 // cursor: jobs with a smaller id
-	Limit      int
+	Subject Subject // zero: any
+	Kind    string
+	Before  int64 // cursor: jobs with a smaller id
+	Limit   int
 }
 
 // List returns jobs newest first.
@@ -130,8 +131,8 @@ func (r *Runner) List(ctx context.Context, f JobFilter) ([]Job, string, error) {
 	}
 	var where []string
 	var args []any
-	if f.CampaignID != 0 {
-		where, args = append(where, "campaign_id = ?"), append(args, f.CampaignID)
+	if f.Subject != (Subject{}) {
+		where, args = append(where, "subject_type = ? AND subject_id = ?"), append(args, f.Subject.Type, f.Subject.ID)
 	}
 	if f.Kind != "" {
 		where, args = append(where, "kind = ?"), append(args, f.Kind)
@@ -225,12 +226,16 @@ func (r *Runner) RegisterRoutes(api *httpapi.API) {
 	tags := []string{"jobs"}
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-jobs", Method: http.MethodGet, Path: "/api/jobs", Summary: "List background jobs", Description: "Newest first.", Tags: tags},
 		func(ctx context.Context, in *struct {
-			CampaignID int64  `query:"campaign_id" minimum:"0"`
-			Kind       string `query:"kind" maxLength:"100"`
-			Cursor     string `query:"cursor"`
-			Limit      int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+			SubjectType string `query:"subject_type" maxLength:"100" doc:"Only jobs working on a subject of this type (e.g. campaign); with subject_id"`
+			SubjectID   int64  `query:"subject_id" minimum:"0" doc:"Only jobs working on the subject with this id; with subject_type"`
+			Kind        string `query:"kind" maxLength:"100"`
+			Cursor      string `query:"cursor"`
+			Limit       int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		}) (*httpapi.ListOutput[Job], error) {
-			f := JobFilter{CampaignID: in.CampaignID, Kind: in.Kind, Limit: in.Limit}
+			if (in.SubjectType == "") != (in.SubjectID == 0) {
+				return nil, errs.Field("query.subject_id", "give subject_type and subject_id together", in.SubjectID)
+			}
+			f := JobFilter{Subject: Subject{Type: in.SubjectType, ID: in.SubjectID}, Kind: in.Kind, Limit: in.Limit}
 			if in.Cursor != "" {
 				v, err := strconv.ParseInt(in.Cursor, 10, 64)
 				if err != nil || v <= 0 {

@@ -181,3 +181,16 @@ func (h *attemptHook) WorkEnd(ctx context.Context, job *rivertype.JobRow, workEr
 	}
 	return workErr
 }
+
+// PruneFinished deletes the events, owners and run records of jobs River has
+// pruned (it keeps finished jobs a day); housekeeping calls it.
+func (r *Runner) PruneFinished(ctx context.Context) error {
+	return r.db.InTx(ctx, func(tx db.Conn) error {
+		for _, table := range []string{"job_events", "job_attempts", "job_owners"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE job_id NOT IN (SELECT id FROM river_job)`); err != nil {
+				return fmt.Errorf("prune %s: %w", table, err)
+			}
+		}
+		return nil
+	})
+}

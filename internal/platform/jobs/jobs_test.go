@@ -767,3 +767,41 @@ func TestTheRunEndsWithTheJobsTerminalEvent(t *testing.T) {
 		}
 	})
 }
+
+// Jobs are listed by the subject their owner named, whatever it is.
+func TestJobsAreListedBySubject(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := start(t, d, 0)
+		ctx := context.Background()
+		ids := map[jobs.Subject]int64{}
+		for _, s := range []jobs.Subject{{Type: "campaign", ID: 3}, {Type: "campaign", ID: 4}, {Type: "account", ID: 3}, {}} {
+			if err := d.InTx(ctx, func(tx db.Conn) error {
+				res, err := e.r.InsertTx(ctx, tx, stepsArgs{Steps: 1}, nil, jobs.Owner{Kind: "test_steps", Subject: s})
+				if err == nil {
+					ids[s] = res.Job.ID
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var list struct{ Items []jobs.Job }
+		getJSON(t, e.srv.URL+"/api/jobs?subject_type=campaign&subject_id=3", &list)
+		if len(list.Items) != 1 || list.Items[0].ID != ids[jobs.Subject{Type: "campaign", ID: 3}] || *list.Items[0].Subject != (jobs.Subject{Type: "campaign", ID: 3}) {
+			t.Errorf("campaign 3's jobs: %+v", list.Items)
+		}
+		var all struct{ Items []jobs.Job }
+		getJSON(t, e.srv.URL+"/api/jobs", &all)
+		if len(all.Items) != 4 || all.Items[0].Subject != nil {
+			t.Errorf("all jobs: %+v", all.Items)
+		}
+		res, err := http.Get(e.srv.URL + "/api/jobs?subject_type=campaign")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("subject_type alone: %d, want 422", res.StatusCode)
+		}
+	})
+}

@@ -245,11 +245,19 @@ func (r *Runner) Committed(jobID int64) {
 	}
 }
 
-// Owner records what a job works on, for listing jobs by campaign.
+// Owner records who started a job and what it works on, for listing jobs by
+// subject.
 type Owner struct {
-	Kind       string
-	CampaignID int64
-	UserID     int64
+	Kind    string
+	Subject Subject // zero: none
+	UserID  int64
+}
+
+// Subject is what a job works on, named by its owner: a type ("campaign")
+// and an id. The job system attaches no meaning to either.
+type Subject struct {
+	Type string `json:"type" doc:"What kind of thing the job works on, e.g. campaign"`
+	ID   int64  `json:"id"`
 }
 
 // InsertTx enqueues a job in the caller's transaction, so the job exists
@@ -266,15 +274,15 @@ func (r *Runner) InsertTx(ctx context.Context, tx db.Conn, args river.JobArgs, o
 	if res.UniqueSkippedAsDuplicate {
 		return res, nil
 	}
-	var campaign, user any
-	if owner.CampaignID != 0 {
-		campaign = owner.CampaignID
+	var subjectType, subjectID, user any
+	if owner.Subject != (Subject{}) {
+		subjectType, subjectID = owner.Subject.Type, owner.Subject.ID
 	}
 	if owner.UserID != 0 {
 		user = owner.UserID
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO job_owners (job_id, kind, campaign_id, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		res.Job.ID, args.Kind(), campaign, user, time.Now().UTC())
+	_, err = tx.Exec(ctx, `INSERT INTO job_owners (job_id, kind, subject_type, subject_id, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		res.Job.ID, args.Kind(), subjectType, subjectID, user, time.Now().UTC())
 	return res, err
 }
 

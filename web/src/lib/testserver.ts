@@ -74,7 +74,7 @@ export class TestServer {
       return json(200, this.campaign, etagOf(this.campaign.version));
     }
     const event = /^POST \/api\/campaigns\/3\/(\w+)$/.exec(route)?.[1];
-    if (event === 'generate') return json(202, { job: { id: 7, state: 'queued', campaign_id: 3 } });
+    if (event === 'generate') return json(202, { job: { id: 7, state: 'queued', subject: { type: 'campaign', id: 3 } } });
     if (event) {
       if (!ifMatch || ifMatch === '*') return json(428, { status: 428, detail: 'header.If-Match: required' });
       const refused = this.stale(ifMatch, c.version);

@@ -33,7 +33,8 @@ export interface Job {
   kind?: string;
   state: JobState;
   progress?: Progress;
-  campaign_id?: number;
+  /** What the job works on, as its owner named it. */
+  subject?: { type: string; id: number };
 }
 
 /** An accepted item as the job's stream announces it. */

@@ -12,9 +12,9 @@ import { wizardMachine, type Checked, type Job, type Loaded, type Resume, type S
 async function findJob(campaignId: number, resume: Resume | null): Promise<Job | null> {
   if (resume) {
     const { data } = await api.GET('/api/jobs/{id}', { params: { path: { id: resume.jobId } } });
-    if (data && data.campaign_id === campaignId) return data as Job;
+    if (data && data.subject?.type === 'campaign' && data.subject.id === campaignId) return data as Job;
   }
-  const list = await unwrap(api.GET('/api/jobs', { params: { query: { campaign_id: campaignId, limit: 20 } } }));
+  const list = await unwrap(api.GET('/api/jobs', { params: { query: { subject_type: 'campaign', subject_id: campaignId, limit: 20 } } }));
   return (list.items.find((j) => j.state === 'queued' || j.state === 'running') as Job | undefined) ?? null;
 }
 

@@ -1542,8 +1542,6 @@ export interface components {
             attempt: number;
             /** @description Every run of the job, oldest first, with what each used and how it ended */
             attempts: components["schemas"]["Attempt"][];
-            /** Format: int64 */
-            campaign_id?: number;
             /**
              * Format: double
              * @description LLM cost in USD of every attempt together, as far as the provider reports it
@@ -1566,6 +1564,8 @@ export interface components {
             result?: unknown;
             /** @enum {string} */
             state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** @description What the job works on, as its owner named it */
+            subject?: components["schemas"]["Subject"];
             /**
              * Format: int64
              * @description LLM tokens used by every attempt together
@@ -1850,6 +1850,12 @@ export interface components {
              * @description Only this asset group
              */
             asset_group_id?: number;
+        };
+        Subject: {
+            /** Format: int64 */
+            id: number;
+            /** @description What kind of thing the job works on, e.g. campaign */
+            type: string;
         };
         Token: {
             /** Format: date-time */
@@ -6532,7 +6538,10 @@ export interface operations {
     "list-jobs": {
         parameters: {
             query?: {
-                campaign_id?: number;
+                /** @description Only jobs working on a subject of this type (e.g. campaign); with subject_id */
+                subject_type?: string;
+                /** @description Only jobs working on the subject with this id; with subject_type */
+                subject_id?: number;
                 kind?: string;
                 cursor?: string;
                 limit?: number;
