@@ -3,7 +3,27 @@
 // where it was; EventSource's own reconnects send Last-Event-ID. Events are
 // delivered at most once per id: a replay after a reconnect is dropped, but
 // for the terminal event, which closes the stream.
-import type { StreamEvent, StreamItem } from '../features/wizard/wizard.machine';
+
+/** An accepted item as the job's stream announces it. */
+export interface StreamItem {
+  text: string;
+  /** Where it goes: "headlines[3]", "descriptions[0]" … */
+  slot?: string;
+  field_type?: string;
+  asset_id?: number;
+  ad_id?: number;
+  ad_group_id?: number;
+  asset_group_id?: number;
+}
+
+/** What the stream delivers, as events for whoever follows the job; id is the SSE sequence number. */
+export type StreamEvent =
+  | { type: 'PROGRESS'; id: number; done: number; total: number; message?: string }
+  | { type: 'ITEM'; id: number; item: StreamItem }
+  | { type: 'WARNING'; id: number; message: string }
+  | { type: 'COMPLETED'; id: number }
+  | { type: 'FAILED'; id: number; message: string }
+  | { type: 'CANCELLED'; id: number };
 
 export function openJobStream(jobId: number, lastEventId: number, send: (e: StreamEvent) => void): () => void {
   const es = new EventSource(`/api/jobs/${jobId}/events?last_event_id=${lastEventId}`, { withCredentials: true });

@@ -3,7 +3,7 @@
 // list itself changes only when tiles are added or removed.
 import type { Locale } from '../../lib/i18n.svelte';
 import { validateTexts, type ValidationResult } from '../../lib/validate';
-import type { StreamItem } from './wizard.machine';
+import type { StreamItem } from '../../lib/jobstream';
 
 export type TileOwner = 'ad' | 'asset_group';
 

@@ -3,7 +3,8 @@
 // the browser tests run the same machine against the real server.
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, waitFor, type AnyActorRef, type EventObject } from 'xstate';
-import { eventTypes, wizardMachine, type Checked, type Job, type Loaded, type MoreRequest, type StreamEvent, type WizardEvent } from './wizard.machine';
+import { eventTypes, wizardMachine, type Checked, type Job, type Loaded, type MoreRequest, type WizardEvent } from './wizard.machine';
+import type { StreamEvent } from '../../lib/jobstream';
 
 /** What the server answers a change based on an old version. */
 const stale = () => Object.assign(new Error('header.If-Match: "5" is stale; the current ETag is "9"'), { status: 412 });

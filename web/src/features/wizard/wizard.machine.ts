@@ -18,6 +18,7 @@
 // campaign again, continues where the server is, and says why.
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { isStale } from '../../lib/etag';
+import type { StreamEvent, StreamItem } from '../../lib/jobstream';
 
 export type CampaignState = 'draft' | 'generating' | 'review' | 'approved' | 'publishing' | 'published' | 'failed' | 'paused' | 'archived';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -35,18 +36,6 @@ export interface Job {
   progress?: Progress;
   /** What the job works on, as its owner named it. */
   subject?: { type: string; id: number };
-}
-
-/** An accepted item as the job's stream announces it. */
-export interface StreamItem {
-  text: string;
-  /** Where it goes: "headlines[3]", "descriptions[0]" … */
-  slot?: string;
-  field_type?: string;
-  asset_id?: number;
-  ad_id?: number;
-  ad_group_id?: number;
-  asset_group_id?: number;
 }
 
 export interface Loaded {
@@ -98,15 +87,6 @@ export interface WizardContext {
   /** The server refused a change (412): the campaign changed since it was loaded and was loaded again. */
   changed: boolean;
 }
-
-/** Events the job's stream sends into the machine; id is the SSE sequence number. */
-export type StreamEvent =
-  | { type: 'PROGRESS'; id: number; done: number; total: number; message?: string }
-  | { type: 'ITEM'; id: number; item: StreamItem }
-  | { type: 'WARNING'; id: number; message: string }
-  | { type: 'COMPLETED'; id: number }
-  | { type: 'FAILED'; id: number; message: string }
-  | { type: 'CANCELLED'; id: number };
 
 export type WizardEvent =
   | StreamEvent

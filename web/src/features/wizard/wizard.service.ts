@@ -4,9 +4,9 @@ import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { api, unwrap, unwrapWithETag, type Campaign, type CampaignTree } from '../../lib/api/client';
 import { ifMatch } from '../../lib/etag';
 import { i18n } from '../../lib/i18n.svelte';
-import { openJobStream } from '../../lib/jobstream';
+import { openJobStream, type StreamItem } from '../../lib/jobstream';
 import { Board, Tile } from './tiles.svelte';
-import { wizardMachine, type Checked, type Job, type Loaded, type Resume, type StreamItem } from './wizard.machine';
+import { wizardMachine, type Checked, type Job, type Loaded, type Resume } from './wizard.machine';
 
 /** The campaign's unfinished generation job, the one this tab followed first. */
 async function findJob(campaignId: number, resume: Resume | null): Promise<Job | null> {
