@@ -204,6 +204,7 @@ test('wizard: brief → generate (reload mid-generation resumes) → review → 
   await tile.locator('.violations li').first().waitFor();
   await shot(page, '08-wizard-tile-invalid');
   expect(await tile.getByRole('button', { name: 'Text speichern' }).isDisabled(), 'save enabled for an invalid text');
+  expect(await page.getByTestId('approve').isDisabled(), 'approval enabled while a text is invalid');
   await box.fill('Ganzjahresreifen vom Profi');
   await tile.getByText('Gültig', { exact: true }).waitFor({ timeout: 10000 });
   expect((await tile.locator('mark').count()) === 0, 'highlights remain on a valid text');
@@ -377,7 +378,7 @@ test('asset library: 5,000 assets, filter latency, where-used graph and its link
   noProblems(page);
 });
 
-test('editing one tile among 2,000 changes no DOM node outside it', async ({ stack }) => {
+test('editing one tile among 2,000 changes no other tile; outside it only the review status and the controls that wait for the check', async ({ stack }) => {
   const page = admin;
   const c = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Zweitausend Kacheln', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: 'https://www.reifen-mueller.example/' });
   let tiles = 0;
@@ -402,15 +403,25 @@ test('editing one tile among 2,000 changes no DOM node outside it', async ({ sta
   figures.mutationTiles = await page.locator('article[data-tile]').count();
   expect(figures.mutationTiles >= 2000, `only ${figures.mutationTiles} tiles`);
   const key = await page.locator('article[data-tile]').nth(1000).getAttribute('data-tile');
+  // By its test id: a role query over some 8,000 controls takes too long.
+  const approve = page.getByTestId('approve');
+  expect(!(await approve.isDisabled()), 'approval is off before the edit');
   await page.evaluate((k) => {
     const w = window;
     const tile = document.querySelector(`article[data-tile="${k}"]`);
+    // While the edited text is checked (the machine's validating.texts) the
+    // review says so and the controls that wait for it are off: those, and
+    // nothing else, may change outside the tile.
+    const status = [...document.querySelectorAll('[data-testid=review-summary], [data-testid=wizard-state]')];
+    const waits = (r) => r.type === 'attributes' && r.attributeName === 'disabled' && r.target.nodeName === 'BUTTON' && !r.target.closest('article[data-tile]');
     w.__inside = 0;
     w.__outside = [];
+    w.__approveOff = false;
     new MutationObserver((records) => {
       for (const r of records) {
         if (tile.contains(r.target)) w.__inside++;
-        else w.__outside.push(`${r.type} ${r.target.nodeName}.${r.target.className ?? ''}`);
+        else if (waits(r)) w.__approveOff ||= r.target.dataset.testid === 'approve' && r.target.disabled;
+        else if (!status.some((s) => s.contains(r.target))) w.__outside.push(`${r.type} ${r.attributeName ?? ''} ${r.target.nodeName}.${r.target.className ?? ''}`);
       }
     }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   }, key);
@@ -420,10 +431,13 @@ test('editing one tile among 2,000 changes no DOM node outside it', async ({ sta
   await page.keyboard.type(' neu', { delay: 40 });
   await page.locator(`article[data-tile="${key}"]`).getByText('Gültig', { exact: true }).waitFor({ timeout: 10000 });
   await page.waitForTimeout(300);
-  const m = await page.evaluate(() => ({ inside: window.__inside, outside: window.__outside }));
+  await page.getByTestId('review-summary').getByText(/^Alle \d[\d.]* Texte sind gültig\.$/).waitFor({ timeout: 10000 });
+  const m = await page.evaluate(() => ({ inside: window.__inside, outside: window.__outside, approveOff: window.__approveOff }));
   figures.tileEditMutations = { inside: m.inside, outside: m.outside.length };
   expect(m.outside.length === 0, `mutations outside the tile: ${m.outside.slice(0, 5).join('; ')}`);
   expect(m.inside > 0, 'no mutation inside the edited tile: the observer saw nothing');
+  expect(m.approveOff, 'approval stayed on while the edited text was checked');
+  expect(!(await approve.isDisabled()), 'approval is off after the check');
   noProblems(page);
 });
 

@@ -101,8 +101,13 @@ export class TestServer {
       return json(200, this.ad, etagOf(this.ad.version));
     }
     if (route === 'POST /api/validate') {
+      // The width rule alone: a text over 30 characters is a violation.
       const items = (body as { items: { text: string }[] }).items;
-      return json(200, { items: items.map((i) => ({ valid: true, width: i.text.length, limit: 30, violations: [] })) });
+      const judge = (text: string) =>
+        text.length <= 30
+          ? { valid: true, width: text.length, limit: 30, violations: [] }
+          : { valid: false, width: text.length, limit: 30, violations: [{ code: 'L', severity: 'error', message: 'too long', start: 30, end: text.length }] };
+      return json(200, { items: items.map((i) => judge(i.text)) });
     }
     return json(404, { status: 404, detail: `no route ${route}` });
   };

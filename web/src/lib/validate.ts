@@ -28,10 +28,10 @@ export interface ValidateItem {
 /** The server takes batches; larger lists are sent in chunks of this size. */
 export const batchSize = 200;
 
-export async function validateTexts(items: ValidateItem[], lang: Locale): Promise<ValidationResult[]> {
+export async function validateTexts(items: ValidateItem[], lang: Locale, signal?: AbortSignal): Promise<ValidationResult[]> {
   const out: ValidationResult[] = [];
   for (let i = 0; i < items.length; i += batchSize) {
-    const res = await unwrap(api.POST('/api/validate', { params: { query: { lang } }, body: { items: items.slice(i, i + batchSize) } }));
+    const res = await unwrap(api.POST('/api/validate', { params: { query: { lang } }, body: { items: items.slice(i, i + batchSize) }, ...(signal ? { signal } : {}) }));
     out.push(...(res.items as ValidationResult[]));
   }
   return out;

@@ -1,15 +1,40 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Tile from './Tile.svelte';
-import { Board, Tile as TileModel, validateTile } from './tiles.svelte';
+import { Board, checkPause, TextChecker, Tile as TileModel } from './tiles.svelte';
 
 function tile(text: string) {
   return new TileModel({ owner: 'ad', ownerId: 4, adGroupId: 2, linkId: 9, assetId: 1, field: 'HEADLINE', index: 3, language: 'de', text });
 }
 const noop = () => {};
-const props = (t: TileModel, editable = true) => ({ tile: t, n: 4, editable, onsave: noop, onpin: noop, onremove: noop, onregenerate: noop });
+const props = (t: TileModel, editable = true) => ({ tile: t, n: 4, editable, onedit: noop, onsave: noop, onpin: noop, onremove: noop, onregenerate: noop });
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+/** Answers /api/validate like the server's width rule (over 30 is a violation), when released. */
+function validateServer() {
+  const seen: { lang: string | null; texts: string[]; signal: AbortSignal }[] = [];
+  const held: (() => void)[] = [];
+  let fail = false;
+  vi.stubGlobal('fetch', async (req: Request) => {
+    const items = ((await req.json()) as { items: { text: string }[] }).items;
+    seen.push({ lang: new URL(req.url).searchParams.get('lang'), texts: items.map((i) => i.text), signal: req.signal });
+    await new Promise<void>((r) => held.push(r));
+    if (req.signal.aborted) throw new DOMException('aborted', 'AbortError');
+    if (fail) return new Response(JSON.stringify({ status: 503, detail: 'validate: unavailable' }), { status: 503 });
+    const answer = (text: string) => ({ valid: text.length <= 30, width: text.length, limit: 30, violations: text.length <= 30 ? [] : [{ code: 'L', severity: 'error', message: 'zu lang', start: 30, end: text.length }] });
+    return new Response(JSON.stringify({ items: items.map((i) => answer(i.text)) }));
+  });
+  return {
+    seen,
+    /** Lets the oldest held request answer. */
+    release: () => held.shift()!(),
+    failing: () => (fail = true),
+  };
+}
 
 describe('Tile', () => {
   it('highlights each violation at its span with the rule message, and a width meter', () => {
@@ -65,47 +90,163 @@ describe('Tile', () => {
     expect(screen.queryByRole('button')).toBeNull();
   });
 
-  it('validates through the API after typing stops', async () => {
-    const calls: unknown[] = [];
-    vi.stubGlobal('fetch', async (req: Request) => {
-      const u = new URL(req.url);
-      calls.push([u.pathname + u.search, await req.json()]);
-      return new Response(JSON.stringify({ items: [{ valid: true, width: 12, limit: 30, violations: [] }] }), { status: 200 });
-    });
+  it('reports every change of the text, and checks nothing itself', async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    const edits: string[] = [];
     const t = tile('Alt');
-    render(Tile, props(t));
+    render(Tile, { ...props(t), onedit: (x: TileModel) => edits.push(x.text) });
     const box = screen.getByRole('textbox');
+    await fireEvent.input(box, { target: { value: 'Neu' } });
     await fireEvent.input(box, { target: { value: 'Neuer Titel!' } });
-    await vi.waitFor(() => expect(t.result?.width).toBe(12), { timeout: 1000 });
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toEqual([expect.stringMatching(/^\/api\/validate\?lang=(de|en)$/), { items: [{ field: 'HEADLINE', text: 'Neuer Titel!', language: 'de' }] }]);
+    expect(edits).toEqual(['Neu', 'Neuer Titel!']);
+    await new Promise((r) => setTimeout(r, checkPause + 50));
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('is read-only while locked', async () => {
+    const t = tile('Alt');
+    const { rerender } = render(Tile, { ...props(t), locked: true });
+    const box = screen.getByRole('textbox') as HTMLTextAreaElement;
+    expect(box.readOnly).toBe(true);
+    await rerender({ ...props(t), locked: false });
+    expect(box.readOnly).toBe(false);
   });
 });
 
 describe('tile store', () => {
-  it('drops an answer for a text that was edited again meanwhile', async () => {
-    let release!: () => void;
-    vi.stubGlobal('fetch', () => new Promise<Response>((res) => (release = () => res(new Response(JSON.stringify({ items: [{ valid: true, width: 3, limit: 30, violations: [] }] }))))));
-    const t = tile('abc');
-    const p = validateTile(t, 'de');
-    t.text = 'abcd'; // typed on before the answer came
-    release();
-    await p;
-    expect(t.result).toBeNull();
-    expect(t.checking).toBe(true); // the newer text's check is still due
-  });
-
-  it('counts invalid tiles and slots by field', () => {
+  it('counts the texts not known to be valid (a violation, or no answer) and slots by field', () => {
     const b = new Board();
     const a = tile('a');
     const c = tile('c');
+    const unchecked = tile('u');
     a.result = { valid: false, width: 1, limit: 30, violations: [] };
     c.result = { valid: true, width: 1, limit: 30, violations: [] };
-    b.replace([a, c]);
-    expect(b.counts()).toEqual({ total: 2, invalid: 1 });
+    b.replace([a, c, unchecked]);
+    expect(b.counts()).toEqual({ total: 3, invalid: 2 });
     b.remove(a);
+    b.remove(unchecked);
     expect(b.counts()).toEqual({ total: 1, invalid: 0 });
     expect(c.slot).toBe('headlines[3]');
+  });
+
+  it('a check gives no answer to a text that was edited again meanwhile', async () => {
+    const server = validateServer();
+    const b = new Board();
+    const [x, y] = [tile('abc'), new TileModel({ owner: 'ad', ownerId: 4, linkId: 10, assetId: 2, field: 'HEADLINE', index: 4, language: 'de', text: 'def' })];
+    b.replace([x, y]);
+    const p = b.check([x, y], 'de');
+    await vi.waitFor(() => expect(server.seen).toHaveLength(1));
+    x.text = 'abcd'; // typed on before the answer came
+    server.release();
+    expect(await p).toEqual([y]);
+    expect(x.result).toBeNull();
+    expect(y.result?.valid).toBe(true);
+  });
+});
+
+describe('text checker (validating.texts)', () => {
+  function board() {
+    const b = new Board();
+    const ts = [0, 1, 2].map((i) => new TileModel({ owner: 'ad', ownerId: 4, linkId: 20 + i, assetId: i, field: 'HEADLINE', index: i, language: 'de', text: `Reifen ${i}` }));
+    for (const t of ts) t.result = { valid: true, width: 8, limit: 30, violations: [] };
+    b.replace(ts);
+    return { b, ts };
+  }
+  const long = 'Winterreifen und Sommerreifen günstig kaufen';
+
+  it('asks once per pause, all due texts in one batch in the interface language, and reports each answered edit with the counts after it', async () => {
+    vi.useFakeTimers();
+    const server = validateServer();
+    const { b, ts } = board();
+    const reports: unknown[] = [];
+    const checker = new TextChecker(b, () => 'en', (seqs, counts) => reports.push([seqs, counts]));
+    ts[0]!.text = 'Reif';
+    checker.request({ [ts[0]!.key]: 1 });
+    await vi.advanceTimersByTimeAsync(checkPause - 1);
+    ts[0]!.text = long;
+    ts[0]!.checking = ts[2]!.checking = true;
+    checker.request({ [ts[0]!.key]: 2, [ts[2]!.key]: 3 });
+    await vi.advanceTimersByTimeAsync(checkPause - 1);
+    expect(server.seen).toHaveLength(0); // each request starts the pause again
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.seen.map((s) => [s.lang, s.texts])).toEqual([['en', [long, 'Reifen 2']]]);
+    server.release();
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    expect(reports).toEqual([[{ [ts[0]!.key]: 2, [ts[2]!.key]: 3 }, { total: 3, invalid: 1 }]]);
+    expect([ts[0]!.result?.valid, ts[0]!.checking, ts[2]!.checking]).toEqual([false, false, false]);
+  });
+
+  it('an answer for a text edited again meanwhile is neither applied nor reported; the newer one is', async () => {
+    vi.useFakeTimers();
+    const server = validateServer();
+    const { b, ts } = board();
+    const reports: Record<string, number>[] = [];
+    const checker = new TextChecker(b, () => 'de', (seqs) => reports.push(seqs));
+    const k = ts[1]!.key;
+    ts[1]!.text = long;
+    checker.request({ [k]: 1 });
+    await vi.advanceTimersByTimeAsync(checkPause);
+    expect(server.seen).toHaveLength(1);
+    ts[1]!.text = 'Reifen neu'; // edited while its first check is under way
+    ts[1]!.checking = true;
+    checker.request({ [k]: 2 });
+    server.release(); // the answer for the long text
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reports).toEqual([]);
+    expect(ts[1]!.result?.valid).toBe(true); // not the long text's answer
+    expect(ts[1]!.checking).toBe(true);
+    await vi.advanceTimersByTimeAsync(checkPause);
+    expect(server.seen.map((s) => s.texts)).toEqual([[long], ['Reifen neu']]);
+    server.release();
+    await vi.waitFor(() => expect(reports).toEqual([{ [k]: 2 }]));
+    expect([ts[1]!.result?.width, ts[1]!.checking]).toEqual([10, false]);
+  });
+
+  it('a failed check leaves the text without an answer, with the error: it counts as not valid', async () => {
+    vi.useFakeTimers();
+    const server = validateServer();
+    server.failing();
+    const { b, ts } = board();
+    const reports: unknown[] = [];
+    const checker = new TextChecker(b, () => 'de', (seqs, counts) => reports.push([seqs, counts]));
+    checker.request({ [ts[0]!.key]: 5 });
+    await vi.advanceTimersByTimeAsync(checkPause);
+    server.release();
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    expect(reports).toEqual([[{ [ts[0]!.key]: 5 }, { total: 3, invalid: 1 }]]);
+    expect([ts[0]!.result, ts[0]!.error]).toEqual([null, 'validate: unavailable']);
+  });
+
+  it('a text no longer on the board is answered at once, without asking', async () => {
+    vi.useFakeTimers();
+    const server = validateServer();
+    const { b } = board();
+    const reports: unknown[] = [];
+    const checker = new TextChecker(b, () => 'de', (seqs) => reports.push(seqs));
+    checker.request({ 'ad-4-HEADLINE-99': 1 });
+    await vi.advanceTimersByTimeAsync(checkPause);
+    expect(reports).toEqual([{ 'ad-4-HEADLINE-99': 1 }]);
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('stopping drops the check under way and the ones due', async () => {
+    vi.useFakeTimers();
+    const server = validateServer();
+    const { b, ts } = board();
+    const reports: unknown[] = [];
+    const checker = new TextChecker(b, () => 'de', (seqs) => reports.push(seqs));
+    ts[0]!.text = long;
+    checker.request({ [ts[0]!.key]: 1 });
+    await vi.advanceTimersByTimeAsync(checkPause);
+    checker.request({ [ts[1]!.key]: 2 });
+    checker.stop();
+    expect(server.seen[0]!.signal.aborted).toBe(true);
+    server.release();
+    await vi.advanceTimersByTimeAsync(checkPause * 2);
+    expect(server.seen).toHaveLength(1);
+    expect(reports).toEqual([]);
+    expect(ts[0]!.result?.valid).toBe(true); // the old answer stands, untouched
   });
 });
 

@@ -154,9 +154,10 @@ export class Board {
     this.arrivals = [...this.arrivals, item];
   }
 
+  /** The board's texts, and those not known to be valid: with a violation, or without an answer (a failed check). */
   counts(): { total: number; invalid: number } {
     let invalid = 0;
-    for (const t of this.tiles) if (t.result && !t.result.valid) invalid++;
+    for (const t of this.tiles) if (!t.result?.valid) invalid++;
     return { total: this.tiles.length, invalid };
   }
 
@@ -174,21 +175,103 @@ export class Board {
     });
     return this.counts();
   }
+
+  /**
+   * check asks the API about the given tiles' texts as they are now, in one
+   * go, and gives each tile its answer unless its text changed meanwhile.
+   * When the request fails, those tiles get the error in place of an answer
+   * (no result: such a text is not known to be valid). Answers the tiles
+   * that got an answer or the error; none once signal is aborted.
+   */
+  async check(tiles: Tile[], lang: Locale, signal?: AbortSignal): Promise<Tile[]> {
+    const texts = tiles.map((t) => t.text);
+    const unchanged = () => tiles.filter((t, i) => t.text === texts[i]);
+    let results: ValidationResult[];
+    try {
+      results = await validateTexts(
+        tiles.map((t, i) => ({ field: t.field, text: texts[i]!, language: t.language || undefined })),
+        lang,
+        signal,
+      );
+    } catch (e) {
+      if (signal?.aborted) return [];
+      const out = unchanged();
+      for (const t of out) {
+        t.result = null;
+        t.error = e instanceof Error ? e.message : String(e);
+      }
+      return out;
+    }
+    if (signal?.aborted) return [];
+    tiles.forEach((t, i) => {
+      if (t.text === texts[i]) t.result = results[i] ?? null;
+    });
+    return unchanged();
+  }
 }
 
+/** How long the checker waits after the last edit before it asks: one request per pause, not per keystroke. */
+export const checkPause = 150;
+
 /**
- * validateTile checks one tile's current text; an answer for a text that was
- * edited again meanwhile is dropped, so the newest keystroke always wins.
+ * TextChecker checks the board's texts the wizard machine names, by tile key
+ * with the number of the edit each check is for: checkPause after the last
+ * request, all that are due in one batch. It reports the keys answered for
+ * their newest edit, with the board's counts once the answers are applied;
+ * an answer for a text edited again meanwhile is neither applied nor
+ * reported (the newer check is due). stop() drops what is under way.
  */
-export async function validateTile(t: Tile, lang: Locale): Promise<void> {
-  const text = t.text;
-  t.checking = true;
-  try {
-    const [r] = await validateTexts([{ field: t.field, text, language: t.language || undefined }], lang);
-    if (t.text === text && r) t.result = r;
-  } catch (e) {
-    t.error = e instanceof Error ? e.message : String(e);
-  } finally {
-    if (t.text === text) t.checking = false;
+export class TextChecker {
+  private readonly newest = new Map<string, number>();
+  private readonly due = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly stopped = new AbortController();
+
+  constructor(
+    private readonly board: Board,
+    private readonly lang: () => Locale,
+    private readonly report: (seqs: Record<string, number>, counts: { total: number; invalid: number }) => void,
+  ) {}
+
+  request(seqs: Record<string, number>): void {
+    for (const [k, n] of Object.entries(seqs)) {
+      this.newest.set(k, n);
+      this.due.add(k);
+    }
+    if (this.due.size > 0) this.schedule();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.stopped.abort();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), checkPause);
+  }
+
+  private async flush(): Promise<void> {
+    const batch = [...this.due].map((k) => [k, this.newest.get(k)!] as const);
+    this.due.clear();
+    const byKey = new Map(this.board.tiles.map((t) => [t.key, t]));
+    const tiles = batch.flatMap(([k]) => byKey.get(k) ?? []);
+    const answered = new Set(tiles.length > 0 ? await this.board.check(tiles, this.lang(), this.stopped.signal) : []);
+    if (this.stopped.signal.aborted) return;
+    const seqs: Record<string, number> = {};
+    for (const [k, n] of batch) {
+      if (this.newest.get(k) !== n) continue;
+      const t = byKey.get(k);
+      if (t && !answered.has(t)) {
+        // Its text changed with no request for it: ask again.
+        this.due.add(k);
+        continue;
+      }
+      // A tile no longer on the board needs no answer.
+      if (t) t.checking = false;
+      seqs[k] = n;
+    }
+    if (this.due.size > 0) this.schedule();
+    if (Object.keys(seqs).length > 0) this.report(seqs, this.board.counts());
   }
 }

@@ -3,7 +3,7 @@
 // the browser tests run the same machine against the real server.
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, waitFor, type AnyActorRef, type EventObject } from 'xstate';
-import { eventTypes, wizardMachine, type Checked, type Job, type Loaded, type MoreRequest, type WizardEvent } from './wizard.machine';
+import { eventTypes, wizardMachine, type Checked, type CheckRequest, type Job, type Loaded, type MoreRequest, type WizardEvent } from './wizard.machine';
 import type { StreamEvent } from '../../lib/jobstream';
 
 /** What the server answers a change based on an old version. */
@@ -33,8 +33,32 @@ function answer<T>(a: Answers<T> | undefined, dflt: T): Promise<T> {
   return result(a, dflt);
 }
 
+/** A text checker the machine started (validating.texts): what it was asked, and a way to answer. */
+interface FakeChecker {
+  input: Record<string, number>;
+  requests: Record<string, number>[];
+  answer: (seqs: Record<string, number>, invalid: number, total?: number) => void;
+  stopped: boolean;
+}
+
+const fakeChecker = (checkers: FakeChecker[]) =>
+  fromCallback<CheckRequest, { seqs: Record<string, number> }>(({ input, receive, sendBack }) => {
+    const c: FakeChecker = {
+      input: input.seqs,
+      requests: [],
+      answer: (seqs, invalid, total = 12) => sendBack({ type: 'CHECKED', seqs, total, invalid }),
+      stopped: false,
+    };
+    checkers.push(c);
+    receive((e) => c.requests.push(e.seqs));
+    return () => {
+      c.stopped = true;
+    };
+  });
+
 function setup(f: Fakes = {}, resume: { jobId: number; lastEventId: number } | null = null) {
   const streams: { input: { jobId: number; lastEventId: number }; send: (e: StreamEvent) => void; stopped: boolean }[] = [];
+  const checkers: FakeChecker[] = [];
   const calls = {
     start: [] as unknown[],
     startETags: [] as (string | null)[],
@@ -69,11 +93,12 @@ function setup(f: Fakes = {}, resume: { jobId: number; lastEventId: number } | n
         calls.cancel.push(input.jobId);
         return result(f.cancel, undefined);
       }),
-      validateAll: fromPromise(async () => answer(f.validated, { total: 12, invalid: 2, etag: '"5"' })),
+      validateAll: fromPromise(async () => answer(f.validated, { total: 12, invalid: 0, etag: '"5"' })),
       reloadTree: fromPromise(async () => {
         calls.reloads++;
         return typeof f.reloaded === 'function' ? f.reloaded() : answer(f.reloaded, { total: 12, invalid: 0, etag: '"6"' });
       }),
+      checkTexts: fakeChecker(checkers),
       requestMore: fromPromise(async ({ input }) => {
         calls.more.push(input.request);
         if (f.more === null) return null;
@@ -92,7 +117,7 @@ function setup(f: Fakes = {}, resume: { jobId: number; lastEventId: number } | n
     },
   });
   const actor = createActor(machine, { input: { campaignId: 3, resume } });
-  return { actor, streams, calls };
+  return { actor, streams, calls, checkers };
 }
 
 const at = (actor: AnyActorRef, value: unknown) => waitFor(actor, (s) => s.matches(value as never), { timeout: 1000 });
@@ -109,7 +134,9 @@ const sample: Record<WizardEvent['type'], WizardEvent> = {
   APPROVE: { type: 'APPROVE' },
   FILL_GAPS: { type: 'FILL_GAPS', request: { mode: 'fill_gaps', owner: 'ad_group', ownerId: 1 } },
   REGENERATE: { type: 'REGENERATE', request: { mode: 'regenerate', owner: 'ad_group', ownerId: 1, adId: 2, slot: 'headlines[3]' } },
-  REVALIDATED: { type: 'REVALIDATED', total: 1, invalid: 0 },
+  CHECK: { type: 'CHECK', keys: ['ad-4-HEADLINE-9'] },
+  // Answers the edit reach('validating.texts') made (the machine's first).
+  CHECKED: { type: 'CHECKED', seqs: { 'ad-4-HEADLINE-9': 1 }, total: 1, invalid: 0 },
   BACK_TO_BRIEF: { type: 'BACK_TO_BRIEF' },
   RETRY: { type: 'RETRY' },
   EDITED: { type: 'EDITED' },
@@ -125,11 +152,14 @@ const accepted: Record<string, WizardEvent['type'][]> = {
   'editingBrief.starting': [],
   'generating.streaming': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CANCEL'],
   'generating.cancelling': ['PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED'],
-  validating: [],
-  'review.ready': ['APPROVE', 'FILL_GAPS', 'REGENERATE', 'BACK_TO_BRIEF', 'REVALIDATED', 'EDITED', 'STALE'],
-  'review.syncing': ['REVALIDATED', 'EDITED', 'STALE'],
-  'review.requesting': ['REVALIDATED', 'STALE'],
-  'review.returning': ['REVALIDATED', 'STALE'],
+  'validating.board': [],
+  'validating.syncing': ['CHECK', 'EDITED', 'STALE'],
+  'validating.texts': ['CHECK', 'CHECKED', 'EDITED', 'STALE'],
+  // APPROVE here because every text is valid and none is being checked;
+  // see "no approval while a text is invalid or being checked".
+  'review.ready': ['APPROVE', 'FILL_GAPS', 'REGENERATE', 'CHECK', 'BACK_TO_BRIEF', 'EDITED', 'STALE'],
+  'review.requesting': ['STALE'],
+  'review.returning': ['STALE'],
   approving: [],
   done: [],
   'error.loading': [],
@@ -160,8 +190,9 @@ async function reach(name: string) {
         streams.push({ send: sendBack as (e: StreamEvent) => void });
       }),
       cancelJob: fromPromise<void, { jobId: number }>(async () => never()),
-      validateAll: fromPromise(async () => (name === 'validating' ? never() : { total: 1, invalid: 0, etag: '"5"' })),
+      validateAll: fromPromise(async () => (name === 'validating.board' ? never() : { total: 1, invalid: 0, etag: '"5"' })),
       reloadTree: fromPromise<Checked, { campaignId: number }>(async () => never()),
+      checkTexts: fromCallback<CheckRequest, { seqs: Record<string, number> }>(() => {}),
       requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => never()),
       approve: fromPromise<void, { campaignId: number; etag: string | null }>(async () => (name === 'changed' ? Promise.reject(stale()) : never())),
       returnToDraft: fromPromise<{ etag: string }, { campaignId: number; etag: string | null }>(async () => never()),
@@ -209,8 +240,8 @@ async function reach(name: string) {
         break;
       }
       streams.at(-1)!.send({ type: 'COMPLETED', id: 9 });
-      if (name === 'validating') {
-        await go('validating');
+      if (name === 'validating.board') {
+        await go({ validating: 'board' });
         break;
       }
       await go({ review: 'ready' });
@@ -220,9 +251,14 @@ async function reach(name: string) {
         await go({ review: 'requesting' });
         break;
       }
-      if (name === 'review.syncing') {
+      if (name === 'validating.syncing') {
         a.send({ type: 'EDITED' });
-        await go({ review: 'syncing' });
+        await go({ validating: 'syncing' });
+        break;
+      }
+      if (name === 'validating.texts') {
+        a.send(sample.CHECK);
+        await go({ validating: 'texts' });
         break;
       }
       if (name === 'review.returning') {
@@ -266,6 +302,142 @@ describe('wizard machine: refused events', () => {
     expect(hasNext(states['validating'] as never)).toBe(false);
     expect(hasNext(states['editingBrief'] as never)).toBe(true);
   });
+
+  it('has an APPROVE transition in review.ready only', () => {
+    type Node = { id: string; on: Record<string, unknown>; states: Record<string, Node> };
+    const withApprove = (n: Node): string[] => [...('APPROVE' in n.on ? [n.id] : []), ...Object.values(n.states).flatMap(withApprove)];
+    expect(withApprove(wizardMachine.root as unknown as Node)).toEqual(['wizard.review.ready']);
+  });
+});
+
+describe('wizard machine: no approval while a text is invalid or being checked', () => {
+  const review: Loaded = { state: 'review', job: null, etag: '"5"' };
+  const [a, b] = ['ad-4-HEADLINE-1', 'ad-4-HEADLINE-2'];
+  const approvable = (actor: AnyActorRef) => actor.getSnapshot().can({ type: 'APPROVE' });
+
+  it('refuses APPROVE while a text on the board is invalid, and takes it once a check finds all valid', async () => {
+    const { actor, calls, checkers } = setup({ loaded: review, validated: { total: 12, invalid: 1, etag: '"5"' } });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    expect(approvable(actor)).toBe(false);
+    actor.send({ type: 'APPROVE' });
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    expect(calls.approve).toBe(0);
+    // The invalid text is edited: the machine checks it and learns the board's counts.
+    actor.send({ type: 'CHECK', keys: [a] });
+    expect(actor.getSnapshot().matches({ validating: 'texts' })).toBe(true);
+    expect(checkers.map((c) => c.input)).toEqual([{ [a]: 1 }]);
+    checkers[0]!.answer({ [a]: 1 }, 0);
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    expect(checkers[0]!.stopped).toBe(true);
+    expect(approvable(actor)).toBe(true);
+    actor.send({ type: 'APPROVE' });
+    await at(actor, 'done');
+    expect(calls.approve).toBe(1);
+  });
+
+  it('refuses APPROVE while a check is under way, though no text is known to be invalid', async () => {
+    const { actor, calls, checkers } = setup({ loaded: review });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    expect(approvable(actor)).toBe(true);
+    actor.send({ type: 'CHECK', keys: [a] });
+    expect(actor.getSnapshot().context.invalid).toBe(0);
+    expect(approvable(actor)).toBe(false);
+    actor.send({ type: 'APPROVE' });
+    expect(actor.getSnapshot().matches({ validating: 'texts' })).toBe(true);
+    expect(calls.approve).toBe(0);
+    // The edit broke the text: still no approval.
+    checkers[0]!.answer({ [a]: 1 }, 1);
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    expect(approvable(actor)).toBe(false);
+    actor.send({ type: 'CHECK', keys: [a] });
+    checkers[1]!.answer({ [a]: 2 }, 0);
+    expect(approvable(actor)).toBe(true);
+  });
+
+  it('waits for the answer of every text being checked', async () => {
+    const { actor, checkers } = setup({ loaded: review });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'CHECK', keys: [a, b] });
+    checkers[0]!.answer({ [a]: 1 }, 0);
+    expect(actor.getSnapshot().matches({ validating: 'texts' })).toBe(true);
+    expect(actor.getSnapshot().context.checking).toEqual({ [b]: 2 });
+    expect(approvable(actor)).toBe(false);
+    checkers[0]!.answer({ [b]: 2 }, 0);
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    expect(approvable(actor)).toBe(true);
+  });
+
+  it('drops an answer for an older text: the newest edit decides', async () => {
+    const { actor, checkers } = setup({ loaded: review });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'CHECK', keys: [a] });
+    actor.send({ type: 'CHECK', keys: [a, b] }); // typed on, and another text
+    expect(checkers).toHaveLength(1);
+    expect(checkers[0]!.requests).toEqual([{ [a]: 2, [b]: 3 }]);
+    const before = actor.getSnapshot();
+    const old = { type: 'CHECKED', seqs: { [a]: 1 }, total: 12, invalid: 0 } as const;
+    expect(before.can(old)).toBe(false);
+    checkers[0]!.answer({ [a]: 1 }, 0);
+    expect(actor.getSnapshot().context).toBe(before.context);
+    checkers[0]!.answer({ [a]: 2, [b]: 3 }, 1);
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    expect(actor.getSnapshot().context).toMatchObject({ checking: {}, invalid: 1 });
+    expect(approvable(actor)).toBe(false);
+  });
+
+  it('a text edited while the tree reloads is checked once the tree is on the board', async () => {
+    let release!: (c: Checked) => void;
+    const { actor, calls, checkers } = setup({ loaded: review, reloaded: () => new Promise<Checked>((r) => (release = r)) });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'EDITED' });
+    await at(actor, { validating: 'syncing' });
+    actor.send({ type: 'CHECK', keys: [a] });
+    expect(actor.getSnapshot().matches({ validating: 'syncing' })).toBe(true);
+    expect(checkers).toHaveLength(0);
+    actor.send({ type: 'APPROVE' });
+    expect(calls.approve).toBe(0);
+    release({ total: 12, invalid: 0, etag: '"6"' });
+    await at(actor, { validating: 'texts' });
+    expect(checkers.map((c) => c.input)).toEqual([{ [a]: 1 }]);
+    expect(approvable(actor)).toBe(false);
+    checkers[0]!.answer({ [a]: 1 }, 0);
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    expect(actor.getSnapshot().context.etag).toBe('"6"');
+  });
+
+  it("the tab's own tile change during checks reloads the tree first, then checks the texts still due", async () => {
+    let release!: (c: Checked) => void;
+    const { actor, calls, checkers } = setup({ loaded: review, reloaded: () => new Promise<Checked>((r) => (release = r)) });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'CHECK', keys: [a] });
+    actor.send({ type: 'EDITED' });
+    expect(actor.getSnapshot().matches({ validating: 'syncing' })).toBe(true);
+    expect(checkers[0]!.stopped).toBe(true); // what it had under way is dropped
+    expect(calls.reloads).toBe(1);
+    release({ total: 12, invalid: 0, etag: '"6"' });
+    await at(actor, { validating: 'texts' });
+    expect(checkers.map((c) => c.input)).toEqual([{ [a]: 1 }, { [a]: 1 }]);
+    checkers[1]!.answer({ [a]: 1 }, 0);
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+  });
+
+  it('a new board forgets the checks due on the old one', async () => {
+    const { actor, checkers } = setup({ loaded: [review, { ...review, etag: '"9"' }], validated: [{ total: 12, invalid: 0, etag: '"5"' }, { total: 11, invalid: 0, etag: '"9"' }] });
+    actor.start();
+    await at(actor, { review: 'ready' });
+    actor.send({ type: 'CHECK', keys: [a] });
+    actor.send({ type: 'STALE' }); // a tile change was refused meanwhile
+    await waitFor(actor, (s) => s.matches({ review: 'ready' }) && s.context.etag === '"9"', { timeout: 1000 });
+    expect(checkers[0]!.stopped).toBe(true);
+    expect(actor.getSnapshot().context).toMatchObject({ checking: {}, total: 11 });
+    expect(approvable(actor)).toBe(true);
+  });
 });
 
 describe('wizard machine: following the server', () => {
@@ -288,7 +460,7 @@ describe('wizard machine: following the server', () => {
   });
 
   it('runs brief → generate → validate → review → approve → done', async () => {
-    const { actor, streams, calls } = setup();
+    const { actor, streams, calls, checkers } = setup({ validated: { total: 12, invalid: 2, etag: '"5"' } });
     const items: unknown[] = [];
     actor.on('item', (e) => items.push(e.item));
     actor.start();
@@ -318,8 +490,10 @@ describe('wizard machine: following the server', () => {
     expect(s.stopped).toBe(true); // leaving generating closes the stream
     await at(actor, { review: 'ready' });
     expect(actor.getSnapshot().context).toMatchObject({ total: 12, invalid: 2 });
-    actor.send({ type: 'REVALIDATED', total: 12, invalid: 0 });
-    expect(actor.getSnapshot().context.invalid).toBe(0);
+    // Both invalid texts are edited until valid.
+    actor.send({ type: 'CHECK', keys: ['h1', 'h2'] });
+    checkers[0]!.answer({ h1: 1, h2: 2 }, 0);
+    expect(actor.getSnapshot().context).toMatchObject({ total: 12, invalid: 0 });
     actor.send({ type: 'APPROVE' });
     await at(actor, 'done');
     expect(calls.approve).toBe(1);
@@ -464,7 +638,7 @@ describe('wizard machine: every lifecycle event names the version on screen', ()
     actor.start();
     await at(actor, { review: 'ready' });
     actor.send({ type: 'EDITED' });
-    await at(actor, { review: 'syncing' });
+    await at(actor, { validating: 'syncing' });
     // Approving now would name a version the board does not show yet.
     expect(actor.getSnapshot().can({ type: 'APPROVE' })).toBe(false);
     actor.send({ type: 'APPROVE' });
@@ -483,7 +657,7 @@ describe('wizard machine: every lifecycle event names the version on screen', ()
     actor.start();
     await at(actor, { review: 'ready' });
     actor.send({ type: 'EDITED' });
-    await at(actor, { review: 'syncing' });
+    await at(actor, { validating: 'syncing' });
     actor.send({ type: 'EDITED' });
     await waitFor(actor, () => pending.length === 2, { timeout: 1000 });
     expect(calls.reloads).toBe(2);

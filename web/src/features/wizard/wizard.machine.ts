@@ -8,15 +8,23 @@
 //
 // "NEXT" exists only in editingBrief.editing: while generating or validating
 // the machine has no transition for it, so it cannot be sent, whatever a
-// button does.
+// button does. The same holds for "APPROVE": it exists only in review.ready,
+// guarded by the board's validity (allValid), and every check of a text runs
+// in validating: loading the board (validating.board), reloading the tree
+// after the tab's own change (validating.syncing), and re-checking texts
+// edited on the board or to be shown in another language (validating.texts,
+// which returns to review once the answers for the newest texts are in). The
+// board reports each edit (CHECK) and each answer (CHECKED) as events, so
+// the machine knows at every moment whether a text is invalid or being
+// checked; an answer for an older text is dropped.
 //
 // Every lifecycle event names the version it is meant for: context.etag is
 // the ETag of what the screen shows (the campaign the brief was loaded from,
 // the tree the review board shows), and the tab's own tile changes reload the
-// tree (review.syncing) so it stays that. When the server answers 412 (the
+// tree (validating.syncing) so it stays that. When the server answers 412 (the
 // campaign changed since), the machine goes to "changed": it loads the
 // campaign again, continues where the server is, and says why.
-import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assertEvent, assign, emit, fromCallback, fromPromise, sendTo, setup, type EventObject } from 'xstate';
 import { isStale } from '../../lib/etag';
 import type { StreamEvent, StreamItem } from '../../lib/jobstream';
 
@@ -46,11 +54,24 @@ export interface Loaded {
   etag: string;
 }
 
-/** A tree loaded onto the board and checked: the counts and the tree's ETag. */
-export interface Checked {
+/** The board's counts: its texts, and those not known to be valid (a violation, or a failed check). */
+export interface Counts {
   total: number;
   invalid: number;
+}
+
+/** A tree loaded onto the board and checked: the counts and the tree's ETag. */
+export interface Checked extends Counts {
   etag: string;
+}
+
+/**
+ * What the machine sends its text checker (validating.texts): texts of the
+ * board, by tile key, with the number of the edit each check is for.
+ */
+export interface CheckRequest {
+  type: 'CHECK';
+  seqs: Record<string, number>;
 }
 
 export type Owner = 'ad_group' | 'asset_group';
@@ -80,7 +101,12 @@ export interface WizardContext {
   received: number;
   warnings: string[];
   total: number;
+  /** Texts on the board not known to be valid. */
   invalid: number;
+  /** Texts on the board whose check is due or under way, by tile key: the number of the newest edit each waits for. */
+  checking: Record<string, number>;
+  /** Edits reported so far (CHECK); numbers each one. */
+  edits: number;
   error: string | null;
   /** The ETag of the version on screen; lifecycle events send it as If-Match. */
   etag: string | null;
@@ -95,7 +121,12 @@ export type WizardEvent =
   | { type: 'APPROVE' }
   | { type: 'FILL_GAPS'; request: Extract<MoreRequest, { mode: 'fill_gaps' }> }
   | { type: 'REGENERATE'; request: Extract<MoreRequest, { mode: 'regenerate' }> }
-  | { type: 'REVALIDATED'; total: number; invalid: number }
+  // The board's texts (by tile key) need a check: edited, or shown in
+  // another language.
+  | { type: 'CHECK'; keys: string[] }
+  // The checker's answers, each key with the edit it answers, and the
+  // board's counts once they are applied.
+  | ({ type: 'CHECKED'; seqs: Record<string, number> } & Counts)
   | { type: 'BACK_TO_BRIEF' }
   | { type: 'RETRY' }
   // A tile change of this tab reached the server: reload the tree.
@@ -105,7 +136,7 @@ export type WizardEvent =
 
 /** Every event type, for tests that try each one in each state. */
 export const eventTypes: WizardEvent['type'][] = [
-  'PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEXT', 'CANCEL', 'APPROVE', 'FILL_GAPS', 'REGENERATE', 'REVALIDATED', 'BACK_TO_BRIEF', 'RETRY', 'EDITED', 'STALE',
+  'PROGRESS', 'ITEM', 'WARNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEXT', 'CANCEL', 'APPROVE', 'FILL_GAPS', 'REGENERATE', 'CHECK', 'CHECKED', 'BACK_TO_BRIEF', 'RETRY', 'EDITED', 'STALE',
 ];
 
 export type Emitted = { type: 'item'; item: StreamItem } | { type: 'warning'; message: string };
@@ -118,6 +149,15 @@ const fresh = { lastEventId: 0, received: 0, warnings: [] as string[], progress:
 
 /** The person acts again: the "changed since" notice has been read. */
 const acted = { changed: false } as const;
+
+const nothingDue = (c: WizardContext) => Object.keys(c.checking).length === 0;
+
+/** The entries of seqs for the given keys. */
+function pick(seqs: Record<string, number>, keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) if (k in seqs) out[k] = seqs[k]!;
+  return out;
+}
 
 const wizard = setup({
   types: {
@@ -152,6 +192,11 @@ const wizard = setup({
     reloadTree: fromPromise<Checked, { campaignId: number }>(async () => {
       throw new Error('reloadTree not provided');
     }),
+    // Checks the board's texts it is given (input, then CheckRequest
+    // events) and answers with CHECKED; stopping it drops what is under way.
+    checkTexts: fromCallback<CheckRequest, { seqs: Record<string, number> }>(() => {
+      throw new Error('checkTexts not provided');
+    }),
     // Regenerating one slot or filling gaps answers at once (null) or with
     // a job to follow.
     requestMore: fromPromise<Job | null, { campaignId: number; request: MoreRequest }>(async () => {
@@ -165,7 +210,22 @@ const wizard = setup({
       throw new Error('returnToDraft not provided');
     }),
   },
+  actions: {
+    // Numbers each reported edit; the newest number per text is the check it waits for.
+    due: assign(({ context, event }) => {
+      assertEvent(event, 'CHECK');
+      const checking = { ...context.checking };
+      let n = context.edits;
+      for (const k of event.keys) checking[k] = ++n;
+      return { checking, edits: n };
+    }),
+  },
   guards: {
+    // Every text on the board is known to be valid and none is being checked.
+    allValid: ({ context }) => context.invalid === 0 && nothingDue(context),
+    // Answers at least one text for its newest edit; otherwise it is for older texts only.
+    answersDue: ({ context, event }) => event.type === 'CHECKED' && Object.entries(event.seqs).some(([k, n]) => context.checking[k] === n),
+    nothingDue: ({ context }) => nothingDue(context),
     isDraft: (_, l: Loaded) => l.state === 'draft',
     isGenerating: (_, l: Loaded) => l.state === 'generating' && l.job !== null,
     isReview: (_, l: Loaded) => l.state === 'review',
@@ -211,6 +271,8 @@ export const wizardMachine = wizard.createMachine({
     ...fresh,
     total: 0,
     invalid: 0,
+    checking: {},
+    edits: 0,
     error: null,
     etag: null,
     changed: false,
@@ -290,44 +352,86 @@ export const wizardMachine = wizard.createMachine({
         },
       },
     },
-    // Loads what the job produced and checks every text through the API.
+    // Every check of the board's texts runs here; APPROVE exists in none of
+    // these states. The board is on screen but for `board`.
     validating: {
-      invoke: {
-        src: 'validateAll',
-        input: ({ context }) => ({ campaignId: context.campaignId }),
-        onDone: { target: 'review', actions: assign(({ event }) => ({ ...event.output, error: null })) },
-        onError: { target: 'error', actions: assign({ error: ({ event }) => message(event.error) }) },
+      initial: 'board',
+      states: {
+        // A new board from the tree the job produced (or the server has),
+        // every text checked through the API.
+        board: {
+          entry: assign({ checking: {} }),
+          invoke: {
+            src: 'validateAll',
+            input: ({ context }) => ({ campaignId: context.campaignId }),
+            onDone: { target: 'texts', actions: assign(({ event }) => ({ ...event.output, error: null })) },
+            onError: { target: '#wizard.error', actions: assign({ error: ({ event }) => message(event.error) }) },
+          },
+        },
+        // The board takes the tree after the tab's own change, and with it
+        // the ETag approval sends: what is approved is what is on screen. A
+        // further change starts the reload again, so the newest tree wins.
+        // Texts edited meanwhile wait for the tree: `texts` checks them.
+        syncing: {
+          on: {
+            EDITED: { target: 'syncing', reenter: true },
+            CHECK: { actions: 'due' },
+            STALE: '#wizard.changed',
+          },
+          invoke: {
+            src: 'reloadTree',
+            input: ({ context }) => ({ campaignId: context.campaignId }),
+            onDone: { target: 'texts', actions: assign(({ event }) => ({ ...event.output })) },
+            onError: { target: 'texts', actions: assign({ error: ({ event }) => message(event.error) }) },
+          },
+        },
+        // Checks the texts that are due; back to review once each has the
+        // answer for its newest edit. An answer for an older text is dropped
+        // (answersDue); a tile change of this tab reloads the tree first.
+        texts: {
+          always: { guard: 'nothingDue', target: '#wizard.review' },
+          invoke: { id: 'checker', src: 'checkTexts', input: ({ context }) => ({ seqs: context.checking }) },
+          on: {
+            CHECK: {
+              actions: [
+                'due',
+                sendTo('checker', ({ context, event }) => {
+                  assertEvent(event, 'CHECK');
+                  return { type: 'CHECK', seqs: pick(context.checking, event.keys) } satisfies CheckRequest;
+                }),
+              ],
+            },
+            CHECKED: {
+              guard: 'answersDue',
+              actions: assign(({ context, event }) => {
+                const checking = { ...context.checking };
+                for (const [k, n] of Object.entries(event.seqs)) if (checking[k] === n) delete checking[k];
+                return { checking, total: event.total, invalid: event.invalid };
+              }),
+            },
+            EDITED: { target: 'syncing', actions: assign({ error: null, ...acted }) },
+            STALE: '#wizard.changed',
+          },
+        },
       },
     },
     review: {
       initial: 'ready',
       on: {
-        // Tile edits validate through the API and report the new counts.
-        REVALIDATED: { actions: assign(({ event }) => ({ total: event.total, invalid: event.invalid })) },
         // A tile change was refused: what the board shows is out of date.
         STALE: '#wizard.changed',
       },
       states: {
         ready: {
           on: {
-            APPROVE: { target: '#wizard.approving', actions: assign(acted) },
+            // The rule itself, not only the button: no approval while a text
+            // on the board is invalid or being checked.
+            APPROVE: { guard: 'allValid', target: '#wizard.approving', actions: assign(acted) },
             FILL_GAPS: { target: 'requesting', actions: assign({ error: null, ...acted }) },
             REGENERATE: { target: 'requesting', actions: assign({ error: null, ...acted }) },
             BACK_TO_BRIEF: { target: 'returning', actions: assign({ error: null, ...acted }) },
-            EDITED: { target: 'syncing', actions: assign({ error: null, ...acted }) },
-          },
-        },
-        // The board takes the tree after the tab's own change, and with it
-        // the ETag approval sends: what is approved is what is on screen.
-        // No approval meanwhile; a further change starts the reload again, so
-        // the newest tree wins.
-        syncing: {
-          on: { EDITED: { target: 'syncing', reenter: true } },
-          invoke: {
-            src: 'reloadTree',
-            input: ({ context }) => ({ campaignId: context.campaignId }),
-            onDone: { target: 'ready', actions: assign(({ event }) => ({ ...event.output })) },
-            onError: { target: 'ready', actions: assign({ error: ({ event }) => message(event.error) }) },
+            EDITED: { target: '#wizard.validating.syncing', actions: assign({ error: null, ...acted }) },
+            CHECK: { target: '#wizard.validating.texts', actions: 'due' },
           },
         },
         requesting: {

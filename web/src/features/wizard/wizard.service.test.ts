@@ -2,12 +2,12 @@
 // web app sends as If-Match on each change, and that the review board ends
 // up showing the tree whose ETag approval sends.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createActor, toPromise, type AnyActorLogic } from 'xstate';
+import { createActor, toPromise, waitFor, type AnyActorLogic } from 'xstate';
 import { isStale } from '../../lib/etag';
 import { TestServer } from '../../lib/testserver';
 import { saveTile } from './tileActions';
 import { Board } from './tiles.svelte';
-import { wizardActors } from './wizard.service';
+import { liveWizard, wizardActors } from './wizard.service';
 
 let server: TestServer;
 beforeEach(() => {
@@ -120,5 +120,36 @@ describe('wizard service', () => {
     actor.stop(); // superseded before its answer came
     await new Promise((r) => setTimeout(r, 20));
     expect(board.tiles).toBe(before);
+  });
+
+  it('the live wizard checks an edited text through the API and refuses approval until the board is valid again', async () => {
+    const board = new Board();
+    const actor = createActor(liveWizard({ board }), { input: { campaignId: 3 } }).start();
+    const at = (v: unknown) => waitFor(actor, (s) => s.matches(v as never), { timeout: 2000 });
+    await at({ review: 'ready' });
+    expect(actor.getSnapshot().can({ type: 'APPROVE' })).toBe(true);
+    // As the screen does on each keystroke: the tile is being checked, the machine knows.
+    const edit = (text: string) => {
+      const t = board.tiles[0]!;
+      t.text = text;
+      t.checking = true;
+      actor.send({ type: 'CHECK', keys: [t.key] });
+    };
+    edit('Reifen eins, jetzt viel zu lang für eine Anzeige');
+    expect(actor.getSnapshot().matches({ validating: 'texts' })).toBe(true);
+    expect(actor.getSnapshot().can({ type: 'APPROVE' })).toBe(false);
+    await at({ review: 'ready' });
+    expect(actor.getSnapshot().context).toMatchObject({ total: 5, invalid: 1, checking: {} });
+    expect([board.tiles[0]!.result?.valid, board.tiles[0]!.checking]).toEqual([false, false]);
+    actor.send({ type: 'APPROVE' });
+    expect(actor.getSnapshot().matches({ review: 'ready' })).toBe(true);
+    edit('Reifen eins neu');
+    await at({ review: 'ready' });
+    expect(actor.getSnapshot().context.invalid).toBe(0);
+    actor.send({ type: 'APPROVE' });
+    await at('done');
+    expect(server.writes()).toEqual(['POST /api/campaigns/3/approve "5"']);
+    // One check per edit: the board's load, then each edited text alone.
+    expect(server.seen.filter((r) => r.path === '/api/validate').map((r) => (r.body as { items: unknown[] }).items.length)).toEqual([5, 1, 1]);
   });
 });

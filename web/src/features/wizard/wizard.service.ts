@@ -5,8 +5,8 @@ import { api, unwrap, unwrapWithETag, type Campaign, type CampaignTree } from '.
 import { ifMatch } from '../../lib/etag';
 import { i18n } from '../../lib/i18n.svelte';
 import { openJobStream, type StreamItem } from '../../lib/jobstream';
-import { Board, Tile } from './tiles.svelte';
-import { wizardMachine, type Checked, type Job, type Loaded, type Resume } from './wizard.machine';
+import { Board, TextChecker, Tile } from './tiles.svelte';
+import { wizardMachine, type Checked, type CheckRequest, type Job, type Loaded, type Resume } from './wizard.machine';
 
 /** The campaign's unfinished generation job, the one this tab followed first. */
 async function findJob(campaignId: number, resume: Resume | null): Promise<Job | null> {
@@ -110,6 +110,14 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
       onCampaign?.(tree.campaign);
       const unchecked = board.sync(tilesOf(tree), adVersionsOf(tree));
       return { ...(await board.validateAll(i18n.locale, unchecked)), etag };
+    }),
+    // The texts edited on the board (or to be shown in another language),
+    // checked in the interface language; leaving validating.texts stops it.
+    checkTexts: fromCallback<CheckRequest, { seqs: Record<string, number> }>(({ input, receive, sendBack }) => {
+      const checker = new TextChecker(board, () => i18n.locale, (seqs, counts) => sendBack({ type: 'CHECKED', seqs, ...counts }));
+      checker.request(input.seqs);
+      receive((e) => checker.request(e.seqs));
+      return () => checker.stop();
     }),
     // Generation for one ad group or asset group answers when it is done.
     requestMore: fromPromise(async ({ input }): Promise<Job | null> => {
