@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
@@ -29,10 +27,7 @@ func TestAuditEntriesCommitWithTheirChangesAcrossKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "imaphub")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testBinary(t)
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			if engine == db.Postgres && os.Getenv(dbtest.PostgresEnv) == "" {
@@ -45,19 +40,7 @@ func TestAuditEntriesCommitWithTheirChangesAcrossKill(t *testing.T) {
 
 func killDuringWrites(t *testing.T, engine db.Engine, bin string) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	url := ""
-	if engine == db.Postgres {
-		url = dbtest.PostgresSchemaURL(t)
-	}
-	d, err := db.Open(ctx, db.Config{URL: url, DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if _, err := app.Migrate(ctx, d); err != nil {
-		t.Fatal(err)
-	}
+	dir, url, d := migratedDatabase(t, ctx, engine)
 	users := auth.NewService(d, auth.Argon2Params{Time: 1, MemoryK: 1024, Threads: 1})
 	u, err := users.CreateUser(ctx, "editor@example.com", "Editor", auth.Editor, "")
 	if err != nil {

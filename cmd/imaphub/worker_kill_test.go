@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -17,7 +16,6 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 	"github.com/imaphub/imaphub/internal/platform/db"
-	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
@@ -61,19 +59,7 @@ type fixture struct {
 // generation job for it.
 func prepare(t *testing.T, ctx context.Context, engine db.Engine) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	url := ""
-	if engine == db.Postgres {
-		url = dbtest.PostgresSchemaURL(t)
-	}
-	d, err := db.Open(ctx, db.Config{URL: url, DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := app.Migrate(ctx, d); err != nil {
-		t.Fatal(err)
-	}
+	dir, url, d := migratedDatabase(t, ctx, engine)
 	a, err := app.New(ctx, d, app.Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -186,10 +172,7 @@ func TestWorkerKilledMidGenerationCompletesAfterRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and waits for River's rescuer (about a minute)")
 	}
-	bin := filepath.Join(t.TempDir(), "imaphub")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testBinary(t)
 	llm := slowModel(400 * time.Millisecond)
 	defer llm.Close()
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
@@ -204,10 +187,7 @@ func TestWorkerStoppedMidGenerationHandsTheJobBack(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs worker processes")
 	}
-	bin := filepath.Join(t.TempDir(), "imaphub")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testBinary(t)
 	llm := slowModel(400 * time.Millisecond)
 	defer llm.Close()
 	killAndRestart(t, db.SQLite, bin, llm.HTTP.URL, syscall.SIGTERM)

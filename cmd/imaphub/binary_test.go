@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+)
+
+var (
+	binaryOnce sync.Once
+	binaryPath string
+	binaryErr  error
+)
+
+// testBinary builds the imaphub binary once for the tests that run it as a
+// separate process (to kill it, or to stop it with a signal).
+func testBinary(t *testing.T) string {
+	t.Helper()
+	binaryOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "imaphub-bin-")
+		if err != nil {
+			binaryErr = err
+			return
+		}
+		binaryPath = filepath.Join(dir, "imaphub")
+		if out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput(); err != nil {
+			binaryErr = &buildError{err: err, out: string(out)}
+		}
+	})
+	if binaryErr != nil {
+		t.Fatal(binaryErr)
+	}
+	return binaryPath
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return "build: " + e.err.Error() + "\n" + e.out }
+
+// migratedDatabase opens a new, migrated database of the engine for a test
+// that also runs the binary on it: the data directory and the URL (empty for
+// SQLite) to hand the process, and the database for the test's own reads.
+func migratedDatabase(t *testing.T, ctx context.Context, engine db.Engine) (dir, url string, d *db.DB) {
+	t.Helper()
+	dir = t.TempDir()
+	if engine == db.Postgres {
+		url = dbtest.PostgresSchemaURL(t)
+	}
+	d, err := db.Open(ctx, db.Config{URL: url, DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := app.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	return dir, url, d
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binaryPath != "" {
+		os.RemoveAll(filepath.Dir(binaryPath))
+	}
+	os.Exit(code)
+}
