@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/errs"

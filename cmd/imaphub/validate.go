@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 )
 
 // stdin is where `validate --jsonl -` reads; a variable so tests can feed it.

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 )
 
 // Shortfall is what a text set lacks to the smallest set Google accepts.

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 )

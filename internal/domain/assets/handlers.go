@@ -12,7 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -67,12 +67,12 @@ type updateInput struct {
 
 type listInput struct {
 	httpapi.PageParams
-	Sort      string `query:"sort" enum:"created,-created,text,-text" default:"-created" doc:"Order; text sorts images (no text) first"`
-	Type      string `query:"type" enum:"TEXT,IMAGE"`
-	Language  string `query:"language" maxLength:"35"`
-	Q         string `query:"q" maxLength:"200" doc:"Substring of the text, case-insensitive"`
-	Used      string `query:"used" enum:"true,false" doc:"Only assets that are (true) or are not (false) linked anywhere"`
-	FieldType string `query:"field_type" enum:"HEADLINE,DESCRIPTION,LONG_HEADLINE,BUSINESS_NAME,MARKETING_IMAGE,SQUARE_MARKETING_IMAGE,PORTRAIT_MARKETING_IMAGE,LOGO,LANDSCAPE_LOGO" doc:"Only assets linked in this field type"`
+	Sort      string    `query:"sort" enum:"created,-created,text,-text" default:"-created" doc:"Order; text sorts images (no text) first"`
+	Type      string    `query:"type" enum:"TEXT,IMAGE"`
+	Language  string    `query:"language" maxLength:"35"`
+	Q         string    `query:"q" maxLength:"200" doc:"Substring of the text, case-insensitive"`
+	Used      string    `query:"used" enum:"true,false" doc:"Only assets that are (true) or are not (false) linked anywhere"`
+	FieldType linkField `query:"field_type" doc:"Only assets linked in this field type"`
 }
 
 type contentInput struct {
@@ -103,19 +103,19 @@ type itemsOutput[T any] struct {
 type linkAdInput struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
-		AssetID     int64  `json:"asset_id" minimum:"1"`
-		FieldType   string `json:"field_type" enum:"HEADLINE,DESCRIPTION"`
-		PinnedField string `json:"pinned_field,omitempty" enum:"HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2" doc:"Fixes the text to a position"`
-		Position    *int   `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
+		AssetID     int64       `json:"asset_id" minimum:"1"`
+		FieldType   adLinkField `json:"field_type"`
+		PinnedField pin         `json:"pinned_field,omitempty" doc:"Fixes the text to a position"`
+		Position    *int        `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
 	}
 }
 
 type linkAssetGroupInput struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
-		AssetID   int64  `json:"asset_id" minimum:"1"`
-		FieldType string `json:"field_type" enum:"HEADLINE,LONG_HEADLINE,DESCRIPTION,BUSINESS_NAME,MARKETING_IMAGE,SQUARE_MARKETING_IMAGE,PORTRAIT_MARKETING_IMAGE,LOGO,LANDSCAPE_LOGO"`
-		Position  *int   `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
+		AssetID   int64               `json:"asset_id" minimum:"1"`
+		FieldType assetGroupLinkField `json:"field_type"`
+		Position  *int                `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
 	}
 }
 
@@ -134,8 +134,8 @@ type updateAdLinkInput struct {
 	ID     int64 `path:"id" minimum:"1"`
 	LinkID int64 `path:"link_id" minimum:"1"`
 	Body   struct {
-		PinnedField *string `json:"pinned_field,omitempty" enum:",HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2" doc:"New pin; empty string removes it"`
-		Position    *int    `json:"position,omitempty" minimum:"0"`
+		PinnedField *pinOrNone `json:"pinned_field,omitempty" doc:"New pin; empty string removes it"`
+		Position    *int       `json:"position,omitempty" minimum:"0"`
 	}
 }
 
@@ -145,6 +145,35 @@ type updateAssetGroupLinkInput struct {
 	Body   struct {
 		Position *int `json:"position,omitempty" minimum:"0"`
 	}
+}
+
+// Field types and pins of links: the schema of each lists what the policy
+// defines, so the API cannot drift from it.
+type (
+	// linkField is any field type an ad or asset group links assets in.
+	linkField string
+	// adLinkField is a field type of a responsive search ad.
+	adLinkField string
+	// assetGroupLinkField is a field type of a Performance Max asset group.
+	assetGroupLinkField string
+	// pin is a position a text of an ad may be pinned to.
+	pin string
+	// pinOrNone is a pin, or "" for none.
+	pinOrNone string
+)
+
+func (linkField) Schema(huma.Registry) *huma.Schema {
+	return httpapi.EnumSchema(policy.LinkFields()...)
+}
+func (adLinkField) Schema(huma.Registry) *huma.Schema {
+	return httpapi.EnumSchema(policy.RSAFormat.Fields()...)
+}
+func (assetGroupLinkField) Schema(huma.Registry) *huma.Schema {
+	return httpapi.EnumSchema(policy.PerformanceMaxFormat.Fields()...)
+}
+func (pin) Schema(huma.Registry) *huma.Schema { return httpapi.EnumSchema(policy.AllPins()...) }
+func (pinOrNone) Schema(huma.Registry) *huma.Schema {
+	return httpapi.EnumSchema(append([]string{""}, policy.AllPins()...)...)
 }
 
 // uploadLimit caps a multipart upload before it is parsed: huma applies
@@ -206,7 +235,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		if err != nil {
 			return nil, err
 		}
-		f := ListFilter{Type: in.Type, Language: in.Language, Query: in.Q, FieldType: in.FieldType, Sort: in.Sort, Limit: in.Limit, After: after}
+		f := ListFilter{Type: in.Type, Language: in.Language, Query: in.Q, FieldType: string(in.FieldType), Sort: in.Sort, Limit: in.Limit, After: after}
 		if in.Used != "" {
 			used := in.Used == "true"
 			f.Used = &used
@@ -316,7 +345,7 @@ func registerLinkRoutes(api *httpapi.API, s *Service, tags []string) {
 		DefaultStatus: http.StatusCreated,
 	}, func(ctx context.Context, in *linkAdInput) (*linkOutput, error) {
 		b := in.Body
-		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AdID: in.ID, FieldType: b.FieldType, PinnedField: b.PinnedField, Position: deref(b.Position)}, b.Position == nil)
+		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AdID: in.ID, FieldType: string(b.FieldType), PinnedField: string(b.PinnedField), Position: deref(b.Position)}, b.Position == nil)
 		if err != nil {
 			return nil, err
 		}
@@ -330,7 +359,7 @@ func registerLinkRoutes(api *httpapi.API, s *Service, tags []string) {
 		DefaultStatus: http.StatusCreated,
 	}, func(ctx context.Context, in *linkAssetGroupInput) (*linkOutput, error) {
 		b := in.Body
-		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AssetGroupID: in.ID, FieldType: b.FieldType, Position: deref(b.Position)}, b.Position == nil)
+		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AssetGroupID: in.ID, FieldType: string(b.FieldType), Position: deref(b.Position)}, b.Position == nil)
 		if err != nil {
 			return nil, err
 		}
@@ -365,7 +394,7 @@ func registerLinkRoutes(api *httpapi.API, s *Service, tags []string) {
 		OperationID: "update-ad-asset-link", Method: http.MethodPatch, Path: "/api/ads/{id}/assets/{link_id}", Tags: tags,
 		Summary: "Pin, unpin or reorder an asset of an ad",
 	}, func(ctx context.Context, in *updateAdLinkInput) (*linkOutput, error) {
-		la, err := s.UpdateLink(ctx, "ad", in.ID, in.LinkID, LinkChange{PinnedField: in.Body.PinnedField, Position: in.Body.Position})
+		la, err := s.UpdateLink(ctx, "ad", in.ID, in.LinkID, LinkChange{PinnedField: (*string)(in.Body.PinnedField), Position: in.Body.Position})
 		if err != nil {
 			return nil, err
 		}

@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 )

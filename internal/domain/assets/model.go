@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/imaphub/imaphub/internal/domain/policy"
 )
 
 // Asset types.
@@ -99,42 +101,9 @@ const (
 	FieldLandscapeLogo          = "LANDSCAPE_LOGO"
 )
 
-// adCaps are the most assets of each field type one responsive search ad
-// takes (Google: 15 headlines, 4 descriptions).
-var adCaps = map[string]int{FieldHeadline: 15, FieldDescription: 4}
-
-// assetGroupCaps are the most assets of each field type one Performance Max
-// asset group takes.
-var assetGroupCaps = map[string]int{
-	FieldHeadline:               15,
-	FieldLongHeadline:           5,
-	FieldDescription:            5,
-	FieldBusinessName:           1,
-	FieldMarketingImage:         20,
-	FieldSquareMarketingImage:   20,
-	FieldPortraitMarketingImage: 20,
-	FieldLogo:                   5,
-	FieldLandscapeLogo:          5,
-}
-
-// imageFields are the field types that take IMAGE assets; all others take TEXT.
-var imageFields = map[string]bool{
-	FieldMarketingImage:         true,
-	FieldSquareMarketingImage:   true,
-	FieldPortraitMarketingImage: true,
-	FieldLogo:                   true,
-	FieldLandscapeLogo:          true,
-}
-
-// pinsOf lists the positions a field type of an ad may be pinned to.
-var pinsOf = map[string][]string{
-	FieldHeadline:    {"HEADLINE_1", "HEADLINE_2", "HEADLINE_3"},
-	FieldDescription: {"DESCRIPTION_1", "DESCRIPTION_2"},
-}
-
 // AssetTypeFor returns the asset type a field type takes.
 func AssetTypeFor(fieldType string) string {
-	if imageFields[fieldType] {
+	if policy.IsImage(policy.Field(fieldType)) {
 		return TypeImage
 	}
 	return TypeText

@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 )
 

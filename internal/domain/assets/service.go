@@ -18,7 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
@@ -392,12 +392,12 @@ func (s *Service) link(ctx context.Context, tx db.Conn, in LinkInput, appendAtEn
 		return Link{}, errs.E(errs.Invalid, "a link needs exactly one of an ad and an asset group")
 	}
 	kind := kindOf(in)
-	caps := adCaps
+	format := policy.RSAFormat
 	if kind != "ad" {
-		caps = assetGroupCaps
+		format = policy.PerformanceMaxFormat
 	}
-	limit, ok := caps[in.FieldType]
-	if !ok {
+	limit := format.Max(policy.Field(in.FieldType))
+	if limit == 0 {
 		return Link{}, errs.Field("body.field_type", fmt.Sprintf("is not a field type of an %s", ownerNoun(kind)), in.FieldType)
 	}
 	var pinned *string
@@ -475,8 +475,8 @@ func checkPin(kind, fieldType, pin string) error {
 	if kind != "ad" {
 		return errs.Field("body.pinned_field", "asset group links cannot be pinned", pin)
 	}
-	if !slices.Contains(pinsOf[fieldType], pin) {
-		return errs.Field("body.pinned_field", fmt.Sprintf("a %s can be pinned to %v", fieldType, pinsOf[fieldType]), pin)
+	if pins := policy.Pins(policy.Field(fieldType)); !slices.Contains(pins, pin) {
+		return errs.Field("body.pinned_field", fmt.Sprintf("a %s can be pinned to %v", fieldType, pins), pin)
 	}
 	return nil
 }

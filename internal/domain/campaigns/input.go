@@ -43,7 +43,7 @@ type AdGroupPatch struct {
 // KeywordInput creates a keyword.
 type KeywordInput struct {
 	AdGroupID int64  `json:"ad_group_id" minimum:"1"`
-	Text      string `json:"text" minLength:"1" maxLength:"80" doc:"The keyword without match-type punctuation"`
+	Text      string `json:"text" minLength:"1" doc:"The keyword without match-type punctuation"`
 	MatchType string `json:"match_type" enum:"EXACT,PHRASE,BROAD"`
 	Negative  bool   `json:"negative,omitempty"`
 	Status    string `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
@@ -51,7 +51,7 @@ type KeywordInput struct {
 
 // KeywordPatch changes a keyword.
 type KeywordPatch struct {
-	Text      *string `json:"text,omitempty" minLength:"1" maxLength:"80"`
+	Text      *string `json:"text,omitempty" minLength:"1"`
 	MatchType *string `json:"match_type,omitempty" enum:"EXACT,PHRASE,BROAD"`
 	Negative  *bool   `json:"negative,omitempty"`
 	Status    *string `json:"status,omitempty" enum:"ENABLED,PAUSED"`
@@ -60,18 +60,18 @@ type KeywordPatch struct {
 // AdTextInput is a headline or description given as text.
 type AdTextInput struct {
 	Text        string `json:"text" minLength:"1" maxLength:"200"`
-	PinnedField string `json:"pinned_field,omitempty" enum:"HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2"`
+	PinnedField string `json:"pinned_field,omitempty"`
 }
 
 // AdInput creates a responsive search ad with its texts in one transaction.
 type AdInput struct {
 	AdGroupID    int64         `json:"ad_group_id" minimum:"1"`
 	FinalURLs    []string      `json:"final_urls" minItems:"1" maxItems:"10"`
-	Path1        string        `json:"path1,omitempty" maxLength:"15"`
-	Path2        string        `json:"path2,omitempty" maxLength:"15"`
+	Path1        string        `json:"path1,omitempty"`
+	Path2        string        `json:"path2,omitempty"`
 	Status       string        `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
-	Headlines    []AdTextInput `json:"headlines,omitempty" maxItems:"15"`
-	Descriptions []AdTextInput `json:"descriptions,omitempty" maxItems:"4"`
+	Headlines    []AdTextInput `json:"headlines,omitempty"`
+	Descriptions []AdTextInput `json:"descriptions,omitempty"`
 
 	// origin says where generated texts came from, by normalised text; texts
 	// not in it were written by a person.
@@ -99,11 +99,11 @@ func (o textOrigins) of(text string) assets.TextInput {
 // ad's current ones.
 type AdPatch struct {
 	FinalURLs    []string      `json:"final_urls,omitempty" minItems:"1" maxItems:"10"`
-	Path1        *string       `json:"path1,omitempty" maxLength:"15"`
-	Path2        *string       `json:"path2,omitempty" maxLength:"15"`
+	Path1        *string       `json:"path1,omitempty"`
+	Path2        *string       `json:"path2,omitempty"`
 	Status       *string       `json:"status,omitempty" enum:"ENABLED,PAUSED"`
-	Headlines    []AdTextInput `json:"headlines,omitempty" maxItems:"15"`
-	Descriptions []AdTextInput `json:"descriptions,omitempty" maxItems:"4"`
+	Headlines    []AdTextInput `json:"headlines,omitempty"`
+	Descriptions []AdTextInput `json:"descriptions,omitempty"`
 
 	origin textOrigins // as in AdInput
 }
@@ -113,8 +113,8 @@ type AssetGroupInput struct {
 	CampaignID int64    `json:"campaign_id" minimum:"1"`
 	Name       string   `json:"name" minLength:"1" maxLength:"255"`
 	FinalURLs  []string `json:"final_urls" minItems:"1" maxItems:"10"`
-	Path1      string   `json:"path1,omitempty" maxLength:"15"`
-	Path2      string   `json:"path2,omitempty" maxLength:"15"`
+	Path1      string   `json:"path1,omitempty"`
+	Path2      string   `json:"path2,omitempty"`
 	Status     string   `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
 }
 
@@ -122,7 +122,7 @@ type AssetGroupInput struct {
 type AssetGroupPatch struct {
 	Name      *string  `json:"name,omitempty" minLength:"1" maxLength:"255"`
 	FinalURLs []string `json:"final_urls,omitempty" minItems:"1" maxItems:"10"`
-	Path1     *string  `json:"path1,omitempty" maxLength:"15"`
-	Path2     *string  `json:"path2,omitempty" maxLength:"15"`
+	Path1     *string  `json:"path1,omitempty"`
+	Path2     *string  `json:"path2,omitempty"`
 	Status    *string  `json:"status,omitempty" enum:"ENABLED,PAUSED"`
 }

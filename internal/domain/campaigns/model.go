@@ -22,8 +22,8 @@ type Brief struct {
 	Language      string   `json:"language,omitempty" maxLength:"35" doc:"BCP 47 language of the copy, e.g. de, en, ja"`
 	Tone          string   `json:"tone,omitempty" maxLength:"200"`
 	BrandTerms    []string `json:"brand_terms,omitempty" maxItems:"100" doc:"Brand names, acronyms and coupon codes allowed as written"`
-	BannedTerms   []string `json:"banned_terms,omitempty" maxItems:"25" doc:"Terms the copy must not contain (at most 25, as Google allows)"`
-	BusinessName  string   `json:"business_name,omitempty" maxLength:"25"`
+	BannedTerms   []string `json:"banned_terms,omitempty"` // doc and bound: schema.go
+	BusinessName  string   `json:"business_name,omitempty"`
 	Notes         string   `json:"notes,omitempty" maxLength:"4000"`
 }
 
@@ -76,7 +76,7 @@ type AdText struct {
 	LinkID      int64  `json:"link_id"`
 	AssetID     int64  `json:"asset_id"`
 	Text        string `json:"text"`
-	PinnedField string `json:"pinned_field,omitempty" enum:"HEADLINE_1,HEADLINE_2,HEADLINE_3,DESCRIPTION_1,DESCRIPTION_2"`
+	PinnedField string `json:"pinned_field,omitempty"`
 }
 
 // Ad is a responsive search ad.

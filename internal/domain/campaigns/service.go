@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
@@ -286,9 +286,9 @@ func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
 				return err
 			}
 			n++
-			if h < 3 || d < 2 {
+			if f := policy.RSAFormat; h < int64(f.Min(policy.Headline)) || d < int64(f.Min(policy.Description)) {
 				problems = append(problems, errs.FieldError{Location: fmt.Sprintf("ads[%d]", id),
-					Message: fmt.Sprintf("ad %d has %d headlines and %d descriptions; it needs at least 3 and 2", id, h, d)})
+					Message: fmt.Sprintf("ad %d has %d headlines and %d descriptions; it needs at least %d and %d", id, h, d, f.Min(policy.Headline), f.Min(policy.Description))})
 			}
 		}
 		rows.Close()
@@ -324,9 +324,11 @@ func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
 				return err
 			}
 			n++
-			if h < 3 || lh < 1 || d < 2 || bn < 1 {
+			f := policy.PerformanceMaxFormat
+			minH, minLH, minD, minBN := f.Min(policy.Headline), f.Min(policy.LongHeadline), f.Min(policy.Description), f.Min(policy.BusinessName)
+			if h < int64(minH) || lh < int64(minLH) || d < int64(minD) || bn < int64(minBN) {
 				problems = append(problems, errs.FieldError{Location: fmt.Sprintf("asset_groups[%d]", id),
-					Message: fmt.Sprintf("asset group %d has %d headlines, %d long headlines, %d descriptions and %d business names; it needs at least 3, 1, 2 and 1", id, h, lh, d, bn)})
+					Message: fmt.Sprintf("asset group %d has %d headlines, %d long headlines, %d descriptions and %d business names; it needs at least %d, %d, %d and %d", id, h, lh, d, bn, minH, minLH, minD, minBN)})
 			}
 		}
 		rows.Close()

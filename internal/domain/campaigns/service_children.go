@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
-	"github.com/imaphub/imaphub/internal/domain/assets/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
 
@@ -95,11 +95,11 @@ func cleanKeyword(location, text string) (string, error) {
 		r, _ := utf8.DecodeRuneInString(t[i:])
 		return "", errs.Field(location, fmt.Sprintf("contains %q; give the match type in match_type, not as punctuation", r), text)
 	}
-	if n := len(strings.Fields(t)); n > 10 {
-		return "", errs.Field(location, fmt.Sprintf("has %d words; Google Ads allows at most 10", n), text)
+	if n := len(strings.Fields(t)); n > policy.MaxKeywordWords {
+		return "", errs.Field(location, fmt.Sprintf("has %d words; Google Ads allows at most %d", n, policy.MaxKeywordWords), text)
 	}
-	if utf8.RuneCountInString(t) > 80 {
-		return "", errs.Field(location, "longer than 80 characters", text)
+	if limit := policy.Limit(policy.Keyword); utf8.RuneCountInString(t) > limit {
+		return "", errs.Field(location, fmt.Sprintf("longer than %d characters", limit), text)
 	}
 	return t, nil
 }
@@ -156,7 +156,7 @@ var wholeAd = adParts{headlines: true, descriptions: true, paths: true, finalURL
 // pinPositions is how many positions each pinnable field has. A draft with
 // fewer items than positions cannot fill them all yet, whatever its pins, and
 // the items still to come can fill them.
-var pinPositions = map[policy.Field]int{policy.Headline: 3, policy.Description: 2}
+func pinPositions(f policy.Field) int { return len(policy.Pins(f)) }
 
 // checkRSA runs the policy's responsive-search-ad checks over the whole ad
 // and refuses its errors at the request's fields: item findings at
@@ -192,7 +192,7 @@ func checkRSA(c *policy.Checker, ad policy.RSA, sent adParts) error {
 			if v.Args.Field == policy.Description {
 				texts = ad.Descriptions
 			}
-			if len(texts) >= pinPositions[v.Args.Field] && sent.has(listName(v.Args.Field)) {
+			if len(texts) >= pinPositions(v.Args.Field) && sent.has(listName(v.Args.Field)) {
 				fields = append(fields, errs.FieldError{Location: infeasiblePinAt(v.Args.Field, texts), Message: v.Message("en"), Value: v.Args.Text, Code: v.Code})
 			}
 		case policy.CodeFinalURLMissing:

@@ -8,105 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// FieldRange is how many assets of one field type a format takes.
-type FieldRange struct {
-	Field    Field
-	Min, Max int
-}
-
-// GroupRange bounds the combined count of several field types ("marketing
-// and square images, 15 combined").
-type GroupRange struct {
-	Fields   []Field
-	Min, Max int
-}
-
-// Format describes one ad format's asset slots (reference §1 and §4). A
-// field without a range is not part of the format.
-type Format struct {
-	Name   string
-	Ranges []FieldRange
-	Groups []GroupRange
-	// Pins: assets may be pinned to positions (responsive search ads).
-	Pins bool
-	// Placeholders: keyword insertion and ad customizers are supported.
-	Placeholders bool
-	// Paths: the format has display paths path1/path2.
-	Paths bool
-	// ShortHeadline and ShortDescription, when set, require at least one
-	// headline (description) of at most that width (Performance Max: 15, 60).
-	ShortHeadline, ShortDescription int
-	// ImageFormats lists the accepted image encodings ("png", "jpeg", "gif").
-	ImageFormats []string
-	// ImageMaxBytes overrides the file-size limit per image field.
-	ImageMaxBytes map[Field]int
-}
-
-// The supported formats.
-var (
-	// RSAFormat: responsive search ads (reference §1.1).
-	RSAFormat = &Format{
-		Name:         "RESPONSIVE_SEARCH_AD",
-		Ranges:       []FieldRange{{Headline, 3, 15}, {Description, 2, 4}},
-		Pins:         true,
-		Placeholders: true,
-		Paths:        true,
-	}
-	// PerformanceMaxFormat: a Performance Max asset group (reference §1.2,
-	// §4.1). Ad customizers are not supported in asset groups
-	// (AssetGroupAssetError.AD_CUSTOMIZER_NOT_SUPPORTED).
-	PerformanceMaxFormat = &Format{
-		Name: "PERFORMANCE_MAX",
-		Ranges: []FieldRange{
-			{Headline, 3, 15}, {LongHeadline, 1, 5}, {Description, 2, 5}, {BusinessName, 1, 1},
-			{MarketingImage, 1, 20}, {SquareMarketingImage, 1, 20}, {PortraitMarketingImage, 0, 20},
-			{Logo, 1, 5}, {LandscapeLogo, 0, 5},
-		},
-		Paths:            true,
-		ShortHeadline:    15,
-		ShortDescription: 60,
-		ImageFormats:     []string{"jpeg", "png"},
-	}
-	// ResponsiveDisplayFormat: responsive display ads (reference §1.3).
-	ResponsiveDisplayFormat = &Format{
-		Name: "RESPONSIVE_DISPLAY_AD",
-		Ranges: []FieldRange{
-			{Headline, 1, 5}, {LongHeadline, 1, 1}, {Description, 1, 5}, {BusinessName, 1, 1}, {CallToAction, 0, 1},
-			{MarketingImage, 1, 15}, {SquareMarketingImage, 1, 15}, {Logo, 0, 5}, {LandscapeLogo, 0, 5},
-		},
-		Groups: []GroupRange{
-			{Fields: []Field{MarketingImage, SquareMarketingImage}, Max: 15},
-			{Fields: []Field{Logo, LandscapeLogo}, Max: 5},
-		},
-		ImageFormats: []string{"gif", "jpeg", "png"},
-	}
-	// DemandGenFormat: Demand Gen multi-asset ads (reference §1.4, §4.3).
-	DemandGenFormat = &Format{
-		Name: "DEMAND_GEN_MULTI_ASSET_AD",
-		Ranges: []FieldRange{
-			{Headline, 1, 5}, {Description, 1, 5}, {BusinessName, 1, 1},
-			{MarketingImage, 0, 20}, {SquareMarketingImage, 0, 20}, {PortraitMarketingImage, 0, 20},
-			{TallPortraitMarketingImage, 0, 20}, {Logo, 1, 5},
-		},
-		Groups: []GroupRange{
-			// "required if no square" / "required if no landscape"
-			{Fields: []Field{MarketingImage, SquareMarketingImage}, Min: 1},
-			{Fields: []Field{MarketingImage, SquareMarketingImage, PortraitMarketingImage, TallPortraitMarketingImage}, Max: 20},
-		},
-		ImageFormats:  []string{"gif", "jpeg", "png"},
-		ImageMaxBytes: map[Field]int{Logo: 150 * 1024},
-	}
-)
-
-func (f *Format) rangeOf(field Field) (FieldRange, bool) {
-	for _, r := range f.Ranges {
-		if r.Field == field {
-			return r, true
-		}
-	}
-	return FieldRange{}, false
-}
-
 // Item is one text asset in a set.
 type Item struct {
 	// Path addresses the item in its set: "headlines[3]", "businessName".
@@ -555,11 +456,6 @@ func requireShort(res *SetResult, f Field, limit int, code string) {
 	}
 }
 
-var (
-	headlinePins    = []string{"HEADLINE_1", "HEADLINE_2", "HEADLINE_3"}
-	descriptionPins = []string{"DESCRIPTION_1", "DESCRIPTION_2"}
-)
-
 // checkPins: pins must name a position of the item's field, and every
 // position must stay fillable — "at least one title must be available for
 // each position" (reference §1.1). Several assets may share a position.
@@ -567,7 +463,7 @@ func checkPins(f *Format, items []Item, res *SetResult) {
 	for _, pf := range []struct {
 		field     Field
 		positions []string
-	}{{Headline, headlinePins}, {Description, descriptionPins}} {
+	}{{Headline, Pins(Headline)}, {Description, Pins(Description)}} {
 		var pinnedBuf [3]int
 		pinned := pinnedBuf[:len(pf.positions)]
 		unpinned, used := 0, false

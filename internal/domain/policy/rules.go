@@ -555,9 +555,10 @@ func (s *scan) keywordRules() {
 			s.emitAlways(CodeKeywordInvalidCharacter, Error, k, k+1, Args{})
 		}
 	}
-	if words > maxKeywordWords {
-		s.vs = append(s.vs, Violation{Code: CodeKeywordTooManyWords, End: s.nRunes, Args: Args{Count: words, Max: maxKeywordWords}})
+	if words > MaxKeywordWords {
+		s.vs = append(s.vs, Violation{Code: CodeKeywordTooManyWords, End: s.nRunes, Args: Args{Count: words, Max: MaxKeywordWords}})
 	}
 }
 
-const maxKeywordWords = 10
+// MaxKeywordWords is the most words a keyword may have.
+const MaxKeywordWords = 10

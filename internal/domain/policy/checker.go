@@ -449,18 +449,19 @@ func (s *scan) check() Result {
 	if f == Path {
 		s.pathRules()
 	}
-	if f == LongHeadline && s.width < longHeadlineRecommended {
+	if f == LongHeadline && s.width < RecommendedLongHeadlineWidth {
 		s.vs = append(s.vs, Violation{Code: CodeLongHeadlineShort, Severity: Warning, End: s.nRunes,
-			Args: Args{Field: f, Width: s.width, Min: longHeadlineRecommended}})
+			Args: Args{Field: f, Width: s.width, Min: RecommendedLongHeadlineWidth}})
 	}
 	s.finish()
 	return Result{Valid: validOf(s.vs) && s.omitted[Error] == 0, Width: s.width, Limit: s.limit, Violations: s.vs,
 		ErrorsOmitted: s.omitted[Error], WarningsOmitted: s.omitted[Warning]}
 }
 
-// longHeadlineRecommended: "try to make sure headlines are at least 30
+// RecommendedLongHeadlineWidth is the width Google asks long headlines to
+// reach at least: "try to make sure headlines are at least 30
 // characters long" (PMax specs, reference §1.2).
-const longHeadlineRecommended = 30
+const RecommendedLongHeadlineWidth = 30
 
 func (s *scan) blank() bool {
 	for _, r := range s.text {

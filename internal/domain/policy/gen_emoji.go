@@ -5,7 +5,7 @@
 // already depend on) so the generator needs no network access and the emoji
 // data always matches the Unicode version uniseg ships.
 //
-// Run with: go generate ./internal/domain/assets/policy/
+// Run with: go generate ./internal/domain/policy/
 package main
 
 import (

@@ -12,7 +12,7 @@ import (
 // failing example must produce its code and the passing example must not,
 // and every code the package defines must be documented.
 func TestDocumentedExamples(t *testing.T) {
-	doc, err := os.ReadFile("../../../../docs/policy.md")
+	doc, err := os.ReadFile("../../../docs/policy.md")
 	if err != nil {
 		t.Fatal(err)
 	}
