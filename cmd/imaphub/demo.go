@@ -9,7 +9,6 @@ import (
 
 	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/demo"
-	"github.com/imaphub/imaphub/internal/domain/assets"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -30,7 +29,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer a.DB.Close()
 	if *scale == "large" {
 		start := time.Now()
-		res, err := assets.GenerateLarge(ctx, a.DB, assets.DefaultLargeConfig(), func(msg string) { fmt.Fprintln(stderr, msg) })
+		res, err := demo.GenerateLarge(ctx, a.DB, demo.DefaultLargeConfig(), func(msg string) { fmt.Fprintln(stderr, msg) })
 		if err != nil {
 			fmt.Fprintln(stderr, "imaphub demo --scale large:", err)
 			return 1

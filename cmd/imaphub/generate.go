@@ -11,9 +11,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/imaphub/imaphub/internal/domain/assets"
-	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/domain/generation"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
@@ -22,14 +22,28 @@ import (
 // feed it.
 var generateStdin io.Reader = os.Stdin
 
-const generateHelp = `Usage: imaphub generate --brief FILE --format rsa|pmax [--json]
+// generateHelp is the usage text; the counts are the formats' (generation
+// slots, policy minimums).
+var generateHelp = func() string {
+	count := func(f generation.Format) []any {
+		var out []any
+		for _, s := range generation.Slots(f) {
+			out = append(out, s.Count)
+		}
+		return out
+	}
+	rsa, pmax := policy.RSAFormat, policy.PerformanceMaxFormat
+	args := append(count(generation.FormatRSA), count(generation.FormatPMax)...)
+	args = append(args, rsa.Min(policy.Headline), rsa.Min(policy.Description),
+		pmax.Min(policy.Headline), pmax.ShortHeadline, pmax.Min(policy.LongHeadline), pmax.Min(policy.Description), pmax.ShortDescription)
+	return fmt.Sprintf(`Usage: imaphub generate --brief FILE --format rsa|pmax [--json]
 
 Writes a validated text set from a brief and prints it with a report (calls,
 tokens, cost, rejected candidates with their reasons):
 
-  rsa   responsive search ad: 15 headlines, 4 descriptions, 2 display paths
-  pmax  Performance Max asset group: 15 headlines, 5 long headlines,
-        5 descriptions and the brief's business name
+  rsa   responsive search ad: %d headlines, %d descriptions, %d display paths
+  pmax  Performance Max asset group: %d headlines, %d long headlines,
+        %d descriptions and the brief's business name
 
 FILE (or - for standard input) is a JSON object in the shape of a campaign's
 brief; unknown fields are refused:
@@ -50,15 +64,16 @@ assets already stored; the API's generate operations do that.
 
 Exit status: 0 the set is complete, 1 generation failed or stopped early (the
 valid part and the report are printed; the message says whether that part
-still holds the minimum set Google accepts: 3 headlines and 2 descriptions for
-rsa, display paths not counted; 3 headlines, one of at most 15 characters,
-1 long headline and 2 descriptions, one of at most 60, for pmax), 2 unusable
+still holds the minimum set Google accepts: %d headlines and %d descriptions for
+rsa, display paths not counted; %d headlines, one of at most %d characters,
+%d long headline and %d descriptions, one of at most %d, for pmax), 2 unusable
 input (the message names the field).
 
 IMAPHUB_LLM_CALL_TIMEOUT (default 60s) bounds each model call; the whole run
 is bounded at 2 minutes.
 
-Flags:`
+Flags:`, args...)
+}()
 
 // runGenerate is `imaphub generate`.
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -80,7 +95,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *briefPath == "" {
 		return fail("--brief is required: a brief JSON file, or - for standard input")
 	}
-	format, err := assets.ParseFormat(*formatName)
+	format, err := generation.ParseFormat(*formatName)
 	if err != nil {
 		return fail("--format: %v", err)
 	}
@@ -95,24 +110,24 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail("%v", err)
 	}
-	provider := ai.Select(cfg, assets.NewOffline())
-	if provider.Name() == assets.OfflineName {
+	provider := ai.Select(cfg, generation.NewOfflineWriter())
+	if provider.Name() == generation.OfflineName {
 		fmt.Fprintln(stderr, "imaphub generate: no language model configured (IMAPHUB_LLM_MODEL is unset); the offline provider composes the copy from the brief")
 	}
 
-	gen, genErr := assets.NewGenerator(provider, assets.GeneratorOptions{}).Generate(ctx, assets.GenerateRequest{Brief: brief, Format: format})
+	gen, genErr := generation.NewGenerator(provider, generation.GeneratorOptions{}).Generate(ctx, generation.GenerateRequest{Brief: brief, Format: format})
 	if e := errs.As(genErr); e != nil {
 		return fail("%s", briefError(*briefPath, e))
 	}
-	report := assets.ReportOf(gen.Report, genErr)
+	report := generation.ReportOf(gen.Report, genErr)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(struct {
-			Format assets.Format           `json:"format"`
-			Set    assets.TextSet          `json:"set"`
-			Report assets.GenerationReport `json:"report"`
+			Format generation.Format           `json:"format"`
+			Set    generation.TextSet          `json:"set"`
+			Report generation.GenerationReport `json:"report"`
 		}{format, gen.Set, report}); err != nil {
 			fmt.Fprintln(stderr, "imaphub generate:", err)
 			return 1
@@ -121,7 +136,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		printSet(stdout, format, gen.Set)
 		printReport(stdout, report)
 	}
-	if errors.Is(genErr, assets.ErrBelowMinimum) {
+	if errors.Is(genErr, generation.ErrBelowMinimum) {
 		fmt.Fprintln(stderr, "imaphub generate: failed: the valid copy is below the minimum set Google accepts, so it is not usable as an ad or asset group:", report.Summary())
 		return 1
 	}
@@ -135,7 +150,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // readBrief decodes a brief strictly: an unknown or mistyped field is named,
 // because a typo ("selling_point") would otherwise silently write copy
 // without it.
-func readBrief(path string) (assets.Brief, error) {
+func readBrief(path string) (generation.Brief, error) {
 	var raw []byte
 	var err error
 	if path == "-" {
@@ -144,7 +159,7 @@ func readBrief(path string) (assets.Brief, error) {
 		raw, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return assets.Brief{}, fmt.Errorf("--brief: %w", err)
+		return generation.Brief{}, fmt.Errorf("--brief: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -154,20 +169,20 @@ func readBrief(path string) (assets.Brief, error) {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &te):
-			return assets.Brief{}, fmt.Errorf("%s: %s: must be %s, not a JSON %s", path, te.Field, jsonKind(te.Type.String()), te.Value)
+			return generation.Brief{}, fmt.Errorf("%s: %s: must be %s, not a JSON %s", path, te.Field, jsonKind(te.Type.String()), te.Value)
 		case errors.As(err, &se):
-			return assets.Brief{}, fmt.Errorf("%s: not JSON at byte %d: %v", path, se.Offset, se)
+			return generation.Brief{}, fmt.Errorf("%s: not JSON at byte %d: %v", path, se.Offset, se)
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			return assets.Brief{}, fmt.Errorf("%s: not JSON: the brief object is incomplete or empty", path)
+			return generation.Brief{}, fmt.Errorf("%s: not JSON: the brief object is incomplete or empty", path)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return assets.Brief{}, fmt.Errorf("%s: %s is not a brief field", path, strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return generation.Brief{}, fmt.Errorf("%s: %s is not a brief field", path, strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
-		return assets.Brief{}, fmt.Errorf("%s: %w", path, err)
+		return generation.Brief{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if dec.More() {
-		return assets.Brief{}, fmt.Errorf("%s: more than one JSON value; give one brief object", path)
+		return generation.Brief{}, fmt.Errorf("%s: more than one JSON value; give one brief object", path)
 	}
-	return assets.Brief(b), nil
+	return generation.Brief(b), nil
 }
 
 func jsonKind(goType string) string {
@@ -188,34 +203,29 @@ func briefError(path string, err error) string {
 	return fmt.Sprintf("%s: %v", path, err)
 }
 
-func printSet(w io.Writer, f assets.Format, set assets.TextSet) {
-	list := func(title, slot string, limit, full int) {
-		items := set.Slot(slot)
-		fmt.Fprintf(w, "%s (%d of %d)\n", title, len(items), full)
+func printSet(w io.Writer, f generation.Format, set generation.TextSet) {
+	title := "Responsive search ad"
+	if f == generation.FormatPMax {
+		title = "Performance Max text"
+	}
+	fmt.Fprintln(w, title)
+	fmt.Fprintln(w)
+	for _, slot := range generation.Slots(f) {
+		items := set.Slot(slot.Name)
+		fmt.Fprintf(w, "%s (%d of %d)\n", slot.Title, len(items), slot.Count)
 		for i, t := range items {
-			fmt.Fprintf(w, "  %2d  %s  [%d/%d]\n", i+1, t, policy.Width(t), limit)
+			fmt.Fprintf(w, "  %2d  %s  [%d/%d]\n", i+1, t, policy.Width(t), slot.Limit())
 		}
 		fmt.Fprintln(w)
 	}
-	if f == assets.FormatPMax {
-		fmt.Fprintln(w, "Performance Max text")
-		fmt.Fprintln(w)
-		list("Headlines", assets.SlotHeadlines, 30, 15)
-		list("Long headlines", assets.SlotLongHeadlines, 90, 5)
-		list("Descriptions", assets.SlotDescriptions, 90, 5)
+	if f == generation.FormatPMax {
 		fmt.Fprintf(w, "Business name: %s\n\n", set.BusinessName)
-		return
 	}
-	fmt.Fprintln(w, "Responsive search ad")
-	fmt.Fprintln(w)
-	list("Headlines", assets.SlotHeadlines, 30, 15)
-	list("Descriptions", assets.SlotDescriptions, 90, 4)
-	list("Paths", assets.SlotPaths, 15, 2)
 }
 
-func printReport(w io.Writer, r assets.GenerationReport) {
+func printReport(w io.Writer, r generation.GenerationReport) {
 	provider := r.Provider
-	if r.Provider == assets.OfflineName {
+	if r.Provider == generation.OfflineName {
 		provider += " (no language model configured)"
 	}
 	cost := "not reported"

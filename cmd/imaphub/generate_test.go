@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 )
 
@@ -56,9 +56,9 @@ func TestGenerateOfflineRSAAndPMax(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	var res struct {
-		Format string                  `json:"format"`
-		Set    assets.TextSet          `json:"set"`
-		Report assets.GenerationReport `json:"report"`
+		Format string                      `json:"format"`
+		Set    generation.TextSet          `json:"set"`
+		Report generation.GenerationReport `json:"report"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out.String())
@@ -165,7 +165,7 @@ func TestGenerateRefusedRequestPrintsTheProvidersMessage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"generate", "--brief", writeBrief(t, briefJSON), "--format", "rsa", "--json"}, &out, &errOut)
 	var res struct {
-		Report assets.GenerationReport `json:"report"`
+		Report generation.GenerationReport `json:"report"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatal(err)

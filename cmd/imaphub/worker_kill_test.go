@@ -14,9 +14,9 @@ import (
 
 	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 	"github.com/imaphub/imaphub/internal/platform/db"
-	"github.com/imaphub/imaphub/internal/platform/httpapi"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
@@ -78,7 +78,7 @@ func prepare(t *testing.T, ctx context.Context, engine db.Engine) *fixture {
 	if c, err = a.Campaigns.GetCampaign(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	j, _, err := a.Generation.Start(ctx, campaigns.GenerateArgs{CampaignID: c.ID}, 0, httpapi.ETag(c.Version))
+	j, _, err := a.GenerationJobs.Start(ctx, generation.GenerateArgs{CampaignID: c.ID}, 0, c.Version)
 	if err != nil {
 		t.Fatal(err)
 	}

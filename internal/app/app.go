@@ -15,6 +15,7 @@ import (
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/migrations"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -53,10 +54,11 @@ type App struct {
 	Auth      *authapi.Auth
 	Assets    *assets.Service
 	Campaigns *campaigns.Service
-	Wizard    *campaigns.Wizard
-	Jobs      *jobs.Runner
-	// Generation starts and works generation jobs.
-	Generation *campaigns.GenerationJobs
+	// Generation writes copy into ad groups and asset groups on request;
+	// GenerationJobs starts and works the background generations.
+	Generation     *generation.Service
+	GenerationJobs *generation.Jobs
+	Jobs           *jobs.Runner
 	// maintenance is the hourly housekeeping job.
 	maintenance *maintenance
 }
@@ -84,9 +86,9 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("language model: %w", err)
 	}
-	a.Wizard = campaigns.NewWizard(a.Campaigns, a.Assets, ai.Select(llm, assets.NewOffline()))
+	a.Generation = generation.NewService(a.Campaigns, ai.Select(llm, generation.NewOfflineWriter()))
 	workers := jobs.NewWorkers()
-	a.Generation = campaigns.NewGenerationJobs(workers, a.Campaigns, a.Wizard, opts.GenerationTimeout, opts.Logger)
+	a.GenerationJobs = generation.NewJobs(workers, d, a.Campaigns, a.Generation, opts.GenerationTimeout, opts.Logger)
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
@@ -94,7 +96,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
-	a.Generation.Attach(a.Jobs)
+	a.GenerationJobs.Attach(a.Jobs)
 	a.maintenance.prune = []func(context.Context) error{a.Users.PruneSignInAttempts, a.Jobs.PruneFinished}
 	return a, nil
 }
@@ -110,9 +112,9 @@ func (a *App) Server() *server.Server {
 	a.Auth.Install(srv.API)
 	a.Auth.RegisterRoutes(srv.API)
 	a.Jobs.RegisterRoutes(srv.API)
-	a.Generation.RegisterRoutes(srv.API)
+	a.GenerationJobs.RegisterRoutes(srv.API)
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
-	campaigns.RegisterWizardRoutes(srv.API, a.Wizard)
+	generation.RegisterRoutes(srv.API, a.Generation)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
 	// River's own UI for the job queue, for admins.

@@ -124,12 +124,15 @@ func TestAPIFormatRulesComeFromThePolicy(t *testing.T) {
 			t.Errorf("%s.%s: %s %v, want the policy's %d", schema, property, keyword, p[keyword], want)
 		}
 	}
-	rsa := policy.RSAFormat
-	for _, s := range []string{"AdInput", "AdPatch"} {
+	rsa, pmax := policy.RSAFormat, policy.PerformanceMaxFormat
+	for _, s := range []string{"AdInput", "AdPatch", "AdTexts"} {
 		bound(s, "headlines", "maxItems", rsa.Max(policy.Headline))
 		bound(s, "descriptions", "maxItems", rsa.Max(policy.Description))
 	}
-	for _, s := range []string{"AdInput", "AdPatch", "AssetGroupInput", "AssetGroupPatch"} {
+	bound("AssetGroupTexts", "headlines", "maxItems", pmax.Max(policy.Headline))
+	bound("AssetGroupTexts", "long_headlines", "maxItems", pmax.Max(policy.LongHeadline))
+	bound("AssetGroupTexts", "descriptions", "maxItems", pmax.Max(policy.Description))
+	for _, s := range []string{"AdInput", "AdPatch", "AdTexts", "AssetGroupInput", "AssetGroupPatch"} {
 		bound(s, "path1", "maxLength", policy.Limit(policy.Path))
 		bound(s, "path2", "maxLength", policy.Limit(policy.Path))
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/db"
-	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
 
 type adGroup struct {
@@ -163,7 +163,7 @@ func Load(ctx context.Context, cs *campaigns.Service, as *assets.Service) (Summa
 			if err != nil {
 				return sum, err
 			}
-			if _, err := cs.Transition(ctx, camp.ID, campaigns.EventSubmit, httpapi.ETag(cur.Version)); err != nil {
+			if _, err := cs.Transition(ctx, camp.ID, campaigns.EventSubmit, cur.Version); err != nil {
 				return sum, fmt.Errorf("submit %q: %w", c.in.Name, err)
 			}
 		}
@@ -184,7 +184,7 @@ func Load(ctx context.Context, cs *campaigns.Service, as *assets.Service) (Summa
 		if err != nil {
 			return sum, fmt.Errorf("text %q: %w", t.text, err)
 		}
-		if _, err := as.Link(ctx, assets.LinkInput{AssetID: a.ID, AssetGroupID: group.ID, FieldType: t.field}, true); err != nil {
+		if _, err := cs.Link(ctx, campaigns.LinkInput{AssetID: a.ID, AssetGroupID: group.ID, FieldType: policy.Field(t.field)}, true); err != nil {
 			return sum, fmt.Errorf("link %q as %s: %w", t.text, t.field, err)
 		}
 		sum.Links++
@@ -195,7 +195,7 @@ func Load(ctx context.Context, cs *campaigns.Service, as *assets.Service) (Summa
 		if err != nil {
 			return sum, fmt.Errorf("image %s: %w", img.field, err)
 		}
-		if _, err := as.Link(ctx, assets.LinkInput{AssetID: a.ID, AssetGroupID: group.ID, FieldType: img.field}, true); err != nil {
+		if _, err := cs.Link(ctx, campaigns.LinkInput{AssetID: a.ID, AssetGroupID: group.ID, FieldType: policy.Field(img.field)}, true); err != nil {
 			return sum, fmt.Errorf("link image %s: %w", img.field, err)
 		}
 		sum.Links++

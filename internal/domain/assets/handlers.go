@@ -100,80 +100,12 @@ type itemsOutput[T any] struct {
 	}
 }
 
-type linkAdInput struct {
-	ID   int64 `path:"id" minimum:"1"`
-	Body struct {
-		AssetID     int64       `json:"asset_id" minimum:"1"`
-		FieldType   adLinkField `json:"field_type"`
-		PinnedField pin         `json:"pinned_field,omitempty" doc:"Fixes the text to a position"`
-		Position    *int        `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
-	}
-}
-
-type linkAssetGroupInput struct {
-	ID   int64 `path:"id" minimum:"1"`
-	Body struct {
-		AssetID   int64               `json:"asset_id" minimum:"1"`
-		FieldType assetGroupLinkField `json:"field_type"`
-		Position  *int                `json:"position,omitempty" minimum:"0" doc:"Order within the field type; default after the existing ones"`
-	}
-}
-
-type linkOutput struct {
-	Status   int
-	Location string `header:"Location"`
-	Body     LinkedAsset
-}
-
-type linkIDInput struct {
-	ID     int64 `path:"id" minimum:"1"`
-	LinkID int64 `path:"link_id" minimum:"1"`
-}
-
-type updateAdLinkInput struct {
-	ID     int64 `path:"id" minimum:"1"`
-	LinkID int64 `path:"link_id" minimum:"1"`
-	Body   struct {
-		PinnedField *pinOrNone `json:"pinned_field,omitempty" doc:"New pin; empty string removes it"`
-		Position    *int       `json:"position,omitempty" minimum:"0"`
-	}
-}
-
-type updateAssetGroupLinkInput struct {
-	ID     int64 `path:"id" minimum:"1"`
-	LinkID int64 `path:"link_id" minimum:"1"`
-	Body   struct {
-		Position *int `json:"position,omitempty" minimum:"0"`
-	}
-}
-
-// Field types and pins of links: the schema of each lists what the policy
-// defines, so the API cannot drift from it.
-type (
-	// linkField is any field type an ad or asset group links assets in.
-	linkField string
-	// adLinkField is a field type of a responsive search ad.
-	adLinkField string
-	// assetGroupLinkField is a field type of a Performance Max asset group.
-	assetGroupLinkField string
-	// pin is a position a text of an ad may be pinned to.
-	pin string
-	// pinOrNone is a pin, or "" for none.
-	pinOrNone string
-)
+// linkField is a field type an ad or asset group links assets in; its
+// schema lists the policy's, so the API cannot drift from it.
+type linkField string
 
 func (linkField) Schema(huma.Registry) *huma.Schema {
 	return httpapi.EnumSchema(policy.LinkFields()...)
-}
-func (adLinkField) Schema(huma.Registry) *huma.Schema {
-	return httpapi.EnumSchema(policy.RSAFormat.Fields()...)
-}
-func (assetGroupLinkField) Schema(huma.Registry) *huma.Schema {
-	return httpapi.EnumSchema(policy.PerformanceMaxFormat.Fields()...)
-}
-func (pin) Schema(huma.Registry) *huma.Schema { return httpapi.EnumSchema(policy.AllPins()...) }
-func (pinOrNone) Schema(huma.Registry) *huma.Schema {
-	return httpapi.EnumSchema(append([]string{""}, policy.AllPins()...)...)
 }
 
 // uploadLimit caps a multipart upload before it is parsed: huma applies
@@ -269,7 +201,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.Update(ctx, in.ID, Update{Name: in.Body.Name, Language: in.Body.Language, AppendEdits: in.Body.AppendEdits, IfVersion: version, IfMatch: in.IfMatch})
+		a, err := s.Update(ctx, in.ID, Update{Name: in.Body.Name, Language: in.Body.Language, AppendEdits: in.Body.AppendEdits, IfVersion: version})
 		if err != nil {
 			return nil, err
 		}
@@ -333,84 +265,6 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		out.Body.Items = items
 		return out, nil
 	})
-
-	registerLinkRoutes(api, s, tags)
-}
-
-func registerLinkRoutes(api *httpapi.API, s *Service, tags []string) {
-	httpapi.Register(api, auth.Editor, huma.Operation{
-		OperationID: "link-ad-asset", Method: http.MethodPost, Path: "/api/ads/{id}/assets", Tags: tags,
-		Summary:       "Link an asset to a responsive search ad",
-		Description:   "At most 15 headlines and 4 descriptions per ad (409 naming the cap); only while the campaign is draft or review (409 with its state).",
-		DefaultStatus: http.StatusCreated,
-	}, func(ctx context.Context, in *linkAdInput) (*linkOutput, error) {
-		b := in.Body
-		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AdID: in.ID, FieldType: string(b.FieldType), PinnedField: string(b.PinnedField), Position: deref(b.Position)}, b.Position == nil)
-		if err != nil {
-			return nil, err
-		}
-		return &linkOutput{Status: http.StatusCreated, Location: fmt.Sprintf("/api/ads/%d/assets/%d", in.ID, la.ID), Body: la}, nil
-	})
-
-	httpapi.Register(api, auth.Editor, huma.Operation{
-		OperationID: "link-asset-group-asset", Method: http.MethodPost, Path: "/api/asset-groups/{id}/assets", Tags: tags,
-		Summary:       "Link an asset to a Performance Max asset group",
-		Description:   "Caps per asset group: HEADLINE 15, LONG_HEADLINE 5, DESCRIPTION 5, BUSINESS_NAME 1, MARKETING_IMAGE 20, SQUARE_MARKETING_IMAGE 20, PORTRAIT_MARKETING_IMAGE 20, LOGO 5, LANDSCAPE_LOGO 5. Image field types take IMAGE assets, the others TEXT assets.",
-		DefaultStatus: http.StatusCreated,
-	}, func(ctx context.Context, in *linkAssetGroupInput) (*linkOutput, error) {
-		b := in.Body
-		la, err := s.Link(ctx, LinkInput{AssetID: b.AssetID, AssetGroupID: in.ID, FieldType: string(b.FieldType), Position: deref(b.Position)}, b.Position == nil)
-		if err != nil {
-			return nil, err
-		}
-		return &linkOutput{Status: http.StatusCreated, Location: fmt.Sprintf("/api/asset-groups/%d/assets/%d", in.ID, la.ID), Body: la}, nil
-	})
-
-	for _, o := range []struct{ kind, path, noun, id string }{
-		{"ad", "/api/ads/{id}/assets", "an ad", "ad"},
-		{"asset_group", "/api/asset-groups/{id}/assets", "an asset group", "asset-group"},
-	} {
-		httpapi.Register(api, auth.Viewer, huma.Operation{
-			OperationID: "list-" + o.id + "-assets", Method: http.MethodGet, Path: o.path, Tags: tags,
-			Summary: "List the assets of " + o.noun + ", by field type and position",
-		}, func(ctx context.Context, in *idInput) (*itemsOutput[LinkedAsset], error) {
-			items, err := s.Links(ctx, o.kind, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			out := &itemsOutput[LinkedAsset]{}
-			out.Body.Items = items
-			return out, nil
-		})
-		httpapi.Register(api, auth.Editor, huma.Operation{
-			OperationID: "unlink-" + o.id + "-asset", Method: http.MethodDelete, Path: o.path + "/{link_id}", Tags: tags,
-			Summary: "Remove an asset from " + o.noun + " (the asset stays in the library)",
-		}, func(ctx context.Context, in *linkIDInput) (*struct{}, error) {
-			return nil, s.Unlink(ctx, o.kind, in.ID, in.LinkID)
-		})
-	}
-
-	httpapi.Register(api, auth.Editor, huma.Operation{
-		OperationID: "update-ad-asset-link", Method: http.MethodPatch, Path: "/api/ads/{id}/assets/{link_id}", Tags: tags,
-		Summary: "Pin, unpin or reorder an asset of an ad",
-	}, func(ctx context.Context, in *updateAdLinkInput) (*linkOutput, error) {
-		la, err := s.UpdateLink(ctx, "ad", in.ID, in.LinkID, LinkChange{PinnedField: (*string)(in.Body.PinnedField), Position: in.Body.Position})
-		if err != nil {
-			return nil, err
-		}
-		return &linkOutput{Status: http.StatusOK, Body: la}, nil
-	})
-
-	httpapi.Register(api, auth.Editor, huma.Operation{
-		OperationID: "update-asset-group-asset-link", Method: http.MethodPatch, Path: "/api/asset-groups/{id}/assets/{link_id}", Tags: tags,
-		Summary: "Reorder an asset of an asset group",
-	}, func(ctx context.Context, in *updateAssetGroupLinkInput) (*linkOutput, error) {
-		la, err := s.UpdateLink(ctx, "asset_group", in.ID, in.LinkID, LinkChange{Position: in.Body.Position})
-		if err != nil {
-			return nil, err
-		}
-		return &linkOutput{Status: http.StatusOK, Body: la}, nil
-	})
 }
 
 func existingAssetResponse(schema *huma.Schema) *huma.Response {
@@ -425,13 +279,6 @@ func createdStatus(created bool) int {
 		return http.StatusCreated
 	}
 	return http.StatusOK
-}
-
-func deref(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 // etagMatches reports whether an If-None-Match header names etag.

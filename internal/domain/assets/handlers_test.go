@@ -199,92 +199,6 @@ func TestImageUploadOverHTTP(t *testing.T) {
 	})
 }
 
-func TestLinksAndUsageOverHTTP(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		a, _ := setupAPI(t, d)
-		text := a.text("Headline one")
-		img := a.image(pngBytes(t, 600, 314, 1))
-		campaignID, adGroupID, adID := a.searchAd("draft")
-		agID := a.assetGroup(a.campaign("PERFORMANCE_MAX", "draft"))
-		a.keyword(adGroupID, "shoes", "BROAD", false)
-
-		r := a.send("POST", fmt.Sprintf("/api/ads/%d/assets", adID), fmt.Sprintf(`{"asset_id":%d,"field_type":"HEADLINE","pinned_field":"HEADLINE_1"}`, text.ID))
-		if r.status != http.StatusCreated {
-			t.Fatalf("link: %d %s", r.status, r.body)
-		}
-		var la LinkedAsset
-		r.json(t, &la)
-		if la.CampaignID != campaignID || *la.AdGroupID != adGroupID || r.header.Get("Location") != fmt.Sprintf("/api/ads/%d/assets/%d", adID, la.ID) {
-			t.Fatalf("link %s %v", r.body, r.header)
-		}
-		r = a.send("POST", fmt.Sprintf("/api/ads/%d/assets", adID), fmt.Sprintf(`{"asset_id":%d,"field_type":"HEADLINE"}`, text.ID))
-		if r.status != http.StatusConflict {
-			t.Fatalf("duplicate link: %d %s", r.status, r.body)
-		}
-		r = a.send("POST", fmt.Sprintf("/api/ads/%d/assets", adID), fmt.Sprintf(`{"asset_id":%d,"field_type":"DESCRIPTION"}`, img.ID))
-		if loc, _ := r.problem(t); r.status != http.StatusUnprocessableEntity || loc != "body.asset_id" {
-			t.Fatalf("image as description: %d %s", r.status, r.body)
-		}
-		r = a.send("POST", "/api/ads/999999/assets", fmt.Sprintf(`{"asset_id":%d,"field_type":"HEADLINE"}`, text.ID))
-		if loc, _ := r.problem(t); r.status != http.StatusNotFound || loc != "path.id" {
-			t.Fatalf("unknown ad: %d %s", r.status, r.body)
-		}
-		r = a.send("POST", fmt.Sprintf("/api/asset-groups/%d/assets", agID), fmt.Sprintf(`{"asset_id":%d,"field_type":"MARKETING_IMAGE"}`, img.ID))
-		if r.status != http.StatusCreated {
-			t.Fatalf("asset group link: %d %s", r.status, r.body)
-		}
-		r = a.send("POST", fmt.Sprintf("/api/asset-groups/%d/assets", agID), fmt.Sprintf(`{"asset_id":%d,"field_type":"HEADLINE","pinned_field":"HEADLINE_1"}`, text.ID))
-		if r.status != http.StatusUnprocessableEntity {
-			t.Fatalf("pinned asset group link: %d %s", r.status, r.body)
-		}
-
-		r = a.send("PATCH", fmt.Sprintf("/api/ads/%d/assets/%d", adID, la.ID), `{"pinned_field":""}`)
-		var unpinned LinkedAsset
-		r.json(t, &unpinned)
-		if r.status != http.StatusOK || unpinned.PinnedField != nil || unpinned.ID != la.ID {
-			t.Fatalf("unpin: %d %s", r.status, r.body)
-		}
-		var list struct{ Items []LinkedAsset }
-		r = a.send("GET", fmt.Sprintf("/api/ads/%d/assets", adID), "")
-		r.json(t, &list)
-		if r.status != http.StatusOK || len(list.Items) != 1 || *list.Items[0].Text != "Headline one" {
-			t.Fatalf("ad assets: %d %s", r.status, r.body)
-		}
-
-		// The linked asset cannot be deleted; the answer says how often it is used.
-		r = a.send("DELETE", fmt.Sprintf("/api/assets/%d", text.ID), "")
-		if _, doc := r.problem(t); r.status != http.StatusConflict || doc["usage_count"] != 1.0 {
-			t.Fatalf("delete linked: %d %s", r.status, r.body)
-		}
-
-		r = a.send("GET", fmt.Sprintf("/api/assets/%d/usage", text.ID), "")
-		var u Usage
-		r.json(t, &u)
-		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" || u.Counts.Ads != 1 || len(u.Keywords) != 1 || u.Keywords[0].Text != "shoes" {
-			t.Fatalf("usage: %d %v %s", r.status, r.header, r.body)
-		}
-		r = a.send("GET", fmt.Sprintf("/api/campaigns/%d/assets", campaignID), "")
-		var ca struct{ Items []CampaignAsset }
-		r.json(t, &ca)
-		if r.status != http.StatusOK || len(ca.Items) != 1 || ca.Items[0].ID != text.ID {
-			t.Fatalf("campaign assets: %d %s", r.status, r.body)
-		}
-
-		// Approved campaigns are frozen.
-		a.exec(`UPDATE campaigns SET state = 'approved' WHERE id = ?`, campaignID)
-		r = a.send("DELETE", fmt.Sprintf("/api/ads/%d/assets/%d", adID, la.ID), "")
-		if _, doc := r.problem(t); r.status != http.StatusConflict || doc["state"] != "approved" {
-			t.Fatalf("unlink in approved: %d %s", r.status, r.body)
-		}
-		a.exec(`UPDATE campaigns SET state = 'review' WHERE id = ?`, campaignID)
-		if r = a.send("DELETE", fmt.Sprintf("/api/ads/%d/assets/%d", adID, la.ID), ""); r.status != http.StatusNoContent {
-			t.Fatalf("unlink: %d %s", r.status, r.body)
-		}
-		if r = a.send("DELETE", fmt.Sprintf("/api/assets/%d", text.ID), ""); r.status != http.StatusNoContent {
-			t.Fatalf("delete: %d %s", r.status, r.body)
-		}
-	})
-}
 
 func TestListOverHTTPWalksWithCursor(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
@@ -342,9 +256,7 @@ func TestOperationsDeclareRoles(t *testing.T) {
 	want := map[string]auth.Role{
 		"create-text-asset": auth.Editor, "upload-image-asset": auth.Editor, "update-asset": auth.Editor, "delete-asset": auth.Editor,
 		"list-assets": auth.Viewer, "get-asset": auth.Viewer, "get-asset-content": auth.Viewer, "get-asset-usage": auth.Viewer,
-		"list-campaign-assets": auth.Viewer, "link-ad-asset": auth.Editor, "link-asset-group-asset": auth.Editor,
-		"list-ad-assets": auth.Viewer, "list-asset-group-assets": auth.Viewer, "unlink-ad-asset": auth.Editor,
-		"unlink-asset-group-asset": auth.Editor, "update-ad-asset-link": auth.Editor, "update-asset-group-asset-link": auth.Editor,
+		"list-campaign-assets": auth.Viewer,
 	}
 	ops := srv.API.Roles.Operations()
 	if len(ops) != len(want) {

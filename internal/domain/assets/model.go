@@ -1,9 +1,11 @@
 // Package assets owns the asset library: texts and images that exist once per
-// content hash, their provenance, the uses_asset links from responsive search
-// ads and Performance Max asset groups, and the where-used graph.
+// content hash (the assets table), their provenance, image bytes on disk,
+// search over the library, and the where-used graph of an asset. Which ads
+// and asset groups use an asset is the campaigns slice's to write; the
+// library only reads those links to answer where an asset is used.
 //
-// Editorial rules and Google's limits live in the policy subpackage; this
-// package stores and links what passed them.
+// Editorial rules and Google's limits live in the policy package; the
+// library refuses only what no field could take.
 package assets
 
 import (
@@ -15,8 +17,6 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/imaphub/imaphub/internal/domain/policy"
 )
 
 // Asset types.
@@ -86,66 +86,6 @@ type ImageInput struct {
 	Data       []byte
 	Name       string
 	Provenance Provenance
-}
-
-// Field types of links.
-const (
-	FieldHeadline               = "HEADLINE"
-	FieldDescription            = "DESCRIPTION"
-	FieldLongHeadline           = "LONG_HEADLINE"
-	FieldBusinessName           = "BUSINESS_NAME"
-	FieldMarketingImage         = "MARKETING_IMAGE"
-	FieldSquareMarketingImage   = "SQUARE_MARKETING_IMAGE"
-	FieldPortraitMarketingImage = "PORTRAIT_MARKETING_IMAGE"
-	FieldLogo                   = "LOGO"
-	FieldLandscapeLogo          = "LANDSCAPE_LOGO"
-)
-
-// AssetTypeFor returns the asset type a field type takes.
-func AssetTypeFor(fieldType string) string {
-	if policy.IsImage(policy.Field(fieldType)) {
-		return TypeImage
-	}
-	return TypeText
-}
-
-// Link is one uses_asset edge: an ad or an asset group uses an asset in a
-// field type. CampaignID and AdGroupID are the parents of the user, kept on
-// the link so where-used is one index range scan.
-type Link struct {
-	ID           int64     `json:"id"`
-	AssetID      int64     `json:"asset_id"`
-	CampaignID   int64     `json:"campaign_id"`
-	AdGroupID    *int64    `json:"ad_group_id,omitempty"`
-	AdID         *int64    `json:"ad_id,omitempty"`
-	AssetGroupID *int64    `json:"asset_group_id,omitempty"`
-	FieldType    string    `json:"field_type"`
-	PinnedField  *string   `json:"pinned_field,omitempty"`
-	Position     int       `json:"position"`
-	CreatedAt    time.Time `json:"created_at"`
-}
-
-// LinkInput says which asset to link where. Exactly one of AdID and
-// AssetGroupID is non-zero. Position orders links of one field type (ties by
-// link id).
-type LinkInput struct {
-	AssetID            int64
-	AdID, AssetGroupID int64
-	FieldType          string
-	PinnedField        string
-	Position           int
-}
-
-// LinkedAsset is a link together with the content of its asset: what a
-// campaign tree or an ad's asset list shows.
-type LinkedAsset struct {
-	Link
-	AssetType   string  `json:"asset_type" enum:"TEXT,IMAGE"`
-	ContentHash string  `json:"content_hash"`
-	Text        *string `json:"text,omitempty"`
-	MimeType    *string `json:"mime_type,omitempty"`
-	Width       *int    `json:"width,omitempty"`
-	Height      *int    `json:"height,omitempty"`
 }
 
 // Usage is the where-used graph of one asset. Campaigns and ad groups are
@@ -250,3 +190,8 @@ func bytesHash(b []byte) string {
 // lower() and LIKE fold ASCII only, so folding happens here for both engines
 // alike ("GRÖSSE" finds "Größe").
 func searchFold(s string) string { return cases.Fold().String(s) }
+
+// FoldedText is a text normalised (NormalizeText) and case-folded: two texts
+// with the same folded form differ only in case or spacing, which search
+// ignores and Google warns about as duplicates.
+func FoldedText(s string) string { return searchFold(NormalizeText(s)) }

@@ -33,13 +33,6 @@ func TestNormalizeText(t *testing.T) {
 	}
 }
 
-func TestAssetTypeFor(t *testing.T) {
-	for field, want := range map[string]string{FieldHeadline: TypeText, FieldBusinessName: TypeText, FieldLogo: TypeImage, FieldMarketingImage: TypeImage} {
-		if got := AssetTypeFor(field); got != want {
-			t.Errorf("%s takes %s, want %s", field, got, want)
-		}
-	}
-}
 
 func decodeCursorForTest(s, sort string) (*httpapi.Cursor, error) {
 	return httpapi.DecodeCursor(s, sort)

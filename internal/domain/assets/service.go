@@ -2,7 +2,6 @@ package assets
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/refusal"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
@@ -33,8 +33,8 @@ const MaxImageBytes = 5120 * 1024
 // policy package checks the field's real limit.
 const MaxTextRunes = 1000
 
-// Service is the asset library: create and find assets, link them, answer
-// where they are used.
+// Service is the asset library: create and find assets, store image bytes,
+// answer where they are used.
 type Service struct {
 	db      *db.DB
 	blobDir string
@@ -112,7 +112,7 @@ func (s *Service) CreateText(ctx context.Context, in TextInput) (a Asset, create
 }
 
 // UpsertTextTx is CreateText inside the caller's transaction: the campaigns
-// slice creates an ad and its texts in one transaction. It issues no statement
+// slice stores an ad's texts in the transaction that links them. It issues no statement
 // that can fail on a duplicate, so the caller's transaction stays usable.
 func (s *Service) UpsertTextTx(ctx context.Context, tx db.Conn, in TextInput) (Asset, bool, error) {
 	text := NormalizeText(in.Text)
@@ -172,9 +172,9 @@ func (s *Service) UploadImage(ctx context.Context, in ImageInput) (a Asset, crea
 	if len(refusals) > 0 {
 		fields := make([]errs.FieldError, len(refusals))
 		for i, v := range refusals {
-			fields[i] = ViolationField("body.file", nil, v)
+			fields[i] = refusal.Field("body.file", nil, v)
 		}
-		return Asset{}, false, PolicyRefusal(fields)
+		return Asset{}, false, refusal.Of(fields)
 	}
 	mime := "image/" + info.Format
 	hash := bytesHash(in.Data)
@@ -258,6 +258,11 @@ func (s *Service) Get(ctx context.Context, id int64) (Asset, error) {
 	return getAsset(ctx, s.db.Read(), id)
 }
 
+// GetTx returns one asset as q (the caller's transaction) sees it.
+func (s *Service) GetTx(ctx context.Context, q db.Conn, id int64) (Asset, error) {
+	return getAsset(ctx, q, id)
+}
+
 // Content is the stored content of an asset.
 type Content struct {
 	MimeType string
@@ -286,10 +291,8 @@ func (s *Service) Content(ctx context.Context, id int64) (Content, error) {
 type Update struct {
 	Name, Language *string
 	AppendEdits    []Edit
-	// IfVersion, when non-zero, makes the update conditional (If-Match);
-	// IfMatch is the header as sent, for the error message.
+	// IfVersion, when non-zero, makes the update conditional (If-Match).
 	IfVersion int64
-	IfMatch   string
 }
 
 // Update changes an asset and returns it with its new version.
@@ -311,7 +314,7 @@ func (s *Service) Update(ctx context.Context, id int64, u Update) (a Asset, err 
 		}
 	}
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
-		err := updateAsset(ctx, tx, id, assetUpdate{Name: u.Name, Language: u.Language, AppendEdits: u.AppendEdits, IfVersion: u.IfVersion, IfMatch: u.IfMatch}, now)
+		err := updateAsset(ctx, tx, id, assetUpdate{Name: u.Name, Language: u.Language, AppendEdits: u.AppendEdits, IfVersion: u.IfVersion}, now)
 		if err != nil {
 			return err
 		}
@@ -354,212 +357,6 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]Asset, string, erro
 		return items, "", err
 	}
 	return items, next.Encode(), nil
-}
-
-// LinkTx links an asset inside the caller's transaction. Besides draft and
-// review it accepts a campaign in generating: the wizard writes the ads it
-// generated in that state. It checks duplicates and caps with reads first, so
-// a refusal leaves the caller's transaction usable.
-func (s *Service) LinkTx(ctx context.Context, tx db.Conn, in LinkInput) (Link, error) {
-	return s.link(ctx, tx, in, false, wizardStates)
-}
-
-// Link links an asset to an ad or asset group for a person editing the
-// campaign; appendAtEnd places it after the links of its field type.
-func (s *Service) Link(ctx context.Context, in LinkInput, appendAtEnd bool) (la LinkedAsset, err error) {
-	err = s.db.InTx(ctx, func(tx db.Conn) error {
-		l, err := s.link(ctx, tx, in, appendAtEnd, editableStates)
-		if err != nil {
-			return err
-		}
-		la, err = getLinked(ctx, tx, kindOf(in), ownerID(in), l.ID)
-		return err
-	})
-	return la, err
-}
-
-func kindOf(in LinkInput) string {
-	if in.AdID != 0 {
-		return "ad"
-	}
-	return "asset_group"
-}
-
-func ownerID(in LinkInput) int64 { return in.AdID + in.AssetGroupID }
-
-func (s *Service) link(ctx context.Context, tx db.Conn, in LinkInput, appendAtEnd bool, states []string) (Link, error) {
-	if (in.AdID == 0) == (in.AssetGroupID == 0) {
-		return Link{}, errs.E(errs.Invalid, "a link needs exactly one of an ad and an asset group")
-	}
-	kind := kindOf(in)
-	format := policy.RSAFormat
-	if kind != "ad" {
-		format = policy.PerformanceMaxFormat
-	}
-	limit := format.Max(policy.Field(in.FieldType))
-	if limit == 0 {
-		return Link{}, errs.Field("body.field_type", fmt.Sprintf("is not a field type of an %s", ownerNoun(kind)), in.FieldType)
-	}
-	var pinned *string
-	if in.PinnedField != "" {
-		if err := checkPin(kind, in.FieldType, in.PinnedField); err != nil {
-			return Link{}, err
-		}
-		pinned = &in.PinnedField
-	}
-	if in.Position < 0 {
-		return Link{}, errs.Field("body.position", "must not be negative", in.Position)
-	}
-	id := ownerID(in)
-	o, err := lockOwner(ctx, tx, kind, id)
-	if err != nil {
-		return Link{}, err
-	}
-	if err := guardEditable(o, states); err != nil {
-		return Link{}, err
-	}
-	var assetType, hash string
-	var text sql.NullString
-	if err := tx.QueryRow(ctx, `SELECT type, text, content_hash FROM assets WHERE id = ?`, in.AssetID).Scan(&assetType, &text, &hash); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return Link{}, notFound("body.asset_id", "asset", in.AssetID)
-		}
-		return Link{}, fmt.Errorf("read asset %d: %w", in.AssetID, err)
-	}
-	if want := AssetTypeFor(in.FieldType); assetType != want {
-		return Link{}, errs.Field("body.asset_id", fmt.Sprintf("field type %s takes %s assets; asset %d is %s", in.FieldType, want, in.AssetID, assetType), in.AssetID)
-	}
-	dup, err := linkExists(ctx, tx, kind, id, in.FieldType, in.AssetID)
-	if err != nil {
-		return Link{}, err
-	}
-	if dup {
-		return Link{}, errs.Conflictf("asset %d is already linked to %s %d as %s", in.AssetID, ownerNoun(kind), id, in.FieldType)
-	}
-	n, err := countLinks(ctx, tx, kind, id, in.FieldType)
-	if err != nil {
-		return Link{}, err
-	}
-	if n >= limit {
-		return Link{}, errs.Conflictf("%s %d already has %d %s assets, the most it may have", ownerNoun(kind), id, n, in.FieldType).
-			With("cap", limit).With("field_type", in.FieldType)
-	}
-	if assetType == TypeText {
-		err = checkLinkedText(ctx, tx, kind, o.CampaignID, in.FieldType, text.String)
-	} else {
-		err = s.checkLinkedImage(in.FieldType, hash)
-	}
-	if err != nil {
-		return Link{}, err
-	}
-	pos := in.Position
-	if appendAtEnd {
-		if pos, err = nextPosition(ctx, tx, kind, id, in.FieldType); err != nil {
-			return Link{}, err
-		}
-	}
-	l := Link{AssetID: in.AssetID, CampaignID: o.CampaignID, AdGroupID: o.AdGroupID, FieldType: in.FieldType,
-		PinnedField: pinned, Position: pos, CreatedAt: dbTime(s.now())}
-	if kind == "ad" {
-		l.AdID = &in.AdID
-	} else {
-		l.AssetGroupID = &in.AssetGroupID
-	}
-	if l.ID, err = insertLink(ctx, tx, l); err != nil {
-		return Link{}, err
-	}
-	return l, nil
-}
-
-func checkPin(kind, fieldType, pin string) error {
-	if kind != "ad" {
-		return errs.Field("body.pinned_field", "asset group links cannot be pinned", pin)
-	}
-	if pins := policy.Pins(policy.Field(fieldType)); !slices.Contains(pins, pin) {
-		return errs.Field("body.pinned_field", fmt.Sprintf("a %s can be pinned to %v", fieldType, pins), pin)
-	}
-	return nil
-}
-
-// LinkChange edits a link: a pin ("" removes it) and a position; nil leaves
-// the value as it is.
-type LinkChange struct {
-	PinnedField *string
-	Position    *int
-}
-
-// UpdateLink changes the pin or position of a link of an ad ("ad") or asset
-// group ("asset_group").
-func (s *Service) UpdateLink(ctx context.Context, kind string, owner, linkID int64, c LinkChange) (la LinkedAsset, err error) {
-	if c.Position != nil && *c.Position < 0 {
-		return LinkedAsset{}, errs.Field("body.position", "must not be negative", *c.Position)
-	}
-	err = s.db.InTx(ctx, func(tx db.Conn) error {
-		o, err := lockOwner(ctx, tx, kind, owner)
-		if err != nil {
-			return err
-		}
-		if err := guardEditable(o, editableStates); err != nil {
-			return err
-		}
-		cur, err := getLinked(ctx, tx, kind, owner, linkID)
-		if err != nil {
-			return err
-		}
-		pinned, pos := cur.PinnedField, cur.Position
-		if c.PinnedField != nil {
-			pinned = nil
-			if *c.PinnedField != "" {
-				if err := checkPin(kind, cur.FieldType, *c.PinnedField); err != nil {
-					return err
-				}
-				pinned = c.PinnedField
-			}
-		}
-		if c.Position != nil {
-			pos = *c.Position
-		}
-		if _, err := tx.Exec(ctx, `UPDATE asset_links SET pinned_field = ?, position = ? WHERE id = ?`, pinned, pos, linkID); err != nil {
-			return fmt.Errorf("update link %d: %w", linkID, err)
-		}
-		la, err = getLinked(ctx, tx, kind, owner, linkID)
-		return err
-	})
-	return la, err
-}
-
-// Unlink removes a link of an ad or asset group; the asset stays.
-func (s *Service) Unlink(ctx context.Context, kind string, owner, linkID int64) error {
-	return s.db.InTx(ctx, func(tx db.Conn) error {
-		o, err := lockOwner(ctx, tx, kind, owner)
-		if err != nil {
-			return err
-		}
-		if err := guardEditable(o, editableStates); err != nil {
-			return err
-		}
-		res, err := tx.Exec(ctx, `DELETE FROM asset_links WHERE id = ? AND `+ownerColumn(kind)+` = ?`, linkID, owner)
-		if err != nil {
-			return fmt.Errorf("delete link %d: %w", linkID, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("path.link_id", "link", linkID)
-		}
-		return nil
-	})
-}
-
-// Links lists the links of one ad or asset group with their assets, by field
-// type and position.
-func (s *Service) Links(ctx context.Context, kind string, owner int64) (out []LinkedAsset, err error) {
-	err = s.db.InReadTx(ctx, func(tx db.Conn) error {
-		if err := ownerExists(ctx, tx, kind, owner); err != nil {
-			return err
-		}
-		out, err = queryLinked(ctx, tx, `l.`+ownerColumn(kind)+` = ?`, owner)
-		return err
-	})
-	return out, err
 }
 
 // WhereUsedJSON returns the where-used graph of an asset as the JSON document
@@ -609,155 +406,8 @@ func checkCharacters(location, text string) error {
 	var fields []errs.FieldError
 	for _, v := range policy.CheckText(policy.Description, text).Errors() {
 		if slices.Contains(characterCodes, v.Code) {
-			fields = append(fields, ViolationField(location, text, v))
+			fields = append(fields, refusal.Field(location, text, v))
 		}
 	}
-	return PolicyRefusal(fields)
-}
-
-// ViolationField turns a policy finding into the field error of a refused
-// write: the rule code, an English message and, for a finding inside a text,
-// its span. value is the text as stored (NFC, whitespace folded), the text
-// the span counts in.
-func ViolationField(location string, value any, v policy.Violation) errs.FieldError {
-	f := errs.FieldError{Location: location, Message: v.Message("en"), Value: value, Code: v.Code}
-	if v.End > v.Start {
-		start, end := v.Start, v.End
-		f.Start, f.End = &start, &end
-	}
-	return f
-}
-
-// PolicyRefusal is the 422 for a write the policy checks refuse, or nil when
-// fields is empty.
-func PolicyRefusal(fields []errs.FieldError) error {
-	if len(fields) == 0 {
-		return nil
-	}
-	msg := fields[0].Location + ": " + fields[0].Message
-	if len(fields) > 1 {
-		msg += fmt.Sprintf(" (and %d more, see errors)", len(fields)-1)
-	}
-	return &errs.Error{Code: errs.Invalid, Message: msg, Fields: fields}
-}
-
-// OptionLocations names where each policy option came from in a request, so
-// an option the policy cannot use is reported at its field.
-type OptionLocations struct {
-	Allow, Banned, BusinessName, Keywords, Language string
-}
-
-// CheckPolicyOptions refuses options that policy.NewChecker cannot compile
-// (an empty or over-long term, more than 25 banned terms, an unknown
-// language), naming the offending input.
-func CheckPolicyOptions(o policy.Options, at OptionLocations) error {
-	for _, part := range []struct {
-		location string
-		opts     policy.Options
-		value    any
-	}{
-		{at.Allow, policy.Options{Allow: o.Allow}, o.Allow},
-		{at.Banned, policy.Options{Banned: o.Banned}, o.Banned},
-		{at.BusinessName, policy.Options{BusinessName: o.BusinessName}, o.BusinessName},
-		{at.Keywords, policy.Options{Keywords: o.Keywords}, o.Keywords},
-		{at.Language, policy.Options{Language: o.Language}, o.Language},
-	} {
-		if _, err := policy.NewChecker(part.opts); err != nil {
-			return errs.Field(part.location, err.Error(), part.value)
-		}
-	}
-	return nil
-}
-
-// BriefPolicy is the part of a campaign's brief (campaigns.Brief, stored as
-// JSON under the same keys) that configures the checks. It is declared here
-// because the campaigns package imports this one.
-type BriefPolicy struct {
-	BrandTerms   []string `json:"brand_terms"`
-	BannedTerms  []string `json:"banned_terms"`
-	BusinessName string   `json:"business_name"`
-	Keywords     []string `json:"keywords"`
-	Language     string   `json:"language"`
-}
-
-// Options are the policy options of a campaign with this brief: brand terms
-// are the allowlist, banned terms are banned, and the copy's language is the
-// brief's or else the campaign's first targeted language.
-func (b BriefPolicy) Options(languages []string) policy.Options {
-	lang := b.Language
-	if lang == "" && len(languages) > 0 {
-		lang = languages[0]
-	}
-	return policy.Options{Allow: b.BrandTerms, Banned: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords, Language: lang}
-}
-
-// CampaignChecker returns the policy checker configured by a campaign's
-// brief, read in q (the caller's transaction, so the brief cannot change
-// before the checked write commits).
-func CampaignChecker(ctx context.Context, q db.Conn, campaignID int64) (*policy.Checker, error) {
-	var briefDoc, langDoc []byte
-	err := q.QueryRow(ctx, `SELECT brief, languages FROM campaigns WHERE id = ?`, campaignID).Scan(&briefDoc, &langDoc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFoundf("campaign %d does not exist", campaignID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read brief of campaign %d: %w", campaignID, err)
-	}
-	var b BriefPolicy
-	if err := json.Unmarshal(briefDoc, &b); err != nil {
-		return nil, fmt.Errorf("decode brief of campaign %d: %w", campaignID, err)
-	}
-	var languages []string
-	if err := json.Unmarshal(langDoc, &languages); err != nil {
-		return nil, fmt.Errorf("decode languages of campaign %d: %w", campaignID, err)
-	}
-	c, err := policy.NewChecker(b.Options(languages))
-	if err != nil {
-		// Briefs are checked when they are written; one stored before that
-		// check must be corrected before texts can be checked against it.
-		return nil, errs.Conflictf("campaign %d: its brief cannot configure the text checks (%v); correct the brief", campaignID, err).
-			With("campaign_id", campaignID)
-	}
-	return c, nil
-}
-
-// checkLinkedText applies the field's limits and the editorial rules, with
-// the campaign's brief, to a text about to be linked. Asset groups are
-// checked as Performance Max, which takes no ad customizers.
-func checkLinkedText(ctx context.Context, tx db.Conn, kind string, campaignID int64, fieldType, text string) error {
-	c, err := CampaignChecker(ctx, tx, campaignID)
-	if err != nil {
-		return err
-	}
-	field := policy.Field(fieldType)
-	var r policy.Result
-	if kind == "ad" {
-		r = c.CheckText(field, text)
-	} else {
-		r = c.CheckSet(policy.PerformanceMaxFormat, policy.Set{Items: []policy.Item{{Path: "text", Field: field, Text: text}}}).Items[0].Result
-	}
-	var fields []errs.FieldError
-	for _, v := range r.Errors() {
-		fields = append(fields, ViolationField("body.asset_id", text, v))
-	}
-	return PolicyRefusal(fields)
-}
-
-// checkLinkedImage applies the field's size, aspect-ratio and file rules to an
-// image about to be linked. Only Performance Max asset groups take images, so
-// it checks against that format, which also refuses GIF. The blob is read
-// because the frame count (E15, animation) is not stored with the asset.
-func (s *Service) checkLinkedImage(fieldType, hash string) error {
-	data, err := os.ReadFile(s.blobPath(hash))
-	if err != nil {
-		return fmt.Errorf("read blob %s: %w", hash, err)
-	}
-	res := policy.PerformanceMaxFormat.CheckImage(policy.Field(fieldType), data)
-	var fields []errs.FieldError
-	for _, v := range res.Violations {
-		if v.Severity == policy.Error {
-			fields = append(fields, ViolationField("body.asset_id", nil, v))
-		}
-	}
-	return PolicyRefusal(fields)
+	return refusal.Of(fields)
 }

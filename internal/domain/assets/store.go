@@ -104,7 +104,6 @@ type assetUpdate struct {
 	Name, Language *string
 	AppendEdits    []Edit
 	IfVersion      int64 // 0: no precondition
-	IfMatch        string
 }
 
 func updateAsset(ctx context.Context, tx db.Conn, id int64, u assetUpdate, now time.Time) error {
@@ -119,7 +118,7 @@ func updateAsset(ctx context.Context, tx db.Conn, id int64, u assetUpdate, now t
 		return fmt.Errorf("read asset %d: %w", id, err)
 	}
 	if u.IfVersion != 0 && u.IfVersion != version {
-		return httpapi.StaleETag(u.IfMatch, version)
+		return httpapi.StaleVersion(u.IfVersion, version)
 	}
 	var p Provenance
 	if err := json.Unmarshal(prov, &p); err != nil {
@@ -147,7 +146,7 @@ func updateAsset(ctx context.Context, tx db.Conn, id int64, u assetUpdate, now t
 		return fmt.Errorf("update asset %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return httpapi.StaleETag(u.IfMatch, version+1)
+		return httpapi.StaleVersion(u.IfVersion, version+1)
 	}
 	return nil
 }
@@ -275,169 +274,6 @@ func listAssets(ctx context.Context, q db.Conn, f ListFilter) ([]Asset, *httpapi
 		}
 	}
 	return items, next, nil
-}
-
-// owner is the parent chain of an ad or asset group, read (and on PostgreSQL
-// locked) at the start of a link write.
-type owner struct {
-	CampaignID    int64
-	AdGroupID     *int64
-	CampaignState string
-}
-
-// lockOwner reads the campaign state of an ad (kind "ad") or asset group and
-// locks the rows for the rest of the transaction on PostgreSQL: the parent
-// row exclusively, so concurrent link writes to it queue and the count caps
-// hold, and the campaign shared, so its state cannot change before commit.
-// On SQLite the write transaction is already exclusive.
-func lockOwner(ctx context.Context, tx db.Conn, kind string, id int64) (owner, error) {
-	var o owner
-	var query string
-	if kind == "ad" {
-		o.AdGroupID = new(int64)
-		query = `SELECT g.campaign_id, c.state, x.ad_group_id FROM ads x JOIN ad_groups g ON g.id = x.ad_group_id JOIN campaigns c ON c.id = g.campaign_id WHERE x.id = ?`
-	} else {
-		query = `SELECT c.id, c.state, 0 FROM asset_groups x JOIN campaigns c ON c.id = x.campaign_id WHERE x.id = ?`
-	}
-	if tx.Engine() == db.Postgres {
-		query += ` FOR NO KEY UPDATE OF x FOR SHARE OF c`
-	}
-	var adGroup int64
-	err := tx.QueryRow(ctx, query, id).Scan(&o.CampaignID, &o.CampaignState, &adGroup)
-	if errors.Is(err, sql.ErrNoRows) {
-		return owner{}, notFound("path.id", ownerNoun(kind), id)
-	}
-	if err != nil {
-		return owner{}, fmt.Errorf("read %s %d: %w", ownerNoun(kind), id, err)
-	}
-	if o.AdGroupID != nil {
-		*o.AdGroupID = adGroup
-	}
-	return o, nil
-}
-
-func ownerNoun(kind string) string {
-	if kind == "ad" {
-		return "ad"
-	}
-	return "asset group"
-}
-
-// ownerColumn is the asset_links column of an owner kind (trusted text).
-func ownerColumn(kind string) string {
-	if kind == "ad" {
-		return "ad_id"
-	}
-	return "asset_group_id"
-}
-
-func countLinks(ctx context.Context, tx db.Conn, kind string, id int64, fieldType string) (int, error) {
-	var n int
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM asset_links WHERE `+ownerColumn(kind)+` = ? AND field_type = ?`, id, fieldType).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count links: %w", err)
-	}
-	return n, nil
-}
-
-func linkExists(ctx context.Context, tx db.Conn, kind string, id int64, fieldType string, assetID int64) (bool, error) {
-	var one int
-	err := tx.QueryRow(ctx, `SELECT 1 FROM asset_links WHERE `+ownerColumn(kind)+` = ? AND field_type = ? AND asset_id = ?`, id, fieldType, assetID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("find link: %w", err)
-	}
-	return true, nil
-}
-
-func nextPosition(ctx context.Context, tx db.Conn, kind string, id int64, fieldType string) (int, error) {
-	var n int
-	err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position) + 1, 0) FROM asset_links WHERE `+ownerColumn(kind)+` = ? AND field_type = ?`, id, fieldType).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("next position: %w", err)
-	}
-	return n, nil
-}
-
-func insertLink(ctx context.Context, tx db.Conn, l Link) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO asset_links (asset_id, campaign_id, ad_group_id, ad_id, asset_group_id, field_type, pinned_field, position, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		l.AssetID, l.CampaignID, l.AdGroupID, l.AdID, l.AssetGroupID, l.FieldType, l.PinnedField, l.Position, l.CreatedAt).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert link: %w", err)
-	}
-	return id, nil
-}
-
-const linkedColumns = `l.id, l.asset_id, l.campaign_id, l.ad_group_id, l.ad_id, l.asset_group_id, l.field_type, l.pinned_field, l.position, l.created_at,
-	a.type, a.content_hash, a.text, a.mime_type, a.width, a.height`
-
-func scanLinked(row scanner) (LinkedAsset, error) {
-	var la LinkedAsset
-	var width, height sql.NullInt64
-	err := row.Scan(&la.ID, &la.AssetID, &la.CampaignID, &la.AdGroupID, &la.AdID, &la.AssetGroupID, &la.FieldType, &la.PinnedField, &la.Position, &la.CreatedAt,
-		&la.AssetType, &la.ContentHash, &la.Text, &la.MimeType, &width, &height)
-	if err != nil {
-		return LinkedAsset{}, err
-	}
-	if width.Valid {
-		w, h := int(width.Int64), int(height.Int64)
-		la.Width, la.Height = &w, &h
-	}
-	la.CreatedAt = la.CreatedAt.UTC()
-	return la, nil
-}
-
-func queryLinked(ctx context.Context, q db.Conn, where string, args ...any) ([]LinkedAsset, error) {
-	rows, err := q.Query(ctx, `SELECT `+linkedColumns+` FROM asset_links l JOIN assets a ON a.id = l.asset_id WHERE `+where+`
-		ORDER BY l.ad_id, l.asset_group_id, l.field_type, l.position, l.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read links: %w", err)
-	}
-	defer rows.Close()
-	out := []LinkedAsset{}
-	for rows.Next() {
-		la, err := scanLinked(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read links: %w", err)
-		}
-		out = append(out, la)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read links: %w", err)
-	}
-	return out, nil
-}
-
-func getLinked(ctx context.Context, q db.Conn, kind string, ownerID, linkID int64) (LinkedAsset, error) {
-	links, err := queryLinked(ctx, q, `l.id = ? AND l.`+ownerColumn(kind)+` = ?`, linkID, ownerID)
-	if err != nil {
-		return LinkedAsset{}, err
-	}
-	if len(links) == 0 {
-		return LinkedAsset{}, notFound("path.link_id", "link", linkID)
-	}
-	return links[0], nil
-}
-
-// ownerExists tells a missing ad or asset group (404) from one without links.
-func ownerExists(ctx context.Context, q db.Conn, kind string, id int64) error {
-	table := "ads"
-	if kind != "ad" {
-		table = "asset_groups"
-	}
-	var one int
-	err := q.QueryRow(ctx, `SELECT 1 FROM `+table+` WHERE id = ?`, id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("path.id", ownerNoun(kind), id)
-	}
-	if err != nil {
-		return fmt.Errorf("read %s %d: %w", ownerNoun(kind), id, err)
-	}
-	return nil
 }
 
 // Where-used is one statement per engine that builds the whole JSON document

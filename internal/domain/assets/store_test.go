@@ -13,13 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
 
 // fixture is what every store and service test works with: a migrated
 // database of one engine, the service on it, and helpers that insert the
-// campaign graph with plain SQL (the campaigns slice owns its API).
+// campaign graph and its links with plain SQL (the campaigns slice owns
+// them and their API).
 type fixture struct {
 	t   testing.TB
 	ctx context.Context
@@ -116,13 +118,43 @@ func (f *fixture) image(data []byte) Asset {
 	return a
 }
 
-func (f *fixture) link(in LinkInput) LinkedAsset {
+// linkInput is a link the fixture writes: links are the campaigns slice's to
+// write and check, and the library only reads them.
+type linkInput struct {
+	AssetID, AdID, AssetGroupID int64
+	FieldType                   policy.Field
+	PinnedField                 string
+}
+
+// link inserts a link with plain SQL, after the owner's existing ones, and
+// returns its id.
+func (f *fixture) link(in linkInput) int64 {
 	f.t.Helper()
-	la, err := f.s.Link(f.ctx, in, true)
-	if err != nil {
-		f.t.Fatalf("link %+v: %v", in, err)
+	var campaignID int64
+	var adGroupID, adID, groupID, pinned any
+	if in.AdID != 0 {
+		var g int64
+		if err := f.d.Read().QueryRow(f.ctx, `SELECT g.campaign_id, a.ad_group_id FROM ads a JOIN ad_groups g ON g.id = a.ad_group_id WHERE a.id = ?`, in.AdID).Scan(&campaignID, &g); err != nil {
+			f.t.Fatalf("ad %d: %v", in.AdID, err)
+		}
+		adGroupID, adID = g, in.AdID
+	} else {
+		if err := f.d.Read().QueryRow(f.ctx, `SELECT campaign_id FROM asset_groups WHERE id = ?`, in.AssetGroupID).Scan(&campaignID); err != nil {
+			f.t.Fatalf("asset group %d: %v", in.AssetGroupID, err)
+		}
+		groupID = in.AssetGroupID
 	}
-	return la
+	if in.PinnedField != "" {
+		pinned = in.PinnedField
+	}
+	position := f.count(`SELECT count(*) FROM asset_links WHERE (ad_id = ? OR asset_group_id = ?) AND field_type = ?`, in.AdID, in.AssetGroupID, in.FieldType)
+	return f.insert(`INSERT INTO asset_links (asset_id, campaign_id, ad_group_id, ad_id, asset_group_id, field_type, pinned_field, position, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.AssetID, campaignID, adGroupID, adID, groupID, in.FieldType, pinned, position, time.Now().UTC())
+}
+
+func (f *fixture) unlink(linkID int64) {
+	f.t.Helper()
+	f.exec(`DELETE FROM asset_links WHERE id = ?`, linkID)
 }
 
 // pngBytes encodes a w×h PNG whose pixels depend on seed, so different seeds

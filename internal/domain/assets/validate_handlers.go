@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/refusal"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
@@ -113,7 +114,7 @@ func RegisterValidateRoutes(api *httpapi.API) {
 // languages the checker cannot use, are refused naming the request field.
 // The findings listed are bounded as the answer's size constants say.
 func validateTexts(items []validateItem, opts policy.Options, lang string) ([]ValidationResult, error) {
-	if err := CheckPolicyOptions(opts, OptionLocations{Allow: "body.allow", Banned: "body.banned",
+	if err := refusal.CheckOptions(opts, refusal.OptionLocations{Allow: "body.allow", Banned: "body.banned",
 		BusinessName: "body.business_name", Keywords: "body.keywords"}); err != nil {
 		return nil, err
 	}

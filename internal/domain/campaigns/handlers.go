@@ -40,8 +40,8 @@ type resource[T, In, P any] struct {
 	name   string // in operation ids: create-<name>, get-<name>, …
 	create func(context.Context, In) (T, error)
 	get    func(context.Context, int64) (T, error)
-	update func(context.Context, int64, string, P) (T, error)
-	delete func(context.Context, int64, string) error
+	update func(ctx context.Context, id, ifVersion int64, patch P) (T, error)
+	delete func(ctx context.Context, id, ifVersion int64) error
 	key    func(T) (id, version int64)
 	docs   resourceDocs
 }
@@ -80,12 +80,16 @@ func (r resource[T, In, P]) register(api *httpapi.API) {
 			httpapi.IfMatchParam
 			Body P
 		}) (*entityOutput[T], error) {
-			v, err := r.update(ctx, in.ID, in.IfMatch, in.Body)
+			version, err := httpapi.IfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			_, version := r.key(v)
-			return output(v, version, ""), nil
+			v, err := r.update(ctx, in.ID, version, in.Body)
+			if err != nil {
+				return nil, err
+			}
+			_, newVersion := r.key(v)
+			return output(v, newVersion, ""), nil
 		})
 	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "delete-" + r.name, Method: http.MethodDelete, Path: item,
 		Summary: r.docs.delete, Description: r.docs.deleteNote, Tags: r.tags, DefaultStatus: http.StatusNoContent},
@@ -93,7 +97,11 @@ func (r resource[T, In, P]) register(api *httpapi.API) {
 			httpapi.IDParam
 			httpapi.IfMatchParam
 		}) (*struct{}, error) {
-			return nil, r.delete(ctx, in.ID, in.IfMatch)
+			version, err := httpapi.IfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, r.delete(ctx, in.ID, version)
 		})
 }
 
@@ -104,6 +112,8 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerKeywords(api, s)
 	registerAds(api, s)
 	registerAssetGroups(api, s)
+	registerLinkRoutes(api, s)
+	registerTextRoutes(api, s)
 }
 
 func registerCampaigns(api *httpapi.API, s *Service) {
@@ -152,7 +162,11 @@ func registerCampaigns(api *httpapi.API, s *Service) {
 				httpapi.IDParam
 				httpapi.RequiredIfMatchParam
 			}) (*entityOutput[Campaign], error) {
-				c, err := s.Transition(ctx, in.ID, ev, in.IfMatch)
+				version, err := httpapi.RequireIfMatch(in.IfMatch)
+				if err != nil {
+					return nil, err
+				}
+				c, err := s.Transition(ctx, in.ID, ev, version)
 				if err != nil {
 					return nil, err
 				}

@@ -61,6 +61,9 @@ type KeywordPatch struct {
 type AdTextInput struct {
 	Text        string `json:"text" minLength:"1" maxLength:"200"`
 	PinnedField string `json:"pinned_field,omitempty"`
+	// Provenance records how a generated text was made; nil is a person's
+	// text. Not part of the API: only generation sets it.
+	Provenance *assets.Provenance `json:"-"`
 }
 
 // AdInput creates a responsive search ad with its texts in one transaction.
@@ -72,27 +75,6 @@ type AdInput struct {
 	Status       string        `json:"status,omitempty" enum:"ENABLED,PAUSED" default:"ENABLED"`
 	Headlines    []AdTextInput `json:"headlines,omitempty"`
 	Descriptions []AdTextInput `json:"descriptions,omitempty"`
-
-	// origin says where generated texts came from, by normalised text; texts
-	// not in it were written by a person.
-	origin textOrigins
-}
-
-// textOrigins records, by normalised text, how a text was made and in which
-// language, so it is stored with its provenance in the ad's own transaction.
-type textOrigins map[string]textOrigin
-
-type textOrigin struct {
-	provenance assets.Provenance
-	language   string
-}
-
-// of returns the asset input for a text of a request.
-func (o textOrigins) of(text string) assets.TextInput {
-	if m, ok := o[assets.NormalizeText(text)]; ok {
-		return assets.TextInput{Text: text, Language: m.language, Provenance: m.provenance}
-	}
-	return assets.TextInput{Text: text, Provenance: assets.Provenance{Source: assets.SourceHuman}}
 }
 
 // AdPatch changes an ad. Headlines or descriptions, when given, replace the
@@ -104,8 +86,33 @@ type AdPatch struct {
 	Status       *string       `json:"status,omitempty" enum:"ENABLED,PAUSED"`
 	Headlines    []AdTextInput `json:"headlines,omitempty"`
 	Descriptions []AdTextInput `json:"descriptions,omitempty"`
+}
 
-	origin textOrigins // as in AdInput
+// AdTexts are the headlines and descriptions of a responsive search ad, in
+// order, with their pins, and optionally its display paths: what replacing an
+// ad's texts writes.
+type AdTexts struct {
+	Headlines    []AdTextInput `json:"headlines" nullable:"false" doc:"Every headline of the ad, in order; texts already linked keep their links"`
+	Descriptions []AdTextInput `json:"descriptions" nullable:"false" doc:"Every description of the ad, in order"`
+	Path1        *string       `json:"path1,omitempty" doc:"The first display path; absent leaves it as it is"`
+	Path2        *string       `json:"path2,omitempty" doc:"The second display path; absent leaves it as it is"`
+}
+
+// GroupTextInput is a text of a Performance Max asset group.
+type GroupTextInput struct {
+	Text string `json:"text" minLength:"1" maxLength:"200"`
+	// Provenance is as in AdTextInput.
+	Provenance *assets.Provenance `json:"-"`
+}
+
+// AssetGroupTexts are the text assets of a Performance Max asset group, in
+// order: what replacing an asset group's texts writes. Its images are no
+// part of them.
+type AssetGroupTexts struct {
+	Headlines     []GroupTextInput `json:"headlines" nullable:"false" doc:"Every headline, in order; texts already linked keep their links"`
+	LongHeadlines []GroupTextInput `json:"long_headlines" nullable:"false" doc:"Every long headline, in order"`
+	Descriptions  []GroupTextInput `json:"descriptions" nullable:"false" doc:"Every description, in order"`
+	BusinessName  *GroupTextInput  `json:"business_name,omitempty" doc:"The business name; absent: the group has none"`
 }
 
 // AssetGroupInput creates a Performance Max asset group.

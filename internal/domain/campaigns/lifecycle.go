@@ -123,7 +123,9 @@ func notEditable(s State) error {
 // edits may not.
 type generationJobKey struct{}
 
-func asGenerationJob(ctx context.Context) context.Context {
+// AsGenerationJob marks ctx as the generation job's: its writes may change a
+// campaign's content while the campaign is generating.
+func AsGenerationJob(ctx context.Context) context.Context {
 	return context.WithValue(ctx, generationJobKey{}, true)
 }
 

@@ -1,9 +1,17 @@
 // Package campaigns owns the campaign hierarchy — campaigns, ad groups,
-// keywords, responsive search ads and Performance Max asset groups — its
-// lifecycle state machine, and the campaign tree.
+// keywords, responsive search ads and Performance Max asset groups — and its
+// composition: which assets each ad and asset group uses (the asset_links
+// table: links, pins, positions, caps), the checks their texts pass with the
+// campaign's brief, the lifecycle state machine that guards every change, and
+// the campaign tree. Assets themselves belong to the asset library; this
+// slice stores texts through it and links them.
 package campaigns
 
-import "time"
+import (
+	"time"
+
+	"github.com/imaphub/imaphub/internal/domain/policy"
+)
 
 // Campaign types we build.
 const (
@@ -135,4 +143,84 @@ type AdGroupTree struct {
 	AdGroup
 	Keywords []Keyword `json:"keywords"`
 	Ads      []Ad      `json:"ads"`
+}
+
+// OwnerKind names what links assets: a responsive search ad or a Performance
+// Max asset group.
+type OwnerKind string
+
+const (
+	AdOwner         OwnerKind = "ad"
+	AssetGroupOwner OwnerKind = "asset_group"
+)
+
+// noun is the owner kind as the messages name it.
+func (k OwnerKind) noun() string {
+	if k == AdOwner {
+		return "ad"
+	}
+	return "asset group"
+}
+
+// column is the asset_links column of the owner kind (trusted text).
+func (k OwnerKind) column() string {
+	if k == AdOwner {
+		return "ad_id"
+	}
+	return "asset_group_id"
+}
+
+// format is the policy format whose field types, caps and pins the owner
+// kind's links follow.
+func (k OwnerKind) format() *policy.Format {
+	if k == AdOwner {
+		return policy.RSAFormat
+	}
+	return policy.PerformanceMaxFormat
+}
+
+// Link is one uses_asset edge: an ad or an asset group uses an asset in a
+// field type. CampaignID and AdGroupID are the parents of the user, kept on
+// the link so where-used is one index range scan.
+type Link struct {
+	ID           int64     `json:"id"`
+	AssetID      int64     `json:"asset_id"`
+	CampaignID   int64     `json:"campaign_id"`
+	AdGroupID    *int64    `json:"ad_group_id,omitempty"`
+	AdID         *int64    `json:"ad_id,omitempty"`
+	AssetGroupID *int64    `json:"asset_group_id,omitempty"`
+	FieldType    string    `json:"field_type"`
+	PinnedField  *string   `json:"pinned_field,omitempty"`
+	Position     int       `json:"position"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// LinkInput says which asset to link where. Exactly one of AdID and
+// AssetGroupID is non-zero. Position orders links of one field type (ties by
+// link id).
+type LinkInput struct {
+	AssetID            int64
+	AdID, AssetGroupID int64
+	FieldType          policy.Field
+	PinnedField        string
+	Position           int
+}
+
+// LinkChange edits a link: a pin ("" removes it) and a position; nil leaves
+// the value as it is.
+type LinkChange struct {
+	PinnedField *string
+	Position    *int
+}
+
+// LinkedAsset is a link together with the content of its asset: what an ad's
+// or asset group's asset list shows.
+type LinkedAsset struct {
+	Link
+	AssetType   string  `json:"asset_type" enum:"TEXT,IMAGE"`
+	ContentHash string  `json:"content_hash"`
+	Text        *string `json:"text,omitempty"`
+	MimeType    *string `json:"mime_type,omitempty"`
+	Width       *int    `json:"width,omitempty"`
+	Height      *int    `json:"height,omitempty"`
 }

@@ -42,6 +42,21 @@ func adSchema(s *huma.Schema) *huma.Schema {
 	return pathSchema(s)
 }
 
+// TransformSchema takes the counts from the policy.
+func (AdTexts) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
+	httpapi.SetMaxItems(s, "headlines", policy.RSAFormat.Max(policy.Headline))
+	httpapi.SetMaxItems(s, "descriptions", policy.RSAFormat.Max(policy.Description))
+	return pathSchema(s)
+}
+
+// TransformSchema takes the counts from the policy.
+func (AssetGroupTexts) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
+	for _, f := range []policy.Field{policy.Headline, policy.LongHeadline, policy.Description} {
+		httpapi.SetMaxItems(s, policy.SlotName(f), policy.PerformanceMaxFormat.Max(f))
+	}
+	return s
+}
+
 // TransformSchema takes the path width from the policy.
 func (AssetGroupInput) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
 	return pathSchema(s)

@@ -13,31 +13,34 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
 
-// AssetWriter is what the campaigns slice needs from the asset library: store
-// a text once and link it, inside the caller's transaction.
-type AssetWriter interface {
+// AssetLibrary is what the campaigns slice needs from the asset library:
+// store a text once and read an asset, inside the caller's transaction, and
+// an image's bytes for the checks of linking it.
+type AssetLibrary interface {
 	UpsertTextTx(ctx context.Context, tx db.Conn, in assets.TextInput) (assets.Asset, bool, error)
-	LinkTx(ctx context.Context, tx db.Conn, in assets.LinkInput) (assets.Link, error)
+	GetTx(ctx context.Context, q db.Conn, id int64) (assets.Asset, error)
+	Content(ctx context.Context, id int64) (assets.Content, error)
 }
 
 // Service runs the campaign use cases. Each public method is one transaction.
 type Service struct {
 	db     *db.DB
-	assets AssetWriter
+	assets AssetLibrary
 	now    func() time.Time
 	// trees caches campaign trees until the graph changes.
 	trees *db.GraphCache[int64, Tree]
 }
 
 // NewService returns the campaign service.
-func NewService(d *db.DB, a AssetWriter) *Service {
+func NewService(d *db.DB, a AssetLibrary) *Service {
 	return &Service{db: d, assets: a, now: func() time.Time { return time.Now().UTC() }, trees: db.NewGraphCache[int64, Tree](d, 200)}
 }
 
-// checkVersion enforces If-Match: want 0 means no condition.
-func checkVersion(ifMatch string, want, current int64) error {
+// checkVersion enforces a write's condition on the version it is based on
+// (If-Match): want 0 means no condition.
+func checkVersion(want, current int64) error {
 	if want != 0 && want != current {
-		return httpapi.StaleETag(ifMatch, current)
+		return httpapi.StaleVersion(want, current)
 	}
 	return nil
 }
@@ -63,6 +66,65 @@ func editableCampaign(ctx context.Context, tx db.Conn, id int64) (Campaign, erro
 		return c, notEditable(c.State)
 	}
 	return c, nil
+}
+
+// parentCampaign loads the campaign a child is created in, refusing a campaign
+// of the wrong type or one that is not editable. A missing parent is named as
+// the field that pointed at it.
+func parentCampaign(ctx context.Context, tx db.Conn, id int64, wantType, location string) (Campaign, error) {
+	c, err := getCampaign(ctx, tx, id)
+	if errs.Is(err, errs.NotFound) {
+		return c, errs.Field(location, fmt.Sprintf("campaign %d does not exist", id), id)
+	}
+	if err != nil {
+		return c, err
+	}
+	if c.Type != wantType {
+		what := "ad groups"
+		if wantType == TypePMax {
+			what = "asset groups"
+		}
+		return c, errs.Field(location, fmt.Sprintf("campaign %d is %s; only %s campaigns have %s", id, c.Type, wantType, what), id)
+	}
+	if !canEdit(ctx, c.State) {
+		return c, notEditable(c.State)
+	}
+	return c, nil
+}
+
+// parentAdGroup loads the ad group a keyword or ad is created in and checks
+// that its campaign is editable.
+func parentAdGroup(ctx context.Context, tx db.Conn, id int64, location string) (AdGroup, error) {
+	g, err := getAdGroup(ctx, tx, id)
+	if errs.Is(err, errs.NotFound) {
+		return g, errs.Field(location, fmt.Sprintf("ad group %d does not exist", id), id)
+	}
+	if err != nil {
+		return g, err
+	}
+	_, err = editableCampaign(ctx, tx, g.CampaignID)
+	return g, err
+}
+
+// deleteChild deletes one row under a campaign after the editable and
+// If-Match checks; load returns the row's campaign and version.
+func (s *Service) deleteChild(ctx context.Context, ifVersion int64, load func(db.Conn) (int64, int64, error), table string, id int64) error {
+	return s.db.InTx(ctx, func(tx db.Conn) error {
+		campaignID, version, err := load(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := editableCampaign(ctx, tx, campaignID); err != nil {
+			return err
+		}
+		if err := checkVersion(ifVersion, version); err != nil {
+			return err
+		}
+		if err := deleteRow(ctx, tx, table, id); err != nil {
+			return err
+		}
+		return touchCampaign(ctx, tx, campaignID, s.now())
+	})
 }
 
 // --- campaigns
@@ -122,19 +184,35 @@ func (s *Service) GetCampaign(ctx context.Context, id int64) (Campaign, error) {
 	return getCampaign(ctx, s.db.Read(), id)
 }
 
-// UpdateCampaign applies a patch, if the campaign is editable and ifMatch (when
-// given) is its current ETag.
-func (s *Service) UpdateCampaign(ctx context.Context, id int64, ifMatch string, p CampaignPatch) (Campaign, error) {
-	want, err := httpapi.IfMatch(ifMatch)
+// EditableCampaign returns a campaign whose content the caller may change
+// now, or a 409 with its state: people in draft and review, the generation
+// job also while it is generating.
+func (s *Service) EditableCampaign(ctx context.Context, id int64) (Campaign, error) {
+	c, err := s.GetCampaign(ctx, id)
 	if err != nil {
-		return Campaign{}, err
+		return c, err
 	}
+	if !canEdit(ctx, c.State) {
+		return c, notEditable(c.State)
+	}
+	return c, nil
+}
+
+// CampaignTx returns a campaign as tx, the caller's transaction, sees it.
+func (s *Service) CampaignTx(ctx context.Context, tx db.Conn, id int64) (Campaign, error) {
+	return getCampaign(ctx, tx, id)
+}
+
+// UpdateCampaign applies a patch, if the campaign is editable and ifVersion
+// (when not 0) is its current version.
+func (s *Service) UpdateCampaign(ctx context.Context, id, ifVersion int64, p CampaignPatch) (Campaign, error) {
 	var c Campaign
+	var err error
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
 		if c, err = editableCampaign(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, want, c.Version); err != nil {
+		if err := checkVersion(ifVersion, c.Version); err != nil {
 			return err
 		}
 		if p.Name != nil {
@@ -181,17 +259,13 @@ func deletable(st State) bool {
 
 // DeleteCampaign deletes a campaign with everything under it; the assets it
 // used stay in the library.
-func (s *Service) DeleteCampaign(ctx context.Context, id int64, ifMatch string) error {
-	want, err := httpapi.IfMatch(ifMatch)
-	if err != nil {
-		return err
-	}
+func (s *Service) DeleteCampaign(ctx context.Context, id, ifVersion int64) error {
 	return s.db.InTx(ctx, func(tx db.Conn) error {
 		c, err := getCampaign(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, want, c.Version); err != nil {
+		if err := checkVersion(ifVersion, c.Version); err != nil {
 			return err
 		}
 		if !deletable(c.State) {
@@ -222,19 +296,17 @@ func (s *Service) ListCampaigns(ctx context.Context, f CampaignFilter, p ListPar
 	}), nil
 }
 
-// Transition applies a lifecycle event. Approval also requires a complete
+// Transition applies a lifecycle event sent for the campaign's version
+// (the API requires it: If-Match). Approval also requires a complete
 // campaign: every ad and asset group must meet Google's minimum counts.
-func (s *Service) Transition(ctx context.Context, id int64, ev Event, ifMatch string) (Campaign, error) {
-	want, err := httpapi.RequireIfMatch(ifMatch)
-	if err != nil {
-		return Campaign{}, err
-	}
+func (s *Service) Transition(ctx context.Context, id int64, ev Event, version int64) (Campaign, error) {
 	var c Campaign
+	var err error
 	err = s.db.InTx(ctx, func(tx db.Conn) error {
 		if c, err = getCampaign(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, want, c.Version); err != nil {
+		if err := checkVersion(version, c.Version); err != nil {
 			return err
 		}
 		next, err := Next(c.State, ev)
@@ -350,7 +422,7 @@ func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
 // brokenAds runs the responsive-search-ad checks over every ad of a campaign
 // and reports each ad that fails them.
 func brokenAds(ctx context.Context, tx db.Conn, c Campaign) ([]errs.FieldError, error) {
-	checker, err := assets.CampaignChecker(ctx, tx, c.ID)
+	rules, err := textRulesTx(ctx, tx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +439,7 @@ func brokenAds(ctx context.Context, tx db.Conn, c Campaign) ([]errs.FieldError, 
 	}
 	var out []errs.FieldError
 	for _, a := range ads {
-		res := checker.CheckRSA(rsaOf(a, storedTexts(a.Headlines), storedTexts(a.Descriptions)))
+		res := rules.checker.CheckRSA(rsaOf(a, storedTexts(a.Headlines), storedTexts(a.Descriptions)))
 		if res.Valid {
 			continue
 		}

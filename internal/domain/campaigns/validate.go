@@ -8,8 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/refusal"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
 
@@ -114,33 +114,15 @@ func checkPaths(c *policy.Checker, prefix, path1, path2 string) error {
 	var fields []errs.FieldError
 	for _, it := range res.Items {
 		for _, v := range it.Errors() {
-			fields = append(fields, assets.ViolationField(prefix+it.Path, it.Text, v))
+			fields = append(fields, refusal.Field(prefix+it.Path, it.Text, v))
 		}
 	}
 	for _, v := range res.Violations {
 		if v.Code == policy.CodePath2WithoutPath1 {
-			fields = append(fields, assets.ViolationField(prefix+"path2", path2, v))
+			fields = append(fields, refusal.Field(prefix+"path2", path2, v))
 		}
 	}
-	return assets.PolicyRefusal(fields)
-}
-
-// checkBrief refuses a brief whose terms or language the policy checks cannot
-// use: every later write of the campaign's texts is checked with them.
-func checkBrief(b Brief, languages []string) error {
-	opts := briefPolicy(b).Options(languages)
-	langAt := "body.brief.language"
-	if b.Language == "" {
-		langAt = "body.languages[0]"
-	}
-	return assets.CheckPolicyOptions(opts, assets.OptionLocations{
-		Allow: "body.brief.brand_terms", Banned: "body.brief.banned_terms", BusinessName: "body.brief.business_name",
-		Keywords: "body.brief.keywords", Language: langAt,
-	})
-}
-
-func briefPolicy(b Brief) assets.BriefPolicy {
-	return assets.BriefPolicy{BrandTerms: b.BrandTerms, BannedTerms: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords, Language: b.Language}
+	return refusal.Of(fields)
 }
 
 // adParts says which parts of a responsive search ad a write sends. Findings
@@ -175,7 +157,7 @@ func checkRSA(c *policy.Checker, ad policy.RSA, sent adParts) error {
 			continue
 		}
 		for _, v := range it.Errors() {
-			fields = append(fields, assets.ViolationField(requestPath(it.Path)+textSuffix(it.Field), it.Text, v))
+			fields = append(fields, refusal.Field(requestPath(it.Path)+textSuffix(it.Field), it.Text, v))
 		}
 	}
 	for _, v := range res.Violations {
@@ -210,11 +192,11 @@ func checkRSA(c *policy.Checker, ad policy.RSA, sent adParts) error {
 				if !isItem { // a final URL
 					value = finalURLAt(ad.FinalURLs, v.Path)
 				}
-				fields = append(fields, assets.ViolationField(requestPath(v.Path)+textSuffix(it.Field), value, v))
+				fields = append(fields, refusal.Field(requestPath(v.Path)+textSuffix(it.Field), value, v))
 			}
 		}
 	}
-	return assets.PolicyRefusal(fields)
+	return refusal.Of(fields)
 }
 
 // has reports whether the write sends the part a policy path ("headlines[2]",

@@ -105,6 +105,16 @@ func (f *Format) rangeOf(field Field) (FieldRange, bool) {
 	return FieldRange{}, false
 }
 
+// Limits on how many sets a campaign holds (Google Ads account limits).
+const (
+	// MaxEnabledAdsPerAdGroup is the most enabled responsive search ads one
+	// ad group may have.
+	MaxEnabledAdsPerAdGroup = 3
+	// MaxAssetGroupsPerCampaign is the most asset groups one Performance Max
+	// campaign may have.
+	MaxAssetGroupsPerCampaign = 100
+)
+
 // MaxPaths is how many display paths a format with paths has: path1 and
 // path2.
 const MaxPaths = 2

@@ -118,7 +118,7 @@ func runOurs(t *testing.T) tally {
 	spec.Spare = 0.75
 	var out tally
 	for range compareSets {
-		res, err := ai.Run(context.Background(), p, ai.Request[RSACopy]{
+		res, err := ai.RunTyped[RSACopy](context.Background(), p, ai.Request{
 			Name: "rsa_copy", System: system, User: user, Spec: spec,
 			Budget: ai.Budget{MaxRepairs: compareRepairs},
 		})

@@ -24,8 +24,8 @@ type Problem struct {
 	Value   string // the rejected text; filled in by the loop
 }
 
-// Slot is one item list of the target: a []string field, named by its JSON
-// name, of which Count valid items are wanted.
+// Slot is one item list of the answer: a JSON array of strings named Name, of
+// which Count valid items are wanted.
 type Slot struct {
 	Name  string
 	Count int
@@ -33,6 +33,9 @@ type Slot struct {
 	// characters"). It goes into the schema description and the prompt,
 	// because strict decoding cannot enforce lengths.
 	Rule string
+	// Description says what the items are ("Ad headlines"); it opens the
+	// slot's description in the schema. Optional.
+	Description string
 }
 
 // Spec describes the slots and how to judge their items.
@@ -86,15 +89,20 @@ func (b Budget) withDefaults() Budget {
 	return b
 }
 
-// Request is one generation: the prompt, the target's slots and the limits.
-type Request[T any] struct {
+// Request is one generation: the prompt, the slots and the limits.
+type Request struct {
 	// Name names the schema or tool sent to the provider; default "result".
 	Name string
 	// System and User are the original request. Every call, repairs
 	// included, starts with them unchanged.
 	System string
 	User   string
-	Spec   Spec
+	// Input is the same request as data, for providers that write without a
+	// language model: every call carries it unchanged (Call.Input), so such
+	// a provider reads fields instead of parsing the prompt. The loop does
+	// not look inside it.
+	Input any
+	Spec  Spec
 	// PromptVersion is copied into the report so results can be traced to
 	// the prompt that produced them.
 	PromptVersion string
@@ -104,9 +112,15 @@ type Request[T any] struct {
 	OnEvent func(Event)
 }
 
-// Result holds the valid items (all of them on success, the accepted part on
-// failure) and the report.
-type Result[T any] struct {
+// Result holds the valid items by slot (all of them on success, the
+// accepted part on failure) and the report.
+type Result struct {
+	Items  map[string][]string
+	Report Report
+}
+
+// Typed is a result decoded into a struct whose fields are the slots.
+type Typed[T any] struct {
 	Value  T
 	Report Report
 }
@@ -245,28 +259,69 @@ func (p Problem) summary() string {
 // items per call reaches one item within four steps for any RSA-sized set.
 const maxTruncations = 4
 
-// Run asks p for T until every slot of req.Spec holds Count valid items or a
-// budget runs out. T must be a struct whose fields are all slots ([]string
-// with the slot's JSON name). On failure the result still carries the valid
-// items and the full report, and the error matches ErrExhausted.
-func Run[T any](ctx context.Context, p Provider, req Request[T]) (Result[T], error) {
-	r, err := newRun(p, reflect.TypeFor[T](), req.Name, req.System, req.User, req.Spec, req.Budget, req.Retry, req.OnEvent)
+// Run asks p for the slots of req.Spec until every slot holds Count valid
+// items or a budget runs out. The schema sent to the model is built from the
+// slots: an object with one array of strings per slot, in slot order. On
+// failure the result still carries the valid items and the full report, and
+// the error matches ErrExhausted.
+func Run(ctx context.Context, p Provider, req Request) (Result, error) {
+	r, err := newRun(p, slotSchema(req.Spec.Slots), req)
 	if err != nil {
-		return Result[T]{}, err
+		return Result{}, err
 	}
-	r.report.PromptVersion = req.PromptVersion
 	runErr := r.loop(ctx)
+	return Result{Items: r.accepted, Report: r.report}, runErr
+}
 
-	var res Result[T]
-	res.Report = r.report
-	raw, err := json.Marshal(r.accepted)
+// RunTyped is Run for a target struct T whose fields are exactly the slots
+// ([]string fields named by their JSON names): the items come back in T, and
+// a field's `desc` tag describes its slot when the slot has no Description.
+func RunTyped[T any](ctx context.Context, p Provider, req Request) (Typed[T], error) {
+	t := reflect.TypeFor[T]()
+	schema, err := SchemaOf(t)
 	if err != nil {
-		return res, fmt.Errorf("ai: encode accepted items: %w", err)
+		return Typed[T]{}, err
 	}
-	if err := json.Unmarshal(raw, &res.Value); err != nil {
-		return res, fmt.Errorf("ai: fill %T: %w", res.Value, err)
+	for _, prop := range schema.Properties {
+		if !slices.ContainsFunc(req.Spec.Slots, func(s Slot) bool { return s.Name == prop.Name }) {
+			// The model would be asked for a field the loop never fills.
+			return Typed[T]{}, fmt.Errorf("ai: field %q of %s is not a slot of the spec", prop.Name, t)
+		}
 	}
-	return res, runErr
+	slots := slices.Clone(req.Spec.Slots)
+	for i, s := range slots {
+		ps := schema.property(s.Name)
+		if ps == nil || ps.Type != "array" || ps.Items.Type != "string" {
+			return Typed[T]{}, fmt.Errorf("ai: slot %q must be a []string field of %s", s.Name, t)
+		}
+		if s.Description == "" {
+			slots[i].Description = ps.Description
+		}
+	}
+	req.Spec.Slots = slots
+	res, runErr := Run(ctx, p, req)
+	out := Typed[T]{Report: res.Report}
+	if res.Items == nil {
+		return out, runErr
+	}
+	raw, err := json.Marshal(res.Items)
+	if err != nil {
+		return out, fmt.Errorf("ai: encode accepted items: %w", err)
+	}
+	if err := json.Unmarshal(raw, &out.Value); err != nil {
+		return out, fmt.Errorf("ai: fill %T: %w", out.Value, err)
+	}
+	return out, runErr
+}
+
+// slotSchema is the strict schema of an answer with the given slots.
+func slotSchema(slots []Slot) *Schema {
+	s := &Schema{Type: "object"}
+	for _, slot := range slots {
+		s.Properties = append(s.Properties, Property{Name: slot.Name,
+			Schema: &Schema{Type: "array", Description: slot.Description, Items: &Schema{Type: "string"}}})
+	}
+	return s
 }
 
 type run struct {
@@ -274,6 +329,7 @@ type run struct {
 	name     string
 	system   string
 	user     string
+	input    any
 	spec     Spec
 	budget   Budget
 	retry    RetryPolicy
@@ -285,50 +341,46 @@ type run struct {
 	report   Report
 }
 
-func newRun(p Provider, t reflect.Type, name, system, user string, spec Spec, budget Budget, retry RetryPolicy, onEvent func(Event)) (*run, error) {
-	schema, err := SchemaOf(t)
-	if err != nil {
-		return nil, err
-	}
+func newRun(p Provider, schema *Schema, req Request) (*run, error) {
+	spec := req.Spec
 	if len(spec.Slots) == 0 {
 		return nil, errors.New("ai: spec has no slots")
 	}
-	for _, prop := range schema.Properties {
-		if !slices.ContainsFunc(spec.Slots, func(s Slot) bool { return s.Name == prop.Name }) {
-			// The model would be asked for a field the loop never fills.
-			return nil, fmt.Errorf("ai: field %q of %s is not a slot of the spec", prop.Name, t)
-		}
-	}
 	accepted := make(map[string][]string, len(spec.Slots))
 	for _, s := range spec.Slots {
-		ps := schema.property(s.Name)
-		if ps == nil || ps.Type != "array" || ps.Items.Type != "string" {
-			return nil, fmt.Errorf("ai: slot %q must be a []string field of %s", s.Name, t)
+		if s.Name == "" {
+			return nil, errors.New("ai: a slot has no name")
+		}
+		if _, dup := accepted[s.Name]; dup {
+			return nil, fmt.Errorf("ai: slot %q appears twice", s.Name)
 		}
 		if s.Count <= 0 {
 			return nil, fmt.Errorf("ai: slot %q wants %d items", s.Name, s.Count)
 		}
 		accepted[s.Name] = []string{}
 	}
+	name := req.Name
 	if name == "" {
 		name = "result"
 	}
+	onEvent := req.OnEvent
 	if onEvent == nil {
 		onEvent = func(Event) {}
 	}
 	return &run{
 		provider: p,
 		name:     name,
-		system:   system,
-		user:     user,
+		system:   req.System,
+		user:     req.User,
+		input:    req.Input,
 		spec:     spec,
-		budget:   budget.withDefaults(),
-		retry:    retry.withDefaults(),
+		budget:   req.Budget.withDefaults(),
+		retry:    req.Retry.withDefaults(),
 		onEvent:  onEvent,
 		schema:   schema,
 		accepted: accepted,
 		streak:   map[string]int{},
-		report:   Report{Provider: p.Name(), Model: p.Model()},
+		report:   Report{Provider: p.Name(), Model: p.Model(), PromptVersion: req.PromptVersion},
 	}, nil
 }
 
@@ -377,7 +429,11 @@ func (r *run) loop(ctx context.Context) error {
 			Schema:     r.callSchema(want),
 			Want:       want,
 			Accepted:   cloneAccepted(r.accepted),
+			Input:      r.input,
 			MaxTokens:  maxTokens,
+		}
+		if kind != AttemptInitial {
+			call.Problems = slices.Clone(last)
 		}
 		if kind == AttemptRepair {
 			r.emit(Event{Kind: EventRepair, Want: want, Problems: last})

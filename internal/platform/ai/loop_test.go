@@ -68,8 +68,8 @@ func setup(t *testing.T, r aitest.Responder, mode ai.Mode) bundle {
 	}
 }
 
-func (b bundle) request(spec ai.Spec) ai.Request[RSACopy] {
-	return ai.Request[RSACopy]{
+func (b bundle) request(spec ai.Spec) ai.Request {
+	return ai.Request{
 		Name: "rsa_copy", System: system, User: user, Spec: spec, PromptVersion: "rsa/v1",
 		Retry:   ai.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Second},
 		OnEvent: func(e ai.Event) { *b.events = append(*b.events, e) },
@@ -115,7 +115,7 @@ func TestRepairAsksOnlyForFailingSlotsWithTheirErrors(t *testing.T) {
 		aitest.Reply{Content: answer([]string{"Free Returns On All Shoes", "Run Lighter Today"}, nil)},
 	), ai.ModeJSONSchema)
 
-	res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(3, 2)))
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(rsaSpec(3, 2)))
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -205,7 +205,7 @@ func TestToleratesFencesProseAndBrokenJSON(t *testing.T) {
 		aitest.Reply{Content: `{"headlines": ["Run Lighter Today", "Free Returns On All Shoes",]}`},
 	), ai.ModeJSONSchema)
 	req := b.request(rsaSpec(3, 1))
-	res, err := ai.Run(context.Background(), b.provider, req)
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -243,7 +243,7 @@ func TestRateLimitAndServerErrorsAreRetriedNotRepaired(t *testing.T) {
 		aitest.Reply{Status: http.StatusBadGateway, Content: "upstream hiccup"},
 		aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})},
 	), ai.ModeJSONSchema)
-	res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(1, 1)))
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(rsaSpec(1, 1)))
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -267,7 +267,7 @@ func TestRateLimitAndServerErrorsAreRetriedNotRepaired(t *testing.T) {
 
 func TestClientErrorIsNotRetried(t *testing.T) {
 	b := setup(t, aitest.Script(aitest.Reply{Status: http.StatusUnauthorized, Content: "bad key"}), ai.ModeJSONSchema)
-	res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(1, 1)))
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(rsaSpec(1, 1)))
 	var te *ai.TransportError
 	if !errors.Is(err, ai.ErrExhausted) || !errors.As(err, &te) || te.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("err = %v, want exhausted with a 401 transport error", err)
@@ -288,7 +288,7 @@ func TestTruncatedAnswerAsksForFewerItemsWithoutUsingRepairs(t *testing.T) {
 	), ai.ModeJSONSchema)
 	req := b.request(rsaSpec(3, 2))
 	req.Budget.MaxRepairs = -1 // a repair would fail the run
-	res, err := ai.Run(context.Background(), b.provider, req)
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -320,10 +320,10 @@ func TestTruncatedSingleItemGetsMoreTokens(t *testing.T) {
 	), ai.ModeJSONSchema)
 	spec := rsaSpec(1, 1)
 	spec.Slots = spec.Slots[:1]
-	req := ai.Request[struct {
+	req := ai.Request{System: system, User: user, Spec: spec, Budget: ai.Budget{MaxCompletionTokens: 16}}
+	if _, err := ai.RunTyped[struct {
 		Headlines []string `json:"headlines"`
-	}]{System: system, User: user, Spec: spec, Budget: ai.Budget{MaxCompletionTokens: 16}}
-	if _, err := ai.Run(context.Background(), b.provider, req); err != nil {
+	}](context.Background(), b.provider, req); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	reqs := b.srv.Requests()
@@ -351,7 +351,7 @@ func TestModelThatNeverGetsItRightFailsClearlyWithPartialResult(t *testing.T) {
 	b := setup(t, stubborn, ai.ModeJSONSchema)
 	req := b.request(rsaSpec(2, 2))
 	req.Budget = ai.Budget{MaxRepairs: 2, RepeatLimit: 10}
-	res, err := ai.Run(context.Background(), b.provider, req)
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 
 	var ee *ai.ExhaustedError
 	if !errors.As(err, &ee) || !errors.Is(err, ai.ErrExhausted) {
@@ -388,7 +388,7 @@ func TestRepeatedErrorStopsEarly(t *testing.T) {
 	b := setup(t, stubborn, ai.ModeJSONSchema)
 	req := b.request(rsaSpec(2, 2))
 	req.Budget = ai.Budget{MaxRepairs: 10, RepeatLimit: 2}
-	res, err := ai.Run(context.Background(), b.provider, req)
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 	if !errors.Is(err, ai.ErrExhausted) || res.Report.Stop != ai.StopRepeated || len(res.Report.Attempts) != 2 {
 		t.Errorf("err %v, stop %q after %d attempts; want repeated_error after 2", err, res.Report.Stop, len(res.Report.Attempts))
 	}
@@ -398,7 +398,7 @@ func TestTokenBudgetStopsBeforeTheNextCall(t *testing.T) {
 	b := setup(t, stubborn, ai.ModeJSONSchema)
 	req := b.request(rsaSpec(2, 2))
 	req.Budget = ai.Budget{MaxTokens: 1}
-	res, err := ai.Run(context.Background(), b.provider, req)
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 	if !errors.Is(err, ai.ErrExhausted) || res.Report.Stop != ai.StopTokens || len(b.srv.Requests()) != 1 {
 		t.Errorf("err %v, stop %q, %d calls", err, res.Report.Stop, len(b.srv.Requests()))
 	}
@@ -415,7 +415,7 @@ func TestDeadlineEndsTheRun(t *testing.T) {
 	b := setup(t, slow, ai.ModeJSONSchema)
 	req := b.request(rsaSpec(2, 2))
 	req.Budget = ai.Budget{Deadline: time.Now().Add(50 * time.Millisecond)}
-	res, err := ai.Run(context.Background(), b.provider, req)
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 	if !errors.Is(err, ai.ErrExhausted) || !errors.Is(err, context.DeadlineExceeded) || res.Report.Stop != ai.StopDeadline {
 		t.Errorf("err %v, stop %q", err, res.Report.Stop)
 	}
@@ -426,7 +426,7 @@ func TestRefusalIsRepaired(t *testing.T) {
 		aitest.Reply{Refusal: "I can't help with that."},
 		aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})},
 	), ai.ModeJSONSchema)
-	res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(1, 1)))
+	res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(rsaSpec(1, 1)))
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -480,7 +480,7 @@ func TestModesShapeTheRequest(t *testing.T) {
 		t.Run(string(tt.mode), func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, aitest.Fill(func(field string, n int) string { return fmt.Sprintf("%s %d", field, n) }), tt.mode)
-			res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(2, 1)))
+			res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(rsaSpec(2, 1)))
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
@@ -506,7 +506,7 @@ func TestSpecMustMatchTheTarget(t *testing.T) {
 	b := setup(t, stubborn, ai.ModeJSONSchema)
 	spec := rsaSpec(1, 1)
 	spec.Slots = spec.Slots[:1]
-	if _, err := ai.Run(context.Background(), b.provider, b.request(spec)); err == nil || !strings.Contains(err.Error(), `"descriptions"`) {
+	if _, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(spec)); err == nil || !strings.Contains(err.Error(), `"descriptions"`) {
 		t.Errorf("err = %v, want the unmapped field named", err)
 	}
 	if n := len(b.srv.Requests()); n != 0 {
@@ -540,7 +540,7 @@ func TestRetryAfterBeyondTheDeadlineFailsAtOnceNamingTheWait(t *testing.T) {
 			b := setup(t, aitest.Script(tc.reply, aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})}), ai.ModeJSONSchema)
 			req := b.request(rsaSpec(1, 1))
 			req.Budget.Deadline = time.Now().Add(time.Minute)
-			res, err := ai.Run(context.Background(), b.provider, req)
+			res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 			if !errors.Is(err, ai.ErrExhausted) || res.Report.Stop != ai.StopTransport {
 				t.Fatalf("err %v, stop %q", err, res.Report.Stop)
 			}
@@ -564,7 +564,7 @@ func TestRetryAfterWithinTheDeadlineIsHonouredUncapped(t *testing.T) {
 	req := b.request(rsaSpec(1, 1))
 	req.Retry.MaxDelay = 50 * time.Millisecond
 	req.Budget.Deadline = time.Now().Add(time.Minute)
-	if _, err := ai.Run(context.Background(), b.provider, req); err != nil {
+	if _, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	if waits := retryWaits(*b.events); len(waits) != 1 || waits[0] != 300*time.Millisecond {
@@ -576,7 +576,7 @@ func TestRetryAfterWithinTheDeadlineIsHonouredUncapped(t *testing.T) {
 // again; one that never answers fails the run with the timeout named, long
 // before the run's deadline.
 func TestCallTimeoutCutsAHangingModel(t *testing.T) {
-	hostile := func(t *testing.T, r aitest.Responder) (bundle, ai.Request[RSACopy]) {
+	hostile := func(t *testing.T, r aitest.Responder) (bundle, ai.Request) {
 		b := setup(t, r, ai.ModeJSONSchema)
 		b.provider = ai.NewOpenAI(ai.Config{BaseURL: b.srv.URL, APIKey: "sk-test", Model: "scripted", CallTimeout: 100 * time.Millisecond})
 		req := b.request(rsaSpec(1, 1))
@@ -586,7 +586,7 @@ func TestCallTimeoutCutsAHangingModel(t *testing.T) {
 	}
 	t.Run("once", func(t *testing.T) {
 		b, req := hostile(t, aitest.Script(aitest.Reply{Hang: true}, aitest.Reply{Content: answer([]string{"Stride Running Shoes"}, []string{"Light running shoes."})}))
-		res, err := ai.Run(context.Background(), b.provider, req)
+		res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -601,7 +601,7 @@ func TestCallTimeoutCutsAHangingModel(t *testing.T) {
 	})
 	t.Run("always", func(t *testing.T) {
 		b, req := hostile(t, aitest.ResponderFunc(func(aitest.Request) aitest.Reply { return aitest.Reply{Hang: true} }))
-		res, err := ai.Run(context.Background(), b.provider, req)
+		res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, req)
 		if !errors.Is(err, ai.ErrExhausted) || res.Report.Stop != ai.StopTransport || !strings.Contains(err.Error(), "no answer within 100ms (IMAPHUB_LLM_CALL_TIMEOUT)") {
 			t.Fatalf("err %v, stop %q", err, res.Report.Stop)
 		}
@@ -629,7 +629,7 @@ func TestProviderErrorBodyReachesTheReport(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := setup(t, aitest.Script(tc.reply), ai.ModeJSONSchema)
-			res, err := ai.Run(context.Background(), b.provider, b.request(rsaSpec(1, 1)))
+			res, err := ai.RunTyped[RSACopy](context.Background(), b.provider, b.request(rsaSpec(1, 1)))
 			var te *ai.TransportError
 			if !errors.As(err, &te) || te.StatusCode != tc.reply.Status || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
@@ -641,5 +641,54 @@ func TestProviderErrorBodyReachesTheReport(t *testing.T) {
 				t.Errorf("error leaks the key: %v", err)
 			}
 		})
+	}
+}
+
+// recordingProvider answers from a script and keeps every call it got: a
+// provider that writes without a model sees the request as data.
+type recordingProvider struct {
+	answers []string
+	calls   []ai.Call
+}
+
+func (p *recordingProvider) Name() string  { return "recording" }
+func (p *recordingProvider) Model() string { return "script" }
+func (p *recordingProvider) Complete(_ context.Context, call ai.Call) (ai.Reply, error) {
+	p.calls = append(p.calls, call)
+	content := p.answers[min(len(p.calls), len(p.answers))-1]
+	return ai.Reply{Content: content, FinishReason: "stop"}, nil
+}
+
+func TestProvidersGetTheRequestAndItsProblemsAsData(t *testing.T) {
+	type brief struct{ Product string }
+	p := &recordingProvider{answers: []string{
+		answer([]string{"Stride Running Shoes", "The Most Comfortable Running Shoes Ever"}, []string{"Light shoes."}),
+		answer([]string{"Run Lighter Today"}, nil),
+	}}
+	in := brief{Product: "running shoes"}
+	res, err := ai.Run(context.Background(), p, ai.Request{System: system, User: user, Input: in, Spec: rsaSpec(2, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Items["headlines"]; !slices.Equal(got, []string{"Stride Running Shoes", "Run Lighter Today"}) {
+		t.Errorf("headlines %q", got)
+	}
+	if len(p.calls) != 2 {
+		t.Fatalf("%d calls", len(p.calls))
+	}
+	for i, c := range p.calls {
+		if c.Input != in {
+			t.Errorf("call %d: input %#v, want the request's", i+1, c.Input)
+		}
+	}
+	if p.calls[0].Problems != nil {
+		t.Errorf("the first call names problems: %+v", p.calls[0].Problems)
+	}
+	want := []ai.Problem{{Path: "headlines[1]", Code: "too_long", Message: "Shorten it by 9 characters", Width: 39, Limit: 30, Value: "The Most Comfortable Running Shoes Ever"}}
+	if diff := cmp.Diff(want, p.calls[1].Problems); diff != "" {
+		t.Errorf("problems of the repair (-want +got):\n%s", diff)
+	}
+	if got := p.calls[1].Accepted["headlines"]; !slices.Equal(got, []string{"Stride Running Shoes"}) {
+		t.Errorf("accepted told to the repair %q", got)
 	}
 }

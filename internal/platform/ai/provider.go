@@ -46,16 +46,21 @@ type Want struct {
 }
 
 // Call is everything a provider needs for one request. Messages carry the
-// prompt for text models; Want and Accepted carry the same request in
-// structured form so a provider that writes without a model (offline) need
-// not parse prose.
+// prompt for text models; Input, Want, Accepted and Problems carry the same
+// request as data, so a provider that writes without a model (offline) reads
+// fields and parses no prose.
 type Call struct {
 	Messages   []Message
 	SchemaName string
 	Schema     *Schema // the object to return: only the slots in Want
-	Want       []Want
-	Accepted   map[string][]string // items already kept; new ones must differ
-	MaxTokens  int                 // completion limit for this call; 0 = provider default
+	// Input is the request's own data (Request.Input), the same on every call.
+	Input    any
+	Want     []Want
+	Accepted map[string][]string // items already kept; new ones must differ
+	// Problems are the rejections the repair message names: the items of the
+	// last answer that were not kept, and why. Nil on the first call.
+	Problems  []Problem
+	MaxTokens int // completion limit for this call; 0 = provider default
 }
 
 // Reply is one model answer.

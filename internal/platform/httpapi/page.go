@@ -155,3 +155,7 @@ type RequiredIfMatchParam struct {
 type IfMatchParam struct {
 	IfMatch string `header:"If-Match" doc:"ETag from a previous read; the write fails with 412 if the entity changed since"`
 }
+
+// StaleVersion is the error for a write conditioned on version sent (the
+// If-Match it came with) when the entity is at version current.
+func StaleVersion(sent, current int64) error { return StaleETag(ETag(sent), current) }

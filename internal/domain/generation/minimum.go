@@ -1,4 +1,4 @@
-package assets
+package generation
 
 import (
 	"cmp"
@@ -58,12 +58,6 @@ func joinShort(short []Shortfall) string {
 	return strings.Join(parts, ", ")
 }
 
-// slotOfField names the generator slot of a policy field.
-var slotOfField = map[policy.Field]string{
-	policy.Headline: SlotHeadlines, policy.LongHeadline: SlotLongHeadlines,
-	policy.Description: SlotDescriptions, policy.BusinessName: "business_name",
-}
-
 // shortOfMinimum checks a set against the minimum counts of its format as
 // the policy package defines them (policy.RSAFormat,
 // policy.PerformanceMaxFormat), so the rule has one definition. Display
@@ -79,8 +73,8 @@ func (v *validator) shortOfMinimum(set TextSet) []Shortfall {
 	}
 	var out []Shortfall
 	for _, vi := range res.Violations {
-		slot, ok := slotOfField[vi.Args.Field]
-		if !ok {
+		slot := policy.SlotName(vi.Args.Field)
+		if slot == "" {
 			continue
 		}
 		switch vi.Code {
@@ -92,10 +86,10 @@ func (v *validator) shortOfMinimum(set TextSet) []Shortfall {
 	}
 	// In the order the format lists its slots, counts before widths.
 	order := func(slot string) int {
-		if i := slices.IndexFunc(formatSlots[v.format], func(s slotSpec) bool { return s.name == slot }); i >= 0 {
+		if i := slices.IndexFunc(slots[v.format], func(s Slot) bool { return s.Name == slot }); i >= 0 {
 			return i
 		}
-		return len(formatSlots[v.format])
+		return len(slots[v.format])
 	}
 	slices.SortStableFunc(out, func(a, b Shortfall) int {
 		return cmp.Or(cmp.Compare(order(a.Slot), order(b.Slot)), cmp.Compare(a.MaxWidth, b.MaxWidth))
@@ -118,37 +112,4 @@ func merged(keep, fresh TextSet) TextSet {
 		out.setSlot(slot, append(slices.Clone(keep.Slot(slot)), fresh.Slot(slot)...))
 	}
 	return out
-}
-
-// Summary says in one line why a run fell short, for problem documents, job
-// events, logs and the CLI: what the set lacks to the minimum, the
-// provider's error or why the loop stopped, and the rejected candidates'
-// reasons counted by rule.
-func (r GenerationReport) Summary() string {
-	var parts []string
-	if len(r.BelowMinimum) > 0 {
-		parts = append(parts, "below the minimum set: needs "+joinShort(r.BelowMinimum))
-	}
-	if r.ProviderError != "" {
-		parts = append(parts, r.ProviderError)
-	} else if !r.Complete {
-		parts = append(parts, "the model stopped at "+r.Stop)
-	}
-	if len(r.Rejected) > 0 {
-		count := map[string]int{}
-		var codes []string
-		for _, c := range r.Rejected {
-			if count[c.Code] == 0 {
-				codes = append(codes, c.Code)
-			}
-			count[c.Code]++
-		}
-		slices.SortStableFunc(codes, func(a, b string) int { return count[b] - count[a] })
-		reasons := make([]string, len(codes))
-		for i, c := range codes {
-			reasons[i] = fmt.Sprintf("%s ×%d", c, count[c])
-		}
-		parts = append(parts, fmt.Sprintf("%d candidates rejected: %s", len(r.Rejected), strings.Join(reasons, ", ")))
-	}
-	return strings.Join(parts, "; ")
 }

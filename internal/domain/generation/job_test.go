@@ -1,4 +1,4 @@
-package campaigns_test
+package generation_test
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package campaigns
+package generation
 
 import (
 	"context"
@@ -13,7 +13,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -43,38 +44,40 @@ func (GenerateArgs) InsertOpts() river.InsertOpts {
 	}}}
 }
 
-// GenerationJobs starts generations as background jobs and works them.
-type GenerationJobs struct {
+// Jobs starts generations as background jobs and works them: the River
+// worker of kind GenerateKind.
+type Jobs struct {
 	river.WorkerDefaults[GenerateArgs]
-	campaigns *Service
-	wizard    *Wizard
+	db        *db.DB
+	campaigns Campaigns
+	service   *Service
 	runner    *jobs.Runner
 	log       *slog.Logger
 	timeout   time.Duration // bounds one run of a generation job
 }
 
-// NewGenerationJobs registers the generation worker. Call Attach with the
-// runner once it exists (the runner needs its workers first).
-// timeout bounds one run (default 10 minutes).
-func NewGenerationJobs(workers *river.Workers, c *Service, w *Wizard, timeout time.Duration, log *slog.Logger) *GenerationJobs {
+// NewJobs registers the generation worker. Call Attach with the runner once
+// it exists (the runner needs its workers first). timeout bounds one run
+// (default 10 minutes).
+func NewJobs(workers *river.Workers, d *db.DB, c Campaigns, s *Service, timeout time.Duration, log *slog.Logger) *Jobs {
 	if timeout == 0 {
 		timeout = 10 * time.Minute
 	}
-	g := &GenerationJobs{campaigns: c, wizard: w, timeout: timeout, log: log}
+	g := &Jobs{db: d, campaigns: c, service: s, timeout: timeout, log: log}
 	river.AddWorker(workers, g)
 	return g
 }
 
 // Attach connects the runner and registers what cancelling a queued
 // generation undoes.
-func (g *GenerationJobs) Attach(r *jobs.Runner) {
+func (g *Jobs) Attach(r *jobs.Runner) {
 	g.runner = r
 	r.OnCancelQueued(GenerateKind, func(ctx context.Context, tx db.Conn, job *rivertype.JobRow) error {
-		c, err := getCampaign(ctx, tx, campaignOf(job))
-		if err != nil || c.State != Generating {
+		c, err := g.campaigns.CampaignTx(ctx, tx, campaignOf(job))
+		if err != nil || c.State != campaigns.Generating {
 			return nil
 		}
-		_, err = g.campaigns.TransitionTx(ctx, tx, c.ID, EventCancelGeneration)
+		_, err = g.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventCancelGeneration)
 		return err
 	})
 }
@@ -86,27 +89,24 @@ func campaignOf(job *rivertype.JobRow) int64 {
 }
 
 // Timeout is the per-kind limit River applies to each run.
-func (g *GenerationJobs) Timeout(*river.Job[GenerateArgs]) time.Duration { return g.timeout }
+func (g *Jobs) Timeout(*river.Job[GenerateArgs]) time.Duration { return g.timeout }
 
 // Start moves the campaign to generating and enqueues the job in the same
 // transaction: the job exists exactly when the state change was committed.
-func (g *GenerationJobs) Start(ctx context.Context, args GenerateArgs, userID int64, ifMatch string) (jobs.Job, Campaign, error) {
-	want, err := httpapi.RequireIfMatch(ifMatch)
-	if err != nil {
-		return jobs.Job{}, Campaign{}, err
-	}
+// version is the campaign's version the start is meant for (If-Match).
+func (g *Jobs) Start(ctx context.Context, args GenerateArgs, userID, version int64) (jobs.Job, campaigns.Campaign, error) {
 	var jobID int64
-	var c Campaign
-	err = g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
+	var c campaigns.Campaign
+	err := g.db.InTx(ctx, func(tx db.Conn) error {
 		var err error
-		if c, err = getCampaign(ctx, tx, args.CampaignID); err != nil {
+		if c, err = g.campaigns.CampaignTx(ctx, tx, args.CampaignID); err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, want, c.Version); err != nil {
-			return err
+		if c.Version != version {
+			return httpapi.StaleVersion(version, c.Version)
 		}
 		if args.AdGroupID != 0 {
-			ag, err := getAdGroup(ctx, tx, args.AdGroupID)
+			ag, err := g.campaigns.GetAdGroup(ctx, args.AdGroupID)
 			if errs.Is(err, errs.NotFound) || (err == nil && ag.CampaignID != c.ID) {
 				return errs.Field("body.ad_group_id", fmt.Sprintf("campaign %d has no ad group %d", c.ID, args.AdGroupID), args.AdGroupID)
 			} else if err != nil {
@@ -114,14 +114,14 @@ func (g *GenerationJobs) Start(ctx context.Context, args GenerateArgs, userID in
 			}
 		}
 		if args.AssetGroupID != 0 {
-			ag, err := getAssetGroup(ctx, tx, args.AssetGroupID)
+			ag, err := g.campaigns.GetAssetGroup(ctx, args.AssetGroupID)
 			if errs.Is(err, errs.NotFound) || (err == nil && ag.CampaignID != c.ID) {
 				return errs.Field("body.asset_group_id", fmt.Sprintf("campaign %d has no asset group %d", c.ID, args.AssetGroupID), args.AssetGroupID)
 			} else if err != nil {
 				return err
 			}
 		}
-		if c, err = g.campaigns.TransitionTx(ctx, tx, c.ID, EventGenerate); err != nil {
+		if c, err = g.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventGenerate); err != nil {
 			return err
 		}
 		res, err := g.runner.InsertTx(ctx, tx, args, nil, jobs.Owner{Kind: GenerateKind, Subject: jobs.Subject{Type: "campaign", ID: c.ID}, UserID: userID})
@@ -154,8 +154,8 @@ type target struct {
 // once by content, and a campaign no longer generating means an earlier run
 // finished — so a job delivered twice, or rerun after its worker was killed,
 // stores exactly what one run stores.
-func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
-	ctx = asGenerationJob(ctx)
+func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
+	ctx = campaigns.AsGenerationJob(ctx)
 	c, err := g.campaigns.GetCampaign(ctx, job.Args.CampaignID)
 	if errs.Is(err, errs.NotFound) {
 		return river.JobCancel(fmt.Errorf("campaign %d no longer exists", job.Args.CampaignID))
@@ -163,7 +163,7 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 	if err != nil {
 		return err
 	}
-	if c.State != Generating {
+	if c.State != campaigns.Generating {
 		return nil
 	}
 	targets, err := g.targets(ctx, c, job.Args)
@@ -199,7 +199,7 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 				}
 			}
 		}
-		var report assets.GenerationReport
+		var report GenerationReport
 		var err error
 		if t.adGroupID != 0 {
 			var res AdGeneration
@@ -210,14 +210,14 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 				g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
 				continue
 			}
-			res, err = g.wizard.GenerateAd(ctx, t.adGroupID, mode, onEvent)
+			res, err = g.service.GenerateAd(ctx, t.adGroupID, mode, onEvent)
 			report = res.Report
 			if err == nil {
 				written.ads = append(written.ads, res.Ad.ID)
 			}
 		} else {
 			var res AssetGroupGeneration
-			res, err = g.wizard.GenerateAssetGroup(ctx, t.assetGroupID, g.modeForAssetGroup(ctx, t.assetGroupID), onEvent)
+			res, err = g.service.GenerateAssetGroup(ctx, t.assetGroupID, g.modeForAssetGroup(ctx, t.assetGroupID), onEvent)
 			report = res.Report
 			if err == nil {
 				written.groups = append(written.groups, res.AssetGroup.ID)
@@ -232,7 +232,7 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 				return g.stopped(ctx, job, c.ID)
 			}
 			if errs.As(err) != nil || failed != nil || job.Attempt >= job.MaxAttempts {
-				var rep *assets.GenerationReport
+				var rep *GenerationReport
 				if failed != nil {
 					rep = &report
 				}
@@ -249,8 +249,8 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 		done[t.key()] = true
 		g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
 	}
-	err = g.campaigns.db.InTx(context.WithoutCancel(ctx), func(tx db.Conn) error {
-		if _, err := g.campaigns.TransitionTx(ctx, tx, c.ID, EventGenerated); err != nil {
+	err = g.db.InTx(context.WithoutCancel(ctx), func(tx db.Conn) error {
+		if _, err := g.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventGenerated); err != nil {
 			return err
 		}
 		// What the whole job used, over every attempt.
@@ -273,7 +273,7 @@ func (g *GenerationJobs) Work(ctx context.Context, job *river.Job[GenerateArgs])
 // targets lists what to write copy for. A campaign without ad groups (or
 // asset groups) gets one made from its brief, so a brief alone becomes a
 // complete campaign.
-func (g *GenerationJobs) targets(ctx context.Context, c Campaign, a GenerateArgs) ([]target, error) {
+func (g *Jobs) targets(ctx context.Context, c campaigns.Campaign, a GenerateArgs) ([]target, error) {
 	switch {
 	case a.AdGroupID != 0:
 		ag, err := g.campaigns.GetAdGroup(ctx, a.AdGroupID)
@@ -283,8 +283,8 @@ func (g *GenerationJobs) targets(ctx context.Context, c Campaign, a GenerateArgs
 		return []target{{assetGroupID: ag.ID, name: ag.Name}}, err
 	}
 	var out []target
-	if c.Type == TypeSearch {
-		page, err := g.campaigns.ListAdGroups(ctx, AdGroupFilter{CampaignID: c.ID}, ListParams{Sort: "created", Limit: 500})
+	if c.Type == campaigns.TypeSearch {
+		page, err := g.campaigns.ListAdGroups(ctx, campaigns.AdGroupFilter{CampaignID: c.ID}, campaigns.ListParams{Sort: "created", Limit: 500})
 		if err != nil {
 			return nil, err
 		}
@@ -300,7 +300,7 @@ func (g *GenerationJobs) targets(ctx context.Context, c Campaign, a GenerateArgs
 		}
 		return out, nil
 	}
-	page, err := g.campaigns.ListAssetGroups(ctx, AssetGroupFilter{CampaignID: c.ID}, ListParams{Sort: "created", Limit: 100})
+	page, err := g.campaigns.ListAssetGroups(ctx, campaigns.AssetGroupFilter{CampaignID: c.ID}, campaigns.ListParams{Sort: "created", Limit: policy.MaxAssetGroupsPerCampaign})
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,7 @@ func (g *GenerationJobs) targets(ctx context.Context, c Campaign, a GenerateArgs
 		if url == "" {
 			return nil, errs.Field("campaign.final_url", "the asset group needs a final URL: set the campaign's final_url or its brief's landing_page", "")
 		}
-		ag, err := g.campaigns.CreateAssetGroup(ctx, AssetGroupInput{CampaignID: c.ID, Name: nameFromBrief(c), FinalURLs: []string{url}})
+		ag, err := g.campaigns.CreateAssetGroup(ctx, campaigns.AssetGroupInput{CampaignID: c.ID, Name: nameFromBrief(c), FinalURLs: []string{url}})
 		if err != nil && !errs.Is(err, errs.Conflict) {
 			return nil, err
 		}
@@ -327,7 +327,7 @@ func (g *GenerationJobs) targets(ctx context.Context, c Campaign, a GenerateArgs
 	return out, nil
 }
 
-func nameFromBrief(c Campaign) string {
+func nameFromBrief(c campaigns.Campaign) string {
 	if p := c.Brief.Product; p != "" {
 		if len([]rune(p)) > 100 {
 			p = string([]rune(p)[:100])
@@ -339,13 +339,13 @@ func nameFromBrief(c Campaign) string {
 
 // adGroupFromBrief creates the ad group of a campaign built from a brief
 // alone, with the brief's keywords as phrase match.
-func (g *GenerationJobs) adGroupFromBrief(ctx context.Context, c Campaign) (AdGroup, error) {
-	ag, err := g.campaigns.CreateAdGroup(ctx, AdGroupInput{CampaignID: c.ID, Name: nameFromBrief(c)})
+func (g *Jobs) adGroupFromBrief(ctx context.Context, c campaigns.Campaign) (campaigns.AdGroup, error) {
+	ag, err := g.campaigns.CreateAdGroup(ctx, campaigns.AdGroupInput{CampaignID: c.ID, Name: nameFromBrief(c)})
 	if err != nil {
 		return ag, err
 	}
 	for _, k := range c.Brief.Keywords {
-		if _, err := g.campaigns.CreateKeyword(ctx, KeywordInput{AdGroupID: ag.ID, Text: k, MatchType: "PHRASE"}); err != nil && !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Invalid) {
+		if _, err := g.campaigns.CreateKeyword(ctx, campaigns.KeywordInput{AdGroupID: ag.ID, Text: k, MatchType: "PHRASE"}); err != nil && !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Invalid) {
 			return ag, err
 		}
 	}
@@ -354,14 +354,13 @@ func (g *GenerationJobs) adGroupFromBrief(ctx context.Context, c Campaign) (AdGr
 
 // modeForAdGroup completes the ad group's first ad if it has one, else writes
 // a new one; complete is true when that ad has nothing left to fill.
-func (g *GenerationJobs) modeForAdGroup(ctx context.Context, adGroupID int64) (in GenerateInput, complete bool) {
-	page, err := g.campaigns.ListAds(ctx, AdFilter{AdGroupID: adGroupID}, ListParams{Sort: "created", Limit: 1})
+func (g *Jobs) modeForAdGroup(ctx context.Context, adGroupID int64) (in GenerateInput, complete bool) {
+	page, err := g.campaigns.ListAds(ctx, campaigns.AdFilter{AdGroupID: adGroupID}, campaigns.ListParams{Sort: "created", Limit: 1})
 	if err != nil || len(page.Items) == 0 {
 		return GenerateInput{Mode: ModeNew}, false
 	}
 	ad := page.Items[0]
-	keep := assets.TextSet{Headlines: adTexts(ad.Headlines), Descriptions: adTexts(ad.Descriptions), Paths: nonEmpty(ad.Path1, ad.Path2)}
-	return GenerateInput{Mode: ModeFillGaps, AdID: ad.ID}, len(gaps(assets.FormatRSA, keep)) == 0
+	return GenerateInput{Mode: ModeFillGaps, AdID: ad.ID}, len(gaps(FormatRSA, adSet(ad))) == 0
 }
 
 // progress is a progress event that also checkpoints the target it finished.
@@ -378,8 +377,8 @@ func (t target) key() string {
 }
 
 // finishedTargets reads the checkpoints of earlier attempts of a job.
-func (g *GenerationJobs) finishedTargets(ctx context.Context, jobID int64) (map[string]bool, error) {
-	evs, err := jobs.EventsAfter(ctx, g.campaigns.db.Read(), jobID, 0, 10000)
+func (g *Jobs) finishedTargets(ctx context.Context, jobID int64) (map[string]bool, error) {
+	evs, err := jobs.EventsAfter(ctx, g.db.Read(), jobID, 0, 10000)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +392,7 @@ func (g *GenerationJobs) finishedTargets(ctx context.Context, jobID int64) (map[
 	return done, nil
 }
 
-func (g *GenerationJobs) modeForAssetGroup(ctx context.Context, id int64) GenerateInput {
+func (g *Jobs) modeForAssetGroup(ctx context.Context, id int64) GenerateInput {
 	ag, err := g.campaigns.GetAssetGroup(ctx, id)
 	if err == nil && len(ag.Assets) > 0 {
 		return GenerateInput{Mode: ModeFillGaps}
@@ -401,7 +400,7 @@ func (g *GenerationJobs) modeForAssetGroup(ctx context.Context, id int64) Genera
 	return GenerateInput{Mode: ModeNew}
 }
 
-func (g *GenerationJobs) emit(ctx context.Context, jobID int64, typ string, payload any) {
+func (g *Jobs) emit(ctx context.Context, jobID int64, typ string, payload any) {
 	if _, err := g.runner.Append(context.WithoutCancel(ctx), jobID, typ, payload); err != nil {
 		g.log.Warn("job event", "job", jobID, "type", typ, "err", err)
 	}
@@ -410,7 +409,7 @@ func (g *GenerationJobs) emit(ctx context.Context, jobID int64, typ string, payl
 // fail ends the job for good: the campaign moves to failed, the failure is
 // recorded (with the generation's report, when there is one), logged, and
 // River does not retry.
-func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64, cause error, report *assets.GenerationReport) error {
+func (g *Jobs) fail(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64, cause error, report *GenerationReport) error {
 	ctx = context.WithoutCancel(ctx)
 	payload := map[string]any{"error": cause.Error()}
 	logArgs := []any{"job", job.ID, "campaign", campaignID, "reason", cause}
@@ -419,13 +418,13 @@ func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs],
 		logArgs = append(logArgs, "err", report.Error)
 	}
 	g.log.Warn("generation job failed", logArgs...)
-	err := g.campaigns.db.InTx(ctx, func(tx db.Conn) error {
-		c, err := getCampaign(ctx, tx, campaignID)
+	err := g.db.InTx(ctx, func(tx db.Conn) error {
+		c, err := g.campaigns.CampaignTx(ctx, tx, campaignID)
 		if err != nil {
 			return err
 		}
-		if c.State == Generating {
-			if _, err := g.campaigns.TransitionTx(ctx, tx, campaignID, EventGenerationFailed); err != nil {
+		if c.State == campaigns.Generating {
+			if _, err := g.campaigns.TransitionTx(ctx, tx, campaignID, campaigns.EventGenerationFailed); err != nil {
 				return err
 			}
 		}
@@ -441,18 +440,18 @@ func (g *GenerationJobs) fail(ctx context.Context, job *river.Job[GenerateArgs],
 
 // stopped handles a run whose context ended: a user's cancellation returns
 // the campaign to draft; a shutdown or timeout hands the job back for a retry.
-func (g *GenerationJobs) stopped(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64) error {
+func (g *Jobs) stopped(ctx context.Context, job *river.Job[GenerateArgs], campaignID int64) error {
 	if !jobs.CancelledByUser(ctx) {
 		return ctx.Err()
 	}
 	bg := context.WithoutCancel(ctx)
-	err := g.campaigns.db.InTx(bg, func(tx db.Conn) error {
-		c, err := getCampaign(bg, tx, campaignID)
+	err := g.db.InTx(bg, func(tx db.Conn) error {
+		c, err := g.campaigns.CampaignTx(bg, tx, campaignID)
 		if err != nil {
 			return err
 		}
-		if c.State == Generating {
-			if _, err := g.campaigns.TransitionTx(bg, tx, campaignID, EventCancelGeneration); err != nil {
+		if c.State == campaigns.Generating {
+			if _, err := g.campaigns.TransitionTx(bg, tx, campaignID, campaigns.EventCancelGeneration); err != nil {
 				return err
 			}
 		}
@@ -474,13 +473,13 @@ type StartGenerationInput struct {
 
 // GenerationStarted is the answer to starting a generation.
 type GenerationStarted struct {
-	Job      jobs.Job `json:"job"`
-	Campaign Campaign `json:"campaign"`
-	Events   string   `json:"events" doc:"Server-sent events of the job's progress"`
+	Job      jobs.Job           `json:"job"`
+	Campaign campaigns.Campaign `json:"campaign"`
+	Events   string             `json:"events" doc:"Server-sent events of the job's progress"`
 }
 
 // RegisterRoutes publishes POST /api/campaigns/{id}/generate.
-func (g *GenerationJobs) RegisterRoutes(api *httpapi.API) {
+func (g *Jobs) RegisterRoutes(api *httpapi.API) {
 	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "campaign-generate", Method: http.MethodPost, Path: "/api/campaigns/{id}/generate",
 		Summary:     "Generate the campaign's copy in the background",
 		Description: "Moves the campaign to generating and starts a job that writes responsive search ads (search) or asset group texts (Performance Max) for every ad group or asset group — or only the one named — creating one from the brief when there is none. Watch it at the returned events URL; the campaign then moves to review, or to failed. A lifecycle event: If-Match with the campaign's ETag is required (428 without it, 412 when the campaign changed since). 409 when the campaign's state does not allow it.",
@@ -504,7 +503,11 @@ func (g *GenerationJobs) RegisterRoutes(api *httpapi.API) {
 			if p := auth.FromContext(ctx); p != nil {
 				uid = p.UserID
 			}
-			j, c, err := g.Start(ctx, args, uid, in.IfMatch)
+			version, err := httpapi.RequireIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			j, c, err := g.Start(ctx, args, uid, version)
 			if err != nil {
 				return nil, err
 			}

@@ -1,28 +1,31 @@
-package campaigns
+package generation
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
 
-// RegisterWizardRoutes publishes the generation operations. They run the
-// generation within the request; the job system will run the same Wizard
-// methods in the background.
-func RegisterWizardRoutes(api *httpapi.API, s *Wizard) {
+// RegisterRoutes publishes the generation operations for one ad group or
+// asset group. They run the generation within the request; the generation
+// job (Jobs) runs the same Service methods in the background.
+func RegisterRoutes(api *httpapi.API, s *Service) {
 	tags := []string{"generation"}
+	rsa, pmax := policy.RSAFormat, policy.PerformanceMaxFormat
 	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "generate-ad", Method: http.MethodPost, Path: "/api/ad-groups/{id}/generate",
 		Summary: "Write a responsive search ad from the brief",
 		Description: "Writes validated copy from the campaign's brief: a new ad (mode new), the missing items of an ad (fill_gaps), or one item again " +
 			"(regenerate, with slot such as headlines[3]). Texts already used in the ad group are not proposed again. The campaign must be in draft or review. " +
-			"When the model wrote only part of the set, the valid part is stored and report.complete is false, provided the ad then has at least 3 headlines and 2 descriptions " +
+			fmt.Sprintf("When the model wrote only part of the set, the valid part is stored and report.complete is false, provided the ad then has at least %d headlines and %d descriptions ",
+				rsa.Min(policy.Headline), rsa.Min(policy.Description)) +
 			"(display paths do not count); otherwise nothing is stored and the answer is 502 with the report, saying what was missing and why candidates were rejected.",
 		Tags: tags},
 		func(ctx context.Context, in *struct {
@@ -40,8 +43,9 @@ func RegisterWizardRoutes(api *httpapi.API, s *Wizard) {
 		Summary: "Write Performance Max text from the brief",
 		Description: "Writes validated headlines, long headlines and descriptions from the campaign's brief and links them to the asset group, with the brief's " +
 			"business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1]. " +
-			"A run that stopped early stores its valid part only when the group then has Performance Max's minimum texts (3 headlines, one of at most 15 characters, " +
-			"1 long headline, 2 descriptions, one of at most 60); otherwise the answer is 502 with the report.",
+			fmt.Sprintf("A run that stopped early stores its valid part only when the group then has Performance Max's minimum texts (%d headlines, one of at most %d characters, "+
+				"%d long headline, %d descriptions, one of at most %d); otherwise the answer is 502 with the report.",
+				pmax.Min(policy.Headline), pmax.ShortHeadline, pmax.Min(policy.LongHeadline), pmax.Min(policy.Description), pmax.ShortDescription),
 		Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
@@ -70,7 +74,7 @@ func generationProblem(err error) error {
 
 // logGeneration logs a run that stopped early, with the provider's own error
 // (a refused request's explanation is only in its answer's body).
-func logGeneration(ctx context.Context, log *slog.Logger, target string, id int64, report assets.GenerationReport, err error) {
+func logGeneration(ctx context.Context, log *slog.Logger, target string, id int64, report GenerationReport, err error) {
 	if log == nil {
 		log = slog.Default()
 	}

@@ -1,4 +1,4 @@
-package campaigns_test
+package generation_test
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/imaphub/imaphub/internal/app/apptest"
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -35,13 +36,13 @@ func wizardAdGroup(t *testing.T, e *apptest.Env, name string) (campaignID, adGro
 	return campaignID, adGroupID
 }
 
-func generateAd(t *testing.T, e *apptest.Env, want, adGroupID int64, body map[string]any) (campaigns.AdGeneration, *apptest.Response) {
+func generateAd(t *testing.T, e *apptest.Env, want, adGroupID int64, body map[string]any) (generation.AdGeneration, *apptest.Response) {
 	t.Helper()
 	r := e.DoAs(t, auth.Editor, "POST", fmt.Sprintf("/api/ad-groups/%d/generate", adGroupID), body)
 	if int64(r.Status) != want {
 		t.Fatalf("generate %v: status %d, want %d: %s", body, r.Status, want, r.Body)
 	}
-	var out campaigns.AdGeneration
+	var out generation.AdGeneration
 	if want == http.StatusOK {
 		r.JSON(t, &out)
 	}
@@ -236,7 +237,7 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 		gid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/asset-groups", map[string]any{"campaign_id": cid, "name": "Winter", "final_urls": []string{"https://reifen-mueller.example/"}}))
 		path := fmt.Sprintf("/api/asset-groups/%d/generate", gid)
 
-		var gen campaigns.AssetGroupGeneration
+		var gen generation.AssetGroupGeneration
 		e.Must(t, http.StatusOK, "POST", path, map[string]any{"mode": "new"}).JSON(t, &gen)
 		byField := map[string][]campaigns.GroupAsset{}
 		for _, a := range gen.AssetGroup.Assets {
@@ -259,7 +260,7 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 
 		// Regenerate one long headline: it is replaced in place.
 		old := byField["LONG_HEADLINE"][1].Text
-		var regen campaigns.AssetGroupGeneration
+		var regen generation.AssetGroupGeneration
 		e.Must(t, http.StatusOK, "POST", path, map[string]any{"mode": "regenerate", "slot": "long_headlines[1]"}).JSON(t, &regen)
 		var longs []string
 		for _, a := range regen.AssetGroup.Assets {

@@ -1,9 +1,11 @@
-package assets
+package generation
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/imaphub/imaphub/internal/domain/policy"
 )
 
 // The prompts of promptVersions. The brief is the marketer's text and may say
@@ -33,17 +35,26 @@ const germanRules = `
 German copy: German compounds make the 30-character headline limit tight. Plan for the width before writing. Prefer a shorter synonym (Reifen instead of Winterkomplettradsätze), drop filler words (jetzt, einfach, ganz, wirklich, noch, direkt), split a compound with a hyphen only where German spelling allows it (Winterreifen-Angebot, never Winterrei-fen), and never cut or abbreviate a word. Use the form of address the tone asks for (Sie unless it asks for du), consistently.
 `
 
-const japaneseRules = `
-Japanese copy: every Japanese character counts 2, so a headline holds at most 15 characters, a description 45, a path 7. Write natural, concise Japanese with full-width kana; never use half-width katakana. Do not end headlines with 。
-`
+// japaneseRules: Japanese characters count 2, so each field holds half its
+// width limit of them.
+func japaneseRules() string {
+	return fmt.Sprintf(`
+Japanese copy: every Japanese character counts 2, so a headline holds at most %d characters, a description %d, a path %d. Write natural, concise Japanese with full-width kana; never use half-width katakana. Do not end headlines with 。
+`, policy.Limit(policy.Headline)/2, policy.Limit(policy.Description)/2, policy.Limit(policy.Path)/2)
+}
 
-var formatIntro = map[Format]string{
-	FormatRSA: `
-The set is a responsive search ad: headlines (at most 30 wide each) that make sense in any combination of three, descriptions (at most 90 wide each), and two display paths (at most 15 wide each, shown after the domain, e.g. winterreifen / angebote).
-`,
-	FormatPMax: `
-The set is the text of a Performance Max asset group: headlines (at most 30 wide, at least one at most 15), long headlines (30 to 90 wide), and descriptions (at most 90 wide, at least one at most 60). The business name is given; do not write it as a headline on its own.
-`,
+// formatIntro describes the set of format f, with the policy's widths.
+func formatIntro(f Format) string {
+	headline, long, description, path := policy.Limit(policy.Headline), policy.Limit(policy.LongHeadline), policy.Limit(policy.Description), policy.Limit(policy.Path)
+	if f == FormatPMax {
+		pm := policy.PerformanceMaxFormat
+		return fmt.Sprintf(`
+The set is the text of a Performance Max asset group: headlines (at most %d wide, at least one at most %d), long headlines (%d to %d wide), and descriptions (at most %d wide, at least one at most %d). The business name is given; do not write it as a headline on its own.
+`, headline, pm.ShortHeadline, policy.RecommendedLongHeadlineWidth, long, description, pm.ShortDescription)
+	}
+	return fmt.Sprintf(`
+The set is a responsive search ad: headlines (at most %d wide each) that make sense in any combination of three, descriptions (at most %d wide each), and two display paths (at most %d wide each, shown after the domain, e.g. winterreifen / angebote).
+`, headline, description, path)
 }
 
 func languageName(lang string) string {
@@ -61,28 +72,44 @@ func languageName(lang string) string {
 	return lang
 }
 
-// prompts builds the system and user messages of a generation.
-func prompts(f Format, b Brief, keep TextSet, existing []string) (system, user string, err error) {
+// takenTexts are the texts a set must differ from, each once: those already
+// used where the copy goes, then the kept items.
+func takenTexts(keep TextSet, existing []string) []string {
+	var all []string
+	all = append(all, existing...)
+	all = append(all, keep.Headlines...)
+	all = append(all, keep.LongHeadlines...)
+	all = append(all, keep.Descriptions...)
+	all = append(all, keep.Paths...)
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range all {
+		if k := foldKey(t); k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// prompts builds the system and user messages of a generation; taken is
+// takenTexts' list.
+func prompts(f Format, b Brief, taken []string) (system, user string, err error) {
 	var sys strings.Builder
 	fmt.Fprintf(&sys, systemRules, languageName(b.Language))
-	sys.WriteString(formatIntro[f])
+	sys.WriteString(formatIntro(f))
 	switch base, _, _ := strings.Cut(strings.ToLower(b.Language), "-"); base {
 	case "de":
 		sys.WriteString(germanRules)
 	case "ja":
-		sys.WriteString(japaneseRules)
+		sys.WriteString(japaneseRules())
 	}
 
 	brief, err := json.MarshalIndent(b, "", "  ")
 	if err != nil {
 		return "", "", fmt.Errorf("encode brief: %w", err)
 	}
-	taken := append(append(append(append([]string{}, existing...), keep.Headlines...), keep.LongHeadlines...), keep.Descriptions...)
-	taken = append(taken, keep.Paths...)
-	if taken == nil {
-		taken = []string{}
-	}
-	ex, err := json.MarshalIndent(dedupe(taken), "", "  ")
+	ex, err := json.MarshalIndent(taken, "", "  ")
 	if err != nil {
 		return "", "", fmt.Errorf("encode existing texts: %w", err)
 	}
@@ -93,42 +120,4 @@ func prompts(f Format, b Brief, keep TextSet, existing []string) (system, user s
 	u.Write(ex)
 	u.WriteString("\n</existing>")
 	return strings.TrimRight(sys.String(), "\n"), u.String(), nil
-}
-
-func dedupe(texts []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, t := range texts {
-		if k := foldKey(t); k != "" && !seen[k] {
-			seen[k] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// briefFromPrompt reads back the brief and the existing texts from a user
-// message written by prompts; the offline provider writes from them.
-func briefFromPrompt(msg string) (Brief, []string, bool) {
-	var b Brief
-	raw, ok := between(msg, "<brief>", "</brief>")
-	if !ok || json.Unmarshal([]byte(raw), &b) != nil {
-		return Brief{}, nil, false
-	}
-	var existing []string
-	if raw, ok := between(msg, "<existing>", "</existing>"); ok {
-		if json.Unmarshal([]byte(raw), &existing) != nil {
-			return Brief{}, nil, false
-		}
-	}
-	return b, existing, true
-}
-
-func between(s, open, close string) (string, bool) {
-	_, after, ok := strings.Cut(s, open)
-	if !ok {
-		return "", false
-	}
-	inner, _, ok := strings.Cut(after, close)
-	return inner, ok
 }

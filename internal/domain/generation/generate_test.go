@@ -1,4 +1,4 @@
-package assets_test
+package generation_test
 
 import (
 	"context"
@@ -13,20 +13,21 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
+	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 )
 
 var (
-	briefDE = assets.Brief{Product: "Winterreifen", Audience: "Autofahrer in Bayern", Language: "de",
+	briefDE = generation.Brief{Product: "Winterreifen", Audience: "Autofahrer in Bayern", Language: "de",
 		SellingPoints: []string{"Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive", "Markenreifen von Continental und Michelin"},
 		Keywords:      []string{"winterreifen kaufen", "reifenwechsel"}, BrandTerms: []string{"Reifen Müller"}, BannedTerms: []string{"billig"},
 		BusinessName: "Reifen Müller", Tone: "sachlich, Sie"}
-	briefEN = assets.Brief{Product: "Trail running shoes", Audience: "trail runners", Language: "en",
+	briefEN = generation.Brief{Product: "Trail running shoes", Audience: "trail runners", Language: "en",
 		SellingPoints: []string{"Free returns for 100 days", "Grip on wet rock", "Made in Portugal"},
 		Keywords:      []string{"trail running shoes", "running shoes"}, BusinessName: "Stride", BrandTerms: []string{"Stride"}}
-	briefJA = assets.Brief{Product: "ホテル予約", Audience: "出張の方", Language: "ja",
+	briefJA = generation.Brief{Product: "ホテル予約", Audience: "出張の方", Language: "ja",
 		SellingPoints: []string{"最低価格保証", "無料キャンセル", "駅から徒歩5分"},
 		Keywords:      []string{"東京 ホテル", "ホテル 予約"}, BusinessName: "旅ネット"}
 )
@@ -44,18 +45,18 @@ var (
 	pathsDE = []string{"Winterreifen", "Montage", "Angebote"}
 )
 
-func newScripted(t *testing.T, r aitest.Responder) (*aitest.Server, *assets.Generator) {
+func newScripted(t *testing.T, r aitest.Responder) (*aitest.Server, *generation.Generator) {
 	t.Helper()
 	srv := aitest.NewServer(r)
 	t.Cleanup(srv.Close)
 	p := ai.NewOpenAI(ai.Config{BaseURL: srv.URL, APIKey: "sk-test", Model: "scripted"})
-	return srv, assets.NewGenerator(p, assets.GeneratorOptions{Retry: ai.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Second}})
+	return srv, generation.NewGenerator(p, generation.GeneratorOptions{Retry: ai.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Second}})
 }
 
 func answer(slots map[string][]string) string { return aitest.JSON(slots) }
 
 // checkRSA asserts a complete, valid RSA set by the policy engine's set check.
-func checkRSA(t *testing.T, b assets.Brief, set assets.TextSet) {
+func checkRSA(t *testing.T, b generation.Brief, set generation.TextSet) {
 	t.Helper()
 	c, err := policy.NewChecker(policy.Options{Language: b.Language, Allow: b.BrandTerms, Banned: b.BannedTerms, BusinessName: b.BusinessName})
 	if err != nil {
@@ -95,7 +96,7 @@ func TestGermanCompoundsOverTheLimitAreRepairedWithTargetedRequests(t *testing.T
 		aitest.Reply{Content: answer(first)},
 		aitest.Reply{Content: answer(map[string][]string{"headlines": {"Komplettrad-Angebote", "Reifenmontage vor Ort"}})},
 	))
-	res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: assets.FormatRSA})
+	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,13 +141,13 @@ func TestGermanCompoundsOverTheLimitAreRepairedWithTargetedRequests(t *testing.T
 	if !strings.Contains(repair.Messages[0].Content, "German compounds") {
 		t.Error("the German system prompt does not address compounds")
 	}
-	for i, p := range []string{assets.SlotHeadlines, assets.SlotDescriptions} {
+	for i, p := range []string{generation.SlotHeadlines, generation.SlotDescriptions} {
 		prov := res.Provenance(p, 0)
 		if prov.Source != assets.SourceLLM || prov.Model != "scripted" || prov.PromptVersion != "rsa/v1" || prov.Attempts != 1 || prov.Verdict != "valid" {
 			t.Errorf("%d: provenance %+v", i, prov)
 		}
 	}
-	if p := res.Provenance(assets.SlotHeadlines, 14); p.Attempts != 2 || p.Verdict != "repaired" {
+	if p := res.Provenance(generation.SlotHeadlines, 14); p.Attempts != 2 || p.Verdict != "repaired" {
 		t.Errorf("last headline came from the repair: provenance %+v", p)
 	}
 }
@@ -193,7 +194,7 @@ func TestModelFailuresAreAbsorbedByTheLoop(t *testing.T) {
 		aitest.Reply{Content: answer(map[string][]string{"headlines": {"Reifen Müller in Bayern", "Winterreifen im Vergleich"}})},
 	))
 	var rejected []string
-	res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: assets.FormatRSA, Existing: []string{stored},
+	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA, Existing: []string{stored},
 		OnEvent: func(e ai.Event) {
 			if e.Kind == ai.EventItemRejected {
 				rejected = append(rejected, e.Value+" → "+e.Problems[0].Code)
@@ -216,7 +217,7 @@ func TestModelFailuresAreAbsorbedByTheLoop(t *testing.T) {
 	if !slices.Equal(rejected, wantRejected) {
 		t.Errorf("rejected %q\nwant %q", rejected, wantRejected)
 	}
-	rep := assets.ReportOf(res.Report, nil)
+	rep := generation.ReportOf(res.Report, nil)
 	if rep.TransportRetries != 1 || !rep.Complete || rep.PromptTokens == 0 {
 		t.Errorf("report %+v", rep)
 	}
@@ -261,14 +262,14 @@ func TestModelThatNeverGetsItRightFailsWithPartialSetAndReport(t *testing.T) {
 		}
 		return aitest.Reply{Content: aitest.JSON(out)}
 	}))
-	res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: assets.FormatRSA})
+	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA})
 	if !errors.Is(err, ai.ErrExhausted) {
 		t.Fatalf("err = %v, want ErrExhausted", err)
 	}
 	if len(res.Set.Descriptions) != 4 || len(res.Set.Headlines) != 0 {
 		t.Errorf("partial set %+v: want the 4 valid descriptions and no headline", res.Set)
 	}
-	rep := assets.ReportOf(res.Report, err)
+	rep := generation.ReportOf(res.Report, err)
 	if rep.Complete || rep.Stop != string(ai.StopRepeated) && rep.Stop != string(ai.StopMaxRepairs) {
 		t.Errorf("stop %q", rep.Stop)
 	}
@@ -301,7 +302,7 @@ func TestInjectionInTheBriefYieldsOnlyValidAssets(t *testing.T) {
 			"Grip on wet rock, made in Portugal.", "Stride trail running shoes for every runner.", "Order your trail running shoes from Stride online."}, "paths": {"trail-shoes", "running"}})},
 		aitest.Reply{Content: answer(map[string][]string{"headlines": good})},
 	))
-	res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: b, Format: assets.FormatRSA})
+	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestJapaneseCountsDoubleWidth(t *testing.T) {
 			"paths":        {"ホテル", "東京"}})},
 		aitest.Reply{Content: answer(map[string][]string{"headlines": heads[14:]})},
 	))
-	res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefJA, Format: assets.FormatRSA})
+	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefJA, Format: generation.FormatRSA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +354,7 @@ func TestJapaneseCountsDoubleWidth(t *testing.T) {
 }
 
 func TestFillGapsAndRegenerateAskOnlyForTheMissingItems(t *testing.T) {
-	keep := assets.TextSet{Headlines: headlinesDE[:12], Descriptions: descriptionsDE[:4], Paths: pathsDE[:2]}
+	keep := generation.TextSet{Headlines: headlinesDE[:12], Descriptions: descriptionsDE[:4], Paths: pathsDE[:2]}
 	srv, g := newScripted(t, aitest.Fill(func(field string, n int) string {
 		// Proposes a kept headline first: it must be refused as a duplicate.
 		if n == 0 {
@@ -361,8 +362,8 @@ func TestFillGapsAndRegenerateAskOnlyForTheMissingItems(t *testing.T) {
 		}
 		return fmt.Sprintf("Winterreifen Modell %c", 'A'+n)
 	}))
-	res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: assets.FormatRSA, Keep: keep,
-		Want: []ai.Want{{Slot: assets.SlotHeadlines, Count: 3}}, Existing: keep.Headlines})
+	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA, Keep: keep,
+		Want: []ai.Want{{Slot: generation.SlotHeadlines, Count: 3}}, Existing: keep.Headlines})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,29 +373,29 @@ func TestFillGapsAndRegenerateAskOnlyForTheMissingItems(t *testing.T) {
 	if got := fields(srv.Requests()[0]); !slices.Equal(got, []string{"headlines=4"}) {
 		t.Errorf("fill gaps asks %v", got)
 	}
-	if _, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: assets.FormatRSA, Keep: keep,
-		Want: []ai.Want{{Slot: assets.SlotHeadlines, Count: 4}}}); err == nil || !strings.Contains(err.Error(), "at most 15") {
+	if _, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA, Keep: keep,
+		Want: []ai.Want{{Slot: generation.SlotHeadlines, Count: 4}}}); err == nil || !strings.Contains(err.Error(), "at most 15") {
 		t.Errorf("overfilling the headlines: err = %v", err)
 	}
 }
 
 func TestOfflineWritesValidSetsInGermanEnglishAndJapanese(t *testing.T) {
-	g := assets.NewGenerator(assets.NewOffline(), assets.GeneratorOptions{})
-	for _, b := range []assets.Brief{briefDE, briefEN, briefJA} {
+	g := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{})
+	for _, b := range []generation.Brief{briefDE, briefEN, briefJA} {
 		t.Run(b.Language, func(t *testing.T) {
-			res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: b, Format: assets.FormatRSA})
+			res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkRSA(t, b, res.Set)
-			if p := res.Provenance(assets.SlotHeadlines, 0); p.Source != assets.SourceOffline || p.Model == "" || p.PromptVersion != "rsa/v1" {
+			if p := res.Provenance(generation.SlotHeadlines, 0); p.Source != assets.SourceOffline || p.Model == "" || p.PromptVersion != "rsa/v1" {
 				t.Errorf("provenance %+v", p)
 			}
 			if res.Report.Provider != "offline" {
 				t.Errorf("report provider %q", res.Report.Provider)
 			}
 
-			pm, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: b, Format: assets.FormatPMax})
+			pm, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatPMax})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -420,7 +421,7 @@ func TestOfflineWritesValidSetsInGermanEnglishAndJapanese(t *testing.T) {
 func TestOfflineRepairsWhatThePolicyRejects(t *testing.T) {
 	b := briefDE
 	b.SellingPoints = []string{"KOSTENLOSE Montage in über 40 Filialen!", "Reifeneinlagerung für eine Saison inklusive"}
-	res, err := assets.NewGenerator(assets.NewOffline(), assets.GeneratorOptions{}).Generate(context.Background(), assets.GenerateRequest{Brief: b, Format: assets.FormatRSA})
+	res, err := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{}).Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +433,7 @@ func TestOfflineRepairsWhatThePolicyRejects(t *testing.T) {
 		t.Errorf("the corrected selling point is not used: %q", res.Set.Descriptions)
 	}
 	var repaired bool
-	for slot, items := range map[string][]string{assets.SlotDescriptions: res.Set.Descriptions} {
+	for slot, items := range map[string][]string{generation.SlotDescriptions: res.Set.Descriptions} {
 		for i := range items {
 			repaired = repaired || res.Provenance(slot, i).Verdict == "repaired"
 		}
@@ -447,7 +448,7 @@ func TestOfflineRepairsWhatThePolicyRejects(t *testing.T) {
 func TestOfflineShortensGermanPhrases(t *testing.T) {
 	b := briefDE
 	b.SellingPoints = []string{"Jetzt einfach Winterkompletträder und Ganzjahresreifen mit Montage"}
-	res, err := assets.NewGenerator(assets.NewOffline(), assets.GeneratorOptions{}).Generate(context.Background(), assets.GenerateRequest{Brief: b, Format: assets.FormatRSA})
+	res, err := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{}).Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +491,7 @@ func TestCallsPerSet(t *testing.T) {
 	const sets = 50
 	calls := 0
 	for range sets {
-		res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: assets.FormatRSA})
+		res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -504,20 +505,20 @@ func TestCallsPerSet(t *testing.T) {
 }
 
 func TestBriefErrorsNameTheField(t *testing.T) {
-	g := assets.NewGenerator(assets.NewOffline(), assets.GeneratorOptions{})
+	g := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{})
 	for _, tc := range []struct {
-		mutate func(*assets.Brief)
-		format assets.Format
+		mutate func(*generation.Brief)
+		format generation.Format
 		field  string
 	}{
-		{func(b *assets.Brief) { b.Product = " " }, assets.FormatRSA, "brief.product"},
-		{func(b *assets.Brief) { b.Language = "" }, assets.FormatRSA, "brief.language"},
-		{func(b *assets.Brief) { b.BusinessName = "" }, assets.FormatPMax, "brief.business_name"},
-		{func(b *assets.Brief) { b.BannedTerms = make([]string, 26) }, assets.FormatRSA, "brief.banned_terms"},
+		{func(b *generation.Brief) { b.Product = " " }, generation.FormatRSA, "brief.product"},
+		{func(b *generation.Brief) { b.Language = "" }, generation.FormatRSA, "brief.language"},
+		{func(b *generation.Brief) { b.BusinessName = "" }, generation.FormatPMax, "brief.business_name"},
+		{func(b *generation.Brief) { b.BannedTerms = make([]string, 26) }, generation.FormatRSA, "brief.banned_terms"},
 	} {
 		b := briefEN
 		tc.mutate(&b)
-		_, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: b, Format: tc.format})
+		_, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: tc.format})
 		raw, _ := json.Marshal(err)
 		if err == nil || !strings.Contains(err.Error(), tc.field) {
 			t.Errorf("%s: err = %v (%s)", tc.field, err, raw)
@@ -552,35 +553,35 @@ const tooLongDE = "Winterkomplettradangebote für Ihren Pkw"
 func TestRunBelowTheMinimumIsRefusedWithWhatIsLacking(t *testing.T) {
 	tests := []struct {
 		name   string
-		format assets.Format
-		keep   assets.TextSet
+		format generation.Format
+		keep   generation.TextSet
 		want   []ai.Want
 		write  func(field string, n int) string
-		short  []assets.Shortfall // nil: the part may be stored
+		short  []generation.Shortfall // nil: the part may be stored
 	}{
-		{"rsa: no valid headline, valid descriptions and paths", assets.FormatRSA, assets.TextSet{}, nil,
+		{"rsa: no valid headline, valid descriptions and paths", generation.FormatRSA, generation.TextSet{}, nil,
 			func(f string, n int) string {
 				if f == "headlines" {
 					return fmt.Sprintf("%s %d", tooLongDE, n)
 				}
 				return validDE(f, n)
-			}, []assets.Shortfall{{Slot: "headlines", Need: 3, Have: 0}}},
-		{"rsa: two valid headlines", assets.FormatRSA, assets.TextSet{}, nil,
+			}, []generation.Shortfall{{Slot: "headlines", Need: 3, Have: 0}}},
+		{"rsa: two valid headlines", generation.FormatRSA, generation.TextSet{}, nil,
 			func(f string, n int) string {
 				if f == "headlines" && n >= 2 {
 					return fmt.Sprintf("%s %d", tooLongDE, n)
 				}
 				return validDE(f, n)
-			}, []assets.Shortfall{{Slot: "headlines", Need: 3, Have: 2}}},
-		{"rsa: one valid description", assets.FormatRSA, assets.TextSet{}, nil,
+			}, []generation.Shortfall{{Slot: "headlines", Need: 3, Have: 2}}},
+		{"rsa: one valid description", generation.FormatRSA, generation.TextSet{}, nil,
 			func(f string, n int) string {
 				if f == "descriptions" && n >= 1 {
 					return fmt.Sprintf("%s, %s und noch viel mehr für Sie in jeder Filiale von Reifen Müller %d.", tooLongDE, tooLongDE, n)
 				}
 				return validDE(f, n)
-			}, []assets.Shortfall{{Slot: "descriptions", Need: 2, Have: 1}}},
-		{"rsa fill gaps: kept items complete the minimum", assets.FormatRSA,
-			assets.TextSet{Headlines: []string{"Reifen Müller", "Reifenwechsel vor Ort"}, Descriptions: descriptionsDE[:2]},
+			}, []generation.Shortfall{{Slot: "descriptions", Need: 2, Have: 1}}},
+		{"rsa fill gaps: kept items complete the minimum", generation.FormatRSA,
+			generation.TextSet{Headlines: []string{"Reifen Müller", "Reifenwechsel vor Ort"}, Descriptions: descriptionsDE[:2]},
 			[]ai.Want{{Slot: "headlines", Count: 13}},
 			func(f string, n int) string {
 				if n >= 1 {
@@ -588,7 +589,7 @@ func TestRunBelowTheMinimumIsRefusedWithWhatIsLacking(t *testing.T) {
 				}
 				return validDE(f, n)
 			}, nil},
-		{"pmax: no short headline, no long headline", assets.FormatPMax, assets.TextSet{}, nil,
+		{"pmax: no short headline, no long headline", generation.FormatPMax, generation.TextSet{}, nil,
 			func(f string, n int) string {
 				switch f {
 				case "headlines":
@@ -597,18 +598,18 @@ func TestRunBelowTheMinimumIsRefusedWithWhatIsLacking(t *testing.T) {
 					return fmt.Sprintf("%s, %s und %s %d", tooLongDE, tooLongDE, tooLongDE, n) // over 90
 				}
 				return validDE(f, n)
-			}, []assets.Shortfall{{Slot: "headlines", Need: 1, MaxWidth: 15}, {Slot: "long_headlines", Need: 1, Have: 0}}},
+			}, []generation.Shortfall{{Slot: "headlines", Need: 1, MaxWidth: 15}, {Slot: "long_headlines", Need: 1, Have: 0}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, g := newScripted(t, slotModel(tc.write))
-			res, err := g.Generate(context.Background(), assets.GenerateRequest{Brief: briefDE, Format: tc.format, Keep: tc.keep, Want: tc.want})
+			res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: tc.format, Keep: tc.keep, Want: tc.want})
 			if !errors.Is(err, ai.ErrExhausted) {
 				t.Fatalf("err = %v, want the loop to give up", err)
 			}
-			rep := assets.ReportOf(res.Report, err)
-			if errors.Is(err, assets.ErrBelowMinimum) != (tc.short != nil) || !slices.Equal(rep.BelowMinimum, tc.short) {
-				t.Fatalf("below minimum %v (%+v), want %+v; err %v", errors.Is(err, assets.ErrBelowMinimum), rep.BelowMinimum, tc.short, err)
+			rep := generation.ReportOf(res.Report, err)
+			if errors.Is(err, generation.ErrBelowMinimum) != (tc.short != nil) || !slices.Equal(rep.BelowMinimum, tc.short) {
+				t.Fatalf("below minimum %v (%+v), want %+v; err %v", errors.Is(err, generation.ErrBelowMinimum), rep.BelowMinimum, tc.short, err)
 			}
 			if tc.short == nil {
 				return

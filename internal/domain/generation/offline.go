@@ -1,11 +1,10 @@
-package assets
+package generation
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,52 +21,46 @@ const OfflineName = "offline"
 // versions a model: stored in provenance, so a change here is traceable.
 const offlineModel = "imaphub-offline/1"
 
-// Offline writes copy without a network: deterministic sentences composed
-// from the brief's own product, keywords, selling points, audience and brand
-// with a small phrase book per language (German, English, Japanese; other
-// languages get the brief's phrases alone). It is used when no model is
-// configured and goes through the same validation loop as a model: it aims
-// for valid copy (it measures widths and avoids banned terms and texts
-// already used) but the policy engine judges it, and when the loop asks it to
-// repair an item it writes an alternative — a shorter variant for a width
-// problem, a corrected one for capitals or punctuation, else the next phrase.
-type Offline struct{}
+// OfflineWriter writes copy without a network: deterministic sentences
+// composed from the brief's own product, keywords, selling points, audience
+// and brand with a small phrase book per language (German, English,
+// Japanese; other languages get the brief's phrases alone). It is used when
+// no model is configured and goes through the same validation loop as a
+// model: it aims for valid copy (it measures widths and avoids banned terms
+// and texts already used) but the policy engine judges it, and when the loop
+// asks it to repair an item it writes an alternative — a shorter variant for
+// a width problem, a corrected one for capitals or punctuation, else the next
+// phrase. It reads the request as data (ai.Call's Input, Want, Accepted and
+// Problems) and never the prompt.
+type OfflineWriter struct{}
 
-// NewOffline returns the offline provider.
-func NewOffline() *Offline { return &Offline{} }
+// NewOfflineWriter returns the offline writer.
+func NewOfflineWriter() *OfflineWriter { return &OfflineWriter{} }
 
-func (*Offline) Name() string  { return OfflineName }
-func (*Offline) Model() string { return offlineModel }
+func (*OfflineWriter) Name() string  { return OfflineName }
+func (*OfflineWriter) Model() string { return offlineModel }
 
-// Complete reads the brief from the prompt (generate_prompt.go writes it as
-// JSON between <brief> tags) and the rejected items from the repair message,
-// and answers with the wanted number of new items per slot.
-func (*Offline) Complete(ctx context.Context, call ai.Call) (ai.Reply, error) {
+// Complete answers with the wanted number of new items per slot, written
+// from the call's WriterInput, avoiding the items the loop rejected.
+func (*OfflineWriter) Complete(ctx context.Context, call ai.Call) (ai.Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return ai.Reply{}, err
 	}
-	var (
-		brief    Brief
-		existing []string
-		found    bool
-	)
-	for _, m := range call.Messages {
-		if m.Role == ai.RoleUser {
-			if brief, existing, found = briefFromPrompt(m.Content); found {
-				break
-			}
-		}
-	}
-	if !found {
-		// Not a generation prompt: a programming error, not a bad answer,
-		// so it must not be retried or repaired.
-		return ai.Reply{}, &ai.TransportError{Err: errors.New("offline provider: the prompt has no <brief> JSON to write from")}
+	in, ok := call.Input.(WriterInput)
+	if !ok {
+		// Not a generation: a programming error, not a bad answer, so it
+		// must not be retried or repaired.
+		return ai.Reply{}, &ai.TransportError{Err: fmt.Errorf("offline writer: the call carries %T, not a WriterInput to write from", call.Input)}
 	}
 	var rejected []rejection
-	if n := len(call.Messages); n > 0 {
-		rejected = parseRejected(call.Messages[n-1].Content)
+	for _, p := range call.Problems {
+		if p.Value == "" {
+			continue // about a slot or the whole answer, not an item to rewrite
+		}
+		slot, _, _ := strings.Cut(p.Path, "[")
+		rejected = append(rejected, rejection{slot: slot, value: p.Value, code: p.Code})
 	}
-	c := newComposer(brief, existing)
+	c := newComposer(in.Brief, in.Taken)
 	answer := map[string][]string{}
 	for _, w := range call.Want {
 		answer[w.Slot] = c.write(w.Slot, w.Count, call.Accepted[w.Slot], rejected)
@@ -83,38 +76,6 @@ func (*Offline) Complete(ctx context.Context, call ai.Call) (ai.Reply, error) {
 // rejection is an item the loop refused in the previous answer.
 type rejection struct {
 	slot, value, code string
-}
-
-// parseRejected reads the problem lines of a repair message:
-// `- headlines[3] "text": CODE, width 34, limit 30. Message.`
-func parseRejected(msg string) []rejection {
-	_, problems, ok := strings.Cut(msg, "Problems in your last answer")
-	if !ok {
-		return nil
-	}
-	var out []rejection
-	for line := range strings.Lines(problems) {
-		rest, ok := strings.CutPrefix(line, "- ")
-		if !ok {
-			continue
-		}
-		path, after, ok := strings.Cut(rest, " ")
-		if !ok {
-			continue
-		}
-		q, err := strconv.QuotedPrefix(after)
-		if err != nil {
-			continue
-		}
-		value, _ := strconv.Unquote(q)
-		code := strings.TrimPrefix(after[len(q):], ": ")
-		if i := strings.IndexAny(code, ",. \n"); i >= 0 {
-			code = code[:i]
-		}
-		slot, _, _ := strings.Cut(path, "[")
-		out = append(out, rejection{slot: slot, value: value, code: code})
-	}
-	return out
 }
 
 // phrasebook holds one language's templates. Placeholders: {p} product,
@@ -265,7 +226,7 @@ func (c *composer) capitalise(s string) string {
 // deterministic pool, so everything up to the last pool item the loop has
 // seen (accepted or rejected) was offered already and is skipped.
 func (c *composer) write(slot string, n int, accepted []string, rejected []rejection) []string {
-	field := policy.Field(SlotField(slot))
+	field := slotField(slot)
 	limit := policy.Limit(field)
 	seen := map[string]bool{}
 	for k := range c.taken {
