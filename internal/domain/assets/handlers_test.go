@@ -199,7 +199,6 @@ func TestImageUploadOverHTTP(t *testing.T) {
 	})
 }
 
-
 func TestListOverHTTPWalksWithCursor(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		a, _ := setupAPI(t, d)

@@ -33,7 +33,6 @@ func TestNormalizeText(t *testing.T) {
 	}
 }
 
-
 func decodeCursorForTest(s, sort string) (*httpapi.Cursor, error) {
 	return httpapi.DecodeCursor(s, sort)
 }
