@@ -93,7 +93,7 @@ type Generator struct {
 }
 
 // NewGenerator returns a generator using p (an OpenAI-compatible model, or
-// the offline provider).
+// the offline writer).
 func NewGenerator(p ai.Provider, opts GeneratorOptions) *Generator {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 2 * time.Minute

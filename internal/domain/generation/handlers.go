@@ -9,9 +9,12 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
 // RegisterRoutes publishes the generation operations for one ad group or
@@ -85,4 +88,59 @@ func logGeneration(ctx context.Context, log *slog.Logger, target string, id int6
 	case err == nil && report.Error != "":
 		log.WarnContext(ctx, "generation incomplete, valid part stored", target, id, "reason", report.Summary(), "err", report.Error)
 	}
+}
+
+// StartGenerationInput picks what a generation job writes for.
+type StartGenerationInput struct {
+	AdGroupID    int64 `json:"ad_group_id,omitempty" minimum:"0" doc:"Only this ad group"`
+	AssetGroupID int64 `json:"asset_group_id,omitempty" minimum:"0" doc:"Only this asset group"`
+}
+
+// GenerationStarted is the answer to starting a generation.
+type GenerationStarted struct {
+	Job      jobs.Job           `json:"job"`
+	Campaign campaigns.Campaign `json:"campaign"`
+	Events   string             `json:"events" doc:"Server-sent events of the job's progress"`
+}
+
+// RegisterRoutes publishes POST /api/campaigns/{id}/generate.
+func (g *Jobs) RegisterRoutes(api *httpapi.API) {
+	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "campaign-generate", Method: http.MethodPost, Path: "/api/campaigns/{id}/generate",
+		Summary:     "Generate the campaign's copy in the background",
+		Description: "Moves the campaign to generating and starts a job that writes responsive search ads (search) or asset group texts (Performance Max) for every ad group or asset group — or only the one named — creating one from the brief when there is none. Watch it at the returned events URL; the campaign then moves to review, or to failed. A lifecycle event: If-Match with the campaign's ETag is required (428 without it, 412 when the campaign changed since). 409 when the campaign's state does not allow it.",
+		Tags:        []string{"lifecycle"}, DefaultStatus: http.StatusAccepted},
+		func(ctx context.Context, in *struct {
+			httpapi.IDParam
+			httpapi.RequiredIfMatchParam
+			Body *StartGenerationInput
+		}) (*struct {
+			Location string `header:"Location"`
+			Body     GenerationStarted
+		}, error) {
+			args := GenerateArgs{CampaignID: in.ID}
+			if in.Body != nil {
+				args.AdGroupID, args.AssetGroupID = in.Body.AdGroupID, in.Body.AssetGroupID
+			}
+			if args.AdGroupID != 0 && args.AssetGroupID != 0 {
+				return nil, errs.Field("body.asset_group_id", "name an ad group or an asset group, not both", args.AssetGroupID)
+			}
+			var uid int64
+			if p := auth.FromContext(ctx); p != nil {
+				uid = p.UserID
+			}
+			version, err := httpapi.RequireIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			j, c, err := g.Start(ctx, args, uid, version)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct {
+				Location string `header:"Location"`
+				Body     GenerationStarted
+			}{Location: fmt.Sprintf("/api/jobs/%d", j.ID)}
+			out.Body = GenerationStarted{Job: j, Campaign: c, Events: fmt.Sprintf("/api/jobs/%d/events", j.ID)}
+			return out, nil
+		})
 }

@@ -1,0 +1,143 @@
+package policy
+
+import "unicode/utf8"
+
+// Rules over the sequence of characters: repeated punctuation, symbols used
+// as letters, asterisks and spacing (E2, E3, E5, E9).
+
+// sequenceRules walks the visible characters once for E2, E3 (symbols),
+// E5 (asterisks) and E9 (spaces).
+func (s *scan) sequenceRules() {
+	vis := s.vis
+	n := len(vis)
+	for k := 0; k < n; k++ {
+		r := vis[k]
+		if r < utf8.RuneSelf && isWordRune(r) {
+			continue // letters and digits are the word rules' business
+		}
+		var prev, next rune
+		if k > 0 {
+			prev = vis[k-1]
+		}
+		if k+1 < n {
+			next = vis[k+1]
+		}
+		switch {
+		case isSpace(r):
+			s.spaceAt(k, prev, next)
+			continue
+		case r == '*':
+			s.asterisk(k, prev, next)
+		case r == '@':
+			if isLetter(prev) && isLetter(next) && !s.emailLike(k) {
+				a, b := s.tokenAround(k, k+1)
+				s.emit(CodeSymbolAsLetter, Error, a, b, Args{})
+			}
+		case r == '$' || r == '€' || r == '£':
+			if isLetter(next) {
+				a, b := s.tokenAround(k, k+1)
+				s.emit(CodeSymbolAsLetter, Error, a, b, Args{})
+			}
+		}
+		if next == r && prev != r && isPunctOrSymbol(r) {
+			e := k + 1
+			for e < n && vis[e] == r {
+				e++
+			}
+			if !(r == '.' && e-k == 3) { // "..." is an ellipsis
+				s.emit(CodeRepeatedPunctuation, Error, k, e, Args{})
+			}
+		}
+		s.missingSpace(k, r, prev, next)
+	}
+}
+
+// emailLike: "info@shop.de" is an address, "fl@wers" is not: a full stop
+// follows before the next space. Its cursors only move forward, so a text of
+// many "@" is read once.
+func (s *scan) emailLike(k int) bool {
+	vis := s.vis
+	if s.nextSpace <= k {
+		s.nextSpace = k + 1
+		for s.nextSpace < len(vis) && !isSpace(vis[s.nextSpace]) {
+			s.nextSpace++
+		}
+	}
+	if s.nextDot <= k {
+		s.nextDot = k + 1
+		for s.nextDot < len(vis) && vis[s.nextDot] != '.' {
+			s.nextDot++
+		}
+	}
+	return s.nextDot < s.nextSpace
+}
+
+// spaceAt: E9 "adding extra spaces" — leading, trailing, doubled, or
+// before punctuation.
+func (s *scan) spaceAt(k int, prev, next rune) {
+	n := len(s.vis)
+	if k > 0 && isSpace(prev) {
+		return // reported with the first space of the run
+	}
+	e := k + 1
+	for e < n && isSpace(s.vis[e]) {
+		e++
+	}
+	if k == 0 || e == n || e-k >= 2 {
+		s.emit(CodeExtraSpace, Error, k, e, Args{})
+		return
+	}
+	switch next {
+	case ',', '.':
+		if next == '.' && e+2 < n && s.vis[e+1] == '.' && s.vis[e+2] == '.' {
+			return // "und mehr ..." — a spaced ellipsis is standard
+		}
+		s.emit(CodeExtraSpace, Error, k, e+1, Args{})
+	case ';', ':', '!', '?':
+		if !s.c.french {
+			s.emit(CodeExtraSpace, Error, k, e+1, Args{})
+		}
+	}
+}
+
+// missingSpace: E9 "omitting a space" — "Sale,buy flowers". A full stop is
+// only reported before a capital after a word of two or more letters, so
+// domains (shop.de), decimals (49.99) and abbreviations (z.B.) pass.
+func (s *scan) missingSpace(k int, r, prev, next rune) {
+	if next == 0 || !isLetter(next) || isWide(next) || k == 0 {
+		return
+	}
+	switch r {
+	case ',', ';', '!', '?':
+	case ':':
+		if !isLetter(prev) {
+			return
+		}
+	case '.':
+		if !isUpper(next) || k < 2 || !isLetter(prev) || !isLetter(s.vis[k-2]) {
+			return
+		}
+	default:
+		return
+	}
+	a, b := s.tokenAround(k, k+1)
+	s.emit(CodeMissingSpace, Error, a, b, Args{})
+}
+
+// asterisk: E5 forbids "*flowers*" but allows star ratings ("5* hotel")
+// and a marker that legal conditions apply ("ab 49 €*", "0 %* Zinsen").
+func (s *scan) asterisk(k int, prev, next rune) {
+	switch {
+	case isWordRune(next):
+		e := k + 1
+		for e < len(s.vis) && isWordRune(s.vis[e]) {
+			e++
+		}
+		if e < len(s.vis) && s.vis[e] == '*' {
+			e++
+		}
+		s.emit(CodeNonstandardSymbol, Error, k, e, Args{})
+	case (prev == 0 || isSpace(prev)) && (next == 0 || isSpace(next)):
+		s.emit(CodeNonstandardSymbol, Error, k, k+1, Args{})
+	}
+}
