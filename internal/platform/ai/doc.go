@@ -1,8 +1,9 @@
 // Package ai owns the invisible validation loop: it asks a language model for
-// a typed set of text items (a Go struct whose fields are string slices),
-// validates every item with rules the caller passes, keeps the valid ones and
-// re-asks only for the slots that are still missing or failed, naming each
-// error. It knows nothing about ads; the caller's validators carry the domain.
+// lists of text items (slots: a name, a count, a rule in words), validates
+// every item with rules the caller passes, keeps the valid ones and re-asks
+// only for the slots that are still missing or failed, naming each error. It
+// knows nothing about ads; the caller's validators carry the domain. Run
+// returns the items by slot; RunTyped decodes them into a struct.
 //
 // The loop is bounded by a repair count, a deadline and a token budget, stops
 // early when the model repeats the same mistake, sums usage and cost over all
@@ -14,5 +15,7 @@
 // Providers implement [Provider]. [OpenAI] speaks the OpenAI chat-completions
 // protocol (OpenAI, Azure OpenAI, LiteLLM, Ollama, vLLM); an offline provider
 // written by a business slice implements the same interface and is treated
-// exactly the same way by the loop.
+// exactly the same way by the loop. Every call carries the request as data
+// too (Call.Input, Want, Accepted, Problems), so such a provider never parses
+// the prompt.
 package ai
