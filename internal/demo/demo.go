@@ -1,6 +1,8 @@
 // Package demo loads a realistic account into an empty database: a German and
 // an English search campaign for a tyre retailer, a Performance Max campaign
-// with text and locally drawn image assets, and texts shared between them.
+// with text and locally drawn image assets, and texts shared between them;
+// or the large where-used benchmark data set (large.go). Both are written
+// through the slices that own the rows.
 package demo
 
 import (
