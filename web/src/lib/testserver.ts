@@ -1,7 +1,8 @@
 // A stand-in for the server in component tests: one search campaign with one
-// ad, kept in memory, with the server's version rules (every change moves the
-// campaign's version; If-Match is required on lifecycle events, optional on
-// PATCH; 412 with current_etag when stale). Tests install it as fetch and
+// ad (and, when a test adds it, an asset group), kept in memory, with the
+// server's version rules (every change moves the campaign's version; If-Match
+// is required on lifecycle events, optional on PATCH and on replacing texts;
+// 412 with current_etag when stale; a text that stays keeps its link). Tests install it as fetch and
 // read the requests it saw. It is no replacement for the browser tests,
 // which run the real server.
 import type { Campaign, CampaignTree } from './api/client';
@@ -15,6 +16,8 @@ export interface Seen {
 }
 
 type Ad = NonNullable<NonNullable<CampaignTree['ad_groups']>[number]['ads']>[number];
+type AssetGroup = NonNullable<CampaignTree['asset_groups']>[number];
+type Linked = { text: string; link_id: number; asset_id: number };
 
 const json = (status: number, body: unknown, etag?: string) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status < 300 ? 'application/json' : 'application/problem+json', ...(etag ? { ETag: etag } : {}) } });
@@ -34,6 +37,25 @@ export class TestServer {
     descriptions: ['Beschreibung eins.', 'Beschreibung zwei.'].map((text) => ({ text, link_id: ++this.link, asset_id: this.link })),
   };
 
+  group: AssetGroup | null = null;
+
+  /** Adds an asset group with a headline, a long headline and the business name to the campaign. */
+  addAssetGroup(): AssetGroup {
+    const text = (field_type: string, text: string) => ({ field_type, type: 'TEXT' as const, text, link_id: ++this.link, asset_id: this.link });
+    this.group = {
+      id: 9, campaign_id: 3, name: 'Winter', final_urls: ['https://example.com/'], path1: '', path2: '', status: 'ENABLED', version: 4,
+      created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+      assets: [text('BUSINESS_NAME', 'Reifen Müller'), text('HEADLINE', 'Reifen eins'), text('HEADLINE', 'Reifen zwei'), text('LONG_HEADLINE', 'Reifen für den ganzen Winter')],
+    };
+    return this.group;
+  }
+
+  /** texts as the server links them: a text that stays keeps its link. */
+  private relink(old: Linked[], texts: { text: string }[]): Linked[] {
+    const kept = new Map(old.map((l) => [l.text, l]));
+    return texts.map((t) => kept.get(t.text) ?? { text: t.text, link_id: ++this.link, asset_id: this.link });
+  }
+
   /** Someone else changes the campaign (another tab, another person). */
   changeElsewhere(f: (s: this) => void): void {
     f(this);
@@ -44,7 +66,7 @@ export class TestServer {
     return {
       campaign: this.campaign,
       ad_groups: [{ id: 2, campaign_id: 3, name: 'Gruppe', status: 'ENABLED', version: 1, created_at: '', updated_at: '', keywords: [], ads: [this.ad] }],
-      asset_groups: [],
+      asset_groups: this.group ? [this.group] : [],
       counts: {},
     };
   }
@@ -83,22 +105,32 @@ export class TestServer {
       this.campaign = { ...c, state: to, allowed_events: [], version: c.version + 1 };
       return json(200, this.campaign, etagOf(this.campaign.version));
     }
-    if (route === 'PATCH /api/ads/4') {
+    if (route === 'PUT /api/ads/4/texts') {
       if (ifMatch) {
         const refused = this.stale(ifMatch, this.ad.version);
         if (refused) return refused;
       }
-      const p = body as { headlines?: { text: string }[]; descriptions?: { text: string }[] };
-      // The server relinks every text of a field it is sent.
-      const relink = (texts: { text: string }[]) => texts.map((t) => ({ text: t.text, link_id: ++this.link, asset_id: this.link }));
-      this.ad = {
-        ...this.ad,
-        version: this.ad.version + 1,
-        ...(p.headlines ? { headlines: relink(p.headlines) } : {}),
-        ...(p.descriptions ? { descriptions: relink(p.descriptions) } : {}),
-      };
+      const p = body as { headlines: { text: string }[]; descriptions: { text: string }[] };
+      this.ad = { ...this.ad, version: this.ad.version + 1, headlines: this.relink(this.ad.headlines ?? [], p.headlines), descriptions: this.relink(this.ad.descriptions ?? [], p.descriptions) };
       this.campaign = { ...c, version: c.version + 1 };
       return json(200, this.ad, etagOf(this.ad.version));
+    }
+    if (route === 'PUT /api/asset-groups/9/texts' && this.group) {
+      const g = this.group;
+      if (ifMatch) {
+        const refused = this.stale(ifMatch, g.version);
+        if (refused) return refused;
+      }
+      const p = body as { headlines: { text: string }[]; long_headlines: { text: string }[]; descriptions: { text: string }[]; business_name?: { text: string } };
+      const of = (field: string) => (g.assets ?? []).filter((a) => a.field_type === field).map((a) => ({ text: a.text ?? '', link_id: a.link_id, asset_id: a.asset_id }));
+      const lists: [string, { text: string }[]][] = [
+        ['BUSINESS_NAME', p.business_name ? [p.business_name] : []], ['DESCRIPTION', p.descriptions], ['HEADLINE', p.headlines], ['LONG_HEADLINE', p.long_headlines],
+      ];
+      const images = (g.assets ?? []).filter((a) => a.type === 'IMAGE');
+      const texts = lists.flatMap(([field, list]) => this.relink(of(field), list).map((l) => ({ ...l, field_type: field, type: 'TEXT' as const })));
+      this.group = { ...g, version: g.version + 1, assets: [...images, ...texts] };
+      this.campaign = { ...c, version: c.version + 1 };
+      return json(200, this.group, etagOf(this.group.version));
     }
     if (route === 'POST /api/validate') {
       // The width rule alone: a text over 30 characters is a violation.

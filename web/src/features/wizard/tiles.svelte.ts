@@ -88,12 +88,15 @@ export class Board {
   arrivals = $state.raw<StreamItem[]>([]);
   /** The version of each ad as the board shows it, by ad id: its If-Match. */
   adVersions = new Map<number, number>();
+  /** The version of each asset group as the board shows it, by id. */
+  groupVersions = new Map<number, number>();
   /** Tile changes on their way to the server. */
   pending = $state(0);
 
-  replace(tiles: Tile[], adVersions?: Map<number, number>): void {
+  replace(tiles: Tile[], adVersions?: Map<number, number>, groupVersions?: Map<number, number>): void {
     this.tiles = tiles;
     if (adVersions) this.adVersions = adVersions;
+    if (groupVersions) this.groupVersions = groupVersions;
   }
 
   /**
@@ -103,7 +106,7 @@ export class Board {
    * takes the server's text, pin and position; links that are gone leave,
    * new ones arrive. Returns the tiles whose text needs checking.
    */
-  sync(fresh: Tile[], adVersions: Map<number, number>): Tile[] {
+  sync(fresh: Tile[], adVersions: Map<number, number>, groupVersions = new Map<number, number>()): Tile[] {
     const old = new Map(this.tiles.map((t) => [linkKey(t), t]));
     const out: Tile[] = [];
     const unchecked: Tile[] = [];
@@ -143,6 +146,7 @@ export class Board {
     }
     this.tiles = out;
     this.adVersions = adVersions;
+    this.groupVersions = groupVersions;
     return unchecked;
   }
 

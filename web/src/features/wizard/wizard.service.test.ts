@@ -57,7 +57,7 @@ describe('wizard service', () => {
     expect(board.tiles.map((t) => t.linkId)).toEqual([...server.ad.headlines!, ...server.ad.descriptions!].map((h) => h.link_id));
     await run(actors.approve as AnyActorLogic, { campaignId: 3, etag: reloaded.etag });
     // The ad text went with the ad's version, the approval with the reloaded tree's.
-    expect(server.writes()).toEqual(['PATCH /api/ads/4 "2"', 'POST /api/campaigns/3/approve "6"']);
+    expect(server.writes()).toEqual(['PUT /api/ads/4/texts "2"', 'POST /api/campaigns/3/approve "6"']);
     expect(server.campaign.state).toBe('approved');
   });
 
@@ -69,7 +69,46 @@ describe('wizard service', () => {
     await saveTile(board, board.tiles[0]!);
     board.tiles[3]!.text = 'Beschreibung eins neu.';
     await saveTile(board, board.tiles[3]!);
-    expect(server.writes()).toEqual(['PATCH /api/ads/4 "2"', 'PATCH /api/ads/4 "3"']);
+    expect(server.writes()).toEqual(['PUT /api/ads/4/texts "2"', 'PUT /api/ads/4/texts "3"']);
+  });
+
+  it('an asset-group tile is saved in one request with every text of the group, naming the version the board shows', async () => {
+    server.addAssetGroup();
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    const group = board.tiles.filter((t) => t.owner === 'asset_group');
+    const second = group.find((t) => t.field === 'HEADLINE' && t.index === 1)!;
+    const before = new Map(group.map((t) => [t, t.linkId]));
+    second.text = 'Reifen zwei neu';
+    group.find((t) => t.field === 'LONG_HEADLINE')!.text = 'unsaved elsewhere';
+    await saveTile(board, second);
+    expect(server.writes()).toEqual(['PUT /api/asset-groups/9/texts "4"']);
+    expect(server.seen.at(-1)!.body).toEqual({
+      headlines: [{ text: 'Reifen eins' }, { text: 'Reifen zwei neu' }],
+      long_headlines: [{ text: 'Reifen für den ganzen Winter' }],
+      descriptions: [],
+      business_name: { text: 'Reifen Müller' },
+    });
+    // Only the edited text has a new link; the board knows the group's new version.
+    for (const t of group) expect(t.linkId === before.get(t)).toBe(t !== second);
+    expect(second.saved).toBe('Reifen zwei neu');
+    expect(board.groupVersions.get(9)).toBe(5);
+    await saveTile(board, group.find((t) => t.field === 'HEADLINE' && t.index === 0)!);
+    expect(server.writes()).toEqual(['PUT /api/asset-groups/9/texts "4"', 'PUT /api/asset-groups/9/texts "5"']);
+  });
+
+  it('an asset-group tile saved over a change from elsewhere is refused with 412', async () => {
+    server.addAssetGroup();
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    server.changeElsewhere((s) => (s.group = { ...s.group!, version: s.group!.version + 1 }));
+    const tile = board.tiles.find((t) => t.owner === 'asset_group' && t.field === 'HEADLINE')!;
+    tile.text = 'Reifen eins neu';
+    const err = await saveTile(board, tile).catch((e: unknown) => e);
+    expect(isStale(err)).toBe(true);
+    expect(server.group!.assets!.map((a) => a.text)).not.toContain('Reifen eins neu');
   });
 
   it('a tile saved over a change from elsewhere is refused with 412', async () => {

@@ -49,6 +49,11 @@ export function adVersionsOf(tree: CampaignTree): Map<number, number> {
   return out;
 }
 
+/** The version of each asset group in the tree, by id: what a text edit of the group names as If-Match. */
+export function groupVersionsOf(tree: CampaignTree): Map<number, number> {
+  return new Map((tree.asset_groups ?? []).map((g) => [g.id, g.version]));
+}
+
 type WizardActors = NonNullable<NonNullable<Parameters<typeof wizardMachine.provide>[0]>['actors']>;
 
 export interface WizardDeps {
@@ -99,7 +104,7 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
       current(signal);
       onTree?.(tree);
       onCampaign?.(tree.campaign);
-      board.replace(tilesOf(tree), adVersionsOf(tree));
+      board.replace(tilesOf(tree), adVersionsOf(tree), groupVersionsOf(tree));
       return { ...(await board.validateAll(i18n.locale)), etag };
     }),
     // The same board brought up to the tree after the tab's own change.
@@ -108,7 +113,7 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
       current(signal);
       onTree?.(tree);
       onCampaign?.(tree.campaign);
-      const unchecked = board.sync(tilesOf(tree), adVersionsOf(tree));
+      const unchecked = board.sync(tilesOf(tree), adVersionsOf(tree), groupVersionsOf(tree));
       return { ...(await board.validateAll(i18n.locale, unchecked)), etag };
     }),
     // The texts edited on the board (or to be shown in another language),

@@ -146,6 +146,26 @@ export interface paths {
         patch: operations["update-ad-asset-link"];
         trace?: never;
     };
+    "/api/ads/{id}/texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the headlines and descriptions of a responsive search ad
+         * @description Makes the ad's headlines and descriptions exactly the lists given, in order and with their pins, in one transaction. Each text is stored once in the asset library (a new one in the campaign's copy language); a text the ad already uses keeps its link, texts no longer given are unlinked (their assets stay in the library). The ad as it will be is checked with the campaign's brief first, and a refusal names the item (body.headlines[2].text). Only while the campaign is draft or review (409 with its state). Send If-Match with the ad's ETag to refuse a lost update (412 when the ad changed since).
+         */
+        put: operations["replace-ad-texts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/asset-groups": {
         parameters: {
             query?: never;
@@ -236,6 +256,26 @@ export interface paths {
          * @description Writes validated headlines, long headlines and descriptions from the campaign's brief and links them to the asset group, with the brief's business name when the group has none. Modes as for ad groups; new needs a group without texts, regenerate takes slot such as long_headlines[1]. A run that stopped early stores its valid part only when the group then has Performance Max's minimum texts (3 headlines, one of at most 15 characters, 1 long headline, 2 descriptions, one of at most 60); otherwise the answer is 502 with the report.
          */
         post: operations["generate-asset-group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/asset-groups/{id}/texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the texts of a Performance Max asset group
+         * @description Makes the asset group's headlines, long headlines, descriptions and business name exactly the ones given, in order, in one transaction; its images stay as they are. Texts are stored and linked as for an ad's texts, and checked first with the campaign's brief as Performance Max takes them (at most HEADLINE 15, LONG_HEADLINE 5, DESCRIPTION 5, BUSINESS_NAME 1; a refusal names the item, e.g. body.long_headlines[1].text). Fewer texts than Google's minimum are accepted: approval requires the minimum. Only while the campaign is draft or review (409 with its state). Send If-Match with the asset group's ETag to refuse a lost update (412 when the group changed since).
+         */
+        put: operations["replace-asset-group-texts"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1139,6 +1179,16 @@ export interface components {
             pinned_field?: "HEADLINE_1" | "HEADLINE_2" | "HEADLINE_3" | "DESCRIPTION_1" | "DESCRIPTION_2";
             text: string;
         };
+        AdTexts: {
+            /** @description Every description of the ad, in order */
+            descriptions: components["schemas"]["AdTextInput"][];
+            /** @description Every headline of the ad, in order; texts already linked keep their links */
+            headlines: components["schemas"]["AdTextInput"][];
+            /** @description The first display path; absent leaves it as it is */
+            path1?: string;
+            /** @description The second display path; absent leaves it as it is */
+            path2?: string;
+        };
         Asset: {
             /** @description SHA-256 (hex) of the normalised text or of the image bytes */
             content_hash: string;
@@ -1214,6 +1264,16 @@ export interface components {
             path2?: string;
             /** @enum {string} */
             status?: "ENABLED" | "PAUSED";
+        };
+        AssetGroupTexts: {
+            /** @description The business name; absent: the group has none */
+            business_name?: components["schemas"]["GroupTextInput"];
+            /** @description Every description, in order */
+            descriptions: components["schemas"]["GroupTextInput"][];
+            /** @description Every headline, in order; texts already linked keep their links */
+            headlines: components["schemas"]["GroupTextInput"][];
+            /** @description Every long headline, in order */
+            long_headlines: components["schemas"]["GroupTextInput"][];
         };
         Attempt: {
             /**
@@ -1529,6 +1589,9 @@ export interface components {
             type: "TEXT" | "IMAGE";
             /** Format: int64 */
             width?: number;
+        };
+        GroupTextInput: {
+            text: string;
         };
         ItemsOutputCampaignAssetBody: {
             items: components["schemas"]["CampaignAsset"][];
@@ -3326,6 +3389,119 @@ export interface operations {
             };
         };
     };
+    "replace-ad-texts": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdTexts"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ad"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-asset-groups": {
         parameters: {
             query?: {
@@ -4127,6 +4303,119 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "replace-asset-group-texts": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the entity changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetGroupTexts"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
