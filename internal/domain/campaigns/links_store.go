@@ -20,11 +20,14 @@ type owner struct {
 }
 
 // lockOwner reads the campaign state of an ad or asset group and locks the
-// rows for the rest of the transaction on PostgreSQL: the owner's row
-// exclusively, so concurrent link writes to it queue and the caps hold, and
-// the campaign shared, so its state cannot change before commit. On SQLite
-// the write transaction is already exclusive, which is why the locking
-// clause is PostgreSQL's alone.
+// rows for the rest of the transaction on PostgreSQL: the owner's row, so
+// concurrent link writes to it queue and the caps hold, and the campaign's,
+// so its state cannot change before commit. The campaign is locked for
+// update, not shared: every link write moves the campaign's version (a
+// trigger), and two writers that both held it shared would each wait for the
+// other to let go before that update — a deadlock. On SQLite the write
+// transaction is already exclusive, which is why the locking clause is
+// PostgreSQL's alone.
 func lockOwner(ctx context.Context, tx db.Conn, kind OwnerKind, id int64) (owner, error) {
 	var o owner
 	var query string
@@ -35,7 +38,7 @@ func lockOwner(ctx context.Context, tx db.Conn, kind OwnerKind, id int64) (owner
 		query = `SELECT c.id, c.state, 0 FROM asset_groups x JOIN campaigns c ON c.id = x.campaign_id WHERE x.id = ?`
 	}
 	if tx.Engine() == db.Postgres {
-		query += ` FOR NO KEY UPDATE OF x FOR SHARE OF c`
+		query += ` FOR NO KEY UPDATE OF x, c`
 	}
 	var adGroup int64
 	err := tx.QueryRow(ctx, query, id).Scan(&o.CampaignID, &o.CampaignState, &adGroup)

@@ -25,6 +25,11 @@ import (
 // the ad's version (412 otherwise).
 func (s *Service) ReplaceAdTexts(ctx context.Context, id, ifVersion int64, t AdTexts) (Ad, error) {
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		// Locked first, so the version read next is the one this write
+		// changes: a concurrent replacement waits and then sees it moved.
+		if _, err := lockOwner(ctx, tx, AdOwner, id); err != nil {
+			return err
+		}
 		a, err := getAd(ctx, tx, id)
 		if err != nil {
 			return err
@@ -92,6 +97,9 @@ func (s *Service) replaceAdTextsTx(ctx context.Context, tx db.Conn, adID int64, 
 // not 0, must be the asset group's version (412 otherwise).
 func (s *Service) ReplaceAssetGroupTexts(ctx context.Context, id, ifVersion int64, t AssetGroupTexts) (AssetGroup, error) {
 	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		if _, err := lockOwner(ctx, tx, AssetGroupOwner, id); err != nil {
+			return err
+		}
 		g, err := getAssetGroup(ctx, tx, id)
 		if err != nil {
 			return err

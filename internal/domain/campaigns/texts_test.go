@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
@@ -230,6 +231,80 @@ func TestReplaceAssetGroupTextsIsOneRequest(t *testing.T) {
 		r = e.Must(t, http.StatusPreconditionFailed, "PUT", path, texts, "If-Match", etag)
 		if r.Map(t)["current_etag"] != fmt.Sprintf(`"%d"`, g.Version) {
 			t.Errorf("stale: %s", r.Body)
+		}
+	})
+}
+
+// Two replacements sent for the same version: exactly one is written, the
+// other is refused with 412, on either engine (on PostgreSQL the second
+// waits for the first's lock and then reads the version it made).
+func TestConcurrentTextReplacementsOnOneVersion(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		g := searchAdGroup(t, e, "Gleichzeitig", map[string]any{"language": "de"})
+		r := e.Must(t, http.StatusCreated, "POST", "/api/ads", ad(g, "Winterreifen", "Reifen Müller", "Sicher durch den Winter"))
+		id := idOf(t, r)
+		etag := r.Header.Get("ETag")
+		path := fmt.Sprintf("/api/ads/%d/texts", id)
+		descriptions := textItems("Top-Marken zu fairen Preisen, geliefert in 2 Tagen.", "Montage bei über 300 Partnern in Ihrer Nähe.")
+		for round := range 8 {
+			statuses := make(chan int, 2)
+			var wg sync.WaitGroup
+			for i := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					body := map[string]any{"headlines": textItems("Winterreifen", "Reifen Müller", fmt.Sprintf("Angebot %d-%d", round, i)), "descriptions": descriptions}
+					statuses <- e.Do(t, "PUT", path, body, "If-Match", etag).Status
+				}()
+			}
+			wg.Wait()
+			close(statuses)
+			got := map[int]int{}
+			for s := range statuses {
+				got[s]++
+			}
+			if got[http.StatusOK] != 1 || got[http.StatusPreconditionFailed] != 1 {
+				t.Fatalf("round %d: statuses %v, want one 200 and one 412", round, got)
+			}
+			etag = e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/ads/%d", id), nil).Header.Get("ETag")
+		}
+	})
+}
+
+// Text writes to different ads of one campaign at the same time all succeed:
+// each moves the campaign's version, and on PostgreSQL writers that held the
+// campaign row shared deadlocked on that update (500s).
+func TestConcurrentTextWritesInOneCampaign(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		g := searchAdGroup(t, e, "Nebeneinander", map[string]any{"language": "de"})
+		var ads []int64
+		for range 2 {
+			ads = append(ads, idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/ads", ad(g, "Winterreifen", "Reifen Müller", "Sicher durch den Winter"))))
+		}
+		descriptions := textItems("Top-Marken zu fairen Preisen, geliefert in 2 Tagen.", "Montage bei über 300 Partnern in Ihrer Nähe.")
+		for round := range 10 {
+			var wg sync.WaitGroup
+			for i, id := range ads {
+				asset := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/assets", map[string]any{"text": fmt.Sprintf("Zusatz %d-%d", round, i)}))
+				wg.Add(2)
+				go func() {
+					defer wg.Done()
+					body := map[string]any{"headlines": textItems("Winterreifen", "Reifen Müller", fmt.Sprintf("Angebot %d-%d", round, i)), "descriptions": descriptions}
+					if r := e.Do(t, "PUT", fmt.Sprintf("/api/ads/%d/texts", id), body); r.Status != http.StatusOK {
+						t.Errorf("round %d: replace the texts of ad %d: %d %s", round, id, r.Status, r.Body)
+					}
+				}()
+				go func() {
+					defer wg.Done()
+					body := map[string]any{"asset_id": asset, "field_type": "HEADLINE"}
+					if r := e.Do(t, "POST", fmt.Sprintf("/api/ads/%d/assets", id), body); r.Status != http.StatusCreated {
+						t.Errorf("round %d: link to ad %d: %d %s", round, id, r.Status, r.Body)
+					}
+				}()
+			}
+			wg.Wait()
 		}
 	})
 }

@@ -130,12 +130,14 @@ func RequireIfMatch(header string) (int64, error) {
 	return v, err
 }
 
-// StaleETag is the error for an If-Match that no longer matches.
-func StaleETag(header string, current int64) error {
+// StaleVersion is the error for a write conditioned on version sent (the
+// If-Match it came with) when the entity is at version current: it names
+// both ETags.
+func StaleVersion(sent, current int64) error {
 	return &errs.Error{
 		Code:    errs.PreconditionFailed,
-		Message: fmt.Sprintf("header.If-Match: %s is stale; the current ETag is %s (reload and apply your change again)", header, ETag(current)),
-		Fields:  []errs.FieldError{{Location: "header.If-Match", Message: "stale ETag", Value: header}},
+		Message: fmt.Sprintf("header.If-Match: %s is stale; the current ETag is %s (reload and apply your change again)", ETag(sent), ETag(current)),
+		Fields:  []errs.FieldError{{Location: "header.If-Match", Message: "stale ETag", Value: ETag(sent)}},
 		Extra:   map[string]any{"current_etag": ETag(current)},
 	}
 }
@@ -155,7 +157,3 @@ type RequiredIfMatchParam struct {
 type IfMatchParam struct {
 	IfMatch string `header:"If-Match" doc:"ETag from a previous read; the write fails with 412 if the entity changed since"`
 }
-
-// StaleVersion is the error for a write conditioned on version sent (the
-// If-Match it came with) when the entity is at version current.
-func StaleVersion(sent, current int64) error { return StaleETag(ETag(sent), current) }
