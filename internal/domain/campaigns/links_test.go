@@ -136,7 +136,7 @@ func TestLinkRules(t *testing.T) {
 				t.Errorf("%s: extra %v, want state approved", name, e.Extra)
 			}
 		}
-		// The wizard writes while generating; people do not.
+		// The generation job writes while generating; people do not.
 		f.exec(`UPDATE campaigns SET state = 'generating' WHERE id = ?`, campaignID)
 		late := f.text("Generated")
 		_, err = f.s.Link(f.ctx, LinkInput{AssetID: late.ID, AdID: adID, FieldType: policy.Headline}, true)
@@ -145,7 +145,7 @@ func TestLinkRules(t *testing.T) {
 			_, err := f.s.linkTx(AsGenerationJob(f.ctx), tx, LinkInput{AssetID: late.ID, AdID: adID, FieldType: policy.Headline, Position: 3}, false)
 			return err
 		}); err != nil {
-			t.Fatalf("LinkTx while generating: %v", err)
+			t.Fatalf("a link written by the generation job while generating: %v", err)
 		}
 
 		links, err := f.s.Links(f.ctx, "ad", adID)
