@@ -33,7 +33,7 @@ func openAppConfig(ctx context.Context) (*app.App, Config, error) {
 		log.Info("applied migrations", "versions", applied)
 	}
 	a, err := app.New(ctx, d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log, Auth: cfg.Auth, Jobs: cfg.Jobs, GenerationTimeout: cfg.GenTimeout,
-		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken})
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, LLM: cfg.LLM})
 	if err != nil {
 		d.Close()
 		return nil, cfg, err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
@@ -46,10 +47,11 @@ type Config struct {
 	Jobs          jobs.Config   // IMAPHUB_WORKERS, IMAPHUB_JOB_RESCUE_AFTER
 	GenTimeout    time.Duration // IMAPHUB_GENERATION_TIMEOUT
 	Auth          authapi.Config
-	AdminEmail    string // IMAPHUB_ADMIN_EMAIL: bootstrap admin on first start
-	AdminPassword string // IMAPHUB_ADMIN_PASSWORD
-	MetricsAddr   string // IMAPHUB_METRICS_ADDR: /metrics on a listener of its own
-	MetricsToken  string // IMAPHUB_METRICS_TOKEN: bearer token for /metrics
+	AdminEmail    string    // IMAPHUB_ADMIN_EMAIL: bootstrap admin on first start
+	AdminPassword string    // IMAPHUB_ADMIN_PASSWORD
+	MetricsAddr   string    // IMAPHUB_METRICS_ADDR: /metrics on a listener of its own
+	MetricsToken  string    // IMAPHUB_METRICS_TOKEN: bearer token for /metrics
+	LLM           ai.Config // IMAPHUB_LLM_*: the language model; none set is the offline writer
 }
 
 func loadConfig() (Config, error) {
@@ -133,6 +135,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		return c, errors.New("IMAPHUB_METRICS_TOKEN: want at least 16 characters (e.g. openssl rand -hex 32)")
+	}
+	if c.LLM, err = ai.ConfigFromEnv(); err != nil {
+		return c, fmt.Errorf("language model: %w", err)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("IMAPHUB_LOG_FORMAT=%q: want text or json", c.LogFormat)

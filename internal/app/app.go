@@ -40,6 +40,10 @@ type Options struct {
 	Jobs jobs.Config
 	// GenerationTimeout bounds one run of a generation job (default 10 min).
 	GenerationTimeout time.Duration
+	// LLM is the language model; its zero value is the offline writer. The
+	// binary reads it from IMAPHUB_LLM_* (ai.ConfigFromEnv); nothing here
+	// reads the environment.
+	LLM ai.Config
 	// MetricsAddr and MetricsToken say where /metrics is served and who may
 	// read it (see server.Config).
 	MetricsAddr, MetricsToken string
@@ -82,11 +86,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
-	llm, err := ai.ConfigFromEnv()
-	if err != nil {
-		return nil, fmt.Errorf("language model: %w", err)
-	}
-	a.Generation = generation.NewService(a.Campaigns, ai.Select(llm, generation.NewOfflineWriter()))
+	a.Generation = generation.NewService(a.Campaigns, ai.Select(opts.LLM, generation.NewOfflineWriter()))
 	workers := jobs.NewWorkers()
 	a.GenerationJobs = generation.NewJobs(workers, d, a.Campaigns, a.Generation, opts.GenerationTimeout, opts.Logger)
 	a.maintenance = &maintenance{}

@@ -112,3 +112,22 @@ func TestJobQueueUIIsForAdmins(t *testing.T) {
 		}
 	})
 }
+
+// The product a test starts never takes its language model from the shell
+// that runs the tests: without Options.LLM it writes offline.
+func TestTestsDoNotInheritTheModelFromTheShell(t *testing.T) {
+	t.Setenv("IMAPHUB_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+	t.Setenv("IMAPHUB_LLM_API_KEY", "sk-from-the-shell")
+	t.Setenv("IMAPHUB_LLM_MODEL", "from-the-shell")
+	e := apptest.Start(t, dbtest.Open(t, db.SQLite))
+	var c, g struct{ ID int64 }
+	e.Must(t, 201, "POST", "/api/campaigns", `{"name":"Winter","type":"SEARCH","budget_micros":1000000,"currency":"EUR","languages":["de"],"locations":["DE"],"final_url":"https://example.com/","brief":{"product":"Winterreifen","language":"de","keywords":["winterreifen kaufen"]}}`).JSON(t, &c)
+	e.Must(t, 201, "POST", "/api/ad-groups", map[string]any{"campaign_id": c.ID, "name": "Winter"}).JSON(t, &g)
+	// Stored (200) or not (502), the answer's report names the provider.
+	var gen struct{ Report struct{ Provider string } }
+	r := e.Do(t, "POST", "/api/ad-groups/"+strconv.FormatInt(g.ID, 10)+"/generate", `{"mode":"new"}`)
+	r.JSON(t, &gen)
+	if gen.Report.Provider != "offline" {
+		t.Errorf("%d: provider %q, want offline", r.Status, gen.Report.Provider)
+	}
+}

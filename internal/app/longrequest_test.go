@@ -35,10 +35,7 @@ func TestGenerationWithASlowModel(t *testing.T) {
 			return fill.Respond(r)
 		}))
 		t.Cleanup(srv.Close)
-		t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
-		t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
-		t.Setenv("IMAPHUB_LLM_MODEL", "scripted-slow")
-		e := apptest.Start(t, d)
+		e := apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: apptest.ScriptedModel(srv.URL)})
 		campaign := map[string]any{"name": "Winter", "type": "SEARCH", "budget_micros": 50_000_000, "currency": "EUR",
 			"languages": []string{"de"}, "locations": []string{"DE"}, "final_url": "https://reifen-mueller.example/winter",
 			"brief": map[string]any{"product": "Winterreifen", "language": "de", "keywords": []string{"winterreifen kaufen"},

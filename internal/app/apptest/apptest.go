@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -58,6 +59,15 @@ type Options struct {
 	Workers int
 	// Argon2 are the password-hash costs; zero means Fast.
 	Argon2 auth.Argon2Params
+	// LLM is the language model; zero is the offline writer. Tests never
+	// inherit IMAPHUB_LLM_* from the shell that runs them.
+	LLM ai.Config
+}
+
+// ScriptedModel is the configuration of a scripted model server at url
+// (internal/platform/ai/aitest).
+func ScriptedModel(url string) ai.Config {
+	return ai.Config{BaseURL: url, APIKey: "sk-test", Model: "scripted", Mode: ai.ModeJSONSchema, CallTimeout: ai.DefaultCallTimeout}
 }
 
 // StartOpts wires the product with opts and serves it on a random port.
@@ -71,7 +81,7 @@ func StartOpts(t testing.TB, d *db.DB, opts Options) *Env {
 	if opts.Argon2 == (auth.Argon2Params{}) {
 		opts.Argon2 = Fast
 	}
-	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: opts.Argon2, Auth: opts.Auth,
+	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: opts.Argon2, Auth: opts.Auth, LLM: opts.LLM,
 		Jobs:   jobs.Config{Workers: opts.Workers, PollInterval: 50 * time.Millisecond, Heartbeat: time.Second},
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {

@@ -155,8 +155,7 @@ func TestCancellingAQueuedGenerationReturnsTheCampaignToDraft(t *testing.T) {
 // cost.
 func TestGenerationJobBelowTheMinimumFailsTheCampaign(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		withModel(t, germanCopy(map[string]int{"headlines": 0}))
-		e := apptest.Start(t, d)
+		e, _ := startWithModel(t, d, germanCopy(map[string]int{"headlines": 0}))
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Ohne Titel", "SEARCH", "de")))
 		var started struct{ Job struct{ ID int64 } }
 		e.Event(t, http.StatusAccepted, id, "generate").JSON(t, &started)
@@ -196,8 +195,7 @@ func TestGenerationJobBelowTheMinimumFailsTheCampaign(t *testing.T) {
 // the campaign goes to review with a warning saying what is missing.
 func TestGenerationJobKeepsAPartialSetThatMeetsTheMinimum(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		withModel(t, germanCopy(map[string]int{"headlines": 5}))
-		e := apptest.Start(t, d)
+		e, _ := startWithModel(t, d, germanCopy(map[string]int{"headlines": 5}))
 		id := idOf(t, e.Must(t, 201, "POST", "/api/campaigns", briefCampaign("Halbe Titel", "SEARCH", "de")))
 		var started struct{ Job struct{ ID int64 } }
 		e.Event(t, http.StatusAccepted, id, "generate").JSON(t, &started)

@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/domain/generation"
+	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/ai/aitest"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -174,10 +176,7 @@ func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
 			return fmt.Sprintf("Modell-%c", 'A'+n)
 		}))
 		t.Cleanup(srv.Close)
-		t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
-		t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
-		t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
-		e := apptest.Start(t, d)
+		e := apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: apptest.ScriptedModel(srv.URL)})
 		_, groupID := wizardAdGroup(t, e, "Winter")
 		e.Must(t, http.StatusCreated, "POST", "/api/ads", map[string]any{"ad_group_id": groupID, "final_urls": []string{"https://reifen-mueller.example/"},
 			"headlines":    []map[string]any{{"text": "Winterreifen online kaufen"}, {"text": "Reifenwechsel"}, {"text": "Reifen Müller"}},
@@ -213,10 +212,7 @@ func TestGenerateAdWithModelThatFailsIsBadGateway(t *testing.T) {
 			return fmt.Sprintf("JETZT ZUGREIFEN NUMMER %d!!!", n)
 		}))
 		t.Cleanup(srv.Close)
-		t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
-		t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
-		t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
-		e := apptest.Start(t, d)
+		e := apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: apptest.ScriptedModel(srv.URL)})
 		_, groupID := wizardAdGroup(t, e, "Winter")
 		_, r := generateAd(t, e, http.StatusBadGateway, groupID, map[string]any{"mode": "new"})
 		m := r.Map(t)
@@ -274,15 +270,22 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 	})
 }
 
-// withModel points the product at a scripted model server.
-func withModel(t *testing.T, r aitest.Responder) *aitest.Server {
+// startWithModel starts the product with a scripted model server as its
+// language model.
+func startWithModel(t *testing.T, d *db.DB, r aitest.Responder) (*apptest.Env, *aitest.Server) {
+	t.Helper()
+	return startWithModelConfig(t, d, r, func(*ai.Config) {})
+}
+
+// startWithModelConfig is startWithModel with a change to the model's
+// configuration.
+func startWithModelConfig(t *testing.T, d *db.DB, r aitest.Responder, change func(*ai.Config)) (*apptest.Env, *aitest.Server) {
 	t.Helper()
 	srv := aitest.NewServer(r)
 	t.Cleanup(srv.Close)
-	t.Setenv("IMAPHUB_LLM_BASE_URL", srv.URL)
-	t.Setenv("IMAPHUB_LLM_API_KEY", "sk-test")
-	t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
-	return srv
+	llm := apptest.ScriptedModel(srv.URL)
+	change(&llm)
+	return apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: llm}), srv
 }
 
 const tooLongHeadline = "Winterkomplettradangebote für Ihren Pkw"
@@ -323,8 +326,7 @@ func TestGenerationBelowTheMinimumStoresNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dbtest.Run(t, func(t *testing.T, d *db.DB) {
-				withModel(t, germanCopy(tc.bad))
-				e := apptest.Start(t, d)
+				e, _ := startWithModel(t, d, germanCopy(tc.bad))
 				_, groupID := wizardAdGroup(t, e, "Winter "+tc.name)
 				body := map[string]any{"mode": "new"}
 				var hand map[string]any
@@ -369,8 +371,7 @@ func TestGenerationBelowTheMinimumStoresNothing(t *testing.T) {
 // a valid long headline nothing is linked.
 func TestAssetGroupGenerationBelowTheMinimumStoresNothing(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		withModel(t, germanCopy(map[string]int{"long_headlines": 0}))
-		e := apptest.Start(t, d)
+		e, _ := startWithModel(t, d, germanCopy(map[string]int{"long_headlines": 0}))
 		cid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/campaigns", wizardCampaign("PMax ohne lange Titel", "PERFORMANCE_MAX")))
 		gid := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/asset-groups", map[string]any{"campaign_id": cid, "name": "Winter", "final_urls": []string{"https://reifen-mueller.example/"}}))
 		r := e.Do(t, "POST", fmt.Sprintf("/api/asset-groups/%d/generate", gid), map[string]any{"mode": "new"})
@@ -385,13 +386,13 @@ func TestAssetGroupGenerationBelowTheMinimumStoresNothing(t *testing.T) {
 
 // The model's answers that the provider refuses or delays reach the report
 // and the log: its own error message, a wait longer than the run has, and a
-// call that hangs past IMAPHUB_LLM_CALL_TIMEOUT (cut and asked again).
+// call that hangs past the call timeout (IMAPHUB_LLM_CALL_TIMEOUT; cut and
+// asked again).
 func TestGenerationWithHostileModelServer(t *testing.T) {
 	t.Run("refused request", func(t *testing.T) {
 		dbtest.Run(t, func(t *testing.T, d *db.DB) {
-			withModel(t, aitest.Script(aitest.Reply{Status: http.StatusBadRequest, ErrorType: "invalid_request_error",
+			e, _ := startWithModel(t, d, aitest.Script(aitest.Reply{Status: http.StatusBadRequest, ErrorType: "invalid_request_error",
 				Content: "Invalid schema for response_format 'ad_copy': In context=(), 'required' is required to be supplied"}))
-			e := apptest.Start(t, d)
 			_, groupID := wizardAdGroup(t, e, "Winter refused")
 			_, r := generateAd(t, e, http.StatusBadGateway, groupID, map[string]any{"mode": "new"})
 			const want = "HTTP 400 Bad Request: Invalid schema for response_format 'ad_copy'"
@@ -413,8 +414,7 @@ func TestGenerationWithHostileModelServer(t *testing.T) {
 	})
 	t.Run("rate limit longer than the run", func(t *testing.T) {
 		dbtest.Run(t, func(t *testing.T, d *db.DB) {
-			srv := withModel(t, aitest.Script(aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "300", Content: "Rate limit reached for requests"}))
-			e := apptest.Start(t, d)
+			e, srv := startWithModel(t, d, aitest.Script(aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "300", Content: "Rate limit reached for requests"}))
 			_, groupID := wizardAdGroup(t, e, "Winter limited")
 			_, r := generateAd(t, e, http.StatusBadGateway, groupID, map[string]any{"mode": "new"})
 			if !strings.Contains(string(r.Body), "the provider asked to wait 5m0s before the next call (Retry-After)") || len(srv.Requests()) != 1 {
@@ -424,16 +424,14 @@ func TestGenerationWithHostileModelServer(t *testing.T) {
 	})
 	t.Run("hanging call", func(t *testing.T) {
 		dbtest.Run(t, func(t *testing.T, d *db.DB) {
-			t.Setenv("IMAPHUB_LLM_CALL_TIMEOUT", "200ms")
 			valid := germanCopy(nil)
 			var calls atomic.Int32
-			srv := withModel(t, aitest.ResponderFunc(func(r aitest.Request) aitest.Reply {
+			e, srv := startWithModelConfig(t, d, aitest.ResponderFunc(func(r aitest.Request) aitest.Reply {
 				if calls.Add(1) == 1 {
 					return aitest.Reply{Hang: true}
 				}
 				return valid.Respond(r)
-			}))
-			e := apptest.Start(t, d)
+			}), func(c *ai.Config) { c.CallTimeout = 200 * time.Millisecond })
 			_, groupID := wizardAdGroup(t, e, "Winter slow")
 			gen, _ := generateAd(t, e, http.StatusOK, groupID, map[string]any{"mode": "new"})
 			if !gen.Report.Complete || gen.Report.TransportRetries != 1 || len(srv.Requests()) != 2 || len(gen.Ad.Headlines) != 15 {
