@@ -186,9 +186,13 @@ func (h *attemptHook) WorkEnd(ctx context.Context, job *rivertype.JobRow, workEr
 // pruned (it keeps finished jobs a day); housekeeping calls it.
 func (r *Runner) PruneFinished(ctx context.Context) error {
 	return r.db.InTx(ctx, func(tx db.Conn) error {
-		for _, table := range []string{"job_events", "job_attempts", "job_owners"} {
-			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE job_id NOT IN (SELECT id FROM river_job)`); err != nil {
-				return fmt.Errorf("prune %s: %w", table, err)
+		for _, q := range []string{
+			`DELETE FROM job_events WHERE job_id NOT IN (SELECT id FROM river_job)`,
+			`DELETE FROM job_attempts WHERE job_id NOT IN (SELECT id FROM river_job)`,
+			`DELETE FROM job_owners WHERE job_id NOT IN (SELECT id FROM river_job)`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("prune finished jobs: %w", err)
 			}
 		}
 		return nil
