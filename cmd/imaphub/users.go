@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,7 +35,29 @@ func sub(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		return 1
 	}
 	defer a.DB.Close()
+	// What the command changes is audited like a change through the API,
+	// in the change's own transaction, with the operator's account as actor.
+	ctx = a.Users.Audited(ctx, auth.AuditEntry{Actor: "cli:" + operator(), Action: name + " " + args[0], Entity: name,
+		Summary: cliSummary(args[1:])})
 	return subs[args[0]](ctx, a, args[1:], stdout, stderr)
+}
+
+// operator names who runs a command: the operating system's user.
+func operator() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return n
+	}
+	return "unknown"
+}
+
+// cliSummary records a command's flags for the audit log. Secrets never
+// come as flags (passwords are read from standard input).
+func cliSummary(args []string) json.RawMessage {
+	out, _ := json.Marshal(map[string]any{"args": args})
+	return out
 }
 
 const usersHelp = `Usage: imaphub users <subcommand> [flags]

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
 // cliEnv points the commands at a fresh SQLite data directory.
@@ -94,5 +98,41 @@ func TestAuthConfigurationErrors(t *testing.T) {
 				t.Errorf("exit %d: %s, want an error naming %s", code, errOut, tc.want)
 			}
 		})
+	}
+}
+
+// Changes made on the command line are audited like the API's, each entry
+// naming the operator, the command and the user or token it changed; a
+// listing changes nothing and leaves no entry.
+func TestCommandLineChangesAreAudited(t *testing.T) {
+	cliEnv(t)
+	mustRun(t, "users", "add", "--email", "ci@example.com", "--role", "editor")
+	mustRun(t, "users", "set-role", "--email", "ci@example.com", "--role", "publisher")
+	mustRun(t, "tokens", "create", "--user", "ci@example.com", "--name", "deploy")
+	mustRun(t, "users", "list")
+	d, err := db.Open(context.Background(), db.Config{DataDir: os.Getenv("IMAPHUB_DATA_DIR")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rows, err := d.Read().Query(context.Background(), `SELECT actor, action, entity, entity_id, summary FROM audit_log ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var actor, action, entity, id, summary string
+		if err := rows.Scan(&actor, &action, &entity, &id, &summary); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(actor, "cli:") || !strings.Contains(summary, "ci@example.com") {
+			t.Errorf("entry %s by %q: %s", action, actor, summary)
+		}
+		got = append(got, action+" "+entity+"/"+id)
+	}
+	want := []string{"users add users/1", "users set-role users/1", "tokens create tokens/1"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("audit entries %q, want %q", got, want)
 	}
 }

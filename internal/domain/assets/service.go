@@ -105,7 +105,7 @@ func (s *Service) CreateText(ctx context.Context, in TextInput) (a Asset, create
 		if a, created, err = s.UpsertTextTx(ctx, tx, in); err != nil {
 			return err
 		}
-		auth.AuditCreated(ctx, a.ID)
+		auth.AuditEntity(ctx, a.ID)
 		return nil
 	})
 	return a, created, err
@@ -194,7 +194,7 @@ func (s *Service) UploadImage(ctx context.Context, in ImageInput) (a Asset, crea
 			return err
 		}
 		created = c
-		auth.AuditCreated(ctx, id)
+		auth.AuditEntity(ctx, id)
 		a, err = getAsset(ctx, tx, id)
 		return err
 	})

@@ -25,7 +25,7 @@ func (s *Service) CreateAdGroup(ctx context.Context, in AdGroupInput) (AdGroup, 
 		if g, err = insertAdGroup(ctx, tx, g); err != nil {
 			return uniqueAs(err, "body.name", fmt.Sprintf("an ad group named %q in campaign %d", name, in.CampaignID), name)
 		}
-		auth.AuditCreated(ctx, g.ID)
+		auth.AuditEntity(ctx, g.ID)
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return g, err

@@ -45,7 +45,7 @@ func (s *Service) CreateAd(ctx context.Context, in AdInput) (Ad, error) {
 		if id, err = insertAd(ctx, tx, a); err != nil {
 			return err
 		}
-		auth.AuditCreated(ctx, id)
+		auth.AuditEntity(ctx, id)
 		if err := s.replaceAdTextsTx(ctx, tx, id, rules.language, nonNilTexts(in.Headlines), nonNilTexts(in.Descriptions)); err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ func (s *Service) CreateAssetGroup(ctx context.Context, in AssetGroupInput) (Ass
 		if g, err = insertAssetGroup(ctx, tx, g); err != nil {
 			return uniqueAs(err, "body.name", fmt.Sprintf("an asset group named %q in campaign %d", name, in.CampaignID), name)
 		}
-		auth.AuditCreated(ctx, g.ID)
+		auth.AuditEntity(ctx, g.ID)
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return g, err

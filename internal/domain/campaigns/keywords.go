@@ -26,7 +26,7 @@ func (s *Service) CreateKeyword(ctx context.Context, in KeywordInput) (Keyword, 
 		if k, err = insertKeyword(ctx, tx, k); err != nil {
 			return uniqueAs(err, "body.text", fmt.Sprintf("the %s keyword %q in ad group %d", in.MatchType, text, in.AdGroupID), text)
 		}
-		auth.AuditCreated(ctx, k.ID)
+		auth.AuditEntity(ctx, k.ID)
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return k, err

@@ -147,7 +147,7 @@ func (s *Service) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		if c, err = insertCampaign(ctx, tx, c); err != nil {
 			return uniqueAs(err, "body.name", fmt.Sprintf("a campaign named %q", name), name)
 		}
-		auth.AuditCreated(ctx, c.ID)
+		auth.AuditEntity(ctx, c.ID)
 		return nil
 	})
 	return c, err

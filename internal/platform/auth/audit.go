@@ -20,7 +20,7 @@ type AuditEntry struct {
 	Action   string          `json:"action" doc:"Operation id, e.g. update-campaign, or sign-in"`
 	Entity   string          `json:"entity" doc:"Kind of entity, e.g. campaigns"`
 	EntityID string          `json:"entity_id"`
-	Status   int             `json:"status" doc:"HTTP status of the write"`
+	Status   int             `json:"status" doc:"HTTP status of the write (0 for a change made on the command line)"`
 	Summary  json.RawMessage `json:"summary" doc:"What changed: the request's fields, with secrets removed"`
 }
 
@@ -47,10 +47,12 @@ func (s *Service) Audited(ctx context.Context, e AuditEntry) context.Context {
 	return db.WithCommitHook(ctx, &auditRecorder{svc: s, entry: e})
 }
 
-// AuditCreated names the entity a write created, for the audit entry of the
-// change under way (a create has no id in its path). Call it inside the
-// transaction, after the insert; without an audited change it does nothing.
-func AuditCreated(ctx context.Context, id int64) {
+// AuditEntity names the entity a write concerns, for the audit entry of the
+// change under way, when the request did not name it (a create has no id in
+// its path; a command line names a user by email). Call it inside the
+// transaction, after the write; the first entity named wins, and without an
+// audited change it does nothing.
+func AuditEntity(ctx context.Context, id int64) {
 	if r, ok := db.CommitHookOf(ctx).(*auditRecorder); ok {
 		r.mu.Lock()
 		if r.entry.EntityID == "" {

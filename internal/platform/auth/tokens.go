@@ -84,7 +84,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ro
 		t, err = scanToken(tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, role, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+tokenCols, userID, name, hashToken(secret), secret[:10], roleText, now, expires))
 		if err == nil {
-			AuditCreated(ctx, t.ID)
+			AuditEntity(ctx, t.ID)
 		}
 		return err
 	})
@@ -161,6 +161,7 @@ func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFoundf("token %d not found or already revoked", tokenID)
 		}
+		AuditEntity(ctx, tokenID)
 		return bumpEpoch(ctx, tx)
 	})
 	if err == nil {

@@ -96,7 +96,7 @@ func (s *Service) CreateUser(ctx context.Context, email, name string, role Role,
 			return e
 		}
 		if err == nil {
-			AuditCreated(ctx, u.ID)
+			AuditEntity(ctx, u.ID)
 		}
 		return err
 	})
@@ -146,6 +146,7 @@ func (s *Service) updateUser(ctx context.Context, id int64, then func(tx db.Conn
 		if u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET `+set+`, updated_at = ? WHERE id = ? RETURNING `+userCols, append(args, s.now(), id)...)); err != nil {
 			return err
 		}
+		AuditEntity(ctx, id)
 		if then != nil {
 			if err := then(tx, before, u); err != nil {
 				return err
