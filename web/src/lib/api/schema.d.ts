@@ -1319,7 +1319,7 @@ export interface components {
             id: number;
             /**
              * Format: int64
-             * @description HTTP status of the write
+             * @description HTTP status of the write (0 for a change made on the command line)
              */
             status: number;
             /** @description What changed: the request's fields, with secrets removed */
