@@ -14,6 +14,8 @@ export interface StreamItem {
   ad_id?: number;
   ad_group_id?: number;
   asset_group_id?: number;
+  /** The event's sequence number in the job's stream, once it arrived. */
+  seq?: number;
 }
 
 /** What the stream delivers, as events for whoever follows the job; id is the SSE sequence number. */

@@ -308,3 +308,13 @@ describe('board sync (a reloaded tree onto the same board)', () => {
     expect(d.result).toBeNull();
   });
 });
+
+describe('arrivals', () => {
+  it('shows each event of the stream once, even when a resumed stream sends it again', () => {
+    const board = new Board();
+    board.arrived({ text: 'Winterreifen kaufen', seq: 4 });
+    board.arrived({ text: 'Reifen Müller', seq: 5 });
+    board.arrived({ text: 'Winterreifen kaufen', seq: 4 });
+    expect(board.arrivals.map((a) => a.seq)).toEqual([4, 5]);
+  });
+});

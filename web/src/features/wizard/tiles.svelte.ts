@@ -154,7 +154,9 @@ export class Board {
     this.tiles = this.tiles.filter((x) => x !== t);
   }
 
+  /** An item the stream delivered; one the board already shows (the same event again, after a reload resumed the stream) is ignored. */
   arrived(item: StreamItem): void {
+    if (item.seq !== undefined && this.arrivals.some((a) => a.seq === item.seq)) return;
     this.arrivals = [...this.arrivals, item];
   }
 

@@ -321,7 +321,7 @@ export const wizardMachine = wizard.createMachine({
         ITEM: {
           actions: [
             assign(({ context, event }) => ({ lastEventId: event.id, received: context.received + 1 })),
-            emit(({ event }) => ({ type: 'item' as const, item: event.item })),
+            emit(({ event }) => ({ type: 'item' as const, item: { ...event.item, seq: event.id } })),
           ],
         },
         WARNING: {
