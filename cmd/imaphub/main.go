@@ -34,6 +34,8 @@ var commands = map[string]command{
 	"generate": {"write a validated RSA or Performance Max text set from a brief (--brief FILE --format rsa|pmax [--json])", runGenerate},
 	// Checks of texts and files; they open no database.
 	"validate": {"check ad texts against Google Ads limits and editorial rules (--jsonl, one object per line)", runValidate},
+	// Talks to Google Ads only; opens no database.
+	"googleads": {"check the Google Ads connection and print the fix for each problem (check [--customer CID])", runGoogleAds},
 }
 
 func main() {
@@ -69,7 +71,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'imaphub <command> --help' for a command's flags. Configuration is read from IMAPHUB_* variables (see README).")
 }

@@ -140,18 +140,18 @@ func (c *Client) call(ctx context.Context, spec callSpec) (callResult, error) {
 			return callResult{}, err
 		}
 		if attempt >= c.retry.MaxAttempts {
-			return callResult{}, fmt.Errorf("googleads: %s: gave up after %d attempts: %w", spec.name, attempt, err)
+			return callResult{}, fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
 		}
 		if wait > c.retry.MaxDelay {
-			return callResult{}, fmt.Errorf("googleads: %s: Google asks to wait %s, longer than allowed (%s): %w", spec.name, wait, c.retry.MaxDelay, err)
+			return callResult{}, fmt.Errorf("%w (Google asks to wait %s, more than the %s allowed)", err, wait.Round(time.Millisecond), c.retry.MaxDelay)
 		}
 		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
-			return callResult{}, fmt.Errorf("googleads: %s: no time left to wait %s before another attempt: %w", spec.name, wait.Round(time.Millisecond), err)
+			return callResult{}, fmt.Errorf("%w (no time left before the deadline to wait %s for another attempt)", err, wait.Round(time.Millisecond))
 		}
 		c.log.LogAttrs(ctx, slog.LevelWarn, "googleads retry", slog.String("call", spec.name), slog.String("customer_id", spec.customerID),
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return callResult{}, fmt.Errorf("googleads: %s: %w (while waiting to retry after: %v)", spec.name, serr, err)
+			return callResult{}, fmt.Errorf("googleads: %s: %w while waiting to try again after: %v", spec.name, serr, err)
 		}
 	}
 }

@@ -535,7 +535,11 @@ func Advice(err error) string {
 	case errors.As(err, &api):
 		return apiAdvice(api)
 	case errors.As(err, &netErr):
-		return "Check the network path to " + netErr.Host + " (DNS, proxy, firewall) and " + EnvAPIURL + " / " + EnvTokenURL + "."
+		setting := EnvAPIURL
+		if netErr.Call == tokenCall {
+			setting = EnvTokenURL
+		}
+		return "Check the network path to " + netErr.Host + " (DNS, proxy, firewall) and " + setting + "."
 	}
 	return ""
 }

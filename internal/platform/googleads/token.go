@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// tokenCall names the token endpoint in errors.
+const tokenCall = "OAuth token"
+
 // refreshMargin is how long before its expiry an access token is replaced,
 // so that a token never expires on the way to Google. Short-lived tokens are
 // replaced at half their life.
@@ -111,12 +114,12 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Time, error) {
 	issued := ts.now()
 	resp, err := ts.httpClient.Do(req)
 	if err != nil {
-		return "", time.Time{}, &NetworkError{Call: "OAuth token", Host: hostOf(ts.tokenURL), Err: stripURL(err)}
+		return "", time.Time{}, &NetworkError{Call: tokenCall, Host: hostOf(ts.tokenURL), Err: stripURL(err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", time.Time{}, &NetworkError{Call: "OAuth token", Host: hostOf(ts.tokenURL), Err: stripURL(err)}
+		return "", time.Time{}, &NetworkError{Call: tokenCall, Host: hostOf(ts.tokenURL), Err: stripURL(err)}
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {
@@ -127,7 +130,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Time, error) {
 			return "", time.Time{}, &AuthError{HTTPStatus: resp.StatusCode, Code: e.Error, Description: truncate(e.ErrorDescription, 200)}
 		}
 		if resp.StatusCode >= 500 {
-			return "", time.Time{}, &APIError{Call: "OAuth token", HTTPStatus: resp.StatusCode, Message: plainMessage(body)}
+			return "", time.Time{}, &APIError{Call: tokenCall, HTTPStatus: resp.StatusCode, Message: plainMessage(body)}
 		}
 		return "", time.Time{}, &AuthError{HTTPStatus: resp.StatusCode, Code: "http_" + fmt.Sprint(resp.StatusCode), Description: plainMessage(body)}
 	}
