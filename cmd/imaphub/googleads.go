@@ -119,7 +119,7 @@ func (r *checkReport) run(ctx context.Context, customer string) {
 	r.ok("configuration", "API %s/%s, token endpoint %s, OAuth client %s, login customer %s, developer token %s",
 		cfg.APIURL, cfg.APIVersion, cfg.TokenURL, cfg.ClientID, login, devToken)
 
-	if err := client.AccessToken(ctx); err != nil {
+	if err := client.Authenticate(ctx); err != nil {
 		r.fail("OAuth", err, "")
 		return
 	}

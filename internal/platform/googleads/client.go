@@ -90,9 +90,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 // redacted).
 func (c *Client) Config() Config { return c.cfg }
 
-// AccessToken returns a valid access token, fetching one when needed. The
-// check command uses it to test the OAuth credentials on their own.
-func (c *Client) AccessToken(ctx context.Context) error {
+// Authenticate makes sure a valid access token is at hand, fetching one
+// when needed: it tests the OAuth credentials on their own.
+func (c *Client) Authenticate(ctx context.Context) error {
 	_, err := c.tokens.get(ctx)
 	return err
 }

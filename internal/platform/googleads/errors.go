@@ -527,7 +527,7 @@ func Advice(err error) string {
 		case "invalid_client", "unauthorized_client":
 			return "Check " + EnvClientID + " and " + EnvClientSecret + " against the OAuth client in the Google Cloud console (APIs & Services → Credentials); the refresh token must have been made with the same client."
 		}
-		return "The OAuth token endpoint " + "refused the request; check " + EnvTokenURL + "."
+		return "The OAuth token endpoint refused the request: check " + EnvTokenURL + " and the OAuth client."
 	case errors.As(err, &quota):
 		return "Wait for the daily quota to reset, or apply for a higher access level on the Google Ads API Overview page of the Google Cloud project."
 	case errors.As(err, &unknown):
