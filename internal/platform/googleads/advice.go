@@ -63,6 +63,8 @@ func apiAdvice(e *APIError) string {
 		return "Set " + EnvLoginCustomerID + " to the ten digits of the manager account (no dashes) that this Google user can reach, or leave it unset."
 	case e.Has("authorizationError.USER_PERMISSION_DENIED"), e.Has("authorizationError.INVALID_LOGIN_CUSTOMER_ID_SERVING_CUSTOMER_ID_COMBINATION"):
 		return "The account is not reachable this way: set " + EnvLoginCustomerID + " to the id of a manager account that manages it, or give the Google user access to the account."
+	case e.Has("authenticationError.CUSTOMER_NOT_FOUND"):
+		return "No Google Ads account has this id: check its ten digits (the id at the top of the Google Ads UI, without dashes)."
 	case e.Has("authorizationError.CUSTOMER_NOT_ENABLED"):
 		return "The account is not enabled (not finished or cancelled): finish its setup in the Google Ads UI or use another account."
 	case e.Reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
