@@ -1,0 +1,507 @@
+package publishing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+	"github.com/imaphub/imaphub/internal/platform/googleads"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
+)
+
+type publishWorker struct {
+	river.WorkerDefaults[PublishArgs]
+	s *Service
+}
+
+// Timeout is the publish job's own limit per run (River's default is one
+// minute, too short for a large campaign).
+func (w *publishWorker) Timeout(*river.Job[PublishArgs]) time.Duration { return w.s.timeout }
+
+func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
+	return w.s.publish(ctx, job)
+}
+
+// publishRun is one attempt of a publish job.
+type publishRun struct {
+	s   *Service
+	job *river.Job[PublishArgs]
+	run Run
+	p   *plan
+	// mutated is set once the first change reached Google: from then on a
+	// cancel request no longer stops the publish.
+	mutated bool
+}
+
+// publish runs one attempt. Every step is idempotent: the steps a previous
+// attempt finished are in the snapshot and not sent again, a request whose
+// answer a killed attempt never stored is settled by looking its changes up
+// at Google, and a campaign no longer publishing means an earlier attempt
+// finished.
+func (s *Service) publish(ctx context.Context, job *river.Job[PublishArgs]) error {
+	c, err := s.campaigns.GetCampaign(ctx, job.Args.CampaignID)
+	if errs.Is(err, errs.NotFound) {
+		return river.JobCancel(fmt.Errorf("campaign %d no longer exists", job.Args.CampaignID))
+	}
+	if err != nil {
+		return err
+	}
+	run, err := getRun(ctx, s.db.Read(), job.Args.RunID)
+	if err != nil {
+		return err
+	}
+	if c.State != campaigns.Publishing || terminal(run.Outcome) {
+		return nil
+	}
+	r := &publishRun{s: s, job: job, run: run}
+	r.run.Outcome = OutcomeRunning
+	if err := s.db.InTx(ctx, func(tx db.Conn) error { return updateRun(ctx, tx, r.run) }); err != nil {
+		return err
+	}
+	if s.client == nil {
+		return r.fail(ctx, s.notConnected, nil)
+	}
+	if err := s.settleInFlight(ctx, c.ID); err != nil {
+		return r.retry(ctx, err)
+	}
+	if r.p, err = s.plan(ctx, c.ID, "", run.StartEnabled); err != nil {
+		return r.retry(ctx, err)
+	}
+	if len(r.p.problems) > 0 {
+		return r.fail(ctx, errors.New("Google Ads cannot take the campaign as it is"), r.p.problems)
+	}
+	total := len(r.p.steps)
+	_, ops := CountChanges(r.p.steps)
+	r.emit(ctx, progress{Progress: jobs.Progress{Total: total, Message: fmt.Sprintf("Checking %d changes with Google Ads", ops)}})
+	if total > 0 {
+		// Everything is checked before the first change: what Google
+		// refuses fails the publish with nothing created.
+		_, accProblems, rid, err := s.checkAccount(ctx, r.p.customer, r.p.campaign)
+		if err != nil {
+			return r.stopOrFail(ctx, err)
+		}
+		r.run.RequestIDs = append(r.run.RequestIDs, rid)
+		problems, ids, _, err := s.validate(ctx, r.p)
+		r.run.RequestIDs = append(r.run.RequestIDs, ids...)
+		if err != nil {
+			return r.stopOrFail(ctx, err)
+		}
+		if problems = append(accProblems, problems...); len(problems) > 0 {
+			return r.fail(ctx, fmt.Errorf("Google Ads refused %d of the changes; nothing was changed", len(problems)), problems)
+		}
+	}
+	if ctx.Err() != nil {
+		return r.stopped(ctx)
+	}
+	// From the first change on, the calls use a context that a cancel
+	// request does not end (a publish cancelled halfway would leave a
+	// campaign half made); the run's deadline still holds.
+	work := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		work, cancel = context.WithDeadline(work, deadline)
+		defer cancel()
+	}
+	done, warned := 0, false
+	for range ops + total + 10 {
+		if ctx.Err() != nil {
+			if !jobs.CancelledByUser(ctx) {
+				return ctx.Err() // shutdown or timeout: the job is handed back
+			}
+			if !warned {
+				warned = true
+				r.emit(ctx, map[string]any{"message": "the publish has begun changing the campaign at Google Ads and finishes; it can no longer be cancelled", "code": "cancel_too_late"})
+			}
+		}
+		steps := Diff(r.p.base, r.p.desired)
+		if len(steps) == 0 {
+			return r.finish(work)
+		}
+		st := steps[0]
+		changes := st.Changes[:min(len(st.Changes), googleads.MaxOperations)]
+		sum := summaries([]Step{st})[0]
+		label := fmt.Sprintf("%d/%d: %s", min(done+1, total), total, st.Label())
+		r.emit(work, progress{Progress: jobs.Progress{Done: done, Total: total, Message: "Publishing " + label}, Step: &sum})
+		complete := len(changes) == len(st.Changes)
+		after := progress{Progress: jobs.Progress{Done: done, Total: total, Message: "Published " + label}, Step: &sum}
+		if complete {
+			after.Done = min(done+1, total)
+		}
+		err := r.send(work, changes, after)
+		var unknown *googleads.UnknownOutcomeError
+		switch {
+		case errors.As(err, &unknown):
+			// Google may or may not have made the changes: look them up,
+			// adopt what exists, and let the next diff send the rest.
+			if err := r.settle(work, changes); err != nil {
+				return r.retry(ctx, err)
+			}
+			continue
+		case err != nil:
+			return r.stopOrFail(ctx, err)
+		}
+		if complete {
+			done = after.Done
+		}
+	}
+	return r.fail(ctx, errors.New("publishing did not converge: Google Ads keeps differing from the campaign"), nil)
+}
+
+func terminal(outcome string) bool {
+	return outcome == OutcomeSucceeded || outcome == OutcomeFailed || outcome == OutcomePartiallyFailed || outcome == OutcomeCancelled
+}
+
+// send makes one mutate. Before it is sent its changes are recorded as in
+// flight; the answer's resource names, the snapshot, the run and the
+// progress event are stored in one transaction with the in-flight record
+// cleared. A definite refusal clears it too; an unknown outcome leaves it
+// for settle (or, after a crash, the next attempt).
+func (r *publishRun) send(ctx context.Context, changes []Change, after progress) error {
+	s, p := r.s, r.p
+	req, err := newBuilder(ctx, p.customer, p.names, s.images).build(changes)
+	if err != nil {
+		return err
+	}
+	if err := s.db.InTx(ctx, func(tx db.Conn) error { return setInFlight(ctx, tx, p.campaign.ID, changes) }); err != nil {
+		return err
+	}
+	r.mutated = true
+	res, err := s.client.Mutate(ctx, p.customer, googleads.MutateRequest{Operations: req.ops})
+	var unknown *googleads.UnknownOutcomeError
+	if errors.As(err, &unknown) {
+		return err
+	}
+	if err != nil {
+		// Google answered (or nothing was sent): nothing was applied.
+		if cerr := s.db.InTx(ctx, func(tx db.Conn) error { return setInFlight(ctx, tx, p.campaign.ID, nil) }); cerr != nil {
+			return errors.Join(err, cerr)
+		}
+		var api *googleads.APIError
+		if errors.As(err, &api) && !api.Temporary() && refusesData(api) {
+			r.run.RequestIDs = append(r.run.RequestIDs, api.RequestID)
+			return &refusal{err: err, problems: mapErrors(api, req)}
+		}
+		return err
+	}
+	done := make([]found, len(req.changes))
+	for i, c := range req.changes {
+		done[i] = found{change: c, name: res.Results[i].ResourceName}
+	}
+	r.run.RequestIDs = append(r.run.RequestIDs, res.RequestID)
+	return r.store(ctx, done, after)
+}
+
+// refusal is a request Google refused for its content, with the problems
+// mapped to our entities.
+type refusal struct {
+	err      error
+	problems []PublishProblem
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
+// settle looks up the changes of a request whose answer was lost and
+// stores what Google made.
+func (r *publishRun) settle(ctx context.Context, changes []Change) error {
+	got, err := reconcile(ctx, r.s.client, r.p.customer, changes, r.p.names)
+	if err != nil {
+		return err
+	}
+	r.emit(ctx, map[string]any{"message": fmt.Sprintf("the answer of Google Ads to %d changes was lost; %d were found made there and are kept, the rest is sent again", len(changes), len(got)),
+		"code": "outcome_unknown"})
+	return r.store(ctx, got, progress{})
+}
+
+// store records changes done at Google: names, snapshot, in-flight cleared,
+// the run, and the progress event, in one transaction.
+func (r *publishRun) store(ctx context.Context, done []found, after progress) error {
+	s, p := r.s, r.p
+	now := s.now()
+	for _, f := range done {
+		if r.run.Changes == nil {
+			r.run.Changes = Count{}
+		}
+		if r.run.Changes[f.change.Action] == nil {
+			r.run.Changes[f.change.Action] = map[Kind]int{}
+		}
+		r.run.Changes[f.change.Action][f.change.Kind]++
+		r.run.Operations++
+	}
+	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		if err := storeDone(ctx, tx, p, done, now); err != nil {
+			return err
+		}
+		if err := updateRun(ctx, tx, r.run); err != nil {
+			return err
+		}
+		if after.Message != "" {
+			_, err := jobs.AppendTx(ctx, tx, r.job.ID, jobs.EventProgress, after)
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		s.runner.Committed(r.job.ID)
+	}
+	return err
+}
+
+// storeDone applies changes made at Google to the plan's names and base and
+// stores both, clearing the in-flight record.
+func storeDone(ctx context.Context, tx db.Conn, p *plan, done []found, now time.Time) error {
+	for _, f := range done {
+		c := f.change
+		switch c.Action {
+		case Create:
+			p.names[c.Key] = f.name
+			if err := putName(ctx, tx, p.campaign.ID, p.customer, c.Kind, c.Key, f.name, now); err != nil {
+				return err
+			}
+		case Remove:
+			gone := []string{c.Key}
+			for i := 0; i < len(gone); i++ {
+				gone = append(gone, p.base.children(gone[i])...)
+			}
+			for _, k := range gone {
+				delete(p.names, k)
+				if err := deleteName(ctx, tx, p.campaign.ID, k); err != nil {
+					return err
+				}
+			}
+		}
+		Apply(p.base, c)
+	}
+	if err := putSnapshot(ctx, tx, p.campaign.ID, p.customer, p.base, now); err != nil {
+		return err
+	}
+	return setInFlight(ctx, tx, p.campaign.ID, nil)
+}
+
+// settleInFlight settles a request an earlier attempt sent without storing
+// its answer (the worker was killed, or the answer was lost).
+func (s *Service) settleInFlight(ctx context.Context, campaignID int64) error {
+	q := s.db.Read()
+	t, err := getTarget(ctx, q, campaignID)
+	if err != nil || t == nil || t.inFlight == "" {
+		return err
+	}
+	var changes []Change
+	if err := json.Unmarshal([]byte(t.inFlight), &changes); err != nil {
+		return fmt.Errorf("campaign %d: in-flight changes: %w", campaignID, err)
+	}
+	c, err := s.campaigns.GetCampaign(ctx, campaignID)
+	if err != nil {
+		return err
+	}
+	p := &plan{campaign: c, target: t}
+	if p.customer, err = snapshotCustomer(ctx, q, campaignID, t.CustomerID); err != nil {
+		return err
+	}
+	if p.base, err = snapshot(ctx, q, campaignID); err != nil {
+		return err
+	}
+	if p.names, err = names(ctx, q, campaignID); err != nil {
+		return err
+	}
+	got, err := reconcile(ctx, s.client, p.customer, changes, p.names)
+	if err != nil {
+		return err
+	}
+	s.log.Info("publish: settled a request whose answer was lost", "campaign", campaignID, "changes", len(changes), "found", len(got))
+	return s.db.InTx(ctx, func(tx db.Conn) error { return storeDone(ctx, tx, p, got, s.now()) })
+}
+
+// snapshotCustomer is the account of the published snapshot, or def before
+// the first publish.
+func snapshotCustomer(ctx context.Context, q db.Conn, campaignID int64, def string) (string, error) {
+	var customer string
+	err := q.QueryRow(ctx, `SELECT customer_id FROM published_snapshots WHERE campaign_id = ?`, campaignID).Scan(&customer)
+	if err != nil {
+		return def, nil //nolint:nilerr // no snapshot yet
+	}
+	return customer, nil
+}
+
+// finish moves the campaign to published (or paused, as it is at Google)
+// and records the result.
+func (r *publishRun) finish(ctx context.Context) error {
+	s, p := r.s, r.p
+	ev := campaigns.EventPublishedPaused
+	if p.base["campaign"].Status == "ENABLED" {
+		ev = campaigns.EventPublished
+	}
+	now := s.now()
+	r.run.Outcome, r.run.FinishedAt = OutcomeSucceeded, &now
+	result := map[string]any{"campaign_id": p.campaign.ID, "customer_id": p.customer, "run_id": r.run.ID, "operations": r.run.Operations,
+		"changes": nonNilCount(r.run.Changes), "request_ids": r.run.RequestIDs, "campaign_resource": p.names["campaign"],
+		"campaign_url": CampaignURL(p.customer, p.names["campaign"]), "status": p.base["campaign"].Status}
+	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		if _, err := s.campaigns.TransitionTx(ctx, tx, p.campaign.ID, ev); err != nil {
+			return err
+		}
+		if err := updateRun(ctx, tx, r.run); err != nil {
+			return err
+		}
+		_, err := jobs.AppendTx(ctx, tx, r.job.ID, jobs.EventCompleted, result)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.runner.Committed(r.job.ID)
+	return nil
+}
+
+// stopOrFail handles an error of a call: the run's context ended (a cancel
+// before the first change, a shutdown, the timeout), a failure worth
+// another attempt, or a final one.
+func (r *publishRun) stopOrFail(ctx context.Context, err error) error {
+	if ctx.Err() != nil && !r.mutated {
+		return r.stopped(ctx)
+	}
+	var ref *refusal
+	var api *googleads.APIError
+	var netErr *googleads.NetworkError
+	switch {
+	case errors.As(err, &ref):
+		return r.fail(ctx, ref.err, ref.problems)
+	case errors.As(err, &netErr), errors.As(err, &api) && api.Temporary(), ctx.Err() != nil:
+		return r.retry(ctx, err)
+	}
+	return r.fail(ctx, err, nil)
+}
+
+// retry hands the job back to River for another attempt, unless this was
+// the last one, or someone cancelled the job after its first change (River
+// does not run a cancelled job again, so it ends here as failed; publishing
+// again settles what is left).
+func (r *publishRun) retry(ctx context.Context, err error) error {
+	if r.job.Attempt >= r.job.MaxAttempts || jobs.CancelledByUser(ctx) {
+		return r.fail(ctx, err, nil)
+	}
+	r.emit(ctx, map[string]any{"message": fmt.Sprintf("%v; trying again", err), "attempt": r.job.Attempt})
+	return err
+}
+
+// fail ends the publish for good: the campaign moves to failed with the
+// run's problems and error stored and shown; nothing is retried.
+func (r *publishRun) fail(ctx context.Context, cause error, problems []PublishProblem) error {
+	s := r.s
+	ctx = context.WithoutCancel(ctx)
+	now := s.now()
+	r.run.Outcome, r.run.FinishedAt, r.run.Problems = OutcomeFailed, &now, problems
+	if r.run.Operations > 0 {
+		r.run.Outcome = OutcomePartiallyFailed
+	}
+	r.run.Error = cause.Error()
+	if advice := googleads.Advice(cause); advice != "" {
+		r.run.Error += " — " + advice
+	}
+	s.log.Warn("publish failed", "job", r.job.ID, "campaign", r.job.Args.CampaignID, "err", cause, "problems", len(problems))
+	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		c, err := s.campaigns.CampaignTx(ctx, tx, r.job.Args.CampaignID)
+		if err != nil {
+			return err
+		}
+		if c.State == campaigns.Publishing {
+			if _, err := s.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventPublishFailed); err != nil {
+				return err
+			}
+		}
+		if err := updateRun(ctx, tx, r.run); err != nil {
+			return err
+		}
+		_, err = jobs.AppendTx(ctx, tx, r.job.ID, jobs.EventFailed, map[string]any{"error": r.run.Error, "run_id": r.run.ID,
+			"problems": LocalizeAll(nonNilProblems(problems), "en"), "outcome": r.run.Outcome})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.runner.Committed(r.job.ID)
+	return river.JobCancel(cause)
+}
+
+// stopped handles a run whose context ended before its first change: a
+// user's cancellation returns the campaign to approved; a shutdown or a
+// timeout hands the job back.
+func (r *publishRun) stopped(ctx context.Context) error {
+	if !jobs.CancelledByUser(ctx) {
+		return ctx.Err()
+	}
+	bg := context.WithoutCancel(ctx)
+	err := r.s.cancelRun(bg, r.job.ID, r.job.Args, "cancelled before the first change at Google Ads")
+	if err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// cancelQueued undoes the start of a publish cancelled before a worker took
+// it up.
+func (s *Service) cancelQueued(ctx context.Context, tx db.Conn, job *rivertype.JobRow) error {
+	var a PublishArgs
+	if err := json.Unmarshal(job.EncodedArgs, &a); err != nil {
+		return err
+	}
+	return s.cancelTx(ctx, tx, a, "cancelled before it started")
+}
+
+// cancelRun records a cancellation of a running publish.
+func (s *Service) cancelRun(ctx context.Context, jobID int64, a PublishArgs, reason string) error {
+	err := s.db.InTx(ctx, func(tx db.Conn) error {
+		if err := s.cancelTx(ctx, tx, a, reason); err != nil {
+			return err
+		}
+		_, err := jobs.AppendTx(ctx, tx, jobID, jobs.EventCancelled, map[string]any{"reason": reason})
+		return err
+	})
+	if err == nil {
+		s.runner.Committed(jobID)
+	}
+	return err
+}
+
+// cancelTx returns the campaign to approved and records the run cancelled.
+func (s *Service) cancelTx(ctx context.Context, tx db.Conn, a PublishArgs, reason string) error {
+	c, err := s.campaigns.CampaignTx(ctx, tx, a.CampaignID)
+	if errs.Is(err, errs.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.State == campaigns.Publishing {
+		if _, err := s.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventCancelPublish); err != nil {
+			return err
+		}
+	}
+	run, err := getRun(ctx, tx, a.RunID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	run.Outcome, run.FinishedAt, run.Error = OutcomeCancelled, &now, reason
+	return updateRun(ctx, tx, run)
+}
+
+// emit appends a progress (or, for a map, warning) event in its own
+// transaction.
+func (r *publishRun) emit(ctx context.Context, payload any) {
+	typ := jobs.EventProgress
+	if _, ok := payload.(map[string]any); ok {
+		typ = jobs.EventWarning
+	}
+	if _, err := r.s.runner.Append(context.WithoutCancel(ctx), r.job.ID, typ, payload); err != nil {
+		r.s.log.Warn("job event", "job", r.job.ID, "type", typ, "err", err)
+	}
+}
