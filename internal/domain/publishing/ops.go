@@ -162,23 +162,47 @@ func (b *builder) op(c Change) (googleads.MutateOperation, error) {
 }
 
 func (b *builder) update(name string, c Change) (googleads.MutateOperation, error) {
+	// Only the fields of the mask are sent: the others would be ignored.
 	e := c.Entity
+	set := map[string]bool{}
+	for _, f := range c.Fields {
+		set[f] = true
+	}
+	str := func(field, v string) string {
+		if set[field] {
+			return v
+		}
+		return ""
+	}
+	num := func(field string, v int64) googleads.Int64 {
+		if set[field] {
+			return googleads.Int64(v)
+		}
+		return 0
+	}
 	switch c.Kind {
 	case KindBudget:
-		return googleads.Update(googleads.CampaignBudget{ResourceName: name, Name: e.Name, AmountMicros: googleads.Int64(e.AmountMicros)}, c.Fields...), nil
+		return googleads.Update(googleads.CampaignBudget{ResourceName: name, Name: str("name", e.Name), AmountMicros: num("amount_micros", e.AmountMicros)}, c.Fields...), nil
 	case KindCampaign:
-		return googleads.Update(googleads.Campaign{ResourceName: name, Name: e.Name, Status: googleads.CampaignStatus(e.Status),
-			ContainsEUPoliticalAdvertising: euDeclaration(e.EUPolitical)}, c.Fields...), nil
+		camp := googleads.Campaign{ResourceName: name, Name: str("name", e.Name), Status: googleads.CampaignStatus(str("status", e.Status))}
+		if set["contains_eu_political_advertising"] {
+			camp.ContainsEUPoliticalAdvertising = euDeclaration(e.EUPolitical)
+		}
+		return googleads.Update(camp, c.Fields...), nil
 	case KindAdGroup:
-		return googleads.Update(googleads.AdGroup{ResourceName: name, Name: e.Name, Status: googleads.AdGroupStatus(e.Status),
-			CPCBidMicros: googleads.Int64(e.CPCBidMicros)}, c.Fields...), nil
+		return googleads.Update(googleads.AdGroup{ResourceName: name, Name: str("name", e.Name), Status: googleads.AdGroupStatus(str("status", e.Status)),
+			CPCBidMicros: num("cpc_bid_micros", e.CPCBidMicros)}, c.Fields...), nil
 	case KindKeyword:
 		return googleads.Update(googleads.AdGroupCriterion{ResourceName: name, Status: googleads.CriterionStatus(e.Status)}, c.Fields...), nil
 	case KindAd:
 		return googleads.Update(googleads.AdGroupAd{ResourceName: name, Status: googleads.AdGroupAdStatus(e.Status)}, c.Fields...), nil
 	case KindAssetGroup:
-		return googleads.Update(googleads.AssetGroup{ResourceName: name, Name: e.Name, FinalURLs: e.FinalURLs, Path1: e.Path1, Path2: e.Path2,
-			Status: googleads.AssetGroupStatus(e.Status)}, c.Fields...), nil
+		g := googleads.AssetGroup{ResourceName: name, Name: str("name", e.Name), Path1: str("path1", e.Path1), Path2: str("path2", e.Path2),
+			Status: googleads.AssetGroupStatus(str("status", e.Status))}
+		if set["final_urls"] {
+			g.FinalURLs = e.FinalURLs
+		}
+		return googleads.Update(g, c.Fields...), nil
 	}
 	return googleads.MutateOperation{}, fmt.Errorf("publishing: cannot update %s", c.Kind)
 }
