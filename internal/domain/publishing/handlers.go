@@ -11,13 +11,13 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 )
 
-// langParams pick the language of problem messages.
-type langParams struct {
+// LangParams pick the language of problem messages.
+type LangParams struct {
 	Lang           string `query:"lang" enum:"en,de" doc:"Language of the messages; default from Accept-Language, else English"`
 	AcceptLanguage string `header:"Accept-Language" doc:"Used when lang is absent"`
 }
 
-func (l langParams) lang() string { return Lang(l.Lang, l.AcceptLanguage) }
+func (l LangParams) lang() string { return Lang(l.Lang, l.AcceptLanguage) }
 
 func userOf(ctx context.Context) int64 {
 	if p := auth.FromContext(ctx); p != nil {
@@ -64,7 +64,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		Tags:        tags},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
-			langParams
+			LangParams
 		}) (*struct{ Body Status }, error) {
 			out, err := s.Status(ctx, in.ID, in.lang())
 			if err != nil {
@@ -79,7 +79,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
-			langParams
+			LangParams
 		}) (*struct{ Body ChangeSet }, error) {
 			out, err := s.ChangeSet(ctx, in.ID, in.lang())
 			if err != nil {
@@ -94,7 +94,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		Tags: tags, Errors: []int{http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}},
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
-			langParams
+			LangParams
 			Body *DryRunInput
 		}) (*struct{ Body DryRun }, error) {
 			var body DryRunInput
@@ -147,7 +147,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		func(ctx context.Context, in *struct {
 			httpapi.IDParam
 			httpapi.PageParams
-			langParams
+			LangParams
 		}) (*httpapi.ListOutput[Run], error) {
 			runs, next, err := s.Runs(ctx, in.ID, in.Cursor, in.Limit, in.lang())
 			if err != nil {

@@ -203,7 +203,7 @@ func (e *env) mutates(t *testing.T, from int) []string {
 	for _, r := range e.fake.RequestsTo("mutate")[from:] {
 		var body struct {
 			MutateOperations []map[string]map[string]json.RawMessage `json:"mutateOperations"`
-			ValidateOnly     bool                                     `json:"validateOnly"`
+			ValidateOnly     bool                                    `json:"validateOnly"`
 		}
 		if err := json.Unmarshal(r.Body, &body); err != nil {
 			t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -60,6 +59,9 @@ func (s *Service) publish(ctx context.Context, job *river.Job[PublishArgs]) erro
 	}
 	if c.State != campaigns.Publishing || terminal(run.Outcome) {
 		return nil
+	}
+	if ok, err := s.waitTurn(ctx, run); err != nil || !ok {
+		return snoozeOr(err)
 	}
 	r := &publishRun{s: s, job: job, run: run}
 	r.run.Outcome = OutcomeRunning
@@ -153,10 +155,6 @@ func (s *Service) publish(ctx context.Context, job *river.Job[PublishArgs]) erro
 		}
 	}
 	return r.fail(ctx, errors.New("publishing did not converge: Google Ads keeps differing from the campaign"), nil)
-}
-
-func terminal(outcome string) bool {
-	return outcome == OutcomeSucceeded || outcome == OutcomeFailed || outcome == OutcomePartiallyFailed || outcome == OutcomeCancelled
 }
 
 // send makes one mutate. Before it is sent its changes are recorded as in
@@ -329,179 +327,4 @@ func snapshotCustomer(ctx context.Context, q db.Conn, campaignID int64, def stri
 		return def, nil //nolint:nilerr // no snapshot yet
 	}
 	return customer, nil
-}
-
-// finish moves the campaign to published (or paused, as it is at Google)
-// and records the result.
-func (r *publishRun) finish(ctx context.Context) error {
-	s, p := r.s, r.p
-	ev := campaigns.EventPublishedPaused
-	if p.base["campaign"].Status == "ENABLED" {
-		ev = campaigns.EventPublished
-	}
-	now := s.now()
-	r.run.Outcome, r.run.FinishedAt = OutcomeSucceeded, &now
-	result := map[string]any{"campaign_id": p.campaign.ID, "customer_id": p.customer, "run_id": r.run.ID, "operations": r.run.Operations,
-		"changes": nonNilCount(r.run.Changes), "request_ids": r.run.RequestIDs, "campaign_resource": p.names["campaign"],
-		"campaign_url": CampaignURL(p.customer, p.names["campaign"]), "status": p.base["campaign"].Status}
-	err := s.db.InTx(ctx, func(tx db.Conn) error {
-		if _, err := s.campaigns.TransitionTx(ctx, tx, p.campaign.ID, ev); err != nil {
-			return err
-		}
-		if err := updateRun(ctx, tx, r.run); err != nil {
-			return err
-		}
-		_, err := jobs.AppendTx(ctx, tx, r.job.ID, jobs.EventCompleted, result)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.runner.Committed(r.job.ID)
-	return nil
-}
-
-// stopOrFail handles an error of a call: the run's context ended (a cancel
-// before the first change, a shutdown, the timeout), a failure worth
-// another attempt, or a final one.
-func (r *publishRun) stopOrFail(ctx context.Context, err error) error {
-	if ctx.Err() != nil && !r.mutated {
-		return r.stopped(ctx)
-	}
-	var ref *refusal
-	var api *googleads.APIError
-	var netErr *googleads.NetworkError
-	switch {
-	case errors.As(err, &ref):
-		return r.fail(ctx, ref.err, ref.problems)
-	case errors.As(err, &netErr), errors.As(err, &api) && api.Temporary(), ctx.Err() != nil:
-		return r.retry(ctx, err)
-	}
-	return r.fail(ctx, err, nil)
-}
-
-// retry hands the job back to River for another attempt, unless this was
-// the last one, or someone cancelled the job after its first change (River
-// does not run a cancelled job again, so it ends here as failed; publishing
-// again settles what is left).
-func (r *publishRun) retry(ctx context.Context, err error) error {
-	if r.job.Attempt >= r.job.MaxAttempts || jobs.CancelledByUser(ctx) {
-		return r.fail(ctx, err, nil)
-	}
-	r.emit(ctx, map[string]any{"message": fmt.Sprintf("%v; trying again", err), "attempt": r.job.Attempt})
-	return err
-}
-
-// fail ends the publish for good: the campaign moves to failed with the
-// run's problems and error stored and shown; nothing is retried.
-func (r *publishRun) fail(ctx context.Context, cause error, problems []PublishProblem) error {
-	s := r.s
-	ctx = context.WithoutCancel(ctx)
-	now := s.now()
-	r.run.Outcome, r.run.FinishedAt, r.run.Problems = OutcomeFailed, &now, problems
-	if r.run.Operations > 0 {
-		r.run.Outcome = OutcomePartiallyFailed
-	}
-	r.run.Error = cause.Error()
-	if advice := googleads.Advice(cause); advice != "" {
-		r.run.Error += " — " + advice
-	}
-	s.log.Warn("publish failed", "job", r.job.ID, "campaign", r.job.Args.CampaignID, "err", cause, "problems", len(problems))
-	err := s.db.InTx(ctx, func(tx db.Conn) error {
-		c, err := s.campaigns.CampaignTx(ctx, tx, r.job.Args.CampaignID)
-		if err != nil {
-			return err
-		}
-		if c.State == campaigns.Publishing {
-			if _, err := s.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventPublishFailed); err != nil {
-				return err
-			}
-		}
-		if err := updateRun(ctx, tx, r.run); err != nil {
-			return err
-		}
-		_, err = jobs.AppendTx(ctx, tx, r.job.ID, jobs.EventFailed, map[string]any{"error": r.run.Error, "run_id": r.run.ID,
-			"problems": LocalizeAll(nonNilProblems(problems), "en"), "outcome": r.run.Outcome})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.runner.Committed(r.job.ID)
-	return river.JobCancel(cause)
-}
-
-// stopped handles a run whose context ended before its first change: a
-// user's cancellation returns the campaign to approved; a shutdown or a
-// timeout hands the job back.
-func (r *publishRun) stopped(ctx context.Context) error {
-	if !jobs.CancelledByUser(ctx) {
-		return ctx.Err()
-	}
-	bg := context.WithoutCancel(ctx)
-	err := r.s.cancelRun(bg, r.job.ID, r.job.Args, "cancelled before the first change at Google Ads")
-	if err != nil {
-		return err
-	}
-	return ctx.Err()
-}
-
-// cancelQueued undoes the start of a publish cancelled before a worker took
-// it up.
-func (s *Service) cancelQueued(ctx context.Context, tx db.Conn, job *rivertype.JobRow) error {
-	var a PublishArgs
-	if err := json.Unmarshal(job.EncodedArgs, &a); err != nil {
-		return err
-	}
-	return s.cancelTx(ctx, tx, a, "cancelled before it started")
-}
-
-// cancelRun records a cancellation of a running publish.
-func (s *Service) cancelRun(ctx context.Context, jobID int64, a PublishArgs, reason string) error {
-	err := s.db.InTx(ctx, func(tx db.Conn) error {
-		if err := s.cancelTx(ctx, tx, a, reason); err != nil {
-			return err
-		}
-		_, err := jobs.AppendTx(ctx, tx, jobID, jobs.EventCancelled, map[string]any{"reason": reason})
-		return err
-	})
-	if err == nil {
-		s.runner.Committed(jobID)
-	}
-	return err
-}
-
-// cancelTx returns the campaign to approved and records the run cancelled.
-func (s *Service) cancelTx(ctx context.Context, tx db.Conn, a PublishArgs, reason string) error {
-	c, err := s.campaigns.CampaignTx(ctx, tx, a.CampaignID)
-	if errs.Is(err, errs.NotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if c.State == campaigns.Publishing {
-		if _, err := s.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventCancelPublish); err != nil {
-			return err
-		}
-	}
-	run, err := getRun(ctx, tx, a.RunID)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	run.Outcome, run.FinishedAt, run.Error = OutcomeCancelled, &now, reason
-	return updateRun(ctx, tx, run)
-}
-
-// emit appends a progress (or, for a map, warning) event in its own
-// transaction.
-func (r *publishRun) emit(ctx context.Context, payload any) {
-	typ := jobs.EventProgress
-	if _, ok := payload.(map[string]any); ok {
-		typ = jobs.EventWarning
-	}
-	if _, err := r.s.runner.Append(context.WithoutCancel(ctx), r.job.ID, typ, payload); err != nil {
-		r.s.log.Warn("job event", "job", r.job.ID, "type", typ, "err", err)
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -150,13 +149,10 @@ type PublishArgs struct {
 
 func (PublishArgs) Kind() string { return PublishKind }
 
-// InsertOpts: one publish per campaign at a time; five attempts for a
-// worker that died or a Google that stayed unavailable.
-func (PublishArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
-}
+// InsertOpts: five attempts for a worker that died or a Google that stayed
+// unavailable. One publish per campaign at a time is the lifecycle's doing
+// (approved → publishing), and a campaign's runs take turns (waitTurn).
+func (PublishArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
 
 // PublishInput starts a publish.
 type PublishInput struct {
@@ -221,9 +217,6 @@ func (s *Service) StartPublish(ctx context.Context, campaignID, version, userID 
 			jobs.Owner{Kind: PublishKind, Subject: jobs.Subject{Type: "campaign", ID: campaignID}, UserID: userID})
 		if err != nil {
 			return err
-		}
-		if res.UniqueSkippedAsDuplicate {
-			return errs.Conflictf("campaign %d is being published already (job %d)", campaignID, res.Job.ID).With("job_id", res.Job.ID)
 		}
 		jobID = res.Job.ID
 		if err := setRunJob(ctx, tx, run.ID, jobID); err != nil {

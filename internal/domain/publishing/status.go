@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -29,13 +28,10 @@ type StatusArgs struct {
 
 func (StatusArgs) Kind() string { return StatusKind }
 
-// InsertOpts: one status change per campaign at a time, so two cannot
-// overtake each other on their way to Google.
-func (StatusArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
-}
+// InsertOpts: five attempts. A campaign's status changes (and publishes)
+// take turns in the order they were asked for (waitTurn), so a pause and a
+// resume cannot overtake each other on their way to Google.
+func (StatusArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
 
 // statusOf is the status at Google that a lifecycle event asks for.
 var statusOf = map[campaigns.Event]string{campaigns.EventPause: "PAUSED", campaigns.EventResume: "ENABLED", campaigns.EventArchive: "REMOVED"}
@@ -71,10 +67,6 @@ func (s *Service) onTransition(ctx context.Context, tx db.Conn, before, after ca
 	if err != nil {
 		return err
 	}
-	if res.UniqueSkippedAsDuplicate {
-		return errs.Conflictf("a status change of campaign %d is still on its way to Google Ads (job %d); try again when it is done", after.ID, res.Job.ID).
-			With("job_id", res.Job.ID).With("state", before.State).With("allowed_events", campaigns.AllowedEvents(before.State))
-	}
 	if err := setRunJob(ctx, tx, run.ID, res.Job.ID); err != nil {
 		return err
 	}
@@ -103,6 +95,9 @@ func (w *statusWorker) Work(ctx context.Context, job *river.Job[StatusArgs]) err
 	}
 	if s.client == nil {
 		return w.fail(ctx, job, run, s.notConnected)
+	}
+	if ok, err := s.waitTurn(ctx, run); err != nil || !ok {
+		return snoozeOr(err)
 	}
 	q := s.db.Read()
 	ns, err := names(ctx, q, job.Args.CampaignID)
