@@ -142,7 +142,12 @@ func problemFrom(g googleads.GoogleAdsError, e *Entity) PublishProblem {
 // entity that the resource came from.
 func ourField(e Entity, gfield, code string) string {
 	switch e.Kind {
-	case KindBudget, KindLanguage, KindLocation, KindAsset, KindGroupAsset:
+	case KindBudget:
+		if gfield == "name" {
+			return "name" // the budget is named after the campaign
+		}
+		return e.Field
+	case KindLanguage, KindLocation, KindAsset, KindGroupAsset:
 		return e.Field
 	case KindCampaign:
 		switch gfield {

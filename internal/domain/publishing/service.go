@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -244,10 +245,17 @@ func refusesData(api *googleads.APIError) bool {
 	return true
 }
 
-// mapErrors maps a refused request's errors to our entities.
+// mapErrors maps a refused request's errors to our entities. Errors that
+// only echo another (a child whose parent in the same request failed) are
+// left out when the cause is there.
 func mapErrors(api *googleads.APIError, req request) []PublishProblem {
 	var out []PublishProblem
+	const echo = "newResourceCreationError.TEMP_ID_RESOURCE_HAD_ERRORS"
+	causes := slices.ContainsFunc(api.Errors, func(g googleads.GoogleAdsError) bool { return g.Code.String() != echo })
 	for _, g := range api.Errors {
+		if causes && g.Code.String() == echo {
+			continue
+		}
 		var e *Entity
 		if i, ok := g.Location.OperationIndex(); ok && i < len(req.changes) {
 			e = &req.changes[i].Entity
