@@ -290,7 +290,7 @@ func CountChanges(steps []Step) (Count, int) {
 	return out, n
 }
 
-// String is "create 1 campaign, 3 keywords; remove 1 ad".
+// String is "create 1 campaign, 3 keywords; remove 1 ad" (people read it).
 func (c Count) String() string {
 	var parts []string
 	for _, a := range []Action{Create, Update, Remove} {
@@ -305,7 +305,11 @@ func (c Count) String() string {
 		slices.SortFunc(ks, func(x, y string) int { return rank[Kind(x)] - rank[Kind(y)] })
 		var items []string
 		for _, k := range ks {
-			items = append(items, fmt.Sprintf("%d %s", kinds[Kind(k)], k))
+			n, noun := kinds[Kind(k)], strings.ReplaceAll(k, "_", " ")
+			if n != 1 {
+				noun += "s"
+			}
+			items = append(items, fmt.Sprintf("%d %s", n, noun))
 		}
 		parts = append(parts, string(a)+" "+strings.Join(items, ", "))
 	}
