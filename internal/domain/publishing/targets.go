@@ -239,6 +239,9 @@ func (s *Service) Runs(ctx context.Context, campaignID int64, cursor string, lim
 	if _, err := s.campaigns.GetCampaign(ctx, campaignID); err != nil {
 		return nil, "", err
 	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
 	var before int64
 	if cursor != "" {
 		n, err := strconv.ParseInt(cursor, 10, 64)
