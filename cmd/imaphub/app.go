@@ -19,6 +19,11 @@ func openAppConfig(ctx context.Context) (*app.App, Config, error) {
 	if err != nil {
 		return nil, cfg, err
 	}
+	return openAppWith(ctx, cfg)
+}
+
+// openAppWith is openAppConfig with a configuration already read.
+func openAppWith(ctx context.Context, cfg Config) (*app.App, Config, error) {
 	log := cfg.logger()
 	d, err := openDB(ctx, cfg)
 	if err != nil {
@@ -33,7 +38,7 @@ func openAppConfig(ctx context.Context) (*app.App, Config, error) {
 		log.Info("applied migrations", "versions", applied)
 	}
 	a, err := app.New(ctx, d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log, Auth: cfg.Auth, Jobs: cfg.Jobs, GenerationTimeout: cfg.GenTimeout,
-		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, LLM: cfg.LLM})
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, LLM: cfg.LLM, GoogleAds: cfg.GoogleAds, PublishTimeout: cfg.PublishTimeout})
 	if err != nil {
 		d.Close()
 		return nil, cfg, err

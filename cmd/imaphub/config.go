@@ -13,6 +13,7 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
+	"github.com/imaphub/imaphub/internal/platform/googleads"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	MetricsAddr   string    // IMAPHUB_METRICS_ADDR: /metrics on a listener of its own
 	MetricsToken  string    // IMAPHUB_METRICS_TOKEN: bearer token for /metrics
 	LLM           ai.Config // IMAPHUB_LLM_*: the language model; none set is the offline writer
+	// GoogleAds is IMAPHUB_GOOGLEADS_*: none set is "not connected".
+	GoogleAds      googleads.Config
+	PublishTimeout time.Duration // IMAPHUB_PUBLISH_TIMEOUT: one run of a publish or status job
 }
 
 func loadConfig() (Config, error) {
@@ -73,6 +77,7 @@ func loadConfig() (Config, error) {
 	workers := get("IMAPHUB_WORKERS", "2")
 	rescue := get("IMAPHUB_JOB_RESCUE_AFTER", "15m")
 	genTimeout := get("IMAPHUB_GENERATION_TIMEOUT", "10m")
+	publishTimeout := get("IMAPHUB_PUBLISH_TIMEOUT", "10m")
 	c.Auth.Mode = get("IMAPHUB_AUTH_MODE", "local")
 	secure := get("IMAPHUB_COOKIE_SECURE", "true")
 	idle := get("IMAPHUB_SESSION_IDLE_TIMEOUT", "8h")
@@ -101,6 +106,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.GenTimeout, err = time.ParseDuration(genTimeout); err != nil || c.GenTimeout <= 0 || c.GenTimeout > c.Jobs.RescueAfter {
 		return c, fmt.Errorf("IMAPHUB_GENERATION_TIMEOUT=%q: want a duration such as 10m, shorter than IMAPHUB_JOB_RESCUE_AFTER (%s)", genTimeout, c.Jobs.RescueAfter)
+	}
+	if c.PublishTimeout, err = time.ParseDuration(publishTimeout); err != nil || c.PublishTimeout <= 0 || c.PublishTimeout > c.Jobs.RescueAfter {
+		return c, fmt.Errorf("IMAPHUB_PUBLISH_TIMEOUT=%q: want a duration such as 10m, shorter than IMAPHUB_JOB_RESCUE_AFTER (%s)", publishTimeout, c.Jobs.RescueAfter)
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err
@@ -138,6 +146,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.LLM, err = ai.ConfigFromEnv(); err != nil {
 		return c, fmt.Errorf("language model: %w", err)
+	}
+	if c.GoogleAds, err = googleads.ConfigFromEnv(); err != nil {
+		return c, err
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("IMAPHUB_LOG_FORMAT=%q: want text or json", c.LogFormat)

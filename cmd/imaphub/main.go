@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"validate": {"check ad texts against Google Ads limits and editorial rules (--jsonl, one object per line)", runValidate},
 	// Talks to Google Ads only; opens no database.
 	"googleads": {"check the Google Ads connection and print the fix for each problem (check [--customer CID])", runGoogleAds},
+	"publish":   {"publish an approved campaign to Google Ads, or check it (--campaign ID [--customer CID] [--validate-only])", runPublish},
 }
 
 func main() {

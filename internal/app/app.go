@@ -16,11 +16,13 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/domain/generation"
+	"github.com/imaphub/imaphub/internal/domain/publishing"
 	"github.com/imaphub/imaphub/internal/migrations"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/googleads"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 	"github.com/imaphub/imaphub/internal/platform/server"
 	"github.com/imaphub/imaphub/internal/platform/webui"
@@ -47,6 +49,14 @@ type Options struct {
 	// MetricsAddr and MetricsToken say where /metrics is served and who may
 	// read it (see server.Config).
 	MetricsAddr, MetricsToken string
+	// GoogleAds is how to reach Google Ads; its zero value is "not
+	// connected": publishing answers 503 naming the settings, the rest of
+	// the product works. The binary reads it from IMAPHUB_GOOGLEADS_*.
+	GoogleAds googleads.Config
+	// GoogleAdsOptions adjust the Google Ads client (tests shorten retries).
+	GoogleAdsOptions []googleads.Option
+	// PublishTimeout bounds one run of a publish or status job (default 10 min).
+	PublishTimeout time.Duration
 }
 
 // App is the wired product.
@@ -62,7 +72,10 @@ type App struct {
 	// GenerationJobs starts and works the background generations.
 	Generation     *generation.Service
 	GenerationJobs *generation.Jobs
-	Jobs           *jobs.Runner
+	// Publishing brings approved campaigns to Google Ads and keeps them in
+	// step with later edits.
+	Publishing *publishing.Service
+	Jobs       *jobs.Runner
 	// maintenance is the hourly housekeeping job.
 	maintenance *maintenance
 }
@@ -89,6 +102,15 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	a.Generation = generation.NewService(a.Campaigns, ai.Select(opts.LLM, generation.NewOfflineWriter()))
 	workers := jobs.NewWorkers()
 	a.GenerationJobs = generation.NewJobs(workers, d, a.Campaigns, a.Generation, opts.GenerationTimeout, opts.Logger)
+	pub := publishing.Options{Timeout: opts.PublishTimeout, Logger: opts.Logger}
+	if opts.GoogleAds.Connected() {
+		if pub.Client, err = googleads.New(opts.GoogleAds, append([]googleads.Option{googleads.WithLogger(opts.Logger)}, opts.GoogleAdsOptions...)...); err != nil {
+			return nil, fmt.Errorf("google ads: %w", err)
+		}
+	} else {
+		pub.NotConnected = &googleads.NotConnectedError{Missing: opts.GoogleAds.Missing()}
+	}
+	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
@@ -97,6 +119,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.GenerationJobs.Attach(a.Jobs)
+	a.Publishing.Attach(a.Jobs)
 	a.maintenance.prune = []func(context.Context) error{a.Users.PruneSignInAttempts, a.Jobs.PruneFinished}
 	return a, nil
 }
@@ -115,6 +138,7 @@ func (a *App) Server() *server.Server {
 	a.GenerationJobs.RegisterRoutes(srv.API)
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	generation.RegisterRoutes(srv.API, a.Generation)
+	publishing.RegisterRoutes(srv.API, a.Publishing)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
 	// River's own UI for the job queue, for admins.

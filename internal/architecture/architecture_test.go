@@ -30,6 +30,8 @@ var sliceImports = map[string][]string{
 	"internal/domain/assets":     {"internal/domain/policy"},
 	"internal/domain/campaigns":  {"internal/domain/policy", "internal/domain/assets"},
 	"internal/domain/generation": {"internal/domain/policy", "internal/domain/assets", "internal/domain/campaigns"},
+	// Brings approved campaigns to Google Ads (and runs jobs to do it).
+	"internal/domain/publishing": {"internal/domain/policy", "internal/domain/assets", "internal/domain/campaigns"},
 	// Step 4's slice: facts and rollups of what Google Ads reports.
 	"internal/domain/reporting": {"internal/domain/policy", "internal/domain/assets", "internal/domain/campaigns"},
 }
@@ -53,6 +55,8 @@ var tableOwners = map[string]string{
 	"login_failures": "internal/platform/auth", "audit_log": "internal/platform/auth", "auth_epoch": "internal/platform/auth",
 	"server_secrets": "internal/platform/auth",
 	"job_events":     "internal/platform/jobs", "job_owners": "internal/platform/jobs", "job_attempts": "internal/platform/jobs",
+	"publish_targets": "internal/domain/publishing", "google_ads_resources": "internal/domain/publishing",
+	"published_snapshots": "internal/domain/publishing", "publish_runs": "internal/domain/publishing",
 	"graph_epoch":       "internal/migrations",
 	"schema_migrations": "internal/platform/db",
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
 	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/googleads"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
@@ -62,6 +63,10 @@ type Options struct {
 	// LLM is the language model; zero is the offline writer. Tests never
 	// inherit IMAPHUB_LLM_* from the shell that runs them.
 	LLM ai.Config
+	// GoogleAds reaches Google Ads (a googleadstest server); zero is "not
+	// connected". GoogleAdsOptions adjust its client (shorter retries).
+	GoogleAds        googleads.Config
+	GoogleAdsOptions []googleads.Option
 }
 
 // ScriptedModel is the configuration of a scripted model server at url
@@ -82,6 +87,7 @@ func StartOpts(t testing.TB, d *db.DB, opts Options) *Env {
 		opts.Argon2 = Fast
 	}
 	a, err := app.New(ctx, d, app.Options{DataDir: t.TempDir(), Version: "test", Argon2: opts.Argon2, Auth: opts.Auth, LLM: opts.LLM,
+		GoogleAds: opts.GoogleAds, GoogleAdsOptions: opts.GoogleAdsOptions,
 		Jobs:   jobs.Config{Workers: opts.Workers, PollInterval: 50 * time.Millisecond, Heartbeat: time.Second},
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {

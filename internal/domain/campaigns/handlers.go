@@ -179,7 +179,7 @@ func registerCampaigns(api *httpapi.API, s *Service) {
 // stable order; system events belong to jobs.
 func userEvents() []Event {
 	var out []Event
-	for _, ev := range []Event{EventSubmit, EventApprove, EventReopen, EventReturnToDraft, EventPause, EventResume, EventArchive} {
+	for _, ev := range []Event{EventSubmit, EventApprove, EventReopen, EventReturnToDraft, EventEdit, EventPause, EventResume, EventArchive} {
 		if r := Events[ev]; !r.System {
 			out = append(out, ev)
 		}

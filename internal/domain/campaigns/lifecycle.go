@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
 
@@ -38,9 +39,13 @@ const (
 	EventApprove          Event = "approve"
 	EventReopen           Event = "reopen" // approved or failed: back to review for edits
 	EventReturnToDraft    Event = "return_to_draft"
-	EventPublish          Event = "publish"
-	EventPublished        Event = "published"
+	EventPublish          Event = "publish"          // publishing to Google Ads starts (the publish job)
+	EventPublished        Event = "published"        // the campaign is at Google Ads, serving
+	EventPublishedPaused  Event = "published_paused" // the campaign is at Google Ads, paused
 	EventPublishFailed    Event = "publish_failed"
+	EventCancelPublish    Event = "cancel_publish" // a publish cancelled before its first change at Google
+	EventEdit             Event = "edit"           // a published campaign is edited: its changes form a change set
+	EventStatusFailed     Event = "status_failed"  // Google Ads refused a pause, resume or removal
 	EventPause            Event = "pause"
 	EventResume           Event = "resume"
 	EventArchive          Event = "archive"
@@ -67,7 +72,11 @@ var Events = map[Event]EventRule{
 	EventReturnToDraft:    {Role: auth.Editor, Summary: "Return a campaign in review or failed to draft"},
 	EventPublish:          {Role: auth.Publisher, System: true},
 	EventPublished:        {System: true},
+	EventPublishedPaused:  {System: true},
 	EventPublishFailed:    {System: true},
+	EventCancelPublish:    {System: true},
+	EventEdit:             {Role: auth.Editor, Summary: "Edit a published or paused campaign: its changes form a change set that is reviewed, approved and published like a new campaign"},
+	EventStatusFailed:     {System: true},
 	EventPause:            {Role: auth.Publisher, Summary: "Pause a published campaign"},
 	EventResume:           {Role: auth.Publisher, Summary: "Resume a paused campaign"},
 	EventArchive:          {Role: auth.Editor, Summary: "Archive a campaign (final)"},
@@ -80,11 +89,13 @@ var transitions = map[State]map[Event]State{
 	Generating: {EventGenerated: Review, EventGenerationFailed: Failed, EventCancelGeneration: Draft},
 	Review:     {EventApprove: Approved, EventGenerate: Generating, EventReturnToDraft: Draft, EventArchive: Archived},
 	Approved:   {EventPublish: Publishing, EventReopen: Review, EventArchive: Archived},
-	Publishing: {EventPublished: Published, EventPublishFailed: Failed},
-	Published:  {EventPause: Paused, EventArchive: Archived},
-	Paused:     {EventResume: Published, EventArchive: Archived},
+	Publishing: {EventPublished: Published, EventPublishedPaused: Paused, EventPublishFailed: Failed, EventCancelPublish: Approved},
+	Published:  {EventPause: Paused, EventEdit: Review, EventArchive: Archived, EventStatusFailed: Failed},
+	Paused:     {EventResume: Published, EventEdit: Review, EventArchive: Archived, EventStatusFailed: Failed},
 	Failed:     {EventReopen: Review, EventReturnToDraft: Draft, EventArchive: Archived},
-	Archived:   {},
+	// A campaign removed at Google on archiving goes to failed when Google
+	// refuses the removal, so it can be archived again.
+	Archived: {EventStatusFailed: Failed},
 }
 
 // Next returns the state after event, or a Conflict error that carries the
@@ -107,6 +118,25 @@ func AllowedEvents(s State) []Event {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
+// TransitionHook runs inside the transaction of a lifecycle event a person
+// sent (Transition), after the campaign moved from before to after; an error
+// undoes the move. Another slice joins the change this way without campaigns
+// knowing it: publishing enqueues the job that pauses, resumes or removes a
+// campaign at Google Ads.
+type TransitionHook func(ctx context.Context, tx db.Conn, before, after Campaign, ev Event) error
+
+// DeleteGuard runs inside the transaction that deletes a campaign, before
+// the delete; an error (a 409, say) refuses it. Publishing refuses deleting a
+// campaign that still exists at Google Ads.
+type DeleteGuard func(ctx context.Context, tx db.Conn, c Campaign) error
+
+// OnTransition adds a hook to every lifecycle event sent through Transition.
+// Call it while wiring, before serving.
+func (s *Service) OnTransition(h TransitionHook) { s.transitionHooks = append(s.transitionHooks, h) }
+
+// OnDelete adds a guard to DeleteCampaign. Call it while wiring.
+func (s *Service) OnDelete(g DeleteGuard) { s.deleteGuards = append(s.deleteGuards, g) }
 
 // Editable reports whether the campaign's content may change in state s.
 func Editable(s State) bool { return s == Draft || s == Review }

@@ -28,6 +28,10 @@ type Service struct {
 	now    func() time.Time
 	// trees caches campaign trees until the graph changes.
 	trees *db.GraphCache[int64, Tree]
+	// transitionHooks and deleteGuards let other slices join lifecycle
+	// events and deletes (see OnTransition, OnDelete).
+	transitionHooks []TransitionHook
+	deleteGuards    []DeleteGuard
 }
 
 // NewService returns the campaign service.
@@ -271,6 +275,11 @@ func (s *Service) DeleteCampaign(ctx context.Context, id, ifVersion int64) error
 			return errs.Conflictf("a campaign that is %s cannot be deleted; archive it first", c.State).
 				With("state", c.State).With("allowed_events", AllowedEvents(c.State))
 		}
+		for _, g := range s.deleteGuards {
+			if err := g(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		return deleteRow(ctx, tx, "campaigns", id)
 	})
 }
@@ -320,8 +329,16 @@ func (s *Service) Transition(ctx context.Context, id int64, ev Event, version in
 				return err
 			}
 		}
-		c, err = transitionCampaign(ctx, tx, c, next, s.now())
-		return err
+		before := c
+		if c, err = transitionCampaign(ctx, tx, c, next, s.now()); err != nil {
+			return err
+		}
+		for _, h := range s.transitionHooks {
+			if err := h(ctx, tx, before, c, ev); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return c, err
 }
