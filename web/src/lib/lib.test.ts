@@ -60,6 +60,8 @@ describe('router', () => {
     expect(match('/')).toEqual({ name: 'campaigns' });
     expect(match('/campaigns/12')).toEqual({ name: 'campaign', id: 12 });
     expect(match('/campaigns/12/wizard')).toEqual({ name: 'wizard', id: 12 });
+    expect(match('/campaigns/12/publish')).toEqual({ name: 'publish', id: 12 });
+    expect(match('/campaigns/x/publish')).toEqual({ name: 'notFound' });
     expect(match('/assets')).toEqual({ name: 'assets', id: null });
     expect(match('/assets/3')).toEqual({ name: 'assets', id: 3 });
     expect(match('/jobs')).toEqual({ name: 'jobs' });
