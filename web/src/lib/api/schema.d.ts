@@ -1223,7 +1223,6 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Account: {
-            currency?: string;
             /** @description Ten digits, no dashes */
             customer_id: string;
             /**
@@ -1236,7 +1235,6 @@ export interface components {
             name: string;
             /** @description A test account: nothing serves */
             test: boolean;
-            time_zone?: string;
         };
         AccountList: {
             accounts: components["schemas"]["Account"][];
