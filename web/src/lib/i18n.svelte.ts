@@ -118,6 +118,7 @@ const en = {
   'publish.changesLive': 'Publishing changes the campaign at Google Ads: {summary}.',
   'publish.changesNone': 'Nothing to change: Google Ads has the campaign as it is here.',
   'publish.operations': '{n} operations',
+  'publish.operations.one': '{n} operation',
   'publish.localProblems': 'Google Ads cannot take these as they are:',
   'publish.quoted': '"{text}"',
   'publish.fields': 'Fields: {fields}',
@@ -133,8 +134,11 @@ const en = {
   'publish.dryRun': 'Check (dry run)',
   'publish.checking': 'Checking…',
   'publish.dryRunValid': 'Google Ads accepts all {n} changes.',
+  'publish.dryRunValid.one': 'Google Ads accepts the {n} change.',
   'publish.dryRunProblems': 'Google Ads reports {n} problems:',
+  'publish.dryRunProblems.one': 'Google Ads reports {n} problem:',
   'publish.unchecked': '{n} changes could not be checked in advance; they are checked when published.',
+  'publish.unchecked.one': '{n} change could not be checked in advance; it is checked when published.',
   'publish.requestIds': 'Google request ids',
   'publish.wholeRequest': 'The request as a whole',
   'publish.publish': 'Publish',
@@ -143,9 +147,12 @@ const en = {
   'publish.startEnabled': 'Serve at once (otherwise the campaign is created paused)',
   'publish.needsApproval': 'Only an approved campaign can be published; this one is: {state}.',
   'publish.needsAccount': 'Choose the account first.',
+  'publish.liveEditHint': 'The campaign is at Google Ads as it is here. To change it, edit it on the campaign screen ("Edit the live campaign"): the edits form a change set that is reviewed and approved, then published here.',
+  'publish.toCampaign': 'To the campaign',
   'publish.progress': 'Progress',
   'publish.queued': 'Waiting for its turn…',
   'publish.checkingChanges': 'Google Ads checks {n} changes',
+  'publish.checkingChanges.one': 'Google Ads checks {n} change',
   'publish.stepDoing': 'Publishing {n}/{total}: {what}',
   'publish.stepDone': 'Published {n}/{total}: {what}',
   'publish.statusQueued': 'Waiting to set the campaign {status} at Google Ads…',
@@ -412,6 +419,7 @@ const de: Record<MessageKey, string> = {
   'publish.changesLive': 'Die Veröffentlichung ändert die Kampagne bei Google Ads: {summary}.',
   'publish.changesNone': 'Nichts zu ändern: Google Ads hat die Kampagne so, wie sie hier ist.',
   'publish.operations': '{n} Vorgänge',
+  'publish.operations.one': '{n} Vorgang',
   'publish.localProblems': 'Das kann Google Ads so nicht übernehmen:',
   'publish.quoted': '„{text}“',
   'publish.fields': 'Felder: {fields}',
@@ -427,8 +435,11 @@ const de: Record<MessageKey, string> = {
   'publish.dryRun': 'Prüfen (Probelauf)',
   'publish.checking': 'Wird geprüft …',
   'publish.dryRunValid': 'Google Ads akzeptiert alle {n} Änderungen.',
+  'publish.dryRunValid.one': 'Google Ads akzeptiert die {n} Änderung.',
   'publish.dryRunProblems': 'Google Ads meldet {n} Probleme:',
+  'publish.dryRunProblems.one': 'Google Ads meldet {n} Problem:',
   'publish.unchecked': '{n} Änderungen konnten nicht vorab geprüft werden; sie werden beim Veröffentlichen geprüft.',
+  'publish.unchecked.one': '{n} Änderung konnte nicht vorab geprüft werden; sie wird beim Veröffentlichen geprüft.',
   'publish.requestIds': 'Request-IDs von Google',
   'publish.wholeRequest': 'Die Anfrage als Ganzes',
   'publish.publish': 'Veröffentlichen',
@@ -437,9 +448,12 @@ const de: Record<MessageKey, string> = {
   'publish.startEnabled': 'Sofort ausliefern (sonst wird die Kampagne pausiert angelegt)',
   'publish.needsApproval': 'Nur eine freigegebene Kampagne kann veröffentlicht werden; diese ist: {state}.',
   'publish.needsAccount': 'Wählen Sie zuerst das Konto.',
+  'publish.liveEditHint': 'Die Kampagne ist bei Google Ads so, wie sie hier ist. Um sie zu ändern, bearbeiten Sie sie auf der Kampagnenseite („Live-Kampagne bearbeiten“): Die Änderungen bilden ein Änderungspaket, das geprüft und freigegeben und dann hier veröffentlicht wird.',
+  'publish.toCampaign': 'Zur Kampagne',
   'publish.progress': 'Fortschritt',
   'publish.queued': 'Wartet, bis er an der Reihe ist …',
   'publish.checkingChanges': 'Google Ads prüft {n} Änderungen',
+  'publish.checkingChanges.one': 'Google Ads prüft {n} Änderung',
   'publish.stepDoing': 'Veröffentliche {n}/{total}: {what}',
   'publish.stepDone': 'Veröffentlicht {n}/{total}: {what}',
   'publish.statusQueued': 'Wartet darauf, die Kampagne bei Google Ads auf {status} zu setzen …',
@@ -604,6 +618,15 @@ export function detectLocale(languages: readonly string[], saved: string | null)
   return 'de';
 }
 
+/**
+ * The message for a count: a key with a "KEY.one" form in the catalog uses it
+ * when params.n is 1 ("1 Vorgang", "2 Vorgänge").
+ */
+export function message(catalog: Record<MessageKey, string>, key: MessageKey, params?: Record<string, string | number>): string {
+  const one = params?.['n'] === 1 ? catalog[`${key}.one` as MessageKey] : undefined;
+  return format(one ?? catalog[key], params);
+}
+
 export function format(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
@@ -637,7 +660,7 @@ class I18n {
     }
   }
 
-  t = (key: MessageKey, params?: Record<string, string | number>): string => format(catalogs[this.locale][key], params);
+  t = (key: MessageKey, params?: Record<string, string | number>): string => message(catalogs[this.locale], key, params);
 
   number(n: number, opts?: Intl.NumberFormatOptions): string {
     return new Intl.NumberFormat(this.locale === 'de' ? 'de-DE' : 'en-GB', opts).format(n);
