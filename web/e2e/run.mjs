@@ -599,7 +599,7 @@ test('publish: the account from those the credentials reach; a dry run names the
   // The dry run: Google's refusal at our ad and field, in German.
   await page.getByRole('button', { name: 'Prüfen (Probelauf)' }).click();
   const result = page.getByTestId('dry-run-result');
-  await result.getByText('Google Ads meldet 1 Probleme:').waitFor({ timeout: 20000 });
+  await result.getByText('Google Ads meldet 1 Problem:').waitFor({ timeout: 20000 });
   const problem = result.getByTestId('problem');
   const de = await problem.textContent();
   expect(de.includes(`Anzeige ${pub.ads[0]}, headlines[0]`) && de.includes('zu lang für Google Ads') && de.includes(tooLong) && de.includes('adError.TOO_LONG'), `German problem: ${de}`);
@@ -608,7 +608,7 @@ test('publish: the account from those the credentials reach; a dry run names the
   await shot(page, '15-publish-dry-run-problem-de');
   // The interface in English words the same problem in English; back to German.
   await page.getByLabel('Sprache').selectOption('en');
-  await page.getByTestId('dry-run-result').getByText('Google Ads reports 1 problems:').waitFor();
+  await page.getByTestId('dry-run-result').getByText('Google Ads reports 1 problem:').waitFor();
   await page.waitForFunction((id) => /too long for Google Ads/.test(document.querySelector('[data-testid=dry-run-result] [data-testid=problem]')?.textContent ?? '') &&
     document.querySelector('[data-testid=dry-run-result] [data-testid=problem]').textContent.includes(`ad ${id}, headlines[0]`), pub.ads[0], { timeout: 10000 });
   await page.getByLabel('Language').selectOption('de');
@@ -684,6 +684,9 @@ test('publish: live progress over the stream, cancellable until the first change
   expect(hrefs.some((l) => /^Konto 111-111-1111 in Google Ads/.test(l.text) && l.href === 'https://ads.google.com/aw/overview?__e=1111111111'), `account link: ${JSON.stringify(hrefs)}`);
   await page.getByTestId('publish-result').getByText(/neu: 1 × Budget, 1 × Kampagne/).waitFor();
   await page.getByTestId('publish-summary').getByText('Bei Google Ads: aktiv').waitFor();
+  // Nothing to publish now; how to change the live campaign is said.
+  await page.getByTestId('live-edit-hint').getByText(/Live-Kampagne bearbeiten/).waitFor();
+  expect(await page.getByTestId('publish').isDisabled(), 'publish on for a live campaign without changes');
   // The change history: who published, when, the outcome and Google's request ids.
   const row = page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).first();
   await row.filter({ hasText: 'Erfolgreich' }).waitFor({ timeout: 10000 });
@@ -725,6 +728,8 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   const summary = await cs.getByTestId('change-summary').textContent();
   expect(/^Die Veröffentlichung ändert die Kampagne bei Google Ads: neu: 1 × Keyword; geändert: 1 × Budget\.\s*\(2 Vorgänge\)$/.test(summary.trim()), `change set summary: ${summary}`);
   const rows = await cs.getByTestId('change-row').evaluateAll((rs) => rs.map((r) => `${r.dataset.action}: ${r.textContent.replace(/\s+/g, ' ').trim()}`));
+  const stepTitles = await cs.locator('summary').allTextContents();
+  expect(stepTitles.join(' | ') === 'Kampagne „Reifen Müller – Live E2E“ · 1 Vorgang | Anzeigengruppe „Winterreifen“ · 1 Vorgang', `steps: ${stepTitles.join(' | ')}`);
   expect(rows.length === 2 && rows.some((r) => /^create: neu Keyword „winterreifen online bestellen“ \(EXACT\)/.test(r)) && rows.some((r) => /^update: geändert Budget 30,00\s€/.test(r) && /amount_micros/.test(r)),
     `change rows: ${JSON.stringify(rows)}`);
   await page.getByText('Nur eine freigegebene Kampagne kann veröffentlicht werden; diese ist: In Prüfung.').waitFor();
@@ -764,6 +769,58 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   expect(history.filter((r) => /Status → pausiert/.test(r) && /Erfolgreich/.test(r)).length === 1 && history.filter((r) => /Status → aktiv/.test(r) && /Erfolgreich/.test(r)).length === 1,
     `history: ${history.join(' | ')}`);
   await shot(page, '20-publish-paused-resumed');
+  noProblems(page);
+  await page.context().close();
+});
+
+
+test('publish: cancelled while Google Ads checks, nothing changed; a refused publish fails with its details at our entity and Google\'s request ids', async ({ stack }) => {
+  const base = stack.base;
+  const page = await newPage(stack);
+  await signIn(page, base);
+  const url = 'https://www.reifen-mueller.example/';
+  const c = await api(page, 'POST', `${base}/api/campaigns`, { name: 'Reifen Müller – Abbruch E2E', type: 'SEARCH', budget_micros: 15_000_000, currency: 'EUR', languages: ['de'], locations: ['DE'], final_url: url });
+  const ag = await api(page, 'POST', `${base}/api/ad-groups`, { campaign_id: c.id, name: 'Sommerreifen', status: 'ENABLED' });
+  await api(page, 'POST', `${base}/api/keywords`, { ad_group_id: ag.id, text: 'sommerreifen kaufen', match_type: 'PHRASE', status: 'ENABLED' });
+  const ad = await api(page, 'POST', `${base}/api/ads`, {
+    ad_group_id: ag.id, final_urls: [url], status: 'ENABLED',
+    headlines: [{ text: '{KeyWord:Sommerreifen günstig kaufen}' }, { text: 'Montage inklusive' }, { text: 'Alle Marken auf Lager' }],
+    descriptions: [{ text: 'Sommerreifen aller Marken mit Montage.' }, { text: 'Bestellen Sie online, wir montieren.' }],
+  });
+  await lifecycle(page, base, c.id, 'submit');
+  await lifecycle(page, base, c.id, 'approve');
+  await api(page, 'PUT', `${base}/api/campaigns/${c.id}/google-ads-account`, { customer_id: '111-111-1111' });
+  await page.goto(`${base}/campaigns/${c.id}/publish`);
+
+  // Google Ads takes its time with the check: the publish is cancelled meanwhile.
+  await fetch(`${stack.googleAds}/_fake/faults`, { method: 'POST', body: JSON.stringify([{ call: 'mutate', kind: 'slow', delay: '3s', times: 2 }]) });
+  await page.getByTestId('publish').click();
+  const cancel = page.getByRole('button', { name: 'Veröffentlichung abbrechen' });
+  await page.getByTestId('progress-label').getByText(/^(Google Ads prüft \d+ Änderungen|Wartet, bis er an der Reihe ist …)$/).waitFor({ timeout: 20000 });
+  await cancel.click();
+  await page.getByTestId('publish-result').getByText('Die Veröffentlichung wurde abgebrochen; bei Google Ads wurde nichts geändert.').waitFor({ timeout: 30000 });
+  await campaignState(page, base, c.id, 'approved');
+  const afterCancel = await api(page, 'GET', `${base}/api/campaigns/${c.id}/google-ads`);
+  expect(!afterCancel.live && afterCancel.resources.length === 0, `after the cancel: ${JSON.stringify(afterCancel)}`);
+  await page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).filter({ hasText: 'Abgebrochen' }).first().waitFor();
+
+  // Published without a dry run, Google refuses the headline: the failure
+  // names it at our ad and field, in German, with the request ids.
+  await page.getByTestId('publish').click();
+  const failure = page.getByTestId('publish-result');
+  await failure.getByText('Die Veröffentlichung ist fehlgeschlagen: Google Ads hat 1 Änderung abgelehnt; es wurde nichts geändert.').waitFor({ timeout: 30000 });
+  const problem = page.getByTestId('publish-progress').getByTestId('problem');
+  const said = await problem.textContent();
+  expect(said.includes(`Anzeige ${ad.id}, headlines[0]`) && said.includes('zu lang für Google Ads'), `failure problem: ${said}`);
+  expect((await problem.getByRole('link').getAttribute('href')) === `/campaigns/${c.id}#ad-${ad.id}-headlines-0`, 'the failure does not link to the headline');
+  const ids = await page.getByTestId('publish-progress').locator('.ids').textContent();
+  const run = (await api(page, 'GET', `${base}/api/campaigns/${c.id}/publish-runs`)).items[0];
+  expect(run.kind === 'publish' && run.outcome === 'failed' && run.request_ids.length > 0 && run.request_ids.every((id) => ids.includes(id)), `shown "${ids}", run ${JSON.stringify(run)}`);
+  await campaignState(page, base, c.id, 'failed');
+  expect(!(await api(page, 'GET', `${base}/api/campaigns/${c.id}/google-ads`)).live, 'a refused publish left something at Google');
+  await page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).filter({ hasText: 'Fehlgeschlagen' }).first().waitFor();
+  await axe(page, 'publish failed');
+  await shot(page, '21-publish-failed');
   noProblems(page);
   await page.context().close();
 });

@@ -182,7 +182,21 @@ export function progressLabel(kind: JobKind, p: Progress): string {
     return t(finished ? 'publish.stepDone' : 'publish.stepDoing', { n, total: p.total, what });
   }
   const checking = /^Checking (\d+) changes/.exec(p.message);
-  if (checking) return t('publish.checkingChanges', { n: checking[1]! });
+  if (checking) return t('publish.checkingChanges', { n: Number(checking[1]) });
   if (/^Queued/.test(p.message) || p.message === '') return t('publish.queued');
   return p.message;
+}
+
+/**
+ * Why a publish failed, in the interface language. The server stores its own
+ * reasons in English ("Google Ads refused 2 of the changes; nothing was
+ * changed"); those are worded here, anything else (Google's message, a
+ * transport error with its advice) is shown as the server gave it.
+ */
+export function failureText(message: string): string {
+  const refused = /^Google Ads refused (\d+) of the changes; nothing was changed$/.exec(message);
+  if (refused) return t('publish.failRefused', { n: Number(refused[1]) });
+  if (message === 'Google Ads cannot take the campaign as it is') return t('publish.failCannotTake');
+  if (/^publishing did not converge\b/.test(message)) return t('publish.failNoConverge');
+  return message;
 }
