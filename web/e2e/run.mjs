@@ -702,7 +702,7 @@ test('publish: live progress over the stream, cancellable until the first change
   noProblems(page);
 });
 
-test('publish: a live campaign edited forms a change set that is reviewed, approved and published; then paused and resumed at Google', async ({ stack }) => {
+test('publish: a live campaign edited forms a change set that is reviewed, approved and published; paused and resumed at Google; a viewer only looks; archived removes it at Google', async ({ stack }) => {
   const base = stack.base;
   const page = pub.page;
   expect(page, 'the publish test did not run');
@@ -769,6 +769,28 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   expect(history.filter((r) => /Status → pausiert/.test(r) && /Erfolgreich/.test(r)).length === 1 && history.filter((r) => /Status → aktiv/.test(r) && /Erfolgreich/.test(r)).length === 1,
     `history: ${history.join(' | ')}`);
   await shot(page, '20-publish-paused-resumed');
+
+  // A viewer sees where the campaign stands and its history, and no control; the server refuses them too.
+  const viewer = { email: 'publish-viewer@example.com', password: 'publish-viewer-password-1' };
+  await api(page, 'POST', `${base}/api/users`, { email: viewer.email, name: 'Paula Viewer', role: 'viewer', password: viewer.password });
+  const vpage = await newPage(stack);
+  await signIn(vpage, base, viewer);
+  await vpage.goto(`${base}/campaigns/${pub.id}/publish`);
+  await vpage.getByText('Ihre Rolle darf den Stand bei Google Ads sehen, aber nicht ändern.').waitFor();
+  await vpage.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Status → aktiv' }).first().waitFor();
+  const controls = await vpage.getByRole('button', { name: /Pausieren|Archivieren|Veröffentlichen|Prüfen|Konto speichern/ }).count();
+  expect(controls === 0, `a viewer sees ${controls} publishing controls`);
+  const refused = await vpage.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/dry-run`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status, pub.id);
+  expect(refused === 403, `server answered ${refused} to a viewer's dry run`);
+  noProblems(vpage);
+  await vpage.context().close();
+
+  // Archived: the campaign is removed at Google Ads by a status job, followed here.
+  await page.getByRole('button', { name: 'Archivieren' }).click();
+  await page.getByTestId('publish-result').getByText('Erledigt: Die Kampagne ist bei Google Ads entfernt.').waitFor({ timeout: 30000 });
+  await campaignState(page, base, pub.id, 'archived');
+  expect((await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`)).google_status === 'REMOVED', 'not removed at Google');
+  expect((await page.getByRole('button', { name: /^(Pausieren|Fortsetzen|Archivieren)$/ }).count()) === 0, 'status controls remain on an archived campaign');
   noProblems(page);
   await page.context().close();
 });
