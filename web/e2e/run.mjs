@@ -181,6 +181,9 @@ test('wizard: brief → generate (reload mid-generation resumes) → review → 
   const progressBefore = await label.textContent();
   await page.reload();
   const resumed = await page.getByTestId('gen-label').textContent({ timeout: 15000 }).catch(() => '');
+  // The resumed stream replays what arrived before the reload: wait for it
+  // (up to 15 s), then compare.
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=arrivals] li').length >= n, before, { timeout: 15000 }).catch(() => {});
   const afterReload = await page.locator('[data-testid=arrivals] li').count();
   figures.reload = { before: progressBefore, afterReload: resumed, itemsBefore: before, itemsAfterReload: afterReload };
   expect(resumed.startsWith('Generiere'), `after reload the wizard shows "${resumed}", not the generation`);
