@@ -25,7 +25,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":   {"run the API server and web app (--demo loads demo data into an empty database)", runServe},
 	"migrate": {"apply database migrations and print the schema version", runMigrate},
-	"worker":  {"run background jobs only (generation); serve runs them too unless IMAPHUB_WORKERS=0", runWorker},
+	"worker":  {"run background jobs only (generation, publishing); serve runs them too unless IMAPHUB_WORKERS=0", runWorker},
 	"demo":    {"load demo data (--scale small|large)", runDemo},
 	"version": {"print the version", runVersion},
 	"users":   {"manage users: add, list, set-role, disable, reset-password", runUsers},
