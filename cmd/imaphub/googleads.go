@@ -151,7 +151,7 @@ func (r *checkReport) run(ctx context.Context, customer string) {
 		r.note("access", "every account reached is a test account: fine for trying; production accounts need Explorer (or Basic) access for the Cloud project")
 	}
 	if customer != "" {
-		res, err := client.Search(ctx, customer, "SELECT customer.id, customer.descriptive_name, customer.manager, customer.test_account FROM customer")
+		acc, err := client.Customer(ctx, customer)
 		if err != nil {
 			fix := ""
 			var api *googleads.APIError
@@ -162,15 +162,13 @@ func (r *checkReport) run(ctx context.Context, customer string) {
 			r.fail("account", err, fix)
 			return
 		}
-		c := res.Rows[0].Customer
-		r.ok("account", "%s %q can be reached (request-id %s)", customer, c.DescriptiveName, res.RequestIDs[0])
+		r.ok("account", "%s %q can be reached (request-id %s)", customer, acc.Customer.DescriptiveName, acc.RequestID)
 	}
 }
 
 // throughManager lists the account tree under the login customer.
 func (r *checkReport) throughManager(ctx context.Context, client *googleads.Client, login string, direct []string) []googleads.CustomerClient {
-	res, err := client.Search(ctx, login, "SELECT customer_client.client_customer, customer_client.id, customer_client.descriptive_name, "+
-		"customer_client.manager, customer_client.test_account, customer_client.level, customer_client.status FROM customer_client WHERE customer_client.level <= 2")
+	tree, err := client.AccountTree(ctx, login, 2)
 	if err != nil {
 		fix := ""
 		var api *googleads.APIError
@@ -181,13 +179,8 @@ func (r *checkReport) throughManager(ctx context.Context, client *googleads.Clie
 		r.fail("manager", err, fix)
 		return nil
 	}
-	var rows []googleads.CustomerClient
-	for _, row := range res.Rows {
-		if row.CustomerClient != nil {
-			rows = append(rows, *row.CustomerClient)
-		}
-	}
-	r.ok("manager", "accounts through %s (request-id %s):", login, res.RequestIDs[0])
+	rows := tree.Accounts
+	r.ok("manager", "accounts through %s (request-id %s):", login, tree.RequestIDs[0])
 	r.printAccounts(rows)
 	if len(rows) > 0 && !rows[0].Manager {
 		r.note("manager", "%s is not a manager account: it reaches only itself; to publish to other accounts set %s to their manager", login, googleads.EnvLoginCustomerID)
@@ -204,12 +197,12 @@ func (r *checkReport) direct(ctx context.Context, client *googleads.Client, ids 
 			r.note("accounts", "%d more not shown", len(ids)-most)
 			break
 		}
-		res, err := client.Search(ctx, id, "SELECT customer.id, customer.descriptive_name, customer.manager, customer.test_account FROM customer")
+		acc, err := client.Customer(ctx, id)
 		if err != nil {
 			r.fail("account "+id, err, "")
 			continue
 		}
-		c := res.Rows[0].Customer
+		c := acc.Customer
 		rows = append(rows, googleads.CustomerClient{ID: c.ID, DescriptiveName: c.DescriptiveName, Manager: c.Manager, TestAccount: c.TestAccount})
 	}
 	if len(rows) > 0 {

@@ -183,6 +183,13 @@ func TestGoogleAdsCheckNamesTheFixOfEachFailure(t *testing.T) {
 			t.Errorf("no note that the login customer is no manager:\n%s", out)
 		}
 	})
+	t.Run("account id that no account has", func(t *testing.T) {
+		googleadsEnv(t, nil)
+		out := failure(t, []string{"--customer", "9999999999"}, "account", "No Google Ads account has this id")
+		if _, fix, _ := strings.Cut(out, "fix:"); strings.Contains(fix, "refresh token") {
+			t.Errorf("blames the credentials for a wrong account id:\n%s", out)
+		}
+	})
 	t.Run("retired API version", func(t *testing.T) {
 		googleadsEnv(t, map[string]string{"IMAPHUB_GOOGLEADS_API_VERSION": "v19"})
 		failure(t, nil, "accounts", "version is retired", "IMAPHUB_GOOGLEADS_API_VERSION", "v25")

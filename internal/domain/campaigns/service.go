@@ -314,11 +314,14 @@ func (s *Service) Transition(ctx context.Context, id int64, ev Event, version in
 		if c, err = getCampaign(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := checkVersion(version, c.Version); err != nil {
-			return err
-		}
+		// An event the state does not allow is refused as such whatever
+		// version the client saw: "already generating" tells more than
+		// "stale" when a running job has moved the version meanwhile.
 		next, err := Next(c.State, ev)
 		if err != nil {
+			return err
+		}
+		if err := checkVersion(version, c.Version); err != nil {
 			return err
 		}
 		if ev == EventApprove {

@@ -99,6 +99,11 @@ func (g *Jobs) Start(ctx context.Context, args GenerateArgs, userID, version int
 		if c, err = g.campaigns.CampaignTx(ctx, tx, args.CampaignID); err != nil {
 			return err
 		}
+		// A state that does not allow generating is the answer whatever
+		// version the client saw (a running job moves the version).
+		if _, err := campaigns.Next(c.State, campaigns.EventGenerate); err != nil {
+			return err
+		}
 		if c.Version != version {
 			return httpapi.StaleVersion(version, c.Version)
 		}

@@ -71,11 +71,20 @@ func (s *Service) publish(ctx context.Context, job *river.Job[PublishArgs]) erro
 	if s.client == nil {
 		return r.fail(ctx, s.notConnected, nil)
 	}
-	if err := s.settleInFlight(ctx, c.ID); err != nil {
-		return r.retry(ctx, err)
-	}
 	if r.p, err = s.plan(ctx, c.ID, "", run.StartEnabled); err != nil {
 		return r.retry(ctx, err)
+	}
+	if r.p.target != nil && r.p.target.inFlight != "" {
+		// An earlier attempt sent a request and never stored its answer
+		// (the worker was killed, or the answer was lost): settle it first.
+		var changes []Change
+		if err := json.Unmarshal([]byte(r.p.target.inFlight), &changes); err != nil {
+			return r.fail(ctx, fmt.Errorf("campaign %d: in-flight changes: %w", c.ID, err), nil)
+		}
+		if err := r.settle(ctx, changes); err != nil {
+			return r.retry(ctx, err)
+		}
+		r.p.steps = Diff(r.p.base, r.p.desired)
 	}
 	if len(r.p.problems) > 0 {
 		return r.fail(ctx, errors.New("Google Ads cannot take the campaign as it is"), r.p.problems)
@@ -282,40 +291,6 @@ func storeDone(ctx context.Context, tx db.Conn, p *plan, done []found, now time.
 		return err
 	}
 	return setInFlight(ctx, tx, p.campaign.ID, nil)
-}
-
-// settleInFlight settles a request an earlier attempt sent without storing
-// its answer (the worker was killed, or the answer was lost).
-func (s *Service) settleInFlight(ctx context.Context, campaignID int64) error {
-	q := s.db.Read()
-	t, err := getTarget(ctx, q, campaignID)
-	if err != nil || t == nil || t.inFlight == "" {
-		return err
-	}
-	var changes []Change
-	if err := json.Unmarshal([]byte(t.inFlight), &changes); err != nil {
-		return fmt.Errorf("campaign %d: in-flight changes: %w", campaignID, err)
-	}
-	c, err := s.campaigns.GetCampaign(ctx, campaignID)
-	if err != nil {
-		return err
-	}
-	p := &plan{campaign: c, target: t}
-	if p.customer, err = snapshotCustomer(ctx, q, campaignID, t.CustomerID); err != nil {
-		return err
-	}
-	if p.base, err = snapshot(ctx, q, campaignID); err != nil {
-		return err
-	}
-	if p.names, err = names(ctx, q, campaignID); err != nil {
-		return err
-	}
-	got, err := reconcile(ctx, s.client, p.customer, changes, p.names)
-	if err != nil {
-		return err
-	}
-	s.log.Info("publish: settled a request whose answer was lost", "campaign", campaignID, "changes", len(changes), "found", len(got))
-	return s.db.InTx(ctx, func(tx db.Conn) error { return storeDone(ctx, tx, p, got, s.now()) })
 }
 
 // snapshotCustomer is the account of the published snapshot, or def before

@@ -213,18 +213,3 @@ func euDeclaration(contains bool) googleads.EUPoliticalAdvertisingStatus {
 	}
 	return googleads.DoesNotContainEUPoliticalAdvertising
 }
-
-// chunks splits changes into requests of at most max operations. A step
-// bigger than Google's limit (an ad group with more than 10,000 keywords)
-// becomes several requests, each referring to what the ones before created.
-func chunks(changes []Change, max int) [][]Change {
-	var out [][]Change
-	for len(changes) > max {
-		out = append(out, changes[:max])
-		changes = changes[max:]
-	}
-	if len(changes) > 0 {
-		out = append(out, changes)
-	}
-	return out
-}

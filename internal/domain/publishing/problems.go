@@ -82,7 +82,6 @@ var messages = map[string][2]string{
 	"imaphub.UNKNOWN_LOCATION":                                        {"{value} is neither a country code Google Ads knows nor a geo target id", "{value} ist weder ein Ländercode, den Google Ads kennt, noch eine Geo-Target-ID"},
 	"imaphub.CURRENCY_MISMATCH":                                       {"the account bills in {value}: the campaign's budget must be in the same currency", "das Konto rechnet in {value} ab: das Budget der Kampagne muss dieselbe Währung haben"},
 	"imaphub.MANAGER_ACCOUNT":                                         {"{value} is a manager account, which holds no campaigns: choose one of its client accounts", "{value} ist ein Verwaltungskonto ohne eigene Kampagnen: wählen Sie eines seiner Kundenkonten"},
-	"imaphub.NOT_CHECKED":                                             {"could not be checked in advance: more than 10,000 operations; it is checked when published", "konnte nicht vorab geprüft werden (mehr als 10.000 Vorgänge); die Prüfung erfolgt beim Veröffentlichen"},
 }
 
 // Localize fills Where and Message in lang ("de" or English).

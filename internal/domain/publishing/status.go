@@ -106,10 +106,10 @@ func (w *statusWorker) Work(ctx context.Context, job *river.Job[StatusArgs]) err
 	}
 	var ops []googleads.MutateOperation
 	if run.TargetStatus == "REMOVED" {
+		// The campaign only: its budget (shared with no other campaign)
+		// costs nothing once the campaign is removed, and whether Google lets
+		// a budget of a removed campaign go differs between versions.
 		ops = append(ops, googleads.Remove(ns["campaign"]))
-		if b := ns["budget"]; b != "" {
-			ops = append(ops, googleads.Remove(b)) // the budget served this campaign only
-		}
 	} else {
 		ops = append(ops, googleads.Update(googleads.Campaign{ResourceName: ns["campaign"], Status: googleads.CampaignStatus(run.TargetStatus)}, "status"))
 	}

@@ -20,8 +20,6 @@ type Account struct {
 	Name       string `json:"name"`
 	Manager    bool   `json:"manager" doc:"A manager account holds no campaigns; publish to one of its clients"`
 	Test       bool   `json:"test" doc:"A test account: nothing serves"`
-	Currency   string `json:"currency,omitempty"`
-	TimeZone   string `json:"time_zone,omitempty"`
 	Level      int    `json:"level" doc:"Depth below the login customer (0: the login customer itself, or an account reached directly)"`
 }
 
@@ -32,8 +30,12 @@ type AccountList struct {
 	RequestIDs      []string  `json:"request_ids" nullable:"false"`
 }
 
-// maxDirectAccounts bounds the accounts named one by one without a manager.
-const maxDirectAccounts = 50
+// maxDirectAccounts bounds the accounts named one by one without a manager;
+// maxAccountLevel is how deep the tree under a manager is listed.
+const (
+	maxDirectAccounts = 50
+	maxAccountLevel   = 3
+)
 
 // Accounts lists the accounts the credentials reach: the tree under the
 // login customer, or else each account the Google user reaches directly.
@@ -43,17 +45,15 @@ func (s *Service) Accounts(ctx context.Context) (AccountList, error) {
 	}
 	out := AccountList{LoginCustomerID: s.client.Config().LoginCustomerID, Accounts: []Account{}, RequestIDs: []string{}}
 	if login := out.LoginCustomerID; login != "" {
-		res, err := s.client.Search(ctx, login, "SELECT customer_client.client_customer, customer_client.id, customer_client.descriptive_name, "+
-			"customer_client.manager, customer_client.test_account, customer_client.level, customer_client.currency_code, customer_client.time_zone, "+
-			"customer_client.status FROM customer_client WHERE customer_client.level <= 3")
+		tree, err := s.client.AccountTree(ctx, login, maxAccountLevel)
 		if err != nil {
 			return out, googleProblem(err)
 		}
-		out.RequestIDs = res.RequestIDs
-		for _, r := range res.Rows {
-			if c := r.CustomerClient; c != nil && (c.Status == "" || c.Status == "ENABLED") {
+		out.RequestIDs = tree.RequestIDs
+		for _, c := range tree.Accounts {
+			if c.Status == "" || c.Status == "ENABLED" {
 				out.Accounts = append(out.Accounts, Account{CustomerID: fmt.Sprintf("%010d", int64(c.ID)), Name: c.DescriptiveName, Manager: c.Manager,
-					Test: c.TestAccount, Currency: c.CurrencyCode, TimeZone: c.TimeZone, Level: int(c.Level)})
+					Test: c.TestAccount, Level: int(c.Level)})
 			}
 		}
 		return out, nil
@@ -66,18 +66,14 @@ func (s *Service) Accounts(ctx context.Context) (AccountList, error) {
 	ids := acc.CustomerIDs()
 	slices.Sort(ids)
 	for _, id := range ids[:min(len(ids), maxDirectAccounts)] {
-		res, err := s.client.Search(ctx, id, "SELECT customer.id, customer.descriptive_name, customer.manager, customer.test_account, customer.currency_code, customer.time_zone FROM customer")
+		c, err := s.client.Customer(ctx, id)
 		if err != nil {
 			// An account that cannot be read is listed without its name.
 			out.Accounts = append(out.Accounts, Account{CustomerID: id})
 			continue
 		}
-		out.RequestIDs = append(out.RequestIDs, res.RequestIDs...)
-		if len(res.Rows) > 0 && res.Rows[0].Customer != nil {
-			c := res.Rows[0].Customer
-			out.Accounts = append(out.Accounts, Account{CustomerID: id, Name: c.DescriptiveName, Manager: c.Manager, Test: c.TestAccount,
-				Currency: c.CurrencyCode, TimeZone: c.TimeZone})
-		}
+		out.RequestIDs = append(out.RequestIDs, c.RequestID)
+		out.Accounts = append(out.Accounts, Account{CustomerID: id, Name: c.Customer.DescriptiveName, Manager: c.Customer.Manager, Test: c.Customer.TestAccount})
 	}
 	return out, nil
 }
@@ -135,7 +131,7 @@ func (s *Service) SetTarget(ctx context.Context, campaignID int64, in TargetInpu
 // reachable reads an account at Google: it must answer and must not be a
 // manager account.
 func (s *Service) reachable(ctx context.Context, id string) (*googleads.Customer, error) {
-	res, err := s.client.Search(ctx, id, "SELECT customer.id, customer.descriptive_name, customer.manager, customer.test_account, customer.currency_code FROM customer")
+	res, err := s.client.Customer(ctx, id)
 	var api *googleads.APIError
 	switch {
 	case errors.As(err, &api) && (api.Has("authorizationError.USER_PERMISSION_DENIED") || api.Has("authenticationError.CUSTOMER_NOT_FOUND") ||
@@ -148,14 +144,11 @@ func (s *Service) reachable(ctx context.Context, id string) (*googleads.Customer
 		return nil, errs.Field("body.customer_id", msg, id)
 	case err != nil:
 		return nil, googleProblem(err)
-	case len(res.Rows) == 0 || res.Rows[0].Customer == nil:
-		return nil, errs.Field("body.customer_id", fmt.Sprintf("Google Ads answered nothing for account %s", id), id)
 	}
-	acc := res.Rows[0].Customer
-	if acc.Manager {
+	if res.Customer.Manager {
 		return nil, errs.Field("body.customer_id", fmt.Sprintf("%s is a manager account, which holds no campaigns: choose one of its client accounts", id), id)
 	}
-	return acc, nil
+	return &res.Customer, nil
 }
 
 // Resource is one entity of a campaign at Google Ads.
@@ -245,6 +238,9 @@ func (s *Service) Status(ctx context.Context, campaignID int64, lang string) (St
 func (s *Service) Runs(ctx context.Context, campaignID int64, cursor string, limit int, lang string) ([]Run, string, error) {
 	if _, err := s.campaigns.GetCampaign(ctx, campaignID); err != nil {
 		return nil, "", err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
 	}
 	var before int64
 	if cursor != "" {

@@ -15,6 +15,9 @@
 //   - customers:listAccessibleCustomers, googleAds:search (all pages),
 //     googleAds:searchStream and googleAds:mutate with typed operations for
 //     the resources a Search or Performance Max campaign is made of;
+//   - the account queries: an account's own description (Customer) and the
+//     accounts under a manager (AccountTree), so that callers need no GAQL
+//     of their own to find their way;
 //   - errors: GoogleAdsFailure decoded into [GoogleAdsError] values with
 //     their error code, trigger and field path (which operation, which
 //     field), for answers that failed and for partial failures;

@@ -480,7 +480,7 @@ describe('wizard machine: following the server', () => {
     expect(ctx.lastEventId).toBe(3);
     expect(ctx.received).toBe(1);
     expect(ctx.warnings).toEqual(['retrying']);
-    expect(items).toEqual([{ asset_id: 11, field_type: 'HEADLINE', text: 'Winterreifen kaufen', ad_id: 1 }]);
+    expect(items).toEqual([{ asset_id: 11, field_type: 'HEADLINE', text: 'Winterreifen kaufen', ad_id: 1, seq: 2 }]);
     // NEXT while generating is refused: no transition exists.
     actor.send({ type: 'NEXT', brief: {} });
     expect(actor.getSnapshot().matches('generating')).toBe(true);

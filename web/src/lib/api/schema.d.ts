@@ -619,6 +619,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/change-set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What publishing the campaign would change at Google Ads now
+         * @description For a campaign never published, everything it consists of; for a published one, the difference between the campaign as it is and as Google holds it — the change set reviewed before it is published. Computed here without calling Google (a dry run asks Google).
+         */
+        get: operations["campaign-change-set"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check with Google Ads what publishing would send, changing nothing
+         * @description Sends everything publishing would send now with validateOnly and answers every problem at our entity and field (for example "ad 7, headlines[3]"), in the language of lang or Accept-Language (en, de). Works in any state; the chosen account is used unless the body names another. Recorded in the change history. 409 when no account is chosen. 503 (code google_ads_not_connected) when Google Ads is not configured on the server, naming the settings to make; 502 (code google_ads_error, with advice) when Google Ads fails for another reason than the campaign's content.
+         */
+        post: operations["campaign-dry-run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit a published or paused campaign: its changes form a change set that is reviewed, approved and published like a new campaign
+         * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
+         */
+        post: operations["campaign-edit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/generate": {
         parameters: {
             query?: never;
@@ -639,6 +699,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/google-ads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a campaign stands with Google Ads
+         * @description The chosen account, whether the campaign exists at Google and with which status, every entity's resource name, a link into the Google Ads UI, and the last entry of the change history.
+         */
+        get: operations["campaign-google-ads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/google-ads-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose the Google Ads account a campaign is published to
+         * @description Checks at Google that the account can be reached and is not a manager account, and stores it with the campaign's EU political advertising declaration. A campaign that exists at Google stays in its account (409); none can be chosen while the campaign is publishing (409). 503 (code google_ads_not_connected) when Google Ads is not configured on the server, naming the settings to make; 502 (code google_ads_error, with advice) when Google Ads fails for another reason than the campaign's content.
+         */
+        put: operations["campaign-google-ads-account"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/pause": {
         parameters: {
             query?: never;
@@ -653,6 +753,46 @@ export interface paths {
          * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an approved campaign to Google Ads in the background
+         * @description Moves the campaign to publishing and starts a job that first checks everything with Google (validateOnly), then creates the campaign — PAUSED unless start_enabled — or, for a published campaign, sends its change set, one step per ad group or asset group. Watch it at the returned events URL ("Publishing 3/10: ad group Winterreifen"); the campaign then moves to paused or published, or to failed with the problems in the change history. A cancel (POST /api/jobs/{id}/cancel) stops it until its first change at Google. A lifecycle event: If-Match with the campaign's ETag is required (428 without it, 412 when the campaign changed since). 409 when the campaign is not approved or has no account; 422 for what Google cannot take at all (a language it does not target). 503 (code google_ads_not_connected) when Google Ads is not configured on the server, naming the settings to make; 502 (code google_ads_error, with advice) when Google Ads fails for another reason than the campaign's content.
+         */
+        post: operations["campaign-publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/publish-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's change history at Google Ads
+         * @description Every publish, dry run and status change, newest first: who, when, the account, what changed (by action and kind), Google's request ids, the outcome, and the problems at our entities and fields. Page with limit and cursor (the previous page's next_cursor).
+         */
+        get: operations["campaign-publish-runs"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -751,6 +891,26 @@ export interface paths {
          * @description Ad groups with keywords and ads (with texts), asset groups with assets, from one snapshot.
          */
         get: operations["get-campaign-tree"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/google-ads/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the Google Ads accounts campaigns can be published to
+         * @description The accounts the configured credentials reach: the tree under IMAPHUB_GOOGLEADS_LOGIN_CUSTOMER_ID, or each account the Google user reaches directly. Manager accounts are listed but hold no campaigns. 503 (code google_ads_not_connected) when Google Ads is not configured on the server, naming the settings to make; 502 (code google_ads_error, with advice) when Google Ads fails for another reason than the campaign's content.
+         */
+        get: operations["google-ads-accounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1062,6 +1222,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Account: {
+            /** @description Ten digits, no dashes */
+            customer_id: string;
+            /**
+             * Format: int64
+             * @description Depth below the login customer (0: the login customer itself, or an account reached directly)
+             */
+            level: number;
+            /** @description A manager account holds no campaigns; publish to one of its clients */
+            manager: boolean;
+            name: string;
+            /** @description A test account: nothing serves */
+            test: boolean;
+        };
+        AccountList: {
+            accounts: components["schemas"]["Account"][];
+            /** @description The manager account calls go through (IMAPHUB_GOOGLEADS_LOGIN_CUSTOMER_ID) */
+            login_customer_id?: string;
+            request_ids: string[];
+        };
         Ad: {
             /** Format: int64 */
             ad_group_id: number;
@@ -1451,6 +1631,36 @@ export interface components {
             locations?: string[] | null;
             name?: string;
         };
+        Change: {
+            /** @enum {string} */
+            action: "create" | "update" | "remove";
+            entity: components["schemas"]["Entity"];
+            /** @description Google's names of the fields an update changes */
+            fields?: string[] | null;
+            /** @description Our key of the resource, e.g. ad:7 */
+            key: string;
+            /** @enum {string} */
+            kind: "budget" | "campaign" | "language" | "location" | "ad_group" | "keyword" | "ad" | "asset" | "asset_group" | "asset_group_asset";
+        };
+        ChangeSet: {
+            /** Format: int64 */
+            campaign_id: number;
+            changes: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** @description The chosen account, if any */
+            customer_id?: string;
+            /** Format: int64 */
+            operations: number;
+            /** @description What Google Ads cannot take, found without asking it (a dry run asks) */
+            problems: components["schemas"]["PublishProblem"][];
+            /** @description The campaign exists at Google: these are the changes to it */
+            published: boolean;
+            /** @description The changes in the order and requests they are sent */
+            steps: components["schemas"]["Step"][];
+        };
         "Create-tokenRequest": {
             /**
              * Format: date-time
@@ -1481,6 +1691,42 @@ export interface components {
             /** @description The text; stored NFC-normalised with whitespace runs folded to one space */
             text: string;
         };
+        DryRun: {
+            /** Format: int64 */
+            campaign_id: number;
+            /** @description Changes by action and kind */
+            changes: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            customer_id: string;
+            /**
+             * Format: int64
+             * @description Operations publishing would send
+             */
+            operations: number;
+            /** @description Every problem at our entity and field */
+            problems: components["schemas"]["PublishProblem"][];
+            request_ids: string[];
+            /**
+             * Format: int64
+             * @description The dry run's entry in the change history
+             */
+            run_id: number;
+            steps: components["schemas"]["StepSummary"][];
+            /**
+             * Format: int64
+             * @description Operations beyond one request's 10,000 that refer to resources the first request creates, so Google can check them only when published
+             */
+            unchecked?: number;
+            /** @description Google Ads accepts every change */
+            valid: boolean;
+        };
+        DryRunInput: {
+            /** @description Check against this account instead of the chosen one */
+            customer_id?: string;
+        };
         Edit: {
             /**
              * Format: date-time
@@ -1493,6 +1739,40 @@ export interface components {
             by?: string;
             /** @description What was changed and why */
             note?: string;
+        };
+        Entity: {
+            /** Format: int64 */
+            amount_micros?: number;
+            asset?: string;
+            asset_type?: string;
+            channel?: string;
+            constant?: string;
+            /** Format: int64 */
+            cpc_bid_micros?: number;
+            descriptions?: components["schemas"]["EntityText"][] | null;
+            eu_political?: boolean;
+            field?: string;
+            field_type?: string;
+            final_urls?: string[] | null;
+            hash?: string;
+            headlines?: components["schemas"]["EntityText"][] | null;
+            /** Format: int64 */
+            id?: number;
+            key: string;
+            kind: string;
+            match_type?: string;
+            name?: string;
+            negative?: boolean;
+            owner: components["schemas"]["Ref"];
+            parent?: string;
+            path1?: string;
+            path2?: string;
+            status?: string;
+            text?: string;
+        };
+        EntityText: {
+            pin?: string;
+            text: string;
         };
         FieldDetail: {
             /** @description Stable rule code */
@@ -1782,6 +2062,11 @@ export interface components {
             /** @description Present when more items follow */
             next_cursor?: string;
         };
+        ListOutputRunBody: {
+            items: components["schemas"]["Run"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
         LoginInputBody: {
             email: string;
             password: string;
@@ -1875,6 +2160,37 @@ export interface components {
             /** @description The validator's verdict, e.g. valid or repaired */
             verdict?: string;
         };
+        PublishInput: {
+            /** @description Create the campaign serving (ENABLED); by default it is created PAUSED. Only the first publish creates the campaign; later ones keep its status */
+            start_enabled?: boolean;
+        };
+        PublishProblem: {
+            /** @description Google's error code, e.g. adError.TOO_LONG, or imaphub.UNKNOWN_LANGUAGE for our own checks */
+            code: string;
+            /** @description Our entity the problem is about; absent for the request as a whole */
+            entity?: components["schemas"]["Ref"];
+            /** @description The entity's field, e.g. headlines[3], languages[0], final_urls[0] */
+            field?: string;
+            /** @description Google's own message (English) */
+            google_message?: string;
+            /** @description Google's field path in the request */
+            location?: string;
+            /** @description What is wrong and what to do, in the language asked for */
+            message: string;
+            /** @description The refused value, when Google names it */
+            value?: string;
+            /** @description Entity and field for people, e.g. "ad 7, headlines[3]", in the language asked for */
+            where?: string;
+        };
+        Ref: {
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description Our entity's type
+             * @enum {string}
+             */
+            type: "campaign" | "ad_group" | "keyword" | "ad" | "asset_group" | "asset";
+        };
         Rejected: {
             /** Format: int64 */
             attempt: number;
@@ -1883,6 +2199,58 @@ export interface components {
             /** @description Slot and index in the model's answer, e.g. headlines[3] */
             path: string;
             text: string;
+        };
+        Resource: {
+            /** @description Our key, e.g. ad_group:3 */
+            key: string;
+            kind: string;
+            resource_name: string;
+        };
+        Run: {
+            /** Format: int64 */
+            campaign_id: number;
+            /** @description Changes made by action and kind, e.g. {"create": {"keyword": 12}} */
+            changes: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            error?: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            job_id?: number;
+            /** @enum {string} */
+            kind: "publish" | "dry_run" | "status";
+            /**
+             * Format: int64
+             * @description Operations sent (for a dry run: checked)
+             */
+            operations: number;
+            /** @enum {string} */
+            outcome: "queued" | "running" | "succeeded" | "partially_failed" | "failed" | "cancelled";
+            /** @description What Google refused, at our entity and field */
+            problems: components["schemas"]["PublishProblem"][];
+            /** @description Google's request-id of every request, to quote to Google support */
+            request_ids: string[];
+            start_enabled: boolean;
+            /**
+             * @description For a status change: the status set at Google
+             * @enum {string}
+             */
+            target_status?: "ENABLED" | "PAUSED" | "REMOVED";
+            /** @description The email of who started it */
+            user?: string;
+            /**
+             * Format: int64
+             * @description Who started it; absent for the command line
+             */
+            user_id?: number;
         };
         Shortfall: {
             /**
@@ -1914,11 +2282,82 @@ export interface components {
              */
             asset_group_id?: number;
         };
+        Started: {
+            campaign: components["schemas"]["Campaign"];
+            /** @description Server-sent events of the job's progress */
+            events: string;
+            job: components["schemas"]["Job"];
+            run: components["schemas"]["Run"];
+        };
+        Status: {
+            /** Format: int64 */
+            campaign_id: number;
+            /** @description The campaign in the Google Ads UI */
+            campaign_url?: string;
+            /** @description Whether Google Ads is configured on this server */
+            connected: boolean;
+            /** @description The account the campaign exists in */
+            customer_id?: string;
+            /**
+             * @description The campaign's status at Google as last set from here
+             * @enum {string}
+             */
+            google_status?: "ENABLED" | "PAUSED" | "REMOVED";
+            last_run?: components["schemas"]["Run"];
+            /** @description The campaign exists at Google Ads (published and not removed) */
+            live: boolean;
+            /** @description Every entity's resource name at Google */
+            resources: components["schemas"]["Resource"][];
+            /** @description The account chosen; absent until one is */
+            target?: components["schemas"]["Target"];
+        };
+        Step: {
+            changes: components["schemas"]["Change"][] | null;
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            kind: "campaign" | "ad_group" | "asset_group";
+            name: string;
+            /** @description The step removes the ad group or asset group */
+            removal?: boolean;
+        };
+        StepSummary: {
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            kind: "campaign" | "ad_group" | "asset_group";
+            name: string;
+            /** Format: int64 */
+            operations: number;
+            removal?: boolean;
+        };
         Subject: {
             /** Format: int64 */
             id: number;
             /** @description What kind of thing the job works on, e.g. campaign */
             type: string;
+        };
+        Target: {
+            account_name: string;
+            /** Format: int64 */
+            campaign_id: number;
+            /** Format: date-time */
+            chosen_at: string;
+            /**
+             * Format: int64
+             * @description The user who chose the account; absent when chosen on the command line
+             */
+            chosen_by?: number;
+            /** @description The campaign's declaration that it contains EU political advertising */
+            contains_eu_political_advertising: boolean;
+            /** @description Ten digits, no dashes */
+            customer_id: string;
+        };
+        TargetInput: {
+            /** @description Whether the campaign contains EU political advertising (Google requires the declaration; Google no longer serves such ads in the EU) */
+            contains_eu_political_advertising?: boolean;
+            /** @description The account's id as the Google Ads UI shows it (123-456-7890) or its ten digits */
+            customer_id: string;
         };
         Token: {
             /** Format: date-time */
@@ -6142,6 +6581,294 @@ export interface operations {
             };
         };
     };
+    "campaign-change-set": {
+        parameters: {
+            query?: {
+                /** @description Language of the messages; default from Accept-Language, else English */
+                lang?: "en" | "de";
+            };
+            header?: {
+                /** @description Used when lang is absent */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSet"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign-dry-run": {
+        parameters: {
+            query?: {
+                /** @description Language of the messages; default from Accept-Language, else English */
+                lang?: "en" | "de";
+            };
+            header?: {
+                /** @description Used when lang is absent */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DryRunInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRun"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign-edit": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "campaign-generate": {
         parameters: {
             query?: never;
@@ -6263,6 +6990,188 @@ export interface operations {
             };
         };
     };
+    "campaign-google-ads": {
+        parameters: {
+            query?: {
+                /** @description Language of the messages; default from Accept-Language, else English */
+                lang?: "en" | "de";
+            };
+            header?: {
+                /** @description Used when lang is absent */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign-google-ads-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "campaign-pause": {
         parameters: {
             query?: never;
@@ -6345,6 +7254,205 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign-publish": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign-publish-runs": {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor: the next_cursor of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Language of the messages; default from Accept-Language, else English */
+                lang?: "en" | "de";
+            };
+            header?: {
+                /** @description Used when lang is absent */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOutputRunBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6815,6 +7923,71 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "google-ads-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
