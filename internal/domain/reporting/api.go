@@ -70,7 +70,7 @@ func tableOp[T any](api *httpapi.API, op huma.Operation) huma.Operation {
 
 // RowsOf is a report table.
 type RowsOf[T any] struct {
-	Rows []T `json:"rows"`
+	Rows []T `json:"rows" nullable:"false"`
 }
 
 // RegisterRoutes publishes the report operations. Every one needs the

@@ -153,10 +153,10 @@ type AssetReport struct {
 	Interval Interval `json:"interval" enum:"day,week,month"`
 	Demo     bool     `json:"demo"`
 	Totals   Measures `json:"totals"`
-	Series   []Point  `json:"series"`
+	Series   []Point  `json:"series" nullable:"false"`
 	// Places are every place the asset is linked and every place it has
 	// numbers, with zeros where there are none.
-	Places []Place `json:"places"`
+	Places []Place `json:"places" nullable:"false"`
 }
 
 // AssetReport sums an asset's facts over q's range, in total, as a series

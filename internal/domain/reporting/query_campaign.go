@@ -22,7 +22,7 @@ type PeriodReport struct {
 	From   Day      `json:"from"`
 	To     Day      `json:"to"`
 	Totals Measures `json:"totals"`
-	Series []Point  `json:"series"`
+	Series []Point  `json:"series" nullable:"false"`
 }
 
 // CampaignReport is a campaign's totals and series (the contract shape:
@@ -35,7 +35,7 @@ type CampaignReport struct {
 	Currency   string   `json:"currency" doc:"ISO 4217 code of the account currency the micros are in"`
 	Demo       bool     `json:"demo" doc:"The numbers are demo data, not from Google Ads"`
 	Totals     Measures `json:"totals"`
-	Series     []Point  `json:"series" doc:"One point per day, ISO week or month of the range, zeros where there is no data"`
+	Series     []Point  `json:"series" nullable:"false" doc:"One point per day, ISO week or month of the range, zeros where there is no data"`
 	// Previous is the period of the same length right before (compare=previous).
 	Previous *PeriodReport `json:"previous,omitempty"`
 }
@@ -80,7 +80,7 @@ type EntityReport struct {
 	Interval Interval `json:"interval" enum:"day,week,month"`
 	Demo     bool     `json:"demo"`
 	Totals   Measures `json:"totals"`
-	Series   []Point  `json:"series"`
+	Series   []Point  `json:"series" nullable:"false"`
 }
 
 // EntityReport sums the facts of our entity id at level over q's range.
@@ -209,7 +209,7 @@ type CampaignRow struct {
 	Name       string   `json:"name"`
 	State      string   `json:"state"`
 	Currency   string   `json:"currency"`
-	Languages  []string `json:"languages"`
+	Languages  []string `json:"languages" nullable:"false"`
 	Measures
 	// Previous is the totals of the period before (compare=previous).
 	Previous *Measures `json:"previous,omitempty"`
