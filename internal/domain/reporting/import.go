@@ -85,7 +85,7 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 	entity, asset := im.rows(facts)
 	res := ImportResult{Rows: len(entity) + len(asset)}
 	campaigns := im.newCampaigns(facts)
-	restore, err := im.s.statementJournalInMemory(ctx)
+	restore, err := im.s.importSettings(ctx)
 	if err != nil {
 		return ImportResult{}, err
 	}
