@@ -1,0 +1,186 @@
+package reporting
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/errs"
+)
+
+// ImportOptions adjust an import.
+type ImportOptions struct {
+	// Demo marks every row as demo data (shown as such by the API).
+	Demo bool
+}
+
+// Importer writes one account's report rows. Each Write is one transaction
+// that upserts its facts by day and entity: writing the same rows twice
+// changes nothing, and a changed row (late conversions) replaces the old.
+// Our ids are resolved once per importer from the resource names publishing
+// stored for the account, and for texts from the asset library by content.
+// An Importer is not safe for concurrent use.
+type Importer struct {
+	s        *Service
+	customer int64
+	opts     ImportOptions
+
+	names     map[resourceKey]resolved // loaded on the first Write
+	textAsset map[string]int64         // content hash → our asset id (0: none)
+	byGoogle  map[int64]int64          // Google asset id → our asset id after a text lookup (0: not ours)
+	recorded  map[int64]int64          // Google campaign id → ours, in report_campaigns
+}
+
+// ImportResult counts what a Write did.
+type ImportResult struct {
+	// Rows is the facts given, after dropping repeats of one key within the
+	// batch (the last one counts).
+	Rows int
+	// Written is the rows inserted or changed; rows already stored with the
+	// same values are left alone.
+	Written int
+}
+
+// NewImporter prepares the import of rows of the account customerID (ten
+// digits; dashes are ignored).
+func (s *Service) NewImporter(customerID string, opts ImportOptions) (*Importer, error) {
+	id, err := parseCustomer(customerID)
+	if err != nil {
+		return nil, err
+	}
+	return &Importer{s: s, customer: id, opts: opts, textAsset: map[string]int64{}, byGoogle: map[int64]int64{}, recorded: map[int64]int64{}}, nil
+}
+
+// parseCustomer reads a Google Ads customer id: ten digits, dashes allowed.
+func parseCustomer(s string) (int64, error) {
+	digits := strings.ReplaceAll(strings.TrimSpace(s), "-", "")
+	id, err := strconv.ParseInt(digits, 10, 64)
+	if len(digits) != 10 || err != nil || id <= 0 {
+		return 0, errs.Field("customer_id", "a Google Ads customer id is ten digits, e.g. 123-456-7890", s)
+	}
+	return id, nil
+}
+
+// customerText is the ten-digit form publishing stores.
+func customerText(id int64) string { return fmt.Sprintf("%010d", id) }
+
+// Write validates, resolves and upserts facts in one transaction. A fact
+// that cannot be stored refuses the whole batch with an error naming it
+// (facts[i].field).
+func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, error) {
+	for i, f := range facts {
+		if err := f.check(i); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	if err := im.resolve(ctx, facts); err != nil {
+		return ImportResult{}, err
+	}
+	stmts, err := im.s.upsertStatements(ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	entity, asset := im.rows(facts)
+	res := ImportResult{Rows: len(entity) + len(asset)}
+	campaigns := im.newCampaigns(facts)
+	restore, err := im.s.importSettings(ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer restore()
+	err = im.s.db.InTx(ctx, func(tx db.Conn) error {
+		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
+			return fmt.Errorf("record report campaigns: %w", err)
+		}
+		n, err := upsertFacts(ctx, tx, stmts.facts, entity)
+		if err != nil {
+			return fmt.Errorf("import report rows: %w", err)
+		}
+		m, err := upsertAssetFacts(ctx, tx, stmts.assets, asset)
+		if err != nil {
+			return fmt.Errorf("import asset report rows: %w", err)
+		}
+		res.Written = n + m
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	for gid, id := range campaigns {
+		im.recorded[gid] = id
+	}
+	return res, nil
+}
+
+// newCampaigns are the Google campaigns of facts whose campaign of ours is
+// known and not recorded by this importer yet.
+func (im *Importer) newCampaigns(facts []Fact) map[int64]int64 {
+	out := map[int64]int64{}
+	for _, f := range facts {
+		if id := f.Ours.CampaignID; id != 0 && im.recorded[f.CampaignID] != id {
+			out[f.CampaignID] = id
+		}
+	}
+	return out
+}
+
+// rows turns facts into stored rows, dropping earlier repeats of a key.
+func (im *Importer) rows(facts []Fact) ([]factRow, []assetFactRow) {
+	demo := 0
+	if im.opts.Demo {
+		demo = 1
+	}
+	var entity []factRow
+	var asset []assetFactRow
+	entityAt := map[factKey]int{}
+	assetAt := map[assetFactKey]int{}
+	for _, f := range facts {
+		o := f.Ours
+		if f.Level.isAsset() {
+			r := assetFactRow{
+				assetFactKey: assetFactKey{campaignGID: f.CampaignID, group: f.AdGroupID, ad: f.AdID, asset: f.AssetID, fieldType: f.FieldType, day: f.Day},
+				ours:         Ours{CampaignID: o.CampaignID, AdGroupID: o.AdGroupID, AdID: o.AdID, AssetID: o.AssetID},
+				label:        labelCode(f.PerformanceLabel), m: f.Metrics, demo: demo,
+			}
+			if f.Level == LevelAssetGroupAsset {
+				r.group, r.ad = f.AssetGroupID, 0
+				r.ours.AdGroupID, r.ours.AdID, r.ours.AssetGroupID = 0, 0, o.AssetGroupID
+			}
+			if i, dup := assetAt[r.assetFactKey]; dup {
+				asset[i] = r
+				continue
+			}
+			assetAt[r.assetFactKey] = len(asset)
+			asset = append(asset, r)
+			continue
+		}
+		r := factRow{factKey: factKey{campaignGID: f.CampaignID, level: f.Level, day: f.Day}, campaign: o.CampaignID, m: f.Metrics, demo: demo}
+		switch f.Level {
+		case LevelCampaign:
+			r.gid, r.parent, r.entity = f.CampaignID, f.CampaignID, o.CampaignID
+		case LevelAdGroup:
+			r.gid, r.parent, r.adGroup, r.entity = f.AdGroupID, f.CampaignID, o.AdGroupID, o.AdGroupID
+		case LevelAd:
+			r.gid, r.parent, r.adGroup, r.entity = f.AdID, f.AdGroupID, o.AdGroupID, o.AdID
+		case LevelKeyword:
+			r.gid, r.parent, r.adGroup, r.entity = f.CriterionID, f.AdGroupID, o.AdGroupID, o.KeywordID
+		case LevelAssetGroup:
+			r.gid, r.parent, r.entity = f.AssetGroupID, f.CampaignID, o.AssetGroupID
+		}
+		if i, dup := entityAt[r.factKey]; dup {
+			entity[i] = r
+			continue
+		}
+		entityAt[r.factKey] = len(entity)
+		entity = append(entity, r)
+	}
+	for i := range entity {
+		entity[i].customer = im.customer
+	}
+	for i := range asset {
+		asset[i].customer = im.customer
+	}
+	return entity, asset
+}
