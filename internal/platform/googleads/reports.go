@@ -174,7 +174,9 @@ func (c *Client) streamAttempt(ctx context.Context, spec callSpec, attempt int, 
 	if tok, err := dec.Token(); err != nil {
 		return 0, token, broken(err)
 	} else if tok != json.Delim('[') {
-		return 0, token, broken(fmt.Errorf("the answer is not a JSON array of batches (starts with %v)", tok))
+		err := fmt.Errorf("googleads: %s: the answer is not a JSON array of batches (it starts with %v; request-id %s)", spec.name, tok, requestID)
+		c.logCall(ctx, spec, attempt, resp.StatusCode, requestID, start, err)
+		return 0, token, err
 	}
 	for dec.More() {
 		var b struct {
