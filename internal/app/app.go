@@ -17,6 +17,7 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/domain/publishing"
+	"github.com/imaphub/imaphub/internal/domain/reporting"
 	"github.com/imaphub/imaphub/internal/migrations"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -57,6 +58,9 @@ type Options struct {
 	GoogleAdsOptions []googleads.Option
 	// PublishTimeout bounds one run of a publish or status job (default 10 min).
 	PublishTimeout time.Duration
+	// ReportsLookbackDays are downloaded again before yesterday each day
+	// (late conversions): 0 is reporting.DefaultLookbackDays, -1 none.
+	ReportsLookbackDays int
 }
 
 // App is the wired product.
@@ -75,7 +79,9 @@ type App struct {
 	// Publishing brings approved campaigns to Google Ads and keeps them in
 	// step with later edits.
 	Publishing *publishing.Service
-	Jobs       *jobs.Runner
+	// ReportDownloads downloads Google Ads reports: on request and daily.
+	ReportDownloads *reporting.DownloadJobs
+	Jobs            *jobs.Runner
 	// maintenance is the hourly housekeeping job.
 	maintenance *maintenance
 }
@@ -111,15 +117,18 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 		pub.NotConnected = &googleads.NotConnectedError{Missing: opts.GoogleAds.Missing()}
 	}
 	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
+	a.ReportDownloads = reporting.NewDownloadJobs(workers, d, reporting.NewService(d), reporting.DownloadJobOptions{
+		Client: pub.Client, NotConnected: pub.NotConnected, LookbackDays: opts.ReportsLookbackDays, Logger: opts.Logger})
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
-	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour))
+	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour), a.ReportDownloads.Schedule())
 	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
 	a.GenerationJobs.Attach(a.Jobs)
 	a.Publishing.Attach(a.Jobs)
+	a.ReportDownloads.Attach(a.Jobs)
 	a.maintenance.prune = []func(context.Context) error{a.Users.PruneSignInAttempts, a.Jobs.PruneFinished}
 	return a, nil
 }
@@ -139,6 +148,7 @@ func (a *App) Server() *server.Server {
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	generation.RegisterRoutes(srv.API, a.Generation)
 	publishing.RegisterRoutes(srv.API, a.Publishing)
+	a.ReportDownloads.RegisterRoutes(srv.API)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
 	// River's own UI for the job queue, for admins.

@@ -44,9 +44,15 @@ func adsConfig(env map[string]string) googleads.Config {
 
 func newDL(t *testing.T, d *db.DB) *dl {
 	t.Helper()
+	return newDLAt(t, d, func() time.Time { return fakeToday })
+}
+
+// newDLAt is newDL with the fake's clock.
+func newDLAt(t *testing.T, d *db.DB, now func() time.Time) *dl {
+	t.Helper()
 	srv := googleadstest.NewServer()
 	t.Cleanup(srv.Close)
-	srv.SetClock(func() time.Time { return fakeToday })
+	srv.SetClock(now)
 	srv.Populate(account, googleadstest.Population{SearchCampaigns: 2, AdGroups: 2, Keywords: 2, PMaxCampaigns: 1, AssetGroups: 2})
 	client, err := googleads.New(adsConfig(srv.Env()), googleads.WithLogger(quiet), googleads.WithRetryPolicy(googleads.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Second}))
 	if err != nil {

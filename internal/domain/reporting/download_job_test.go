@@ -1,0 +1,215 @@
+package reporting_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imaphub/imaphub/internal/app/apptest"
+	"github.com/imaphub/imaphub/internal/domain/reporting"
+	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+	"github.com/imaphub/imaphub/internal/platform/googleads"
+	"github.com/imaphub/imaphub/internal/platform/jobs"
+)
+
+// startProduct runs the product with the fake as its Google Ads and one
+// worker.
+func startProduct(t *testing.T, d *db.DB, x *dl) *apptest.Env {
+	t.Helper()
+	return apptest.StartOpts(t, d, apptest.Options{Workers: 1, GoogleAds: adsConfig(x.srv.Env()),
+		GoogleAdsOptions: []googleads.Option{googleads.WithRetryPolicy(googleads.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Second})}})
+}
+
+// waitJob waits until a job has ended and returns it.
+func waitJob(t *testing.T, e *apptest.Env, id int64) jobs.Job {
+	t.Helper()
+	for range 1200 {
+		j, err := e.App.Jobs.Get(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// River settles a job after its worker returns; a job ended by its
+		// own events is waited for until River has settled it too.
+		if (j.State == "succeeded" || j.State == "failed" || j.State == "cancelled") && j.FinalizedAt != nil {
+			return j
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("job %d did not end", id)
+	return jobs.Job{}
+}
+
+func progressMessages(t *testing.T, d *db.DB, id int64) []string {
+	t.Helper()
+	evs, err := jobs.EventsAfter(context.Background(), d.Read(), id, 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range evs {
+		var p jobs.Progress
+		if e.Type == jobs.EventProgress && json.Unmarshal(e.Payload, &p) == nil {
+			out = append(out, fmt.Sprintf("%d/%d %s", p.Done, p.Total, p.Message))
+		}
+	}
+	return out
+}
+
+// POST /api/reports/downloads starts a backfill job (editor and above) that
+// reports its progress per day and level and stores what Google reports.
+func TestDownloadJobOverTheAPI(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDLAt(t, d, time.Now)
+		e := startProduct(t, d, x)
+		want := x.expected(t, "2026-11-01", "2026-11-04")
+		r := e.DoAs(t, auth.Editor, "POST", "/api/reports/downloads", map[string]any{"customer_id": "111-111-1111", "from": "2026-11-01", "to": "2026-11-04"})
+		if r.Status != http.StatusAccepted {
+			t.Fatalf("start: %d %s", r.Status, r.Body)
+		}
+		var started reporting.DownloadStarted
+		r.JSON(t, &started)
+		if started.Job.Kind != reporting.DownloadKind || r.Header.Get("Location") != fmt.Sprintf("/api/jobs/%d", started.Job.ID) ||
+			started.Events != fmt.Sprintf("/api/jobs/%d/events", started.Job.ID) || started.Job.Subject == nil || started.Job.Subject.Type != "google_ads_account" {
+			t.Errorf("answer %s", r.Body)
+		}
+		j := waitJob(t, e, started.Job.ID)
+		if j.State != "succeeded" {
+			t.Fatalf("job %s: %s", j.State, j.Error)
+		}
+		if got := tableSums(t, d, "report_facts"); got != want.entity {
+			t.Errorf("report_facts %+v, want %+v", got, want.entity)
+		}
+		if got := tableSums(t, d, "report_asset_facts"); got != want.asset {
+			t.Errorf("report_asset_facts %+v, want %+v", got, want.asset)
+		}
+		var result struct {
+			Rows, Written int
+		}
+		_ = json.Unmarshal(j.Result, &result)
+		if int64(result.Rows) != want.entity.Rows+want.asset.Rows || result.Written != result.Rows {
+			t.Errorf("result %s", j.Result)
+		}
+		msgs := progressMessages(t, d, j.ID)
+		joined := strings.Join(msgs, "\n")
+		for _, m := range []string{"0/4 Queued", "0/4 Downloading 1/4: 2026-11-01 (campaign)", "1/4 Downloading 1/4: 2026-11-01 (asset_group_asset)", "3/4 Downloading 4/4: 2026-11-04 (keyword)", "4/4 Downloading 4/4: 2026-11-04 (asset_group_asset)"} {
+			if !strings.Contains(joined, m) {
+				t.Errorf("no progress %q in\n%s", m, joined)
+			}
+		}
+		for _, tc := range []struct {
+			body map[string]any
+			want string
+		}{
+			{map[string]any{"customer_id": "111-111-1111", "from": "2026-11-04", "to": "2026-11-01"}, "to: before from"},
+			{map[string]any{"customer_id": "123", "from": "2026-11-01", "to": "2026-11-01"}, "customer_id"},
+			{map[string]any{"customer_id": "1111111111", "from": "2026-11-01", "to": "2999-01-01"}, "in the future"},
+			{map[string]any{"customer_id": "1111111111", "from": "1.11.2026", "to": "2026-11-01"}, "from"},
+		} {
+			if r := e.DoAs(t, auth.Editor, "POST", "/api/reports/downloads", tc.body); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), tc.want) {
+				t.Errorf("%v: %d %s", tc.body, r.Status, r.Body)
+			}
+		}
+	})
+}
+
+// Without Google Ads the download answers 503 naming the settings.
+func TestDownloadWithoutGoogleAds(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		r := e.DoAs(t, auth.Editor, "POST", "/api/reports/downloads", map[string]any{"customer_id": "1111111111", "from": "2026-11-01", "to": "2026-11-01"})
+		if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "google_ads_not_connected") || !strings.Contains(string(r.Body), googleads.EnvClientID) {
+			t.Errorf("%d %s", r.Status, r.Body)
+		}
+		if accounts, err := e.App.ReportDownloads.StartDaily(context.Background()); err != nil || len(accounts) != 0 {
+			t.Errorf("daily without Google Ads: %v %v", accounts, err)
+		}
+	})
+}
+
+// The daily schedule downloads yesterday and the lookback window of every
+// account the login customer manages; a day whose conversions changed at
+// Google is updated the next day, and nothing else is written.
+func TestDailyDownloadsWithLookback(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDLAt(t, d, time.Now)
+		e := startProduct(t, d, x)
+		ctx := context.Background()
+		run := func() map[string]jobs.Job {
+			t.Helper()
+			accounts, err := e.App.ReportDownloads.StartDaily(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(accounts, ",") != "1111111111,2222222222" {
+				t.Fatalf("accounts %v", accounts)
+			}
+			list, _, err := e.App.Jobs.List(ctx, jobs.JobFilter{Kind: reporting.DownloadKind, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]jobs.Job{}
+			for _, j := range list {
+				var a reporting.DownloadArgs
+				_ = json.Unmarshal(j.Args, &a)
+				out[a.CustomerID] = waitJob(t, e, j.ID)
+			}
+			return out
+		}
+		first := run()
+		var a reporting.DownloadArgs
+		_ = json.Unmarshal(first[account].Args, &a)
+		today := reporting.DayOf(time.Now().UTC())
+		if !a.Daily || a.To != today-1 || a.From != today-1-reporting.DefaultLookbackDays {
+			t.Errorf("daily range %+v, want yesterday and %d days before", a, reporting.DefaultLookbackDays)
+		}
+		for c, j := range first {
+			if j.State != "succeeded" {
+				t.Fatalf("%s: %s %s", c, j.State, j.Error)
+			}
+		}
+		want := x.expected(t, a.From.String(), a.To.String())
+		if got := tableSums(t, d, "report_facts"); got.Rows != want.entity.Rows || got.Clicks != want.entity.Clicks {
+			t.Errorf("after the first day %+v, want %+v", got, want.entity)
+		}
+		// Conversions arrive late for a campaign, three days back.
+		res, err := x.client.Search(ctx, account, "SELECT campaign.id FROM campaign ORDER BY campaign.id LIMIT 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, late := res.Rows[0].Campaign.ResourceName, (today - 3).String()
+		x.srv.SetConversions(name, late, 99.25, 9925)
+		second := run()
+		var result struct{ Written int }
+		_ = json.Unmarshal(second[account].Result, &result)
+		if result.Written != 1 {
+			t.Errorf("the lookback wrote %d rows, want the one Google changed (%s)", result.Written, second[account].Result)
+		}
+		var conv float64
+		if err := d.Read().QueryRow(ctx, `SELECT conversions FROM report_facts WHERE level = 'campaign' AND google_id = ? AND day = ?`,
+			int64(res.Rows[0].Campaign.ID), int(today-3)).Scan(&conv); err != nil {
+			t.Fatal(err)
+		}
+		if conv != 99.25 {
+			t.Errorf("late conversions %v, want 99.25", conv)
+		}
+	})
+}
+
+func TestLookbackSetting(t *testing.T) {
+	for in, want := range map[string]string{"": "7", "0": "0", "30": "30", "90": "90", "91": "want whole days from 0 to 90", "-1": "want whole days", "7d": "want whole days"} {
+		n, err := reporting.ParseLookbackDays(in)
+		got := fmt.Sprint(n)
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+}
