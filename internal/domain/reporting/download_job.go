@@ -184,6 +184,15 @@ func (j *DownloadJobs) Start(ctx context.Context, args DownloadArgs, userID int6
 	return j.runner.Get(ctx, jobID)
 }
 
+// Download runs a download in this process (the command line), with the
+// client of the jobs.
+func (j *DownloadJobs) Download(ctx context.Context, req DownloadRequest, progress func(DownloadProgress)) (DownloadResult, error) {
+	if j.ads == nil {
+		return DownloadResult{}, j.nc
+	}
+	return j.s.NewDownloader(j.ads).Download(ctx, req, progress)
+}
+
 // downloadProgress is a progress event; Day checkpoints a finished day.
 type downloadProgress struct {
 	jobs.Progress
