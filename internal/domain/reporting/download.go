@@ -1,7 +1,6 @@
 package reporting
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -153,36 +152,81 @@ func (d *Downloader) Download(ctx context.Context, req DownloadRequest, progress
 	}
 	res := DownloadResult{CustomerID: customerText(im.customer), From: req.From, To: req.To, Days: int(req.To-req.From) + 1, Levels: map[Level]int{}}
 	done := 0
-	for day := req.From; day <= req.To; day++ {
-		if req.Skip[day] {
-			done++
-			continue
-		}
-		for i, l := range levels {
-			n, err := d.downloadLevel(ctx, im, l, day, &res)
-			if err != nil {
-				res.Elapsed = time.Since(start)
-				return res, fmt.Errorf("download %s of %s for customer %s: %w", l, day, res.CustomerID, err)
-			}
-			last := i == len(levels)-1
-			if last {
+	// A download is a bulk load: rows of many entities arrive in the
+	// order Google sends them, not the tables' key order.
+	err = d.s.db.BulkLoad(ctx, func() error {
+		for day := req.From; day <= req.To; day++ {
+			if req.Skip[day] {
 				done++
+				continue
 			}
-			if progress != nil {
-				progress(DownloadProgress{Done: done, Total: res.Days, Day: day, Level: l, Rows: n, DayDone: last})
+			for i, l := range levels {
+				n, err := d.downloadLevel(ctx, im, l, day, &res)
+				if err != nil {
+					return fmt.Errorf("download %s of %s for customer %s: %w", l, day, res.CustomerID, err)
+				}
+				last := i == len(levels)-1
+				if last {
+					done++
+				}
+				if progress != nil {
+					progress(DownloadProgress{Done: done, Total: res.Days, Day: day, Level: l, Rows: n, DayDone: last})
+				}
 			}
 		}
-	}
+		return nil
+	})
 	res.Elapsed = time.Since(start)
-	return res, nil
+	return res, err
 }
 
 // downloadLevel streams one level of one day into the importer, a
-// transaction per batch.
+// transaction per batch. Batches are decoded while the one before is being
+// written (at most two are held), so the network and the database work at
+// the same time.
 func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, day Day, res *DownloadResult) (int, error) {
+	type batch struct {
+		facts     []Fact
+		no        int
+		requestID string
+	}
 	rows := 0
+	queue := make(chan batch, 1)
+	var writeErr error
+	failed := make(chan struct{})
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for b := range queue {
+			if writeErr != nil {
+				continue
+			}
+			t := time.Now()
+			w, err := im.Write(ctx, b.facts)
+			res.Import += time.Since(t)
+			if err != nil {
+				writeErr = fmt.Errorf("batch %d (request-id %s): %w", b.no, b.requestID, err)
+				close(failed)
+				continue
+			}
+			rows += len(b.facts)
+			res.Rows += len(b.facts)
+			res.Written += w.Written
+			res.Levels[l] += len(b.facts)
+			if l == LevelCampaign {
+				for _, f := range b.facts {
+					res.Totals.Impressions += f.Impressions
+					res.Totals.Clicks += f.Clicks
+					res.Totals.CostMicros += f.CostMicros
+					res.Totals.Conversions += f.Conversions
+					res.Totals.ConversionsValue += f.ConversionsValue
+				}
+			}
+		}
+	}()
 	batchNo := 0
 	var requestID string
+	errStop := errors.New("the import failed")
 	err := d.ads.SearchStreamBatches(ctx, res.CustomerID, Query(l, day, day), func(b googleads.StreamBatch) error {
 		requestID = b.RequestID
 		facts := make([]Fact, 0, len(b.Results))
@@ -200,27 +244,20 @@ func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, d
 		if len(facts) == 0 {
 			return nil
 		}
-		t := time.Now()
-		w, err := im.Write(ctx, facts)
-		res.Import += time.Since(t)
-		if err != nil {
-			return fmt.Errorf("batch %d (request-id %s): %w", batchNo-1, b.RequestID, err)
+		select {
+		case queue <- batch{facts: facts, no: batchNo - 1, requestID: b.RequestID}:
+			return nil
+		case <-failed:
+			return errStop
 		}
-		rows += len(facts)
-		res.Rows += len(facts)
-		res.Written += w.Written
-		res.Levels[l] += len(facts)
-		if l == LevelCampaign {
-			for _, f := range facts {
-				res.Totals.Impressions += f.Impressions
-				res.Totals.Clicks += f.Clicks
-				res.Totals.CostMicros += f.CostMicros
-				res.Totals.Conversions += f.Conversions
-				res.Totals.ConversionsValue += f.ConversionsValue
-			}
-		}
-		return nil
 	})
+	close(queue)
+	<-written
+	if writeErr != nil {
+		err = writeErr // the stream stopped because of it
+	} else if errors.Is(err, errStop) {
+		err = errors.New("import stopped") // not reached: failed is closed only with writeErr set
+	}
 	if requestID != "" {
 		res.RequestIDs = append(res.RequestIDs, requestID)
 		if len(res.RequestIDs) > 20 {
@@ -316,8 +353,7 @@ type assetLink struct {
 // a malformed one.
 func decodeRow(l Level, raw json.RawMessage) (Fact, error) {
 	var r reportRow
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&r); err != nil {
+	if err := json.Unmarshal(raw, &r); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
 			return Fact{}, fmt.Errorf("%s: want %s, got JSON %s", ute.Field, ute.Type, ute.Value)

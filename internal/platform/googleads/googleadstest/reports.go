@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -94,6 +95,10 @@ type reportState struct {
 	from, to    string // stats window, YYYY-MM-DD; "" for the defaults
 	conversions map[string][2]float64
 	cuts        []int // searchStream answers to cut after n batches, in order
+	// rows caches the rows of report queries while the store is the same
+	// (a mutate swaps in a new store; Populate clears it).
+	rows      map[string][]statsRow
+	rowsStore *store
 }
 
 // SetStatsWindow sets the days with statistics (YYYY-MM-DD, inclusive; ""
@@ -454,7 +459,15 @@ func (c *callCtx) searchStats(q *gaqlQuery, req map[string]any, query string, of
 	}
 
 	f.mu.Lock()
-	base := c.statsRows(q)
+	if f.reports.rowsStore != f.store {
+		f.reports.rows, f.reports.rowsStore = map[string][]statsRow{}, f.store
+	}
+	key := c.customerID + "|" + q.from.gaql + "|" + q.fieldMask()
+	base, cached := f.reports.rows[key]
+	if !cached {
+		base = c.statsRows(q)
+		f.reports.rows[key] = base
+	}
 	f.mu.Unlock()
 
 	metricsOf := func(name, date string) Metrics {
@@ -474,7 +487,7 @@ func (c *callCtx) searchStats(q *gaqlQuery, req map[string]any, query string, of
 		var buf []byte
 		out := func(sr statsRow, date string, m Metrics) bool {
 			if len(rowConds) > 0 {
-				r := sr.r
+				r := maps.Clone(sr.r) // the cached row is shared by concurrent answers
 				r["metrics"] = &entity{v: m.values()}
 				for _, cond := range rowConds {
 					if !cond.match(r) {
@@ -777,6 +790,8 @@ func (f *Fake) Populate(customer string, p Population) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	st := f.store
+	f.reports.rows = nil
+	f.reports.rowsStore = nil
 	put := func(gaql string, v map[string]any, ids ...string) *entity {
 		def := resourceByGAQL(gaql)
 		e := &entity{def: def, customer: customer, name: nameOf(customer, def.collection, ids...), v: v}
