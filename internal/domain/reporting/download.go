@@ -254,9 +254,7 @@ func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, d
 	close(queue)
 	<-written
 	if writeErr != nil {
-		err = writeErr // the stream stopped because of it
-	} else if errors.Is(err, errStop) {
-		err = errors.New("import stopped") // not reached: failed is closed only with writeErr set
+		err = writeErr // the stream stopped because of it (errStop)
 	}
 	if requestID != "" {
 		res.RequestIDs = append(res.RequestIDs, requestID)
