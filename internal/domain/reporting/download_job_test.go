@@ -15,6 +15,7 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 	"github.com/imaphub/imaphub/internal/platform/googleads"
+	"github.com/imaphub/imaphub/internal/platform/googleads/googleadstest"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
 
@@ -177,13 +178,17 @@ func TestDailyDownloadsWithLookback(t *testing.T) {
 		if got := tableSums(t, d, "report_facts"); got.Rows != want.entity.Rows || got.Clicks != want.entity.Clicks {
 			t.Errorf("after the first day %+v, want %+v", got, want.entity)
 		}
-		// Conversions arrive late for a campaign, three days back.
+		// Conversions arrive late for a campaign on a day of the lookback
+		// window it had impressions.
 		res, err := x.client.Search(ctx, account, "SELECT campaign.id FROM campaign ORDER BY campaign.id LIMIT 1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		name, late := res.Rows[0].Campaign.ResourceName, (today - 3).String()
-		x.srv.SetConversions(name, late, 99.25, 9925)
+		name, lateDay := res.Rows[0].Campaign.ResourceName, today-3
+		for googleadstest.DailyMetrics(name, lateDay.String()).Impressions == 0 {
+			lateDay--
+		}
+		x.srv.SetConversions(name, lateDay.String(), 99.25, 9925)
 		second := run()
 		var result struct{ Written int }
 		_ = json.Unmarshal(second[account].Result, &result)
@@ -192,7 +197,7 @@ func TestDailyDownloadsWithLookback(t *testing.T) {
 		}
 		var conv float64
 		if err := d.Read().QueryRow(ctx, `SELECT conversions FROM report_facts WHERE level = 'campaign' AND google_id = ? AND day = ?`,
-			int64(res.Rows[0].Campaign.ID), int(today-3)).Scan(&conv); err != nil {
+			int64(res.Rows[0].Campaign.ID), int(lateDay)).Scan(&conv); err != nil {
 			t.Fatal(err)
 		}
 		if conv != 99.25 {
