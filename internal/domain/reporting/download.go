@@ -29,10 +29,15 @@ type Searcher interface {
 type Downloader struct {
 	s   *Service
 	ads Searcher
+	// plain are the levels whose optional fields Google refused: they are
+	// asked without them from then on.
+	plain map[Level]bool
 }
 
 // NewDownloader downloads with ads into s.
-func (s *Service) NewDownloader(ads Searcher) *Downloader { return &Downloader{s: s, ads: ads} }
+func (s *Service) NewDownloader(ads Searcher) *Downloader {
+	return &Downloader{s: s, ads: ads, plain: map[Level]bool{}}
+}
 
 // DownloadRequest is what to download.
 type DownloadRequest struct {
@@ -99,10 +104,13 @@ func (r DownloadRequest) Check(today Day) error {
 	return nil
 }
 
-// levelQuery is the GAQL of one level, with {from} and {to} for the days.
+// levelQuery is the resource and fields of one level's GAQL. optional
+// fields are left out when Google refuses them (an API version without
+// performance labels).
 type levelQuery struct {
-	from   string
-	fields []string
+	from     string
+	fields   []string
+	optional []string
 }
 
 // The metrics of every level.
@@ -111,21 +119,26 @@ var reportMetrics = []string{"metrics.impressions", "metrics.clicks", "metrics.c
 // levelQueries are the resources and fields each level reads (reference
 // §5.6–5.7): ids to key the facts, texts and labels of assets.
 var levelQueries = map[Level]levelQuery{
-	LevelCampaign:   {"campaign", []string{"campaign.id"}},
-	LevelAdGroup:    {"ad_group", []string{"campaign.id", "ad_group.id"}},
-	LevelAd:         {"ad_group_ad", []string{"campaign.id", "ad_group.id", "ad_group_ad.ad.id"}},
-	LevelKeyword:    {"keyword_view", []string{"campaign.id", "ad_group.id", "ad_group_criterion.criterion_id"}},
-	LevelAssetGroup: {"asset_group", []string{"campaign.id", "asset_group.id"}},
+	LevelCampaign:   {"campaign", []string{"campaign.id"}, nil},
+	LevelAdGroup:    {"ad_group", []string{"campaign.id", "ad_group.id"}, nil},
+	LevelAd:         {"ad_group_ad", []string{"campaign.id", "ad_group.id", "ad_group_ad.ad.id"}, nil},
+	LevelKeyword:    {"keyword_view", []string{"campaign.id", "ad_group.id", "ad_group_criterion.criterion_id"}, nil},
+	LevelAssetGroup: {"asset_group", []string{"campaign.id", "asset_group.id"}, nil},
 	LevelAdAsset: {"ad_group_ad_asset_view", []string{"campaign.id", "ad_group.id", "ad_group_ad.ad.id", "asset.id", "asset.text_asset.text",
-		"ad_group_ad_asset_view.field_type", "ad_group_ad_asset_view.performance_label"}},
+		"ad_group_ad_asset_view.field_type"}, []string{"ad_group_ad_asset_view.performance_label"}},
 	LevelAssetGroupAsset: {"asset_group_asset", []string{"campaign.id", "asset_group.id", "asset.id", "asset.text_asset.text",
-		"asset_group_asset.field_type", "asset_group_asset.performance_label"}},
+		"asset_group_asset.field_type"}, []string{"asset_group_asset.performance_label"}},
 }
 
-// Query is the GAQL that downloads a level's rows of the days from … to.
-func Query(l Level, from, to Day) string {
+// Query is the GAQL that downloads a level's rows of the days from … to;
+// plain leaves out the optional fields.
+func Query(l Level, from, to Day, plain bool) string {
 	q := levelQueries[l]
-	fields := append(append(append([]string{}, q.fields...), "segments.date"), reportMetrics...)
+	fields := append([]string{}, q.fields...)
+	if !plain {
+		fields = append(fields, q.optional...)
+	}
+	fields = append(append(fields, "segments.date"), reportMetrics...)
 	where := fmt.Sprintf("segments.date BETWEEN '%s' AND '%s'", from, to)
 	if l == LevelKeyword {
 		where += " AND ad_group_criterion.negative = FALSE"
@@ -162,6 +175,13 @@ func (d *Downloader) Download(ctx context.Context, req DownloadRequest, progress
 			}
 			for i, l := range levels {
 				n, err := d.downloadLevel(ctx, im, l, day, &res)
+				var api *googleads.APIError
+				if err != nil && n == 0 && !d.plain[l] && len(levelQueries[l].optional) > 0 && errors.As(err, &api) && refusedField(api) {
+					// Google does not know an optional field (a performance
+					// label in another API version): the level without it.
+					d.plain[l] = true
+					n, err = d.downloadLevel(ctx, im, l, day, &res)
+				}
 				if err != nil {
 					return fmt.Errorf("download %s of %s for customer %s: %w", l, day, res.CustomerID, err)
 				}
@@ -227,7 +247,7 @@ func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, d
 	batchNo := 0
 	var requestID string
 	errStop := errors.New("the import failed")
-	err := d.ads.SearchStreamBatches(ctx, res.CustomerID, Query(l, day, day), func(b googleads.StreamBatch) error {
+	err := d.ads.SearchStreamBatches(ctx, res.CustomerID, Query(l, day, day, d.plain[l]), func(b googleads.StreamBatch) error {
 		requestID = b.RequestID
 		facts := make([]Fact, 0, len(b.Results))
 		for i, raw := range b.Results {
@@ -263,6 +283,17 @@ func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, d
 		}
 	}
 	return rows, err
+}
+
+// refusedField reports whether Google refused a query for a field it does
+// not know or allow.
+func refusedField(api *googleads.APIError) bool {
+	for _, code := range []string{"queryError.UNRECOGNIZED_FIELD", "queryError.PROHIBITED_FIELD_IN_SELECT_CLAUSE", "queryError.INVALID_FIELD_NAME_IN_SELECT_CLAUSE"} {
+		if api.Has(code) {
+			return true
+		}
+	}
+	return false
 }
 
 // gInt is an int64 as Google writes it: a JSON string ("123"), or a number

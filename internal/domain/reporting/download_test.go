@@ -2,12 +2,14 @@ package reporting_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -393,4 +395,57 @@ func TestDownloadRequestIsChecked(t *testing.T) {
 			t.Errorf("%+v: %v, want %q", tc.req, err, tc.want)
 		}
 	}
+}
+
+// A Google that does not know performance labels (another API version)
+// refuses the asset queries with them: the level is asked again without
+// the label, and so for the rest of the download.
+func TestDownloadWithoutPerformanceLabels(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		var mu sync.Mutex
+		var queries []string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.URL.Path == "/token" {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, `{"access_token":"t","expires_in":3599,"token_type":"Bearer"}`)
+				return
+			}
+			var body struct{ Query string }
+			_ = json.NewDecoder(r.Body).Decode(&body)
+			queries = append(queries, body.Query)
+			w.Header().Set("request-id", fmt.Sprintf("r%d", len(queries)))
+			w.Header().Set("Content-Type", "application/json")
+			if strings.Contains(body.Query, "performance_label") {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.ads.googleads.v25.errors.GoogleAdsFailure",`+
+					`"errors":[{"errorCode":{"queryError":"UNRECOGNIZED_FIELD"},"message":"Unrecognized field in the query: 'ad_group_ad_asset_view.performance_label'."}]}]}}`)
+				return
+			}
+			date := body.Query[strings.Index(body.Query, "BETWEEN '")+9:][:10]
+			fmt.Fprintf(w, `[{"results":[{"campaign":{"id":"5"},"adGroup":{"id":"6"},"adGroupAd":{"ad":{"id":"7"}},"asset":{"id":"8","textAsset":{"text":"Winterreifen"}},`+
+				`"adGroupAdAssetView":{"fieldType":"HEADLINE"},"metrics":{"impressions":"10","clicks":"1","costMicros":"500000","conversions":0,"conversionsValue":0},"segments":{"date":"%s"}}],"requestId":"r"}]`, date)
+		}))
+		defer srv.Close()
+		env := map[string]string{googleads.EnvAPIURL: srv.URL, googleads.EnvAPIVersion: "v25", googleads.EnvTokenURL: srv.URL + "/token",
+			googleads.EnvClientID: "c", googleads.EnvClientSecret: "s", googleads.EnvRefreshToken: "r"}
+		c, err := googleads.New(adsConfig(env), googleads.WithLogger(quiet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := reporting.NewService(d).NewDownloader(c).Download(context.Background(),
+			reporting.DownloadRequest{CustomerID: account, From: day(t, "2026-11-02"), To: day(t, "2026-11-03"), Levels: []reporting.Level{reporting.LevelAdAsset}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if res.Rows != 2 || len(queries) != 3 || !strings.Contains(queries[0], "performance_label") || strings.Contains(queries[1]+queries[2], "performance_label") {
+			t.Errorf("%d rows from the queries %q", res.Rows, queries)
+		}
+		if got := tableSums(t, d, "report_asset_facts"); got.Rows != 2 || got.Impressions != 20 {
+			t.Errorf("stored %+v", got)
+		}
+	})
 }
