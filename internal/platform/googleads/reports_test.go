@@ -3,6 +3,10 @@ package googleads_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +110,38 @@ func TestSearchStreamBatchesGivesUpOnASilentServer(t *testing.T) {
 	var netErr *googleads.NetworkError
 	if !errors.As(err, &netErr) || !strings.Contains(err.Error(), "nothing arrived within 100ms") {
 		t.Errorf("silent server: %v", err)
+	}
+}
+
+// A stream that stops sending midway is given up on after the call timeout
+// without another batch, the batches before it handed on.
+func TestSearchStreamBatchesGivesUpOnAStalledStream(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/token" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"access_token":"t","expires_in":3599,"token_type":"Bearer"}`)
+			return
+		}
+		w.Header().Set("request-id", "slow-1")
+		fmt.Fprint(w, `[{"results":[{"campaign":{"id":"1"}}],"requestId":"slow-1"}`)
+		http.NewResponseController(w).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := googleads.New(googleads.Config{APIURL: srv.URL, APIVersion: "v25", TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s", RefreshToken: "r",
+		CallTimeout: 200 * time.Millisecond}, googleads.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := 0
+	err = c.SearchStreamBatches(context.Background(), cid, dailyQuery, func(googleads.StreamBatch) error { batches++; return nil })
+	var cut *googleads.StreamCutError
+	if !errors.As(err, &cut) || batches != 1 || cut.Batches != 1 || !strings.Contains(err.Error(), "nothing arrived within 200ms") {
+		t.Errorf("stalled stream: %d batches, %v", batches, err)
 	}
 }
