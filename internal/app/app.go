@@ -79,7 +79,9 @@ type App struct {
 	// Publishing brings approved campaigns to Google Ads and keeps them in
 	// step with later edits.
 	Publishing *publishing.Service
-	// ReportDownloads downloads Google Ads reports: on request and daily.
+	// Reports imports what Google Ads reports and answers every report;
+	// ReportDownloads downloads the reports: on request and daily.
+	Reports         *reporting.Service
 	ReportDownloads *reporting.DownloadJobs
 	Jobs            *jobs.Runner
 	// maintenance is the hourly housekeeping job.
@@ -117,7 +119,8 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 		pub.NotConnected = &googleads.NotConnectedError{Missing: opts.GoogleAds.Missing()}
 	}
 	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
-	a.ReportDownloads = reporting.NewDownloadJobs(workers, d, reporting.NewService(d), reporting.DownloadJobOptions{
+	a.Reports = reporting.NewService(d)
+	a.ReportDownloads = reporting.NewDownloadJobs(workers, d, a.Reports, reporting.DownloadJobOptions{
 		Client: pub.Client, NotConnected: pub.NotConnected, LookbackDays: opts.ReportsLookbackDays, Logger: opts.Logger})
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
@@ -148,6 +151,7 @@ func (a *App) Server() *server.Server {
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	generation.RegisterRoutes(srv.API, a.Generation)
 	publishing.RegisterRoutes(srv.API, a.Publishing)
+	reporting.RegisterRoutes(srv.API, a.Reports)
 	a.ReportDownloads.RegisterRoutes(srv.API)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)

@@ -302,8 +302,8 @@ func TestDownloadFromAFailingGoogle(t *testing.T) {
 	})
 }
 
-// hostile answers searchStream with body, after a token like Google's.
-func hostile(t *testing.T, body string) *googleads.Client {
+// hostileAds answers searchStream with body, after a token like Google's.
+func hostileAds(t *testing.T, body string) *googleads.Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/token" {
@@ -361,7 +361,7 @@ func TestDownloadFromAHostileServer(t *testing.T) {
 				}); err != nil {
 					t.Fatal(err)
 				}
-				_, err := s.NewDownloader(hostile(t, tc.body)).Download(context.Background(),
+				_, err := s.NewDownloader(hostileAds(t, tc.body)).Download(context.Background(),
 					reporting.DownloadRequest{CustomerID: account, From: day(t, "2026-11-02"), To: day(t, "2026-11-02"), Levels: []reporting.Level{reporting.LevelCampaign}}, nil)
 				if (tc.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.err)) {
 					t.Errorf("error %v, want %q", err, tc.err)
