@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/domain/reporting"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -217,4 +218,94 @@ func TestLookbackSetting(t *testing.T) {
 			t.Errorf("%q: %s, want %s", in, got, want)
 		}
 	}
+}
+
+// A campaign published to the fake and then downloaded shows Google's
+// figures in its report: the download resolves Google's ids to our
+// campaign, ads and texts.
+func TestDownloadFillsThePublishedCampaignsReport(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDLAt(t, d, time.Now)
+		e := startProduct(t, d, x)
+		ctx := context.Background()
+		cs := e.App.Campaigns
+		c, err := cs.CreateCampaign(ctx, campaigns.CampaignInput{Name: "Winterreifen", Type: campaigns.TypeSearch, BudgetMicros: 20_000_000, Currency: "EUR",
+			Languages: []string{"de"}, Locations: []string{"DE"}, FinalURL: "https://www.reifen-mueller.example/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := cs.CreateAdGroup(ctx, campaigns.AdGroupInput{CampaignID: c.ID, Name: "Winter"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cs.CreateKeyword(ctx, campaigns.KeywordInput{AdGroupID: g.ID, Text: "winterreifen kaufen", MatchType: "PHRASE"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cs.CreateAd(ctx, campaigns.AdInput{AdGroupID: g.ID, FinalURLs: []string{"https://www.reifen-mueller.example/winter"},
+			Headlines:    []campaigns.AdTextInput{{Text: "Winterreifen günstig kaufen"}, {Text: "Montage inklusive"}, {Text: "Alle Marken auf Lager"}},
+			Descriptions: []campaigns.AdTextInput{{Text: "Winterreifen aller Marken mit Montage vor Ort."}, {Text: "Bestellen Sie online, wir montieren in Ihrer Nähe."}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range []campaigns.Event{campaigns.EventSubmit, campaigns.EventApprove} {
+			cur, err := cs.GetCampaign(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.Transition(ctx, c.ID, ev, cur.Version); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.Must(t, http.StatusOK, "PUT", fmt.Sprintf("/api/campaigns/%d/google-ads-account", c.ID), map[string]any{"customer_id": account, "contains_eu_political_advertising": false})
+		etag := e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/campaigns/%d", c.ID), nil).Header.Get("ETag")
+		var pub struct {
+			Job jobs.Job `json:"job"`
+		}
+		e.Must(t, http.StatusAccepted, "POST", fmt.Sprintf("/api/campaigns/%d/publish", c.ID), nil, "If-Match", etag).JSON(t, &pub)
+		if j := waitJob(t, e, pub.Job.ID); j.State != "succeeded" {
+			t.Fatalf("publish %s: %s", j.State, j.Error)
+		}
+		var started reporting.DownloadStarted
+		e.Must(t, http.StatusAccepted, "POST", "/api/reports/downloads", map[string]any{"customer_id": account, "from": "2026-11-01", "to": "2026-11-07"}).JSON(t, &started)
+		if j := waitJob(t, e, started.Job.ID); j.State != "succeeded" {
+			t.Fatalf("download %s: %s", j.State, j.Error)
+		}
+		var name string
+		if err := d.Read().QueryRow(ctx, `SELECT resource_name FROM google_ads_resources WHERE campaign_id = ? AND entity_key = 'campaign'`, c.ID).Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		var want googleadstest.Metrics
+		for dd := day(t, "2026-11-01"); dd <= day(t, "2026-11-07"); dd++ {
+			m := googleadstest.DailyMetrics(name, dd.String())
+			want.Impressions += m.Impressions
+			want.Clicks += m.Clicks
+			want.CostMicros += m.CostMicros
+			want.Conversions += m.Conversions
+		}
+		var report struct {
+			Totals reporting.Metrics `json:"totals"`
+			Series []map[string]any  `json:"series"`
+		}
+		e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/campaigns/%d/report?from=2026-11-01&to=2026-11-07", c.ID), nil).JSON(t, &report)
+		if report.Totals.Impressions != want.Impressions || report.Totals.Clicks != want.Clicks || report.Totals.CostMicros != want.CostMicros ||
+			report.Totals.Conversions != want.Conversions || len(report.Series) != 7 {
+			t.Errorf("report totals %+v over %d days, want %+v", report.Totals, len(report.Series), want)
+		}
+		var assetRows struct {
+			Rows []struct {
+				AssetID   int64  `json:"asset_id"`
+				Text      string `json:"text"`
+				FieldType string `json:"field_type"`
+			} `json:"rows"`
+		}
+		e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/campaigns/%d/report/assets?from=2026-11-01&to=2026-11-07", c.ID), nil).JSON(t, &assetRows)
+		texts := map[string]bool{}
+		for _, r := range assetRows.Rows {
+			if r.AssetID != 0 {
+				texts[r.FieldType+":"+r.Text] = true
+			}
+		}
+		if !texts["HEADLINE:Winterreifen günstig kaufen"] || !texts["DESCRIPTION:Winterreifen aller Marken mit Montage vor Ort."] {
+			t.Errorf("the ad's texts were not matched to our assets: %+v", assetRows.Rows)
+		}
+	})
 }
