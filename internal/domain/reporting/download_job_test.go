@@ -309,3 +309,48 @@ func TestDownloadFillsThePublishedCampaignsReport(t *testing.T) {
 		}
 	})
 }
+
+// A download that fails midway is tried again by River from the first day
+// it had not finished: the days done are checkpoints in its events.
+func TestDownloadJobContinuesAfterAFailure(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDLAt(t, d, time.Now)
+		e := startProduct(t, d, x)
+		ctx := context.Background()
+		want := x.expected(t, "2026-11-01", "2026-11-10")
+		// Google fails both tries of the first query of the third day.
+		x.srv.FailStreams(2*len(reporting.Levels)+1, 2)
+		job, err := e.App.ReportDownloads.Start(ctx, reporting.DownloadArgs{CustomerID: account, From: day(t, "2026-11-01"), To: day(t, "2026-11-10")}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := waitJob(t, e, job.ID)
+		var result struct {
+			SkippedDays int `json:"skipped_days"`
+		}
+		_ = json.Unmarshal(j.Result, &result)
+		if j.State != "succeeded" || j.Attempt != 2 || result.SkippedDays != 2 {
+			t.Fatalf("job %s after %d attempts, result %s", j.State, j.Attempt, j.Result)
+		}
+		// 7 queries of the expectation, two days, the failing query twice,
+		// then the eight days left: none of the first two again.
+		levels := len(reporting.Levels)
+		if n := len(x.srv.RequestsTo("searchStream")); n != levels+2*levels+2+8*levels {
+			t.Errorf("%d searchStream calls, want %d", n, levels+2*levels+2+8*levels)
+		}
+		if got := tableSums(t, d, "report_facts"); got != want.entity {
+			t.Errorf("report_facts %+v, want %+v", got, want.entity)
+		}
+		if got := tableSums(t, d, "report_asset_facts"); got != want.asset {
+			t.Errorf("report_asset_facts %+v, want %+v", got, want.asset)
+		}
+		evs, _ := jobs.EventsAfter(ctx, d.Read(), job.ID, 0, 10000)
+		warned := false
+		for _, ev := range evs {
+			warned = warned || (ev.Type == jobs.EventWarning && strings.Contains(string(ev.Payload), "INTERNAL") && strings.Contains(string(ev.Payload), "trying again"))
+		}
+		if !warned {
+			t.Error("no warning of the failed attempt")
+		}
+	})
+}

@@ -95,6 +95,9 @@ type reportState struct {
 	from, to    string // stats window, YYYY-MM-DD; "" for the defaults
 	conversions map[string][2]float64
 	cuts        []int // searchStream answers to cut after n batches, in order
+	// failIn counts down the searchStream calls until failTimes of them
+	// fail with INTERNAL.
+	failIn, failTimes int
 	// rows caches the rows of report queries while the store is the same
 	// (a mutate swaps in a new store; Populate clears it).
 	rows      map[string][]statsRow
@@ -127,6 +130,15 @@ func (f *Fake) SetConversions(resourceName, date string, conversions, value floa
 func (f *Fake) CutStream(afterBatches int) {
 	f.mu.Lock()
 	f.reports.cuts = append(f.reports.cuts, afterBatches)
+	f.mu.Unlock()
+}
+
+// FailStreams makes the searchStream calls of statistics from the n-th
+// one after this (counting from 1) fail with INTERNAL, times in a row, as a
+// Google in trouble midway through a long download does.
+func (f *Fake) FailStreams(n, times int) {
+	f.mu.Lock()
+	f.reports.failIn, f.reports.failTimes = n, times
 	f.mu.Unlock()
 }
 
@@ -414,7 +426,17 @@ func (c *callCtx) searchStats(q *gaqlQuery, req map[string]any, query string, of
 		cut, f.reports.cuts = f.reports.cuts[0], f.reports.cuts[1:]
 	}
 	pageSize := f.pageSize
+	fail := false
+	if c.call == "searchStream" && f.reports.failTimes > 0 {
+		if f.reports.failIn--; f.reports.failIn <= 0 {
+			fail, f.reports.failIn = true, 1
+			f.reports.failTimes--
+		}
+	}
 	f.mu.Unlock()
+	if fail {
+		return c.fail("INTERNAL", newErr(nil, "internalError", "INTERNAL_ERROR", "An internal error has occurred."))
+	}
 
 	lo, hi, qerr := q.dateRange(today)
 	if qerr != nil {
