@@ -220,8 +220,8 @@ func (q *gaqlQuery) stats() bool {
 			return true
 		}
 	}
-	_, isView := statsResources[q.from.gaql]
-	return isView && (q.from.gaql == "keyword_view" || q.from.gaql == "ad_group_ad_asset_view")
+	// The views exist only as statistics.
+	return q.from.gaql == "keyword_view" || q.from.gaql == "ad_group_ad_asset_view"
 }
 
 func (q *gaqlQuery) selects(res *resourceDef, path string) bool {
