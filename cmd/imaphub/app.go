@@ -38,7 +38,8 @@ func openAppWith(ctx context.Context, cfg Config) (*app.App, Config, error) {
 		log.Info("applied migrations", "versions", applied)
 	}
 	a, err := app.New(ctx, d, app.Options{Addr: cfg.Addr, DataDir: cfg.DataDir, Version: version, Logger: log, Auth: cfg.Auth, Jobs: cfg.Jobs, GenerationTimeout: cfg.GenTimeout,
-		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, LLM: cfg.LLM, GoogleAds: cfg.GoogleAds, PublishTimeout: cfg.PublishTimeout})
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, LLM: cfg.LLM, GoogleAds: cfg.GoogleAds, PublishTimeout: cfg.PublishTimeout,
+		ReportsLookbackDays: lookbackOption(cfg.ReportsLookbackDays)})
 	if err != nil {
 		d.Close()
 		return nil, cfg, err
@@ -48,4 +49,13 @@ func openAppWith(ctx context.Context, cfg Config) (*app.App, Config, error) {
 
 func openDB(ctx context.Context, cfg Config) (*db.DB, error) {
 	return db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+}
+
+// lookbackOption is IMAPHUB_REPORTS_LOOKBACK_DAYS as app.Options takes it
+// (0 there is the default, -1 none).
+func lookbackOption(days int) int {
+	if days == 0 {
+		return -1
+	}
+	return days
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imaphub/imaphub/internal/domain/reporting"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
 	"github.com/imaphub/imaphub/internal/platform/auth/authapi"
@@ -56,6 +57,9 @@ type Config struct {
 	// GoogleAds is IMAPHUB_GOOGLEADS_*: none set is "not connected".
 	GoogleAds      googleads.Config
 	PublishTimeout time.Duration // IMAPHUB_PUBLISH_TIMEOUT: one run of a publish or status job
+	// ReportsLookbackDays is IMAPHUB_REPORTS_LOOKBACK_DAYS: the days before
+	// yesterday the daily report download fetches again (late conversions).
+	ReportsLookbackDays int
 }
 
 func loadConfig() (Config, error) {
@@ -78,6 +82,7 @@ func loadConfig() (Config, error) {
 	rescue := get("IMAPHUB_JOB_RESCUE_AFTER", "15m")
 	genTimeout := get("IMAPHUB_GENERATION_TIMEOUT", "")
 	publishTimeout := get("IMAPHUB_PUBLISH_TIMEOUT", "")
+	lookback := get("IMAPHUB_REPORTS_LOOKBACK_DAYS", "")
 	c.Auth.Mode = get("IMAPHUB_AUTH_MODE", "local")
 	secure := get("IMAPHUB_COOKIE_SECURE", "true")
 	idle := get("IMAPHUB_SESSION_IDLE_TIMEOUT", "8h")
@@ -108,6 +113,9 @@ func loadConfig() (Config, error) {
 		return c, err
 	}
 	if c.PublishTimeout, err = jobTimeout("IMAPHUB_PUBLISH_TIMEOUT", publishTimeout, c.Jobs.RescueAfter); err != nil {
+		return c, err
+	}
+	if c.ReportsLookbackDays, err = reporting.ParseLookbackDays(lookback); err != nil {
 		return c, err
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {

@@ -37,6 +37,7 @@ var commands = map[string]command{
 	// Talks to Google Ads only; opens no database.
 	"googleads": {"check the Google Ads connection and print the fix for each problem (check [--customer CID])", runGoogleAds},
 	"publish":   {"publish an approved campaign to Google Ads, or check it (--campaign ID [--customer CID] [--validate-only])", runPublish},
+	"reports":   {"download Google Ads reports into the database (download --customer CID --from YYYY-MM-DD --to YYYY-MM-DD)", runReports},
 }
 
 func main() {

@@ -58,6 +58,9 @@ type Options struct {
 	GoogleAdsOptions []googleads.Option
 	// PublishTimeout bounds one run of a publish or status job (default 10 min).
 	PublishTimeout time.Duration
+	// ReportsLookbackDays are downloaded again before yesterday each day
+	// (late conversions): 0 is reporting.DefaultLookbackDays, -1 none.
+	ReportsLookbackDays int
 }
 
 // App is the wired product.
@@ -76,9 +79,11 @@ type App struct {
 	// Publishing brings approved campaigns to Google Ads and keeps them in
 	// step with later edits.
 	Publishing *publishing.Service
-	// Reports imports what Google Ads reports and answers every report.
-	Reports *reporting.Service
-	Jobs    *jobs.Runner
+	// Reports imports what Google Ads reports and answers every report;
+	// ReportDownloads downloads the reports: on request and daily.
+	Reports         *reporting.Service
+	ReportDownloads *reporting.DownloadJobs
+	Jobs            *jobs.Runner
 	// maintenance is the hourly housekeeping job.
 	maintenance *maintenance
 }
@@ -115,15 +120,18 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
 	a.Reports = reporting.NewService(d)
+	a.ReportDownloads = reporting.NewDownloadJobs(workers, d, a.Reports, reporting.DownloadJobOptions{
+		Client: pub.Client, NotConnected: pub.NotConnected, LookbackDays: opts.ReportsLookbackDays, Logger: opts.Logger})
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
-	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour))
+	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour), a.ReportDownloads.Schedule())
 	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
 	a.GenerationJobs.Attach(a.Jobs)
 	a.Publishing.Attach(a.Jobs)
+	a.ReportDownloads.Attach(a.Jobs)
 	a.maintenance.prune = []func(context.Context) error{a.Users.PruneSignInAttempts, a.Jobs.PruneFinished}
 	return a, nil
 }
@@ -144,6 +152,7 @@ func (a *App) Server() *server.Server {
 	generation.RegisterRoutes(srv.API, a.Generation)
 	publishing.RegisterRoutes(srv.API, a.Publishing)
 	reporting.RegisterRoutes(srv.API, a.Reports)
+	a.ReportDownloads.RegisterRoutes(srv.API)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
 	// River's own UI for the job queue, for admins.

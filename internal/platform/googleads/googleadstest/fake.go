@@ -32,7 +32,9 @@
 //     group ad, a campaign's channel type, criteria, asset contents); the
 //     validations listed in rules.go. Ids are assigned as Google does.
 //   - googleAds:search and searchStream: a GAQL subset over what is stored
-//     (see gaql.go), pages of PageSize rows with page tokens.
+//     (see gaql.go), pages of PageSize rows with page tokens; statistics
+//     by day (metrics.*, segments.date) from a deterministic generator
+//     (see reports.go), streamed batch by batch.
 //
 // Tests inject faults with Inject: short-term and daily quota errors,
 // UNAVAILABLE, INTERNAL, DEADLINE_EXCEEDED, an answer lost after the request
@@ -75,6 +77,7 @@ type Fake struct {
 	store          *store
 	faults         []*Fault
 	tokenRefreshes int
+	reports        reportState // statistics, reports.go
 
 	// reqMu guards requests apart from mu: answers are written while mu is
 	// held, and recording them must not wait for it.

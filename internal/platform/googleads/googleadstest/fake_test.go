@@ -574,7 +574,7 @@ func TestGAQLSubset(t *testing.T) {
 		{"SELECT campaign.id FROM campaign WHERE campaign.name NOT IN ('C')", 0, ""},
 		{"SELECT campaign.colour FROM campaign", 0, "queryError.UNRECOGNIZED_FIELD"},
 		{"SELECT ad_group.name FROM campaign", 0, "queryError.PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE"},
-		{"SELECT campaign.id, metrics.clicks FROM campaign", 0, "queryError.PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE"},
+		{"SELECT customer_client.id, metrics.clicks FROM customer_client", 0, "queryError.PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE"},
 		{"SELECT campaign.id FROM campaigns", 0, "queryError.BAD_RESOURCE_TYPE_IN_FROM_CLAUSE"},
 		{"SELECT campaign.id FROM campaign WHERE campaign.name = 'C", 0, "queryError.UNEXPECTED_END_OF_QUERY"},
 		{"SELECT campaign.network_settings FROM campaign", 0, "queryError.UNRECOGNIZED_FIELD"},

@@ -17,14 +17,16 @@ import (
 //
 // resource is campaign_budget, campaign, campaign_criterion, ad_group,
 // ad_group_criterion, ad_group_ad, asset, asset_group, asset_group_asset,
-// customer or customer_client; fields are proto paths of the resource or of
+// customer, customer_client, keyword_view or ad_group_ad_asset_view; fields are proto paths of the resource or of
 // the resources it belongs to (campaign fields from ad_group, ad_group and
 // campaign fields from ad_group_ad, campaign_budget fields from campaign, …),
 // leaves or repeated fields. cond is field = v, != v, < v, <= v, > v, >= v,
 // IN (v, …), NOT IN (v, …), LIKE 'pattern' (% and _), IS NULL, IS NOT NULL,
-// with v a 'string', a number, TRUE/FALSE or an enum value name. Removed
-// resources are answered unless filtered out, as Google does. metrics.* and
-// segments.* are refused: the fake has no statistics.
+// with v a 'string', a number, TRUE/FALSE or an enum value name, and
+// BETWEEN v AND v; DURING for segments.date. Removed resources are answered
+// unless filtered out, as Google does. metrics.* and segments.date, and the
+// report resources keyword_view and ad_group_ad_asset_view, are answered
+// by reports.go.
 
 type gaqlQuery struct {
 	from    *resourceDef
@@ -264,7 +266,7 @@ func gaqlResources() []string {
 func (q *gaqlQuery) field(raw, clause string) (gaqlField, *adsError) {
 	res, rest, ok := strings.Cut(raw, ".")
 	if res == "metrics" || res == "segments" {
-		return gaqlField{}, queryErr("PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE", "googleadstest serves no statistics: "+raw+" is not available.", raw)
+		return q.statField(raw, res, rest) // reports.go
 	}
 	def := resourceByGAQL(res)
 	if !ok || def == nil {
@@ -307,6 +309,31 @@ func (p *gaqlParser) cond() (gaqlCond, *adsError) {
 		c.op = "IN"
 	case p.keyword("LIKE"):
 		c.op = "LIKE"
+	case p.keyword("BETWEEN"):
+		c.op = "BETWEEN"
+		a, err := p.value()
+		if err != nil {
+			return c, err
+		}
+		if !p.keyword("AND") {
+			return c, queryErr("EXPECTED_AND", "Expected AND between values with BETWEEN operator.", p.peek().text)
+		}
+		b, err := p.value()
+		if err != nil {
+			return c, queryErr("EXPECTED_VALUE_WITH_BETWEEN_OPERATOR", "Expected a value after AND with BETWEEN operator.", p.peek().text)
+		}
+		c.values = []any{a, b}
+		return c, nil
+	case p.keyword("DURING"):
+		if c.field.resource.gaql != "segments" {
+			return c, queryErr("OPERATOR_FIELD_MISMATCH", "DURING applies to date segments only.", t.text)
+		}
+		v := p.next()
+		if v.kind != "ident" {
+			return c, queryErr("INVALID_VALUE_WITH_DURING_OPERATOR", "Invalid value with DURING operator.", v.text)
+		}
+		c.op, c.values = "DURING", []any{v.text}
+		return c, nil
 	default:
 		op := p.next()
 		if op.kind != "punct" || !slices.Contains([]string{"=", "!=", "<", "<=", ">", ">="}, op.text) {

@@ -87,6 +87,8 @@ func (c gaqlCond) match(r row) bool {
 		return compare(v, c.values[0]) > 0
 	case ">=":
 		return compare(v, c.values[0]) >= 0
+	case "BETWEEN":
+		return compare(v, c.values[0]) >= 0 && compare(v, c.values[1]) <= 0
 	case "IN", "NOT IN":
 		in := slices.ContainsFunc(c.values, func(x any) bool { return compare(v, x) == 0 })
 		return in == (c.op == "IN")

@@ -51,6 +51,9 @@ func (c *callCtx) search() *apiError {
 		}
 		offset = pt.Offset
 	}
+	if q.stats() {
+		return c.searchStats(q, req, query, offset) // reports.go
+	}
 	c.f.mu.Lock()
 	all := c.rows(q)
 	var rows []row

@@ -1167,6 +1167,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Download an account's Google Ads reports for a range of days in the background
+         * @description Starts a job that downloads, per day, the campaign, ad group, ad, keyword, asset group and asset reports of the account over googleAds:searchStream and stores them (upserted by day and entity: downloading a range again changes only what Google changed). Watch it at the returned events URL ("Downloading 3/14: 2026-11-03 (keyword)"). Every connected account is also downloaded daily: yesterday and the lookback window (IMAPHUB_REPORTS_LOOKBACK_DAYS). 409 while a download of the same range runs; 503 (code google_ads_not_connected) when Google Ads is not configured, naming the settings to make.
+         */
+        post: operations["report-download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/entities/{level}/{id}": {
         parameters: {
             query?: never;
@@ -1964,6 +1984,30 @@ export interface components {
             provenance?: components["schemas"]["Provenance"];
             /** @description The text; stored NFC-normalised with whitespace runs folded to one space */
             text: string;
+        };
+        DownloadInput: {
+            /**
+             * @description The Google Ads account, ten digits (dashes allowed)
+             * @example 111-111-1111
+             */
+            customer_id: string;
+            /**
+             * Format: date
+             * @description First day, YYYY-MM-DD (the account's time zone)
+             * @example 2026-03-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day, YYYY-MM-DD, at most today; at most three years after from
+             * @example 2026-03-01
+             */
+            to: string;
+        };
+        DownloadStarted: {
+            /** @description Server-sent events of the job's progress */
+            events: string;
+            job: components["schemas"]["Job"];
         };
         DryRun: {
             /** Format: int64 */
@@ -9600,6 +9644,103 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report-download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DownloadInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadStarted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,9 @@
 //
 // (kinds: temporary_quota, daily_quota, unavailable, internal,
 // deadline_exceeded, lose_answer, drop_request, slow with "delay": "5s"), and
-// GET /_fake/requests lists what it received.
+// GET /_fake/requests lists what it received. Everything stored has daily
+// statistics (metrics.*, segments.date) to download; -populate stores
+// campaigns without publishing them.
 package main
 
 import (
@@ -42,6 +44,7 @@ func run() error {
 	addr := flag.String("addr", "127.0.0.1:8090", "listen address")
 	ignored := flag.Bool("developer-token-ignored", false, "treat the developer-token header as Google does since 9 September 2026 (optional, ignored)")
 	pageSize := flag.Int("page-size", 10000, "rows per search page and stream batch")
+	populate := flag.Int("populate", 0, "store this many search campaigns (10 ad groups, 5 keywords and an ad each) and half as many Performance Max campaigns in 1111111111, with daily statistics to download")
 	flag.Parse()
 
 	fake := googleadstest.New()
@@ -49,6 +52,9 @@ func run() error {
 		fake.SetDeveloperTokenRule(googleadstest.DeveloperTokenIgnored)
 	}
 	fake.SetPageSize(*pageSize)
+	if *populate > 0 {
+		fake.Populate(googleadstest.ClientAccountID, googleadstest.Population{SearchCampaigns: *populate, AdGroups: 10, Keywords: 5, PMaxCampaigns: (*populate + 1) / 2, AssetGroups: 2})
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
