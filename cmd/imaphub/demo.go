@@ -9,6 +9,7 @@ import (
 
 	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/demo"
+	"github.com/imaphub/imaphub/internal/domain/reporting"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -53,15 +54,31 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "loaded the demo account: %d campaigns, %d ad groups, %d keywords, %d ads, %d asset groups, %d asset links\n",
 		sum.Campaigns, sum.AdGroups, sum.Keywords, sum.Ads, sum.AssetGroups, sum.Links)
+	m, err := demo.LoadMetrics(ctx, a.Campaigns, reporting.NewService(a.DB), time.Now())
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub demo:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "loaded demo metrics: %d rows, %s to %s\n", m.Rows, m.From, m.To)
 	return 0
 }
 
-// loadDemoIfEmpty loads the demo account when the database has no campaign.
+// loadDemoIfEmpty loads the demo account when the database has no campaign,
+// and the demo metrics up to yesterday whenever the demo campaigns are there
+// (a database the demo was loaded into days ago gets the days since; the
+// days loaded before stay as they were).
 func loadDemoIfEmpty(ctx context.Context, a *app.App) (bool, error) {
 	empty, err := demo.Empty(ctx, a.DB)
-	if err != nil || !empty {
+	if err != nil {
 		return false, err
 	}
-	_, err = demo.Load(ctx, a.Campaigns, a.Assets)
-	return err == nil, err
+	if empty {
+		if _, err := demo.Load(ctx, a.Campaigns, a.Assets); err != nil {
+			return false, err
+		}
+	}
+	if _, err := demo.LoadMetrics(ctx, a.Campaigns, reporting.NewService(a.DB), time.Now()); err != nil {
+		return false, err
+	}
+	return empty, nil
 }
