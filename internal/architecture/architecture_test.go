@@ -57,8 +57,10 @@ var tableOwners = map[string]string{
 	"job_events":     "internal/platform/jobs", "job_owners": "internal/platform/jobs", "job_attempts": "internal/platform/jobs",
 	"publish_targets": "internal/domain/publishing", "google_ads_resources": "internal/domain/publishing",
 	"published_snapshots": "internal/domain/publishing", "publish_runs": "internal/domain/publishing",
-	"graph_epoch":       "internal/migrations",
-	"schema_migrations": "internal/platform/db",
+	"report_campaigns": "internal/domain/reporting", "report_facts": "internal/domain/reporting",
+	"report_asset_facts": "internal/domain/reporting",
+	"graph_epoch":        "internal/migrations",
+	"schema_migrations":  "internal/platform/db",
 }
 
 type goPackage struct {
