@@ -17,6 +17,7 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/domain/publishing"
+	"github.com/imaphub/imaphub/internal/domain/reporting"
 	"github.com/imaphub/imaphub/internal/migrations"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/auth"
@@ -100,6 +101,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
 	a.Generation = generation.NewService(a.Campaigns, ai.Select(opts.LLM, generation.NewOfflineWriter()))
+	a.Generation.UseStyleSource(styleExamples{reporting.NewService(d)})
 	workers := jobs.NewWorkers()
 	a.GenerationJobs = generation.NewJobs(workers, d, a.Campaigns, a.Generation, opts.GenerationTimeout, opts.Logger)
 	pub := publishing.Options{Timeout: opts.PublishTimeout, Logger: opts.Logger}
