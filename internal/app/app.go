@@ -76,7 +76,9 @@ type App struct {
 	// Publishing brings approved campaigns to Google Ads and keeps them in
 	// step with later edits.
 	Publishing *publishing.Service
-	Jobs       *jobs.Runner
+	// Reports imports what Google Ads reports and answers every report.
+	Reports *reporting.Service
+	Jobs    *jobs.Runner
 	// maintenance is the hourly housekeeping job.
 	maintenance *maintenance
 }
@@ -113,6 +115,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 		pub.NotConnected = &googleads.NotConnectedError{Missing: opts.GoogleAds.Missing()}
 	}
 	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
+	a.Reports = reporting.NewService(d)
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
@@ -141,6 +144,7 @@ func (a *App) Server() *server.Server {
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	generation.RegisterRoutes(srv.API, a.Generation)
 	publishing.RegisterRoutes(srv.API, a.Publishing)
+	reporting.RegisterRoutes(srv.API, a.Reports)
 	assets.RegisterRoutes(srv.API, a.Assets)
 	assets.RegisterValidateRoutes(srv.API)
 	// River's own UI for the job queue, for admins.

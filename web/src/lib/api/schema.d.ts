@@ -368,6 +368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assets/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An asset's performance in total and in every place it is used
+         * @description Totals and series over every place, and one row per place (ad or asset group and field type): every place the asset is linked, with zeros where there is no data, and places it was removed from that have data. CSV: the places.
+         */
+        get: operations["get-asset-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assets/{id}/usage": {
         parameters: {
             query?: never;
@@ -819,6 +839,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's totals and series
+         * @description Totals and a series with a point per day, week or month (zeros where there is no data) over from … to, optionally with the previous period. This shape is a contract: totals, and series of points with a date, at the top level. CSV: the series.
+         */
+        get: operations["get-campaign-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/report/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's best or worst assets per field type
+         * @description Our assets in the campaign with impressions in the range, ranked per field type by click-through rate (ties: conversions, then impressions); limit rows per field type.
+         */
+        get: operations["get-campaign-report-assets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/report/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's ad groups, ads, keywords or asset groups with their totals
+         * @description One row per entity of the level that has data in the range, by cost (highest first). name is the ad group's or asset group's name, the keyword's text or the ad's first headline.
+         */
+        get: operations["get-campaign-report-rows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/resume": {
         parameters: {
             query?: never;
@@ -1039,6 +1119,66 @@ export interface paths {
         };
         /** The signed-in user and role */
         get: operations["get-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Our assets' totals per field type
+         * @description One row per asset and field type with data in the range, by cost (highest first); for the asset library and the review tiles.
+         */
+        get: operations["report-assets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every campaign's totals
+         * @description One row per campaign (zeros without data), by cost (highest first), optionally only those targeting a language and with the previous period's totals.
+         */
+        get: operations["report-campaigns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/entities/{level}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An ad group's, ad's, keyword's or asset group's totals and series
+         * @description CSV: the series.
+         */
+        get: operations["get-entity-report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1455,6 +1595,72 @@ export interface components {
             /** @description Every long headline, in order */
             long_headlines: components["schemas"]["GroupTextInput"][];
         };
+        AssetReport: {
+            /** Format: int64 */
+            asset_id: number;
+            demo: boolean;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            from: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            places: components["schemas"]["Place"][];
+            series: components["schemas"]["Point"][];
+            text: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            to: string;
+            totals: components["schemas"]["Measures"];
+            /** @enum {string} */
+            type: "TEXT" | "IMAGE";
+        };
+        AssetRow: {
+            /** Format: int64 */
+            asset_id: number;
+            /**
+             * Format: double
+             * @description cost_micros / clicks
+             */
+            average_cpc_micros: number | null;
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: double
+             * @description conversions / clicks
+             */
+            conversion_rate: number | null;
+            /** Format: double */
+            conversions: number;
+            /** Format: double */
+            conversions_value: number;
+            /** Format: int64 */
+            cost_micros: number;
+            /**
+             * Format: double
+             * @description cost_micros / conversions
+             */
+            cost_per_conversion_micros: number | null;
+            /**
+             * Format: double
+             * @description clicks / impressions
+             */
+            ctr: number | null;
+            field_type: string;
+            /** Format: int64 */
+            impressions: number;
+            performance_label: string;
+            /**
+             * Format: double
+             * @description conversions_value / (cost_micros / 1,000,000)
+             */
+            roas: number | null;
+            /** @description The text, or an image's name */
+            text: string;
+        };
         Attempt: {
             /**
              * Format: int64
@@ -1631,6 +1837,74 @@ export interface components {
             locations?: string[] | null;
             name?: string;
         };
+        CampaignReport: {
+            /** Format: int64 */
+            campaign_id: number;
+            /** @description ISO 4217 code of the account currency the micros are in */
+            currency: string;
+            /** @description The numbers are demo data, not from Google Ads */
+            demo: boolean;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            from: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            previous?: components["schemas"]["PeriodReport"];
+            /** @description One point per day, ISO week or month of the range, zeros where there is no data */
+            series: components["schemas"]["Point"][];
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            to: string;
+            totals: components["schemas"]["Measures"];
+        };
+        CampaignRow: {
+            /**
+             * Format: double
+             * @description cost_micros / clicks
+             */
+            average_cpc_micros: number | null;
+            /** Format: int64 */
+            campaign_id: number;
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: double
+             * @description conversions / clicks
+             */
+            conversion_rate: number | null;
+            /** Format: double */
+            conversions: number;
+            /** Format: double */
+            conversions_value: number;
+            /** Format: int64 */
+            cost_micros: number;
+            /**
+             * Format: double
+             * @description cost_micros / conversions
+             */
+            cost_per_conversion_micros: number | null;
+            /**
+             * Format: double
+             * @description clicks / impressions
+             */
+            ctr: number | null;
+            currency: string;
+            /** Format: int64 */
+            impressions: number;
+            languages: string[];
+            name: string;
+            previous?: components["schemas"]["Measures"];
+            /**
+             * Format: double
+             * @description conversions_value / (cost_micros / 1,000,000)
+             */
+            roas: number | null;
+            state: string;
+        };
         Change: {
             /** @enum {string} */
             action: "create" | "update" | "remove";
@@ -1769,6 +2043,73 @@ export interface components {
             path2?: string;
             status?: string;
             text?: string;
+        };
+        EntityReport: {
+            demo: boolean;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            from: string;
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @enum {string} */
+            level: "ad_group" | "ad" | "keyword" | "asset_group";
+            series: components["schemas"]["Point"][];
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            to: string;
+            totals: components["schemas"]["Measures"];
+        };
+        EntityRow: {
+            /** Format: int64 */
+            ad_group_id?: number;
+            ad_group_name?: string;
+            /**
+             * Format: double
+             * @description cost_micros / clicks
+             */
+            average_cpc_micros: number | null;
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: double
+             * @description conversions / clicks
+             */
+            conversion_rate: number | null;
+            /** Format: double */
+            conversions: number;
+            /** Format: double */
+            conversions_value: number;
+            /** Format: int64 */
+            cost_micros: number;
+            /**
+             * Format: double
+             * @description cost_micros / conversions
+             */
+            cost_per_conversion_micros: number | null;
+            /**
+             * Format: double
+             * @description clicks / impressions
+             */
+            ctr: number | null;
+            /** Format: int64 */
+            google_id: number;
+            /** Format: int64 */
+            id: number | null;
+            /** Format: int64 */
+            impressions: number;
+            match_type?: string;
+            name: string;
+            /**
+             * Format: double
+             * @description conversions_value / (cost_micros / 1,000,000)
+             */
+            roas: number | null;
         };
         EntityText: {
             pin?: string;
@@ -2081,6 +2422,43 @@ export interface components {
             /** @enum {string} */
             via: "session" | "token";
         };
+        Measures: {
+            /**
+             * Format: double
+             * @description cost_micros / clicks
+             */
+            average_cpc_micros: number | null;
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: double
+             * @description conversions / clicks
+             */
+            conversion_rate: number | null;
+            /** Format: double */
+            conversions: number;
+            /** Format: double */
+            conversions_value: number;
+            /** Format: int64 */
+            cost_micros: number;
+            /**
+             * Format: double
+             * @description cost_micros / conversions
+             */
+            cost_per_conversion_micros: number | null;
+            /**
+             * Format: double
+             * @description clicks / impressions
+             */
+            ctr: number | null;
+            /** Format: int64 */
+            impressions: number;
+            /**
+             * Format: double
+             * @description conversions_value / (cost_micros / 1,000,000)
+             */
+            roas: number | null;
+        };
         MissingItems: {
             /** Format: int64 */
             count: number;
@@ -2109,6 +2487,116 @@ export interface components {
             token: string;
             /** Format: int64 */
             user_id: number;
+        };
+        PeriodReport: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            from: string;
+            series: components["schemas"]["Point"][];
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            to: string;
+            totals: components["schemas"]["Measures"];
+        };
+        Place: {
+            /** Format: int64 */
+            ad_group_id: number | null;
+            ad_group_name: string;
+            /** Format: int64 */
+            ad_id: number | null;
+            /** Format: int64 */
+            asset_group_id: number | null;
+            asset_group_name: string;
+            /**
+             * Format: double
+             * @description cost_micros / clicks
+             */
+            average_cpc_micros: number | null;
+            /**
+             * Format: int64
+             * @description Null for a campaign Google reports that we did not publish
+             */
+            campaign_id: number | null;
+            campaign_name: string;
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: double
+             * @description conversions / clicks
+             */
+            conversion_rate: number | null;
+            /** Format: double */
+            conversions: number;
+            /** Format: double */
+            conversions_value: number;
+            /** Format: int64 */
+            cost_micros: number;
+            /**
+             * Format: double
+             * @description cost_micros / conversions
+             */
+            cost_per_conversion_micros: number | null;
+            /**
+             * Format: double
+             * @description clicks / impressions
+             */
+            ctr: number | null;
+            field_type: string;
+            /** Format: int64 */
+            impressions: number;
+            linked: boolean;
+            performance_label: string;
+            /**
+             * Format: double
+             * @description conversions_value / (cost_micros / 1,000,000)
+             */
+            roas: number | null;
+        };
+        Point: {
+            /**
+             * Format: double
+             * @description cost_micros / clicks
+             */
+            average_cpc_micros: number | null;
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: double
+             * @description conversions / clicks
+             */
+            conversion_rate: number | null;
+            /** Format: double */
+            conversions: number;
+            /** Format: double */
+            conversions_value: number;
+            /** Format: int64 */
+            cost_micros: number;
+            /**
+             * Format: double
+             * @description cost_micros / conversions
+             */
+            cost_per_conversion_micros: number | null;
+            /**
+             * Format: double
+             * @description clicks / impressions
+             */
+            ctr: number | null;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            date: string;
+            /** Format: int64 */
+            impressions: number;
+            /**
+             * Format: double
+             * @description conversions_value / (cost_micros / 1,000,000)
+             */
+            roas: number | null;
         };
         Problem: {
             /** @description Stable machine-readable reason */
@@ -2205,6 +2693,15 @@ export interface components {
             key: string;
             kind: string;
             resource_name: string;
+        };
+        RowsOfAssetRow: {
+            rows: components["schemas"]["AssetRow"][];
+        };
+        RowsOfCampaignRow: {
+            rows: components["schemas"]["CampaignRow"][];
+        };
+        RowsOfEntityRow: {
+            rows: components["schemas"]["EntityRow"][];
         };
         Run: {
             /** Format: int64 */
@@ -5469,6 +5966,77 @@ export interface operations {
             };
         };
     };
+    "get-asset-report": {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description Bucket of the series: day, ISO week (Monday first) or month; a bucket starting before from is dated from */
+                interval?: "day" | "week" | "month";
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "get-asset-usage": {
         parameters: {
             query?: never;
@@ -7571,6 +8139,223 @@ export interface operations {
             };
         };
     };
+    "get-campaign-report": {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description Bucket of the series: day, ISO week (Monday first) or month; a bucket starting before from is dated from */
+                interval?: "day" | "week" | "month";
+                /** @description previous adds the period of the same length right before */
+                compare?: "previous";
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-campaign-report-assets": {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description Only this field type (HEADLINE, DESCRIPTION, LONG_HEADLINE, …) */
+                field_type?: string;
+                order?: "best" | "worst";
+                /** @description Rows per field type */
+                limit?: number;
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowsOfAssetRow"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-campaign-report-rows": {
+        parameters: {
+            query: {
+                level: "ad_group" | "ad" | "keyword" | "asset_group";
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowsOfEntityRow"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "campaign-resume": {
         parameters: {
             query?: never;
@@ -8681,6 +9466,203 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report-assets": {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description Only in this campaign */
+                campaign_id?: number;
+                field_type?: string;
+                /** @description Only assets in this language (BCP 47, e.g. de) */
+                language?: string;
+                /** @description Only these assets: ids separated by commas, at most 500 */
+                ids?: string;
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowsOfAssetRow"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report-campaigns": {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description Only campaigns targeting this language (BCP 47, e.g. de) */
+                language?: string;
+                /** @description previous adds the period of the same length right before */
+                compare?: "previous";
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowsOfCampaignRow"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-entity-report": {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (in the account's time zone, as Google reports) */
+                from: string;
+                /** @description Last day, inclusive; at most three years after from */
+                to: string;
+                /** @description Bucket of the series: day, ISO week (Monday first) or month; a bucket starting before from is dated from */
+                interval?: "day" | "week" | "month";
+                /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                level: "ad_group" | "ad" | "keyword" | "asset_group";
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv its table as a CSV attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
