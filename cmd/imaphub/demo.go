@@ -9,7 +9,6 @@ import (
 
 	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/demo"
-	"github.com/imaphub/imaphub/internal/domain/reporting"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -67,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "loaded the demo account: %d campaigns, %d ad groups, %d keywords, %d ads, %d asset groups, %d asset links\n",
 		sum.Campaigns, sum.AdGroups, sum.Keywords, sum.Ads, sum.AssetGroups, sum.Links)
-	m, err := demo.LoadMetrics(ctx, a.Campaigns, reporting.NewService(a.DB), time.Now())
+	m, err := demo.LoadMetrics(ctx, a.Campaigns, a.Reports, time.Now())
 	if err != nil {
 		fmt.Fprintln(stderr, "imaphub demo:", err)
 		return 1
@@ -90,7 +89,7 @@ func loadDemoIfEmpty(ctx context.Context, a *app.App) (bool, error) {
 			return false, err
 		}
 	}
-	if _, err := demo.LoadMetrics(ctx, a.Campaigns, reporting.NewService(a.DB), time.Now()); err != nil {
+	if _, err := demo.LoadMetrics(ctx, a.Campaigns, a.Reports, time.Now()); err != nil {
 		return false, err
 	}
 	return empty, nil

@@ -103,7 +103,6 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
 	a.Generation = generation.NewService(a.Campaigns, ai.Select(opts.LLM, generation.NewOfflineWriter()))
-	a.Generation.UseStyleSource(styleExamples{reporting.NewService(d)})
 	workers := jobs.NewWorkers()
 	a.GenerationJobs = generation.NewJobs(workers, d, a.Campaigns, a.Generation, opts.GenerationTimeout, opts.Logger)
 	pub := publishing.Options{Timeout: opts.PublishTimeout, Logger: opts.Logger}
@@ -116,6 +115,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
 	a.Reports = reporting.NewService(d)
+	a.Generation.UseStyleSource(styleExamples{a.Reports})
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
