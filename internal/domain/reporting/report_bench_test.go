@@ -94,7 +94,10 @@ func BenchmarkReports(b *testing.B) {
 			}{
 				{"series", func() error { _, err := s.CampaignReport(ctx, campaign, q); return err },
 					fmt.Sprintf("/api/campaigns/%d/report?from=%s&to=%s", campaign, r.From, r.To)},
-				{"ranking", func() error { _, err := s.CampaignAssets(ctx, campaign, reporting.AssetRankQuery{Range: r}); return err },
+				{"ranking", func() error {
+					_, err := s.CampaignAssets(ctx, campaign, reporting.AssetRankQuery{Range: r})
+					return err
+				},
 					fmt.Sprintf("/api/campaigns/%d/report/assets?from=%s&to=%s", campaign, r.From, r.To)},
 				{"places", func() error { _, err := s.AssetReport(ctx, hot, q); return err },
 					fmt.Sprintf("/api/assets/%d/report?from=%s&to=%s", hot, r.From, r.To)},
