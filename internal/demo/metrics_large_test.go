@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/demo"
@@ -27,6 +28,7 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := sumOf(t, d, `report_facts`).Rows + sumOf(t, d, `report_asset_facts`).Rows
+		indexesBefore := factIndexes(t, d)
 		var msgs []string
 		res, err := demo.GenerateMetrics(ctx, d, cfg, demoToday, func(m string) { msgs = append(msgs, m) })
 		if err != nil {
@@ -86,9 +88,36 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 			(SELECT 1 FROM keywords k WHERE k.id = f.entity_id AND k.negative)`); n != 0 {
 			t.Errorf("%d rows of negative keywords", n)
 		}
+		// The indexes dropped for the load are back, as they were.
+		if after := factIndexes(t, d); !slices.Equal(after, indexesBefore) || len(after) < 2 {
+			t.Errorf("indexes after generation:\n%q\nbefore:\n%q", after, indexesBefore)
+		}
 		// The demo account's rows are untouched.
 		if n := count(`SELECT count(*) FROM report_facts WHERE campaign_id < 4`); n == 0 {
 			t.Error("the demo account's metrics are gone")
 		}
 	})
+}
+
+// factIndexes are the definitions of the fact tables' indexes.
+func factIndexes(t *testing.T, d *db.DB) []string {
+	t.Helper()
+	q := `SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('report_facts', 'report_asset_facts') ORDER BY name`
+	if d.Engine == db.Postgres {
+		q = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('report_facts', 'report_asset_facts') ORDER BY indexname`
+	}
+	rows, err := d.Read().Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var def string
+		if err := rows.Scan(&def); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, def)
+	}
+	return out
 }

@@ -163,15 +163,21 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 			FROM ` + days0 + ` CROSS JOIN ` + serving + ` sg JOIN asset_links l ON l.ad_group_id = sg.id WHERE l.ad_id IS NOT NULL
 			ON CONFLICT DO NOTHING`},
 	}
-	for _, st := range steps {
-		progress(fmt.Sprintf("%s: %d days", st.what, days))
-		what := st.what
-		err := d.FillSeries(ctx, days, cfg.DaysPerTransaction, subst.Replace(st.insert), func(done int) {
-			progress(fmt.Sprintf("%s: %d/%d days", what, done, days))
-		})
-		if err != nil {
-			return res, fmt.Errorf("large metrics: %s: %w", st.what, err)
+	err = withoutSecondaryIndexes(ctx, d, []string{"report_facts", "report_asset_facts"}, progress, func() error {
+		for _, st := range steps {
+			progress(fmt.Sprintf("%s: %d days", st.what, days))
+			what := st.what
+			err := d.FillSeries(ctx, days, cfg.DaysPerTransaction, subst.Replace(st.insert), func(done int) {
+				progress(fmt.Sprintf("%s: %d/%d days", what, done, days))
+			})
+			if err != nil {
+				return fmt.Errorf("large metrics: %s: %w", st.what, err)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	progress("analyze")
 	if err := afterLargeMetrics(ctx, d); err != nil {
@@ -203,4 +209,61 @@ func afterLargeMetrics(ctx context.Context, d *db.DB) error {
 		}
 	}
 	return nil
+}
+
+// withoutSecondaryIndexes runs load with the secondary indexes of tables
+// dropped, and creates them again afterwards from their stored definitions
+// (also when load failed): millions of rows arriving in day order would
+// otherwise land all over an index led by the asset or entity, and one
+// sorted build is many times faster. The keys stay (they cluster the
+// tables on SQLite and are the imports' conflict targets). A process killed
+// during load leaves the tables without those indexes: the reports stay
+// right, only slower, until the data set is generated again or the indexes
+// are created by hand from internal/migrations.
+func withoutSecondaryIndexes(ctx context.Context, d *db.DB, tables []string, progress func(string), load func() error) error {
+	names, defs, err := secondaryIndexes(ctx, d, tables)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := d.WriteDB().ExecContext(ctx, `DROP INDEX `+n); err != nil {
+			return fmt.Errorf("large metrics: drop index %s for the load: %w", n, err)
+		}
+	}
+	loadErr := load()
+	ctx = context.WithoutCancel(ctx)
+	for i, def := range defs {
+		progress("index " + names[i])
+		if _, err := d.WriteDB().ExecContext(ctx, def); err != nil {
+			return fmt.Errorf("large metrics: create index %s again: %w (load: %v)", names[i], err, loadErr)
+		}
+	}
+	return loadErr
+}
+
+// secondaryIndexes are the names and CREATE statements of the indexes of
+// tables that back no key or constraint.
+func secondaryIndexes(ctx context.Context, d *db.DB, tables []string) (names, defs []string, err error) {
+	in := make([]any, len(tables))
+	for i, t := range tables {
+		in[i] = t
+	}
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (` + db.Placeholders(len(tables)) + `) ORDER BY name`
+	if d.Engine == db.Postgres {
+		q = `SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename IN (` + db.Placeholders(len(tables)) + `)
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = to_regnamespace(current_schema())) ORDER BY i.indexname`
+	}
+	rows, err := d.Read().Query(ctx, q, in...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("large metrics: read the indexes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, def string
+		if err := rows.Scan(&n, &def); err != nil {
+			return nil, nil, fmt.Errorf("large metrics: read the indexes: %w", err)
+		}
+		names, defs = append(names, n), append(defs, def)
+	}
+	return names, defs, rows.Err()
 }
