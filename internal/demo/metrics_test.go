@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -248,3 +249,62 @@ func mustDay(t *testing.T, s string) reporting.Day {
 }
 
 func itoa(d reporting.Day) string { return strconv.Itoa(int(d)) }
+
+// The demo account closes the loop: its best headlines are the style
+// examples generation gets — labelled BEST first, never one labelled LOW,
+// in the brief's language only.
+func TestDemoMetricsGiveStyleExamples(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		cs, rs := loadDemo(t, d)
+		if _, err := demo.LoadMetrics(ctx, cs, rs, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		var german int64
+		if err := d.Read().QueryRow(ctx, `SELECT id FROM campaigns WHERE name = 'Winterreifen 2026 – Suche DE'`).Scan(&german); err != nil {
+			t.Fatal(err)
+		}
+		best, err := rs.BestTexts(ctx, reporting.BestTextsQuery{CampaignID: german, Language: "de"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var headlines []reporting.TextPerformance
+		for _, b := range best {
+			if b.FieldType == "HEADLINE" {
+				headlines = append(headlines, b)
+			}
+			if b.PerformanceLabel == "LOW" {
+				t.Errorf("a LOW text among the examples: %+v", b)
+			}
+			var inCampaign int
+			if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM asset_links WHERE asset_id = ? AND campaign_id = ?`, b.AssetID, german).Scan(&inCampaign); err != nil || inCampaign == 0 {
+				t.Errorf("%q is not in the German campaign (%v)", b.Text, err)
+			}
+		}
+		if len(headlines) != 5 || headlines[0].PerformanceLabel != "BEST" {
+			t.Fatalf("headlines %+v", headlines)
+		}
+		for i := 1; i < len(headlines); i++ {
+			prev, cur := headlines[i-1], headlines[i]
+			if float64(cur.Clicks)/float64(cur.Impressions) > float64(prev.Clicks)/float64(prev.Impressions) {
+				t.Errorf("not best first: %+v before %+v", prev, cur)
+			}
+		}
+		english, err := rs.BestTexts(ctx, reporting.BestTextsQuery{Language: "en-GB"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(english) == 0 {
+			t.Fatal("no English examples in the account")
+		}
+		for _, b := range english {
+			var lang string
+			if err := d.Read().QueryRow(ctx, `SELECT language FROM assets WHERE id = ?`, b.AssetID).Scan(&lang); err != nil || lang != "en" {
+				t.Errorf("%q (language %q) among English examples", b.Text, lang)
+			}
+		}
+		if _, err := rs.BestTexts(ctx, reporting.BestTextsQuery{Language: "deutsch"}); err == nil || !strings.Contains(err.Error(), "language") {
+			t.Errorf("language deutsch: %v", err)
+		}
+	})
+}
