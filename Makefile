@@ -32,7 +32,7 @@ go-test: vet fmt-check
 	  echo "NOTE: IMAPHUB_TEST_POSTGRES_URL is not set: the PostgreSQL half of every store test is SKIPPED (.ci/run sets it)."; fi
 	$(GO) test $(TESTFLAGS) -count=1 ./...
 
-## bench: every benchmark (IMAPHUB_BENCH_SCALE=large for the full where-used data set)
+## bench: every benchmark (IMAPHUB_BENCH_SCALE=large for the full data sets: where-used, 10,000,000 report rows, 1,000,000-row import; IMAPHUB_TEST_POSTGRES_URL adds PostgreSQL)
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	BIN=$(BIN) scripts/bench-startup.sh

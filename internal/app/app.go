@@ -122,6 +122,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	a.Reports = reporting.NewService(d)
 	a.ReportDownloads = reporting.NewDownloadJobs(workers, d, a.Reports, reporting.DownloadJobOptions{
 		Client: pub.Client, NotConnected: pub.NotConnected, LookbackDays: opts.ReportsLookbackDays, Logger: opts.Logger})
+	a.Generation.UseStyleSource(styleExamples{a.Reports})
 	a.maintenance = &maintenance{}
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs

@@ -43,6 +43,9 @@ type Provenance struct {
 	Attempts      int    `json:"attempts,omitempty" minimum:"0" doc:"Generation attempts until it passed validation"`
 	Verdict       string `json:"verdict,omitempty" doc:"The validator's verdict, e.g. valid or repaired"`
 	Edits         []Edit `json:"edits,omitempty" nullable:"false" doc:"Human edits, oldest first"`
+	// StyleExamples are the assets the model was shown as examples of style
+	// (the best-performing texts the brief asked for).
+	StyleExamples []int64 `json:"style_examples,omitempty" nullable:"false" doc:"Assets shown to the model as examples of style: the best-performing texts of the campaign or account"`
 }
 
 // Edit is one human change recorded in an asset's provenance: the text before

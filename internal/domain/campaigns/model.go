@@ -33,6 +33,7 @@ type Brief struct {
 	BannedTerms   []string `json:"banned_terms,omitempty"` // doc and bound: schema.go
 	BusinessName  string   `json:"business_name,omitempty"`
 	Notes         string   `json:"notes,omitempty" maxLength:"4000"`
+	StyleExamples string   `json:"style_examples,omitempty" enum:"campaign,account,none" doc:"Show the model the best-performing texts of this campaign or of the whole account as examples of style (none: no examples)"`
 }
 
 // Campaign is the top of the hierarchy.

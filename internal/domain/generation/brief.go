@@ -25,6 +25,7 @@ type Brief struct {
 	BannedTerms   []string `json:"banned_terms,omitempty"`
 	BusinessName  string   `json:"business_name,omitempty"`
 	Notes         string   `json:"notes,omitempty"`
+	StyleExamples string   `json:"style_examples,omitempty"`
 }
 
 // languageTag is a BCP 47 tag; unlike an asset's language, a brief's may not
@@ -44,6 +45,9 @@ func (b Brief) checker(f Format) (*policy.Checker, error) {
 	}
 	if !languageTag.MatchString(b.Language) {
 		return nil, errs.Field("brief.language", "must be a BCP 47 language tag such as de, en or ja", b.Language)
+	}
+	if err := checkStyleExamples(b.StyleExamples); err != nil {
+		return nil, err
 	}
 	if len(b.BannedTerms) > policy.MaxBannedTerms {
 		return nil, errs.Field("brief.banned_terms", fmt.Sprintf("has %d terms; Google Ads allows at most %d", len(b.BannedTerms), policy.MaxBannedTerms), len(b.BannedTerms))

@@ -29,6 +29,10 @@ type GenerateRequest struct {
 	// case) is a duplicate; the prompt lists them so the model does not
 	// propose them.
 	Existing []string
+	// Examples are the best-performing texts the brief asked to show as
+	// examples of style, best first. The prompt shows them as data; an item
+	// equal to one of them is refused like a duplicate.
+	Examples []StyleExample
 	// OnEvent receives the loop's progress synchronously.
 	OnEvent func(ai.Event)
 }
@@ -43,6 +47,8 @@ type Generation struct {
 	PromptVersion string
 	// attempts[slot][i] is the call that produced Set's item i of slot.
 	attempts map[string][]int
+	// examples are the asset ids of the style examples the prompt showed.
+	examples []int64
 	Report   ai.Report
 }
 
@@ -50,7 +56,7 @@ type Generation struct {
 // which prompt, and in which attempt it passed ("valid" on the first call,
 // "repaired" after a repair).
 func (g Generation) Provenance(slot string, i int) assets.Provenance {
-	p := assets.Provenance{Source: g.Source, Model: g.Model, PromptVersion: g.PromptVersion, Verdict: "valid"}
+	p := assets.Provenance{Source: g.Source, Model: g.Model, PromptVersion: g.PromptVersion, Verdict: "valid", StyleExamples: g.examples}
 	if a := g.attempts[slot]; i < len(a) {
 		p.Attempts = a[i]
 		if a[i] > 1 {
@@ -135,7 +141,10 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 		return Generation{}, err
 	}
 	version := promptVersions[req.Format]
-	gen := Generation{Source: assets.SourceLLM, Model: g.provider.Model(), PromptVersion: version, attempts: map[string][]int{}}
+	if len(req.Examples) > 0 {
+		version += examplesVersion
+	}
+	gen := Generation{Source: assets.SourceLLM, Model: g.provider.Model(), PromptVersion: version, attempts: map[string][]int{}, examples: exampleIDs(req.Examples)}
 	if g.provider.Name() == OfflineName {
 		gen.Source = assets.SourceOffline
 	}
@@ -151,6 +160,9 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	for _, e := range req.Existing {
 		v.existing[foldKey(e)] = true
 	}
+	for _, e := range req.Examples {
+		v.existing[foldKey(e.Text)] = true
+	}
 	var aiSlots []ai.Slot
 	for _, w := range want {
 		s, _ := slotOf(req.Format, w.Slot)
@@ -158,7 +170,7 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 		v.total[s.Name] = len(req.Keep.Slot(s.Name)) + w.Count
 	}
 	taken := takenTexts(req.Keep, req.Existing)
-	system, user, err := prompts(req.Format, req.Brief, taken)
+	system, user, err := prompts(req.Format, req.Brief, taken, req.Examples)
 	if err != nil {
 		return Generation{}, err
 	}

@@ -26,6 +26,7 @@ type Service struct {
 	targets Targets
 	store   CopyStore
 	gen     *Generator
+	styles  StyleSource // nil: no style examples
 }
 
 // NewService returns the service writing with provider p (ai.Select picks a
@@ -113,7 +114,11 @@ func (s *Service) GenerateAd(ctx context.Context, adGroupID int64, in GenerateIn
 	if err != nil {
 		return AdGeneration{}, err
 	}
-	req := GenerateRequest{Brief: brief, Format: FormatRSA, Existing: existing, OnEvent: onEvent}
+	examples, err := s.styleExamples(ctx, c.ID, brief)
+	if err != nil {
+		return AdGeneration{}, err
+	}
+	req := GenerateRequest{Brief: brief, Format: FormatRSA, Existing: existing, Examples: examples, OnEvent: onEvent}
 
 	var ad campaigns.Ad
 	replace := -1 // regenerate: index in the slot's items
@@ -369,7 +374,11 @@ func (s *Service) GenerateAssetGroup(ctx context.Context, assetGroupID int64, in
 	if err != nil {
 		return AssetGroupGeneration{}, err
 	}
-	req := GenerateRequest{Brief: brief, Format: FormatPMax, Existing: existing, Keep: keep, OnEvent: onEvent}
+	examples, err := s.styleExamples(ctx, ag.CampaignID, brief)
+	if err != nil {
+		return AssetGroupGeneration{}, err
+	}
+	req := GenerateRequest{Brief: brief, Format: FormatPMax, Existing: existing, Keep: keep, Examples: examples, OnEvent: onEvent}
 	replace, regenSlot := -1, ""
 	switch in.Mode {
 	case ModeNew:

@@ -1756,6 +1756,11 @@ export interface components {
             product?: string;
             /** @description Unique selling points, one per item */
             selling_points?: string[] | null;
+            /**
+             * @description Show the model the best-performing texts of this campaign or of the whole account as examples of style (none: no examples)
+             * @enum {string}
+             */
+            style_examples?: "campaign" | "account" | "none";
             tone?: string;
         };
         Campaign: {
@@ -2689,6 +2694,8 @@ export interface components {
              * @enum {string}
              */
             source: "human" | "llm" | "offline" | "import";
+            /** @description Assets shown to the model as examples of style: the best-performing texts of the campaign or account */
+            style_examples?: number[];
             /** @description The validator's verdict, e.g. valid or repaired */
             verdict?: string;
         };
