@@ -78,10 +78,11 @@ openapi-lint: bin/openapi.json scripts/openapi-lint/node_modules/.package-lock.j
 web-test: web-deps
 	cd web && npm run check && npx vitest run
 
-## e2e: browser tests (playwright-core, Debian's Chromium) against the real binary and the scripted LLM
+## e2e: browser tests (playwright-core, Debian's Chromium) against the real binary, the scripted LLM and the fake Google Ads server
 e2e: build-ui $(CHROMIUM)
 	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
-	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm node e2e/run.mjs
+	$(GO) build -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
+	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/run.mjs
 
 # Debian's Chromium drives the browser tests; installed on first use when we
 # may (root), as on CI.

@@ -76,8 +76,8 @@ func loadConfig() (Config, error) {
 	c.LogFormat = get("IMAPHUB_LOG_FORMAT", "text")
 	workers := get("IMAPHUB_WORKERS", "2")
 	rescue := get("IMAPHUB_JOB_RESCUE_AFTER", "15m")
-	genTimeout := get("IMAPHUB_GENERATION_TIMEOUT", "10m")
-	publishTimeout := get("IMAPHUB_PUBLISH_TIMEOUT", "10m")
+	genTimeout := get("IMAPHUB_GENERATION_TIMEOUT", "")
+	publishTimeout := get("IMAPHUB_PUBLISH_TIMEOUT", "")
 	c.Auth.Mode = get("IMAPHUB_AUTH_MODE", "local")
 	secure := get("IMAPHUB_COOKIE_SECURE", "true")
 	idle := get("IMAPHUB_SESSION_IDLE_TIMEOUT", "8h")
@@ -104,11 +104,11 @@ func loadConfig() (Config, error) {
 	if c.Jobs.RescueAfter, err = time.ParseDuration(rescue); err != nil || c.Jobs.RescueAfter <= 0 {
 		return c, fmt.Errorf("IMAPHUB_JOB_RESCUE_AFTER=%q: want a duration such as 15m", rescue)
 	}
-	if c.GenTimeout, err = time.ParseDuration(genTimeout); err != nil || c.GenTimeout <= 0 || c.GenTimeout > c.Jobs.RescueAfter {
-		return c, fmt.Errorf("IMAPHUB_GENERATION_TIMEOUT=%q: want a duration such as 10m, shorter than IMAPHUB_JOB_RESCUE_AFTER (%s)", genTimeout, c.Jobs.RescueAfter)
+	if c.GenTimeout, err = jobTimeout("IMAPHUB_GENERATION_TIMEOUT", genTimeout, c.Jobs.RescueAfter); err != nil {
+		return c, err
 	}
-	if c.PublishTimeout, err = time.ParseDuration(publishTimeout); err != nil || c.PublishTimeout <= 0 || c.PublishTimeout > c.Jobs.RescueAfter {
-		return c, fmt.Errorf("IMAPHUB_PUBLISH_TIMEOUT=%q: want a duration such as 10m, shorter than IMAPHUB_JOB_RESCUE_AFTER (%s)", publishTimeout, c.Jobs.RescueAfter)
+	if c.PublishTimeout, err = jobTimeout("IMAPHUB_PUBLISH_TIMEOUT", publishTimeout, c.Jobs.RescueAfter); err != nil {
+		return c, err
 	}
 	if err := c.authConfig(secure, idle, lifetime, roleMap, defaultRole, oidc); err != nil {
 		return c, err
@@ -205,4 +205,21 @@ func (c *Config) authConfig(secure, idle, lifetime, roleMap, defaultRole string,
 		c.Auth.OIDC = &oidc
 	}
 	return nil
+}
+
+// jobTimeout reads the limit of one run of a job kind. A run must end before
+// the job would be rescued as stuck, so the limit is at most the rescue
+// delay; unset, it is 10m or, with a shorter rescue delay, two thirds of it.
+func jobTimeout(name, v string, rescueAfter time.Duration) (time.Duration, error) {
+	if v == "" {
+		return min(10*time.Minute, rescueAfter*2/3), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 10m", name, v)
+	}
+	if d > rescueAfter {
+		return 0, fmt.Errorf("%s=%q: must not be longer than IMAPHUB_JOB_RESCUE_AFTER (%s), or a running job would be rescued as stuck", name, v, rescueAfter)
+	}
+	return d, nil
 }

@@ -1,6 +1,7 @@
 // Starts what the browser tests need: the scripted LLM (behind a proxy that
-// slows each answer, so a reload can land mid-generation), the real binary
-// on a fresh data directory, and Debian's Chromium.
+// slows each answer, so a reload can land mid-generation), the fake Google
+// Ads API and token endpoint (cmd fake-googleads), the real binary on a fresh
+// data directory connected to both, and Debian's Chromium.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
@@ -70,14 +71,40 @@ function slowProxy(port, target, delayMs) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
+/**
+ * Starts the fake Google Ads server and answers the IMAPHUB_GOOGLEADS_*
+ * variables it prints, which connect the product to it.
+ */
+async function startFakeGoogleAds(bin, port, logDir) {
+  const log = createWriteStream(path.join(logDir, 'fake-googleads.log'));
+  const p = spawn(bin, ['-addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  p.stderr.pipe(log);
+  const env = await new Promise((resolve, reject) => {
+    let text = '';
+    const found = {};
+    p.on('exit', (code) => reject(new Error(`fake-googleads exited with ${code}: ${text}`)));
+    p.stdout.on('data', (chunk) => {
+      log.write(chunk);
+      text += chunk;
+      for (const m of text.matchAll(/export (IMAPHUB_GOOGLEADS_[A-Z_]+)=(\S+)/g)) found[m[1]] = m[2];
+      if (Object.keys(found).length >= 8) resolve(found);
+    });
+  });
+  p.stdout.removeAllListeners('data');
+  p.stdout.pipe(log);
+  return { proc: p, env, url: env.IMAPHUB_GOOGLEADS_API_URL };
+}
+
 export async function startStack({ out }) {
   const bin = process.env.BIN ?? '../bin/imaphub';
   const llmBin = process.env.SCRIPTED_LLM ?? '../bin/scripted-llm';
+  const adsBin = process.env.FAKE_GOOGLEADS ?? '../bin/fake-googleads';
   const logDir = path.join(out, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const [llmPort, proxyPort, appPort] = [await freePort(), await freePort(), await freePort()];
+  const [llmPort, proxyPort, appPort, adsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const llm = start('scripted-llm', llmBin, ['-addr', `127.0.0.1:${llmPort}`], {}, logDir);
   await waitForHttp(`http://127.0.0.1:${llmPort}/v1/models`, llm, 'scripted-llm');
+  const ads = await startFakeGoogleAds(adsBin, adsPort, logDir);
   const proxy = await slowProxy(proxyPort, llmPort, Number(process.env.E2E_LLM_DELAY_MS ?? 250));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'imaphub-e2e-'));
   const base = `http://127.0.0.1:${appPort}`;
@@ -94,6 +121,7 @@ export async function startStack({ out }) {
       IMAPHUB_LLM_BASE_URL: `http://127.0.0.1:${proxyPort}/v1`,
       IMAPHUB_LLM_MODEL: 'scripted',
       IMAPHUB_LLM_API_KEY: 'x',
+      ...ads.env,
     },
     logDir,
   );
@@ -108,9 +136,11 @@ export async function startStack({ out }) {
     base,
     browser,
     logDir,
+    /** The fake Google Ads server: its control endpoints queue faults and list what it received. */
+    googleAds: ads.url,
     async stop() {
       await browser.close().catch(() => {});
-      for (const p of [app, llm]) if (p.exitCode === null) p.kill('SIGTERM');
+      for (const p of [app, llm, ads.proc]) if (p.exitCode === null) p.kill('SIGTERM');
       proxy.close();
     },
   };
@@ -120,7 +150,10 @@ export async function startStack({ out }) {
 export async function run(tests, ctx) {
   let passed = 0;
   let failed = 0;
+  // E2E_ONLY=regexp runs the tests whose names match (while working on them).
+  const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
   for (const [name, fn] of tests) {
+    if (only && !only.test(name)) continue;
     const t0 = Date.now();
     ctx.beforeEach?.();
     try {

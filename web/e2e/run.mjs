@@ -181,6 +181,9 @@ test('wizard: brief → generate (reload mid-generation resumes) → review → 
   const progressBefore = await label.textContent();
   await page.reload();
   const resumed = await page.getByTestId('gen-label').textContent({ timeout: 15000 }).catch(() => '');
+  // The resumed stream replays what arrived before the reload: wait for it
+  // (up to 15 s), then compare.
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=arrivals] li').length >= n, before, { timeout: 15000 }).catch(() => {});
   const afterReload = await page.locator('[data-testid=arrivals] li').count();
   figures.reload = { before: progressBefore, afterReload: resumed, itemsBefore: before, itemsAfterReload: afterReload };
   expect(resumed.startsWith('Generiere'), `after reload the wizard shows "${resumed}", not the generation`);
@@ -517,6 +520,334 @@ test('HTML and script in user text render as text on every screen', async ({ sta
   expect((await page.getByLabel('Produkt').inputValue()) === XSS, 'brief text changed on the way');
   await shot(page, '13-escaped-payloads');
   noProblems(page);
+});
+
+// Publishing, against the fake Google Ads server the harness started. One
+// campaign goes the whole way: an account chosen from those the credentials
+// reach, a dry run whose problem is shown at our ad and headline in German
+// (and in English after a switch), fixed, checked again, published with
+// live progress, edited while live, its change set reviewed, approved and
+// published, then paused and resumed at Google.
+const pub = {};
+
+/** The texts the publish screen's progress label showed, in order, as the browser rendered them. */
+async function watchProgress(page) {
+  await page.evaluate(() => {
+    const w = window;
+    w.__progress = [];
+    const seen = () => {
+      const label = document.querySelector('[data-testid=progress-label]')?.textContent?.trim();
+      if (label && w.__progress.at(-1) !== label) w.__progress.push(label);
+    };
+    new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+/** Waits until the campaign's state at the server is want. */
+async function campaignState(page, base, id, want) {
+  let state = '';
+  for (let i = 0; i < 100; i++) {
+    state = (await api(page, 'GET', `${base}/api/campaigns/${id}`)).state;
+    if (state === want) return;
+    await page.waitForTimeout(100);
+  }
+  expect(false, `campaign ${id} is ${state}, want ${want}`);
+}
+
+test('publish: the account from those the credentials reach; a dry run names the refused headline in German and English, then passes', async ({ stack }) => {
+  const base = stack.base;
+  const page = await newPage(stack);
+  await signIn(page, base);
+  pub.page = page;
+  const url = 'https://www.reifen-mueller.example/';
+  // Our rules accept a keyword insertion whose default text fits; Google
+  // counts the braces too and refuses the headline as too long.
+  const tooLong = '{KeyWord:Winterreifen günstig kaufen}';
+  const c = await api(page, 'POST', `${base}/api/campaigns`, { name: 'Reifen Müller – Live E2E', type: 'SEARCH', budget_micros: 25_000_000, currency: 'EUR', languages: ['de'], locations: ['DE', 'AT'], final_url: url });
+  pub.id = c.id;
+  pub.groups = {};
+  pub.ads = [];
+  for (const [i, g] of ['Winterreifen', 'Ganzjahresreifen'].entries()) {
+    const ag = await api(page, 'POST', `${base}/api/ad-groups`, { campaign_id: c.id, name: g, status: 'ENABLED' });
+    pub.groups[g] = ag.id;
+    for (const k of [`${g.toLowerCase()} kaufen`, `${g.toLowerCase()} günstig`]) await api(page, 'POST', `${base}/api/keywords`, { ad_group_id: ag.id, text: k, match_type: 'PHRASE', status: 'ENABLED' });
+    const ad = await api(page, 'POST', `${base}/api/ads`, {
+      ad_group_id: ag.id, final_urls: [`${url}${g.toLowerCase()}`], path1: 'reifen', status: 'ENABLED',
+      headlines: [{ text: i === 0 ? tooLong : `${g} von Müller` }, { text: 'Montage inklusive' }, { text: 'Alle Marken auf Lager' }],
+      descriptions: [{ text: `${g} aller Marken mit Montage vor Ort.` }, { text: 'Bestellen Sie online, wir montieren in Ihrer Nähe.' }],
+    });
+    pub.ads.push(ad.id);
+  }
+  await lifecycle(page, base, c.id, 'submit');
+  await lifecycle(page, base, c.id, 'approve');
+
+  // From the campaign to its publish screen.
+  await page.goto(`${base}/campaigns/${c.id}`);
+  await page.getByTestId('to-publish').click();
+  await page.getByRole('heading', { level: 1, name: `Bei Google Ads veröffentlichen: Reifen Müller – Live E2E` }).waitFor();
+  await page.getByText('Noch kein Konto gewählt.').waitFor();
+  expect(await page.getByTestId('publish').isDisabled(), 'publish enabled before an account was chosen');
+  // The accounts the fake's credentials reach: the manager account is listed but cannot be chosen.
+  const select = page.getByTestId('account-select');
+  const options = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent, disabled: o.disabled })));
+  expect(options.some((o) => o.value === '1111111111' && !o.disabled) && options.some((o) => o.value === '1234567890' && o.disabled && /Verwaltungskonto/.test(o.text)),
+    `accounts offered: ${JSON.stringify(options)}`);
+  await select.selectOption('1111111111');
+  await page.getByRole('button', { name: 'Konto speichern' }).click();
+  await page.getByTestId('publish-summary').getByText(/Konto: .*\(111-111-1111\)/).waitFor();
+  const target = (await api(page, 'GET', `${base}/api/campaigns/${c.id}/google-ads`)).target;
+  expect(target?.customer_id === '1111111111', `target at the server: ${JSON.stringify(target)}`);
+  await axe(page, 'publish screen');
+
+  // The dry run: Google's refusal at our ad and field, in German.
+  await page.getByRole('button', { name: 'Prüfen (Probelauf)' }).click();
+  const result = page.getByTestId('dry-run-result');
+  await result.getByText('Google Ads meldet 1 Problem:').waitFor({ timeout: 20000 });
+  const problem = result.getByTestId('problem');
+  const de = await problem.textContent();
+  expect(de.includes(`Anzeige ${pub.ads[0]}, headlines[0]`) && de.includes('zu lang für Google Ads') && de.includes(tooLong) && de.includes('adError.TOO_LONG'), `German problem: ${de}`);
+  expect((await problem.getByRole('link').getAttribute('href')) === `/campaigns/${c.id}#ad-${pub.ads[0]}-headlines-0`, 'the problem does not link to the headline');
+  expect(!(await page.getByTestId('publish').isDisabled()), 'publish is off although a dry run only advises');
+  await shot(page, '15-publish-dry-run-problem-de');
+  // The interface in English words the same problem in English; back to German.
+  await page.getByLabel('Sprache').selectOption('en');
+  await page.getByTestId('dry-run-result').getByText('Google Ads reports 1 problem:').waitFor();
+  await page.waitForFunction((id) => /too long for Google Ads/.test(document.querySelector('[data-testid=dry-run-result] [data-testid=problem]')?.textContent ?? '') &&
+    document.querySelector('[data-testid=dry-run-result] [data-testid=problem]').textContent.includes(`ad ${id}, headlines[0]`), pub.ads[0], { timeout: 10000 });
+  await page.getByLabel('Language').selectOption('de');
+  await page.waitForFunction(() => /zu lang für Google Ads/.test(document.querySelector('[data-testid=dry-run-result] [data-testid=problem]')?.textContent ?? ''), null, { timeout: 10000 });
+  // The history has the dry run, who ran it and Google's request ids.
+  const history = page.getByTestId('publish-history');
+  await history.locator('tbody tr').filter({ hasText: 'Probelauf' }).filter({ hasText: 'Probleme gefunden' }).filter({ hasText: ADMIN.email }).first().waitFor();
+
+  // The link leads to the headline in the campaign.
+  await problem.getByRole('link').click();
+  await page.waitForFunction((id) => document.activeElement?.id === id, `ad-${pub.ads[0]}-headlines-0`, { timeout: 10000 });
+
+  // Fixed (reopened, the headline shortened, approved again), the dry run passes.
+  await lifecycle(page, base, c.id, 'reopen');
+  const adUrl = `${base}/api/ads/${pub.ads[0]}`;
+  const adTag = (await page.request.get(adUrl)).headers()['etag'];
+  await api(page, 'PUT', `${adUrl}/texts`, {
+    headlines: [{ text: 'Winterreifen günstig kaufen' }, { text: 'Montage inklusive' }, { text: 'Alle Marken auf Lager' }],
+    descriptions: [{ text: 'Winterreifen aller Marken mit Montage vor Ort.' }, { text: 'Bestellen Sie online, wir montieren in Ihrer Nähe.' }],
+  }, { 'If-Match': adTag });
+  await lifecycle(page, base, c.id, 'approve');
+  await page.goto(`${base}/campaigns/${c.id}/publish`);
+  await page.getByRole('button', { name: 'Prüfen (Probelauf)' }).click();
+  await page.getByTestId('dry-run-result').getByText(/^Google Ads akzeptiert alle \d+ Änderungen\.$/).waitFor({ timeout: 20000 });
+  expect((await page.getByTestId('dry-run-result').getByTestId('problem').count()) === 0, 'problems after the fix');
+  // Google Ads was asked, and nothing exists there yet.
+  const asked = (await fetch(`${stack.googleAds}/_fake/requests`).then((r) => r.json())).filter((r) => r.Call === 'mutate' && r.CustomerID === '1111111111');
+  expect(asked.length >= 2, `the dry runs sent ${asked.length} mutates`);
+  const status = await api(page, 'GET', `${base}/api/campaigns/${c.id}/google-ads`);
+  expect(!status.live && status.resources.length === 0, `after dry runs: ${JSON.stringify(status)}`);
+  noProblems(page);
+});
+
+test('publish: live progress over the stream, cancellable until the first change, the result with links into Google Ads and the history', async ({ stack }) => {
+  const base = stack.base;
+  const page = pub.page;
+  expect(page, 'the dry run test did not run');
+  // Each mutate waits a while at the fake, so the steps can be watched.
+  const faults = await fetch(`${stack.googleAds}/_fake/faults`, { method: 'POST', body: JSON.stringify([{ call: 'mutate', kind: 'slow', delay: '700ms', times: 20 }]) });
+  expect(faults.ok, `faults: ${faults.status}`);
+  await watchProgress(page);
+  await page.getByLabel('Sofort ausliefern (sonst wird die Kampagne pausiert angelegt)').check();
+  await page.getByTestId('publish').click();
+  const cancel = page.getByRole('button', { name: 'Veröffentlichung abbrechen' });
+  // Until the first change Google Ads is only asked to check: cancelling is offered.
+  await page.getByTestId('progress-label').getByText(/^(Google Ads prüft \d+ Änderungen|Wartet, bis er an der Reihe ist …)$/).waitFor({ timeout: 20000 });
+  expect(!(await cancel.isDisabled()), 'cancel is off before the first change');
+  await shot(page, '16-publish-checking');
+  // From the first step on it is not.
+  await page.getByTestId('progress-label').getByText(/^Veröffentliche \d+\/\d+: /).waitFor({ timeout: 30000 });
+  expect(await cancel.isDisabled(), 'cancel is on after the first change at Google');
+  await page.getByTestId('progress-label').getByText(/^Veröffentliche \d+\/\d+: Anzeigengruppe „(Winterreifen|Ganzjahresreifen)“$/).waitFor({ timeout: 30000 });
+  await shot(page, '17-publish-progress');
+  const result = page.getByTestId('publish-result');
+  await result.getByText('Veröffentlicht: Die Kampagne ist bei Google Ads, aktiv.').waitFor({ timeout: 60000 });
+  const seen = await page.evaluate(() => window.__progress);
+  figures.publishProgress = seen;
+  const steps = seen.filter((s) => /^Veröffentlich(e|t) \d+\/\d+: /.test(s));
+  expect(steps.some((s) => /Kampagne „Reifen Müller – Live E2E“/.test(s)) && steps.some((s) => /Anzeigengruppe „Winterreifen“/.test(s)) && steps.some((s) => /Anzeigengruppe „Ganzjahresreifen“/.test(s)),
+    `progress shown: ${seen.join(' | ')}`);
+  const totals = new Set(steps.map((s) => /\/(\d+):/.exec(s)[1]));
+  expect(totals.size === 1, `progress totals differ: ${seen.join(' | ')}`);
+  await campaignState(page, base, pub.id, 'published');
+  const status = await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`);
+  expect(status.live && status.google_status === 'ENABLED', `status at the server: ${JSON.stringify(status)}`);
+  // Links into the Google Ads UI: the campaign by its id in the account, each ad group, the account.
+  const campaignRn = status.resources.find((r) => r.key === 'campaign').resource_name;
+  const cid = /campaigns\/(\d+)$/.exec(campaignRn)[1];
+  const links = page.getByTestId('ads-links').getByRole('link');
+  const hrefs = await links.evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.href, target: a.target })));
+  expect(hrefs.some((l) => /^Kampagne in Google Ads öffnen/.test(l.text) && l.href === `https://ads.google.com/aw/campaigns?campaignId=${cid}&__e=1111111111` && l.target === '_blank'), `links: ${JSON.stringify(hrefs)}`);
+  expect(hrefs.filter((l) => /^Anzeigengruppe „(Winterreifen|Ganzjahresreifen)“ in Google Ads/.test(l.text) && l.href.includes(`campaignId=${cid}`) && /adGroupId=\d+/.test(l.href)).length === 2, `ad group links: ${JSON.stringify(hrefs)}`);
+  expect(hrefs.some((l) => /^Konto 111-111-1111 in Google Ads/.test(l.text) && l.href === 'https://ads.google.com/aw/overview?__e=1111111111'), `account link: ${JSON.stringify(hrefs)}`);
+  await page.getByTestId('publish-result').getByText(/neu: 1 × Budget, 1 × Kampagne/).waitFor();
+  await page.getByTestId('publish-summary').getByText('Bei Google Ads: aktiv').waitFor();
+  // Nothing to publish now; how to change the live campaign is said.
+  await page.getByTestId('live-edit-hint').getByText(/Live-Kampagne bearbeiten/).waitFor();
+  expect(await page.getByTestId('publish').isDisabled(), 'publish on for a live campaign without changes');
+  // The change history: who published, when, the outcome and Google's request ids.
+  const row = page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).first();
+  await row.filter({ hasText: 'Erfolgreich' }).waitFor({ timeout: 10000 });
+  const rowText = await row.textContent();
+  expect(rowText.includes(ADMIN.email) && /sofort ausliefernd/.test(rowText) && /111-111-1111/.test(rowText), `history row: ${rowText}`);
+  await row.getByText('Details').click();
+  const ids = await row.locator('.ids').textContent();
+  const runs = await api(page, 'GET', `${base}/api/campaigns/${pub.id}/publish-runs`);
+  const run = runs.items.find((r) => r.kind === 'publish');
+  expect(run.request_ids.length > 0 && run.request_ids.every((id) => ids.includes(id)), `request ids shown "${ids}", stored ${JSON.stringify(run.request_ids)}`);
+  await axe(page, 'publish result');
+  await shot(page, '18-publish-result');
+  noProblems(page);
+});
+
+test('publish: a live campaign edited forms a change set that is reviewed, approved and published; paused and resumed at Google; a viewer only looks; archived removes it at Google', async ({ stack }) => {
+  const base = stack.base;
+  const page = pub.page;
+  expect(page, 'the publish test did not run');
+  const before = (await fetch(`${stack.googleAds}/_fake/requests`).then((r) => r.json())).length;
+  // Edit the live campaign on the campaign screen: a keyword more, a higher budget.
+  await page.goto(`${base}/campaigns/${pub.id}`);
+  await page.getByRole('button', { name: 'Live-Kampagne bearbeiten' }).click();
+  await page.getByText('In Prüfung', { exact: true }).first().waitFor();
+  const form = page.getByRole('form', { name: 'Neues Keyword: Winterreifen' });
+  await form.getByLabel('Neues Keyword').fill('winterreifen online bestellen');
+  await form.getByLabel('Keyword-Option').selectOption('EXACT');
+  await form.getByRole('button', { name: 'Anlegen' }).click();
+  await page.getByText('winterreifen online bestellen').waitFor();
+  await page.getByRole('button', { name: 'Bearbeiten', exact: true }).click();
+  await page.getByLabel('Tagesbudget').fill('30');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText(/30,00\s€/).first().waitFor();
+
+  // The publish screen shows the change set: only the difference, and not yet publishable.
+  await page.getByTestId('to-publish').click();
+  const cs = page.getByTestId('change-set');
+  await cs.getByTestId('change-summary').waitFor();
+  const summary = await cs.getByTestId('change-summary').textContent();
+  expect(/^Die Veröffentlichung ändert die Kampagne bei Google Ads: neu: 1 × Keyword; geändert: 1 × Budget\.\s*\(2 Vorgänge\)$/.test(summary.trim()), `change set summary: ${summary}`);
+  const rows = await cs.getByTestId('change-row').evaluateAll((rs) => rs.map((r) => `${r.dataset.action}: ${r.textContent.replace(/\s+/g, ' ').trim()}`));
+  const stepTitles = await cs.locator('summary').allTextContents();
+  expect(stepTitles.join(' | ') === 'Kampagne „Reifen Müller – Live E2E“ · 1 Vorgang | Anzeigengruppe „Winterreifen“ · 1 Vorgang', `steps: ${stepTitles.join(' | ')}`);
+  expect(rows.length === 2 && rows.some((r) => /^create: neu Keyword „winterreifen online bestellen“ \(EXACT\)/.test(r)) && rows.some((r) => /^update: geändert Budget 30,00\s€/.test(r) && /amount_micros/.test(r)),
+    `change rows: ${JSON.stringify(rows)}`);
+  await page.getByText('Nur eine freigegebene Kampagne kann veröffentlicht werden; diese ist: In Prüfung.').waitFor();
+  expect(await page.getByTestId('publish').isDisabled(), 'a change set in review can be published');
+  await axe(page, 'publish change set');
+  await shot(page, '19-publish-change-set');
+
+  // Approved on the campaign screen, published from the publish screen.
+  await page.goto(`${base}/campaigns/${pub.id}`);
+  await page.getByRole('button', { name: 'Freigeben', exact: true }).click();
+  await page.getByText('Freigegeben', { exact: true }).first().waitFor({ timeout: 10000 });
+  await page.getByTestId('to-publish').click();
+  await page.getByRole('button', { name: 'Änderungen veröffentlichen' }).first().waitFor();
+  await page.getByTestId('publish').click();
+  await page.getByTestId('publish-result').getByText('Veröffentlicht: Die Kampagne ist bei Google Ads, aktiv.').waitFor({ timeout: 60000 });
+  await page.getByTestId('publish-result').getByText('neu: 1 × Keyword; geändert: 1 × Budget').waitFor();
+  await campaignState(page, base, pub.id, 'published');
+  await page.getByTestId('change-set').getByText('Nichts zu ändern: Google Ads hat die Kampagne so, wie sie hier ist.').waitFor();
+  // Only the difference went to Google: the run counts one new keyword and one budget change.
+  const runs = (await api(page, 'GET', `${base}/api/campaigns/${pub.id}/publish-runs`)).items.filter((r) => r.kind === 'publish');
+  expect(runs.length === 2 && runs[0].outcome === 'succeeded' && runs[0].operations === 2 && JSON.stringify(runs[0].changes) === JSON.stringify({ create: { keyword: 1 }, update: { budget: 1 } }),
+    `the change set's run: ${JSON.stringify(runs[0])}`);
+  const mutates = (await fetch(`${stack.googleAds}/_fake/requests`).then((r) => r.json())).slice(before).filter((r) => r.Call === 'mutate');
+  expect(mutates.length >= 2 && mutates.length <= 3, `the change set sent ${mutates.length} mutates (a check and its steps)`);
+
+  // Pause and resume: each a job that sets the status at Google, followed on this screen.
+  await page.getByRole('button', { name: 'Pausieren' }).click();
+  await page.getByTestId('publish-result').getByText('Erledigt: Die Kampagne ist bei Google Ads pausiert.').waitFor({ timeout: 30000 });
+  await campaignState(page, base, pub.id, 'paused');
+  await page.getByTestId('publish-summary').getByText('Bei Google Ads: pausiert').waitFor();
+  expect((await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`)).google_status === 'PAUSED', 'not paused at Google');
+  await page.getByRole('button', { name: 'Fortsetzen' }).click();
+  await page.getByTestId('publish-result').getByText('Erledigt: Die Kampagne ist bei Google Ads aktiv.').waitFor({ timeout: 30000 });
+  await campaignState(page, base, pub.id, 'published');
+  expect((await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`)).google_status === 'ENABLED', 'not enabled at Google');
+  const history = await page.getByTestId('publish-history').locator('tbody tr').allTextContents();
+  expect(history.filter((r) => /Status → pausiert/.test(r) && /Erfolgreich/.test(r)).length === 1 && history.filter((r) => /Status → aktiv/.test(r) && /Erfolgreich/.test(r)).length === 1,
+    `history: ${history.join(' | ')}`);
+  await shot(page, '20-publish-paused-resumed');
+
+  // A viewer sees where the campaign stands and its history, and no control; the server refuses them too.
+  const viewer = { email: 'publish-viewer@example.com', password: 'publish-viewer-password-1' };
+  await api(page, 'POST', `${base}/api/users`, { email: viewer.email, name: 'Paula Viewer', role: 'viewer', password: viewer.password });
+  const vpage = await newPage(stack);
+  await signIn(vpage, base, viewer);
+  await vpage.goto(`${base}/campaigns/${pub.id}/publish`);
+  await vpage.getByText('Ihre Rolle darf den Stand bei Google Ads sehen, aber nicht ändern.').waitFor();
+  await vpage.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Status → aktiv' }).first().waitFor();
+  const controls = await vpage.getByRole('button', { name: /Pausieren|Archivieren|Veröffentlichen|Prüfen|Konto speichern/ }).count();
+  expect(controls === 0, `a viewer sees ${controls} publishing controls`);
+  const refused = await vpage.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/dry-run`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status, pub.id);
+  expect(refused === 403, `server answered ${refused} to a viewer's dry run`);
+  noProblems(vpage);
+  await vpage.context().close();
+
+  // Archived: the campaign is removed at Google Ads by a status job, followed here.
+  await page.getByRole('button', { name: 'Archivieren' }).click();
+  await page.getByTestId('publish-result').getByText('Erledigt: Die Kampagne ist bei Google Ads entfernt.').waitFor({ timeout: 30000 });
+  await campaignState(page, base, pub.id, 'archived');
+  expect((await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`)).google_status === 'REMOVED', 'not removed at Google');
+  expect((await page.getByRole('button', { name: /^(Pausieren|Fortsetzen|Archivieren)$/ }).count()) === 0, 'status controls remain on an archived campaign');
+  noProblems(page);
+  await page.context().close();
+});
+
+
+test('publish: cancelled while Google Ads checks, nothing changed; a refused publish fails with its details at our entity and Google\'s request ids', async ({ stack }) => {
+  const base = stack.base;
+  const page = await newPage(stack);
+  await signIn(page, base);
+  const url = 'https://www.reifen-mueller.example/';
+  const c = await api(page, 'POST', `${base}/api/campaigns`, { name: 'Reifen Müller – Abbruch E2E', type: 'SEARCH', budget_micros: 15_000_000, currency: 'EUR', languages: ['de'], locations: ['DE'], final_url: url });
+  const ag = await api(page, 'POST', `${base}/api/ad-groups`, { campaign_id: c.id, name: 'Sommerreifen', status: 'ENABLED' });
+  await api(page, 'POST', `${base}/api/keywords`, { ad_group_id: ag.id, text: 'sommerreifen kaufen', match_type: 'PHRASE', status: 'ENABLED' });
+  const ad = await api(page, 'POST', `${base}/api/ads`, {
+    ad_group_id: ag.id, final_urls: [url], status: 'ENABLED',
+    headlines: [{ text: '{KeyWord:Sommerreifen günstig kaufen}' }, { text: 'Montage inklusive' }, { text: 'Alle Marken auf Lager' }],
+    descriptions: [{ text: 'Sommerreifen aller Marken mit Montage.' }, { text: 'Bestellen Sie online, wir montieren.' }],
+  });
+  await lifecycle(page, base, c.id, 'submit');
+  await lifecycle(page, base, c.id, 'approve');
+  await api(page, 'PUT', `${base}/api/campaigns/${c.id}/google-ads-account`, { customer_id: '111-111-1111' });
+  await page.goto(`${base}/campaigns/${c.id}/publish`);
+
+  // Google Ads takes its time with the check: the publish is cancelled meanwhile.
+  await fetch(`${stack.googleAds}/_fake/faults`, { method: 'POST', body: JSON.stringify([{ call: 'mutate', kind: 'slow', delay: '3s', times: 2 }]) });
+  await page.getByTestId('publish').click();
+  const cancel = page.getByRole('button', { name: 'Veröffentlichung abbrechen' });
+  await page.getByTestId('progress-label').getByText(/^(Google Ads prüft \d+ Änderungen|Wartet, bis er an der Reihe ist …)$/).waitFor({ timeout: 20000 });
+  await cancel.click();
+  await page.getByTestId('publish-result').getByText('Die Veröffentlichung wurde abgebrochen; bei Google Ads wurde nichts geändert.').waitFor({ timeout: 30000 });
+  await campaignState(page, base, c.id, 'approved');
+  const afterCancel = await api(page, 'GET', `${base}/api/campaigns/${c.id}/google-ads`);
+  expect(!afterCancel.live && afterCancel.resources.length === 0, `after the cancel: ${JSON.stringify(afterCancel)}`);
+  await page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).filter({ hasText: 'Abgebrochen' }).first().waitFor();
+
+  // Published without a dry run, Google refuses the headline: the failure
+  // names it at our ad and field, in German, with the request ids.
+  await page.getByTestId('publish').click();
+  const failure = page.getByTestId('publish-result');
+  await failure.getByText('Die Veröffentlichung ist fehlgeschlagen: Google Ads hat 1 Änderung abgelehnt; es wurde nichts geändert.').waitFor({ timeout: 30000 });
+  const problem = page.getByTestId('publish-progress').getByTestId('problem');
+  const said = await problem.textContent();
+  expect(said.includes(`Anzeige ${ad.id}, headlines[0]`) && said.includes('zu lang für Google Ads'), `failure problem: ${said}`);
+  expect((await problem.getByRole('link').getAttribute('href')) === `/campaigns/${c.id}#ad-${ad.id}-headlines-0`, 'the failure does not link to the headline');
+  const ids = await page.getByTestId('publish-progress').locator('.ids').textContent();
+  const run = (await api(page, 'GET', `${base}/api/campaigns/${c.id}/publish-runs`)).items[0];
+  expect(run.kind === 'publish' && run.outcome === 'failed' && run.request_ids.length > 0 && run.request_ids.every((id) => ids.includes(id)), `shown "${ids}", run ${JSON.stringify(run)}`);
+  await campaignState(page, base, c.id, 'failed');
+  expect(!(await api(page, 'GET', `${base}/api/campaigns/${c.id}/google-ads`)).live, 'a refused publish left something at Google');
+  await page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).filter({ hasText: 'Fehlgeschlagen' }).first().waitFor();
+  await axe(page, 'publish failed');
+  await shot(page, '21-publish-failed');
+  noProblems(page);
+  await page.context().close();
 });
 
 const stack = await startStack({ out });

@@ -2,7 +2,9 @@
 // events after lastEventId (?last_event_id=), so a reloaded page continues
 // where it was; EventSource's own reconnects send Last-Event-ID. Events are
 // delivered at most once per id: a replay after a reconnect is dropped, but
-// for the terminal event, which closes the stream.
+// for the terminal event, which closes the stream. Each event carries the
+// job's own payload as data (a publish step, a job's result, the problems
+// of a failure), for the screen that knows its job.
 
 /** An accepted item as the job's stream announces it. */
 export interface StreamItem {
@@ -20,14 +22,29 @@ export interface StreamItem {
 
 /** What the stream delivers, as events for whoever follows the job; id is the SSE sequence number. */
 export type StreamEvent =
-  | { type: 'PROGRESS'; id: number; done: number; total: number; message?: string }
+  | { type: 'PROGRESS'; id: number; done: number; total: number; message?: string; data?: Record<string, unknown> }
   | { type: 'ITEM'; id: number; item: StreamItem }
-  | { type: 'WARNING'; id: number; message: string }
-  | { type: 'COMPLETED'; id: number }
-  | { type: 'FAILED'; id: number; message: string }
-  | { type: 'CANCELLED'; id: number };
+  | { type: 'WARNING'; id: number; message: string; data?: Record<string, unknown> }
+  | { type: 'COMPLETED'; id: number; data?: Record<string, unknown> }
+  | { type: 'FAILED'; id: number; message: string; data?: Record<string, unknown> }
+  | { type: 'CANCELLED'; id: number; data?: Record<string, unknown> };
 
-export function openJobStream(jobId: number, lastEventId: number, send: (e: StreamEvent) => void): () => void {
+/**
+ * The connection, for a screen that shows it: open (again), retrying (the
+ * browser reconnects by itself), or lost (the server refused the stream;
+ * it is closed, and opening it again is the caller's decision).
+ */
+export type Connection = 'open' | 'retrying' | 'lost';
+
+export interface StreamOptions {
+  /**
+   * Told of the connection. Without it a lost stream is reported as the
+   * job's failure (FAILED "job stream unavailable").
+   */
+  onConnection?: (c: Connection) => void;
+}
+
+export function openJobStream(jobId: number, lastEventId: number, send: (e: StreamEvent) => void, opts: StreamOptions = {}): () => void {
   const es = new EventSource(`/api/jobs/${jobId}/events?last_event_id=${lastEventId}`, { withCredentials: true });
   let last = lastEventId;
   let ended = false;
@@ -57,16 +74,24 @@ export function openJobStream(jobId: number, lastEventId: number, send: (e: Stre
     });
   }
   const text = (d: Record<string, unknown>) => String(d['message'] ?? d['error'] ?? d['detail'] ?? '');
-  on('progress', (id, d) => ({ type: 'PROGRESS', id, done: Number(d['done'] ?? 0), total: Number(d['total'] ?? 0), message: text(d) }));
+  on('progress', (id, d) => ({ type: 'PROGRESS', id, done: Number(d['done'] ?? 0), total: Number(d['total'] ?? 0), message: text(d), data: d }));
   on('item', (id, d) => ({ type: 'ITEM', id, item: d as unknown as StreamItem }));
-  on('warning', (id, d) => ({ type: 'WARNING', id, message: text(d) }));
-  on('completed', (id) => ({ type: 'COMPLETED', id }));
-  on('failed', (id, d) => ({ type: 'FAILED', id, message: text(d) || 'failed' }));
-  on('cancelled', (id) => ({ type: 'CANCELLED', id }));
+  on('warning', (id, d) => ({ type: 'WARNING', id, message: text(d), data: d }));
+  on('completed', (id, d) => ({ type: 'COMPLETED', id, data: d }));
+  on('failed', (id, d) => ({ type: 'FAILED', id, message: text(d) || 'failed', data: d }));
+  on('cancelled', (id, d) => ({ type: 'CANCELLED', id, data: d }));
+  es.onopen = () => {
+    if (!ended) opts.onConnection?.('open');
+  };
   es.onerror = () => {
+    if (ended) return;
     // CONNECTING means EventSource retries by itself; CLOSED means the server
-    // refused the stream (404, 401): the job cannot be followed.
-    if (!ended && es.readyState === EventSource.CLOSED) send({ type: 'FAILED', id: last, message: 'job stream unavailable' });
+    // refused the stream (404, 401, a proxy's 502): it is not retried.
+    if (es.readyState !== EventSource.CLOSED) opts.onConnection?.('retrying');
+    else if (opts.onConnection) {
+      ended = true;
+      opts.onConnection('lost');
+    } else send({ type: 'FAILED', id: last, message: 'job stream unavailable' });
   };
   return () => {
     ended = true;

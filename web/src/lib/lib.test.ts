@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogs, detectLocale, format } from './i18n.svelte';
+import { catalogs, detectLocale, format, message } from './i18n.svelte';
 import { currency, first, httpsUrl, languageList, locationList, maxLen, positiveAmount, required, toMicros } from './forms';
 import { match } from './router.svelte';
 import { segments } from './validate';
@@ -16,6 +16,18 @@ describe('i18n', () => {
   it('fills parameters and leaves unknown ones visible', () => {
     expect(format('Generiere {done}/{total}', { done: 3, total: 10 })).toBe('Generiere 3/10');
     expect(format('{a} {b}', { a: 1 })).toBe('1 {b}');
+  });
+  it('words a count of one in the singular where the catalog has the form, in both languages', () => {
+    expect(message(catalogs.de, 'publish.operations', { n: 1 })).toBe('1 Vorgang');
+    expect(message(catalogs.de, 'publish.operations', { n: 2 })).toBe('2 Vorgänge');
+    expect(message(catalogs.de, 'publish.operations', { n: 0 })).toBe('0 Vorgänge');
+    expect(message(catalogs.en, 'publish.dryRunProblems', { n: 1 })).toBe('Google Ads reports 1 problem:');
+    expect(message(catalogs.en, 'publish.dryRunProblems', { n: 3 })).toBe('Google Ads reports 3 problems:');
+    // Without a singular form the one message serves every count.
+    expect(message(catalogs.de, 'publish.stepDoing', { n: 1, total: 1, what: 'Kampagne' })).toBe('Veröffentliche 1/1: Kampagne');
+    for (const key of Object.keys(catalogs.en).filter((k) => k.endsWith('.one'))) {
+      expect(catalogs.en[key.slice(0, -4) as keyof typeof catalogs.en], `${key} without its plural`).toBeTruthy();
+    }
   });
   it('has every message in both languages, with the same parameters', () => {
     const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -60,6 +72,8 @@ describe('router', () => {
     expect(match('/')).toEqual({ name: 'campaigns' });
     expect(match('/campaigns/12')).toEqual({ name: 'campaign', id: 12 });
     expect(match('/campaigns/12/wizard')).toEqual({ name: 'wizard', id: 12 });
+    expect(match('/campaigns/12/publish')).toEqual({ name: 'publish', id: 12 });
+    expect(match('/campaigns/x/publish')).toEqual({ name: 'notFound' });
     expect(match('/assets')).toEqual({ name: 'assets', id: null });
     expect(match('/assets/3')).toEqual({ name: 'assets', id: 3 });
     expect(match('/jobs')).toEqual({ name: 'jobs' });

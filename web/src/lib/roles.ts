@@ -19,6 +19,7 @@ export const eventRole: Record<string, Role> = {
   reopen: 'editor',
   return_to_draft: 'editor',
   archive: 'editor',
+  edit: 'editor',
   pause: 'publisher',
   resume: 'publisher',
   publish: 'publisher',

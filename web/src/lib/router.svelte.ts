@@ -5,6 +5,7 @@ export type Route =
   | { name: 'campaigns' }
   | { name: 'campaign'; id: number }
   | { name: 'wizard'; id: number }
+  | { name: 'publish'; id: number }
   | { name: 'assets'; id: number | null }
   | { name: 'jobs' }
   | { name: 'notFound' };
@@ -16,6 +17,8 @@ export function match(path: string): Route {
   if (parts[0] === 'campaigns' && parts.length === 2 && !isNaN(id(parts[1]))) return { name: 'campaign', id: id(parts[1]) };
   if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'wizard' && !isNaN(id(parts[1])))
     return { name: 'wizard', id: id(parts[1]) };
+  if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'publish' && !isNaN(id(parts[1])))
+    return { name: 'publish', id: id(parts[1]) };
   if (parts[0] === 'assets' && parts.length === 1) return { name: 'assets', id: null };
   if (parts[0] === 'assets' && parts.length === 2 && !isNaN(id(parts[1]))) return { name: 'assets', id: id(parts[1]) };
   if (parts[0] === 'jobs' && parts.length === 1) return { name: 'jobs' };
@@ -24,6 +27,7 @@ export function match(path: string): Route {
 
 class Router {
   path = $state(location.pathname);
+  search = $state(location.search);
   hash = $state(location.hash);
   route = $derived(match(this.path));
 
@@ -33,7 +37,13 @@ class Router {
 
   private sync(): void {
     this.path = location.pathname;
+    this.search = location.search;
     this.hash = location.hash;
+  }
+
+  /** A query parameter of the current address (?job=12 → param('job') = "12"). */
+  param(name: string): string | null {
+    return new URLSearchParams(this.search).get(name);
   }
 
   navigate(to: string, replace = false): void {

@@ -13,12 +13,25 @@ export type Usage = Schemas['Usage'];
 export type Me = Schemas['Me'];
 export type Role = Schemas['User']['role'];
 export type Brief = Schemas['Brief'];
+export type Job = Schemas['Job'];
+/** Where a campaign stands with Google Ads (its account, resources, last run). */
+export type AdsStatus = Schemas['Status'];
+export type AdsAccount = Schemas['Account'];
+export type AccountList = Schemas['AccountList'];
+export type ChangeSet = Schemas['ChangeSet'];
+export type DryRun = Schemas['DryRun'];
+export type PublishRun = Schemas['Run'];
+export type PublishProblem = Schemas['PublishProblem'];
 
 /** A problem document (RFC 9457) as the server sends it. */
 export interface Problem {
   status?: number;
   title?: string;
   detail?: string;
+  /** A stable reason, e.g. google_ads_not_connected. */
+  code?: string;
+  /** With a Google Ads failure: what to do about it. */
+  advice?: string;
   state?: string;
   allowed_events?: string[] | null;
   /** With 412: the ETag of the version the server has now. */
