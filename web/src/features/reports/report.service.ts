@@ -2,6 +2,7 @@
 // HTTP; this is where a view (range, comparison, interval) becomes requests.
 import { fromPromise } from 'xstate';
 import { api, unwrap, type Campaign, type Schemas } from '../../lib/api/client';
+import { jsonOf } from '../../lib/assetperf.svelte';
 import { previousPeriod, type ReportView } from '../../lib/daterange';
 import { reportMachine } from './report.machine';
 
@@ -55,10 +56,10 @@ export function loadCampaignDashboard(campaignId: number) {
     const c = campaign;
     const levels = levelsOf(c.type);
     const [report, best, worst, ...tables] = await Promise.all([
-      unwrap(api.GET('/api/campaigns/{id}/report', { params: { path, query: { ...range(v), interval: v.interval, ...(v.compare ? { compare: 'previous' as const } : {}) } }, signal })),
-      unwrap(api.GET('/api/campaigns/{id}/report/assets', { params: { path, query: { ...range(v), order: 'best', limit: rankedPerField } }, signal })),
-      unwrap(api.GET('/api/campaigns/{id}/report/assets', { params: { path, query: { ...range(v), order: 'worst', limit: rankedPerField } }, signal })),
-      ...levels.map((level) => unwrap(api.GET('/api/campaigns/{id}/report/rows', { params: { path, query: { ...range(v), level } }, signal }))),
+      jsonOf(api.GET('/api/campaigns/{id}/report', { params: { path, query: { ...range(v), interval: v.interval, ...(v.compare ? { compare: 'previous' as const } : {}) } }, signal })),
+      jsonOf(api.GET('/api/campaigns/{id}/report/assets', { params: { path, query: { ...range(v), order: 'best', limit: rankedPerField } }, signal })),
+      jsonOf(api.GET('/api/campaigns/{id}/report/assets', { params: { path, query: { ...range(v), order: 'worst', limit: rankedPerField } }, signal })),
+      ...levels.map((level) => jsonOf(api.GET('/api/campaigns/{id}/report/rows', { params: { path, query: { ...range(v), level } }, signal }))),
     ]);
     const rows: Partial<Record<Level, EntityRow[]>> = {};
     levels.forEach((l, i) => (rows[l] = tables[i]!.rows));
@@ -75,7 +76,7 @@ export function loadAssetDashboard(assetId: number) {
   const currencies = new Map<number, string>();
   return async (v: ReportView, signal?: AbortSignal): Promise<AssetDashboard> => {
     const path = { id: assetId };
-    const get = (r: { from: string; to: string }) => unwrap(api.GET('/api/assets/{id}/report', { params: { path, query: { ...r, interval: v.interval } }, signal }));
+    const get = (r: { from: string; to: string }) => jsonOf(api.GET('/api/assets/{id}/report', { params: { path, query: { ...r, interval: v.interval } }, signal }));
     const [report, prev] = await Promise.all([get(range(v)), v.compare ? get(previousPeriod(range(v))) : Promise.resolve(null)]);
     let currency = '';
     const campaignId = report.places.find((p) => p.campaign_id !== null)?.campaign_id;
