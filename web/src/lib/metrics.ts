@@ -50,9 +50,6 @@ export const metricKind: Record<MetricKey, MetricKind> = {
   roas: 'ratio',
 };
 
-/** Metrics where less is better (costs): a rise is shown as a worsening. */
-export const lowerIsBetter: ReadonlySet<MetricKey> = new Set(['cost_micros', 'average_cpc_micros', 'cost_per_conversion_micros']);
-
 export function isMetricKey(s: string | null | undefined): s is MetricKey {
   return !!s && (metricKeys as readonly string[]).includes(s);
 }
@@ -63,7 +60,8 @@ export function localeTag(l: Locale): string {
 }
 
 const cache = new Map<string, Intl.NumberFormat>();
-function nf(l: Locale, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+/** A cached Intl.NumberFormat of the locale. */
+export function nf(l: Locale, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${l}|${JSON.stringify(opts)}`;
   let f = cache.get(key);
   if (!f) {
@@ -74,7 +72,7 @@ function nf(l: Locale, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
 }
 
 /** A currency code Intl accepts; anything else is written as a plain number with the code after it. */
-function validCurrency(c: string): boolean {
+export function validCurrency(c: string): boolean {
   return /^[A-Z]{3}$/.test(c);
 }
 
@@ -103,55 +101,6 @@ export function formatMetric(key: MetricKey, value: number | null | undefined, l
     case 'ratio':
       return `${nf(l, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}×`;
   }
-}
-
-/** A short form for chart axes: 12.3K / 12,3 Tsd. */
-export function formatCompact(key: MetricKey, value: number, l: Locale, currency: string): string {
-  switch (metricKind[key]) {
-    case 'percent':
-      return nf(l, { style: 'percent', maximumFractionDigits: 1 }).format(value);
-    case 'micros':
-      return formatCompactMoney(value / 1_000_000, currency, l);
-    case 'money':
-      return formatCompactMoney(value, currency, l);
-    case 'ratio':
-      return `${nf(l, { maximumFractionDigits: 1 }).format(value)}×`;
-    default:
-      return nf(l, { notation: 'compact', maximumFractionDigits: 1 }).format(value);
-  }
-}
-
-function formatCompactMoney(units: number, currency: string, l: Locale): string {
-  if (!validCurrency(currency)) return nf(l, { notation: 'compact', maximumFractionDigits: 1 }).format(units);
-  return nf(l, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(units);
-}
-
-/**
- * change is the relative change from prev to cur (0.25 = +25 %); null when
- * there is nothing to compare with (no previous value, or it was zero).
- */
-export function change(cur: number | null | undefined, prev: number | null | undefined): number | null {
-  if (cur === null || cur === undefined || prev === null || prev === undefined || prev === 0) return null;
-  return (cur - prev) / Math.abs(prev);
-}
-
-/** A change written with its sign: "+12,5 %" / "−3.0%"; null is an en dash. */
-export function formatChange(c: number | null, l: Locale): string {
-  if (c === null || !Number.isFinite(c)) return '–';
-  return nf(l, { style: 'percent', signDisplay: 'exceptZero', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(c);
-}
-
-/** Whether a change is good news (more clicks, less cost), bad news, or neither. */
-export function changeTone(key: MetricKey, c: number | null): 'good' | 'bad' | 'flat' {
-  if (c === null || c === 0) return 'flat';
-  return c > 0 !== lowerIsBetter.has(key) ? 'good' : 'bad';
-}
-
-/** A day (YYYY-MM-DD) in the locale's words; medium: "1. März 2026" / "Mar 1, 2026", short: "01.03.26" / "3/1/26". */
-export function formatDay(day: string, l: Locale, style: 'short' | 'medium' = 'medium'): string {
-  const [y, m, d] = day.split('-').map(Number);
-  if (!y || !m || !d) return day;
-  return new Intl.DateTimeFormat(localeTag(l), { dateStyle: style, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** The sums of several rows (one asset in several field types) with the rates worked out again. */

@@ -13,7 +13,7 @@
 // CUSTOM is guarded: a range with an invalid day, from after to, or longer
 // than the server allows (three years) is not taken (the picker says why).
 import { assign, fromPromise, setup } from 'xstate';
-import { presetRange, rangeProblem, type Interval, type Preset, type ReportView } from '../../lib/daterange';
+import { presetRange, rangeProblem, type Interval, type Preset, type ReportView } from './range';
 
 export interface ReportInput {
   view: ReportView;

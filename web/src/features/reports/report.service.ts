@@ -3,7 +3,7 @@
 import { fromPromise } from 'xstate';
 import { api, unwrap, type Campaign, type Schemas } from '../../lib/api/client';
 import { jsonOf } from '../../lib/assetperf.svelte';
-import { previousPeriod, type ReportView } from '../../lib/daterange';
+import { previousPeriod, type ReportView } from './range';
 import { reportMachine } from './report.machine';
 
 export type CampaignReport = Schemas['CampaignReport'];
