@@ -18,8 +18,14 @@ export interface DateRange {
   to: string;
 }
 
-/** The server's limit on a range: to − from at most three years. */
-export const maxRangeDays = 3 * 366;
+/** The server's limit on a range: to at most three years after from. */
+export const maxRangeYears = 3;
+
+/** The day n years after day (29 February onto 1 March, as the server counts). */
+export function addYears(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y! + n, m! - 1, d!)).toISOString().slice(0, 10);
+}
 
 /** The days of a preset as of today (YYYY-MM-DD). custom has no days of its own: it is the last 30 days. */
 export function presetRange(p: Preset, today: string): DateRange {
@@ -50,7 +56,7 @@ export function presetRange(p: Preset, today: string): DateRange {
 export function rangeProblem(from: string, to: string): { key: 'range.badDay' | 'range.order' | 'range.tooLong'; params?: Record<string, number> } | null {
   if (!isDay(from) || !isDay(to)) return { key: 'range.badDay' };
   if (from > to) return { key: 'range.order' };
-  if (daysBetween(from, to) > maxRangeDays) return { key: 'range.tooLong', params: { years: 3 } };
+  if (to > addYears(from, maxRangeYears)) return { key: 'range.tooLong', params: { years: maxRangeYears } };
   return null;
 }
 
