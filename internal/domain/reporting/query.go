@@ -15,20 +15,27 @@ import (
 // the fact tables; Go only fills the days without data with zeros (a chart
 // needs a continuous axis) and derives the ratios from the summed counts.
 //
-// Indexes (checked with EXPLAIN QUERY PLAN on SQLite and EXPLAIN ANALYZE on
-// PostgreSQL over 3,000,000 facts, see query_plan_test.go):
+// Indexes, checked with EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (ANALYZE,
+// BUFFERS) (PostgreSQL) over 1,773,900 facts (30 campaigns × 730 days; per
+// campaign and day 81 rows, 60 of them assets in 5 ad groups; 600 assets):
 //   - a campaign's series, totals and rows by level: report_campaigns_ours
 //     finds the Google campaign(s), then one range of report_facts' key
-//     (customer, Google campaign, level, day): on SQLite the table itself
-//     (WITHOUT ROWID), on PostgreSQL an index-only scan of report_facts_key
-//     (INCLUDE the metrics);
+//     (customer, Google campaign, level, day): on SQLite a SEARCH of the
+//     table itself (WITHOUT ROWID), on PostgreSQL an index-only scan of
+//     report_facts_key (INCLUDE the metrics; 0 heap fetches after VACUUM);
 //   - a campaign's asset ranking: the same over report_asset_facts' key
-//     (customer, Google campaign, day), then a sort of the grouped rows;
-//   - one asset in every place: report_asset_facts_asset (asset_id, day),
-//     covering every column the query reads, and asset_links_usage for the
-//     places it is linked;
+//     (customer, Google campaign, day), 5,400 rows for 90 days, grouped in
+//     a temp B-tree (SQLite) or a hash (PostgreSQL), then ranked;
+//   - one asset in every place: report_asset_facts_asset (asset_id, day)
+//     covers every column read (SQLite: COVERING INDEX; PostgreSQL:
+//     index-only scan), and asset_links_usage the places it is linked;
 //   - one ad group's, ad's, keyword's or asset group's series:
 //     report_facts_entity (level, entity_id, day), covering.
+// On that set, a machine shared by other work (load average 7–10 on 2
+// cores), 60 runs each, p95: campaign daily series over 90 days 0.9 ms
+// (SQLite) / 3.8 ms (PostgreSQL); campaign asset ranking 8.4 / 12.2 ms;
+// one asset in every place 3.2 / 10.5 ms. None of these reads grows with
+// the table: each is one index range of the campaign's or asset's days.
 
 // maxRangeYears bounds a report's date range.
 const maxRangeYears = 3
