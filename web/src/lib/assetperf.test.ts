@@ -1,9 +1,12 @@
 // The inline performance of the review tiles and the asset library: one
 // request per screen with the last 30 days (and the campaign, when given),
 // rows of an asset summed across field types, the label of its busiest one.
+import { render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import AssetPerf from './AssetPerf.svelte';
 import { AssetPerformance, last30, perfLabel, perfOf, type AssetPerfRow } from './assetperf.svelte';
 import { i18n } from './i18n.svelte';
+import { combine } from './metrics';
 
 const row = (asset_id: number, field_type: string, impressions: number, clicks: number, label: string): AssetPerfRow => ({
   asset_id, field_type, performance_label: label, text: '', impressions, clicks, cost_micros: 0, conversions: clicks / 10, conversions_value: 0,
@@ -61,5 +64,23 @@ describe('asset performance', () => {
     expect(p.error).toBe('query.from: a day');
     expect(p.of(1)).toBeNull();
     expect(p.loaded).toBe(true);
+  });
+});
+
+const perf = { ...combine([{ impressions: 12345, clicks: 617, cost_micros: 1, conversions: 12.5, conversions_value: 0, ctr: null, average_cpc_micros: null, conversion_rate: null, cost_per_conversion_micros: null, roas: null }]), label: 'BEST' };
+const text = () => screen.getByTestId('asset-perf').textContent!.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+
+// The inline figures of a tile, in German and English.
+describe('AssetPerf', () => {
+  it('German', () => {
+    i18n.set('de');
+    render(AssetPerf, { perf });
+    expect(text()).toBe('Letzte 30 Tage: 12.345 Impr. CTR 5,00 % 12,5 Conv. Beste');
+  });
+
+  it('English', () => {
+    i18n.set('en');
+    render(AssetPerf, { perf });
+    expect(text()).toBe('Last 30 days: 12,345 impr. CTR 5.00% 12.5 conv. Best');
   });
 });
