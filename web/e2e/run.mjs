@@ -503,8 +503,8 @@ test('HTML and script in user text render as text on every screen', async ({ sta
   const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: c.id, name: `Gruppe ${XSS}`, status: 'ENABLED' });
   await api(page, 'POST', `${stack.base}/api/keywords`, { ad_group_id: ag.id, text: 'reifen <b>fett</b>', match_type: 'BROAD', status: 'ENABLED' }).catch(() => null);
   const asset = await api(page, 'POST', `${stack.base}/api/assets`, { text: `Asset ${XSS}`, language: 'de' }).catch(() => null);
-  const screens = [`/campaigns`, `/campaigns/${c.id}`, `/campaigns/${c.id}/wizard`, `/assets`, `/jobs`];
-  if (asset) screens.push(`/assets/${asset.id}`);
+  const screens = [`/campaigns`, `/campaigns/${c.id}`, `/campaigns/${c.id}/wizard`, `/campaigns/${c.id}/report`, `/assets`, `/jobs`];
+  if (asset) screens.push(`/assets/${asset.id}`, `/assets/${asset.id}/report`);
   for (const s of screens) {
     await page.goto(`${stack.base}${s}`);
     await page.locator('h1').first().waitFor();
@@ -848,6 +848,134 @@ test('publish: cancelled while Google Ads checks, nothing changed; a refused pub
   await shot(page, '21-publish-failed');
   noProblems(page);
   await page.context().close();
+});
+
+/** The days a preset shows as of the browser's today (as the dashboard counts them). */
+async function presetDays(page, preset) {
+  return page.evaluate((p) => {
+    const d = new Date();
+    const day = (x) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+    const back = (n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() - n);
+    const n = { last7: 7, last30: 30, last90: 90 }[p];
+    return { from: day(back(n)), to: day(back(1)) };
+  }, preset);
+}
+
+async function dashboardShows(page, testid, { from, to, compare }) {
+  await page.waitForFunction(
+    ([id, f, t, c]) => {
+      const el = document.querySelector(`[data-testid=${id}]`);
+      return el && el.dataset.from === f && el.dataset.to === t && el.dataset.compare === c && el.getAttribute('aria-busy') === 'false';
+    },
+    [testid, from, to, compare ? 'previous' : ''],
+    { timeout: 15000 },
+  );
+}
+
+test('reports: a campaign dashboard (presets, comparison, kept on reload, CSV) and an asset dashboard with every place it runs', async ({ stack }) => {
+  let page = admin;
+  if (!page) {
+    page = await newPage(stack);
+    await signIn(page, stack.base);
+  }
+  const c = (await api(page, 'GET', `${stack.base}/api/campaigns?limit=100`)).items.find((x) => x.name === 'Winterreifen 2026 – Suche DE');
+  expect(c, 'the demo search campaign is there');
+  await page.goto(`${stack.base}/campaigns/${c.id}`);
+  await page.getByTestId('campaign-report-link').click();
+  await page.waitForURL((u) => u.pathname === `/campaigns/${c.id}/report`);
+  const d30 = await presetDays(page, 'last30');
+  await dashboardShows(page, 'campaign-report', { ...d30, compare: false });
+  await page.getByRole('heading', { level: 1, name: `Bericht: ${c.name}` }).waitFor();
+  // The tiles show the API's totals, written the German way; demo data says so.
+  const rep = await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}/report?from=${d30.from}&to=${d30.to}`);
+  const clicks = (await page.locator('[data-metric=clicks] .value').textContent()).trim();
+  expect(clicks === new Intl.NumberFormat('de-DE').format(rep.totals.clicks), `clicks tile ${clicks}, API ${rep.totals.clicks}`);
+  const cost = (await page.locator('[data-metric=cost_micros] .value').textContent()).replace(/\s/g, ' ').trim();
+  const want = new Intl.NumberFormat('de-DE', { style: 'currency', currency: rep.currency }).format(rep.totals.cost_micros / 1e6).replace(/\s/g, ' ');
+  expect(cost === want, `cost tile ${cost}, API ${want}`);
+  expect((await page.getByTestId('demo-badge').count()) === (rep.demo ? 1 : 0), `demo badge shown ${await page.getByTestId('demo-badge').count()}, API demo ${rep.demo}`);
+  // One row of the table alternative per day of the chart.
+  expect((await page.locator('[data-testid=campaign-series-table] tbody tr').count()) === 30, 'the chart table has 30 days');
+  const label = await page.getByTestId('campaign-series-plot').getAttribute('aria-label');
+  expect(/Klicks|Keine Daten/.test(label), `chart label: ${label}`);
+  await axe(page, 'campaign report');
+  await shot(page, '14-campaign-report');
+
+  // Last 7 days, then compared with the 7 days before: both in the address, both kept on reload.
+  await page.getByTestId('range-preset').selectOption('last7');
+  const d7 = await presetDays(page, 'last7');
+  await dashboardShows(page, 'campaign-report', { ...d7, compare: false });
+  expect((await page.locator('[data-testid=campaign-series-table] tbody tr').count()) === 7, 'the chart table has 7 days');
+  await page.getByTestId('range-compare').check();
+  await dashboardShows(page, 'campaign-report', { ...d7, compare: true });
+  expect(/[?&]range=last7\b/.test(page.url()) && /[?&]compare=previous\b/.test(page.url()), `address ${page.url()}`);
+  const deltas = await page.locator('[data-testid=totals] .delta').allTextContents();
+  expect(deltas.length === 10 && deltas.every((x) => /ggü\. Vorperiode|kein Vorwert/.test(x)), `changes: ${deltas.join(' | ')}`);
+  await page.reload();
+  await dashboardShows(page, 'campaign-report', { ...d7, compare: true });
+  expect((await page.getByTestId('range-preset').inputValue()) === 'last7' && (await page.getByTestId('range-compare').isChecked()), 'the picker after reload');
+  await axe(page, 'campaign report, compared');
+  await shot(page, '15-campaign-report-compared');
+
+  // The ad groups' table as CSV: the rows the screen shows, with the server's header.
+  const rows = await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}/report/rows?level=ad_group&from=${d7.from}&to=${d7.to}`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rows-ad_group-csv').click()]);
+  expect(dl.suggestedFilename().endsWith('.csv'), `file ${dl.suggestedFilename()}`);
+  const csv = readFileSync(await dl.path(), 'utf8').trim().split(/\r?\n/);
+  expect(csv[0].startsWith('id,google_id,name,'), `CSV header ${csv[0]}`);
+  expect(csv.length - 1 === rows.rows.length, `CSV has ${csv.length - 1} rows, the API ${rows.rows.length}`);
+  expect(page.url().includes(`/campaigns/${c.id}/report`), 'a download does not navigate');
+
+  // An asset of the campaign: from the library's where-used panel to its dashboard, every place it runs.
+  const tree = await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}/tree`);
+  const assetId = tree.ad_groups[0].ads[0].headlines[0].asset_id;
+  const usage = await api(page, 'GET', `${stack.base}/api/assets/${assetId}/usage`);
+  await page.goto(`${stack.base}/assets/${assetId}`);
+  await page.getByTestId('asset-report-link').click();
+  await page.waitForURL((u) => u.pathname === `/assets/${assetId}/report`);
+  await dashboardShows(page, 'asset-report', { ...d30, compare: false });
+  // Every ad and asset group that uses it is a place, with or without numbers.
+  const placeLinks = await page.locator('[data-testid=places] a[href*="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('#')[1]));
+  const inUse = [...new Set([...usage.ads.map((x) => `ad-${x.id}`), ...usage.asset_groups.map((x) => `asset-group-${x.id}`)])];
+  expect(inUse.length > 0 && inUse.every((x) => placeLinks.includes(x)), `places ${placeLinks.join(', ')}; in use ${inUse.join(', ')}`);
+  await page.getByTestId('range-compare').check();
+  await dashboardShows(page, 'asset-report', { ...d30, compare: true });
+  await axe(page, 'asset report');
+  await shot(page, '16-asset-report');
+  // The same numbers in English: en-US digits.
+  await page.locator('.lang select').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: /^Report: / }).waitFor();
+  const assetRep = await api(page, 'GET', `${stack.base}/api/assets/${assetId}/report?from=${d30.from}&to=${d30.to}`);
+  const imp = (await page.locator('[data-metric=impressions] .value').textContent()).trim();
+  expect(imp === new Intl.NumberFormat('en-US').format(assetRep.totals.impressions), `impressions in English ${imp}, API ${assetRep.totals.impressions}`);
+  await page.locator('.lang select').selectOption('de');
+  // A place links to the ad on its campaign's screen.
+  const adLink = page.locator('[data-testid=places] a[href*="#ad-"]').first();
+  const href = await adLink.getAttribute('href');
+  await adLink.click();
+  await page.waitForURL((u) => u.href.endsWith(href));
+  await page.waitForFunction((id) => document.activeElement?.id === id, href.split('#')[1], { timeout: 10000 });
+
+  // The review tiles and the library ask for every asset's numbers in one request per screen.
+  const asked = [];
+  const count = (r) => new URL(r.url()).pathname === '/api/reports/assets' && asked.push(r.url());
+  page.on('request', count);
+  await page.goto(`${stack.base}/campaigns/${c.id}/wizard`);
+  await page.getByRole('heading', { level: 1, name: /CampaignWizard/ }).waitFor();
+  // The demo campaign waits in review (unless a test before moved it on): its tiles show the figures.
+  const inReview = (await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}`)).state === 'review';
+  if (inReview) await page.getByTestId('review-summary').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(800);
+  const tileFigures = await page.getByTestId('asset-perf').count();
+  expect(asked.length === 1 && asked[0].includes(`campaign_id=${c.id}`), `review asked ${asked.join(', ')}`);
+  expect(!inReview || !rep.demo || tileFigures > 0, `demo data but no figures on the review tiles`);
+  asked.length = 0;
+  await page.goto(`${stack.base}/assets`);
+  await page.waitForFunction(() => /Assets/.test(document.querySelector('[data-testid=asset-count]')?.textContent ?? '') && !/geladen/.test(document.querySelector('[data-testid=asset-count]')?.textContent ?? ''), null, { timeout: 60000 });
+  await page.waitForTimeout(500);
+  expect(asked.length === 1 && !asked[0].includes('campaign_id'), `library asked ${asked.join(', ')}`);
+  page.off('request', count);
+  noProblems(page);
 });
 
 const stack = await startStack({ out });

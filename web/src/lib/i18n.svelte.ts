@@ -305,6 +305,20 @@ const en = {
   'tile.checking': 'Checking…',
   'tile.violations': 'Violations',
   'tile.unsaved': 'Unsaved changes',
+  'reports.open': 'Report',
+  'reports.ofAsset': 'Performance',
+  'label.BEST': 'Best',
+  'label.GOOD': 'Good',
+  'label.LOW': 'Low',
+  'label.LEARNING': 'Learning',
+  'label.PENDING': 'Pending',
+  'label.UNKNOWN': 'Unknown',
+  'perf.title': 'Last 30 days',
+  'perf.impressions': '{n} impr.',
+  'perf.ctr': 'CTR {v}',
+  'perf.conversions': '{n} conv.',
+  'perf.none': 'No data in the last 30 days',
+  'perf.error': 'Performance not available: {msg}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -610,6 +624,20 @@ const de: Record<MessageKey, string> = {
   'tile.checking': 'Wird geprüft …',
   'tile.violations': 'Verstöße',
   'tile.unsaved': 'Ungespeicherte Änderungen',
+  'reports.open': 'Bericht',
+  'reports.ofAsset': 'Leistung',
+  'label.BEST': 'Beste',
+  'label.GOOD': 'Gut',
+  'label.LOW': 'Niedrig',
+  'label.LEARNING': 'Lernphase',
+  'label.PENDING': 'Ausstehend',
+  'label.UNKNOWN': 'Unbekannt',
+  'perf.title': 'Letzte 30 Tage',
+  'perf.impressions': '{n} Impr.',
+  'perf.ctr': 'CTR {v}',
+  'perf.conversions': '{n} Conv.',
+  'perf.none': 'Keine Daten in den letzten 30 Tagen',
+  'perf.error': 'Leistung nicht verfügbar: {msg}',
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { en, de };

@@ -74,6 +74,9 @@ describe('router', () => {
     expect(match('/campaigns/12/wizard')).toEqual({ name: 'wizard', id: 12 });
     expect(match('/campaigns/12/publish')).toEqual({ name: 'publish', id: 12 });
     expect(match('/campaigns/x/publish')).toEqual({ name: 'notFound' });
+    expect(match('/campaigns/12/report')).toEqual({ name: 'campaignReport', id: 12 });
+    expect(match('/assets/3/report')).toEqual({ name: 'assetReport', id: 3 });
+    expect(match('/assets/x/report')).toEqual({ name: 'notFound' });
     expect(match('/assets')).toEqual({ name: 'assets', id: null });
     expect(match('/assets/3')).toEqual({ name: 'assets', id: 3 });
     expect(match('/jobs')).toEqual({ name: 'jobs' });

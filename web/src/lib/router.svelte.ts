@@ -6,6 +6,8 @@ export type Route =
   | { name: 'campaign'; id: number }
   | { name: 'wizard'; id: number }
   | { name: 'publish'; id: number }
+  | { name: 'campaignReport'; id: number }
+  | { name: 'assetReport'; id: number }
   | { name: 'assets'; id: number | null }
   | { name: 'jobs' }
   | { name: 'notFound' };
@@ -19,6 +21,9 @@ export function match(path: string): Route {
     return { name: 'wizard', id: id(parts[1]) };
   if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'publish' && !isNaN(id(parts[1])))
     return { name: 'publish', id: id(parts[1]) };
+  if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'report' && !isNaN(id(parts[1])))
+    return { name: 'campaignReport', id: id(parts[1]) };
+  if (parts[0] === 'assets' && parts.length === 3 && parts[2] === 'report' && !isNaN(id(parts[1]))) return { name: 'assetReport', id: id(parts[1]) };
   if (parts[0] === 'assets' && parts.length === 1) return { name: 'assets', id: null };
   if (parts[0] === 'assets' && parts.length === 2 && !isNaN(id(parts[1]))) return { name: 'assets', id: id(parts[1]) };
   if (parts[0] === 'jobs' && parts.length === 1) return { name: 'jobs' };
