@@ -85,6 +85,11 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 	entity, asset := im.rows(facts)
 	res := ImportResult{Rows: len(entity) + len(asset)}
 	campaigns := im.newCampaigns(facts)
+	restore, err := im.s.importSettings(ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer restore()
 	err = im.s.db.InTx(ctx, func(tx db.Conn) error {
 		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
 			return fmt.Errorf("record report campaigns: %w", err)

@@ -286,3 +286,30 @@ func fmtIDs(ids ...*int64) string {
 	}
 	return s
 }
+
+// An import tunes SQLite's writer connection for its batch (statement
+// journal in memory, rarer checkpoints, a bigger page cache) and leaves it
+// as it found it for every other write.
+func TestImportPutsTheWriterSettingsBack(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx := context.Background()
+	settings := func() string {
+		var out []int64
+		for _, p := range []string{"temp_store", "wal_autocheckpoint", "cache_size"} {
+			var v int64
+			if err := d.WriteDB().QueryRowContext(ctx, "PRAGMA "+p).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return fmt.Sprint(out)
+	}
+	before := settings()
+	im, _ := reporting.NewService(d).NewImporter(customer, reporting.ImportOptions{})
+	if _, err := im.Write(ctx, someFacts(t, "2026-01-01", 30)); err != nil {
+		t.Fatal(err)
+	}
+	if after := settings(); after != before {
+		t.Errorf("writer settings (temp_store, wal_autocheckpoint, cache_size) after an import: %s, before: %s", after, before)
+	}
+}

@@ -49,10 +49,11 @@ CREATE TABLE report_facts (
     demo               INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
     PRIMARY KEY (customer_id, google_campaign_id, level, day, google_parent_id, google_id)
 ) WITHOUT ROWID;
--- One ad group's, ad's, keyword's or asset group's series (covering: SQLite
--- has no INCLUDE, so the metrics are key columns).
-CREATE INDEX report_facts_entity ON report_facts (level, entity_id, day,
-    impressions, clicks, cost_micros, conversions, conversions_value, demo) WHERE entity_id IS NOT NULL;
+-- One ad group's, ad's, keyword's or asset group's series: a range of
+-- (level, entity, day), then the rows by key (90 for a quarter). Not
+-- covering: every import writes this index, and metrics in it made it as
+-- wide as the table.
+CREATE INDEX report_facts_entity ON report_facts (level, entity_id, day) WHERE entity_id IS NOT NULL;
 
 -- Assets in responsive search ads (ad_group_ad_asset_view: google_group_id
 -- is the ad group, google_ad_id the ad) and in Performance Max asset groups
@@ -82,6 +83,7 @@ CREATE TABLE report_asset_facts (
     demo               INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
     PRIMARY KEY (customer_id, google_campaign_id, day, google_group_id, google_ad_id, google_asset_id, field_type)
 ) WITHOUT ROWID;
--- One asset in every place it is used.
+-- One asset in every place it is used: covering, as an asset in many ads
+-- has thousands of rows a quarter.
 CREATE INDEX report_asset_facts_asset ON report_asset_facts (asset_id, day, campaign_id, ad_group_id, ad_id, asset_group_id, field_type,
     impressions, clicks, cost_micros, conversions, conversions_value, performance_label, demo) WHERE asset_id IS NOT NULL;
