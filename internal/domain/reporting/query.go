@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -158,6 +159,10 @@ func MeasuresOf(m Metrics) Measures {
 		v := num / den
 		return &v
 	}
+	// Sums of fractional conversions carry binary noise (60591.409999999996):
+	// Google reports them to at most 6 decimals, so that is what is kept.
+	m.Conversions = roundMicro(m.Conversions)
+	m.ConversionsValue = roundMicro(m.ConversionsValue)
 	return Measures{
 		Metrics:                 m,
 		CTR:                     ratio(float64(m.Clicks), float64(m.Impressions)),
@@ -167,6 +172,8 @@ func MeasuresOf(m Metrics) Measures {
 		ROAS:                    ratio(m.ConversionsValue, float64(m.CostMicros)/1e6),
 	}
 }
+
+func roundMicro(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 // Point is one bucket of a series: its first day (the range's first day for
 // a bucket that starts before it) and its measures.
