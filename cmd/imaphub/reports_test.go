@@ -95,7 +95,7 @@ func TestReportsDownloadCommand(t *testing.T) {
 				want string
 			}{
 				{[]string{"--customer", "1111111111", "--to", "2026-11-01"}, "--from: give the day as YYYY-MM-DD"},
-				{[]string{"--customer", "1111111111", "--from", "2026-11-03", "--to", "2026-11-01"}, "--to: before from"},
+				{[]string{"--customer", "1111111111", "--from", "2026-11-03", "--to", "2026-11-01"}, "--to: is before from"},
 				{[]string{"--customer", "11", "--from", "2026-11-01", "--to", "2026-11-01"}, "--customer: a Google Ads customer id is ten digits"},
 				{[]string{"--customer", "1111111111", "--from", "2026-11-01", "--to", "2026-11-01", "--levels", "campaign,device"}, "--levels[1]: unknown level"},
 				{[]string{"--from", "2026-11-01", "--to", "2026-11-01"}, "--customer: give the account"},

@@ -88,7 +88,7 @@ func (r DownloadRequest) Check(today Day) error {
 		return errs.Field("to", "required: the last day (YYYY-MM-DD)", r.To.String())
 	}
 	if r.To < r.From {
-		return errs.Field("to", fmt.Sprintf("before from (%s)", r.From), r.To.String())
+		return errs.Field("to", fmt.Sprintf("is before from (%s)", r.From), r.To.String())
 	}
 	if r.To > today {
 		return errs.Field("to", fmt.Sprintf("in the future: Google reports days up to today (%s)", today), r.To.String())

@@ -108,7 +108,7 @@ func TestDownloadJobOverTheAPI(t *testing.T) {
 			body map[string]any
 			want string
 		}{
-			{map[string]any{"customer_id": "111-111-1111", "from": "2026-11-04", "to": "2026-11-01"}, "to: before from"},
+			{map[string]any{"customer_id": "111-111-1111", "from": "2026-11-04", "to": "2026-11-01"}, "to: is before from"},
 			{map[string]any{"customer_id": "123", "from": "2026-11-01", "to": "2026-11-01"}, "customer_id"},
 			{map[string]any{"customer_id": "1111111111", "from": "2026-11-01", "to": "2999-01-01"}, "in the future"},
 			{map[string]any{"customer_id": "1111111111", "from": "1.11.2026", "to": "2026-11-01"}, "from"},

@@ -383,7 +383,7 @@ func TestDownloadRequestIsChecked(t *testing.T) {
 	}{
 		{reporting.DownloadRequest{CustomerID: "12345", From: today - 1, To: today}, "customer_id"},
 		{reporting.DownloadRequest{CustomerID: account, To: today}, "from: required"},
-		{reporting.DownloadRequest{CustomerID: account, From: today, To: today - 1}, "to: before from"},
+		{reporting.DownloadRequest{CustomerID: account, From: today, To: today - 1}, "to: is before from"},
 		{reporting.DownloadRequest{CustomerID: account, From: today, To: today + 1}, "to: in the future"},
 		{reporting.DownloadRequest{CustomerID: account, From: today - 2000, To: today}, "at most three years"},
 		{reporting.DownloadRequest{CustomerID: account, From: today, To: today, Levels: []reporting.Level{"device"}}, "levels[0]: unknown level"},

@@ -7,6 +7,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error for the API.
@@ -48,7 +49,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if len(e.Fields) == 1 && e.Fields[0].Location != "" {
+	if len(e.Fields) == 1 && e.Fields[0].Location != "" && !strings.HasPrefix(e.Message, e.Fields[0].Location+": ") {
 		return fmt.Sprintf("%s: %s", e.Fields[0].Location, e.Message)
 	}
 	return e.Message
