@@ -78,10 +78,6 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 	if err := im.resolve(ctx, facts); err != nil {
 		return ImportResult{}, err
 	}
-	stmts, err := im.s.upsertStatements(ctx)
-	if err != nil {
-		return ImportResult{}, err
-	}
 	entity, asset := im.rows(facts)
 	res := ImportResult{Rows: len(entity) + len(asset)}
 	campaigns := im.newCampaigns(facts)
@@ -90,19 +86,15 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 		return ImportResult{}, err
 	}
 	defer restore()
-	err = im.s.db.InTx(ctx, func(tx db.Conn) error {
+	err = im.s.db.InTxRaw(ctx, func(tx db.Conn) error {
 		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
 			return fmt.Errorf("record report campaigns: %w", err)
 		}
-		n, err := upsertFacts(ctx, tx, stmts.facts, entity)
+		n, err := writeRows(ctx, tx, entity, asset)
 		if err != nil {
-			return fmt.Errorf("import report rows: %w", err)
+			return err
 		}
-		m, err := upsertAssetFacts(ctx, tx, stmts.assets, asset)
-		if err != nil {
-			return fmt.Errorf("import asset report rows: %w", err)
-		}
-		res.Written = n + m
+		res.Written = n
 		return nil
 	})
 	if err != nil {

@@ -1,10 +1,15 @@
 package reporting
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
@@ -42,10 +47,6 @@ type assetFactRow struct {
 	m        Metrics
 	demo     int
 }
-
-// upsertChunk is the rows per INSERT statement: 19 parameters a row stays
-// under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const upsertChunk = 1000
 
 // nullID stores an unknown id (0) as NULL.
 func nullID(id int64) any {
@@ -97,187 +98,103 @@ WHERE report_asset_facts.impressions <> excluded.impressions OR report_asset_fac
 	OR report_asset_facts.asset_group_id IS DISTINCT FROM COALESCE(excluded.asset_group_id, report_asset_facts.asset_group_id)
 	OR report_asset_facts.asset_id IS DISTINCT FROM COALESCE(excluded.asset_id, report_asset_facts.asset_id)`
 
-// upserts are the prepared upsert statements of both tables: on SQLite by
-// rows per statement (multi-row VALUES), on PostgreSQL one statement over
-// arrays (unnest), which the server plans once instead of a statement of
-// 19,000 parameters.
-type upserts struct {
-	facts, assets map[int]*sql.Stmt
-}
-
-// upsertStatements prepares the upserts on first use (outside any
-// transaction, see db.PrepareWrite).
-func (s *Service) upsertStatements(ctx context.Context) (*upserts, error) {
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if s.stmts != nil {
-		return s.stmts, nil
-	}
-	u := &upserts{facts: map[int]*sql.Stmt{}, assets: map[int]*sql.Stmt{}}
-	sizes := statementRows
-	if s.db.Engine == db.Postgres {
-		sizes = []int{0}
-	}
-	for _, n := range sizes {
-		q := `INSERT INTO report_facts (` + factColumns + `) ` + source(s.db.Engine, factKinds, n) + factUpsert
-		st, err := s.db.PrepareWrite(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("prepare the report upsert: %w", err)
-		}
-		u.facts[n] = st
-		q = `INSERT INTO report_asset_facts (` + assetFactColumns + `) ` + source(s.db.Engine, assetFactKinds, n) + assetFactUpsert
-		if st, err = s.db.PrepareWrite(ctx, q); err != nil {
-			return nil, fmt.Errorf("prepare the asset report upsert: %w", err)
-		}
-		u.assets[n] = st
-	}
-	s.stmts = u
-	return u, nil
-}
-
-// Column kinds of the upserted rows, in column order.
-type colKind byte
-
-const (
-	kInt     colKind = iota // BIGINT
-	kOurID                  // BIGINT, 0 stored as NULL
-	kText                   // TEXT
-	kFloat                  // DOUBLE PRECISION
-	kSmall                  // SMALLINT
-	kInteger                // INTEGER
-)
-
-var (
-	factKinds      = []colKind{kInt, kText, kInt, kInt, kInteger, kInt, kOurID, kOurID, kOurID, kInt, kInt, kInt, kFloat, kFloat, kSmall}
-	assetFactKinds = []colKind{kInt, kInt, kInt, kInt, kText, kInteger, kInt, kOurID, kOurID, kOurID, kOurID, kOurID, kSmall, kInt, kInt, kInt, kFloat, kFloat, kSmall}
-)
-
-// source is the rows' part of an upsert: n rows of VALUES, or on
-// PostgreSQL a SELECT over one array per column.
-func source(engine db.Engine, kinds []colKind, n int) string {
-	if engine != db.Postgres {
-		return "VALUES " + values(len(kinds), n)
-	}
-	sqlType := map[colKind]string{kInt: "BIGINT", kOurID: "BIGINT", kText: "TEXT", kFloat: "DOUBLE PRECISION", kSmall: "SMALLINT", kInteger: "INTEGER"}
-	var sel, arrays, names []string
-	for i, k := range kinds {
-		c := fmt.Sprintf("c%d", i)
-		names = append(names, c)
-		arrays = append(arrays, "CAST(? AS "+sqlType[k]+"[])")
-		if k == kOurID {
-			c = "NULLIF(" + c + ", 0)"
-		}
-		sel = append(sel, c)
-	}
-	return "SELECT " + strings.Join(sel, ", ") + " FROM unnest(" + strings.Join(arrays, ", ") + ") AS u(" + strings.Join(names, ", ") + ")"
-}
-
-// columns turns n rows into one array per column (PostgreSQL).
-func columns(kinds []colKind, n int, row func(i int, args []any) []any) []any {
-	out := make([]any, len(kinds))
-	ints := make([][]int64, len(kinds))
-	texts := make([][]string, len(kinds))
-	floats := make([][]float64, len(kinds))
-	for c, k := range kinds {
-		switch k {
-		case kText:
-			texts[c] = make([]string, 0, n)
-		case kFloat:
-			floats[c] = make([]float64, 0, n)
+// writeRows upserts the rows in tx (a transaction of db.InTxRaw) and counts
+// the rows inserted or changed. Both tables are written in key order, so
+// consecutive rows land on the same pages of the clustered table.
+//   - SQLite: one single-row upsert per row, run on the driver's connection.
+//     A one-row INSERT … VALUES needs no statement journal (SQLite keeps
+//     one for every multi-row statement, to undo just that statement), is
+//     parsed once per batch, and skips database/sql's per-call work.
+//   - PostgreSQL: the rows are copied (COPY, binary) into a temporary table
+//     and upserted from there by one INSERT … SELECT.
+func writeRows(ctx context.Context, tx db.Conn, entity []factRow, asset []assetFactRow) (int, error) {
+	slices.SortFunc(entity, func(a, b factRow) int { return a.compare(b.factKey) })
+	slices.SortFunc(asset, func(a, b assetFactRow) int { return a.compare(b.assetFactKey) })
+	written := 0
+	err := tx.Raw(func(dc any) error {
+		var err error
+		switch c := dc.(type) {
+		case *stdlib.Conn:
+			written, err = copyUpsert(ctx, c.Conn(), entity, asset)
+		case driver.ConnPrepareContext:
+			written, err = execUpsert(ctx, c, entity, asset)
 		default:
-			ints[c] = make([]int64, 0, n)
+			err = fmt.Errorf("import report rows: unexpected driver connection %T", dc)
 		}
-	}
-	args := make([]any, 0, len(kinds))
-	for i := range n {
-		args = row(i, args[:0])
-		for c, v := range args {
-			switch x := v.(type) {
-			case string:
-				texts[c] = append(texts[c], x)
-			case float64:
-				floats[c] = append(floats[c], x)
-			case int64:
-				ints[c] = append(ints[c], x)
-			case int:
-				ints[c] = append(ints[c], int64(x))
-			case nil:
-				ints[c] = append(ints[c], 0)
-			}
-		}
-	}
-	for c, k := range kinds {
-		switch k {
-		case kText:
-			out[c] = texts[c]
-		case kFloat:
-			out[c] = floats[c]
-		default:
-			out[c] = ints[c]
-		}
-	}
-	return out
-}
-
-func upsertFacts(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, rows []factRow) (int, error) {
-	return upsertAll(ctx, tx, stmts, factKinds, len(rows), func(i int, args []any) []any {
-		r := rows[i]
-		return append(args, r.customer, string(r.level), r.gid, r.parent, int(r.day), r.campaignGID,
-			nullID(r.campaign), nullID(r.adGroup), nullID(r.entity),
-			r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, r.demo)
+		return err
 	})
+	return written, err
 }
 
-func upsertAssetFacts(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, rows []assetFactRow) (int, error) {
-	return upsertAll(ctx, tx, stmts, assetFactKinds, len(rows), func(i int, args []any) []any {
-		r := rows[i]
-		o := r.ours
-		return append(args, r.customer, r.group, r.ad, r.asset, r.fieldType, int(r.day), r.campaignGID,
-			nullID(o.CampaignID), nullID(o.AdGroupID), nullID(o.AdID), nullID(o.AssetGroupID), nullID(o.AssetID), r.label,
-			r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, r.demo)
-	})
+func (k factKey) compare(o factKey) int {
+	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.level, o.level), cmp.Compare(k.day, o.day),
+		cmp.Compare(k.parent, o.parent), cmp.Compare(k.gid, o.gid))
 }
 
-// statementRows are the sizes of the upsert statements: a batch is written
-// in full chunks and its rest in smaller fixed sizes, so a few prepared
-// statements serve every batch.
-var statementRows = []int{upsertChunk, 100, 10, 1}
-
-func values(cols, rows int) string {
-	row := "(" + db.Placeholders(cols) + ")"
-	return strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
+func (k assetFactKey) compare(o assetFactKey) int {
+	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.day, o.day), cmp.Compare(k.group, o.group),
+		cmp.Compare(k.ad, o.ad), cmp.Compare(k.asset, o.asset), cmp.Compare(k.fieldType, o.fieldType))
 }
 
-// upsertAll writes n rows, row(i, args) appending row i's values: on
-// PostgreSQL in one statement over arrays, on SQLite in statements of the
-// sizes of statementRows.
-func upsertAll(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, kinds []colKind, n int, row func(i int, args []any) []any) (int, error) {
+// values puts a row's values, in the order of
+// factColumns and assetFactColumns, into v.
+func (r *factRow) values(v []any) {
+	v[0], v[1], v[2], v[3], v[4], v[5] = r.customer, string(r.level), r.gid, r.parent, int64(r.day), r.campaignGID
+	v[6], v[7], v[8] = nullID(r.campaign), nullID(r.adGroup), nullID(r.entity)
+	v[9], v[10], v[11], v[12], v[13], v[14] = r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
+}
+
+func (r *assetFactRow) values(v []any) {
+	o := &r.ours
+	v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.customer, r.group, r.ad, r.asset, r.fieldType, int64(r.day), r.campaignGID
+	v[7], v[8], v[9], v[10], v[11] = nullID(o.CampaignID), nullID(o.AdGroupID), nullID(o.AdID), nullID(o.AssetGroupID), nullID(o.AssetID)
+	v[12], v[13], v[14], v[15], v[16], v[17], v[18] = int64(r.label), r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
+}
+
+// execUpsert runs the single-row upserts on SQLite's driver connection. The
+// statements run without a context (one that can end costs modernc.org/sqlite
+// a goroutine per call); ctx is checked between rows instead.
+func execUpsert(ctx context.Context, c driver.ConnPrepareContext, entity []factRow, asset []assetFactRow) (int, error) {
+	n, err := execRows(ctx, c, `INSERT INTO report_facts (`+factColumns+`) VALUES (`+db.Placeholders(15)+`)`+factUpsert, 15, len(entity),
+		func(i int, v []any) { entity[i].values(v) })
+	if err != nil {
+		return n, fmt.Errorf("import report rows: %w", err)
+	}
+	m, err := execRows(ctx, c, `INSERT INTO report_asset_facts (`+assetFactColumns+`) VALUES (`+db.Placeholders(19)+`)`+assetFactUpsert, 19, len(asset),
+		func(i int, v []any) { asset[i].values(v) })
+	if err != nil {
+		return n + m, fmt.Errorf("import asset report rows: %w", err)
+	}
+	return n + m, nil
+}
+
+func execRows(ctx context.Context, c driver.ConnPrepareContext, query string, cols, n int, row func(i int, v []any)) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	if tx.Engine() == db.Postgres {
-		res, err := tx.ExecStmt(ctx, stmts[0], columns(kinds, n, row)...)
-		if err != nil {
-			return 0, err
-		}
-		k, err := res.RowsAffected()
-		return int(k), err
+	st, err := c.PrepareContext(context.Background(), query)
+	if err != nil {
+		return 0, err
 	}
+	defer st.Close()
+	exec, ok := st.(driver.StmtExecContext)
+	if !ok {
+		return 0, fmt.Errorf("unexpected driver statement %T", st)
+	}
+	v := make([]any, cols)
+	args := make([]driver.NamedValue, cols)
 	written := 0
-	args := make([]any, 0, upsertChunk*len(kinds))
-	for lo := 0; lo < n; {
-		size := 1
-		for _, s := range statementRows {
-			if s <= n-lo {
-				size = s
-				break
+	for i := range n {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return written, err
 			}
 		}
-		args = args[:0]
-		for i := lo; i < lo+size; i++ {
-			args = row(i, args)
+		row(i, v)
+		for j := range args {
+			args[j] = driver.NamedValue{Ordinal: j + 1, Value: v[j]}
 		}
-		res, err := tx.ExecStmt(ctx, stmts[size], args...)
+		res, err := exec.ExecContext(context.Background(), args)
 		if err != nil {
 			return written, err
 		}
@@ -286,10 +203,65 @@ func upsertAll(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, kinds [
 			return written, err
 		}
 		written += int(k)
-		lo += size
 	}
 	return written, nil
 }
+
+// copyUpsert copies the rows into temporary tables (emptied at every
+// commit) and upserts them from there.
+func copyUpsert(ctx context.Context, c *pgx.Conn, entity []factRow, asset []assetFactRow) (int, error) {
+	n, err := copyRows(ctx, c, "report_facts", factColumns, factUpsert, 15, len(entity), func(i int, v []any) { entity[i].values(v) })
+	if err != nil {
+		return n, fmt.Errorf("import report rows: %w", err)
+	}
+	m, err := copyRows(ctx, c, "report_asset_facts", assetFactColumns, assetFactUpsert, 19, len(asset), func(i int, v []any) { asset[i].values(v) })
+	if err != nil {
+		return n + m, fmt.Errorf("import asset report rows: %w", err)
+	}
+	return n + m, nil
+}
+
+func copyRows(ctx context.Context, c *pgx.Conn, table, columns, upsert string, cols, n int, row func(i int, v []any)) (int, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	in := table + "_in"
+	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+columns+` FROM `+table+` WITH NO DATA`); err != nil {
+		return 0, err
+	}
+	names := strings.Split(columns, ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+	src := &rowSource{n: n, i: -1, row: row, v: make([]any, cols)}
+	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, src); err != nil {
+		return 0, err
+	}
+	tag, err := c.Exec(ctx, `INSERT INTO `+table+` (`+columns+`) SELECT `+columns+` FROM `+in+upsert)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// rowSource feeds COPY one row at a time from a reused slice.
+type rowSource struct {
+	n, i int
+	row  func(i int, v []any)
+	v    []any
+}
+
+func (s *rowSource) Next() bool {
+	s.i++
+	return s.i < s.n
+}
+
+func (s *rowSource) Values() ([]any, error) {
+	s.row(s.i, s.v)
+	return s.v, nil
+}
+
+func (s *rowSource) Err() error { return nil }
 
 // recordCampaigns notes which of our campaigns each Google campaign is.
 func recordCampaigns(ctx context.Context, tx db.Conn, customer int64, campaigns map[int64]int64) error {
