@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -98,46 +99,83 @@ WHERE report_asset_facts.impressions <> excluded.impressions OR report_asset_fac
 	OR report_asset_facts.asset_group_id IS DISTINCT FROM COALESCE(excluded.asset_group_id, report_asset_facts.asset_group_id)
 	OR report_asset_facts.asset_id IS DISTINCT FROM COALESCE(excluded.asset_id, report_asset_facts.asset_id)`
 
-// writeRows upserts the rows in tx (a transaction of db.InTxRaw) and counts
-// the rows inserted or changed. Both tables are written in key order, so
-// consecutive rows land on the same pages of the clustered table.
+// keyOrder is the order in which rows are written: their indices sorted by
+// key (compare), of rows with equal keys only the last. Rows written in key
+// order land on the same pages of the clustered table one after another.
+func keyOrder(n int, compare func(i, j int) int) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Or(compare(int(a), int(b)), cmp.Compare(a, b)) })
+	out := order[:0]
+	for k, i := range order {
+		if k+1 < len(order) && compare(int(i), int(order[k+1])) == 0 {
+			continue // a later row has the same key
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// writeRows upserts the rows of entity and asset in the orders given, in tx
+// (a transaction of db.InTxRaw), and counts the rows inserted or changed.
 //   - SQLite: one single-row upsert per row, run on the driver's connection.
 //     A one-row INSERT … VALUES needs no statement journal (SQLite keeps
 //     one for every multi-row statement, to undo just that statement), is
 //     parsed once per batch, and skips database/sql's per-call work.
 //   - PostgreSQL: the rows are copied (COPY, binary) into a temporary table
 //     and upserted from there by one INSERT … SELECT.
-func writeRows(ctx context.Context, tx db.Conn, entity []factRow, asset []assetFactRow) (int, error) {
-	slices.SortFunc(entity, func(a, b factRow) int { return a.compare(b.factKey) })
-	slices.SortFunc(asset, func(a, b assetFactRow) int { return a.compare(b.assetFactKey) })
+func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32) (int, error) {
+	facts := importTable{name: "report_facts", columns: factColumns, upsert: factUpsert, cols: 15, order: entityOrder,
+		row: func(i int, v []any) { entity[i].values(v) }}
+	assetFacts := importTable{name: "report_asset_facts", columns: assetFactColumns, upsert: assetFactUpsert, cols: 19, order: assetOrder,
+		row: func(i int, v []any) { asset[i].values(v) }}
 	written := 0
 	err := tx.Raw(func(dc any) error {
-		var err error
-		switch c := dc.(type) {
-		case *stdlib.Conn:
-			written, err = copyUpsert(ctx, c.Conn(), entity, asset)
-		case driver.ConnPrepareContext:
-			written, err = execUpsert(ctx, c, entity, asset)
-		default:
-			err = fmt.Errorf("import report rows: unexpected driver connection %T", dc)
+		for _, t := range []importTable{facts, assetFacts} {
+			var n int
+			var err error
+			switch c := dc.(type) {
+			case *stdlib.Conn:
+				n, err = t.copy(ctx, c.Conn())
+			case driver.ConnPrepareContext:
+				n, err = t.exec(ctx, c, customer)
+			default:
+				err = fmt.Errorf("unexpected driver connection %T", dc)
+			}
+			written += n
+			if err != nil {
+				return fmt.Errorf("import %s: %w", t.name, err)
+			}
 		}
-		return err
+		return nil
 	})
 	return written, err
 }
 
-func (k factKey) compare(o factKey) int {
+// importTable is what writeRows writes to one table: the rows order names, row(i,
+// v) putting row i's values in v in the order of columns. The first column
+// is the customer, the last the demo flag (the same for a whole batch).
+type importTable struct {
+	name, columns, upsert string
+	cols                  int
+	order                 []int32
+	row                   func(i int, v []any)
+}
+
+func (k *factKey) compare(o *factKey) int {
 	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.level, o.level), cmp.Compare(k.day, o.day),
 		cmp.Compare(k.parent, o.parent), cmp.Compare(k.gid, o.gid))
 }
 
-func (k assetFactKey) compare(o assetFactKey) int {
+func (k *assetFactKey) compare(o *assetFactKey) int {
 	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.day, o.day), cmp.Compare(k.group, o.group),
 		cmp.Compare(k.ad, o.ad), cmp.Compare(k.asset, o.asset), cmp.Compare(k.fieldType, o.fieldType))
 }
 
-// values puts a row's values, in the order of
-// factColumns and assetFactColumns, into v.
+// values puts a row's values, in the order of factColumns or
+// assetFactColumns, into v.
 func (r *factRow) values(v []any) {
 	v[0], v[1], v[2], v[3], v[4], v[5] = r.customer, string(r.level), r.gid, r.parent, int64(r.day), r.campaignGID
 	v[6], v[7], v[8] = nullID(r.campaign), nullID(r.adGroup), nullID(r.entity)
@@ -151,28 +189,24 @@ func (r *assetFactRow) values(v []any) {
 	v[12], v[13], v[14], v[15], v[16], v[17], v[18] = int64(r.label), r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
 }
 
-// execUpsert runs the single-row upserts on SQLite's driver connection. The
-// statements run without a context (one that can end costs modernc.org/sqlite
-// a goroutine per call); ctx is checked between rows instead.
-func execUpsert(ctx context.Context, c driver.ConnPrepareContext, entity []factRow, asset []assetFactRow) (int, error) {
-	n, err := execRows(ctx, c, `INSERT INTO report_facts (`+factColumns+`) VALUES (`+db.Placeholders(15)+`)`+factUpsert, 15, len(entity),
-		func(i int, v []any) { entity[i].values(v) })
-	if err != nil {
-		return n, fmt.Errorf("import report rows: %w", err)
-	}
-	m, err := execRows(ctx, c, `INSERT INTO report_asset_facts (`+assetFactColumns+`) VALUES (`+db.Placeholders(19)+`)`+assetFactUpsert, 19, len(asset),
-		func(i int, v []any) { asset[i].values(v) })
-	if err != nil {
-		return n + m, fmt.Errorf("import asset report rows: %w", err)
-	}
-	return n + m, nil
-}
-
-func execRows(ctx context.Context, c driver.ConnPrepareContext, query string, cols, n int, row func(i int, v []any)) (int, error) {
-	if n == 0 {
+// exec runs one single-row upsert per row on SQLite's driver connection.
+// The customer and the demo flag are written into the statement (one per
+// batch), the other values bound. The statement runs without a context
+// (one that can end costs modernc.org/sqlite a goroutine per call); ctx is
+// checked between rows instead.
+func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, error) {
+	if len(t.order) == 0 {
 		return 0, nil
 	}
-	st, err := c.PrepareContext(context.Background(), query)
+	v := make([]any, t.cols)
+	t.row(int(t.order[0]), v)
+	demo, ok := v[t.cols-1].(int64)
+	if !ok || demo < 0 || demo > 1 {
+		return 0, fmt.Errorf("demo flag %v", v[t.cols-1])
+	}
+	q := `INSERT INTO ` + t.name + ` (` + t.columns + `) VALUES (` + strconv.FormatInt(customer, 10) + `, ` +
+		db.Placeholders(t.cols-2) + `, ` + strconv.FormatInt(demo, 10) + `)` + t.upsert
+	st, err := c.PrepareContext(context.Background(), q)
 	if err != nil {
 		return 0, err
 	}
@@ -181,63 +215,53 @@ func execRows(ctx context.Context, c driver.ConnPrepareContext, query string, co
 	if !ok {
 		return 0, fmt.Errorf("unexpected driver statement %T", st)
 	}
-	v := make([]any, cols)
-	args := make([]driver.NamedValue, cols)
+	args := make([]driver.NamedValue, t.cols-2)
 	written := 0
-	for i := range n {
-		if i%1024 == 0 {
+	for k, i := range t.order {
+		if k%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return written, err
 			}
 		}
-		row(i, v)
+		t.row(int(i), v)
+		if v[0] != any(customer) || v[t.cols-1] != any(demo) {
+			return written, fmt.Errorf("rows of several customers or demo flags in one batch")
+		}
 		for j := range args {
-			args[j] = driver.NamedValue{Ordinal: j + 1, Value: v[j]}
+			args[j] = driver.NamedValue{Ordinal: j + 1, Value: v[j+1]}
 		}
 		res, err := exec.ExecContext(context.Background(), args)
 		if err != nil {
 			return written, err
 		}
-		k, err := res.RowsAffected()
+		n, err := res.RowsAffected()
 		if err != nil {
 			return written, err
 		}
-		written += int(k)
+		written += int(n)
 	}
 	return written, nil
 }
 
-// copyUpsert copies the rows into temporary tables (emptied at every
-// commit) and upserts them from there.
-func copyUpsert(ctx context.Context, c *pgx.Conn, entity []factRow, asset []assetFactRow) (int, error) {
-	n, err := copyRows(ctx, c, "report_facts", factColumns, factUpsert, 15, len(entity), func(i int, v []any) { entity[i].values(v) })
-	if err != nil {
-		return n, fmt.Errorf("import report rows: %w", err)
-	}
-	m, err := copyRows(ctx, c, "report_asset_facts", assetFactColumns, assetFactUpsert, 19, len(asset), func(i int, v []any) { asset[i].values(v) })
-	if err != nil {
-		return n + m, fmt.Errorf("import asset report rows: %w", err)
-	}
-	return n + m, nil
-}
-
-func copyRows(ctx context.Context, c *pgx.Conn, table, columns, upsert string, cols, n int, row func(i int, v []any)) (int, error) {
-	if n == 0 {
+// copy copies the rows into a temporary table (emptied at every commit)
+// and upserts them from there.
+func (t importTable) copy(ctx context.Context, c *pgx.Conn) (int, error) {
+	if len(t.order) == 0 {
 		return 0, nil
 	}
-	in := table + "_in"
-	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+columns+` FROM `+table+` WITH NO DATA`); err != nil {
+	in := t.name + "_in"
+	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+t.columns+` FROM `+t.name+` WITH NO DATA`); err != nil {
 		return 0, err
 	}
-	names := strings.Split(columns, ",")
+	names := strings.Split(t.columns, ",")
 	for i := range names {
 		names[i] = strings.TrimSpace(names[i])
 	}
-	src := &rowSource{n: n, i: -1, row: row, v: make([]any, cols)}
+	src := &rowSource{t: t, k: -1, v: make([]any, t.cols)}
 	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, src); err != nil {
 		return 0, err
 	}
-	tag, err := c.Exec(ctx, `INSERT INTO `+table+` (`+columns+`) SELECT `+columns+` FROM `+in+upsert)
+	tag, err := c.Exec(ctx, `INSERT INTO `+t.name+` (`+t.columns+`) SELECT `+t.columns+` FROM `+in+t.upsert)
 	if err != nil {
 		return 0, err
 	}
@@ -246,18 +270,18 @@ func copyRows(ctx context.Context, c *pgx.Conn, table, columns, upsert string, c
 
 // rowSource feeds COPY one row at a time from a reused slice.
 type rowSource struct {
-	n, i int
-	row  func(i int, v []any)
-	v    []any
+	t importTable
+	k int
+	v []any
 }
 
 func (s *rowSource) Next() bool {
-	s.i++
-	return s.i < s.n
+	s.k++
+	return s.k < len(s.t.order)
 }
 
 func (s *rowSource) Values() ([]any, error) {
-	s.row(s.i, s.v)
+	s.t.row(int(s.t.order[s.k]), s.v)
 	return s.v, nil
 }
 
