@@ -81,6 +81,26 @@ func killDuringWrites(t *testing.T, engine db.Engine, bin string) {
 		return true
 	})
 	t.Logf("%d acknowledged, %d campaigns stored, %d create entries", n.Load(), campaigns, entries)
+	if entries != campaigns {
+		// Name the campaigns with more than one create entry, with each
+		// entry, so a failure says which write was recorded twice.
+		rows, err := d.Read().Query(ctx, `SELECT a.id, a.entity_id, a.at, a.status FROM audit_log a WHERE a.action = 'create-campaign'
+			AND a.entity_id IN (SELECT entity_id FROM audit_log WHERE action = 'create-campaign' GROUP BY entity_id HAVING count(*) > 1) ORDER BY a.entity_id, a.id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			var entity string
+			var at time.Time
+			var status int
+			if err := rows.Scan(&id, &entity, &at, &status); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("entry %d for campaign %s at %s, status %d", id, entity, at.Format(time.RFC3339Nano), status)
+		}
+		rows.Close()
+	}
 	if missing != 0 || orphans != 0 || entries != campaigns || lost != 0 {
 		t.Errorf("%d campaigns without their audit entry, %d entries without their campaign, %d acknowledged creates lost", missing, orphans, lost)
 	}
