@@ -84,7 +84,7 @@ func killDuringWrites(t *testing.T, engine db.Engine, bin string) {
 	if entries != campaigns {
 		// Name the campaigns with more than one create entry, with each
 		// entry, so a failure says which write was recorded twice.
-		rows, err := d.Read().Query(ctx, `SELECT a.id, a.entity_id, a.at, a.status FROM audit_log a WHERE a.action = 'create-campaign'
+		rows, err := d.Read().Query(ctx, `SELECT a.id, a.entity_id, CAST(a.at AS TEXT), a.status FROM audit_log a WHERE a.action = 'create-campaign'
 			AND a.entity_id IN (SELECT entity_id FROM audit_log WHERE action = 'create-campaign' GROUP BY entity_id HAVING count(*) > 1) ORDER BY a.entity_id, a.id`)
 		if err != nil {
 			t.Fatal(err)
@@ -92,12 +92,12 @@ func killDuringWrites(t *testing.T, engine db.Engine, bin string) {
 		for rows.Next() {
 			var id int64
 			var entity string
-			var at time.Time
+			var at string
 			var status int
 			if err := rows.Scan(&id, &entity, &at, &status); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("entry %d for campaign %s at %s, status %d", id, entity, at.Format(time.RFC3339Nano), status)
+			t.Logf("entry %d for campaign %s at %s, status %d", id, entity, at, status)
 		}
 		rows.Close()
 	}
