@@ -78,31 +78,25 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 	if err := im.resolve(ctx, facts); err != nil {
 		return ImportResult{}, err
 	}
-	stmts, err := im.s.upsertStatements(ctx)
-	if err != nil {
-		return ImportResult{}, err
-	}
 	entity, asset := im.rows(facts)
-	res := ImportResult{Rows: len(entity) + len(asset)}
+	entityOrder := keyOrder(len(entity), func(i, j int) int { return entity[i].compare(&entity[j].factKey) })
+	assetOrder := keyOrder(len(asset), func(i, j int) int { return asset[i].compare(&asset[j].assetFactKey) })
+	res := ImportResult{Rows: len(entityOrder) + len(assetOrder)}
 	campaigns := im.newCampaigns(facts)
 	restore, err := im.s.importSettings(ctx)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	defer restore()
-	err = im.s.db.InTx(ctx, func(tx db.Conn) error {
+	err = im.s.db.InTxRaw(ctx, func(tx db.Conn) error {
 		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
 			return fmt.Errorf("record report campaigns: %w", err)
 		}
-		n, err := upsertFacts(ctx, tx, stmts.facts, entity)
+		n, err := writeRows(ctx, tx, im.customer, entity, entityOrder, asset, assetOrder)
 		if err != nil {
-			return fmt.Errorf("import report rows: %w", err)
+			return err
 		}
-		m, err := upsertAssetFacts(ctx, tx, stmts.assets, asset)
-		if err != nil {
-			return fmt.Errorf("import asset report rows: %w", err)
-		}
-		res.Written = n + m
+		res.Written = n
 		return nil
 	})
 	if err != nil {
@@ -126,7 +120,8 @@ func (im *Importer) newCampaigns(facts []Fact) map[int64]int64 {
 	return out
 }
 
-// rows turns facts into stored rows, dropping earlier repeats of a key.
+// rows turns facts into stored rows, repeats of a key included (see
+// keyOrder).
 func (im *Importer) rows(facts []Fact) ([]factRow, []assetFactRow) {
 	demo := 0
 	if im.opts.Demo {
@@ -134,8 +129,6 @@ func (im *Importer) rows(facts []Fact) ([]factRow, []assetFactRow) {
 	}
 	var entity []factRow
 	var asset []assetFactRow
-	entityAt := map[factKey]int{}
-	assetAt := map[assetFactKey]int{}
 	for _, f := range facts {
 		o := f.Ours
 		if f.Level.isAsset() {
@@ -148,11 +141,6 @@ func (im *Importer) rows(facts []Fact) ([]factRow, []assetFactRow) {
 				r.group, r.ad = f.AssetGroupID, 0
 				r.ours.AdGroupID, r.ours.AdID, r.ours.AssetGroupID = 0, 0, o.AssetGroupID
 			}
-			if i, dup := assetAt[r.assetFactKey]; dup {
-				asset[i] = r
-				continue
-			}
-			assetAt[r.assetFactKey] = len(asset)
 			asset = append(asset, r)
 			continue
 		}
@@ -169,11 +157,6 @@ func (im *Importer) rows(facts []Fact) ([]factRow, []assetFactRow) {
 		case LevelAssetGroup:
 			r.gid, r.parent, r.entity = f.AssetGroupID, f.CampaignID, o.AssetGroupID
 		}
-		if i, dup := entityAt[r.factKey]; dup {
-			entity[i] = r
-			continue
-		}
-		entityAt[r.factKey] = len(entity)
 		entity = append(entity, r)
 	}
 	for i := range entity {

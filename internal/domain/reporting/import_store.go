@@ -1,10 +1,16 @@
 package reporting
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
@@ -42,10 +48,6 @@ type assetFactRow struct {
 	m        Metrics
 	demo     int
 }
-
-// upsertChunk is the rows per INSERT statement: 19 parameters a row stays
-// under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const upsertChunk = 1000
 
 // nullID stores an unknown id (0) as NULL.
 func nullID(id int64) any {
@@ -97,199 +99,193 @@ WHERE report_asset_facts.impressions <> excluded.impressions OR report_asset_fac
 	OR report_asset_facts.asset_group_id IS DISTINCT FROM COALESCE(excluded.asset_group_id, report_asset_facts.asset_group_id)
 	OR report_asset_facts.asset_id IS DISTINCT FROM COALESCE(excluded.asset_id, report_asset_facts.asset_id)`
 
-// upserts are the prepared upsert statements of both tables: on SQLite by
-// rows per statement (multi-row VALUES), on PostgreSQL one statement over
-// arrays (unnest), which the server plans once instead of a statement of
-// 19,000 parameters.
-type upserts struct {
-	facts, assets map[int]*sql.Stmt
-}
-
-// upsertStatements prepares the upserts on first use (outside any
-// transaction, see db.PrepareWrite).
-func (s *Service) upsertStatements(ctx context.Context) (*upserts, error) {
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if s.stmts != nil {
-		return s.stmts, nil
+// keyOrder is the order in which rows are written: their indices sorted by
+// key (compare), of rows with equal keys only the last. Rows written in key
+// order land on the same pages of the clustered table one after another.
+func keyOrder(n int, compare func(i, j int) int) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
 	}
-	u := &upserts{facts: map[int]*sql.Stmt{}, assets: map[int]*sql.Stmt{}}
-	sizes := statementRows
-	if s.db.Engine == db.Postgres {
-		sizes = []int{0}
-	}
-	for _, n := range sizes {
-		q := `INSERT INTO report_facts (` + factColumns + `) ` + source(s.db.Engine, factKinds, n) + factUpsert
-		st, err := s.db.PrepareWrite(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("prepare the report upsert: %w", err)
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Or(compare(int(a), int(b)), cmp.Compare(a, b)) })
+	out := order[:0]
+	for k, i := range order {
+		if k+1 < len(order) && compare(int(i), int(order[k+1])) == 0 {
+			continue // a later row has the same key
 		}
-		u.facts[n] = st
-		q = `INSERT INTO report_asset_facts (` + assetFactColumns + `) ` + source(s.db.Engine, assetFactKinds, n) + assetFactUpsert
-		if st, err = s.db.PrepareWrite(ctx, q); err != nil {
-			return nil, fmt.Errorf("prepare the asset report upsert: %w", err)
-		}
-		u.assets[n] = st
-	}
-	s.stmts = u
-	return u, nil
-}
-
-// Column kinds of the upserted rows, in column order.
-type colKind byte
-
-const (
-	kInt     colKind = iota // BIGINT
-	kOurID                  // BIGINT, 0 stored as NULL
-	kText                   // TEXT
-	kFloat                  // DOUBLE PRECISION
-	kSmall                  // SMALLINT
-	kInteger                // INTEGER
-)
-
-var (
-	factKinds      = []colKind{kInt, kText, kInt, kInt, kInteger, kInt, kOurID, kOurID, kOurID, kInt, kInt, kInt, kFloat, kFloat, kSmall}
-	assetFactKinds = []colKind{kInt, kInt, kInt, kInt, kText, kInteger, kInt, kOurID, kOurID, kOurID, kOurID, kOurID, kSmall, kInt, kInt, kInt, kFloat, kFloat, kSmall}
-)
-
-// source is the rows' part of an upsert: n rows of VALUES, or on
-// PostgreSQL a SELECT over one array per column.
-func source(engine db.Engine, kinds []colKind, n int) string {
-	if engine != db.Postgres {
-		return "VALUES " + values(len(kinds), n)
-	}
-	sqlType := map[colKind]string{kInt: "BIGINT", kOurID: "BIGINT", kText: "TEXT", kFloat: "DOUBLE PRECISION", kSmall: "SMALLINT", kInteger: "INTEGER"}
-	var sel, arrays, names []string
-	for i, k := range kinds {
-		c := fmt.Sprintf("c%d", i)
-		names = append(names, c)
-		arrays = append(arrays, "CAST(? AS "+sqlType[k]+"[])")
-		if k == kOurID {
-			c = "NULLIF(" + c + ", 0)"
-		}
-		sel = append(sel, c)
-	}
-	return "SELECT " + strings.Join(sel, ", ") + " FROM unnest(" + strings.Join(arrays, ", ") + ") AS u(" + strings.Join(names, ", ") + ")"
-}
-
-// columns turns n rows into one array per column (PostgreSQL).
-func columns(kinds []colKind, n int, row func(i int, args []any) []any) []any {
-	out := make([]any, len(kinds))
-	ints := make([][]int64, len(kinds))
-	texts := make([][]string, len(kinds))
-	floats := make([][]float64, len(kinds))
-	for c, k := range kinds {
-		switch k {
-		case kText:
-			texts[c] = make([]string, 0, n)
-		case kFloat:
-			floats[c] = make([]float64, 0, n)
-		default:
-			ints[c] = make([]int64, 0, n)
-		}
-	}
-	args := make([]any, 0, len(kinds))
-	for i := range n {
-		args = row(i, args[:0])
-		for c, v := range args {
-			switch x := v.(type) {
-			case string:
-				texts[c] = append(texts[c], x)
-			case float64:
-				floats[c] = append(floats[c], x)
-			case int64:
-				ints[c] = append(ints[c], x)
-			case int:
-				ints[c] = append(ints[c], int64(x))
-			case nil:
-				ints[c] = append(ints[c], 0)
-			}
-		}
-	}
-	for c, k := range kinds {
-		switch k {
-		case kText:
-			out[c] = texts[c]
-		case kFloat:
-			out[c] = floats[c]
-		default:
-			out[c] = ints[c]
-		}
+		out = append(out, i)
 	}
 	return out
 }
 
-func upsertFacts(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, rows []factRow) (int, error) {
-	return upsertAll(ctx, tx, stmts, factKinds, len(rows), func(i int, args []any) []any {
-		r := rows[i]
-		return append(args, r.customer, string(r.level), r.gid, r.parent, int(r.day), r.campaignGID,
-			nullID(r.campaign), nullID(r.adGroup), nullID(r.entity),
-			r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, r.demo)
-	})
-}
-
-func upsertAssetFacts(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, rows []assetFactRow) (int, error) {
-	return upsertAll(ctx, tx, stmts, assetFactKinds, len(rows), func(i int, args []any) []any {
-		r := rows[i]
-		o := r.ours
-		return append(args, r.customer, r.group, r.ad, r.asset, r.fieldType, int(r.day), r.campaignGID,
-			nullID(o.CampaignID), nullID(o.AdGroupID), nullID(o.AdID), nullID(o.AssetGroupID), nullID(o.AssetID), r.label,
-			r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, r.demo)
-	})
-}
-
-// statementRows are the sizes of the upsert statements: a batch is written
-// in full chunks and its rest in smaller fixed sizes, so a few prepared
-// statements serve every batch.
-var statementRows = []int{upsertChunk, 100, 10, 1}
-
-func values(cols, rows int) string {
-	row := "(" + db.Placeholders(cols) + ")"
-	return strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
-}
-
-// upsertAll writes n rows, row(i, args) appending row i's values: on
-// PostgreSQL in one statement over arrays, on SQLite in statements of the
-// sizes of statementRows.
-func upsertAll(ctx context.Context, tx db.Conn, stmts map[int]*sql.Stmt, kinds []colKind, n int, row func(i int, args []any) []any) (int, error) {
-	if n == 0 {
-		return 0, nil
-	}
-	if tx.Engine() == db.Postgres {
-		res, err := tx.ExecStmt(ctx, stmts[0], columns(kinds, n, row)...)
-		if err != nil {
-			return 0, err
-		}
-		k, err := res.RowsAffected()
-		return int(k), err
-	}
+// writeRows upserts the rows of entity and asset in the orders given, in tx
+// (a transaction of db.InTxRaw), and counts the rows inserted or changed.
+//   - SQLite: one single-row upsert per row, run on the driver's connection.
+//     A one-row INSERT … VALUES needs no statement journal (SQLite keeps
+//     one for every multi-row statement, to undo just that statement), is
+//     parsed once per batch, and skips database/sql's per-call work.
+//   - PostgreSQL: the rows are copied (COPY, binary) into a temporary table
+//     and upserted from there by one INSERT … SELECT.
+func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32) (int, error) {
+	facts := importTable{name: "report_facts", columns: factColumns, upsert: factUpsert, cols: 15, order: entityOrder,
+		row: func(i int, v []any) { entity[i].values(v) }}
+	assetFacts := importTable{name: "report_asset_facts", columns: assetFactColumns, upsert: assetFactUpsert, cols: 19, order: assetOrder,
+		row: func(i int, v []any) { asset[i].values(v) }}
 	written := 0
-	args := make([]any, 0, upsertChunk*len(kinds))
-	for lo := 0; lo < n; {
-		size := 1
-		for _, s := range statementRows {
-			if s <= n-lo {
-				size = s
-				break
+	err := tx.Raw(func(dc any) error {
+		for _, t := range []importTable{facts, assetFacts} {
+			var n int
+			var err error
+			switch c := dc.(type) {
+			case *stdlib.Conn:
+				n, err = t.copy(ctx, c.Conn())
+			case driver.ConnPrepareContext:
+				n, err = t.exec(ctx, c, customer)
+			default:
+				err = fmt.Errorf("unexpected driver connection %T", dc)
+			}
+			written += n
+			if err != nil {
+				return fmt.Errorf("import %s: %w", t.name, err)
 			}
 		}
-		args = args[:0]
-		for i := lo; i < lo+size; i++ {
-			args = row(i, args)
+		return nil
+	})
+	return written, err
+}
+
+// importTable is what writeRows writes to one table: the rows order names, row(i,
+// v) putting row i's values in v in the order of columns. The first column
+// is the customer, the last the demo flag (the same for a whole batch).
+type importTable struct {
+	name, columns, upsert string
+	cols                  int
+	order                 []int32
+	row                   func(i int, v []any)
+}
+
+func (k *factKey) compare(o *factKey) int {
+	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.level, o.level), cmp.Compare(k.day, o.day),
+		cmp.Compare(k.parent, o.parent), cmp.Compare(k.gid, o.gid))
+}
+
+func (k *assetFactKey) compare(o *assetFactKey) int {
+	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.day, o.day), cmp.Compare(k.group, o.group),
+		cmp.Compare(k.ad, o.ad), cmp.Compare(k.asset, o.asset), cmp.Compare(k.fieldType, o.fieldType))
+}
+
+// values puts a row's values, in the order of factColumns or
+// assetFactColumns, into v.
+func (r *factRow) values(v []any) {
+	v[0], v[1], v[2], v[3], v[4], v[5] = r.customer, string(r.level), r.gid, r.parent, int64(r.day), r.campaignGID
+	v[6], v[7], v[8] = nullID(r.campaign), nullID(r.adGroup), nullID(r.entity)
+	v[9], v[10], v[11], v[12], v[13], v[14] = r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
+}
+
+func (r *assetFactRow) values(v []any) {
+	o := &r.ours
+	v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.customer, r.group, r.ad, r.asset, r.fieldType, int64(r.day), r.campaignGID
+	v[7], v[8], v[9], v[10], v[11] = nullID(o.CampaignID), nullID(o.AdGroupID), nullID(o.AdID), nullID(o.AssetGroupID), nullID(o.AssetID)
+	v[12], v[13], v[14], v[15], v[16], v[17], v[18] = int64(r.label), r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
+}
+
+// exec runs one single-row upsert per row on SQLite's driver connection.
+// The customer and the demo flag are written into the statement (one per
+// batch), the other values bound. The statement runs without a context
+// (one that can end costs modernc.org/sqlite a goroutine per call); ctx is
+// checked between rows instead.
+func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, error) {
+	if len(t.order) == 0 {
+		return 0, nil
+	}
+	v := make([]any, t.cols)
+	t.row(int(t.order[0]), v)
+	demo, ok := v[t.cols-1].(int64)
+	if !ok || demo < 0 || demo > 1 {
+		return 0, fmt.Errorf("demo flag %v", v[t.cols-1])
+	}
+	q := `INSERT INTO ` + t.name + ` (` + t.columns + `) VALUES (` + strconv.FormatInt(customer, 10) + `, ` +
+		db.Placeholders(t.cols-2) + `, ` + strconv.FormatInt(demo, 10) + `)` + t.upsert
+	st, err := c.PrepareContext(context.Background(), q)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	exec, ok := st.(driver.StmtExecContext)
+	if !ok {
+		return 0, fmt.Errorf("unexpected driver statement %T", st)
+	}
+	args := make([]driver.NamedValue, t.cols-2)
+	written := 0
+	for k, i := range t.order {
+		if k%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return written, err
+			}
 		}
-		res, err := tx.ExecStmt(ctx, stmts[size], args...)
+		t.row(int(i), v)
+		if v[0] != any(customer) || v[t.cols-1] != any(demo) {
+			return written, fmt.Errorf("rows of several customers or demo flags in one batch")
+		}
+		for j := range args {
+			args[j] = driver.NamedValue{Ordinal: j + 1, Value: v[j+1]}
+		}
+		res, err := exec.ExecContext(context.Background(), args)
 		if err != nil {
 			return written, err
 		}
-		k, err := res.RowsAffected()
+		n, err := res.RowsAffected()
 		if err != nil {
 			return written, err
 		}
-		written += int(k)
-		lo += size
+		written += int(n)
 	}
 	return written, nil
 }
+
+// copy copies the rows into a temporary table (emptied at every commit)
+// and upserts them from there.
+func (t importTable) copy(ctx context.Context, c *pgx.Conn) (int, error) {
+	if len(t.order) == 0 {
+		return 0, nil
+	}
+	in := t.name + "_in"
+	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+t.columns+` FROM `+t.name+` WITH NO DATA`); err != nil {
+		return 0, err
+	}
+	names := strings.Split(t.columns, ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+	src := &rowSource{t: t, k: -1, v: make([]any, t.cols)}
+	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, src); err != nil {
+		return 0, err
+	}
+	tag, err := c.Exec(ctx, `INSERT INTO `+t.name+` (`+t.columns+`) SELECT `+t.columns+` FROM `+in+t.upsert)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// rowSource feeds COPY one row at a time from a reused slice.
+type rowSource struct {
+	t importTable
+	k int
+	v []any
+}
+
+func (s *rowSource) Next() bool {
+	s.k++
+	return s.k < len(s.t.order)
+}
+
+func (s *rowSource) Values() ([]any, error) {
+	s.t.row(int(s.t.order[s.k]), s.v)
+	return s.v, nil
+}
+
+func (s *rowSource) Err() error { return nil }
 
 // recordCampaigns notes which of our campaigns each Google campaign is.
 func recordCampaigns(ctx context.Context, tx db.Conn, customer int64, campaigns map[int64]int64) error {

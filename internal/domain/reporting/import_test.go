@@ -133,6 +133,50 @@ func TestImportKeepsTheLastOfARepeatedRow(t *testing.T) {
 	})
 }
 
+// Many keys of every level, each three times with different metrics, the
+// repeats spread over the batch in different orders: the last of each key
+// is stored, however the importer orders rows for writing.
+func TestImportKeepsTheLastOfRepeatedRowsInABigBatch(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		im, _ := reporting.NewService(d).NewImporter(customer, reporting.ImportOptions{})
+		version := func(k int64) []reporting.Fact {
+			facts := someFacts(t, "2026-02-01", 30)
+			for i := range facts {
+				facts[i].Impressions += k * 100_000
+			}
+			return facts
+		}
+		first, second, last := version(1), version(2), version(3)
+		var batch []reporting.Fact
+		for i := len(first) - 1; i >= 0; i-- {
+			batch = append(batch, first[i])
+		}
+		for i := range second {
+			batch = append(batch, second[(i*7)%len(second)]) // 7 and 210 are coprime: every row once
+		}
+		batch = append(batch, last...)
+		var want [2]int64
+		for _, f := range last {
+			if f.Level == reporting.LevelAdAsset || f.Level == reporting.LevelAssetGroupAsset {
+				want[1] += f.Impressions
+			} else {
+				want[0] += f.Impressions
+			}
+		}
+		res, err := im.Write(context.Background(), batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows != len(last) || res.Written != len(last) {
+			t.Errorf("result %+v, want %d rows written", res, len(last))
+		}
+		e, a := tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_facts")
+		if e.Rows+a.Rows != int64(len(last)) || e.Impressions != want[0] || a.Impressions != want[1] {
+			t.Errorf("stored %+v and %+v, want %d rows with %d and %d impressions", e, a, len(last), want[0], want[1])
+		}
+	})
+}
+
 func TestImportRefusesFactsItCannotStore(t *testing.T) {
 	good := reporting.Fact{Level: reporting.LevelAdAsset, Day: 20500, CampaignID: 1, AdGroupID: 2, AdID: 3, AssetID: 4, FieldType: "HEADLINE"}
 	cases := []struct {

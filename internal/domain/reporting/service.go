@@ -1,7 +1,6 @@
 package reporting
 
 import (
-	"sync"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -12,9 +11,6 @@ import (
 type Service struct {
 	db  *db.DB
 	now func() time.Time
-
-	stmtMu sync.Mutex
-	stmts  *upserts // prepared on the first import
 }
 
 // NewService returns the reporting service on d.

@@ -246,6 +246,7 @@ type Querier interface {
 type Conn struct {
 	db *DB
 	q  Querier
+	sc *sql.Conn // the connection of an InTxRaw transaction
 }
 
 // Engine returns the engine the connection talks to.
@@ -313,7 +314,38 @@ func (d *DB) Read() Conn { return Conn{db: d, q: d.read} }
 // InTx runs fn in one write transaction: committed when fn returns nil, rolled
 // back (writing nothing) when it returns an error or panics.
 func (d *DB) InTx(ctx context.Context, fn func(tx Conn) error) (err error) {
-	tx, err := d.write.BeginTx(ctx, nil)
+	return d.inTx(ctx, nil, fn)
+}
+
+// InTxRaw is InTx for bulk writers that also talk to the driver of the
+// transaction's connection (Conn.Raw): PostgreSQL's COPY, SQLite statements
+// run without database/sql's per-call work.
+func (d *DB) InTxRaw(ctx context.Context, fn func(tx Conn) error) error {
+	sc, err := d.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sc.Close()
+	return d.inTx(ctx, sc, fn)
+}
+
+// Raw runs fn with the driver connection of a transaction of InTxRaw (a
+// *stdlib.Conn of pgx, or modernc.org/sqlite's connection), inside that
+// transaction.
+func (c Conn) Raw(fn func(driverConn any) error) error {
+	if c.sc == nil {
+		return errors.New("db: Raw needs a transaction of InTxRaw")
+	}
+	return c.sc.Raw(fn)
+}
+
+func (d *DB) inTx(ctx context.Context, sc *sql.Conn, fn func(tx Conn) error) (err error) {
+	var tx *sql.Tx
+	if sc != nil {
+		tx, err = sc.BeginTx(ctx, nil)
+	} else {
+		tx, err = d.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -326,7 +358,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx Conn) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	conn := Conn{db: d, q: tx}
+	conn := Conn{db: d, q: tx, sc: sc}
 	if err = fn(conn); err != nil {
 		return err
 	}
