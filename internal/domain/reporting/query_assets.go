@@ -192,6 +192,16 @@ func (s *Service) AssetReport(ctx context.Context, assetID int64, q ReportQuery)
 		if err := c.QueryRow(ctx, `SELECT type, COALESCE(text, name, '') FROM assets WHERE id = ?`, assetID).Scan(&out.Type, &out.Text); err != nil {
 			return notFound(err, "asset", assetID)
 		}
+		if c.Engine() == db.Postgres {
+			// The places are grouped in a hash of one entry per place
+			// (a few MiB for thousands); the planner guesses the groups
+			// from the whole table and, with the default 4 MB of work_mem,
+			// sorts every fact of the range on disk instead (2.5× slower
+			// for 90,000 facts). The setting ends with this transaction.
+			if _, err := c.Exec(ctx, `SET LOCAL work_mem = '16MB'`); err != nil {
+				return fmt.Errorf("asset places: %w", err)
+			}
+		}
 		var err error
 		if out.Series, err = s.series(ctx, c, assetFacts(assetID), q.Range, out.Interval); err != nil {
 			return err
