@@ -59,6 +59,7 @@ var tableOwners = map[string]string{
 	"published_snapshots": "internal/domain/publishing", "publish_runs": "internal/domain/publishing",
 	"report_campaigns": "internal/domain/reporting", "report_facts": "internal/domain/reporting",
 	"report_asset_facts": "internal/domain/reporting",
+	"report_epoch":       "internal/domain/reporting",
 	"graph_epoch":        "internal/migrations",
 	"schema_migrations":  "internal/platform/db",
 }

@@ -40,7 +40,9 @@ type CompareParam struct {
 
 // tableOutput is a report as JSON, or its table as a CSV download.
 type tableOutput struct {
+	Status             int
 	ContentType        string `header:"Content-Type"`
+	ETag               string `header:"ETag"`
 	ContentDisposition string `header:"Content-Disposition"`
 	Body               any
 }
@@ -49,22 +51,26 @@ type tableOutput struct {
 // named name.csv.
 func respond(format string, v any, name string, csvTable func() *table) *tableOutput {
 	if format != "csv" {
-		return &tableOutput{Body: v}
+		return &tableOutput{Status: http.StatusOK, Body: v}
 	}
-	return &tableOutput{ContentType: "text/csv; charset=utf-8",
+	return &tableOutput{Status: http.StatusOK, ContentType: "text/csv; charset=utf-8",
 		ContentDisposition: `attachment; filename="` + name + `.csv"`, Body: csvTable().bytes()}
 }
 
 // tableOp declares the op's 200 answer: T as JSON, or CSV.
 func tableOp[T any](api *httpapi.API, op huma.Operation) huma.Operation {
 	schema := api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[T](), true, "")
-	op.Responses = map[string]*huma.Response{"200": {
-		Description: "The report; with format=csv its table as a CSV attachment",
-		Content: map[string]*huma.MediaType{
-			"application/json": {Schema: schema},
-			"text/csv":         {Schema: &huma.Schema{Type: "string"}},
+	op.Responses = map[string]*huma.Response{
+		"200": {
+			Description: "The report; with format=csv its table as a CSV attachment",
+			Headers:     map[string]*huma.Param{"ETag": {Description: "The JSON answer's tag, for If-None-Match", Schema: &huma.Schema{Type: "string"}}},
+			Content: map[string]*huma.MediaType{
+				"application/json": {Schema: schema},
+				"text/csv":         {Schema: &huma.Schema{Type: "string"}},
+			},
 		},
-	}}
+		"304": {Description: "Not modified: If-None-Match names the current answer"},
+	}
 	return op
 }
 
@@ -77,6 +83,7 @@ type RowsOf[T any] struct {
 // viewer role, like reading campaigns.
 func RegisterRoutes(api *httpapi.API, s *Service) {
 	tags := []string{"reports"}
+	cache := &reportCache{s: s, c: newAnswerCache(answerCacheBytes)}
 	httpapi.Register(api, auth.Viewer, tableOp[CampaignReport](api, huma.Operation{OperationID: "get-campaign-report", Method: http.MethodGet,
 		Path: "/api/campaigns/{id}/report", Summary: "A campaign's totals and series",
 		Description: "Totals and a series with a point per day, week or month (zeros where there is no data) over from … to, optionally with the previous period. " +
@@ -87,16 +94,19 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			IntervalParam
 			CompareParam
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			q, err := reportQuery(in.RangeParams, in.Interval, in.Compare)
 			if err != nil {
 				return nil, err
 			}
-			rep, err := s.CampaignReport(ctx, in.ID, q)
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, rep, fmt.Sprintf("campaign-%d-%s-%s", in.ID, rep.From, rep.To), func() *table { return seriesTable(rep.Series, rep.Previous) }), nil
+			return cache.serve(ctx, fmt.Sprintf("campaign-report %d %+v", in.ID, q), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rep, err := s.CampaignReport(ctx, in.ID, q)
+				if err != nil {
+					return nil, err
+				}
+				return respond(in.Format, rep, fmt.Sprintf("campaign-%d-%s-%s", in.ID, rep.From, rep.To), func() *table { return seriesTable(rep.Series, rep.Previous) }), nil
+			})
 		})
 
 	httpapi.Register(api, auth.Viewer, tableOp[RowsOf[EntityRow]](api, huma.Operation{OperationID: "get-campaign-report-rows", Method: http.MethodGet,
@@ -107,22 +117,25 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			Level string `query:"level" required:"true" enum:"ad_group,ad,keyword,asset_group"`
 			RangeParams
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			r, err := in.parse()
 			if err != nil {
 				return nil, err
 			}
-			rows, err := s.CampaignRows(ctx, in.ID, Level(in.Level), r)
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, RowsOf[EntityRow]{Rows: nonNil(rows)}, fmt.Sprintf("campaign-%d-%s-%s-%s", in.ID, in.Level, r.From, r.To), func() *table {
-				t := newTable(append([]string{"id", "google_id", "name", "match_type", "ad_group_id", "ad_group_name"}, measuresHeader...)...)
-				for _, row := range rows {
-					t.optInt(row.ID).int(row.GoogleID).text(row.Name).text(row.MatchType).optInt(row.AdGroupID).text(row.AdGroupName).measures(row.Measures).end()
+			return cache.serve(ctx, fmt.Sprintf("campaign-rows %d %s %+v", in.ID, in.Level, r), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rows, err := s.CampaignRows(ctx, in.ID, Level(in.Level), r)
+				if err != nil {
+					return nil, err
 				}
-				return t
-			}), nil
+				return respond(in.Format, RowsOf[EntityRow]{Rows: nonNil(rows)}, fmt.Sprintf("campaign-%d-%s-%s-%s", in.ID, in.Level, r.From, r.To), func() *table {
+					t := newTable(append([]string{"id", "google_id", "name", "match_type", "ad_group_id", "ad_group_name"}, measuresHeader...)...)
+					for _, row := range rows {
+						t.optInt(row.ID).int(row.GoogleID).text(row.Name).text(row.MatchType).optInt(row.AdGroupID).text(row.AdGroupName).measures(row.Measures).end()
+					}
+					return t
+				}), nil
+			})
 		})
 
 	httpapi.Register(api, auth.Viewer, tableOp[RowsOf[AssetRow]](api, huma.Operation{OperationID: "get-campaign-report-assets", Method: http.MethodGet,
@@ -135,16 +148,19 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			Order     string `query:"order" enum:"best,worst" default:"best"`
 			Limit     int    `query:"limit" minimum:"1" maximum:"500" default:"10" doc:"Rows per field type"`
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			r, err := in.parse()
 			if err != nil {
 				return nil, err
 			}
-			rows, err := s.CampaignAssets(ctx, in.ID, AssetRankQuery{Range: r, FieldType: in.FieldType, Order: Ranking(in.Order), Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, RowsOf[AssetRow]{Rows: nonNil(rows)}, fmt.Sprintf("campaign-%d-assets-%s-%s", in.ID, r.From, r.To), func() *table { return assetTable(rows) }), nil
+			return cache.serve(ctx, fmt.Sprintf("campaign-assets %d %+v %q %q %d", in.ID, r, in.FieldType, in.Order, in.Limit), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rows, err := s.CampaignAssets(ctx, in.ID, AssetRankQuery{Range: r, FieldType: in.FieldType, Order: Ranking(in.Order), Limit: in.Limit})
+				if err != nil {
+					return nil, err
+				}
+				return respond(in.Format, RowsOf[AssetRow]{Rows: nonNil(rows)}, fmt.Sprintf("campaign-%d-assets-%s-%s", in.ID, r.From, r.To), func() *table { return assetTable(rows) }), nil
+			})
 		})
 
 	httpapi.Register(api, auth.Viewer, tableOp[AssetReport](api, huma.Operation{OperationID: "get-asset-report", Method: http.MethodGet,
@@ -155,24 +171,27 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			RangeParams
 			IntervalParam
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			q, err := reportQuery(in.RangeParams, in.Interval, "")
 			if err != nil {
 				return nil, err
 			}
-			rep, err := s.AssetReport(ctx, in.ID, q)
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, rep, fmt.Sprintf("asset-%d-%s-%s", in.ID, rep.From, rep.To), func() *table {
-				t := newTable(append([]string{"campaign_id", "campaign_name", "ad_group_id", "ad_group_name", "ad_id", "asset_group_id", "asset_group_name",
-					"field_type", "linked", "performance_label"}, measuresHeader...)...)
-				for _, p := range rep.Places {
-					t.optInt(p.CampaignID).text(p.CampaignName).optInt(p.AdGroupID).text(p.AdGroupName).optInt(p.AdID).optInt(p.AssetGroupID).text(p.AssetGroupName).
-						text(p.FieldType).text(strconv.FormatBool(p.Linked)).text(p.PerformanceLabel).measures(p.Measures).end()
+			return cache.serve(ctx, fmt.Sprintf("asset-report %d %+v", in.ID, q), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rep, err := s.AssetReport(ctx, in.ID, q)
+				if err != nil {
+					return nil, err
 				}
-				return t
-			}), nil
+				return respond(in.Format, rep, fmt.Sprintf("asset-%d-%s-%s", in.ID, rep.From, rep.To), func() *table {
+					t := newTable(append([]string{"campaign_id", "campaign_name", "ad_group_id", "ad_group_name", "ad_id", "asset_group_id", "asset_group_name",
+						"field_type", "linked", "performance_label"}, measuresHeader...)...)
+					for _, p := range rep.Places {
+						t.optInt(p.CampaignID).text(p.CampaignName).optInt(p.AdGroupID).text(p.AdGroupName).optInt(p.AdID).optInt(p.AssetGroupID).text(p.AssetGroupName).
+							text(p.FieldType).text(strconv.FormatBool(p.Linked)).text(p.PerformanceLabel).measures(p.Measures).end()
+					}
+					return t
+				}), nil
+			})
 		})
 
 	httpapi.Register(api, auth.Viewer, tableOp[EntityReport](api, huma.Operation{OperationID: "get-entity-report", Method: http.MethodGet,
@@ -184,16 +203,19 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			RangeParams
 			IntervalParam
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			q, err := reportQuery(in.RangeParams, in.Interval, "")
 			if err != nil {
 				return nil, err
 			}
-			rep, err := s.EntityReport(ctx, Level(in.Level), in.ID, q)
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, rep, fmt.Sprintf("%s-%d-%s-%s", in.Level, in.ID, rep.From, rep.To), func() *table { return seriesTable(rep.Series, nil) }), nil
+			return cache.serve(ctx, fmt.Sprintf("entity-report %s %d %+v", in.Level, in.ID, q), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rep, err := s.EntityReport(ctx, Level(in.Level), in.ID, q)
+				if err != nil {
+					return nil, err
+				}
+				return respond(in.Format, rep, fmt.Sprintf("%s-%d-%s-%s", in.Level, in.ID, rep.From, rep.To), func() *table { return seriesTable(rep.Series, nil) }), nil
+			})
 		})
 
 	httpapi.Register(api, auth.Viewer, tableOp[RowsOf[CampaignRow]](api, huma.Operation{OperationID: "report-campaigns", Method: http.MethodGet,
@@ -204,30 +226,33 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			Language string `query:"language" maxLength:"35" doc:"Only campaigns targeting this language (BCP 47, e.g. de)"`
 			CompareParam
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			r, err := in.parse()
 			if err != nil {
 				return nil, err
 			}
-			rows, err := s.Campaigns(ctx, CampaignsQuery{Range: r, Language: in.Language, Compare: in.Compare == "previous"})
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, RowsOf[CampaignRow]{Rows: nonNil(rows)}, fmt.Sprintf("campaigns-%s-%s", r.From, r.To), func() *table {
-				header := append([]string{"campaign_id", "name", "state", "currency", "languages"}, measuresHeader...)
-				if in.Compare != "" {
-					header = append(header, prefixed("previous_")...)
+			return cache.serve(ctx, fmt.Sprintf("campaigns %+v %q %q", r, in.Language, in.Compare), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rows, err := s.Campaigns(ctx, CampaignsQuery{Range: r, Language: in.Language, Compare: in.Compare == "previous"})
+				if err != nil {
+					return nil, err
 				}
-				t := newTable(header...)
-				for _, row := range rows {
-					t.int(row.CampaignID).text(row.Name).text(row.State).text(row.Currency).text(strings.Join(row.Languages, " ")).measures(row.Measures)
-					if row.Previous != nil {
-						t.measures(*row.Previous)
+				return respond(in.Format, RowsOf[CampaignRow]{Rows: nonNil(rows)}, fmt.Sprintf("campaigns-%s-%s", r.From, r.To), func() *table {
+					header := append([]string{"campaign_id", "name", "state", "currency", "languages"}, measuresHeader...)
+					if in.Compare != "" {
+						header = append(header, prefixed("previous_")...)
 					}
-					t.end()
-				}
-				return t
-			}), nil
+					t := newTable(header...)
+					for _, row := range rows {
+						t.int(row.CampaignID).text(row.Name).text(row.State).text(row.Currency).text(strings.Join(row.Languages, " ")).measures(row.Measures)
+						if row.Previous != nil {
+							t.measures(*row.Previous)
+						}
+						t.end()
+					}
+					return t
+				}), nil
+			})
 		})
 
 	httpapi.Register(api, auth.Viewer, tableOp[RowsOf[AssetRow]](api, huma.Operation{OperationID: "report-assets", Method: http.MethodGet,
@@ -240,6 +265,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			Language   string `query:"language" maxLength:"35" doc:"Only assets in this language (BCP 47, e.g. de)"`
 			IDs        string `query:"ids" maxLength:"10000" doc:"Only these assets: ids separated by commas, at most 500" example:"1,2,3"`
 			FormatParam
+			CacheParams
 		}) (*tableOutput, error) {
 			r, err := in.parse()
 			if err != nil {
@@ -249,11 +275,13 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 			if err != nil {
 				return nil, err
 			}
-			rows, err := s.Assets(ctx, AssetsQuery{Range: r, CampaignID: in.CampaignID, FieldType: in.FieldType, Language: in.Language, IDs: ids})
-			if err != nil {
-				return nil, err
-			}
-			return respond(in.Format, RowsOf[AssetRow]{Rows: nonNil(rows)}, fmt.Sprintf("assets-%s-%s", r.From, r.To), func() *table { return assetTable(rows) }), nil
+			return cache.serve(ctx, fmt.Sprintf("assets %+v %d %q %q %v", r, in.CampaignID, in.FieldType, in.Language, ids), in.Format, in.CacheParams, func() (*tableOutput, error) {
+				rows, err := s.Assets(ctx, AssetsQuery{Range: r, CampaignID: in.CampaignID, FieldType: in.FieldType, Language: in.Language, IDs: ids})
+				if err != nil {
+					return nil, err
+				}
+				return respond(in.Format, RowsOf[AssetRow]{Rows: nonNil(rows)}, fmt.Sprintf("assets-%s-%s", r.From, r.To), func() *table { return assetTable(rows) }), nil
+			})
 		})
 }
 

@@ -97,7 +97,7 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 			return err
 		}
 		res.Written = n
-		return nil
+		return bumpEpoch(ctx, tx)
 	})
 	if err != nil {
 		return ImportResult{}, err

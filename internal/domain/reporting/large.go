@@ -176,6 +176,10 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 		}
 		return nil
 	})
+	// Cached reports are stale even when the load stopped half way.
+	if berr := d.InTx(ctx, func(tx db.Conn) error { return bumpEpoch(ctx, tx) }); err == nil && berr != nil {
+		err = fmt.Errorf("large metrics: %w", berr)
+	}
 	if err != nil {
 		return res, err
 	}

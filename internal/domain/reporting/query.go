@@ -234,11 +234,32 @@ func (s *Service) period(ctx context.Context, c db.Conn, src factSource, r Range
 	if err = c.QueryRow(ctx, q, args...).Scan(append(metricDest(&m), &isDemo)...); err != nil {
 		return Measures{}, nil, false, fmt.Errorf("report totals: %w", err)
 	}
+	series, err = s.series(ctx, c, src, r, iv)
+	if err != nil {
+		return Measures{}, nil, false, err
+	}
+	return MeasuresOf(m), series, isDemo != 0, nil
+}
+
+// addSums adds b's metrics to a's.
+func addSums(a, b Metrics) Metrics {
+	a.Impressions += b.Impressions
+	a.Clicks += b.Clicks
+	a.CostMicros += b.CostMicros
+	a.Conversions += b.Conversions
+	a.ConversionsValue += b.ConversionsValue
+	return a
+}
+
+// series sums the source's facts over r by interval, with every bucket
+// present.
+func (s *Service) series(ctx context.Context, c db.Conn, src factSource, r Range, iv Interval) ([]Point, error) {
+	args := append(append([]any{}, src.args...), int(r.From), int(r.To))
 	b := iv.bucketSQL(c.Engine(), "f.day")
-	q = `SELECT ` + b + ` AS bucket, ` + sumsSQL + ` FROM ` + src.from + ` WHERE ` + src.where + ` AND f.day BETWEEN ? AND ? GROUP BY ` + b + ` ORDER BY bucket`
+	q := `SELECT ` + b + ` AS bucket, ` + sumsSQL + ` FROM ` + src.from + ` WHERE ` + src.where + ` AND f.day BETWEEN ? AND ? GROUP BY ` + b + ` ORDER BY bucket`
 	rows, err := c.Query(ctx, q, args...)
 	if err != nil {
-		return Measures{}, nil, false, fmt.Errorf("report series: %w", err)
+		return nil, fmt.Errorf("report series: %w", err)
 	}
 	defer rows.Close()
 	byBucket := map[Day]Metrics{}
@@ -246,14 +267,14 @@ func (s *Service) period(ctx context.Context, c db.Conn, src factSource, r Range
 		var d int64
 		var bm Metrics
 		if err = rows.Scan(append([]any{&d}, metricDest(&bm)...)...); err != nil {
-			return Measures{}, nil, false, fmt.Errorf("report series: %w", err)
+			return nil, fmt.Errorf("report series: %w", err)
 		}
 		byBucket[Day(d)] = bm
 	}
 	if err = rows.Err(); err != nil {
-		return Measures{}, nil, false, fmt.Errorf("report series: %w", err)
+		return nil, fmt.Errorf("report series: %w", err)
 	}
-	return MeasuresOf(m), axis(r, iv, byBucket), isDemo != 0, nil
+	return axis(r, iv, byBucket), nil
 }
 
 // axis is every bucket of r in order, with the sums found for it (zeros

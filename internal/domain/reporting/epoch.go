@@ -1,0 +1,27 @@
+package reporting
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+)
+
+// bumpEpoch moves the reporting epoch (table report_epoch): every report
+// answer cached before it is stale. Call it in the transaction that changes
+// the facts, so the move commits with them.
+func bumpEpoch(ctx context.Context, tx db.Conn) error {
+	if _, err := tx.Exec(ctx, `UPDATE report_epoch SET epoch = epoch + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("move the reporting epoch: %w", err)
+	}
+	return nil
+}
+
+// readEpoch is the reporting epoch now.
+func readEpoch(ctx context.Context, c db.Conn) (int64, error) {
+	var epoch int64
+	if err := c.QueryRow(ctx, `SELECT epoch FROM report_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+		return 0, fmt.Errorf("read the reporting epoch: %w", err)
+	}
+	return epoch, nil
+}
