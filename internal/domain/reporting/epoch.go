@@ -17,10 +17,14 @@ func bumpEpoch(ctx context.Context, tx db.Conn) error {
 	return nil
 }
 
-// readEpoch is the reporting epoch now.
+// readEpoch is the version of everything a report answer shows: the
+// reporting epoch (facts) plus the graph epoch, which the schema's triggers
+// move on every change of a campaign, ad group, ad, keyword, asset group,
+// asset or link (names, states, where-used). Both only grow, so their sum
+// moves whenever either does and a newer answer never looks older.
 func readEpoch(ctx context.Context, c db.Conn) (int64, error) {
 	var epoch int64
-	if err := c.QueryRow(ctx, `SELECT epoch FROM report_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+	if err := c.QueryRow(ctx, `SELECT r.epoch + g.v FROM report_epoch r, graph_epoch g WHERE r.id = 1 AND g.id = 1`).Scan(&epoch); err != nil {
 		return 0, fmt.Errorf("read the reporting epoch: %w", err)
 	}
 	return epoch, nil
