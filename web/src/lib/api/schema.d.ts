@@ -6029,7 +6029,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Numeric id */
                 id: number;
@@ -6043,12 +6046,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssetReport"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -8204,7 +8215,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Numeric id */
                 id: number;
@@ -8218,12 +8232,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignReport"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -8278,7 +8300,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Numeric id */
                 id: number;
@@ -8292,12 +8317,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RowsOfAssetRow"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -8348,7 +8381,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Numeric id */
                 id: number;
@@ -8362,12 +8398,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RowsOfEntityRow"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -9552,7 +9596,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9563,12 +9610,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RowsOfAssetRow"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -9613,7 +9668,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9624,12 +9682,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RowsOfCampaignRow"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -9769,7 +9835,10 @@ export interface operations {
                 /** @description csv downloads the table as RFC 4180 CSV (cells that a spreadsheet would run as a formula are prefixed with ') */
                 format?: "json" | "csv";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 Not Modified while it is still the answer */
+                "If-None-Match"?: string;
+            };
             path: {
                 level: "ad_group" | "ad" | "keyword" | "asset_group";
                 /** @description Numeric id */
@@ -9784,12 +9853,20 @@ export interface operations {
                 headers: {
                     "Content-Disposition"?: string;
                     "Content-Type"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EntityReport"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
