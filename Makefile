@@ -5,7 +5,7 @@ BIN := bin/imaphub
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 # The race detector is on for every test run (CI included).
-TESTFLAGS ?= -race
+TESTFLAGS ?= -race -timeout 20m
 BENCHTIME ?= 1s
 CHROMIUM ?= /usr/bin/chromium
 
