@@ -290,23 +290,6 @@ func (c Conn) pooled() bool {
 	return ok && db == c.db.read
 }
 
-// PrepareWrite prepares a statement on the writer pool for a caller that
-// runs it very often inside transactions (ExecStmt): bulk upserts whose long
-// VALUES lists would otherwise be parsed at every call. Call it outside any
-// transaction: on SQLite the one writer connection would wait for itself.
-func (d *DB) PrepareWrite(ctx context.Context, query string) (*sql.Stmt, error) {
-	return d.write.PrepareContext(ctx, d.Q(query))
-}
-
-// ExecStmt runs a statement made by PrepareWrite on c (in c's transaction
-// when c is one); each connection prepares it once.
-func (c Conn) ExecStmt(ctx context.Context, st *sql.Stmt, args ...any) (sql.Result, error) {
-	if tx, ok := c.q.(*sql.Tx); ok {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return st.ExecContext(ctx, args...)
-}
-
 // Read returns a connection on the read pool. On SQLite it sees every committed
 // write (WAL), never a write in progress.
 func (d *DB) Read() Conn { return Conn{db: d, q: d.read} }
