@@ -130,6 +130,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
+	a.Jobs.NameSubjects("campaign", a.Campaigns.Names)
 	a.GenerationJobs.Attach(a.Jobs)
 	a.Publishing.Attach(a.Jobs)
 	a.ReportDownloads.Attach(a.Jobs)

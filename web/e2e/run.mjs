@@ -311,7 +311,9 @@ test('jobs: the generation with its state and cost; cancelling a running one', a
   await lifecycle(page, stack.base, other.id, 'generate', {});
   await page.goto(`${stack.base}/jobs`);
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
-  await page.getByRole('link', { name: `#${campaignId}` }).first().waitFor();
+  // Jobs are named by what they do and the campaign by its name.
+  await page.getByRole('link', { name: 'Ganzjahresreifen – Wizard E2E' }).first().waitFor();
+  await page.getByRole('cell', { name: 'Textgenerierung' }).first().waitFor();
   const cancel = page.getByRole('button', { name: /^Abbrechen/ }).first();
   await cancel.waitFor({ timeout: 10000 });
   await axe(page, 'jobs');
@@ -319,7 +321,11 @@ test('jobs: the generation with its state and cost; cancelling a running one', a
   await cancel.click();
   await page.getByText('Abgebrochen').first().waitFor({ timeout: 30000 });
   const rows = await page.locator('tbody tr').allTextContents();
-  expect(rows.some((r) => r.includes(`#${campaignId}`) && r.includes('Erfolgreich') && /\$/.test(r)), `no succeeded job with cost for campaign ${campaignId}: ${rows.join(' | ')}`);
+  expect(rows.some((r) => r.includes('Ganzjahresreifen – Wizard E2E') && r.includes('Erfolgreich') && /\$/.test(r)), `no succeeded job with cost for campaign ${campaignId}: ${rows.join(' | ')}`);
+  // A job started elsewhere shows up without a reload.
+  const late = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Nachzügler', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: 'https://www.reifen-mueller.example/', brief: { product: 'Felgen', language: 'de' } });
+  await lifecycle(page, stack.base, late.id, 'generate', {});
+  await page.getByRole('link', { name: 'Nachzügler' }).waitFor({ timeout: 30000 });
   noProblems(page);
 });
 

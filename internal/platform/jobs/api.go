@@ -109,7 +109,18 @@ func (r *Runner) Get(ctx context.Context, id int64) (Job, error) {
 	if err != nil {
 		return Job{}, err
 	}
-	return r.View(ctx, row)
+	return r.named(ctx, row)
+}
+
+// named is View with the subject's name.
+func (r *Runner) named(ctx context.Context, row *rivertype.JobRow) (Job, error) {
+	j, err := r.View(ctx, row)
+	if err != nil {
+		return j, err
+	}
+	one := []Job{j}
+	err = r.nameSubjects(ctx, one)
+	return one[0], err
 }
 
 // JobFilter selects jobs in a list.
@@ -174,6 +185,9 @@ func (r *Runner) List(ctx context.Context, f JobFilter) ([]Job, string, error) {
 		}
 		out = append(out, j)
 	}
+	if err := r.nameSubjects(ctx, out); err != nil {
+		return nil, "", err
+	}
 	return out, next, nil
 }
 
@@ -214,7 +228,7 @@ func (r *Runner) Cancel(ctx context.Context, id int64) (Job, error) {
 		return Job{}, err
 	}
 	r.Committed(id)
-	return r.View(ctx, row)
+	return r.named(ctx, row)
 }
 
 // RegisterRoutes publishes the jobs API.

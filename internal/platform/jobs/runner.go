@@ -63,6 +63,7 @@ type Runner struct {
 	// (see stream); it ends with Start's context.
 	streams context.Context
 	ui      *riverui.Handler
+	namers  map[string]SubjectNamer
 }
 
 // AdminUIPath is where River's own UI is mounted (admins only).
@@ -254,10 +255,52 @@ type Owner struct {
 }
 
 // Subject is what a job works on, named by its owner: a type ("campaign")
-// and an id. The job system attaches no meaning to either.
+// and an id. The job system attaches no meaning to either; a slice that owns
+// a type of subject may tell its names (NameSubjects), which job views show.
 type Subject struct {
 	Type string `json:"type" doc:"What kind of thing the job works on, e.g. campaign"`
 	ID   int64  `json:"id"`
+	Name string `json:"name,omitempty" doc:"The subject's name as it is now, when the slice that owns it tells it (e.g. the campaign's name); absent when the subject no longer exists"`
+}
+
+// SubjectNamer returns the current names of the subjects of one type with
+// the given ids; ids it does not know (deleted subjects) are left out.
+type SubjectNamer func(ctx context.Context, ids []int64) (map[int64]string, error)
+
+// NameSubjects has job views name the subjects of type typ with namer. Call
+// it while wiring, before serving.
+func (r *Runner) NameSubjects(typ string, namer SubjectNamer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.namers == nil {
+		r.namers = map[string]SubjectNamer{}
+	}
+	r.namers[typ] = namer
+}
+
+// nameSubjects fills in the names of the jobs' subjects, one call per type.
+func (r *Runner) nameSubjects(ctx context.Context, jobs []Job) error {
+	r.mu.Lock()
+	namers := r.namers
+	r.mu.Unlock()
+	ids := map[string][]int64{}
+	for _, j := range jobs {
+		if j.Subject != nil && namers[j.Subject.Type] != nil {
+			ids[j.Subject.Type] = append(ids[j.Subject.Type], j.Subject.ID)
+		}
+	}
+	for typ, list := range ids {
+		names, err := namers[typ](ctx, list)
+		if err != nil {
+			return err
+		}
+		for i := range jobs {
+			if s := jobs[i].Subject; s != nil && s.Type == typ {
+				s.Name = names[s.ID]
+			}
+		}
+	}
+	return nil
 }
 
 // InsertTx enqueues a job in the caller's transaction, so the job exists

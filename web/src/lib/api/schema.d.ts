@@ -2882,6 +2882,8 @@ export interface components {
         Subject: {
             /** Format: int64 */
             id: number;
+            /** @description The subject's name as it is now, when the slice that owns it tells it (e.g. the campaign's name); absent when the subject no longer exists */
+            name?: string;
             /** @description What kind of thing the job works on, e.g. campaign */
             type: string;
         };
