@@ -33,6 +33,15 @@ export function currency(v: string): Check {
   return /^[A-Z]{3}$/.test(v) ? null : { key: 'valid.currency' };
 }
 
+/** lines splits a text field with one entry per line: commas stay inside entries ("Pirelli, Continental und Michelin"). */
+export function lines(v: string): string[] {
+  return v
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** list splits short codes given by comma or line ("de, en"). */
 export function list(v: string): string[] {
   return v
     .split(/[,\n]/)

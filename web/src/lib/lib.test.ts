@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogs, detectLocale, format, message } from './i18n.svelte';
-import { currency, first, httpsUrl, languageList, locationList, maxLen, positiveAmount, required, toMicros } from './forms';
+import { currency, first, httpsUrl, languageList, lines, list, locationList, maxLen, positiveAmount, required, toMicros } from './forms';
 import { match } from './router.svelte';
 import { segments } from './validate';
 import { atLeast } from './roles';
@@ -39,6 +39,13 @@ describe('i18n', () => {
 });
 
 describe('form checks', () => {
+  it('keeps commas inside a line of a one-per-line field, and splits codes on commas', () => {
+    expect(lines('Reifen von Pirelli, Continental und Michelin\r\n\n  Montage in 30 Minuten, ohne Termin ')).toEqual([
+      'Reifen von Pirelli, Continental und Michelin',
+      'Montage in 30 Minuten, ohne Termin',
+    ]);
+    expect(list('de, en\nfr')).toEqual(['de', 'en', 'fr']);
+  });
   it('required and maxLen count code points like the server', () => {
     expect(required('  ')).toEqual({ key: 'common.required' });
     expect(required('x')).toBeNull();
