@@ -141,13 +141,23 @@ func TestIllegalLifecycleEventIsConflictWithAllowedEvents(t *testing.T) {
 		if p.State != "draft" || strings.Join(p.AllowedEvents, ",") != "archive,generate,submit" {
 			t.Errorf("409 body = %s", r.Body)
 		}
-		// Submit to review, then approval needs a complete campaign.
-		e.Event(t, http.StatusOK, id, "submit")
-		r = e.Event(t, http.StatusConflict, id, "approve")
-		if !strings.Contains(string(r.Body), "no responsive search ad") {
-			t.Errorf("incomplete approval: %s", r.Body)
+		// An empty campaign has nothing to review; an ad group alone neither.
+		r = e.Event(t, http.StatusConflict, id, "submit")
+		if !strings.Contains(string(r.Body), "nothing to review") || !strings.Contains(string(r.Body), `"state":"draft"`) {
+			t.Errorf("empty campaign submitted: %s", r.Body)
 		}
 		g := idOf(t, e.Must(t, 201, "POST", "/api/ad-groups", map[string]any{"campaign_id": id, "name": "Winterreifen"}))
+		e.Event(t, http.StatusConflict, id, "submit")
+		// With an ad it goes to review; approval then needs a complete ad.
+		short := idOf(t, e.Must(t, 201, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://reifen-mueller.example/"},
+			"headlines":    []map[string]any{{"text": "Winterreifen online kaufen"}, {"text": "Kostenlose Lieferung"}},
+			"descriptions": []map[string]any{{"text": "Top-Marken zu fairen Preisen, geliefert in 2 Tagen."}, {"text": "Montage bei über 300 Partnern in Ihrer Nähe."}}}))
+		e.Event(t, http.StatusOK, id, "submit")
+		r = e.Event(t, http.StatusConflict, id, "approve")
+		if !strings.Contains(string(r.Body), "2 headlines") {
+			t.Errorf("incomplete approval: %s", r.Body)
+		}
+		e.Must(t, 204, "DELETE", fmt.Sprintf("/api/ads/%d", short), nil)
 		e.Must(t, 201, "POST", "/api/ads", map[string]any{"ad_group_id": g, "final_urls": []string{"https://reifen-mueller.example/"},
 			"headlines":    []map[string]any{{"text": "Winterreifen online kaufen"}, {"text": "Kostenlose Lieferung"}, {"text": "Reifen Müller"}},
 			"descriptions": []map[string]any{{"text": "Top-Marken zu fairen Preisen, geliefert in 2 Tagen."}, {"text": "Montage bei über 300 Partnern in Ihrer Nähe."}}})

@@ -94,6 +94,25 @@ func checkComplete(ctx context.Context, tx db.Conn, c Campaign) error {
 	return nil
 }
 
+// checkSomethingToReview refuses sending a campaign to review that has
+// nothing in it to review: no ad (search) or no asset group (Performance
+// Max). Generation fills an empty campaign instead.
+func checkSomethingToReview(ctx context.Context, tx db.Conn, c Campaign) error {
+	q, what := `SELECT count(*) FROM ads a JOIN ad_groups g ON g.id = a.ad_group_id WHERE g.campaign_id = ?`, "an ad group with an ad"
+	if c.Type != TypeSearch {
+		q, what = `SELECT count(*) FROM asset_groups WHERE campaign_id = ?`, "an asset group"
+	}
+	var n int64
+	if err := tx.QueryRow(ctx, q, c.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	return errs.Conflictf("the campaign has nothing to review yet: add %s, or generate its copy from the brief", what).
+		With("state", c.State).With("allowed_events", AllowedEvents(c.State))
+}
+
 // brokenAds runs the responsive-search-ad checks over every ad of a campaign
 // and reports each ad that fails them.
 func brokenAds(ctx context.Context, tx db.Conn, c Campaign) ([]errs.FieldError, error) {

@@ -324,8 +324,13 @@ func (s *Service) Transition(ctx context.Context, id int64, ev Event, version in
 		if err := checkVersion(version, c.Version); err != nil {
 			return err
 		}
-		if ev == EventApprove {
+		switch ev {
+		case EventApprove:
 			if err := checkComplete(ctx, tx, c); err != nil {
+				return err
+			}
+		case EventSubmit:
+			if err := checkSomethingToReview(ctx, tx, c); err != nil {
 				return err
 			}
 		}

@@ -38,6 +38,8 @@ export class TestServer {
   };
 
   group: AssetGroup | null = null;
+  /** The ad group holds no ad: a campaign with nothing to review. */
+  noAds = false;
 
   /** Adds an asset group with a headline, a long headline and the business name to the campaign. */
   addAssetGroup(): AssetGroup {
@@ -65,7 +67,7 @@ export class TestServer {
   tree(): CampaignTree {
     return {
       campaign: this.campaign,
-      ad_groups: [{ id: 2, campaign_id: 3, name: 'Gruppe', status: 'ENABLED', version: 1, created_at: '', updated_at: '', keywords: [], ads: [this.ad] }],
+      ad_groups: [{ id: 2, campaign_id: 3, name: 'Gruppe', status: 'ENABLED', version: 1, created_at: '', updated_at: '', keywords: [], ads: this.noAds ? [] : [this.ad] }],
       asset_groups: this.group ? [this.group] : [],
       counts: {},
     };

@@ -53,4 +53,20 @@ describe('CampaignView', () => {
     await waitFor(() => expect(server.campaign.budget_micros).toBe(50_000_000));
     expect(server.writes()).toEqual(['PATCH /api/campaigns/3 "5"', 'PATCH /api/campaigns/3 "6"']);
   });
+
+  it('a draft with nothing in it cannot be submitted, and the screen says what to do', async () => {
+    server.campaign = { ...server.campaign, state: 'draft', allowed_events: ['archive', 'generate', 'submit'] };
+    server.noAds = true;
+    const { unmount } = render(CampaignView, { id: 3 });
+    const submit = await screen.findByRole('button', { name: t('event.submit') });
+    expect((submit as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('submit-why').textContent).toBe(t('campaigns.nothingToReview'));
+    expect(submit.getAttribute('aria-describedby')).toBe('submit-why');
+    unmount();
+    server.noAds = false;
+    render(CampaignView, { id: 3 });
+    const ready = await screen.findByRole('button', { name: t('event.submit') });
+    expect((ready as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.queryByTestId('submit-why')).toBeNull();
+  });
 });
