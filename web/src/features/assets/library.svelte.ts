@@ -5,7 +5,13 @@ import { i18n } from '../../lib/i18n.svelte';
 import { validateTexts } from '../../lib/validate';
 import { applyFilter, emptyFilter, index, languages, type Filter, type Indexed } from './filter';
 
-export const validityFields = ['HEADLINE', 'DESCRIPTION', 'LONG_HEADLINE', 'BUSINESS_NAME'] as const;
+/**
+ * What "valid" is judged against: AUTO asks whether a text can serve as a
+ * headline or, if it is too long for one, as a description — so a good
+ * description is not shown with violations for exceeding a headline's 30
+ * characters. The others judge every text against one field's limits.
+ */
+export const validityFields = ['AUTO', 'HEADLINE', 'DESCRIPTION', 'LONG_HEADLINE', 'BUSINESS_NAME'] as const;
 export type ValidityField = (typeof validityFields)[number];
 
 export class Library {
@@ -14,7 +20,7 @@ export class Library {
   error = $state('');
   filter = $state<Filter>({ ...emptyFilter });
   /** Which field's limits "valid" is judged against. */
-  field = $state<ValidityField>('HEADLINE');
+  field = $state<ValidityField>('AUTO');
   validity = $state.raw<Map<number, boolean>>(new Map());
   validityError = $state('');
 
@@ -46,17 +52,26 @@ export class Library {
     const field = this.field;
     const texts = this.all.filter((x) => x.asset.type === 'TEXT');
     this.validityError = '';
-    try {
+    const check = async (f: Exclude<ValidityField, 'AUTO'>, list: Indexed[]) => {
       const results = await validateTexts(
-        texts.map((x) => ({ field, text: x.asset.text ?? '', language: x.asset.language || undefined })),
+        list.map((x) => ({ field: f, text: x.asset.text ?? '', language: x.asset.language || undefined })),
         i18n.locale,
       );
-      if (field !== this.field) return; // the choice changed meanwhile
       const m = new Map<number, boolean>();
-      texts.forEach((x, i) => {
+      list.forEach((x, i) => {
         const r = results[i];
         if (r) m.set(x.asset.id, r.valid);
       });
+      return m;
+    };
+    try {
+      const m = await check(field === 'AUTO' ? 'HEADLINE' : field, texts);
+      if (field === 'AUTO') {
+        // Texts that fail as a headline get a second chance as a description.
+        const again = texts.filter((x) => m.get(x.asset.id) === false);
+        if (again.length > 0) for (const [id, ok] of await check('DESCRIPTION', again)) m.set(id, ok);
+      }
+      if (field !== this.field) return; // the choice changed meanwhile
       this.validity = m;
     } catch (e) {
       this.validity = new Map();
