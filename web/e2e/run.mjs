@@ -93,11 +93,11 @@ test('sign in shows the user and role; initial JavaScript is small', async ({ st
   for (const u of scripts) gz += gzipSync(Buffer.from(await (await fetch(u)).arrayBuffer()), { level: 9 }).length;
   figures.initialJsGzipKiB = +(gz / 1024).toFixed(1);
   expect(gz <= 100 * 1024, `initial JavaScript is ${gz} bytes gzipped, over 100 KiB`);
-  // A wrong password is refused with the server's message.
+  // A wrong password is refused in German, not with the server's English.
   await page.getByLabel('E-Mail').fill(ADMIN.email);
   await page.getByLabel('Passwort').fill('wrong-password');
   await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Anmeldung fehlgeschlagen' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'E-Mail-Adresse oder Passwort ist falsch.' }).waitFor();
   await signIn(page, stack.base);
   const who = await page.getByTestId('current-user').textContent();
   expect(/Administrator/.test(who) && /Rolle: Administrator/.test(who), `current user shows ${who}`);
