@@ -984,6 +984,49 @@ test('reports: a campaign dashboard (presets, comparison, kept on reload, CSV) a
   noProblems(page);
 });
 
+test('narrow screens (390 px): a compact header and no sideways scrolling on any screen', async ({ stack }) => {
+  const context = await stack.browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/campaigns`);
+  await page.getByLabel('E-Mail').fill(ADMIN.email);
+  await page.getByLabel('Passwort').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('heading', { name: 'Kampagnen' }).waitFor();
+  const camps = (await api(page, 'GET', `${stack.base}/api/campaigns?limit=100`)).items;
+  const c = camps.find((x) => x.type === 'SEARCH') ?? camps[0];
+  const screens = [
+    ['campaigns', '/campaigns'],
+    ['campaign', `/campaigns/${c.id}`],
+    ['wizard', `/campaigns/${c.id}/wizard`],
+    ['report', `/campaigns/${c.id}/report`],
+    ['publish', `/campaigns/${c.id}/publish`],
+    ['assets', '/assets'],
+    ['jobs', '/jobs'],
+  ];
+  const header = {};
+  for (const [name, url] of screens) {
+    await page.goto(`${stack.base}${url}`);
+    await page.locator('h1').first().waitFor();
+    await page.waitForTimeout(700);
+    const m = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      header: document.querySelector('header.top').getBoundingClientRect().height,
+      // The outermost elements that stick out, to name the culprit.
+      wide: [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().width)} px)`),
+    }));
+    header[name] = Math.round(m.header);
+    expect(m.scroll <= 390, `${name} at 390 px is ${m.scroll} px wide: it scrolls sideways (${m.wide.join(', ')})`);
+    expect(m.header <= 100, `${name} at 390 px: the header takes ${m.header} px`);
+    await shot(page, `390-${name}-de`);
+  }
+  figures.narrowHeaderPx = Math.max(...Object.values(header));
+  await axe(page, 'jobs at 390 px');
+  await context.close();
+});
+
 const stack = await startStack({ out });
 let result;
 try {
