@@ -984,6 +984,51 @@ test('reports: a campaign dashboard (presets, comparison, kept on reload, CSV) a
   noProblems(page);
 });
 
+test('settings: an API token created, used and revoked after a question; a user added and promoted; the audit log filtered', async ({ stack }) => {
+  const page = admin;
+  await page.goto(`${stack.base}/campaigns`);
+  await page.getByRole('link', { name: 'Einstellungen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Einstellungen: API-Tokens' }).waitFor();
+  await page.getByLabel(/^Name/).fill('E2E-Skript');
+  await page.getByRole('button', { name: 'Token anlegen' }).click();
+  const token = (await page.getByTestId('new-token-value').textContent()).trim();
+  const asToken = async () => (await fetch(`${stack.base}/api/me`, { headers: { Authorization: `Bearer ${token}` } })).status;
+  expect((await asToken()) === 200, 'the new token does not work');
+  await axe(page, 'settings: tokens');
+  await shot(page, '11-settings-tokens');
+  const row = page.locator('tr', { has: page.getByRole('cell', { name: 'E2E-Skript', exact: true }) });
+  await row.getByRole('button', { name: /^Widerrufen/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('Das Token „E2E-Skript“ widerrufen?').waitFor();
+  await dialog.getByRole('button', { name: 'Widerrufen' }).click();
+  await row.getByText('Widerrufen', { exact: true }).waitFor();
+  expect((await asToken()) === 401, 'a revoked token still works');
+
+  await page.getByRole('link', { name: 'Benutzer und Rollen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Einstellungen: Benutzer und Rollen' }).waitFor();
+  await page.getByLabel(/^E-Mail/).fill('neu.e2e@example.com');
+  await page.getByLabel(/^Name/).fill('Neue Kollegin');
+  await page.getByRole('button', { name: 'Benutzer hinzufügen' }).click();
+  const role = page.getByLabel('Rolle: neu.e2e@example.com');
+  await role.selectOption('publisher');
+  await page.getByText('Die Rolle von neu.e2e@example.com ist jetzt Veröffentlicher.').waitFor();
+  const users = await api(page, 'GET', `${stack.base}/api/users`);
+  expect(users.find((u) => u.email === 'neu.e2e@example.com')?.role === 'publisher', 'role not stored');
+  await axe(page, 'settings: users');
+  await shot(page, '12-settings-users');
+
+  await page.getByRole('link', { name: 'Änderungsprotokoll' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Einstellungen: Änderungsprotokoll' }).waitFor();
+  await page.getByLabel('Aktion').fill('create-user');
+  await page.getByRole('button', { name: 'Filtern' }).click();
+  await page.getByTestId('audit-table').getByText('neu.e2e@example.com').first().waitFor();
+  const actions = await page.getByTestId('audit-table').locator('tbody tr code:not(.summary)').allTextContents();
+  expect(actions.length > 0 && actions.every((a) => a === 'create-user'), `filtered audit shows ${actions.join(', ')}`);
+  await axe(page, 'settings: audit');
+  await shot(page, '13-settings-audit');
+  noProblems(page);
+});
+
 test('narrow screens (390 px): a compact header and no sideways scrolling on any screen', async ({ stack }) => {
   const context = await stack.browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
   const page = await context.newPage();

@@ -75,6 +75,12 @@ describe('form checks', () => {
 });
 
 describe('router', () => {
+  it('matches the settings sections, tokens first', () => {
+    expect(match('/settings')).toEqual({ name: 'settings', section: 'tokens' });
+    expect(match('/settings/users')).toEqual({ name: 'settings', section: 'users' });
+    expect(match('/settings/audit')).toEqual({ name: 'settings', section: 'audit' });
+    expect(match('/settings/other')).toEqual({ name: 'notFound' });
+  });
   it('matches the client routes', () => {
     expect(match('/')).toEqual({ name: 'campaigns' });
     expect(match('/campaigns/12')).toEqual({ name: 'campaign', id: 12 });
