@@ -32,6 +32,7 @@ const notConnectedDoc = " 503 (code google_ads_not_connected) when Google Ads is
 // RegisterRoutes publishes the publishing operations.
 func RegisterRoutes(api *httpapi.API, s *Service) {
 	tags := []string{"publishing"}
+	registerTargeting(api, tags)
 	httpapi.Register(api, auth.Editor, huma.Operation{OperationID: "google-ads-accounts", Method: http.MethodGet, Path: "/api/google-ads/accounts",
 		Summary:     "List the Google Ads accounts campaigns can be published to",
 		Description: "The accounts the configured credentials reach: the tree under IMAPHUB_GOOGLEADS_LOGIN_CUSTOMER_ID, or each account the Google user reaches directly. Manager accounts are listed but hold no campaigns." + notConnectedDoc,

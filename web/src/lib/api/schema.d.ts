@@ -999,6 +999,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/google-ads/targeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the languages and countries a campaign can target
+         * @description Each with the code a campaign stores and the Google Ads constant it is published as. Needs no Google Ads connection.
+         */
+        get: operations["google-ads-targeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -2908,6 +2928,16 @@ export interface components {
             contains_eu_political_advertising?: boolean;
             /** @description The account's id as the Google Ads UI shows it (123-456-7890) or its ten digits */
             customer_id: string;
+        };
+        TargetOption: {
+            /** @description What a campaign stores: a BCP 47 language tag (de, zh-TW) or an ISO 3166-1 country code (DE) */
+            code: string;
+            /** @description The Google Ads constant, e.g. languageConstants/1001 or geoTargetConstants/2276 */
+            resource: string;
+        };
+        Targeting: {
+            countries: components["schemas"]["TargetOption"][];
+            languages: components["schemas"]["TargetOption"][];
         };
         Token: {
             /** Format: date-time */
@@ -8870,6 +8900,44 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "google-ads-targeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Targeting"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
