@@ -395,9 +395,12 @@ func TestTracesFollowARequestIntoItsJobAndModelCalls(t *testing.T) {
 
 		model := scriptedWriter()
 		t.Cleanup(model.Close)
-		e := apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: apptest.ScriptedModel(model.URL)})
+		fake := googleadstest.NewServer()
+		t.Cleanup(fake.Close)
+		e := apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: apptest.ScriptedModel(model.URL), GoogleAds: fakeGoogleAds(fake)})
 		id := newSearchCampaign(t, e, "Winter")
 		reqID := generateInBackground(t, e, id)
+		accountsID := e.DoAs(t, auth.Editor, "GET", "/api/google-ads/accounts", nil).Header.Get(telemetry.RequestIDHeader)
 		if err := stop(context.Background()); err != nil {
 			t.Fatalf("flushing spans: %v", err)
 		}
@@ -459,6 +462,28 @@ func TestTracesFollowARequestIntoItsJobAndModelCalls(t *testing.T) {
 		}
 		if !slices.ContainsFunc(rcv.spans, func(s *tracepb.Span) bool { return s.Name == "GET /api/campaigns/{id}" }) {
 			t.Error("no span of the polling GETs")
+		}
+		// A Google Ads call is a client span under the request that made it.
+		var accounts *tracepb.Span
+		for _, s := range rcv.spans {
+			if attr(s, "imaphub.request_id") == accountsID {
+				accounts = s
+			}
+		}
+		if accounts == nil {
+			t.Fatal("no span of GET /api/google-ads/accounts")
+		}
+		ads := 0
+		for _, s := range rcv.spans {
+			if bytes.Equal(s.ParentSpanId, accounts.SpanId) && strings.HasPrefix(s.Name, "googleads ") {
+				ads++
+				if s.Kind != tracepb.Span_SPAN_KIND_CLIENT || attr(s, "rpc.method") == "" || !bytes.Equal(s.TraceId, accounts.TraceId) {
+					t.Errorf("Google Ads span %q: kind %v method %q", s.Name, s.Kind, attr(s, "rpc.method"))
+				}
+			}
+		}
+		if ads == 0 {
+			t.Error("no Google Ads span under the accounts request")
 		}
 	})
 }
