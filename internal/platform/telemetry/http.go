@@ -48,12 +48,13 @@ func (m *Metrics) HTTP(route func(r *http.Request) string, next http.Handler) ht
 		}
 		w.Header().Set(RequestIDHeader, id)
 		ctx := prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		method := methodLabel(r.Method)
 		name := pattern
 		if name == "" {
-			name = r.Method + " unmatched"
+			name = method + " unmatched"
 		}
 		ctx, span := tracer().Start(WithRequestID(ctx, id), name, trace.WithSpanKind(trace.SpanKindServer),
-			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", routeLabel(pattern)),
+			trace.WithAttributes(attribute.String("http.request.method", method), attribute.String("http.route", routeLabel(pattern)),
 				attribute.String("imaphub.request_id", id)))
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
