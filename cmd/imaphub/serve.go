@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/platform/server"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -151,7 +152,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	defer stopTracing()
 	// A worker has no API listener: its job, model and Google Ads metrics
 	// are served on IMAPHUB_METRICS_ADDR when set.
-	srv := a.Server()
+	srv := server.New(server.Config{MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, Metrics: a.Metrics, Logger: a.Log})
 	if mln, err := srv.ListenMetrics(); err != nil {
 		fmt.Fprintln(stderr, "imaphub worker:", err)
 		return 1
