@@ -438,3 +438,32 @@ func TestRestoreRefusesDamagedArchivesAndNonEmptyDirs(t *testing.T) {
 		t.Errorf("list assets after a forced restore: %d", res.StatusCode)
 	}
 }
+
+// An image whose blob is gone from the disk makes the backup fail, naming
+// it, instead of writing an archive that would restore a broken image.
+func TestBackupRefusesAnImageWithoutItsBlob(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.StartOpts(t, d, apptest.Options{Workers: 0})
+		a, _, err := e.App.Assets.UploadImage(context.Background(), assets.ImageInput{Data: pngOf(t, 11), Name: "eleven"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		blob := filepath.Join(e.App.Opts.DataDir, "blobs", "sha256", a.ContentHash[:2], a.ContentHash)
+		if err := os.Remove(blob); err != nil {
+			t.Fatal(err)
+		}
+		to := filepath.Join(t.TempDir(), "x.tar.gz")
+		f, err := os.Create(to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		_, err = backup.Create(context.Background(), f, backup.Source{DB: d, DataDir: e.App.Opts.DataDir, Version: "test"}, filepath.Dir(to))
+		if err == nil || !strings.Contains(err.Error(), "image blobs the database names are missing") || !strings.Contains(err.Error(), a.ContentHash) {
+			t.Fatalf("backup with a lost blob: %v", err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(to), ".imaphub-backup-*")); len(left) > 0 {
+			t.Errorf("scratch files left behind: %v", left)
+		}
+	})
+}
