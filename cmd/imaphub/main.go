@@ -38,6 +38,8 @@ var commands = map[string]command{
 	"googleads": {"check the Google Ads connection and print the fix for each problem (check [--customer CID])", runGoogleAds},
 	"publish":   {"publish an approved campaign to Google Ads, or check it (--campaign ID [--customer CID] [--validate-only])", runPublish},
 	"reports":   {"download Google Ads reports into the database (download --customer CID --from YYYY-MM-DD --to YYYY-MM-DD)", runReports},
+	"backup":    {"write a consistent copy of the SQLite database and the blob store to one archive, while the server runs (--to FILE)", runBackup},
+	"restore":   {"restore an archive of imaphub backup into an empty data dir (--from FILE [--force])", runRestore},
 }
 
 func main() {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/app"
+	"github.com/imaphub/imaphub/internal/platform/server"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -27,6 +28,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer a.DB.Close()
+	stopTracing, err := startTracing(ctx, a.Log)
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub serve:", err)
+		return 1
+	}
+	defer stopTracing()
 	if err := a.BootstrapAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, stdout); err != nil {
 		fmt.Fprintln(stderr, "imaphub serve:", err)
 		return 1
@@ -136,6 +143,26 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cfg.Jobs.Workers == 0 {
 		fmt.Fprintln(stderr, "imaphub worker: IMAPHUB_WORKERS=0 leaves nothing to do")
 		return 2
+	}
+	stopTracing, err := startTracing(ctx, a.Log)
+	if err != nil {
+		fmt.Fprintln(stderr, "imaphub worker:", err)
+		return 1
+	}
+	defer stopTracing()
+	// A worker has no API listener: its job, model and Google Ads metrics
+	// are served on IMAPHUB_METRICS_ADDR when set.
+	srv := server.New(server.Config{MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken, Metrics: a.Metrics, Logger: a.Log})
+	if mln, err := srv.ListenMetrics(); err != nil {
+		fmt.Fprintln(stderr, "imaphub worker:", err)
+		return 1
+	} else if mln != nil {
+		a.Log.Info("metrics listening", "url", "http://"+mln.Addr().String()+"/metrics")
+		go func() {
+			if err := srv.ServeMetrics(ctx, mln); err != nil {
+				a.Log.Error("metrics listener", "err", err)
+			}
+		}()
 	}
 	if err := a.Jobs.Start(ctx); err != nil {
 		fmt.Fprintln(stderr, "imaphub worker:", err)

@@ -26,6 +26,7 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/googleads"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 	"github.com/imaphub/imaphub/internal/platform/server"
+	"github.com/imaphub/imaphub/internal/platform/telemetry"
 	"github.com/imaphub/imaphub/internal/platform/webui"
 )
 
@@ -84,6 +85,9 @@ type App struct {
 	Reports         *reporting.Service
 	ReportDownloads *reporting.DownloadJobs
 	Jobs            *jobs.Runner
+	// Metrics are what /metrics serves; spans go to the global tracer
+	// provider (telemetry.StartTracing).
+	Metrics *telemetry.Metrics
 	// maintenance is the hourly housekeeping job.
 	maintenance *maintenance
 }
@@ -99,7 +103,9 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	if opts.Auth.Mode == "" {
 		opts.Auth.Mode = "local"
 	}
-	a := &App{Opts: opts, Log: opts.Logger, DB: d}
+	// Lines logged during a request or a job name its request and trace.
+	opts.Logger = slog.New(telemetry.LogHandler(opts.Logger.Handler()))
+	a := &App{Opts: opts, Log: opts.Logger, DB: d, Metrics: telemetry.NewMetrics()}
 	a.Users = auth.NewService(d, opts.Argon2)
 	var err error
 	if a.Auth, err = authapi.New(ctx, d, a.Users, opts.Auth, opts.Logger); err != nil {
@@ -107,12 +113,12 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	}
 	a.Assets = assets.NewService(d, filepath.Join(opts.DataDir, "blobs"))
 	a.Campaigns = campaigns.NewService(d, a.Assets)
-	a.Generation = generation.NewService(a.Campaigns, ai.Select(opts.LLM, generation.NewOfflineWriter()))
+	a.Generation = generation.NewService(a.Campaigns, a.Metrics.LLM(ai.Select(opts.LLM, generation.NewOfflineWriter())))
 	workers := jobs.NewWorkers()
 	a.GenerationJobs = generation.NewJobs(workers, d, a.Campaigns, a.Generation, opts.GenerationTimeout, opts.Logger)
 	pub := publishing.Options{Timeout: opts.PublishTimeout, Logger: opts.Logger}
 	if opts.GoogleAds.Connected() {
-		if pub.Client, err = googleads.New(opts.GoogleAds, append([]googleads.Option{googleads.WithLogger(opts.Logger)}, opts.GoogleAdsOptions...)...); err != nil {
+		if pub.Client, err = googleads.New(opts.GoogleAds, append([]googleads.Option{googleads.WithLogger(opts.Logger), googleads.WithObserver(a.Metrics.GoogleAds())}, opts.GoogleAdsOptions...)...); err != nil {
 			return nil, fmt.Errorf("google ads: %w", err)
 		}
 	} else {
@@ -127,10 +133,21 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 	river.AddWorker(workers, a.maintenance)
 	jc := opts.Jobs
 	jc.Periodic = append(jc.Periodic, maintenanceSchedule(time.Hour), a.ReportDownloads.Schedule())
+	jc.Middleware = append(jc.Middleware, a.Metrics.Jobs())
 	if a.Jobs, err = jobs.New(ctx, d, workers, jc, opts.Logger); err != nil {
 		return nil, err
 	}
 	a.Jobs.NameSubjects("campaign", a.Campaigns.Names)
+	a.Metrics.WatchQueues(a.Jobs.QueueCounts)
+	if d.Engine == db.SQLite {
+		a.Metrics.WatchSQL("write", d.WriteDB())
+		a.Metrics.WatchSQL("read", d.ReadDB())
+	} else {
+		a.Metrics.WatchSQL("main", d.WriteDB())
+	}
+	if p := a.Jobs.Pool(); p != nil {
+		a.Metrics.WatchPgxPool("jobs_listener", p)
+	}
 	a.GenerationJobs.Attach(a.Jobs)
 	a.Publishing.Attach(a.Jobs)
 	a.ReportDownloads.Attach(a.Jobs)
@@ -144,7 +161,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 func (a *App) Server() *server.Server {
 	srv := server.New(server.Config{Addr: a.Opts.Addr, Version: a.Opts.Version, Logger: a.Log, Ready: a.DB.Ping,
 		Wrap:        []func(http.Handler) http.Handler{a.Auth.Sessions},
-		MetricsAddr: a.Opts.MetricsAddr, MetricsToken: a.Opts.MetricsToken,
+		MetricsAddr: a.Opts.MetricsAddr, MetricsToken: a.Opts.MetricsToken, Metrics: a.Metrics,
 		MetricsGuard: func(h http.Handler) http.Handler { return a.Auth.RequireRole(auth.Admin, h) }})
 	a.Auth.Install(srv.API)
 	a.Auth.RegisterRoutes(srv.API)

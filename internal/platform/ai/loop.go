@@ -189,6 +189,7 @@ func (r *run) loop(ctx context.Context) error {
 			Accepted:   cloneAccepted(r.accepted),
 			Input:      r.input,
 			MaxTokens:  maxTokens,
+			Kind:       kind,
 		}
 		if kind != AttemptInitial {
 			call.Problems = slices.Clone(last)

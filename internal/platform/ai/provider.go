@@ -61,6 +61,9 @@ type Call struct {
 	// last answer that were not kept, and why. Nil on the first call.
 	Problems  []Problem
 	MaxTokens int // completion limit for this call; 0 = provider default
+	// Kind says why the loop makes this call: the first ask, a repair of
+	// rejected items, or a continuation of a cut-off answer.
+	Kind AttemptKind
 }
 
 // Reply is one model answer.

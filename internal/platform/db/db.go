@@ -199,6 +199,9 @@ func (d *DB) Ping(ctx context.Context) error {
 // (session stores, the job queue). Business code uses InTx / Read.
 func (d *DB) WriteDB() *sql.DB { return d.write }
 
+// ReadDB is the pool of readers: on PostgreSQL the same as WriteDB.
+func (d *DB) ReadDB() *sql.DB { return d.read }
+
 // Q rewrites `?` placeholders for the engine. Literal question marks inside
 // quoted strings are left alone.
 func (d *DB) Q(query string) string {

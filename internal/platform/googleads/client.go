@@ -42,7 +42,30 @@ type Client struct {
 	now    func() time.Time
 	// sleep waits between attempts; tests record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error
+	obs   Observer
 }
+
+// Observer hears of every call of a Client: metrics and traces.
+type Observer interface {
+	// StartCall begins a call of the API method name (every attempt of it);
+	// the context it returns is the call's, and done receives its outcome.
+	StartCall(ctx context.Context, name string) (_ context.Context, done func(err error))
+	// FailedAttempt reports one attempt that failed, retried or not.
+	FailedAttempt(ctx context.Context, name string, err error)
+	// Retrying reports a wait of the client before it tries again after err.
+	Retrying(ctx context.Context, name string, wait time.Duration, err error)
+}
+
+type noObserver struct{}
+
+func (noObserver) StartCall(ctx context.Context, _ string) (context.Context, func(error)) {
+	return ctx, func(error) {}
+}
+func (noObserver) FailedAttempt(context.Context, string, error)           {}
+func (noObserver) Retrying(context.Context, string, time.Duration, error) {}
+
+// WithObserver sets who hears of calls, attempts and waits.
+func WithObserver(o Observer) Option { return func(c *Client) { c.obs = o } }
 
 // Option configures a Client.
 type Option func(*Client)
@@ -66,7 +89,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if err := cfg.normalize(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, http: &http.Client{}, log: slog.Default(), retry: DefaultRetryPolicy, now: time.Now, sleep: sleepCtx}
+	c := &Client{cfg: cfg, http: &http.Client{}, log: slog.Default(), retry: DefaultRetryPolicy, now: time.Now, sleep: sleepCtx, obs: noObserver{}}
 	for _, o := range opts {
 		o(c)
 	}
@@ -116,13 +139,16 @@ type callResult struct {
 }
 
 // call sends spec with retries. See RetryPolicy.
-func (c *Client) call(ctx context.Context, spec callSpec) (callResult, error) {
+func (c *Client) call(ctx context.Context, spec callSpec) (_ callResult, err error) {
+	ctx, done := c.obs.StartCall(ctx, spec.name)
+	defer func() { done(err) }()
 	tokenRetried := false
 	for attempt := 1; ; attempt++ {
 		res, token, err := c.attempt(ctx, spec, attempt)
 		if err == nil {
 			return res, nil
 		}
+		c.obs.FailedAttempt(ctx, spec.name, err)
 		var api *APIError
 		if errors.As(err, &api) && api.accessTokenRefused() && !tokenRetried && token != "" {
 			// Google refused a token we thought valid (revoked, clock skew):
@@ -148,6 +174,7 @@ func (c *Client) call(ctx context.Context, spec callSpec) (callResult, error) {
 		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
 			return callResult{}, fmt.Errorf("%w (no time left before the deadline to wait %s for another attempt)", err, wait.Round(time.Millisecond))
 		}
+		c.obs.Retrying(ctx, spec.name, wait, err)
 		c.log.LogAttrs(ctx, slog.LevelWarn, "googleads retry", slog.String("call", spec.name), slog.String("customer_id", spec.customerID),
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, wait); serr != nil {

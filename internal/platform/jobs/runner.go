@@ -46,6 +46,8 @@ type Config struct {
 	// Periodic jobs are enqueued on schedule by whichever worker process
 	// leads (River elects one).
 	Periodic []*river.PeriodicJob
+	// Middleware runs around every insert and every run (metrics, traces).
+	Middleware []rivertype.Middleware
 }
 
 // Runner owns the River client, the event hub and the hooks of job kinds.
@@ -153,6 +155,7 @@ func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log 
 		JobTimeout:   10 * time.Minute,
 		PeriodicJobs: cfg.Periodic,
 		Hooks:        []rivertype.Hook{&attemptHook{r: r}},
+		Middleware:   cfg.Middleware,
 	}
 	if rc.RescueStuckJobsAfter < rc.JobTimeout {
 		rc.JobTimeout = rc.RescueStuckJobsAfter
@@ -166,6 +169,34 @@ func New(ctx context.Context, d *db.DB, workers *river.Workers, cfg Config, log 
 	}
 	r.River = client
 	return r, nil
+}
+
+// Pool is the pgx pool River listens with on PostgreSQL, nil otherwise.
+func (r *Runner) Pool() *pgxpool.Pool { return r.pool }
+
+// QueueCount is the number of jobs of one kind in one state of one queue.
+type QueueCount struct {
+	Queue, Kind, State string
+	Count              int64
+}
+
+// QueueCounts counts the jobs waiting or running, by queue, kind and state.
+func (r *Runner) QueueCounts(ctx context.Context) ([]QueueCount, error) {
+	rows, err := r.db.Read().Query(ctx, `SELECT queue, kind, state, count(*) FROM river_job
+		WHERE state IN ('available', 'scheduled', 'retryable', 'running') GROUP BY queue, kind, state ORDER BY queue, kind, state`)
+	if err != nil {
+		return nil, fmt.Errorf("count queued jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []QueueCount
+	for rows.Next() {
+		var q QueueCount
+		if err := rows.Scan(&q.Queue, &q.Kind, &q.State, &q.Count); err != nil {
+			return nil, fmt.Errorf("count queued jobs: %w", err)
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
 }
 
 // OnCancelQueued registers what to undo when a job of kind is cancelled

@@ -14,7 +14,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,10 +21,10 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
+	"github.com/imaphub/imaphub/internal/platform/telemetry"
 )
 
 // Config configures the HTTP server.
@@ -52,15 +51,17 @@ type Config struct {
 	// MetricsGuard admits other callers to /metrics on the API listener (an
 	// admin's session or token). Without it, only MetricsToken does.
 	MetricsGuard func(http.Handler) http.Handler
+	// Metrics is where requests are recorded and what /metrics serves.
+	// Default: a registry of its own.
+	Metrics *telemetry.Metrics
 }
 
 // Server is the HTTP server with its API.
 type Server struct {
-	cfg      Config
-	mux      *http.ServeMux
-	API      *httpapi.API
-	metrics  *prometheus.Registry
-	requests *prometheus.HistogramVec
+	cfg     Config
+	mux     *http.ServeMux
+	API     *httpapi.API
+	metrics *prometheus.Registry
 }
 
 // New builds the server. Slices register their operations on s.API before
@@ -75,14 +76,10 @@ func New(cfg Config) *Server {
 	if cfg.MaxJSONBytes == 0 {
 		cfg.MaxJSONBytes = 8 << 20
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
-	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "imaphub_http_request_duration_seconds",
-		Help:    "Duration of API operations by operation and status.",
-		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
-	}, []string{"operation", "status"})
-	s.metrics.MustRegister(s.requests)
+	if cfg.Metrics == nil {
+		cfg.Metrics = telemetry.NewMetrics()
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: cfg.Metrics.Registry}
 
 	hc := huma.DefaultConfig("IMAP Hub API", cfg.Version)
 	hc.Info.Description = "CampaignWizard: briefs in, validated Google Ads campaigns out. Every operation declares its minimum role in " + httpapi.RoleExtension + "."
@@ -193,7 +190,13 @@ func (s *Server) Handler() http.Handler {
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
-	return h
+	// Outermost, so a panic's 500 and a refused cross-origin request are
+	// counted too. The route is the mux's pattern: inner middleware copies
+	// the request, so the pattern the mux sets on its copy is not seen here.
+	return s.cfg.Metrics.HTTP(func(r *http.Request) string {
+		_, pattern := s.mux.Handler(r)
+		return pattern
+	}, h)
 }
 
 // Serve listens on cfg.Addr until ctx is cancelled, then shuts down
@@ -253,7 +256,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"status":"ready"}`+"\n")
 }
 
-// observe records the duration of each API operation.
+// observe logs API operations that failed on the server's side.
 func (s *Server) observe(ctx huma.Context, next func(huma.Context)) {
 	start := time.Now()
 	next(ctx)
@@ -263,7 +266,6 @@ func (s *Server) observe(ctx huma.Context, next func(huma.Context)) {
 	}
 	took := time.Since(start)
 	op := ctx.Operation().OperationID
-	s.requests.WithLabelValues(op, strconv.Itoa(status)).Observe(took.Seconds())
 	// Every failure the client did not cause, and every request the client
 	// gave up on, leaves a line naming its operation.
 	if status >= 500 || status == 499 {

@@ -129,8 +129,8 @@ func TestHealthReadinessMetricsAndDocs(t *testing.T) {
 		t.Errorf("readyz with a failing database: %d, want 503", status)
 	}
 	do(t, srv, "POST", "/api/echo", `{"headline":"ok"}`)
-	if status, _, body := do(t, srv, "GET", "/metrics", "", "Authorization", "Bearer "+metricsToken); status != 200 || !strings.Contains(body, `imaphub_http_request_duration_seconds_count{operation="echo",status="200"} 1`) {
-		t.Errorf("metrics: %d, operation histogram missing", status)
+	if status, _, body := do(t, srv, "GET", "/metrics", "", "Authorization", "Bearer "+metricsToken); status != 200 || !strings.Contains(body, `imaphub_http_request_duration_seconds_count{method="POST",route="/api/echo",status="200"} 1`) {
+		t.Errorf("metrics: %d, route histogram missing", status)
 	}
 	status, _, body := do(t, srv, "GET", "/openapi.json", "")
 	if status != 200 || !strings.Contains(body, `"openapi":"3.1.0"`) || !strings.Contains(body, `"x-imaphub-min-role":"editor"`) {
