@@ -76,7 +76,7 @@ func (s *scan) wordRules(i int) {
 			s.emit(CodeAllCaps, Error, start, end, Args{})
 		}
 	} else if w.upper > 0 && w.lower > 0 && s.innerCapital(w) {
-		if !s.overlapsAllowed(start, end) && !s.inList(w, mixedCaseWords, false) {
+		if !s.overlapsAllowed(start, end) && !s.inList(w, mixedCaseWords, false) && !s.inDomain(start) {
 			s.emit(CodeMixedCase, Error, start, end, Args{})
 		}
 	}

@@ -44,7 +44,7 @@ func (s *scan) sequenceRules() {
 			for e < n && vis[e] == r {
 				e++
 			}
-			if !(r == '.' && e-k == 3) { // "..." is an ellipsis
+			if !(r == '.' && e-k == 3) && !(r == '/' && e-k == 2 && prev == ':') { // "..." is an ellipsis, "https://" a URL
 				s.emit(CodeRepeatedPunctuation, Error, k, e, Args{})
 			}
 		}
@@ -114,7 +114,7 @@ func (s *scan) missingSpace(k int, r, prev, next rune) {
 			return
 		}
 	case '.':
-		if !isUpper(next) || k < 2 || !isLetter(prev) || !isLetter(s.vis[k-2]) {
+		if !isUpper(next) || k < 2 || !isLetter(prev) || !isLetter(s.vis[k-2]) || s.inDomain(k) {
 			return
 		}
 	default:
@@ -140,4 +140,67 @@ func (s *scan) asterisk(k int, prev, next rune) {
 	case (prev == 0 || isSpace(prev)) && (next == 0 || isSpace(next)):
 		s.emit(CodeNonstandardSymbol, Error, k, k+1, Args{})
 	}
+}
+
+// inDomain: vis[k] lies in the host name of a domain or URL written in the
+// text ("www.Radhaus.de", "https://Radhaus.de/angebote", "RadHaus.de"): the
+// run of characters around it, without a scheme, path and closing
+// punctuation, is two or more labels of letters, digits and hyphens, and the
+// last one is a top-level domain of 2 to 13 letters, written in lower case
+// unless the host starts with "www.".
+func (s *scan) inDomain(k int) bool {
+	vis := s.vis
+	a, b := k, k
+	for a > 0 && !isSpace(vis[a-1]) {
+		a--
+	}
+	for b < len(vis) && !isSpace(vis[b]) {
+		b++
+	}
+	for b > a && (vis[b-1] == '.' || vis[b-1] == ',' || vis[b-1] == ';' || vis[b-1] == ':' || vis[b-1] == '!' || vis[b-1] == '?' || vis[b-1] == ')') {
+		b--
+	}
+	tok := vis[a:b]
+	host := 0
+	for i := 0; i+2 < len(tok); i++ {
+		if tok[i] == ':' && tok[i+1] == '/' && tok[i+2] == '/' {
+			host = i + 3
+			break
+		}
+	}
+	end := host
+	for end < len(tok) && tok[end] != '/' && tok[end] != '?' && tok[end] != '#' {
+		end++
+	}
+	if k < a+host || k >= a+end {
+		return false
+	}
+	labels, labelStart := 0, host
+	for i := host; i <= end; i++ {
+		if i < end && tok[i] != '.' {
+			if !isWordRune(tok[i]) && tok[i] != '-' {
+				return false
+			}
+			continue
+		}
+		if i == labelStart {
+			return false // an empty label: "..", a leading or trailing dot
+		}
+		labels++
+		if i == end {
+			tld := tok[labelStart:end]
+			www := end-host > 4 && fold(tok[host]) == 'w' && fold(tok[host+1]) == 'w' && fold(tok[host+2]) == 'w' && tok[host+3] == '.'
+			if labels < 2 || len(tld) < 2 || len(tld) > 13 {
+				return false
+			}
+			for _, r := range tld {
+				if !isLetter(r) || isWide(r) || !www && !isLower(r) {
+					return false
+				}
+			}
+			return true
+		}
+		labelStart = i + 1
+	}
+	return false
 }
