@@ -33,3 +33,25 @@ var mixedCaseWords = set(
 
 // couponWords precede a coupon code: "Code SOMMER25", "Gutschein WINTER10".
 var couponWords = set("coupon", "gutschein", "voucher", "promo", "rabatt", "couponcode", "promocode")
+
+// brandSpellings are well-known brand and product names written with an
+// inner capital (E14: trademarks keep their spelling). Each advertiser adds
+// its own through the allowlist (Options.Allow, the brief's brand_terms).
+var brandSpellings = set(
+	// technology and software
+	"iPhone", "iPad", "iPod", "iMac", "iOS", "iPadOS", "iCloud", "iTunes", "iWatch", "MacBook", "AirPods", "AirTag",
+	"AirPlay", "FaceTime", "AppleCare", "watchOS", "macOS", "tvOS", "PlayStation", "GeForce", "ThinkPad", "IdeaPad",
+	"ZenBook", "VivoBook", "ProBook", "EliteBook", "MediaTek", "SanDisk", "PowerPoint", "OneDrive", "OneNote",
+	"SharePoint", "LibreOffice", "OpenOffice", "JavaScript", "TypeScript", "PostgreSQL", "MySQL", "MongoDB",
+	"GitHub", "GitLab", "WordPress", "WooCommerce", "HubSpot", "MailChimp", "TeamViewer", "DocuSign", "ChatGPT",
+	"OpenAI", "DeepL", "GoPro", "SmartThings", "FritzBox", "HomePod", "SoundCloud", "TikTok", "YouTube", "LinkedIn",
+	"WhatsApp", "PayPal", "eBay", "BlackBerry", "NordVPN", "ExpressVPN", "GoDaddy", "JetBrains", "InDesign",
+	"QuickBooks", "TurboTax", "CarPlay", "HomeKit", "MagSafe", "DisplayPort", "eSIM", "eReader", "eBook", "eMail",
+	"eBike", "eScooter", "eCommerce", "eLearning", "eTicket",
+	// shops, services and brands in German-speaking markets
+	"JobRad", "BahnCard", "FlixBus", "FlixTrain", "BlaBlaCar", "HelloFresh", "DocMorris", "SumUp", "MediaMarkt",
+	"HolidayCheck", "ImmoScout", "ImmobilienScout", "AutoScout", "MyHammer", "HomeToGo", "CosmosDirekt", "BayWa",
+	"DekaBank", "HypoVereinsbank", "BayernLB", "ProSieben", "SodaStream", "KitchenAid", "DeLonghi", "BabyOne",
+	"TUIfly", "easyJet", "FedEx", "MasterCard", "AmEx", "LeasingMarkt", "ePost", "eDreams", "SunExpress",
+	"GetYourGuide", "TripAdvisor",
+)

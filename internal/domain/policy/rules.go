@@ -76,13 +76,59 @@ func (s *scan) wordRules(i int) {
 			s.emit(CodeAllCaps, Error, start, end, Args{})
 		}
 	} else if w.upper > 0 && w.lower > 0 && s.innerCapital(w) {
-		if !s.overlapsAllowed(start, end) && !s.inList(w, mixedCaseWords, false) && !s.inDomain(start) {
+		if !s.overlapsAllowed(start, end) && !s.knownMixedCase(w) && !s.inDomain(start) {
 			s.emit(CodeMixedCase, Error, start, end, Args{})
 		}
 	}
 	if w.digits > 0 && w.letters >= 4 && s.leet(w) && !s.overlapsAllowed(start, end) {
 		s.emit(CodeSymbolAsLetter, Error, start, end, Args{})
 	}
+}
+
+// knownMixedCase: the word is written with an inner capital by convention:
+// a legal form or unit (GmbH, kWh), a well-known brand (iPhone, PayPal,
+// eBay; also with a plural or genitive ending: iPhones), or a Scottish or
+// Irish name (McKenzie, MacDonald; O'Neill is split by its apostrophe).
+// An advertiser's own spellings come from the allowlist.
+func (s *scan) knownMixedCase(w word) bool {
+	var k keyBuf
+	for _, r := range s.vis[w.start:w.end] {
+		if isLetter(r) && !k.add(r) {
+			return false
+		}
+	}
+	key := string(k.b[:k.n])
+	if _, ok := mixedCaseWords[key]; ok {
+		return true
+	}
+	if _, ok := brandSpellings[key]; ok {
+		return true
+	}
+	for cut := 1; cut <= 3 && cut < len(key) && key[len(key)-cut] >= 'a' && key[len(key)-cut] <= 'z'; cut++ {
+		if _, ok := brandSpellings[key[:len(key)-cut]]; ok {
+			return true
+		}
+	}
+	return gaelicName(key)
+}
+
+// gaelicName: "Mc" or "Mac", one capital, then lower case only.
+func gaelicName(key string) bool {
+	var rest string
+	switch {
+	case len(key) > 3 && key[:2] == "Mc":
+		rest = key[2:]
+	case len(key) > 4 && key[:3] == "Mac":
+		rest = key[3:]
+	default:
+		return false
+	}
+	for i, r := range rest {
+		if i == 0 && !isUpper(r) || i > 0 && !isLower(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *scan) casedLetters(w word) int {
