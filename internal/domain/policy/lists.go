@@ -55,3 +55,14 @@ var brandSpellings = set(
 	"TUIfly", "easyJet", "FedEx", "MasterCard", "AmEx", "LeasingMarkt", "ePost", "eDreams", "SunExpress",
 	"GetYourGuide", "TripAdvisor",
 )
+
+// numberWords are words spelt with numbers for their sound (E3): "Gr8",
+// "4U", "2day". Keys are lower case.
+var numberWords = set("gr8", "l8", "l8r", "m8", "h8", "w8", "str8", "sk8", "n8", "4u", "4you", "4ever", "4eva", "2u",
+	"2day", "2nite", "2night", "2morrow", "2moro", "2go", "2b", "b4", "some1", "any1", "every1", "no1", "4sale", "4all",
+	"4free", "4less", "2good")
+
+// forWords follow a lone 2 or 4 read as "to" or "for" ("4 sale", "2 good");
+// a count cannot precede them. Keys are lower case.
+var forWords = set("sale", "you", "u", "ur", "ever", "good", "great", "go", "less", "real", "sure", "cheap", "late",
+	"me", "us", "all", "rent", "buy", "nothing", "everyone")

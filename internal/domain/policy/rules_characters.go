@@ -32,12 +32,19 @@ func (s *scan) sequenceRules() {
 			if isLetter(prev) && isLetter(next) && !s.emailLike(k) {
 				a, b := s.tokenAround(k, k+1)
 				s.emit(CodeSymbolAsLetter, Error, a, b, Args{})
+			} else if !isWordRune(prev) && !isWordRune(next) {
+				s.emit(CodeSymbolAsWord, Error, k, k+1, Args{}) // "meet @ the store"
 			}
-		case r == '$' || r == '€' || r == '£':
-			if isLetter(next) {
+		case r == '$' || r == '€' || r == '£' || r == '¥' || r == '%':
+			if r != '%' && isLetter(next) {
 				a, b := s.tokenAround(k, k+1)
 				s.emit(CodeSymbolAsLetter, Error, a, b, Args{})
+			} else if !isWordRune(prev) && prev != r && next != r && !s.amountNear(k) {
+				s.emit(CodeSymbolAsWord, Error, k, k+1, Args{}) // "lowest $", "% off"
 			}
+		}
+		if isPunctOrSymbol(r) && !isPunctOrSymbol(prev) && isPunctOrSymbol(next) && next != r {
+			s.repeatedPattern(k)
 		}
 		if next == r && prev != r && isPunctOrSymbol(r) {
 			e := k + 1
@@ -69,7 +76,56 @@ func (s *scan) emailLike(k int) bool {
 			s.nextDot++
 		}
 	}
-	return s.nextDot < s.nextSpace
+	return s.nextDot < s.nextSpace && s.nextDot+1 < len(vis) && isLetter(vis[s.nextDot+1])
+}
+
+// amountNear: the currency or percent sign at vis[k] belongs to a number
+// before or after it ("49 €", "€ 49", "20 %", "49,- €", "{CUSTOMIZER.Price} €"),
+// or names the unit of a list ("Preise in €", "(in %)").
+func (s *scan) amountNear(k int) bool {
+	vis := s.vis
+	a := k - 1
+	for a >= 0 && isSpace(vis[a]) {
+		a--
+	}
+	if a >= 1 && vis[a] == '-' && vis[a-1] == ',' {
+		a -= 2 // "49,- €"
+	}
+	if a >= 0 && (isDigit(vis[a]) || vis[a] == placeholderRune) {
+		return true
+	}
+	if a >= 1 && fold(vis[a]) == 'n' && fold(vis[a-1]) == 'i' && (a == 1 || !isWordRune(vis[a-2])) {
+		return true // "in €"
+	}
+	b := k + 1
+	for b < len(vis) && isSpace(vis[b]) {
+		b++
+	}
+	return b < len(vis) && (isDigit(vis[b]) || vis[b] == placeholderRune)
+}
+
+// repeatedPattern: E2 — a group of two or three different marks repeated
+// ("()()()", "!?!?", "-=-=-="); one repeated mark is found by the caller.
+// k starts a run of punctuation and symbols.
+func (s *scan) repeatedPattern(k int) {
+	vis := s.vis
+	e := k
+	for e < len(vis) && isPunctOrSymbol(vis[e]) {
+		e++
+	}
+	for p := 2; p <= 3; p++ {
+		if e-k < 2*p {
+			return
+		}
+		periodic := true
+		for i := k; i+p < e && periodic; i++ {
+			periodic = vis[i] == vis[i+p]
+		}
+		if periodic {
+			s.emit(CodeRepeatedPunctuation, Error, k, e, Args{})
+			return
+		}
+	}
 }
 
 // spaceAt: E9 "adding extra spaces" — leading, trailing, doubled, or
