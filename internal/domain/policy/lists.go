@@ -53,7 +53,7 @@ var brandSpellings = set(
 	"HolidayCheck", "ImmoScout", "ImmobilienScout", "AutoScout", "MyHammer", "HomeToGo", "CosmosDirekt", "BayWa",
 	"DekaBank", "HypoVereinsbank", "BayernLB", "ProSieben", "SodaStream", "KitchenAid", "DeLonghi", "BabyOne",
 	"TUIfly", "easyJet", "FedEx", "MasterCard", "AmEx", "LeasingMarkt", "ePost", "eDreams", "SunExpress",
-	"GetYourGuide", "TripAdvisor",
+	"GetYourGuide", "TripAdvisor", "DeWalt", "BusinessBike",
 )
 
 // numberWords are words spelt with numbers for their sound (E3): "Gr8",

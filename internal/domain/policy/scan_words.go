@@ -37,8 +37,9 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 			s.push(ifSeparatorRune, runeIdx)
 			ifWidth := s.width - width
 			s.addRunes(text, p.defStart, p.defEnd, runeIdx+utf8.RuneCountInString(text[i:p.defStart]))
+			defWidth := s.width - width - ifWidth
 			s.width, s.overAt = width, overAt
-			s.grow(max(ifWidth, s.width-width), runeIdx)
+			s.grow(max(ifWidth, defWidth), runeIdx)
 		default:
 			if p.noDefault {
 				s.add(Violation{Code: CodePlaceholderWithoutDefault, Severity: Warning, Start: runeIdx, End: runeIdx + n})
