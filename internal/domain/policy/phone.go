@@ -1,5 +1,7 @@
 package policy
 
+import "strings"
+
 // phoneNumbers: E11 "entering a phone number in ad text" is not allowed;
 // Google wants a call asset instead. Prices, dates, times, sizes, years and
 // article numbers also consist of digit groups, so a run of digits is only a
@@ -23,7 +25,7 @@ func (s *scan) phoneNumbers() {
 			lead = r
 			k++
 		case isDigit(r) && (k == 0 || !isWordRune(vis[k-1])):
-			if e := s.dateOrTimeEnd(k); e > k {
+			if e := s.dateOrTimeEnd(k, true); e > k {
 				k = e
 				continue
 			}
@@ -199,9 +201,11 @@ func (s *scan) number(k, max int) (int, int) {
 
 // dateOrTimeEnd returns the end of a date or a time range that starts at
 // vis[k], or k: "01.03.2026", "1.3.", "12/24/2026", "2026-03-01",
-// "9.00 - 18.00", "9:00–18:00". Day and month must be in range, and the
-// token must not run on into more digits.
-func (s *scan) dateOrTimeEnd(k int) int {
+// "9.00 - 18.00", "9:00–18:00". Day and month must be in range, and a date
+// must not run on into more digit groups ("01.23.45.67.89" is a French phone
+// number), except into a second date after a dash when ranges are allowed
+// ("1.3.2026-31.3.2026").
+func (s *scan) dateOrTimeEnd(k int, ranges bool) int {
 	vis := s.vis
 	n := len(vis)
 	a, e := s.number(k, 4)
@@ -218,7 +222,18 @@ func (s *scan) dateOrTimeEnd(k int) int {
 	if lb == 0 || e2 < n && isDigit(vis[e2]) {
 		return k
 	}
-	ended := func(i int) bool { return i >= n || !isWordRune(vis[i]) }
+	ended := func(i int) bool {
+		if i >= n {
+			return true
+		}
+		if isWordRune(vis[i]) {
+			return false
+		}
+		if i+1 < n && isDigit(vis[i+1]) && isPhoneSeparator(vis[i]) {
+			return ranges && vis[i] == '-' && s.dateOrTimeEnd(i+1, false) > i+1
+		}
+		return true
+	}
 	if la == 4 {
 		// ISO 8601: 2026-03-01
 		if a < 1900 || a > 2099 || b < 1 || b > 12 || e2 >= n || vis[e2] != sep {
@@ -326,9 +341,12 @@ func (s *scan) wordBefore(k int) (int, int) {
 	return b, e
 }
 
+// phoneWord: the label names a phone number (Telefonnummer, Rufnummer,
+// Notfallnummer, Hotline, Fax, Servicenummer, …).
 func phoneWord(key string) bool {
-	for _, p := range [...]string{"tel", "fon", "phone", "fax", "ruf", "handy", "mobil", "hotline", "call", "whatsapp", "service", "anruf", "電話"} {
-		if len(key) >= len(p) && (key[:len(p)] == p || key[len(key)-len(p):] == p) {
+	for _, p := range [...]string{"tel", "fon", "phone", "fax", "ruf", "handy", "mobil", "hotline", "call", "whatsapp",
+		"service", "notfall", "kontakt", "contact", "電話"} {
+		if strings.HasPrefix(key, p) || strings.HasSuffix(key, p) { // not inside: Bestellnummer
 			return true
 		}
 	}
@@ -348,12 +366,18 @@ func (s *scan) unitFollows(end int) bool {
 	for end < len(vis) && isSpace(vis[end]) {
 		end++
 	}
+	if end >= len(vis) {
+		return false
+	}
+	if r := vis[end]; r == '"' || r == '″' || isCJK(r) {
+		return unitCJK(r) || r == '"' || r == '″'
+	}
 	e := end
 	for e < len(vis) && isLetter(vis[e]) && e-end < 8 {
 		e++
 	}
 	if e == end || e < len(vis) && isLetter(vis[e]) {
-		return end < len(vis) && (vis[end] == '"' || vis[end] == '″' || isCJK(vis[end]) && unitCJK(vis[end]))
+		return false
 	}
 	var k keyBuf
 	for _, r := range vis[end:e] {

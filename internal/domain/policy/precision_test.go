@@ -25,6 +25,7 @@ func TestOrdinaryNumbersAreNotPhoneNumbers(t *testing.T) {
 		{"price with thousands and cents", Description, "E-Bike ab 2.299,00 € oder 12.999,00 EUR.", nil},
 		{"price with spaces", Description, "Wohnungen ab 1 299 000 EUR.", nil},
 		{"years", Description, "Testsieger 2019 2021 2024 bei Stiftung Warentest.", nil},
+		{"date range without spaces", Description, "Aktion 1.3.2026-31.3.2026 in allen Filialen.", nil},
 		{"tyre size", Description, "Winterreifen 205/55 R16 91V ab 59 €.", nil},
 		{"measurement list", Description, "Matratzen 90 x 200 cm, 140 x 200 cm und 180 x 200 cm.", nil},
 		{"quantity with unit", Description, "Akku 1 250 000 mAh? Nein: 625 Wh und 100 km Reichweite.", nil},
@@ -38,6 +39,9 @@ func TestOrdinaryNumbersAreNotPhoneNumbers(t *testing.T) {
 		{"us number", Description, "Call 555-123-4567 today.", []string{CodePhoneNumber}},
 		{"pairs after area code", Description, "Service 089 12 34 56 78 erreichbar.", []string{CodePhoneNumber}},
 		{"telefonnummer", Description, "Telefonnummer 0301234567 für Termine.", []string{CodePhoneNumber}},
+		{"notfallnummer", Description, "Notfallnummer 0800 1234567 rund um die Uhr.", []string{CodePhoneNumber}},
+		{"dotted pairs are not a date", Description, "Appelez le 01.23.45.67.89 dès maintenant.", []string{CodePhoneNumber}},
+		{"dashed pairs are not a date", Description, "Appelez le 01-23-45-67-89 dès maintenant.", []string{CodePhoneNumber}},
 	})
 }
 
@@ -128,6 +132,7 @@ func TestGimmickyCopyIsFound(t *testing.T) {
 		{"number for to", Headline, "Too 2 good to miss", []string{CodeNumberAsWord}},
 		{"number for word inside", Headline, "Gr8 deals on bikes", []string{CodeNumberAsWord}},
 		{"4U", Headline, "Bikes 4U", []string{CodeNumberAsWord}},
+		{"counts and abbreviations are not words", Description, "Hausnummer 2 u. 4, dazu 4 All-Season-Reifen und 2 Nights in Rome.", nil},
 		{"dollar for price", Headline, "Bikes at the lowest $", []string{CodeSymbolAsWord}},
 		{"percent without a number", Headline, "Big % off all bikes", []string{CodeSymbolAsWord}},
 		{"at for at", Headline, "Meet us @ the store", []string{CodeSymbolAsWord}},

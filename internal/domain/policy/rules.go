@@ -119,7 +119,10 @@ func (s *scan) numberForWord(i int) {
 		next.start != w.end+1 || !isSpace(s.vis[w.end]) || next.digits > 0 {
 		return
 	}
-	if s.inList(next, forWords, false) || s.lowerInList(next, forWords) {
+	if after := int(next.end); after < len(s.vis) && (s.vis[after] == '-' || s.vis[after] == '.' && next.end-next.start == 1) {
+		return // "4 All-Season-Reifen", "Haus 2 u. 4"
+	}
+	if s.lowerInList(next, forWords) {
 		s.emit(CodeNumberAsWord, Error, int(w.start), int(next.end), Args{})
 	}
 }

@@ -204,7 +204,13 @@ func (s *scan) asterisk(k int, prev, next rune) {
 // punctuation, is two or more labels of letters, digits and hyphens, and the
 // last one is a top-level domain of 2 to 13 letters, written in lower case
 // unless the host starts with "www.".
+//
+// The answer for a run is kept: callers ask in order of k, so a text is read
+// once however many dots and capitals one run has.
 func (s *scan) inDomain(k int) bool {
+	if d := &s.domain; k >= d.start && k < d.end {
+		return d.ok && k >= d.hostStart && k < d.hostEnd
+	}
 	vis := s.vis
 	a, b := k, k
 	for a > 0 && !isSpace(vis[a-1]) {
@@ -213,6 +219,21 @@ func (s *scan) inDomain(k int) bool {
 	for b < len(vis) && !isSpace(vis[b]) {
 		b++
 	}
+	s.domain = domainRun{start: a, end: b}
+	s.domain.hostStart, s.domain.hostEnd, s.domain.ok = s.host(a, b)
+	return s.domain.ok && k >= s.domain.hostStart && k < s.domain.hostEnd
+}
+
+// domainRun caches inDomain's reading of one run of characters.
+type domainRun struct {
+	start, end         int
+	hostStart, hostEnd int
+	ok                 bool
+}
+
+// host reads vis[a:b] as a domain or URL and returns its host name's range.
+func (s *scan) host(a, b int) (int, int, bool) {
+	vis := s.vis
 	for b > a && (vis[b-1] == '.' || vis[b-1] == ',' || vis[b-1] == ';' || vis[b-1] == ':' || vis[b-1] == '!' || vis[b-1] == '?' || vis[b-1] == ')') {
 		b--
 	}
@@ -228,35 +249,32 @@ func (s *scan) inDomain(k int) bool {
 	for end < len(tok) && tok[end] != '/' && tok[end] != '?' && tok[end] != '#' {
 		end++
 	}
-	if k < a+host || k >= a+end {
-		return false
-	}
 	labels, labelStart := 0, host
 	for i := host; i <= end; i++ {
 		if i < end && tok[i] != '.' {
 			if !isWordRune(tok[i]) && tok[i] != '-' {
-				return false
+				return 0, 0, false
 			}
 			continue
 		}
 		if i == labelStart {
-			return false // an empty label: "..", a leading or trailing dot
+			return 0, 0, false // an empty label: "..", a leading or trailing dot
 		}
 		labels++
 		if i == end {
 			tld := tok[labelStart:end]
 			www := end-host > 4 && fold(tok[host]) == 'w' && fold(tok[host+1]) == 'w' && fold(tok[host+2]) == 'w' && tok[host+3] == '.'
 			if labels < 2 || len(tld) < 2 || len(tld) > 13 {
-				return false
+				return 0, 0, false
 			}
 			for _, r := range tld {
 				if !isLetter(r) || isWide(r) || !www && !isLower(r) {
-					return false
+					return 0, 0, false
 				}
 			}
-			return true
+			return a + host, a + end, true
 		}
 		labelStart = i + 1
 	}
-	return false
+	return 0, 0, false
 }
