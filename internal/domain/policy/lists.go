@@ -66,3 +66,7 @@ var numberWords = set("gr8", "l8", "l8r", "m8", "h8", "w8", "str8", "sk8", "n8",
 // a count cannot precede them. Keys are lower case.
 var forWords = set("sale", "you", "u", "ur", "ever", "good", "great", "go", "less", "real", "sure", "cheap", "late",
 	"me", "us", "all", "rent", "buy", "nothing", "everyone")
+
+// pronounForWords are forWords that no noun can follow as a count ("4 you
+// guys" is still "for you").
+var pronounForWords = set("you", "u", "ur", "me", "us", "ever", "nothing", "everyone")

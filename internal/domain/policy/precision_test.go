@@ -133,6 +133,8 @@ func TestGimmickyCopyIsFound(t *testing.T) {
 		{"number for word inside", Headline, "Gr8 deals on bikes", []string{CodeNumberAsWord}},
 		{"4U", Headline, "Bikes 4U", []string{CodeNumberAsWord}},
 		{"counts and abbreviations are not words", Description, "Hausnummer 2 u. 4, dazu 4 All-Season-Reifen und 2 Nights in Rome.", nil},
+		{"a count before an adjective and a plural", Description, "Here are 2 good reasons and 4 sale items for you.", nil},
+		{"for you before a plural is still for you", Headline, "Deals 4 you guys", []string{CodeNumberAsWord}},
 		{"dollar for price", Headline, "Bikes at the lowest $", []string{CodeSymbolAsWord}},
 		{"percent without a number", Headline, "Big % off all bikes", []string{CodeSymbolAsWord}},
 		{"at for at", Headline, "Meet us @ the store", []string{CodeSymbolAsWord}},

@@ -122,9 +122,17 @@ func (s *scan) numberForWord(i int) {
 	if after := int(next.end); after < len(s.vis) && (s.vis[after] == '-' || s.vis[after] == '.' && next.end-next.start == 1) {
 		return // "4 All-Season-Reifen", "Haus 2 u. 4"
 	}
-	if s.lowerInList(next, forWords) {
-		s.emit(CodeNumberAsWord, Error, int(w.start), int(next.end), Args{})
+	if !s.lowerInList(next, forWords) {
+		return
 	}
+	if i+2 < len(s.words) && !s.lowerInList(next, pronounForWords) {
+		// "2 good reasons", "4 sale items": an adjective before a plural
+		// noun is a count.
+		if n := s.words[i+2]; n.start == next.end+1 && isSpace(s.vis[next.end]) && fold(s.vis[n.end-1]) == 's' && n.letters >= 3 {
+			return
+		}
+	}
+	s.emit(CodeNumberAsWord, Error, int(w.start), int(next.end), Args{})
 }
 
 // lowerInList looks the word up lower-cased.
