@@ -5,7 +5,7 @@ import "strings"
 // placeholder is the parse of one "{…}" in ad text: keyword insertion
 // ({KeyWord:default}), an ad customizer ({CUSTOMIZER.Name:default}),
 // location insertion ({LOCATION(City):default}), an IF function
-// ({IF(device=mobile,text):default}) or a countdown
+// ({=IF(device=mobile,text):default}) or a countdown
 // ({COUNTDOWN(2026/12/24 18:00:00,5)}). Google counts the first three at the
 // width of their default text (reference §2, "including any dynamic text"),
 // an IF function at the wider of its two texts (either may show) and a
@@ -81,7 +81,7 @@ func parsePlaceholder(s string, i int) placeholder {
 			return placeholder{end: end, reason: reason}
 		}
 		return placeholder{end: end, defStart: j, defEnd: j, ok: true, countdown: true}
-	case strings.HasPrefix(body, "IF("):
+	case isIf(body):
 		return parseIf(s, i, j)
 	case strings.HasPrefix(name, "="):
 		return placeholder{end: end, unsupported: true}
@@ -97,6 +97,11 @@ func parsePlaceholder(s string, i int) placeholder {
 // languages we write is 10 wide: "59 minutes", "59 Minuten", "23 Stunden"
 // ("59分" is 4 wide in Japanese).
 const countdownWidth = 10
+
+func isIf(body string) bool {
+	body = strings.TrimLeft(strings.TrimPrefix(body, "="), " ")
+	return len(body) > 2 && strings.EqualFold(body[:2], "IF") && (body[2] == '(' || body[2] == ' ')
+}
 
 func isCountdown(body string) bool {
 	body = strings.TrimPrefix(body, "=")
@@ -193,44 +198,113 @@ func atoi(v string) (int, bool) {
 	return n, true
 }
 
-// parseIf parses {IF(condition,text):default} whose braces are at s[i] and
-// s[j]. The condition is device=mobile or audience IN(name,…); the default
-// text is optional (without it nothing shows when the condition is not met).
-// Google Ads help "About IF functions" (answer 10043287); Microsoft
-// Advertising documents the same syntax (hlp_ba_conc_iffunction).
+// parseIf parses {=IF(condition,text):default} whose braces are at s[i]
+// and s[j]; the "=" is optional. The condition is device=mobile or audience
+// IN(list,…), or both joined by "or"; spaces around the parts are allowed and
+// not part of the texts. The default text is optional (without it nothing
+// shows when the condition is not met). Sources: Microsoft Advertising help
+// 56922 "About IF functions" (the same syntax for responsive search ads);
+// Search Engine Land, "AdWords IF functions roll out" (2017), which sets out
+// Google's syntax step by step.
 func parseIf(s string, i, j int) placeholder {
-	end := j + 1
-	bad := placeholder{end: end, reason: reasonIf}
-	k := i + 1 + len("IF(")
-	rest := s[k:j]
-	switch lower := strings.ToLower(rest); {
-	case strings.HasPrefix(lower, "device=mobile,"):
-		k += len("device=mobile,")
-	case strings.HasPrefix(lower, "audience in("):
-		close := strings.IndexByte(rest, ')')
-		if close < 0 || close+1 >= len(rest) || rest[close+1] != ',' {
-			return bad
-		}
-		for _, name := range strings.Split(rest[len("audience in("):close], ",") {
-			if strings.TrimSpace(name) == "" {
+	bad := placeholder{end: j + 1, reason: reasonIf}
+	c := ifCursor{s: s, k: i + 1, end: j}
+	c.skip("=")
+	if !c.word("IF") || !c.skip("(") {
+		return bad
+	}
+	for {
+		switch {
+		case c.word("device"):
+			if !c.skip("=") || !c.word("mobile") {
 				return bad
 			}
+		case c.word("audience"):
+			if !c.word("IN") || !c.skip("(") {
+				return bad
+			}
+			close := strings.IndexByte(s[c.k:j], ')')
+			if close < 0 {
+				return bad
+			}
+			for _, name := range strings.Split(s[c.k:c.k+close], ",") {
+				if strings.TrimSpace(name) == "" {
+					return bad
+				}
+			}
+			c.k += close + 1
+		default:
+			return bad
 		}
-		k += close + 2
-	default:
+		if !c.word("or") {
+			break
+		}
+	}
+	if !c.skip(",") {
 		return bad
 	}
 	// The text runs to the ")" before the default's ":" or before "}".
 	textEnd, defStart := -1, j
-	if c := strings.Index(s[k:j], "):"); c >= 0 {
-		textEnd, defStart = k+c, k+c+2
+	if k := strings.Index(s[c.k:j], "):"); k >= 0 {
+		textEnd, defStart = c.k+k, c.k+k+2
 	} else if s[j-1] == ')' {
 		textEnd = j - 1
 	}
-	if textEnd <= k || strings.TrimSpace(s[k:textEnd]) == "" {
+	if textEnd < c.k {
 		return bad
 	}
-	return placeholder{end: end, ok: true, ifStart: k, ifEnd: textEnd, defStart: defStart, defEnd: j}
+	ifStart, ifEnd := trimSpaces(s, c.k, textEnd)
+	defStart, defEnd := trimSpaces(s, defStart, j)
+	if ifEnd == ifStart {
+		return bad
+	}
+	return placeholder{end: j + 1, ok: true, ifStart: ifStart, ifEnd: ifEnd, defStart: defStart, defEnd: defEnd}
+}
+
+// ifCursor reads an IF function's condition: words case-insensitively, with
+// spaces before each token.
+type ifCursor struct {
+	s      string
+	k, end int
+}
+
+func (c *ifCursor) spaces() {
+	for c.k < c.end && c.s[c.k] == ' ' {
+		c.k++
+	}
+}
+
+// skip consumes the punctuation p after optional spaces.
+func (c *ifCursor) skip(p string) bool {
+	c.spaces()
+	if strings.HasPrefix(c.s[c.k:c.end], p) {
+		c.k += len(p)
+		return true
+	}
+	return false
+}
+
+// word consumes w (any case) after optional spaces, when no letter follows.
+func (c *ifCursor) word(w string) bool {
+	k := c.k
+	c.spaces()
+	if e := c.k + len(w); e <= c.end && strings.EqualFold(c.s[c.k:e], w) && (e == c.end || !isLetter(rune(c.s[e]))) {
+		c.k = e
+		return true
+	}
+	c.k = k
+	return false
+}
+
+// trimSpaces narrows s[a:b] to exclude ASCII spaces at both ends.
+func trimSpaces(s string, a, b int) (int, int) {
+	for a < b && s[a] == ' ' {
+		a++
+	}
+	for b > a && s[b-1] == ' ' {
+		b--
+	}
+	return a, b
 }
 
 // isLocationInsertion: {LOCATION(City)}, {LOCATION(State)},

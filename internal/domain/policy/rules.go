@@ -383,7 +383,14 @@ func codeSuffix(head, tail []rune) bool {
 			return false
 		}
 	}
-	switch string(tail) {
+	if len(tail) > 3 {
+		return false
+	}
+	var k keyBuf
+	for _, r := range tail {
+		k.add(r)
+	}
+	switch string(k.b[:k.n]) {
 	case "s", "er", "ers", "ern", "en":
 		return true
 	}
