@@ -227,7 +227,7 @@ func (s *scan) dateOrTimeEnd(k int, ranges bool) int {
 			return true
 		}
 		if isWordRune(vis[i]) {
-			return false
+			return isWide(vis[i]) // "2026/3/31まで": Japanese runs on without a space
 		}
 		if i+1 < n && isDigit(vis[i+1]) && isPhoneSeparator(vis[i]) {
 			return ranges && vis[i] == '-' && s.dateOrTimeEnd(i+1, false) > i+1

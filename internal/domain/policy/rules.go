@@ -272,6 +272,9 @@ func (s *scan) innerCapital(w word) bool {
 // be a Roman numeral, or follow a word like "Code".
 func (s *scan) acceptableCapitals(i int) bool {
 	w := s.words[i]
+	if w.start > 0 && s.vis[w.start-1] == '%' {
+		return true // "50%OFF", as Japanese ads write it
+	}
 	if w.letters <= 3 {
 		return !s.inList(w, shoutedWords, true)
 	}

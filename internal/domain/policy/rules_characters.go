@@ -51,7 +51,10 @@ func (s *scan) sequenceRules() {
 			for e < n && vis[e] == r {
 				e++
 			}
-			if !(r == '.' && e-k == 3) && !(r == '/' && e-k == 2 && prev == ':') { // "..." is an ellipsis, "https://" a URL
+			// "..." is an ellipsis, "https://" a URL, "A+++" an energy class
+			// and "C++" a language: pluses after a lone capital.
+			if !(r == '.' && e-k == 3) && !(r == '/' && e-k == 2 && prev == ':') &&
+				!(r == '+' && e-k <= 3 && isUpper(prev) && (k < 2 || !isWordRune(vis[k-2]))) {
 				s.emit(CodeRepeatedPunctuation, Error, k, e, Args{})
 			}
 		}
