@@ -130,6 +130,7 @@ func TestGimmickyCopyIsFound(t *testing.T) {
 		{"repeated digit ending", Headline, "Fr33 Versand heute", []string{CodeSymbolAsLetter}},
 		{"digit for letter", Headline, "C0stenlos testen", []string{CodeSymbolAsLetter}},
 		{"at sign for a", Headline, "S@le bei Radhaus", []string{CodeSymbolAsLetter}},
+		{"exclamation mark for i", Description, "W!n a new bike today.", []string{CodeSymbolAsLetter}},
 		{"at sign for a at sentence end", Description, "Großer S@le.", []string{CodeSymbolAsLetter}},
 		{"number for word", Headline, "Bikes 4 sale", []string{CodeNumberAsWord}},
 		{"number for to", Headline, "Too 2 good to miss", []string{CodeNumberAsWord}},

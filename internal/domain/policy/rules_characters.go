@@ -167,7 +167,13 @@ func (s *scan) missingSpace(k int, r, prev, next rune) {
 		return
 	}
 	switch r {
-	case ',', ';', '!', '?':
+	case '!':
+		if isLetter(prev) && isLower(next) {
+			a, b := s.tokenAround(k, k+1)
+			s.emit(CodeSymbolAsLetter, Error, a, b, Args{}) // "W!n", "Fl!p": "!" for "i"
+			return
+		}
+	case ',', ';', '?':
 	case ':':
 		if !isLetter(prev) {
 			return
