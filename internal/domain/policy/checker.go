@@ -154,10 +154,10 @@ var (
 		[]string{"cheap", "discount", "deal", "offer", "bargain"}, []string{"s", "er", "est", "ed"},
 	)
 	promoWordsDE = inflect(
-		[]string{"gratis", "sparen", "spare", "jetzt", "kaufen", "bestellen", "schnäppchen"}, nil,
-		[]string{"günstig", "billig", "kostenlos", "reduziert", "preiswert", "best"},
+		[]string{"gratis", "umsonst", "sparen", "spare", "jetzt", "kaufen", "bestellen", "schnäppchen"}, nil,
+		[]string{"günstig", "supergünstig", "billig", "spottbillig", "kostenlos", "reduziert", "preiswert", "best"},
 		[]string{"e", "er", "es", "en", "em", "ste", "ster", "stes", "sten", "stem"},
-		[]string{"angebot", "rabatt", "aktion", "sale", "deal"}, []string{"e", "en", "s"},
+		[]string{"angebot", "sonderangebot", "rabatt", "aktion", "sale", "deal"}, []string{"e", "en", "s"},
 	)
 )
 
