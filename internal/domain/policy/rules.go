@@ -156,6 +156,13 @@ func (s *scan) lowerInList(w word, list map[string]struct{}) bool {
 // runs with a lower-case letter count ("XXXL", "III" are capitals).
 func (s *scan) stretched(w word) {
 	rs := s.vis[w.start:w.end]
+	triple := false
+	for i := 2; i < len(rs) && !triple; i++ {
+		triple = rs[i] == rs[i-1] && rs[i] == rs[i-2]
+	}
+	if !triple {
+		return // the common case, read without folding case
+	}
 	for a := 0; a < len(rs); {
 		b := a + 1
 		lower := isLower(rs[a])
