@@ -70,8 +70,9 @@ func (s *scan) addRunes(text string, from, to, at int) {
 }
 
 // ifSeparatorRune stands between an IF function's two texts in the visible
-// text, which never show together: it is no letter, space or punctuation,
-// so it neither joins nor separates their words for a rule.
+// text, which never show together: it ends a word, but it is no space or
+// punctuation, so no spacing or punctuation rule reads the two texts as one
+// ("Jetzt" and "anrufen" are not "Jetzt anrufen" nor "Jetzt,anrufen").
 const ifSeparatorRune = 0xFFFB
 
 // placeholderRune stands in the visible text for a placeholder that could
