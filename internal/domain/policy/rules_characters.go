@@ -43,8 +43,8 @@ func (s *scan) sequenceRules() {
 				s.emit(CodeSymbolAsWord, Error, k, k+1, Args{}) // "lowest $", "% off"
 			}
 		}
-		if isPunctOrSymbol(r) && !isPunctOrSymbol(prev) && isPunctOrSymbol(next) && next != r {
-			s.repeatedPattern(k)
+		if next != r && next != 0 && !isWordRune(next) && isPunctOrSymbol(next) && isPunctOrSymbol(r) && !isPunctOrSymbol(prev) {
+			s.repeatedPattern(k) // cheapest tests first: most characters are letters
 		}
 		if next == r && prev != r && isPunctOrSymbol(r) {
 			e := k + 1
