@@ -71,7 +71,7 @@ func ad(group int64, headlines ...string) map[string]any {
 func TestAdWritesRunThePolicyChecks(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := apptest.Start(t, d)
-		g := searchAdGroup(t, e, "Winterreifen", map[string]any{"language": "de", "brand_terms": []string{"eBay", "ASAP"},
+		g := searchAdGroup(t, e, "Winterreifen", map[string]any{"language": "de", "brand_terms": []string{"ReifenDirekt", "ASAP"},
 			"banned_terms": []string{"billig"}, "business_name": "Reifen Müller", "keywords": []string{"winterreifen"}})
 
 		// 34 wide: the span starts where the 30th column is passed.
@@ -108,11 +108,12 @@ func TestAdWritesRunThePolicyChecks(t *testing.T) {
 			t.Fatalf("%d ads stored after refused writes", n)
 		}
 
-		// Brand terms of the brief are written as the brand writes them.
-		id := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/ads", ad(g, "Gebraucht bei eBay kaufen", "Lieferung ASAP", "Reifen Müller")))
+		// Brand terms of the brief are written as the brand writes them; they
+		// extend the policy's built-in brand spellings (eBay, PayPal, …).
+		id := idOf(t, e.Must(t, http.StatusCreated, "POST", "/api/ads", ad(g, "Gebraucht bei ReifenDirekt", "Lieferung ASAP", "Reifen Müller")))
 		other := searchAdGroup(t, e, "Ohne Marken", map[string]any{"language": "de"})
-		r = e.Must(t, http.StatusUnprocessableEntity, "POST", "/api/ads", ad(other, "Gebraucht bei eBay kaufen", "Lieferung ASAP", "Reifen Müller"))
-		wantRefusal(t, problemFields(t, r), "body.headlines[0].text", "E1_MIXED_CASE", 14, 18)
+		r = e.Must(t, http.StatusUnprocessableEntity, "POST", "/api/ads", ad(other, "Gebraucht bei ReifenDirekt", "Lieferung ASAP", "Reifen Müller"))
+		wantRefusal(t, problemFields(t, r), "body.headlines[0].text", "E1_MIXED_CASE", 14, 26)
 
 		// A draft may be incomplete: two headlines and no description.
 		draft := ad(g, "Winterreifen", "Reifen Müller")
@@ -128,7 +129,7 @@ func TestAdWritesRunThePolicyChecks(t *testing.T) {
 			"descriptions": []map[string]any{{"text": "Top-Marken zu fairen Preisen."}, {"text": "Top-Marken zu fairen Preisen."}}})
 		wantRefusal(t, problemFields(t, r), "body.descriptions[1].text", "DUPLICATE", 0, 29)
 		got := e.Must(t, http.StatusOK, "GET", path, nil).Map(t)
-		if h := got["headlines"].([]any); h[0].(map[string]any)["text"] != "Gebraucht bei eBay kaufen" || len(got["descriptions"].([]any)) != 2 {
+		if h := got["headlines"].([]any); h[0].(map[string]any)["text"] != "Gebraucht bei ReifenDirekt" || len(got["descriptions"].([]any)) != 2 {
 			t.Errorf("refused updates changed the ad: %v", got)
 		}
 		e.Must(t, http.StatusOK, "PATCH", path, map[string]any{"path1": "winterreifen", "path2": "ebay"})

@@ -48,6 +48,7 @@ type Options struct {
 type Checker struct {
 	opts          Options
 	french        bool
+	english       bool
 	allow         phraseSet
 	banned        phraseSet
 	clickHere     phraseSet
@@ -86,6 +87,7 @@ func NewChecker(opts Options) (*Checker, error) {
 		lang = base.String()
 	}
 	c.french = lang == "fr"
+	c.english = lang == "en"
 	if len(opts.Banned) > MaxBannedTerms {
 		return nil, fmt.Errorf("%d banned terms; Google allows at most %d", len(opts.Banned), MaxBannedTerms)
 	}
@@ -120,7 +122,7 @@ func NewChecker(opts Options) (*Checker, error) {
 	}
 	c.hasAllowTerms = c.allow.n > 0
 	c.clickHere = mustPhrases(phrasesFor(lang, clickHereEN, clickHereDE), true)
-	c.promo = mustPhrases(phrasesFor(lang, promoEN, promoDE), true)
+	c.promo = mustPhrases(phrasesFor(lang, promoWordsEN, promoWordsDE), true)
 	return c, nil
 }
 
@@ -142,11 +144,39 @@ var (
 	clickHereDE = []string{"hier klicken", "klicken sie hier", "klick hier", "jetzt klicken", "klicken sie jetzt", "hier anklicken"}
 )
 
-// Promotional words that have no place in a business name (E13).
+// Promotional words that have no place in a business name (E13), in every
+// inflection: "Günstige Räder", "Kostenloser Versand", "Billigste Reifen",
+// "Cheapest Tires". Stems take the endings of their kind; a compound
+// ("Sparkasse", "Bestattungen") is not an inflection and passes.
 var (
-	promoEN = []string{"sale", "buy", "free", "cheap", "cheapest", "discount", "deal", "deals", "offer", "best price", "shop now", "order now", "save"}
-	promoDE = []string{"angebot", "angebote", "rabatt", "gratis", "kostenlos", "günstig", "billig", "sparen", "jetzt", "kaufen", "bestellen", "aktion", "reduziert", "schnäppchen"}
+	promoWordsEN = inflect(
+		[]string{"sale", "buy", "free", "best", "lowest", "best price", "shop now", "order now", "save", "gratis"}, nil,
+		[]string{"cheap", "discount", "deal", "offer", "bargain"}, []string{"s", "er", "est", "ed"},
+	)
+	promoWordsDE = inflect(
+		[]string{"gratis", "umsonst", "sparen", "spare", "jetzt", "kaufen", "bestellen", "schnäppchen"}, nil,
+		[]string{"günstig", "supergünstig", "billig", "spottbillig", "kostenlos", "reduziert", "preiswert", "best"},
+		[]string{"e", "er", "es", "en", "em", "ste", "ster", "stes", "sten", "stem"},
+		[]string{"angebot", "sonderangebot", "rabatt", "aktion", "sale", "deal"}, []string{"e", "en", "s"},
+	)
 )
+
+// inflect lists each group's stems alone ("best" only in English) and with
+// each of the group's endings; groups are given as stems, endings pairs.
+func inflect(groups ...[]string) []string {
+	var out []string
+	for g := 0; g+1 < len(groups); g += 2 {
+		for _, stem := range groups[g] {
+			if stem != "best" || groups[g+1] == nil {
+				out = append(out, stem)
+			}
+			for _, e := range groups[g+1] {
+				out = append(out, stem+e)
+			}
+		}
+	}
+	return out
+}
 
 // phraseSet matches words and phrases at word starts in visible text. The
 // phrases form a trie, so a match takes at most as many steps as the longest

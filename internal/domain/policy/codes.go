@@ -26,6 +26,8 @@ const (
 	CodeMixedCase               = "E1_MIXED_CASE"
 	CodeRepeatedPunctuation     = "E2_REPEATED_PUNCTUATION"
 	CodeSymbolAsLetter          = "E3_SYMBOL_AS_LETTER"
+	CodeNumberAsWord            = "E3_NUMBER_AS_WORD"
+	CodeSymbolAsWord            = "E3_SYMBOL_AS_WORD"
 	CodeSuperscript             = "E4_SUPERSCRIPT"
 	CodeNonstandardSymbol       = "E5_NONSTANDARD_SYMBOL"
 	CodeGimmickyPunctuation     = "E6_GIMMICKY_PUNCTUATION"
@@ -36,6 +38,7 @@ const (
 	CodeGimmickySpacing         = "E9_GIMMICKY_SPACING"
 	CodeClickHere               = "E10_CLICK_HERE"
 	CodeListMarker              = "E10_LIST_MARKER"
+	CodeStretchedWord           = "E10_STRETCHED_WORD"
 	CodePhoneNumber             = "E11_PHONE_NUMBER"
 	CodeRepetition              = "E12_REPETITION"
 	CodeBusinessNameMismatch    = "E13_BUSINESS_NAME_MISMATCH"
@@ -81,6 +84,8 @@ const (
 	reasonKeywordCase = "keyword_case"
 	reasonUnknown     = "unknown"
 	reasonEmptyName   = "empty_name"
+	reasonCountdown   = "countdown"
+	reasonIf          = "if"
 )
 
 func malformedReasonEN(r string) string {
@@ -97,8 +102,12 @@ func malformedReasonEN(r string) string {
 		return "write keyword, Keyword, KeyWord, KEYWord, KeyWORD or KEYWORD."
 	case reasonEmptyName:
 		return "the customizer attribute name is missing."
+	case reasonCountdown:
+		return "write {COUNTDOWN(2026/12/24 18:00:00,5)}: the end date (yyyy/MM/dd, optionally HH:mm:ss), optionally a language and the days before it starts showing."
+	case reasonIf:
+		return "write {IF(device=mobile,text):default text} or {IF(audience IN(name),text):default text}."
 	}
-	return "expected {KeyWord:default text}, {CUSTOMIZER.Name:default text} or {LOCATION(City):default text}."
+	return "expected {KeyWord:default text}, {CUSTOMIZER.Name:default text}, {LOCATION(City):default text}, {IF(device=mobile,text):default text} or {COUNTDOWN(2026/12/24 18:00:00,5)}."
 }
 
 func malformedReasonDE(r string) string {
@@ -115,6 +124,10 @@ func malformedReasonDE(r string) string {
 		return "Schreiben Sie keyword, Keyword, KeyWord, KEYWord, KeyWORD oder KEYWORD."
 	case reasonEmptyName:
 		return "Der Name des Anpassungsattributs fehlt."
+	case reasonCountdown:
+		return "Schreiben Sie {COUNTDOWN(2026/12/24 18:00:00,5)}: das Enddatum (yyyy/MM/dd, optional HH:mm:ss), optional eine Sprache und die Tage, ab denen er angezeigt wird."
+	case reasonIf:
+		return "Schreiben Sie {IF(device=mobile,Text):Standardtext} oder {IF(audience IN(Name),Text):Standardtext}."
 	}
-	return "Erwartet wird {KeyWord:Standardtext}, {CUSTOMIZER.Name:Standardtext} oder {LOCATION(City):Standardtext}."
+	return "Erwartet wird {KeyWord:Standardtext}, {CUSTOMIZER.Name:Standardtext}, {LOCATION(City):Standardtext}, {IF(device=mobile,Text):Standardtext} oder {COUNTDOWN(2026/12/24 18:00:00,5)}."
 }

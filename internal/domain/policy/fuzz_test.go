@@ -13,6 +13,9 @@ func FuzzCheckText(f *testing.F) {
 		"}{", "東京のホテル", "ﾎﾃﾙ", "👍🏽 Top", "F.L.O.W.E.R.S.", "e\u0301", "\xff\xfe", "Größe 80 m²", "5* hotel",
 		"1-800-FLOWERS", "+49 30 1234567", "{CUSTOMIZER.Price}", "Sale,buy", " a  b ", "*x*",
 		"{{{{", "}}}", "a!a!a!", "★ ★ ★", "SALE{Shoes}", "fl0wer$a", "Sale%", strings.Repeat("!", 60),
+		"{COUNTDOWN(2026/12/24 18:00:00,5)}", "{=GLOBAL_COUNTDOWN(\"2026-12-24\",\"de\",7)}", "{IF(device=mobile,Ja!!):Nein}", "{=IF (device = mobile or audience IN (a, b), x ): y }",
+		"{IF(audience IN(a,b),x)}", "{LOCATION(city):Köln}", "gültig 01.03.2026-31.03.2026", "Art.-Nr. 0815-4711",
+		"9.00 - 18.00 Uhr", "www.Radhaus.de/x", "https://a.de", "()()()", "Sooooo", "N4ke Fr33 4 sale lowest $",
 	} {
 		f.Add(s, uint8(0))
 	}

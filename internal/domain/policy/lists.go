@@ -33,3 +33,40 @@ var mixedCaseWords = set(
 
 // couponWords precede a coupon code: "Code SOMMER25", "Gutschein WINTER10".
 var couponWords = set("coupon", "gutschein", "voucher", "promo", "rabatt", "couponcode", "promocode")
+
+// brandSpellings are well-known brand and product names written with an
+// inner capital (E14: trademarks keep their spelling). Each advertiser adds
+// its own through the allowlist (Options.Allow, the brief's brand_terms).
+var brandSpellings = set(
+	// technology and software
+	"iPhone", "iPad", "iPod", "iMac", "iOS", "iPadOS", "iCloud", "iTunes", "iWatch", "MacBook", "AirPods", "AirTag",
+	"AirPlay", "FaceTime", "AppleCare", "watchOS", "macOS", "tvOS", "PlayStation", "GeForce", "ThinkPad", "IdeaPad",
+	"ZenBook", "VivoBook", "ProBook", "EliteBook", "MediaTek", "SanDisk", "PowerPoint", "OneDrive", "OneNote",
+	"SharePoint", "LibreOffice", "OpenOffice", "JavaScript", "TypeScript", "PostgreSQL", "MySQL", "MongoDB",
+	"GitHub", "GitLab", "WordPress", "WooCommerce", "HubSpot", "MailChimp", "TeamViewer", "DocuSign", "ChatGPT",
+	"OpenAI", "DeepL", "GoPro", "SmartThings", "FritzBox", "HomePod", "SoundCloud", "TikTok", "YouTube", "LinkedIn",
+	"WhatsApp", "PayPal", "eBay", "BlackBerry", "NordVPN", "ExpressVPN", "GoDaddy", "JetBrains", "InDesign",
+	"QuickBooks", "TurboTax", "CarPlay", "HomeKit", "MagSafe", "DisplayPort", "eSIM", "eReader", "eBook", "eMail",
+	"eBike", "eScooter", "eCommerce", "eLearning", "eTicket",
+	// shops, services and brands in German-speaking markets
+	"JobRad", "BahnCard", "FlixBus", "FlixTrain", "BlaBlaCar", "HelloFresh", "DocMorris", "SumUp", "MediaMarkt",
+	"HolidayCheck", "ImmoScout", "ImmobilienScout", "AutoScout", "MyHammer", "HomeToGo", "CosmosDirekt", "BayWa",
+	"DekaBank", "HypoVereinsbank", "BayernLB", "ProSieben", "SodaStream", "KitchenAid", "DeLonghi", "BabyOne",
+	"TUIfly", "easyJet", "FedEx", "MasterCard", "AmEx", "LeasingMarkt", "ePost", "eDreams", "SunExpress",
+	"GetYourGuide", "TripAdvisor", "DeWalt", "BusinessBike",
+)
+
+// numberWords are words spelt with numbers for their sound (E3): "Gr8",
+// "4U", "2day". Keys are lower case.
+var numberWords = set("gr8", "l8", "l8r", "m8", "h8", "w8", "str8", "sk8", "n8", "4u", "4you", "4ever", "4eva", "2u",
+	"2day", "2nite", "2night", "2morrow", "2moro", "2go", "2b", "b4", "some1", "any1", "every1", "no1", "4sale", "4all",
+	"4free", "4less", "2good")
+
+// forWords follow a lone 2 or 4 read as "to" or "for" ("4 sale", "2 good");
+// a count cannot precede them. Keys are lower case.
+var forWords = set("sale", "you", "u", "ur", "ever", "good", "great", "go", "less", "real", "sure", "cheap", "late",
+	"me", "us", "all", "rent", "buy", "nothing", "everyone")
+
+// pronounForWords are forWords that no noun can follow as a count ("4 you
+// guys" is still "for you").
+var pronounForWords = set("you", "u", "ur", "me", "us", "ever", "nothing", "everyone")

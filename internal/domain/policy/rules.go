@@ -76,13 +76,172 @@ func (s *scan) wordRules(i int) {
 			s.emit(CodeAllCaps, Error, start, end, Args{})
 		}
 	} else if w.upper > 0 && w.lower > 0 && s.innerCapital(w) {
-		if !s.overlapsAllowed(start, end) && !s.inList(w, mixedCaseWords, false) {
+		if !s.overlapsAllowed(start, end) && !s.knownMixedCase(w) && !s.inDomain(start) {
 			s.emit(CodeMixedCase, Error, start, end, Args{})
 		}
 	}
-	if w.digits > 0 && w.letters >= 4 && s.leet(w) && !s.overlapsAllowed(start, end) {
-		s.emit(CodeSymbolAsLetter, Error, start, end, Args{})
+	if w.digits > 0 && w.letters > 0 && !s.overlapsAllowed(start, end) {
+		switch {
+		case s.numberWordKey(w):
+			s.emit(CodeNumberAsWord, Error, start, end, Args{})
+		case w.letters >= 3 && s.leet(w), w.letters >= 2 && s.leetEnding(w):
+			s.emit(CodeSymbolAsLetter, Error, start, end, Args{})
+		}
 	}
+	if w.digits == 1 && w.letters == 0 && end-start == 1 && i+1 < len(s.words) {
+		s.numberForWord(i)
+	}
+	if w.lower > 0 && w.letters >= 3 {
+		s.stretched(w)
+	}
+}
+
+// numberWordKey looks the whole word (digits and letters, lower-cased) up
+// in numberWords: "Gr8", "4U", "2day".
+func (s *scan) numberWordKey(w word) bool {
+	var k keyBuf
+	for _, r := range s.vis[w.start:w.end] {
+		if !k.add(fold(r)) {
+			return false
+		}
+	}
+	_, ok := numberWords[string(k.b[:k.n])]
+	return ok
+}
+
+// numberForWord: E3 "numbers … that don't adhere to their true meaning": a
+// lone 2 or 4 read as "to" or "for" before a word a count cannot precede
+// ("4 sale", "2 good", "Fun 4 all"); "4 Tage", "2 Personen" are counts.
+func (s *scan) numberForWord(i int) {
+	w, next := s.words[i], s.words[i+1]
+	d := s.vis[w.start]
+	if d != '2' && d != '4' || w.start > 0 && !isSpace(s.vis[w.start-1]) ||
+		next.start != w.end+1 || !isSpace(s.vis[w.end]) || next.digits > 0 {
+		return
+	}
+	if after := int(next.end); after < len(s.vis) && (s.vis[after] == '-' || s.vis[after] == '.' && next.end-next.start == 1) {
+		return // "4 All-Season-Reifen", "Haus 2 u. 4"
+	}
+	if !s.lowerInList(next, forWords) {
+		return
+	}
+	if i+2 < len(s.words) && !s.lowerInList(next, pronounForWords) {
+		// "2 good reasons", "4 sale items": an adjective before a plural
+		// noun is a count.
+		if n := s.words[i+2]; n.start == next.end+1 && isSpace(s.vis[next.end]) && fold(s.vis[n.end-1]) == 's' && n.letters >= 3 {
+			return
+		}
+	}
+	s.emit(CodeNumberAsWord, Error, int(w.start), int(next.end), Args{})
+}
+
+// lowerInList looks the word up lower-cased.
+func (s *scan) lowerInList(w word, list map[string]struct{}) bool {
+	var k keyBuf
+	for _, r := range s.vis[w.start:w.end] {
+		if !k.add(fold(r)) {
+			return false
+		}
+	}
+	_, ok := list[string(k.b[:k.n])]
+	return ok
+}
+
+// stretched: E10 "commonly accepted spelling" — a letter stretched for
+// emphasis ("Sooooo", "Hallooo", "Yesss"). Four of a letter never occur in
+// a word. Three do in German compounds, where the third begins the next part
+// ("Schifffahrt", "Kaffeeersatz", "Zooorchester"): so three pass inside a
+// German word when they are consonants or a double vowel (aa, ee, oo) before
+// a vowel, never at the start or end of a word, and never in English. Only
+// runs with a lower-case letter count ("XXXL", "III" are capitals).
+func (s *scan) stretched(w word) {
+	rs := s.vis[w.start:w.end]
+	triple := false
+	for i := 2; i < len(rs) && !triple; i++ {
+		triple = rs[i] == rs[i-1] && rs[i] == rs[i-2]
+	}
+	if !triple {
+		return // the common case, read without folding case
+	}
+	for a := 0; a < len(rs); {
+		b := a + 1
+		lower := isLower(rs[a])
+		for b < len(rs) && fold(rs[b]) == fold(rs[a]) {
+			lower = lower || isLower(rs[b])
+			b++
+		}
+		if n := b - a; n >= 3 && lower && isLetter(rs[a]) && !s.compoundTriple(rs, a, b) {
+			s.emit(CodeStretchedWord, Error, int(w.start), int(w.end), Args{})
+			return
+		}
+		a = b
+	}
+}
+
+func (s *scan) compoundTriple(rs []rune, a, b int) bool {
+	if b-a != 3 {
+		return false
+	}
+	r := fold(rs[a])
+	if a == 0 {
+		return r == 'w' && len(rs) == 3 // "www"
+	}
+	if b == len(rs) || s.c.english {
+		return false
+	}
+	switch r {
+	case 'a', 'e', 'o':
+		return true
+	case 'i', 'u', 'y', 'ä', 'ö', 'ü':
+		return false
+	}
+	return true
+}
+
+// knownMixedCase: the word is written with an inner capital by convention:
+// a legal form or unit (GmbH, kWh), a well-known brand (iPhone, PayPal,
+// eBay; also with a plural or genitive ending: iPhones), or a Scottish or
+// Irish name (McKenzie, MacDonald; O'Neill is split by its apostrophe).
+// An advertiser's own spellings come from the allowlist.
+func (s *scan) knownMixedCase(w word) bool {
+	var k keyBuf
+	for _, r := range s.vis[w.start:w.end] {
+		if isLetter(r) && !k.add(r) {
+			return false
+		}
+	}
+	key := string(k.b[:k.n])
+	if _, ok := mixedCaseWords[key]; ok {
+		return true
+	}
+	if _, ok := brandSpellings[key]; ok {
+		return true
+	}
+	for cut := 1; cut <= 3 && cut < len(key) && key[len(key)-cut] >= 'a' && key[len(key)-cut] <= 'z'; cut++ {
+		if _, ok := brandSpellings[key[:len(key)-cut]]; ok {
+			return true
+		}
+	}
+	return gaelicName(key)
+}
+
+// gaelicName: "Mc" or "Mac", one capital, then lower case only.
+func gaelicName(key string) bool {
+	var rest string
+	switch {
+	case len(key) > 3 && key[:2] == "Mc":
+		rest = key[2:]
+	case len(key) > 4 && key[:3] == "Mac":
+		rest = key[3:]
+	default:
+		return false
+	}
+	for i, r := range rest {
+		if i == 0 && !isUpper(r) || i > 0 && !isLower(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *scan) casedLetters(w word) int {
@@ -120,6 +279,9 @@ func (s *scan) innerCapital(w word) bool {
 // be a Roman numeral, or follow a word like "Code".
 func (s *scan) acceptableCapitals(i int) bool {
 	w := s.words[i]
+	if w.start > 0 && s.vis[w.start-1] == '%' {
+		return true // "50%OFF", as Japanese ads write it
+	}
 	if w.letters <= 3 {
 		return !s.inList(w, shoutedWords, true)
 	}
@@ -207,20 +369,61 @@ func (s *scan) codeWord(w word) bool {
 }
 
 // leet finds digits standing in for letters inside a word ("f1owers",
-// "fl0wers"): a look-alike digit between two letters, at least one of them
-// lower-case. Upper-case product codes like "W3C" and "B2B" stay allowed.
+// "N4ke", "C0stenlos"): a look-alike digit between two letters, at least one
+// of them lower-case. Upper-case product codes like "W3C" and "B2B" stay
+// allowed, and so do their plurals and German forms ("MP3s", "X5er").
 func (s *scan) leet(w word) bool {
 	rs := s.vis[w.start:w.end]
 	for k := 1; k+1 < len(rs); k++ {
 		switch rs[k] {
 		case '0', '1', '3', '4', '5', '7':
 			a, b := rs[k-1], rs[k+1]
-			if isLetter(a) && isLetter(b) && (isLower(a) || isLower(b)) {
+			if isLetter(a) && isLetter(b) && (isLower(a) || isLower(b)) && !codeSuffix(rs[:k], rs[k+1:]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// codeSuffix: capitals, a digit, and a plural or German ending ("MP3s").
+func codeSuffix(head, tail []rune) bool {
+	for _, r := range head {
+		if isLetter(r) && !isUpper(r) {
+			return false
+		}
+	}
+	if len(tail) > 3 {
+		return false
+	}
+	var k keyBuf
+	for _, r := range tail {
+		k.add(r)
+	}
+	switch string(k.b[:k.n]) {
+	case "s", "er", "ers", "ern", "en":
+		return true
+	}
+	return false
+}
+
+// leetEnding: a word that ends in a repeated look-alike digit after a
+// lower-case letter ("Fr33"); version numbers ("Win10", "Office365") mix
+// their digits.
+func (s *scan) leetEnding(w word) bool {
+	rs := s.vis[w.start:w.end]
+	e := len(rs)
+	d := rs[e-1]
+	switch d {
+	case '0', '1', '3', '4', '5', '7':
+	default:
+		return false
+	}
+	k := e - 1
+	for k > 0 && rs[k-1] == d {
+		k--
+	}
+	return e-k >= 2 && k > 0 && isLower(rs[k-1])
 }
 
 // tokenAround expands k to the surrounding run of word characters and the

@@ -53,6 +53,8 @@ type scan struct {
 	omitted [2]int
 	// nextDot and nextSpace are emailLike's forward cursors.
 	nextDot, nextSpace int
+	// domain is inDomain's reading of the latest run it was asked about.
+	domain domainRun
 }
 
 // scanPool recycles scans: their buffers hold the visible text, offsets and

@@ -25,16 +25,27 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 		if !allowsPlaceholders(s.field) {
 			s.add(Violation{Code: CodePlaceholderNotAllowed, Start: runeIdx, End: runeIdx + n, Args: Args{Field: s.field}})
 		}
-		if p.noDefault {
-			s.add(Violation{Code: CodePlaceholderWithoutDefault, Severity: Warning, Start: runeIdx, End: runeIdx + n})
+		switch {
+		case p.countdown:
+			s.grow(countdownWidth, runeIdx)
 			s.push(placeholderRune, runeIdx)
-		}
-		at := runeIdx + utf8.RuneCountInString(text[i:p.defStart])
-		for j := p.defStart; j < p.defEnd; {
-			r, size := utf8.DecodeRuneInString(text[j:])
-			s.addRune(r, at)
-			j += size
-			at++
+		case p.ifEnd > p.ifStart:
+			// Either text may show: both are judged, and the wider one
+			// counts. A separator keeps their words apart.
+			width, overAt := s.width, s.overAt
+			s.addRunes(text, p.ifStart, p.ifEnd, runeIdx+utf8.RuneCountInString(text[i:p.ifStart]))
+			s.push(ifSeparatorRune, runeIdx)
+			ifWidth := s.width - width
+			s.addRunes(text, p.defStart, p.defEnd, runeIdx+utf8.RuneCountInString(text[i:p.defStart]))
+			defWidth := s.width - width - ifWidth
+			s.width, s.overAt = width, overAt
+			s.grow(max(ifWidth, defWidth), runeIdx)
+		default:
+			if p.noDefault {
+				s.add(Violation{Code: CodePlaceholderWithoutDefault, Severity: Warning, Start: runeIdx, End: runeIdx + n})
+				s.push(placeholderRune, runeIdx)
+			}
+			s.addRunes(text, p.defStart, p.defEnd, runeIdx+utf8.RuneCountInString(text[i:p.defStart]))
 		}
 	case p.unsupported:
 		s.grow(plainWidth(raw), runeIdx)
@@ -47,6 +58,22 @@ func (s *scan) readBrace(i, runeIdx int) (int, int) {
 	}
 	return p.end, runeIdx + n
 }
+
+// addRunes adds text[from:to], whose first rune is at rune offset at.
+func (s *scan) addRunes(text string, from, to, at int) {
+	for j := from; j < to; {
+		r, size := utf8.DecodeRuneInString(text[j:])
+		s.addRune(r, at)
+		j += size
+		at++
+	}
+}
+
+// ifSeparatorRune stands between an IF function's two texts in the visible
+// text, which never show together: it ends a word, but it is no space or
+// punctuation, so no spacing or punctuation rule reads the two texts as one
+// ("Jetzt" and "anrufen" are not "Jetzt anrufen" nor "Jetzt,anrufen").
+const ifSeparatorRune = 0xFFFB
 
 // placeholderRune stands in the visible text for a placeholder that could
 // not be resolved, so that the text around it is judged as written ("Buy

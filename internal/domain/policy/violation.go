@@ -246,6 +246,12 @@ func (v Violation) messageEN() string {
 		return fmt.Sprintf("Punctuation or symbols repeated: %q.", a.Text)
 	case CodeSymbolAsLetter:
 		return fmt.Sprintf("%q uses numbers or symbols in place of letters.", a.Text)
+	case CodeNumberAsWord:
+		return fmt.Sprintf("%q uses a number in place of a word (\"4 sale\", \"Gr8\"); write the word.", a.Text)
+	case CodeSymbolAsWord:
+		return fmt.Sprintf("%q is used in place of a word; a currency or percent sign belongs to an amount, \"@\" to an e-mail address.", a.Text)
+	case CodeStretchedWord:
+		return fmt.Sprintf("%q stretches a letter for emphasis; write the word as it is spelt.", a.Text)
 	case CodeSuperscript:
 		return fmt.Sprintf("Superscript or subscript %q is not allowed here.", a.Text)
 	case CodeNonstandardSymbol:
@@ -370,6 +376,12 @@ func (v Violation) messageDE() string {
 		return fmt.Sprintf("Satz- oder Sonderzeichen wiederholt: „%s“.", a.Text)
 	case CodeSymbolAsLetter:
 		return fmt.Sprintf("„%s“ verwendet Ziffern oder Symbole anstelle von Buchstaben.", a.Text)
+	case CodeNumberAsWord:
+		return fmt.Sprintf("„%s“ verwendet eine Zahl anstelle eines Wortes („4 sale“, „Gr8“); schreiben Sie das Wort aus.", a.Text)
+	case CodeSymbolAsWord:
+		return fmt.Sprintf("„%s“ steht anstelle eines Wortes; Währungs- und Prozentzeichen gehören zu einem Betrag, „@“ zu einer E-Mail-Adresse.", a.Text)
+	case CodeStretchedWord:
+		return fmt.Sprintf("„%s“ dehnt einen Buchstaben zur Betonung; schreiben Sie das Wort richtig.", a.Text)
 	case CodeSuperscript:
 		return fmt.Sprintf("Hoch- oder tiefgestelltes Zeichen „%s“ ist hier nicht erlaubt.", a.Text)
 	case CodeNonstandardSymbol:

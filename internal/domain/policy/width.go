@@ -19,7 +19,7 @@ func Width(text string) int {
 		if c < utf8.RuneSelf {
 			if c == '{' {
 				if p := parsePlaceholder(text, i); p.ok {
-					w += plainWidth(text[p.defStart:p.defEnd])
+					w += p.width(text)
 					i = p.end
 					continue
 				}
