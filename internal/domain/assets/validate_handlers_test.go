@@ -66,11 +66,11 @@ func TestValidateOverHTTP(t *testing.T) {
 		body := map[string]any{
 			"items": []map[string]any{
 				{"field": "HEADLINE", "text": "Jetzt KAUFEN!!", "language": "de"},
-				{"field": "HEADLINE", "text": "Gebraucht bei eBay kaufen", "language": "de"},
+				{"field": "HEADLINE", "text": "Bei ReifenDirekt kaufen", "language": "de"},
 				{"field": "LONG_HEADLINE", "text": "Winterreifen kaufen"},
 				{"field": "DESCRIPTION", "text": "Billige Reifen, billig geliefert."},
 			},
-			"allow": []string{"eBay"}, "banned": []string{"billig"},
+			"allow": []string{"ReifenDirekt"}, "banned": []string{"billig"},
 		}
 		// A viewer may check texts: nothing is written.
 		r := e.DoAs(t, auth.Viewer, "POST", "/api/validate", body)
@@ -97,7 +97,13 @@ func TestValidateOverHTTP(t *testing.T) {
 			t.Errorf("message_de %q, want the German %q", v.MessageDE, want)
 		}
 		if !en.Items[1].Valid || len(en.Items[1].Violations) != 0 {
-			t.Errorf("allowlisted eBay refused: %+v", en.Items[1])
+			t.Errorf("allowlisted ReifenDirekt refused: %+v", en.Items[1])
+		}
+		// Without the allowlist the same spelling is mixed case.
+		var plain struct{ Items []verdict }
+		e.DoAs(t, auth.Viewer, "POST", "/api/validate", map[string]any{"items": body["items"].([]map[string]any)[1:2]}).JSON(t, &plain)
+		if len(plain.Items) != 1 || plain.Items[0].Valid {
+			t.Errorf("ReifenDirekt without the allowlist: %+v", plain.Items)
 		}
 		if lh := en.Items[2]; !lh.Valid || len(lh.Warnings) != 1 || lh.Warnings[0].Code != "LONG_HEADLINE_SHORT" || lh.Warnings[0].Severity != "warning" {
 			t.Errorf("short long headline = %+v, want valid with a warning", lh)
