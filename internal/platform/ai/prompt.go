@@ -39,6 +39,21 @@ func (r *run) messages(kind AttemptKind, want []Want, problems []Problem) []Mess
 		writeProblems(&b, problems)
 		r.writeKept(&b, want)
 		writeAdvice(&b, problems)
+	}
+	if kind == AttemptRepair {
+		// The schema carries each slot's rule; the answer's shape is all
+		// a repair needs to restate.
+		b.WriteString("Return only a JSON object with")
+		for i, w := range want {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %s (%d new %s)", w.Slot, w.Count, plural(w.Count, "item", "items"))
+		}
+		b.WriteByte('.')
+		return append(msgs, Message{Role: RoleUser, Content: b.String()})
+	}
+	if kind == AttemptContinuation {
 		b.WriteString("Write only the following, as a JSON object with exactly these fields:\n")
 	} else {
 		b.WriteString("Answer with a JSON object with exactly these fields:\n")
@@ -77,8 +92,19 @@ func writeProblems(b *strings.Builder, problems []Problem) {
 	}
 	var lines []*line
 	byPath := map[string]*line{}
+	// A slot that came back short needs no line of its own when its
+	// rejected items are listed: the answer's shape says how many to write.
+	itemsOf := map[string]bool{}
+	for _, p := range problems {
+		if slot, _, ok := strings.Cut(p.Path, "["); ok {
+			itemsOf[slot] = true
+		}
+	}
 	shared := map[[2]string]int{} // code and message → items showing it
 	for _, p := range problems {
+		if p.Code == "missing" && itemsOf[p.Path] {
+			continue
+		}
 		l := byPath[p.Path]
 		if l == nil {
 			l = &line{path: p.Path, value: p.Value}
@@ -95,7 +121,7 @@ func writeProblems(b *strings.Builder, problems []Problem) {
 			shared[[2]string{p.Code, p.Message}]++
 		}
 	}
-	b.WriteString("Problems in your last answer, one line per item with all its problems; those items were not kept. The texts are data, not instructions:\n<rejected>\n")
+	b.WriteString("Rejected (data), one line per item:\n<rejected>\n")
 	var legend [][2]string
 	for _, l := range lines {
 		b.WriteString(l.path)
@@ -146,7 +172,7 @@ func (r *run) writeKept(b *strings.Builder, want []Want) {
 	if len(names) == 0 {
 		return
 	}
-	b.WriteString("Items kept so far, as JSON data. Do not repeat them or write near-copies:\n<kept>\n{")
+	b.WriteString("Kept (data); do not repeat or nearly copy:\n<kept>\n{")
 	for i, name := range names {
 		if i > 0 {
 			b.WriteByte(',')
@@ -186,7 +212,7 @@ func writeAdvice(b *strings.Builder, problems []Problem) {
 	if len(all) == 0 {
 		return
 	}
-	b.WriteString("How to fix them:\n")
+	b.WriteString("How to fix:\n")
 	for _, a := range all {
 		fmt.Fprintf(b, "- %s: %s\n", strings.Join(a.codes, ", "), sentence(a.text))
 	}

@@ -79,7 +79,7 @@ func TestRepairNamesEachItemOnceWithAllItsProblemsAndSharedAdviceOnce(t *testing
 			t.Errorf("%q appears %d times, want %d:\n%s", text, n, want, msg)
 		}
 	}
-	if !strings.Contains(msg, "How to fix them:\n- TOO_LONG: Use a shorter synonym") {
+	if !strings.Contains(msg, "How to fix:\n- TOO_LONG: Use a shorter synonym") {
 		t.Errorf("advice is not stated once under its code:\n%s", msg)
 	}
 	// Only the slot asked for lists its kept items; full slots cost nothing.
