@@ -34,7 +34,25 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 export interface Progress {
   done: number;
   total: number;
+  /** What done and total count ("texts"); absent for plain steps. */
+  unit?: string;
+  /** queued: waiting for a free worker, nothing counted yet. */
+  phase?: 'queued' | 'running';
+  /** The server's English line, for logs; the UI builds its own. */
   message?: string;
+}
+
+/** The progress a PROGRESS event carries, with its structured fields. */
+export function progressOf(event: { done: number; total: number; message?: string; data?: Record<string, unknown> }): Progress {
+  const unit = event.data?.['unit'];
+  const phase = event.data?.['phase'];
+  return {
+    done: event.done,
+    total: event.total,
+    unit: typeof unit === 'string' ? unit : undefined,
+    phase: phase === 'queued' || phase === 'running' ? phase : undefined,
+    message: event.message,
+  };
 }
 
 export interface Job {
@@ -316,7 +334,7 @@ export const wizardMachine = wizard.createMachine({
       },
       on: {
         PROGRESS: {
-          actions: assign(({ event }) => ({ lastEventId: event.id, progress: { done: event.done, total: event.total, message: event.message } })),
+          actions: assign(({ event }) => ({ lastEventId: event.id, progress: progressOf(event) })),
         },
         ITEM: {
           actions: [
