@@ -267,7 +267,8 @@ const loading = wizard.createStateConfig({
           // Resume the stream after the last event this tab saw; a job the
           // tab never saw is replayed from the start.
           const last = context.resume?.jobId === job.id ? context.resume.lastEventId : 0;
-          return { jobId: job.id, ...fresh, lastEventId: last, progress: job.progress ?? fresh.progress, etag: event.output.etag };
+          const progress: Progress = job.progress ?? { ...fresh.progress, phase: job.state === 'running' ? 'running' : 'queued' };
+          return { jobId: job.id, ...fresh, lastEventId: last, progress, etag: event.output.etag };
         }),
       },
       // validating loads the tree, and with it the ETag of what the board shows.
@@ -334,7 +335,12 @@ export const wizardMachine = wizard.createMachine({
       },
       on: {
         PROGRESS: {
-          actions: assign(({ event }) => ({ lastEventId: event.id, progress: progressOf(event) })),
+          actions: assign(({ context, event }) => {
+            const next = progressOf(event);
+            // A stream replayed from the start passes the queued event
+            // again; a running job never goes back to waiting.
+            return { lastEventId: event.id, progress: next.phase === 'queued' && context.progress.phase === 'running' ? context.progress : next };
+          }),
         },
         ITEM: {
           actions: [
