@@ -87,14 +87,13 @@ type run struct {
 	name     string
 	system   string
 	user     string
-	// repairSystem and repairUser replace system and user in repairs.
-	repairSystem, repairUser string
-	input                    any
-	spec                     Spec
-	budget                   Budget
-	retry                    RetryPolicy
-	onEvent                  func(Event)
-	schema                   *Schema
+	input    any
+	spec     Spec
+	budget   Budget
+	retry    RetryPolicy
+	onEvent  func(Event)
+	schema   *Schema
+	repair   repairPrompt
 
 	accepted map[string][]string
 	streak   map[string]int // consecutive answers showing each path+code
@@ -128,21 +127,20 @@ func newRun(p Provider, schema *Schema, req Request) (*run, error) {
 		onEvent = func(Event) {}
 	}
 	return &run{
-		provider:     p,
-		name:         name,
-		system:       req.System,
-		user:         req.User,
-		repairSystem: req.RepairSystem,
-		repairUser:   req.RepairUser,
-		input:        req.Input,
-		spec:         spec,
-		budget:       req.Budget.withDefaults(),
-		retry:        req.Retry.withDefaults(),
-		onEvent:      onEvent,
-		schema:       schema,
-		accepted:     accepted,
-		streak:       map[string]int{},
-		report:       Report{Provider: p.Name(), Model: p.Model(), PromptVersion: req.PromptVersion},
+		provider: p,
+		name:     name,
+		system:   req.System,
+		user:     req.User,
+		input:    req.Input,
+		spec:     spec,
+		budget:   req.Budget.withDefaults(),
+		retry:    req.Retry.withDefaults(),
+		onEvent:  onEvent,
+		schema:   schema,
+		repair:   repairPrompt{system: req.RepairSystem, user: req.RepairUser},
+		accepted: accepted,
+		streak:   map[string]int{},
+		report:   Report{Provider: p.Name(), Model: p.Model(), PromptVersion: req.PromptVersion},
 	}, nil
 }
 

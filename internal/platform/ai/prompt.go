@@ -20,11 +20,11 @@ import (
 func (r *run) messages(kind AttemptKind, want []Want, problems []Problem) []Message {
 	system, user := r.system, r.user
 	if kind == AttemptRepair {
-		if r.repairSystem != "" {
-			system = r.repairSystem
+		if r.repair.system != "" {
+			system = r.repair.system
 		}
-		if r.repairUser != "" {
-			user = r.repairUser
+		if r.repair.user != "" {
+			user = r.repair.user
 		}
 	}
 	var msgs []Message
@@ -71,6 +71,10 @@ func (r *run) messages(kind AttemptKind, want []Want, problems []Problem) []Mess
 	b.WriteString("Return only the JSON object.")
 	return append(msgs, Message{Role: RoleUser, Content: b.String()})
 }
+
+// repairPrompt is the caller's short request for repairs
+// (Request.RepairSystem, Request.RepairUser).
+type repairPrompt struct{ system, user string }
 
 // Everything the model or the user wrote — rejected items, kept items, and
 // the validators' messages, which may quote either — goes between data tags
