@@ -331,6 +331,5 @@ func (v *validator) set(accepted map[string][]string, slot, value string) []ai.P
 		}
 	}
 	w := policy.Width(value)
-	msg := fmt.Sprintf("Performance Max needs at least one of these of at most %d characters and none is yet; write this one that short", short)
-	return []ai.Problem{{Code: code, Width: w, Limit: short, Message: msg, Advice: msg}}
+	return []ai.Problem{{Code: code, Width: w, Limit: short, Message: fmt.Sprintf("Performance Max needs at least one of these of at most %d characters and none is yet; write this one that short", short)}}
 }
