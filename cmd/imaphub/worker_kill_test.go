@@ -213,7 +213,7 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	// Killed after the first ad group, then restarted.
 	f := prepare(t, ctx, engine)
 	w = f.worker(t, bin, llm)
-	f.waitFor(t, ctx, jobs.EventProgress, `"done":1`, 60*time.Second)
+	f.waitFor(t, ctx, jobs.EventProgress, `"target":"ad_group:`, 60*time.Second) // the first checkpoint
 	stopped := time.Now()
 	if err := w.Process.Signal(sig); err != nil {
 		t.Fatal(err)

@@ -172,11 +172,19 @@ test('wizard: brief → generate (reload mid-generation resumes) → review → 
   await page.getByRole('button', { name: 'Weiter: generieren' }).click();
   const label = page.getByTestId('gen-label');
   await label.waitFor();
-  // Progress is fed by the stream: wait until at least one ad group is done
-  // and items have arrived, then reload in the middle.
-  await page.waitForFunction(() => /Generiere [1-3]\/4/.test(document.querySelector('[data-testid=gen-label]')?.textContent ?? ''), null, { timeout: 60000 });
+  // Progress is fed by the stream and counts texts, not ad groups: wait
+  // until some have arrived and some are still to come, then reload in the
+  // middle. Before that the line never reads 0/0.
+  await page.waitForFunction(() => {
+    const m = /^Generiere (\d+)\/(\d+) Texte …$/.exec(document.querySelector('[data-testid=gen-label]')?.textContent ?? '');
+    return m !== null && Number(m[1]) > 0 && Number(m[1]) < Number(m[2]);
+  }, null, { timeout: 60000 });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=arrivals] li').length > 0);
   await shot(page, '06-wizard-generating');
+  // One progress line, in German: the server's English message is not
+  // shown beside it.
+  const genSection = (await page.locator('section[aria-labelledby=gen-title]').textContent()) ?? '';
+  expect(!/Generating|\b0\/0\b/.test(genSection) && (genSection.match(/\d+\/\d+ Texte/g) ?? []).length === 1, `generation section shows "${genSection}"`);
   const before = await page.locator('[data-testid=arrivals] li').count();
   const progressBefore = await label.textContent();
   await page.reload();

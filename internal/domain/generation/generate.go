@@ -174,10 +174,14 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	if err != nil {
 		return Generation{}, err
 	}
+	repairSys, repairUser, err := repairPrompts(req.Brief, taken)
+	if err != nil {
+		return Generation{}, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, g.opts.Timeout)
 	defer cancel()
 	res, runErr := ai.Run(ctx, g.provider, ai.Request{
-		Name: "ad_copy", System: system, User: user, PromptVersion: version,
+		Name: "ad_copy", System: system, User: user, RepairSystem: repairSys, RepairUser: repairUser, PromptVersion: version,
 		Input:  WriterInput{Brief: req.Brief, Format: req.Format, Taken: taken},
 		Spec:   ai.Spec{Slots: aiSlots, ValidateItem: v.item, ValidateSet: v.set, Spare: spare},
 		Budget: ai.Budget{MaxRepairs: g.opts.MaxRepairs, MaxTokens: g.opts.MaxTokens, MaxCompletionTokens: 4000},
@@ -255,7 +259,7 @@ func (v *validator) item(slot string, _ int, value string) []ai.Problem {
 		p := ai.Problem{Code: vi.Code, Message: vi.Message("en")}
 		if vi.Code == policy.CodeTooLong {
 			p.Width, p.Limit = res.Width, res.Limit
-			p.Message = shortenAdvice(v.lang, res.Width-res.Limit)
+			p.Advice = shortenAdvice(v.lang)
 		}
 		ps = append(ps, p)
 	}
@@ -270,19 +274,20 @@ func (v *validator) item(slot string, _ int, value string) []ai.Problem {
 	return ps
 }
 
-// shortenAdvice tells the model how to shorten in the brief's language.
-// German compounds are the usual reason a headline is too long, and the
-// fixes a model reaches for first (cutting a word, inventing a hyphenation)
-// are wrong, so the message names the right ones.
-func shortenAdvice(lang string, over int) string {
+// shortenAdvice tells the model how to shorten in the brief's language,
+// once for every item over its limit (each item's line shows how far over
+// it is). German compounds are the usual reason a headline is too long, and
+// the fixes a model reaches for first (cutting a word, inventing a
+// hyphenation) are wrong, so the advice names the right ones.
+func shortenAdvice(lang string) string {
 	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
 	switch base {
 	case "de":
-		return fmt.Sprintf("Shorten by at least %d characters without cutting a word: use a shorter synonym (Reifen instead of Winterkomplettradsätze), drop filler words (jetzt, einfach, ganz, wirklich, noch, direkt), or split a compound with a hyphen only where German spelling allows it (Winterreifen-Angebot); write a new text, not an abbreviation", over)
+		return "Shorten without cutting words: shorter synonyms (Reifen for Winterkomplettradsätze), no filler (jetzt, einfach, ganz), hyphens only where German spelling allows; no abbreviations"
 	case "ja", "zh", "ko":
-		return fmt.Sprintf("Shorten by at least %d width: each Japanese, Chinese or Korean character counts 2, so a 30-wide headline holds 15 of them; rephrase more concisely, do not switch to half-width katakana", over)
+		return "Shorten: each Japanese, Chinese or Korean character counts 2, so a 30-wide headline holds 15 of them; rephrase more concisely, do not switch to half-width katakana"
 	}
-	return fmt.Sprintf("Shorten by at least %d characters: use a shorter synonym or drop filler words; do not abbreviate or cut a word", over)
+	return "Shorten: use a shorter synonym or drop filler words; do not abbreviate or cut a word"
 }
 
 // set checks a candidate against the set: duplicates of accepted, kept and

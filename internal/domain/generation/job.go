@@ -134,7 +134,7 @@ func (g *Jobs) Start(ctx context.Context, args GenerateArgs, userID, version int
 			return errs.Conflictf("a generation for this target is already queued or running (job %d)", res.Job.ID).With("job_id", res.Job.ID)
 		}
 		jobID = res.Job.ID
-		_, err = jobs.AppendTx(ctx, tx, jobID, jobs.EventProgress, jobs.Progress{Done: 0, Total: 0, Message: "Queued"})
+		_, err = jobs.AppendTx(ctx, tx, jobID, jobs.EventProgress, jobs.Queued{Unit: unitTexts, Phase: jobs.PhaseQueued, Message: "Queued: waiting for a free worker"})
 		return err
 	})
 	if err != nil {
@@ -172,14 +172,21 @@ func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
 	if err != nil {
 		return g.fail(ctx, job, c.ID, err, nil)
 	}
-	total := len(targets)
 	// Targets an earlier attempt finished are checkpoints in this job's own
-	// events; a rerun skips them.
-	done, err := g.finishedTargets(ctx, job.ID)
+	// events; a rerun skips them and starts counting at their texts.
+	done, texts, err := g.finishedTargets(ctx, job.ID)
 	if err != nil {
 		return err
 	}
-	g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}})
+	// Progress counts texts, the unit people see arrive: those already
+	// written plus what each remaining target still needs.
+	total := texts
+	for _, t := range targets {
+		if !done[t.key()] {
+			total += g.textsFor(ctx, t)
+		}
+	}
+	g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: textProgress(texts, total)})
 	var written struct {
 		ads    []int64
 		groups []int64
@@ -188,10 +195,19 @@ func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
 		if done[t.key()] {
 			continue
 		}
+		reported := texts
 		onEvent := func(ev ai.Event) {
 			switch ev.Kind {
 			case ai.EventItemAccepted:
+				texts++
 				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID})
+			case ai.EventRequest, ai.EventDone, ai.EventExhausted:
+				// Once per model call, after its items: not an event per
+				// text, which would double the job's events.
+				if texts != reported {
+					reported = texts
+					g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: textProgress(texts, total)})
+				}
 			case ai.EventResponse:
 				// Counted as each call answers: a run killed later still
 				// shows in the job's cost.
@@ -209,7 +225,7 @@ func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
 			if complete {
 				// Written by an attempt that died before its checkpoint.
 				done[t.key()] = true
-				g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
+				g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: textProgress(texts, total), Target: t.key()})
 				continue
 			}
 			res, err = g.service.GenerateAd(ctx, t.adGroupID, mode, onEvent)
@@ -249,7 +265,7 @@ func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
 			g.emit(ctx, job.ID, jobs.EventWarning, map[string]any{"message": fmt.Sprintf("%s: some items could not be written: %s", t.name, report.Summary()), "missing": report.Missing})
 		}
 		done[t.key()] = true
-		g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: jobs.Progress{Done: len(done), Total: total, Message: fmt.Sprintf("Generating %d/%d", len(done), total)}, Target: t.key()})
+		g.emit(ctx, job.ID, jobs.EventProgress, progress{Progress: textProgress(texts, total), Target: t.key()})
 	}
 	err = g.db.InTx(context.WithoutCancel(ctx), func(tx db.Conn) error {
 		if _, err := g.campaigns.TransitionTx(ctx, tx, c.ID, campaigns.EventGenerated); err != nil {
@@ -378,20 +394,54 @@ func (t target) key() string {
 	return fmt.Sprintf("asset_group:%d", t.assetGroupID)
 }
 
-// finishedTargets reads the checkpoints of earlier attempts of a job.
-func (g *Jobs) finishedTargets(ctx context.Context, jobID int64) (map[string]bool, error) {
+// finishedTargets reads the checkpoints of earlier attempts of a job: the
+// targets they finished and the texts counted at the last one.
+func (g *Jobs) finishedTargets(ctx context.Context, jobID int64) (map[string]bool, int, error) {
 	evs, err := jobs.EventsAfter(ctx, g.db.Read(), jobID, 0, 10000)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	done := map[string]bool{}
+	done, texts := map[string]bool{}, 0
 	for _, e := range evs {
 		var p progress
 		if e.Type == jobs.EventProgress && json.Unmarshal(e.Payload, &p) == nil && p.Target != "" {
 			done[p.Target] = true
+			if p.Unit == unitTexts {
+				texts = p.Done
+			}
 		}
 	}
-	return done, nil
+	return done, texts, nil
+}
+
+// unitTexts is what generation progress counts.
+const unitTexts = "texts"
+
+// textProgress is a progress event of a running generation.
+func textProgress(done, total int) jobs.Progress {
+	return jobs.Progress{Done: done, Total: total, Unit: unitTexts, Phase: jobs.PhaseRunning, Message: fmt.Sprintf("Generating %d/%d texts", done, total)}
+}
+
+// textsFor is how many texts the job writes for t: a full set for an ad
+// group without an ad or an asset group without texts, else the gaps.
+func (g *Jobs) textsFor(ctx context.Context, t target) int {
+	want := FullSet(FormatRSA)
+	if t.adGroupID != 0 {
+		page, err := g.campaigns.ListAds(ctx, campaigns.AdFilter{AdGroupID: t.adGroupID}, campaigns.ListParams{Sort: "created", Limit: 1})
+		if err == nil && len(page.Items) > 0 {
+			want = gaps(FormatRSA, adSet(page.Items[0]))
+		}
+	} else {
+		want = FullSet(FormatPMax)
+		if ag, err := g.campaigns.GetAssetGroup(ctx, t.assetGroupID); err == nil && len(ag.Assets) > 0 {
+			want = gaps(FormatPMax, groupTexts(ag).set())
+		}
+	}
+	n := 0
+	for _, w := range want {
+		n += w.Count
+	}
+	return n
 }
 
 func (g *Jobs) modeForAssetGroup(ctx context.Context, id int64) GenerateInput {

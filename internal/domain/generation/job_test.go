@@ -3,6 +3,7 @@ package generation_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -91,7 +92,12 @@ func TestGenerationJobStreamsToAReviewableCampaign(t *testing.T) {
 				progress++
 			}
 		}
-		if items < 5 || progress < 2 || !strings.Contains(events[len(events)-2].data, `"done":1`) && !strings.Contains(events[len(events)-2].data, `"done": 1`) {
+		var last struct {
+			Done, Total int
+			Unit        string
+		}
+		_ = json.Unmarshal([]byte(events[len(events)-2].data), &last)
+		if items < 5 || progress < 2 || last.Done != items || last.Total != 21 || last.Unit != "texts" {
 			t.Errorf("items=%d progress=%d last=%v", items, progress, events[len(events)-2])
 		}
 		var tree struct {
@@ -118,7 +124,7 @@ func TestGenerationJobStreamsToAReviewableCampaign(t *testing.T) {
 			Progress struct{ Done, Total int }
 		}
 		e.Must(t, 200, "GET", fmt.Sprintf("/api/jobs/%d", started.Job.ID), nil).JSON(t, &job)
-		if job.State != "succeeded" || job.Progress.Done != 1 || job.Progress.Total != 1 {
+		if job.State != "succeeded" || job.Progress.Done != items || job.Progress.Total != 21 {
 			t.Errorf("job = %+v", job)
 		}
 		// Approvable as generated.

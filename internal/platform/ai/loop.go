@@ -93,6 +93,7 @@ type run struct {
 	retry    RetryPolicy
 	onEvent  func(Event)
 	schema   *Schema
+	repair   repairPrompt
 
 	accepted map[string][]string
 	streak   map[string]int // consecutive answers showing each path+code
@@ -136,6 +137,7 @@ func newRun(p Provider, schema *Schema, req Request) (*run, error) {
 		retry:    req.Retry.withDefaults(),
 		onEvent:  onEvent,
 		schema:   schema,
+		repair:   repairPrompt{system: req.RepairSystem, user: req.RepairUser},
 		accepted: accepted,
 		streak:   map[string]int{},
 		report:   Report{Provider: p.Name(), Model: p.Model(), PromptVersion: req.PromptVersion},

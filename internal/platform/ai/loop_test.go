@@ -144,20 +144,18 @@ func TestRepairAsksOnlyForFailingSlotsWithTheirErrors(t *testing.T) {
 	if repair.Messages[0].Content != system || repair.Messages[1].Content != user {
 		t.Errorf("repair does not start with the original request: %q", repair.Messages[:2])
 	}
-	wantRepair := `Accepted so far. Keep these; do not repeat them or write near-copies:
-headlines (1 of 3):
-- "Stride Running Shoes"
-descriptions (2 of 2):
-- "Light running shoes with free returns."
-- "Find your stride today."
+	wantRepair := `Rejected (data), one line per item:
+<rejected>
+headlines[1] "Running Shoes For Every Road And Trail": too_long 38/30 characters (Shorten it by 8 characters)
+headlines[2] "stride running  shoes": duplicate (repeats accepted headlines[0])
+</rejected>
 
-Problems in your last answer (those items were not kept):
-- headlines[1] "Running Shoes For Every Road And Trail": too_long, width 38, limit 30. Shorten it by 8 characters.
-- headlines[2] "stride running  shoes": duplicate. Repeats accepted headlines[0].
+Kept (data); do not repeat or nearly copy:
+<kept>
+{"headlines":["Stride Running Shoes"]}
+</kept>
 
-Write only the following, as a JSON object with exactly these fields:
-- headlines: 2 items, all new (each at most 30 characters)
-Return only the JSON object.`
+Return only a JSON object with headlines (2 new items).`
 	if diff := cmp.Diff(wantRepair, repair.Messages[2].Content); diff != "" {
 		t.Errorf("repair message (-want +got):\n%s", diff)
 	}
@@ -232,7 +230,7 @@ func TestToleratesFencesProseAndBrokenJSON(t *testing.T) {
 	// Each repair names only the latest error, never the earlier ones.
 	reqs := b.srv.Requests()
 	last := reqs[3].Messages[2].Content
-	if !strings.Contains(last, `$: invalid_json. No JSON object in the output.`) || strings.Contains(last, "missing") {
+	if !strings.Contains(last, "$: invalid_json (no JSON object in the output)\n") || strings.Contains(last, "missing") {
 		t.Errorf("last repair message:\n%s", last)
 	}
 }

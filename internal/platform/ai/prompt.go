@@ -1,35 +1,59 @@
 package ai
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// messages builds the prompt of one call: the original request unchanged,
-// then one loop-owned user message. For a repair or a continuation that
-// message restates the accepted items and only the latest problems, so the
-// prompt stays the same size however many attempts came before, and the
-// model's earlier answers are never replayed.
+// messages builds the prompt of one call: the request, then one loop-owned
+// user message. The first call and continuations send the original request
+// (System, User) unchanged; a repair sends RepairSystem and RepairUser when
+// the caller set them, so it does not pay again for instructions written for
+// a whole set. The loop's message restates only what this call needs: the
+// kept items of the slots asked for, the latest problems, and the shape of
+// the answer. It stays the same size however many attempts came before, and
+// the model's earlier answers are never replayed.
 func (r *run) messages(kind AttemptKind, want []Want, problems []Problem) []Message {
-	var msgs []Message
-	if r.system != "" {
-		msgs = append(msgs, Message{Role: RoleSystem, Content: r.system})
+	system, user := r.system, r.user
+	if kind == AttemptRepair {
+		if r.repair.system != "" {
+			system = r.repair.system
+		}
+		if r.repair.user != "" {
+			user = r.repair.user
+		}
 	}
-	if r.user != "" {
-		msgs = append(msgs, Message{Role: RoleUser, Content: r.user})
+	var msgs []Message
+	if system != "" {
+		msgs = append(msgs, Message{Role: RoleSystem, Content: system})
+	}
+	if user != "" {
+		msgs = append(msgs, Message{Role: RoleUser, Content: user})
 	}
 	var b strings.Builder
 	if kind != AttemptInitial {
-		r.writeAccepted(&b)
-		if len(problems) > 0 {
-			b.WriteString("Problems in your last answer (those items were not kept):\n")
-			for _, p := range problems {
-				writeProblem(&b, p)
+		writeProblems(&b, problems)
+		r.writeKept(&b, want)
+		writeAdvice(&b, problems)
+	}
+	if kind == AttemptRepair {
+		// The schema carries each slot's rule; the answer's shape is all
+		// a repair needs to restate.
+		b.WriteString("Return only a JSON object with")
+		for i, w := range want {
+			if i > 0 {
+				b.WriteByte(',')
 			}
-			b.WriteByte('\n')
+			fmt.Fprintf(&b, " %s (%d new %s)", w.Slot, w.Count, plural(w.Count, "item", "items"))
 		}
+		b.WriteByte('.')
+		return append(msgs, Message{Role: RoleUser, Content: b.String()})
+	}
+	if kind == AttemptContinuation {
 		b.WriteString("Write only the following, as a JSON object with exactly these fields:\n")
 	} else {
 		b.WriteString("Answer with a JSON object with exactly these fields:\n")
@@ -48,34 +72,173 @@ func (r *run) messages(kind AttemptKind, want []Want, problems []Problem) []Mess
 	return append(msgs, Message{Role: RoleUser, Content: b.String()})
 }
 
-func (r *run) writeAccepted(b *strings.Builder) {
-	b.WriteString("Accepted so far. Keep these; do not repeat them or write near-copies:\n")
-	for _, s := range r.spec.Slots {
-		items := r.accepted[s.Name]
-		fmt.Fprintf(b, "%s (%d of %d):\n", s.Name, len(items), s.Count)
-		for _, it := range items {
-			fmt.Fprintf(b, "- %q\n", it)
+// repairPrompt is the caller's short request for repairs
+// (Request.RepairSystem, Request.RepairUser).
+type repairPrompt struct{ system, user string }
+
+// Everything the model or the user wrote — rejected items, kept items, and
+// the validators' messages, which may quote either — goes between data tags
+// and is escaped by dataText, so no such text can close a tag or appear
+// outside one. What stands outside the tags is the loop's own wording and
+// the callers' Advice.
+
+// writeProblems lists the problems of the last answer between <rejected>
+// tags: one line per item with all its problems, each problem once. A
+// message that several items share without Advice is stated once, after
+// the items, instead of on every line.
+func writeProblems(b *strings.Builder, problems []Problem) {
+	if len(problems) == 0 {
+		return
+	}
+	type line struct {
+		path, value string
+		problems    []Problem
+	}
+	var lines []*line
+	byPath := map[string]*line{}
+	// A slot that came back short needs no line of its own when its
+	// rejected items are listed: the answer's shape says how many to write.
+	itemsOf := map[string]bool{}
+	for _, p := range problems {
+		if slot, _, ok := strings.Cut(p.Path, "["); ok {
+			itemsOf[slot] = true
 		}
+	}
+	shared := map[[2]string]int{} // code and message → items showing it
+	for _, p := range problems {
+		if p.Code == "missing" && itemsOf[p.Path] {
+			continue
+		}
+		l := byPath[p.Path]
+		if l == nil {
+			l = &line{path: p.Path, value: p.Value}
+			byPath[p.Path] = l
+			lines = append(lines, l)
+		}
+		if slices.ContainsFunc(l.problems, func(q Problem) bool {
+			return q.Code == p.Code && q.Message == p.Message && q.Width == p.Width && q.Limit == p.Limit
+		}) {
+			continue
+		}
+		l.problems = append(l.problems, p)
+		if p.Advice == "" && p.Message != "" && !slices.ContainsFunc(l.problems[:len(l.problems)-1], func(q Problem) bool { return q.Code == p.Code && q.Message == p.Message }) {
+			shared[[2]string{p.Code, p.Message}]++
+		}
+	}
+	b.WriteString("Rejected (data), one line per item:\n<rejected>\n")
+	var legend [][2]string
+	for _, l := range lines {
+		b.WriteString(l.path)
+		if l.value != "" {
+			b.WriteString(" " + quoteData(l.value))
+		}
+		b.WriteString(":")
+		for i, p := range l.problems {
+			if i > 0 {
+				b.WriteByte(';')
+			}
+			b.WriteString(" " + dataText(p.Code))
+			if p.Limit > 0 {
+				fmt.Fprintf(b, " %d/%d characters", p.Width, p.Limit)
+			}
+			if p.Advice != "" || p.Message == "" {
+				continue
+			}
+			key := [2]string{p.Code, p.Message}
+			if shared[key] > 1 {
+				if !slices.Contains(legend, key) {
+					legend = append(legend, key)
+				}
+				continue
+			}
+			b.WriteString(" (" + dataText(strings.TrimRight(p.Message, ".")) + ")")
+		}
+		b.WriteByte('\n')
+	}
+	for _, k := range legend {
+		fmt.Fprintf(b, "%s, where no reason is given: %s\n", dataText(k[0]), dataText(sentence(k[1])))
+	}
+	b.WriteString("</rejected>\n\n")
+}
+
+// writeKept lists the items kept so far in the slots this call asks for,
+// which the new items must not repeat. Slots that are full need no new
+// item, so their items would only cost tokens.
+func (r *run) writeKept(b *strings.Builder, want []Want) {
+	kept := map[string][]string{}
+	var names []string
+	for _, w := range want {
+		if items := r.accepted[w.Slot]; len(items) > 0 {
+			kept[w.Slot] = items
+			names = append(names, w.Slot)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	b.WriteString("Kept (data); do not repeat or nearly copy:\n<kept>\n{")
+	for i, name := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(quoteData(name) + ":[")
+		for j, it := range kept[name] {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(quoteData(it))
+		}
+		b.WriteByte(']')
+	}
+	b.WriteString("}\n</kept>\n\n")
+}
+
+// writeAdvice states each distinct Advice once, naming the codes it fixes.
+func writeAdvice(b *strings.Builder, problems []Problem) {
+	type advice struct {
+		codes []string
+		text  string
+	}
+	var all []*advice
+	for _, p := range problems {
+		if p.Advice == "" {
+			continue
+		}
+		i := slices.IndexFunc(all, func(a *advice) bool { return a.text == p.Advice })
+		if i < 0 {
+			all = append(all, &advice{text: p.Advice})
+			i = len(all) - 1
+		}
+		if code := dataText(p.Code); !slices.Contains(all[i].codes, code) {
+			all[i].codes = append(all[i].codes, code)
+		}
+	}
+	if len(all) == 0 {
+		return
+	}
+	b.WriteString("How to fix:\n")
+	for _, a := range all {
+		fmt.Fprintf(b, "- %s: %s\n", strings.Join(a.codes, ", "), sentence(a.text))
 	}
 	b.WriteByte('\n')
 }
 
-// writeProblem renders one error the way the model can act on it: where,
-// which rule, what was measured against which limit, and the rejected text.
-func writeProblem(b *strings.Builder, p Problem) {
-	b.WriteString("- " + p.Path)
-	if p.Value != "" {
-		fmt.Fprintf(b, " %q", p.Value)
+// quoteData writes s as a JSON string. encoding/json escapes <, > and &,
+// so the result cannot open or close a tag.
+func quoteData(s string) string {
+	raw, err := json.Marshal(s)
+	if err != nil { // a string always encodes
+		panic(err)
 	}
-	b.WriteString(": " + p.Code)
-	if p.Limit > 0 {
-		fmt.Fprintf(b, ", width %d, limit %d", p.Width, p.Limit)
-	}
-	if p.Message != "" {
-		b.WriteString(". " + sentence(p.Message))
-	}
-	b.WriteByte('\n')
+	return string(raw)
 }
+
+// dataText makes text that may quote the model or the user safe to write
+// inside a data tag on one line: angle brackets are escaped as in JSON, and
+// line breaks become spaces.
+var dataEscaper = strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "\r\n", " ", "\n", " ", "\r", " ")
+
+func dataText(s string) string { return dataEscaper.Replace(s) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -14,6 +14,13 @@ type Problem struct {
 	Width   int    // measured width for length rules, else 0
 	Limit   int    // the limit it was measured against, else 0
 	Value   string // the rejected text; filled in by the loop
+	// Advice says how to fix every problem of this code ("shorten German
+	// compounds by …"). A repair states each distinct advice once for all
+	// the items it concerns, and then names those items by code and
+	// measure only, so Message serves the report. Advice is the caller's
+	// own wording: it is shown outside the data tags and must not quote
+	// the model's or the user's text (Message may).
+	Advice string
 }
 
 // Slot is one item list of the answer: a JSON array of strings named Name, of
@@ -89,6 +96,14 @@ type Request struct {
 	// included, starts with them unchanged.
 	System string
 	User   string
+	// RepairSystem and RepairUser, when set, replace System and User in
+	// repair calls. A repair rewrites a few items, so it needs the rules a
+	// new item must follow and the facts to write from, not instructions
+	// written for a whole set: a short restatement here keeps a repair
+	// call far below the first call's size. Empty means System or User is
+	// sent unchanged. Continuations always send System and User.
+	RepairSystem string
+	RepairUser   string
 	// Input is the same request as data, for providers that write without a
 	// language model: every call carries it unchanged (Call.Input), so such
 	// a provider reads fields instead of parsing the prompt. The loop does

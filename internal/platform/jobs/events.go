@@ -36,12 +36,33 @@ type Event struct {
 	At      time.Time       `json:"at"`
 }
 
-// Progress is the payload of a progress event.
+// Progress is the payload of a progress event. Done and Total count Unit;
+// a client shows them in its own language and keeps Message, the server's
+// English line, for logs and API users. While the job waits for a worker
+// Phase is "queued" and nothing is counted yet: Done and Total are 0 and
+// say nothing.
 type Progress struct {
 	Done    int    `json:"done"`
 	Total   int    `json:"total"`
+	Unit    string `json:"unit,omitempty" doc:"What done and total count, e.g. texts; empty for steps"`
+	Phase   string `json:"phase,omitempty" enum:"queued,running" doc:"queued: waiting for a free worker, no count yet; running: counting"`
 	Message string `json:"message"`
 }
+
+// Queued is the payload of the progress event a job starts with. It waits
+// for a free worker and has counted nothing, so it carries no done or
+// total for a client to show as 0/0.
+type Queued struct {
+	Unit    string `json:"unit,omitempty"`
+	Phase   string `json:"phase"`
+	Message string `json:"message"`
+}
+
+// Progress phases.
+const (
+	PhaseQueued  = "queued"
+	PhaseRunning = "running"
+)
 
 // notifyChannel is the PostgreSQL channel that wakes streams on every
 // instance when an event is appended.

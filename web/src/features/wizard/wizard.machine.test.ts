@@ -486,6 +486,12 @@ describe('wizard machine: following the server', () => {
     expect(actor.getSnapshot().matches('generating')).toBe(true);
     expect(calls.start).toHaveLength(1);
 
+    // A stream replayed from the start passes the queued event again: a
+    // running generation does not go back to "waiting for a worker".
+    s.send({ type: 'PROGRESS', id: 1, done: 7, total: 19, data: { done: 7, total: 19, unit: 'texts', phase: 'running' } });
+    s.send({ type: 'PROGRESS', id: 1, done: 0, total: 0, data: { unit: 'texts', phase: 'queued' } });
+    expect(actor.getSnapshot().context.progress).toMatchObject({ done: 7, total: 19, unit: 'texts', phase: 'running' });
+
     s.send({ type: 'COMPLETED', id: 4 });
     expect(s.stopped).toBe(true); // leaving generating closes the stream
     await at(actor, { review: 'ready' });

@@ -34,7 +34,25 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 export interface Progress {
   done: number;
   total: number;
+  /** What done and total count ("texts"); absent for plain steps. */
+  unit?: string;
+  /** queued: waiting for a free worker, nothing counted yet. */
+  phase?: 'queued' | 'running';
+  /** The server's English line, for logs; the UI builds its own. */
   message?: string;
+}
+
+/** The progress a PROGRESS event carries, with its structured fields. */
+export function progressOf(event: { done: number; total: number; message?: string; data?: Record<string, unknown> }): Progress {
+  const unit = event.data?.['unit'];
+  const phase = event.data?.['phase'];
+  return {
+    done: event.done,
+    total: event.total,
+    unit: typeof unit === 'string' ? unit : undefined,
+    phase: phase === 'queued' || phase === 'running' ? phase : undefined,
+    message: event.message,
+  };
 }
 
 export interface Job {
@@ -249,7 +267,8 @@ const loading = wizard.createStateConfig({
           // Resume the stream after the last event this tab saw; a job the
           // tab never saw is replayed from the start.
           const last = context.resume?.jobId === job.id ? context.resume.lastEventId : 0;
-          return { jobId: job.id, ...fresh, lastEventId: last, progress: job.progress ?? fresh.progress, etag: event.output.etag };
+          const progress: Progress = job.progress ?? { ...fresh.progress, phase: job.state === 'running' ? 'running' : 'queued' };
+          return { jobId: job.id, ...fresh, lastEventId: last, progress, etag: event.output.etag };
         }),
       },
       // validating loads the tree, and with it the ETag of what the board shows.
@@ -316,7 +335,12 @@ export const wizardMachine = wizard.createMachine({
       },
       on: {
         PROGRESS: {
-          actions: assign(({ event }) => ({ lastEventId: event.id, progress: { done: event.done, total: event.total, message: event.message } })),
+          actions: assign(({ context, event }) => {
+            const next = progressOf(event);
+            // A stream replayed from the start passes the queued event
+            // again; a running job never goes back to waiting.
+            return { lastEventId: event.id, progress: next.phase === 'queued' && context.progress.phase === 'running' ? context.progress : next };
+          }),
         },
         ITEM: {
           actions: [

@@ -2694,8 +2694,15 @@ export interface components {
             /** Format: int64 */
             done: number;
             message: string;
+            /**
+             * @description queued: waiting for a free worker, no count yet; running: counting
+             * @enum {string}
+             */
+            phase?: "queued" | "running";
             /** Format: int64 */
             total: number;
+            /** @description What done and total count, e.g. texts; empty for steps */
+            unit?: string;
         };
         Provenance: {
             /**
