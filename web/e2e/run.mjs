@@ -134,7 +134,7 @@ test('campaign form validates as you type; the tree shows what was created', asy
   await page.goto(`${stack.base}/campaigns`);
   await page.getByRole('button', { name: 'Neue Kampagne' }).click();
   const form = page.getByRole('form', { name: 'Neue Kampagne' });
-  await form.getByLabel('Name').fill('Ganzjahresreifen – Wizard E2E');
+  await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Ganzjahresreifen – Wizard E2E');
   await form.getByLabel('Tagesbudget').fill('0');
   await form.getByText('Bitte einen Betrag größer als 0 eingeben.').waitFor();
   expect(await form.getByRole('button', { name: 'Anlegen' }).isDisabled(), 'create enabled with an invalid budget');
@@ -142,11 +142,16 @@ test('campaign form validates as you type; the tree shows what was created', asy
   await form.getByLabel('URL der Zielseite').fill('http://insecure');
   await form.getByText('Bitte eine vollständige URL mit https:// eingeben.').waitFor();
   await form.getByLabel('URL der Zielseite').fill('https://www.reifen-mueller.example/ganzjahr');
+  // Countries are picked by their German names; Austria is added to Germany.
+  await form.getByRole('checkbox', { name: /Österreich/ }).check();
+  await form.getByRole('button', { name: 'Österreich entfernen' }).waitFor();
   expect((await form.getByRole('alert').count()) === 0, 'messages remain after fixing the fields');
   await shot(page, '03-campaign-form');
   await form.getByRole('button', { name: 'Anlegen' }).click();
   await page.getByRole('heading', { level: 1, name: 'Ganzjahresreifen – Wizard E2E' }).waitFor();
   campaignId = Number(new URL(page.url()).pathname.split('/')[2]);
+  const stored = await api(page, 'GET', `${stack.base}/api/campaigns/${campaignId}`);
+  expect(stored.locations.join(',') === 'DE,AT' && stored.languages.join(',') === 'de', `stored targeting: ${stored.languages} / ${stored.locations}`);
   for (const name of ['Ganzjahresreifen', 'Allwetterreifen', 'Reifenmontage', 'Reifenwechsel']) {
     await page.getByRole('textbox', { name: 'Neue Anzeigengruppe' }).fill(name);
     await page.getByRole('form', { name: 'Neue Anzeigengruppe' }).getByRole('button', { name: 'Anlegen' }).click();
