@@ -45,8 +45,8 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecken Sie {p}", "Kontaktieren Sie uns"},
 			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecke {p}", "Schreib uns"},
 		},
-		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} bei {b}: {s}. {cta}", "{s}. {cta}"},
-		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} von {b}. {s}. {cta}"},
+		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} bei {b}: {s}. {cta}", "{s}. {cta}", "{p} bei {b}: {s}.", "{s}. {s2}."},
+		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} von {b}. {s}. {cta}", "{p} von {b}.", "Bei {b}: {s}. {cta}"},
 		longHeadlines: [2][]string{
 			{"Entdecken Sie {p} bei {b}.", "Bei {b}: {s}.", "{b}: {p} für Sie.", "{s}. {p} von {b}."},
 			{"Entdecke {p} bei {b}.", "Bei {b}: {s}.", "{b}: {p} für dich.", "{s}. {p} von {b}."},
@@ -68,8 +68,8 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Contact us"},
 			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Say hello"},
 		},
-		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} at {b}: {s}. {cta}", "{s}. {cta}"},
-		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} by {b}. {s}. {cta}"},
+		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} at {b}: {s}. {cta}", "{s}. {cta}", "{p} at {b}: {s}.", "{s}. {s2}."},
+		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} by {b}. {s}. {cta}", "{p} by {b}.", "At {b}: {s}. {cta}"},
 		longHeadlines: [2][]string{
 			{"Discover {p} at {b}.", "At {b}: {s}.", "Choose {b} for {p}.", "{s}. {p} by {b}."},
 			{"Discover {p} at {b}.", "At {b}: {s}.", "Choose {b} for {p}.", "{s}. {p} by {b}."},
@@ -91,8 +91,8 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}：{k}", "{p}なら{b}", "ぜひご覧ください", "お問い合わせはこちら"},
 			{"{b}：{k}", "{p}なら{b}", "ぜひ見てね", "お問い合わせはこちら"},
 		},
-		rsaDescriptions:  []string{"{s}。{s2}。{cta}", "{b}の{p}。{s}。{cta}", "{s}。{cta}"},
-		pmaxDescriptions: []string{"{s}。", "{b}：{s}。{cta}", "{p}なら{b}。{s}。{cta}"},
+		rsaDescriptions:  []string{"{s}。{s2}。{cta}", "{b}の{p}。{s}。{cta}", "{s}。{cta}", "{b}の{p}。{s}。", "{s}。{s2}。"},
+		pmaxDescriptions: []string{"{s}。", "{b}：{s}。{cta}", "{p}なら{b}。{s}。{cta}", "{p}なら{b}。", "{b}では、{s}。{cta}"},
 		longHeadlines: [2][]string{
 			{"{b}の{p}をぜひご覧ください。", "{b}：{s}。", "{s}。{p}なら{b}。"},
 			{"{b}の{p}をぜひ見てね。", "{b}：{s}。", "{s}。{p}なら{b}。"},

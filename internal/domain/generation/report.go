@@ -95,9 +95,21 @@ func (r GenerationReport) Summary() string {
 	if len(r.BelowMinimum) > 0 {
 		parts = append(parts, "below the minimum set: needs "+joinShort(r.BelowMinimum))
 	}
-	if r.ProviderError != "" {
+	if len(r.Missing) > 0 && len(r.BelowMinimum) == 0 {
+		missing := make([]string, len(r.Missing))
+		for i, m := range r.Missing {
+			missing[i] = fmt.Sprintf("%d %s", m.Count, m.Slot)
+		}
+		parts = append(parts, "short of a full set by "+strings.Join(missing, ", "))
+	}
+	switch {
+	case r.ProviderError != "":
 		parts = append(parts, r.ProviderError)
-	} else if !r.Complete {
+	case !r.Complete && r.Provider == OfflineName:
+		// The offline writer wrote every text the brief's facts support; it
+		// invents nothing to fill the set.
+		parts = append(parts, "the offline writer wrote every text the brief supports; a language model (IMAPHUB_LLM_MODEL) or more selling points and keywords in the brief give more")
+	case !r.Complete:
 		parts = append(parts, "the model stopped at "+r.Stop)
 	}
 	if len(r.Rejected) > 0 {

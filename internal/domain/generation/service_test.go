@@ -23,9 +23,10 @@ import (
 func wizardCampaign(name, typ string) map[string]any {
 	c := newCampaign(name, typ)
 	c["brief"] = map[string]any{"product": "Winterreifen", "audience": "Autofahrer in Bayern", "language": "de",
-		"selling_points": []string{"Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive", "Markenreifen von Continental und Michelin"},
-		"keywords":       []string{"winterreifen kaufen", "reifenwechsel", "winterreifen montage"},
-		"brand_terms":    []string{"Reifen Müller"}, "business_name": "Reifen Müller", "banned_terms": []string{"billig"}}
+		"selling_points": []string{"Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive", "Markenreifen von Continental und Michelin",
+			"Reifenwechsel ab 25 Euro", "Termin in 24 Stunden", "Über 40 Filialen in Bayern"},
+		"keywords":    []string{"winterreifen kaufen", "reifenwechsel", "winterreifen montage", "ganzjahresreifen", "reifen einlagern", "allwetterreifen", "reifenservice bayern"},
+		"brand_terms": []string{"Reifen Müller"}, "business_name": "Reifen Müller", "banned_terms": []string{"billig"}}
 	return c
 }
 
