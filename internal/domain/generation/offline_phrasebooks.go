@@ -1,5 +1,10 @@
 package generation
 
+import (
+	"regexp"
+	"strings"
+)
+
 // The offline writer's phrase books: the templates it composes copy from, per
 // language. Every word a template adds is a call to action or a connector:
 // nothing in them states a fact (no "online", "shop", "delivery"); facts come
@@ -112,4 +117,30 @@ var phrasebooks = map[string]phrasebook{
 		clauseBreaks:     []string{", ", "; ", " – ", " | "},
 		sentenceEnd:      ".",
 	},
+}
+
+// OfflinePhrases lists every phrase the offline writer may add to the
+// brief's own words in language lang: its templates without placeholders
+// and its calls to action. Whatever else a text of it says comes from the
+// brief; quality checks hold it to that.
+func OfflinePhrases(lang string) []string {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	book, ok := phrasebooks[base]
+	if !ok {
+		book = phrasebooks[""]
+	}
+	var all []string
+	for _, tone := range []int{formal, informal} {
+		all = append(all, book.rsaHeadlines[tone]...)
+		all = append(all, book.pmaxHeadlines[tone]...)
+		all = append(all, book.longHeadlines[tone]...)
+		all = append(all, book.cta[tone]...)
+	}
+	all = append(append(all, book.rsaDescriptions...), book.pmaxDescriptions...)
+	placeholder := regexp.MustCompile(`\{[a-z0-9]+\}`)
+	out := make([]string, len(all))
+	for i, s := range all {
+		out[i] = placeholder.ReplaceAllString(s, " ")
+	}
+	return out
 }
