@@ -318,11 +318,15 @@ func (c *composer) pool(field policy.Field) []string {
 			points = append(points, c.fitPoint(s, limit)...)
 		}
 		if pmax {
+			// Bare keywords are the search ad's headlines: an asset group
+			// uses them only to reach a usable set.
 			cands = append(cands, points...)
 			cands = append(cands, c.expand(c.book.pmaxHeadlines[c.tone])...)
 			cands = append(cands, c.brand, upperFirst(c.product))
-			for _, k := range c.keywords {
-				cands = append(cands, upperFirst(k))
+			if fitting := slices.DeleteFunc(slices.Clone(cands), func(s string) bool { return s == "" || policy.Width(s) > limit }); len(fitting) < minPMaxHeadlines {
+				for _, k := range c.keywords {
+					cands = append(cands, upperFirst(k))
+				}
 			}
 		} else {
 			for _, k := range c.keywords {
@@ -375,6 +379,10 @@ func (c *composer) pool(field policy.Field) []string {
 	}
 	return out
 }
+
+// minPMaxHeadlines is how many headlines an asset group should have before
+// the offline writer borrows the search ad's bare keywords.
+const minPMaxHeadlines = 5
 
 // shortFirst moves the first item at most width wide to the front.
 func shortFirst(items []string, width int) []string {

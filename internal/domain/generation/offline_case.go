@@ -107,7 +107,9 @@ func (c casing) phrase(s string) string {
 	}
 	if first == words[0] && !hasInnerUpper(first) {
 		low := strings.ToLower(first)
-		if _, spelled := c.spelled[low]; !spelled && !(c.lang == "de" && isNounDE(strings.Trim(low, ".,:;!?-"))) {
+		_, spelled := c.spelled[low]
+		_, proper := properEN[strings.Trim(low, ".,:;!?-")]
+		if !spelled && !(c.lang == "en" && proper) && !(c.lang == "de" && isNounDE(strings.Trim(low, ".,:;!?-"))) {
 			words[0] = low
 		}
 	}
@@ -125,6 +127,9 @@ func (c casing) word(w string) string {
 	core := w[start : end+n]
 	if s, ok := c.spelled[strings.ToLower(core)]; ok {
 		return w[:start] + s + w[end+n:]
+	}
+	if p, ok := properEN[strings.ToLower(core)]; ok && c.lang == "en" {
+		return w[:start] + p + w[end+n:]
 	}
 	if c.lang != "de" || hasUpper(core) {
 		return w
@@ -181,6 +186,18 @@ func init() {
 		hannover nürnberg bremen dortmund bonn mannheim karlsruhe augsburg freiburg wien zürich graz salzburg
 	`) {
 		nounsDE[w] = true
+	}
+}
+
+// properEN are English words always written with a capital: languages,
+// nationalities, days and months.
+var properEN = map[string]string{}
+
+func init() {
+	for _, w := range strings.Fields(`English German French Spanish Italian Portuguese Dutch Polish Turkish Japanese Chinese Korean Arabic
+		British American European Irish Scottish Welsh Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+		January February March April June July August September October November December`) {
+		properEN[strings.ToLower(w)] = w
 	}
 }
 

@@ -47,8 +47,8 @@ var phrasebooks = map[string]phrasebook{
 			{"{p} bei {b}", "{k} bei {b}", "{p} entdecken", "Jetzt mehr erfahren", "Informier dich jetzt"},
 		},
 		pmaxHeadlines: [2][]string{
-			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecken Sie {p}", "Kontaktieren Sie uns"},
-			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecke {p}", "Schreib uns"},
+			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecken Sie {p}", "Kontaktieren Sie uns", "Sprechen Sie mit {b}", "Warum {b}?"},
+			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecke {p}", "Schreib uns", "Sprich mit {b}", "Warum {b}?"},
 		},
 		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} bei {b}: {s}. {cta}", "{s}. {cta}", "{p} bei {b}: {s}.", "{s}. {s2}."},
 		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} von {b}. {s}. {cta}", "{p} von {b}.", "Bei {b}: {s}. {cta}"},
@@ -70,8 +70,8 @@ var phrasebooks = map[string]phrasebook{
 			{"{p} at {b}", "{k} – {b}", "Explore {p}", "Learn more today", "Get in touch today"},
 		},
 		pmaxHeadlines: [2][]string{
-			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Contact us"},
-			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Say hello"},
+			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Contact us", "Talk to {b}", "Why {b}?"},
+			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Say hello", "Talk to {b}", "Why {b}?"},
 		},
 		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} at {b}: {s}. {cta}", "{s}. {cta}", "{p} at {b}: {s}.", "{s}. {s2}."},
 		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} by {b}. {s}. {cta}", "{p} by {b}.", "At {b}: {s}. {cta}"},
@@ -93,8 +93,8 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}の{p}", "{k}なら{b}", "{p}をチェック", "詳しくはこちら", "気軽に相談してね"},
 		},
 		pmaxHeadlines: [2][]string{
-			{"{b}：{k}", "{p}なら{b}", "ぜひご覧ください", "お問い合わせはこちら"},
-			{"{b}：{k}", "{p}なら{b}", "ぜひ見てね", "お問い合わせはこちら"},
+			{"{b}：{k}", "{p}なら{b}", "ぜひご覧ください", "お問い合わせはこちら", "{b}にご相談ください"},
+			{"{b}：{k}", "{p}なら{b}", "ぜひ見てね", "お問い合わせはこちら", "{b}に相談してね"},
 		},
 		rsaDescriptions:  []string{"{s}。{s2}。{cta}", "{b}の{p}。{s}。{cta}", "{s}。{cta}", "{b}の{p}。{s}。", "{s}。{s2}。"},
 		pmaxDescriptions: []string{"{s}。", "{b}：{s}。{cta}", "{p}なら{b}。{s}。{cta}", "{p}なら{b}。", "{b}では、{s}。{cta}"},

@@ -240,7 +240,9 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 		for _, a := range gen.AssetGroup.Assets {
 			byField[a.FieldType] = append(byField[a.FieldType], a)
 		}
-		if len(byField["HEADLINE"]) != 15 || len(byField["LONG_HEADLINE"]) != 5 || len(byField["DESCRIPTION"]) != 5 || len(byField["BUSINESS_NAME"]) != 1 {
+		// The offline writer writes the headlines the brief supports, at
+		// least the minimum; the report says what a full set would add.
+		if n := len(byField["HEADLINE"]); n < 3 || n < 15 && len(gen.Report.Missing) == 0 || len(byField["LONG_HEADLINE"]) != 5 || len(byField["DESCRIPTION"]) != 5 || len(byField["BUSINESS_NAME"]) != 1 {
 			t.Fatalf("linked: %d headlines, %d long headlines, %d descriptions, %d business names", len(byField["HEADLINE"]), len(byField["LONG_HEADLINE"]), len(byField["DESCRIPTION"]), len(byField["BUSINESS_NAME"]))
 		}
 		if byField["BUSINESS_NAME"][0].Text != "Reifen Müller" || gen.Report.PromptVersion != "pmax/v1" {
