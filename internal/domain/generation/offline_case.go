@@ -151,9 +151,14 @@ func (c casing) word(w string) string {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
+// upperFirst capitalises the first letter, unless the first word is a
+// spelling with capitals of its own ("iPhone", "eBay").
 func upperFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	if first, _, _ := strings.Cut(s, " "); hasInnerUpper(first) && !strings.Contains(first, "-") {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
