@@ -299,10 +299,7 @@ func rateUniqueness(r *rater, weight float64, fields ...field) {
 // rateKeywords: the ad group's popular keywords should appear in headlines
 // — in KeywordHeadlines of them, and each of the first MaxKeywords in one.
 func rateKeywords(r *rater, weight float64, h field, keywords []string) {
-	ks := analyseKeywords(keywords)
-	if len(ks) > MaxKeywords {
-		ks = ks[:MaxKeywords]
-	}
+	ks := analyseKeywords(keywords, MaxKeywords)
 	if len(ks) == 0 || len(h.texts) == 0 {
 		return // nothing to ask for; the criterion does not count
 	}

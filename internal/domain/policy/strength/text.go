@@ -326,9 +326,13 @@ type keyword struct {
 	words []word
 }
 
-func analyseKeywords(keywords []string) []keyword {
-	out := make([]keyword, 0, len(keywords))
+// analyseKeywords prepares the first limit usable keywords.
+func analyseKeywords(keywords []string, limit int) []keyword {
+	out := make([]keyword, 0, min(len(keywords), limit))
 	for _, k := range keywords {
+		if len(out) == limit {
+			break
+		}
 		// match-type decoration as typed in Google Ads: [exact], "phrase", +broad
 		k = strings.Trim(strings.TrimSpace(k), `[]"+`)
 		a := analyse(k, noWidth)
@@ -391,6 +395,6 @@ func compoundPart(whole, part string) bool {
 // KeywordIn reports whether text contains keyword by the estimator's rules
 // (inflections and German compounds count, see containsKeyword).
 func KeywordIn(text, kw string) bool {
-	ks := analyseKeywords([]string{kw})
+	ks := analyseKeywords([]string{kw}, 1)
 	return len(ks) == 1 && containsKeyword(analyse(text, noWidth), ks[0])
 }
