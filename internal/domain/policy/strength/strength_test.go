@@ -211,7 +211,7 @@ func TestRateRSA(t *testing.T) {
 	}
 }
 
-func codes(r strength.Result) []string {
+func codes(r strength.AdStrength) []string {
 	var out []string
 	for _, a := range r.Actions {
 		out = append(out, a.Code+" "+a.Message.EN)
@@ -220,7 +220,7 @@ func codes(r strength.Result) []string {
 }
 
 // checkScore: the score lies in the band of the rating.
-func checkScore(t *testing.T, r strength.Result) {
+func checkScore(t *testing.T, r strength.AdStrength) {
 	t.Helper()
 	bands := map[strength.Rating][2]int{
 		strength.Incomplete: {0, 24}, strength.Poor: {0, 49}, strength.Average: {50, 69},
@@ -231,7 +231,7 @@ func checkScore(t *testing.T, r strength.Result) {
 	}
 }
 
-func checkActions(t *testing.T, got strength.Result, want []actionWant, without []string) {
+func checkActions(t *testing.T, got strength.AdStrength, want []actionWant, without []string) {
 	t.Helper()
 	for _, w := range want {
 		found := false
