@@ -38,7 +38,7 @@ var angleStems = [angleCount][]string{
 }
 
 // angleNames name the angles in messages.
-var angleNames = [angleCount]message{
+var angleNames = [angleCount]AdStrengthMessage{
 	AnglePrice:    {DE: "Preis", EN: "price"},
 	AngleDelivery: {DE: "Lieferung", EN: "delivery"},
 	AngleRange:    {DE: "Auswahl", EN: "range"},

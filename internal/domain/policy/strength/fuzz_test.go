@@ -43,7 +43,7 @@ func FuzzRate(f *testing.F) {
 	})
 }
 
-func checkInvariants(t *testing.T, r strength.Result, headlines, descriptions, long int) {
+func checkInvariants(t *testing.T, r strength.AdStrength, headlines, descriptions, long int) {
 	t.Helper()
 	if !slices.Contains(strength.Ratings, r.Rating) {
 		t.Fatalf("rating %q is not on the scale", r.Rating)

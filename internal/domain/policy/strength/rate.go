@@ -71,11 +71,11 @@ func topOf(r Rating) int {
 	return 100
 }
 
-// Result is the estimate for one set.
-type Result struct {
-	Rating  Rating   `json:"rating" enum:"INCOMPLETE,POOR,AVERAGE,GOOD,EXCELLENT" doc:"Estimated Ad Strength"`
-	Score   int      `json:"score" minimum:"0" maximum:"100" doc:"0–100; orders sets within a rating"`
-	Actions []Action `json:"actions" doc:"What would raise the rating, most important first"`
+// AdStrength is the estimate for one set.
+type AdStrength struct {
+	Rating  Rating             `json:"rating" enum:"INCOMPLETE,POOR,AVERAGE,GOOD,EXCELLENT" doc:"Estimated Ad Strength"`
+	Score   int                `json:"score" minimum:"0" maximum:"100" doc:"0–100; orders sets within a rating"`
+	Actions []AdStrengthAction `json:"actions" doc:"What would raise the rating, most important first"`
 }
 
 // Context is what the estimate needs besides the set itself.
@@ -178,7 +178,7 @@ func (fl *field) longShare() (float64, []int) {
 type rater struct {
 	points, weight float64
 	cap            Rating
-	actions        []Action
+	actions        []AdStrengthAction
 }
 
 func newRater() *rater { return &rater{cap: Excellent} }
@@ -196,9 +196,9 @@ func (r *rater) hold(c Rating) {
 	}
 }
 
-func (r *rater) act(a Action) { r.actions = append(r.actions, a) }
+func (r *rater) act(a AdStrengthAction) { r.actions = append(r.actions, a) }
 
-func (r *rater) result() Result {
+func (r *rater) result() AdStrength {
 	score := 0
 	if r.weight > 0 {
 		score = int(r.points/r.weight*100 + 0.5)
@@ -209,13 +209,13 @@ func (r *rater) result() Result {
 	}
 	score = min(score, topOf(rating))
 	if r.actions == nil {
-		r.actions = []Action{}
+		r.actions = []AdStrengthAction{}
 	}
-	return Result{Rating: rating, Score: score, Actions: r.actions}
+	return AdStrength{Rating: rating, Score: score, Actions: r.actions}
 }
 
 // RateRSA estimates the Ad Strength of a responsive search ad.
-func RateRSA(ad policy.RSA, ctx Context) Result {
+func RateRSA(ad policy.RSA, ctx Context) AdStrength {
 	hTexts, hPins := pinned(ad.Headlines)
 	dTexts, dPins := pinned(ad.Descriptions)
 	h := newField(policy.Headline, "headlines", hTexts, hPins)
@@ -299,10 +299,7 @@ func rateUniqueness(r *rater, weight float64, fields ...field) {
 // rateKeywords: the ad group's popular keywords should appear in headlines
 // — in KeywordHeadlines of them, and each of the first MaxKeywords in one.
 func rateKeywords(r *rater, weight float64, h field, keywords []string) {
-	ks := analyseKeywords(keywords)
-	if len(ks) > MaxKeywords {
-		ks = ks[:MaxKeywords]
-	}
+	ks := analyseKeywords(keywords, MaxKeywords)
 	if len(ks) == 0 || len(h.texts) == 0 {
 		return // nothing to ask for; the criterion does not count
 	}
@@ -429,7 +426,7 @@ func rateAngles(r *rater, weight float64, lang string, fields ...field) {
 
 // RateAssetGroup estimates the Ad Strength of a Performance Max asset group
 // by breadth (every asset type present) and depth (variety within a type).
-func RateAssetGroup(ag policy.AssetGroupText, ctx Context) Result {
+func RateAssetGroup(ag policy.AssetGroupText, ctx Context) AdStrength {
 	format := policy.PerformanceMaxFormat
 	h := newField(policy.Headline, "headlines", ag.Headlines, nil)
 	l := newField(policy.LongHeadline, "longHeadlines", ag.LongHeadlines, nil)

@@ -211,7 +211,7 @@ func TestRateRSA(t *testing.T) {
 	}
 }
 
-func codes(r strength.Result) []string {
+func codes(r strength.AdStrength) []string {
 	var out []string
 	for _, a := range r.Actions {
 		out = append(out, a.Code+" "+a.Message.EN)
@@ -220,7 +220,7 @@ func codes(r strength.Result) []string {
 }
 
 // checkScore: the score lies in the band of the rating.
-func checkScore(t *testing.T, r strength.Result) {
+func checkScore(t *testing.T, r strength.AdStrength) {
 	t.Helper()
 	bands := map[strength.Rating][2]int{
 		strength.Incomplete: {0, 24}, strength.Poor: {0, 49}, strength.Average: {50, 69},
@@ -231,7 +231,7 @@ func checkScore(t *testing.T, r strength.Result) {
 	}
 }
 
-func checkActions(t *testing.T, got strength.Result, want []actionWant, without []string) {
+func checkActions(t *testing.T, got strength.AdStrength, want []actionWant, without []string) {
 	t.Helper()
 	for _, w := range want {
 		found := false
@@ -270,6 +270,8 @@ func TestSimilar(t *testing.T) {
 		{"Winterreifen günstig kaufen", "Günstige Winterreifen kaufen", true},
 		{"Winterreifen kaufen", "Winterreifen jetzt kaufen", true},
 		{"Winterreifen-Angebote", "Winterreifenangebote", true},
+		{"Günstige Winterreifenangebote", "Winterreifen Angebote günstig", true},
+		{"Ihr Reifenwechseltermin", "Ihr Reifenwechsel-Termin", true},
 		{"Winterreifen-Angebote", "Angebote für Winterreifen", true},
 		{"Winterreifen online bestellen", "Winterreifen online kaufen", true},
 		{"Kostenlose Lieferung", "Gratis Lieferung!", true},
@@ -281,6 +283,8 @@ func TestSimilar(t *testing.T) {
 		{"Winterreifen günstig kaufen", "Winterreifen mit Montage kaufen", false},
 		{"Kostenlose Lieferung ab 50 €", "Kostenlose Montage ab 50 €", false},
 		{"Sommerreifen", "Winterreifen", false},
+		{"Winterreifen Modell 1", "Winterreifen Modell 2", false},
+		{"Winterreifenmontage", "Winterreifen", false},
 		{"Winterreifen von Michelin", "Winterreifen von Continental", false},
 		{"24/7 Emergency Plumber", "Licensed Local Plumbers", false},
 		{"Jetzt", "Hier", false},

@@ -12,16 +12,17 @@ import (
 //   - WordSimilarity: the Jaccard index of their content words — lower-cased,
 //     umlauts and accents folded (ä→ae, ß→ss, é→e), punctuation dropped,
 //     filler words ("jetzt", "hier", "now", articles, pronouns) left out,
-//     inflections matched (günstig ~ günstige ~ günstigen, tire ~ tires) and
-//     a few synonyms of the same offer merged (kaufen ~ bestellen, gratis ~
-//     kostenlos). "Winterreifen günstig kaufen" and "Günstige Winterreifen
-//     kaufen" share all three words (1.0); "Winterreifen kaufen" and
-//     "Winterreifen jetzt kaufen" too; "Winterreifen günstig kaufen" and
-//     "Winterreifen mit Montage kaufen" share two of four (0.5): distinct.
-//   - CharSimilarity: the Dice coefficient of the character trigrams of
-//     their content words written together (bigrams for Chinese, Japanese
-//     and Korean, which have no spaces). It catches compounds written
-//     together or apart ("Winterreifen-Angebote", "Winterreifenangebote").
+//     inflections matched (günstig ~ günstige ~ günstigen, tire ~ tires), a
+//     few synonyms of the same offer merged (kaufen ~ bestellen, gratis ~
+//     kostenlos), and a compound matched with its parts written apart
+//     ("Winterreifenangebote" ~ "Winterreifen-Angebote"). "Winterreifen
+//     günstig kaufen" and "Günstige Winterreifen kaufen" share all three
+//     words (1.0); "Winterreifen kaufen" and "Winterreifen jetzt kaufen" too;
+//     "Winterreifen günstig kaufen" and "Winterreifen mit Montage kaufen"
+//     share two of four (0.5): distinct.
+//   - CharSimilarity: for Chinese, Japanese and Korean, which have no spaces
+//     to split words at, the Dice coefficient of the character bigrams of
+//     the texts.
 const (
 	WordSimilarity = 0.6
 	CharSimilarity = 0.8
@@ -37,7 +38,7 @@ type word struct {
 // analysed is a text prepared for comparisons.
 type analysed struct {
 	words  []word
-	grams  []uint64 // sorted, deduplicated character n-grams
+	grams  []uint64 // CJK text only: sorted, deduplicated character bigrams
 	dki    bool     // contains keyword insertion {KeyWord:…}
 	width  int
 	blank  bool
@@ -182,17 +183,16 @@ func analyse(text string, limitWidth func(string) int) analysed {
 	flush()
 	a.folded = string(all)
 	a.blank = len(a.words) == 0 && len(all) == 0
-	a.grams = ngrams(a.words, cjk)
+	if cjk {
+		a.grams = ngrams(a.words)
+	}
 	return a
 }
 
-// ngrams are the character trigrams (bigrams for CJK text) of the content
-// words written together, as sorted unique hashes.
-func ngrams(words []word, cjk bool) []uint64 {
-	n := 3
-	if cjk {
-		n = 2
-	}
+// ngrams are the character bigrams of the content words written together,
+// as sorted unique hashes.
+func ngrams(words []word) []uint64 {
+	n := 2
 	var runes []rune
 	for _, w := range words {
 		runes = append(runes, []rune(w.folded)...)
@@ -257,11 +257,14 @@ func sameWord(a, b word) bool {
 }
 
 // wordSimilarity is the Jaccard index of the two texts' content words, a
-// word of one matching at most one word of the other.
-func wordSimilarity(a, b analysed) float64 {
-	if len(a.words) == 0 || len(b.words) == 0 {
+// word of one matching at most one word of the other, after joining the
+// parts of a compound that the other text writes as one word.
+func wordSimilarity(x, y analysed) float64 {
+	if len(x.words) == 0 || len(y.words) == 0 {
 		return 0
 	}
+	a := analysed{words: joinCompounds(x.words, y.words)}
+	b := analysed{words: joinCompounds(y.words, x.words)}
 	var usedBuf [32]bool
 	used := usedBuf[:0]
 	if len(b.words) > len(usedBuf) {
@@ -280,6 +283,51 @@ func wordSimilarity(a, b analysed) float64 {
 		}
 	}
 	return float64(inter) / float64(len(a.words)+len(b.words)-inter)
+}
+
+// joinCompounds returns words with each pair of neighbours joined into one
+// where other holds the joined word ("winterreifen" "angebote" →
+// "winterreifenangebote"), with or without a linking s.
+func joinCompounds(words, other []word) []word {
+	var out []word
+	for i := 0; i < len(words); i++ {
+		if i+1 < len(words) {
+			if j, ok := compoundIn(words[i].folded, words[i+1].folded, other); ok {
+				if out == nil {
+					out = append(make([]word, 0, len(words)), words[:i]...)
+				}
+				out = append(out, other[j])
+				i++
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, words[i])
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
+
+// compoundIn finds the word of other that is first+second (or first+"s"+
+// second) as one word, ignoring an inflection ending.
+func compoundIn(first, second string, other []word) (int, bool) {
+	for j, w := range other {
+		if len(w.folded) < len(first)+len(second) {
+			continue
+		}
+		rest, ok := strings.CutPrefix(w.folded, first)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimPrefix(rest, "s")
+		if sameWord(word{folded: rest}, word{folded: second}) || rest == second {
+			return j, true
+		}
+	}
+	return 0, false
 }
 
 // charSimilarity is the Dice coefficient of the two texts' n-gram sets.
@@ -326,9 +374,13 @@ type keyword struct {
 	words []word
 }
 
-func analyseKeywords(keywords []string) []keyword {
-	out := make([]keyword, 0, len(keywords))
+// analyseKeywords prepares the first limit usable keywords.
+func analyseKeywords(keywords []string, limit int) []keyword {
+	out := make([]keyword, 0, min(len(keywords), limit))
 	for _, k := range keywords {
+		if len(out) == limit {
+			break
+		}
 		// match-type decoration as typed in Google Ads: [exact], "phrase", +broad
 		k = strings.Trim(strings.TrimSpace(k), `[]"+`)
 		a := analyse(k, noWidth)
@@ -391,6 +443,6 @@ func compoundPart(whole, part string) bool {
 // KeywordIn reports whether text contains keyword by the estimator's rules
 // (inflections and German compounds count, see containsKeyword).
 func KeywordIn(text, kw string) bool {
-	ks := analyseKeywords([]string{kw})
+	ks := analyseKeywords([]string{kw}, 1)
 	return len(ks) == 1 && containsKeyword(analyse(text, noWidth), ks[0])
 }
