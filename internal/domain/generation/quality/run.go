@@ -172,7 +172,7 @@ func measure(c Case, f generation.Format, w Writer, gen generation.Generation, g
 		}
 	}
 	sc := strength.Context{Keywords: b.Keywords, Language: b.Language}
-	var res strength.Result
+	var res strength.AdStrength
 	if f == generation.FormatRSA {
 		ad := policy.RSA{Headlines: pins(gen.Set.Headlines), Descriptions: pins(gen.Set.Descriptions), FinalURLs: []string{"https://example.com/"}}
 		if len(gen.Set.Paths) > 0 {
