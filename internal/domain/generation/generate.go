@@ -113,6 +113,15 @@ func NewGenerator(p ai.Provider, opts GeneratorOptions) *Generator {
 // Provider names the provider in use ("offline" when no model is set up).
 func (g *Generator) Provider() ai.Provider { return g.provider }
 
+// Source is the provenance source of the copy it writes: assets.SourceOffline
+// for the offline writer, assets.SourceLLM for a model.
+func (g *Generator) Source() string {
+	if g.provider.Name() == OfflineName {
+		return assets.SourceOffline
+	}
+	return assets.SourceLLM
+}
+
 // spare is the share of extra candidates asked per call. A model rejects
 // some items (mostly width); 30 % extra absorbs that without a repair call,
 // keeping calls per RSA set below 1.6 on average (TestCallsPerSet).
@@ -144,10 +153,7 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	if len(req.Examples) > 0 {
 		version += examplesVersion
 	}
-	gen := Generation{Source: assets.SourceLLM, Model: g.provider.Model(), PromptVersion: version, attempts: map[string][]int{}, examples: exampleIDs(req.Examples)}
-	if g.provider.Name() == OfflineName {
-		gen.Source = assets.SourceOffline
-	}
+	gen := Generation{Source: g.Source(), Model: g.provider.Model(), PromptVersion: version, attempts: map[string][]int{}, examples: exampleIDs(req.Examples)}
 	if req.Format == FormatPMax {
 		gen.Set.BusinessName = req.Brief.BusinessName
 	}

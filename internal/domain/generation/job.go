@@ -191,7 +191,7 @@ func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
 		onEvent := func(ev ai.Event) {
 			switch ev.Kind {
 			case ai.EventItemAccepted:
-				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID})
+				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID, "source": g.service.gen.Source()})
 			case ai.EventResponse:
 				// Counted as each call answers: a run killed later still
 				// shows in the job's cost.
