@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 )
 
@@ -167,7 +168,8 @@ func (c *composer) write(slot string, n int, accepted []string, rejected []rejec
 	}
 	out := []string{} // an empty list, not null: "nothing more to offer"
 	add := func(s string) {
-		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && !rejectedText[s] && policy.Width(s) <= limit && !c.hasBanned(s) {
+		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && !rejectedText[s] && policy.Width(s) <= limit && !c.hasBanned(s) &&
+			(field == policy.Path || !slices.ContainsFunc(accepted, func(a string) bool { return strength.Similar(a, s) })) {
 			seen[k] = true
 			out = append(out, s)
 		}
@@ -353,6 +355,11 @@ func (c *composer) pool(field policy.Field) []string {
 	for _, s := range cands {
 		k := foldKey(s)
 		if s == "" || policy.Width(s) > limit || seen[k] || c.taken[k] || c.hasBanned(s) {
+			continue
+		}
+		// Google counts a near-duplicate as no new text (the Ad Strength
+		// estimator's rule): offer the first of them only.
+		if field != policy.Path && slices.ContainsFunc(out, func(o string) bool { return strength.Similar(o, s) }) {
 			continue
 		}
 		if field == policy.Description {

@@ -10,6 +10,7 @@ import (
 	"github.com/imaphub/imaphub/internal/domain/generation"
 	"github.com/imaphub/imaphub/internal/domain/generation/quality"
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 )
 
 // Briefs the offline writer was not tuned on (testdata/briefs: a bike shop,
@@ -163,6 +164,16 @@ func checkOfflineSet(t *testing.T, c quality.Case, f generation.Format, set gene
 				}
 				if b.Language == "ja" && strings.Contains(text, b.Audience) {
 					t.Errorf("%s: pastes the audience %q", at, b.Audience)
+				}
+			}
+		}
+	}
+	// No near-duplicates: Google counts them as one text.
+	for _, texts := range [][]string{set.Headlines, set.LongHeadlines, set.Descriptions} {
+		for i := range texts {
+			for j := i + 1; j < len(texts); j++ {
+				if strength.Similar(texts[i], texts[j]) {
+					t.Errorf("near-duplicates %q and %q", texts[i], texts[j])
 				}
 			}
 		}
