@@ -20,19 +20,22 @@ const OfflineName = "offline"
 
 // offlineModel versions the composition rules below, the way a model name
 // versions a model: stored in provenance, so a change here is traceable.
-const offlineModel = "imaphub-offline/1"
+const offlineModel = "imaphub-offline/2"
 
 // OfflineWriter writes copy without a network: deterministic sentences
-// composed from the brief's own product, keywords, selling points, audience
-// and brand with a small phrase book per language (German, English,
-// Japanese; other languages get the brief's phrases alone). It is used when
-// no model is configured and goes through the same validation loop as a
-// model: it aims for valid copy (it measures widths and avoids banned terms
-// and texts already used) but the policy engine judges it, and when the loop
-// asks it to repair an item it writes an alternative — a shorter variant for
-// a width problem, a corrected one for capitals or punctuation, else the next
-// phrase. It reads the request as data (ai.Call's Input, Want, Accepted and
-// Problems) and never the prompt.
+// composed from the brief's own facts (product, keywords, selling points,
+// business name) with a small phrase book per language (German, English,
+// Japanese; other languages get the brief's phrases alone) that adds only
+// calls to action and connectors. Selling points are used whole (fitPoint
+// keeps their meaning or drops them), German nouns are capitalised
+// (casing), and a set it cannot fill from the brief stays short rather than
+// padded. It is used when no model is configured and goes through the same
+// validation loop as a model: it aims for valid copy (it measures widths and
+// avoids banned terms, used texts and near-duplicates) but the policy engine
+// judges it, and when the loop asks it to repair an item it writes an
+// alternative — a corrected one for capitals or punctuation, else a text of
+// its pool not offered before. It reads the request as data (ai.Call's
+// Input, Want, Accepted and Problems) and never the prompt.
 type OfflineWriter struct{}
 
 // NewOfflineWriter returns the offline writer.

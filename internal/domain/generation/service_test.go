@@ -88,7 +88,7 @@ func TestGenerateAdOfflineNewFillGapsRegenerate(t *testing.T) {
 			t.Errorf("ad %+v", gen.Ad)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
-		if p.Source != "offline" || p.Model != "imaphub-offline/1" || p.PromptVersion != "rsa/v1" || p.Attempts < 1 || p.Verdict == "" {
+		if p.Source != "offline" || p.Model != "imaphub-offline/2" || p.PromptVersion != "rsa/v1" || p.Attempts < 1 || p.Verdict == "" {
 			t.Errorf("stored provenance %+v", p)
 		}
 
