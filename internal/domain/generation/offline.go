@@ -96,6 +96,7 @@ type composer struct {
 	allow    []string
 	banned   []string
 	taken    map[string]bool
+	ctaNext  int // the next call to action of the pool being written
 }
 
 // informalMarkers in a brief's tone ask for the informal address (du, casual
@@ -316,6 +317,7 @@ func (c *composer) pool(field policy.Field) []string {
 	limit := policy.Limit(field)
 	var cands []string
 	pmax := c.format == FormatPMax
+	c.ctaNext = 0
 	switch field {
 	case policy.Headline:
 		var points []string
@@ -343,9 +345,9 @@ func (c *composer) pool(field policy.Field) []string {
 		}
 	case policy.Description:
 		if pmax {
-			cands = c.expand(c.book.pmaxDescriptions)
+			cands = append(c.expand(c.book.pmaxDescriptions), c.expand(c.book.pmaxFallback)...)
 		} else {
-			cands = c.expand(c.book.rsaDescriptions)
+			cands = append(c.expand(c.book.rsaDescriptions), c.expand(c.book.rsaFallback)...)
 		}
 	case policy.LongHeadline:
 		cands = c.expand(c.book.longHeadlines[c.tone])
@@ -444,7 +446,6 @@ func (c *composer) expand(templates []string) []string {
 	}
 	ctas := c.book.cta[c.tone]
 	var out []string
-	next := 0
 	for round := 0; ; round++ {
 		more := false
 		for j, t := range templates {
@@ -455,7 +456,7 @@ func (c *composer) expand(templates []string) []string {
 			f := per[j][round]
 			cta := ""
 			if strings.Contains(t, "{cta}") && len(ctas) > 0 {
-				cta = ctas[next%len(ctas)]
+				cta = ctas[c.ctaNext%len(ctas)]
 			}
 			text, ok := fill(t, map[string]string{"{p}": c.product, "{b}": c.brand, "{k}": f[2], "{s}": f[0], "{s2}": f[1], "{cta}": cta})
 			if !ok {
@@ -464,7 +465,7 @@ func (c *composer) expand(templates []string) []string {
 			// A point ending in its own mark needs no full stop after it.
 			text = strings.NewReplacer("!.", "!", "?.", "?", "!。", "!", "？。", "？").Replace(text)
 			if cta != "" && policy.Width(text) <= policy.Limit(policy.Description) {
-				next++ // a call to action is spent only by a text that fits
+				c.ctaNext++ // a call to action is spent only by a text that fits
 			}
 			out = append(out, c.sentenceCase(text))
 		}

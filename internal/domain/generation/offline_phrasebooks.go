@@ -22,6 +22,9 @@ type phrasebook struct {
 	rsaHeadlines, pmaxHeadlines [2][]string
 	rsaDescriptions             []string
 	pmaxDescriptions            []string
+	// Fallbacks without selling points, offered after every description
+	// that has one: a brief may give none.
+	rsaFallback, pmaxFallback []string
 	// Long headlines are sentences.
 	longHeadlines [2][]string
 	// Calls to action closing a description, formal and informal.
@@ -51,7 +54,9 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecke {p}", "Schreib uns", "Sprich mit {b}", "Warum {b}?"},
 		},
 		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} bei {b}: {s}. {cta}", "{s}. {cta}", "{p} bei {b}: {s}.", "{s}. {s2}."},
+		rsaFallback:      []string{"{p} bei {b}. {cta}", "{k}. {cta}", "{p}. {cta}"},
 		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} von {b}. {s}. {cta}", "{p} von {b}.", "Bei {b}: {s}. {cta}"},
+		pmaxFallback:     []string{"{b}: {k}. {cta}"},
 		longHeadlines: [2][]string{
 			{"Entdecken Sie {p} bei {b}.", "Bei {b}: {s}.", "{b}: {p} für Sie.", "{s}. {p} von {b}."},
 			{"Entdecke {p} bei {b}.", "Bei {b}: {s}.", "{b}: {p} für dich.", "{s}. {p} von {b}."},
@@ -74,7 +79,9 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Say hello", "Talk to {b}", "Why {b}?"},
 		},
 		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} at {b}: {s}. {cta}", "{s}. {cta}", "{p} at {b}: {s}.", "{s}. {s2}."},
+		rsaFallback:      []string{"{p} at {b}. {cta}", "{k}. {cta}", "{p}. {cta}"},
 		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} by {b}. {s}. {cta}", "{p} by {b}.", "At {b}: {s}. {cta}"},
+		pmaxFallback:     []string{"{b}: {k}. {cta}"},
 		longHeadlines: [2][]string{
 			{"Discover {p} at {b}.", "At {b}: {s}.", "Choose {b} for {p}.", "{s}. {p} by {b}."},
 			{"Discover {p} at {b}.", "At {b}: {s}.", "Choose {b} for {p}.", "{s}. {p} by {b}."},
@@ -97,7 +104,9 @@ var phrasebooks = map[string]phrasebook{
 			{"{b}：{k}", "{p}なら{b}", "ぜひ見てね", "お問い合わせはこちら", "{b}に相談してね"},
 		},
 		rsaDescriptions:  []string{"{s}。{s2}。{cta}", "{b}の{p}。{s}。{cta}", "{s}。{cta}", "{b}の{p}。{s}。", "{s}。{s2}。"},
+		rsaFallback:      []string{"{b}の{p}。{cta}", "{k}。{cta}", "{p}。{cta}"},
 		pmaxDescriptions: []string{"{s}。", "{b}：{s}。{cta}", "{p}なら{b}。{s}。{cta}", "{p}なら{b}。", "{b}では、{s}。{cta}"},
+		pmaxFallback:     []string{"{b}：{k}。{cta}"},
 		longHeadlines: [2][]string{
 			{"{b}の{p}をぜひご覧ください。", "{b}：{s}。", "{s}。{p}なら{b}。"},
 			{"{b}の{p}をぜひ見てね。", "{b}：{s}。", "{s}。{p}なら{b}。"},
@@ -137,6 +146,7 @@ func OfflinePhrases(lang string) []string {
 		all = append(all, book.cta[tone]...)
 	}
 	all = append(append(all, book.rsaDescriptions...), book.pmaxDescriptions...)
+	all = append(append(all, book.rsaFallback...), book.pmaxFallback...)
 	placeholder := regexp.MustCompile(`\{[a-z0-9]+\}`)
 	out := make([]string, len(all))
 	for i, s := range all {
