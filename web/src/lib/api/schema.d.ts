@@ -1529,7 +1529,7 @@ export interface components {
         };
         AdStrength: {
             /** @description What would raise the rating, most important first */
-            actions: components["schemas"]["AdStrengthAction"][] | null;
+            actions: components["schemas"]["AdStrengthAction"][];
             /**
              * @description Estimated Ad Strength
              * @enum {string}
