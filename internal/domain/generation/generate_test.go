@@ -501,7 +501,7 @@ func TestCallsPerSet(t *testing.T) {
 					text = fmt.Sprintf("Modell-%d", n)
 				}
 				if f.Name == "descriptions" {
-					text = fmt.Sprintf("Winterreifen Modell %d mit kostenloser Montage.", n)
+					text = fmt.Sprintf("Modell %d der Serie %d mit Montage.", n, n*7)
 				}
 				if rng.Float64() < 0.2 {
 					text = strings.Repeat("Winterkomplettrad ", 6)
@@ -560,9 +560,9 @@ func validDE(field string, n int) string {
 	case "headlines":
 		return fmt.Sprintf("Winterreifen Angebot %d", n)
 	case "long_headlines":
-		return fmt.Sprintf("Winterreifen von Reifen Müller mit Montage, Angebot %d", n)
+		return fmt.Sprintf("Angebot %d aus Serie %d von Reifen Müller", n, n*7)
 	case "descriptions":
-		return fmt.Sprintf("Winterreifen mit Montage vor Ort, Angebot %d.", n)
+		return fmt.Sprintf("Angebot %d, Serie %d, mit Montage.", n, n*7)
 	}
 	return fmt.Sprintf("Reifen-%d", n)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 )
 
@@ -49,6 +50,9 @@ type GenerationReport struct {
 	BelowMinimum  []Shortfall `json:"below_minimum,omitempty"` // doc: TransformSchema
 	ProviderError string      `json:"provider_error,omitempty" doc:"The model provider's own error for the call that failed, e.g. HTTP 400 with its message"`
 	Error         string      `json:"error,omitempty" doc:"Why the run failed, when it did"`
+	// AdStrength is the estimate for the ad or asset group as stored after
+	// the run, with its ad group's keywords.
+	AdStrength *strength.AdStrength `json:"ad_strength,omitempty" doc:"Estimated Ad Strength of the ad or asset group as stored after the run; absent when nothing was stored"`
 }
 
 // ReportOf summarises a loop report for people; runErr is the generation's

@@ -172,7 +172,7 @@ func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
 			case field == "headlines":
 				return fmt.Sprintf("Winterreifen Modell %c", 'A'+n)
 			case field == "descriptions":
-				return fmt.Sprintf("Winterreifen Modell %c mit kostenloser Montage.", 'A'+n)
+				return fmt.Sprintf("Modell %c der Serie %d mit Montage.", 'A'+n, n*7)
 			}
 			return fmt.Sprintf("Modell-%c", 'A'+n)
 		}))
@@ -192,6 +192,11 @@ func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
 		}
 		if gen.Report.PromptTokens == 0 || gen.Report.CompletionTokens == 0 {
 			t.Errorf("no token usage in %+v", gen.Report)
+		}
+		// The report records the strength of the ad as stored.
+		if gen.Report.AdStrength == nil || gen.Ad.AdStrength == nil || gen.Report.AdStrength.Rating != gen.Ad.AdStrength.Rating ||
+			gen.Report.AdStrength.Score != gen.Ad.AdStrength.Score {
+			t.Errorf("report strength %+v, ad strength %+v", gen.Report.AdStrength, gen.Ad.AdStrength)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
 		if p.Source != "llm" || p.Model != "scripted" || p.PromptVersion != "rsa/v1" || p.Attempts != 1 || p.Verdict != "valid" {
@@ -304,9 +309,9 @@ func germanCopy(bad map[string]int) aitest.Responder {
 		case "headlines":
 			return fmt.Sprintf("Winterreifen Angebot %d", n)
 		case "long_headlines":
-			return fmt.Sprintf("Winterreifen von Reifen Müller mit Montage, Angebot %d", n)
+			return fmt.Sprintf("Angebot %d aus Serie %d von Reifen Müller", n, n*7)
 		case "descriptions":
-			return fmt.Sprintf("Winterreifen mit Montage vor Ort, Angebot %d.", n)
+			return fmt.Sprintf("Angebot %d, Serie %d, mit Montage.", n, n*7)
 		}
 		return fmt.Sprintf("Reifen-%d", n)
 	})

@@ -75,7 +75,7 @@ func topOf(r Rating) int {
 type AdStrength struct {
 	Rating  Rating             `json:"rating" enum:"INCOMPLETE,POOR,AVERAGE,GOOD,EXCELLENT" doc:"Estimated Ad Strength"`
 	Score   int                `json:"score" minimum:"0" maximum:"100" doc:"0–100; orders sets within a rating"`
-	Actions []AdStrengthAction `json:"actions" doc:"What would raise the rating, most important first"`
+	Actions []AdStrengthAction `json:"actions" nullable:"false" doc:"What would raise the rating, most important first"`
 }
 
 // Context is what the estimate needs besides the set itself.

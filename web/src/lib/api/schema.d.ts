@@ -1529,7 +1529,7 @@ export interface components {
         };
         AdStrength: {
             /** @description What would raise the rating, most important first */
-            actions: components["schemas"]["AdStrengthAction"][] | null;
+            actions: components["schemas"]["AdStrengthAction"][];
             /**
              * @description Estimated Ad Strength
              * @enum {string}
@@ -2296,6 +2296,8 @@ export interface components {
             slot?: string;
         };
         GenerationReport: {
+            /** @description Estimated Ad Strength of the ad or asset group as stored after the run; absent when nothing was stored */
+            ad_strength?: components["schemas"]["AdStrength"];
             /** @description What the set lacked to the minimum Google accepts (RSA: 3 headlines, 2 descriptions); such a set is not stored */
             below_minimum?: components["schemas"]["Shortfall"][] | null;
             /** Format: int64 */
