@@ -125,9 +125,9 @@ func TestNearDuplicatesNeverFailARun(t *testing.T) {
 func TestOfflineWriterIsNotAskedForOtherPhrasings(t *testing.T) {
 	g := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{})
 	res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: briefDE, Format: generation.FormatRSA})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The offline writer writes what the brief supports: a usable set,
+	// perhaps short of a full one.
+	usable(t, res, err)
 	for _, r := range res.Report.Attempts {
 		for _, p := range r.Problems {
 			if p.Code == generation.CodeNearDuplicate {
