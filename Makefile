@@ -9,7 +9,7 @@ TESTFLAGS ?= -race -timeout 20m
 BENCHTIME ?= 1s
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run build build-ui test go-test bench vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
+.PHONY: run build build-ui test go-test bench quality vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
 
 ## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
 ## (plain http on the loopback address, so the session cookie goes without Secure there only)
@@ -31,6 +31,10 @@ go-test: vet fmt-check
 	@if [ -z "$$IMAPHUB_TEST_POSTGRES_URL" ]; then \
 	  echo "NOTE: IMAPHUB_TEST_POSTGRES_URL is not set: the PostgreSQL half of every store test is SKIPPED (.ci/run sets it)."; fi
 	$(GO) test $(TESTFLAGS) -count=1 ./...
+
+## quality: the copy quality benchmark — German, English and Japanese briefs (internal/domain/generation/testdata/briefs) through the offline writer and a scripted model — written to docs/quality.md; fails on an invalid text or a phrase cut mid-way
+quality:
+	$(GO) run ./cmd/quality
 
 ## bench: every benchmark (IMAPHUB_BENCH_SCALE=large for the full data sets: where-used, 10,000,000 report rows, 1,000,000-row import; IMAPHUB_TEST_POSTGRES_URL adds PostgreSQL)
 bench: build

@@ -62,12 +62,13 @@ provider, which composes copy from the brief without a network (the output
 says so). No database is opened, so candidates are not checked against the
 assets already stored; the API's generate operations do that.
 
-Exit status: 0 the set is complete, 1 generation failed or stopped early (the
-valid part and the report are printed; the message says whether that part
-still holds the minimum set Google accepts: %d headlines and %d descriptions for
-rsa, display paths not counted; %d headlines, one of at most %d characters,
-%d long headline and %d descriptions, one of at most %d, for pmax), 2 unusable
-input (the message names the field).
+Exit status: 0 the set holds at least the minimum Google accepts (%d headlines
+and %d descriptions for rsa, display paths not counted; %d headlines, one of at
+most %d characters, %d long headline and %d descriptions, one of at most %d, for
+pmax) — when it is short of a full set, a warning on standard error says what
+is missing (the offline writer writes only what the brief's facts support); 1
+generation failed or its valid part is below that minimum (the valid part and
+the report are printed); 2 unusable input (the message names the field).
 
 IMAPHUB_LLM_CALL_TIMEOUT (default 60s) bounds each model call; the whole run
 is bounded at 2 minutes.
@@ -140,8 +141,14 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "imaphub generate: failed: the valid copy is below the minimum set Google accepts, so it is not usable as an ad or asset group:", report.Summary())
 		return 1
 	}
+	if errors.Is(genErr, ai.ErrExhausted) {
+		// At least the minimum set: a usable ad or asset group, short of a
+		// full one. That is a result, not a failure.
+		fmt.Fprintln(stderr, "imaphub generate: warning: the set is usable but not full:", report.Summary())
+		return 0
+	}
 	if genErr != nil {
-		fmt.Fprintln(stderr, "imaphub generate: incomplete:", report.Summary())
+		fmt.Fprintln(stderr, "imaphub generate: failed:", report.Summary())
 		return 1
 	}
 	return 0

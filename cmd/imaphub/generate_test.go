@@ -40,13 +40,20 @@ func TestGenerateOfflineRSAAndPMax(t *testing.T) {
 	if code := run(context.Background(), []string{"generate", "--brief", path, "--format", "rsa"}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
 	}
-	for _, want := range []string{"Headlines (15 of 15)", "Descriptions (4 of 4)", "Paths (2 of 2)", "provider   offline (no language model configured)", "prompt rsa/v1", "result     complete"} {
+	// Two selling points and two keywords support fewer than 15 headlines:
+	// the offline writer invents none, and a set above the minimum is a
+	// result with a warning that says what is missing and how to get more.
+	for _, want := range []string{"Headlines (", "Descriptions (4 of 4)", "Paths (2 of 2)", "provider   offline (no language model configured)", "prompt rsa/v1"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
 	if !strings.Contains(errOut.String(), "offline provider") {
 		t.Errorf("stderr does not say the copy is offline: %q", errOut.String())
+	}
+	if !strings.Contains(out.String(), "Headlines (15 of 15)") &&
+		!strings.Contains(errOut.String(), "warning: the set is usable but not full: short of a full set by") && !strings.Contains(errOut.String(), "IMAPHUB_LLM_MODEL") {
+		t.Errorf("a short set without a warning naming what is missing and how to get more: %q", errOut.String())
 	}
 
 	out.Reset()
@@ -63,8 +70,8 @@ func TestGenerateOfflineRSAAndPMax(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out.String())
 	}
-	if res.Format != "pmax" || len(res.Set.Headlines) != 15 || len(res.Set.LongHeadlines) != 5 || len(res.Set.Descriptions) != 5 ||
-		res.Set.BusinessName != "Reifen Müller" || res.Report.Provider != "offline" || !res.Report.Complete {
+	if res.Format != "pmax" || len(res.Set.Headlines) < 3 || len(res.Set.LongHeadlines) < 1 || len(res.Set.Descriptions) < 2 ||
+		res.Set.BusinessName != "Reifen Müller" || res.Report.Provider != "offline" || len(res.Report.BelowMinimum) > 0 {
 		t.Errorf("--json result %+v", res)
 	}
 }
@@ -130,9 +137,9 @@ func TestGenerateFailedRunIsExit1WithPartialSetAndReport(t *testing.T) {
 	}
 }
 
-// A run that stops early with at least the minimum exits 1 too, and says the
-// set is incomplete rather than unusable.
-func TestGenerateIncompleteRunAboveTheMinimumIsExit1(t *testing.T) {
+// A run that stops early with at least the minimum is a result: exit 0, with
+// a warning that says what is missing, not that the set is unusable.
+func TestGenerateIncompleteRunAboveTheMinimumIsAResult(t *testing.T) {
 	srv := aitest.NewServer(aitest.Fill(func(field string, n int) string {
 		switch {
 		case field == "headlines" && n < 4:
@@ -150,7 +157,7 @@ func TestGenerateIncompleteRunAboveTheMinimumIsExit1(t *testing.T) {
 	t.Setenv("IMAPHUB_LLM_MODEL", "scripted")
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"generate", "--brief", writeBrief(t, briefJSON), "--format", "rsa"}, &out, &errOut)
-	if code != 1 || !strings.Contains(out.String(), "Headlines (4 of 15)") || !strings.Contains(errOut.String(), "imaphub generate: incomplete:") || strings.Contains(errOut.String(), "below the minimum") {
+	if code != 0 || !strings.Contains(out.String(), "Headlines (4 of 15)") || !strings.Contains(errOut.String(), "imaphub generate: warning: the set is usable but not full: short of a full set by 11 headlines") || strings.Contains(errOut.String(), "below the minimum") {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr: %s", code, out.String(), errOut.String())
 	}
 }

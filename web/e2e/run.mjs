@@ -443,7 +443,9 @@ test('editing one tile among 2,000 changes no other tile; outside it only the re
     // While the edited text is checked (the machine's validating.texts) the
     // review says so and the controls that wait for it are off: those, and
     // nothing else, may change outside the tile.
-    const status = [...document.querySelectorAll('[data-testid=review-summary], [data-testid=wizard-state]')];
+    // The ad strength of the edited tile's own ad is rated live as it is
+    // typed: that meter may change too, no other ad's.
+    const status = [...document.querySelectorAll('[data-testid=review-summary], [data-testid=wizard-state]'), tile.closest('section').querySelector('[data-testid=ad-strength]')].filter(Boolean);
     const waits = (r) => r.type === 'attributes' && r.attributeName === 'disabled' && r.target.nodeName === 'BUTTON' && !r.target.closest('article[data-tile]');
     w.__inside = 0;
     w.__outside = [];
@@ -469,6 +471,39 @@ test('editing one tile among 2,000 changes no other tile; outside it only the re
   expect(m.inside > 0, 'no mutation inside the edited tile: the observer saw nothing');
   expect(m.approveOff, 'approval stayed on while the edited text was checked');
   expect(!(await approve.isDisabled()), 'approval is off after the check');
+  noProblems(page);
+});
+
+test('ad strength: the meter of an ad drops live when a headline is edited into a near-duplicate, and says which', async ({ stack }) => {
+  const page = admin;
+  const url = 'https://www.reifen-mueller.example/winter';
+  const c = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Anzeigeneffektivität', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: url, brief: { product: 'Winterreifen', landing_page: url, language: 'de' } });
+  const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: c.id, name: 'Winterreifen', status: 'ENABLED' });
+  await api(page, 'POST', `${stack.base}/api/keywords`, { ad_group_id: ag.id, text: 'winterreifen', match_type: 'PHRASE' });
+  const headlines = ['Winterreifen günstig kaufen', 'Winterreifen mit Montage', 'Über 300 Partnerwerkstätten', 'Kostenlose Lieferung ab 50 €', 'Alle Marken im Sortiment',
+    'Reifenwechsel in 30 Minuten', 'Testsieger 2025 bei Reifen', 'Winterreifen-Angebote', 'Seit 20 Jahren Reifenprofis', 'Termin online buchen',
+    'Sichere Fahrt im Winter', 'Beratung vom Meister', 'Kompletträder sofort lieferbar', 'Bis zu 30 % sparen', 'Radhaus Reifen-Shop'];
+  const descriptions = ['Winterreifen aller Marken zu fairen Preisen. Jetzt online bestellen und Termin sichern.', 'Montage in über 300 Partnerwerkstätten deutschlandweit. Schnell, sauber, zuverlässig.',
+    'Kostenlose Lieferung ab 50 € Bestellwert. Bezahlen Sie bequem auf Rechnung.', 'Über 20 Jahre Erfahrung und 50.000 zufriedene Kunden. Lassen Sie sich beraten.'];
+  await api(page, 'POST', `${stack.base}/api/ads`, { ad_group_id: ag.id, final_urls: [url], status: 'ENABLED', headlines: headlines.map((text) => ({ text })), descriptions: descriptions.map((text) => ({ text })) });
+  await lifecycle(page, stack.base, c.id, 'submit');
+  await page.goto(`${stack.base}/campaigns/${c.id}/wizard`);
+  await page.getByTestId('review-summary').waitFor({ timeout: 30000 });
+  const meter = page.getByTestId('ad-strength');
+  await meter.getByText('Sehr gut', { exact: true }).waitFor();
+  expect((await meter.getAttribute('data-rating')) === 'EXCELLENT', `stored rating ${await meter.getAttribute('data-rating')}`);
+  expect((await meter.locator('li').count()) === 0, 'an excellent ad lists actions');
+  await axe(page, 'ad strength');
+  // Headline 7 becomes headline 1 reordered and inflected: no save needed.
+  const box = page.locator('article[data-tile]').nth(6).locator('textarea');
+  await box.fill('Günstige Winterreifen kaufen');
+  await meter.getByText('Die Überschriften 1 und 7 sind sich zu ähnlich').waitFor({ timeout: 10000 });
+  expect((await meter.getAttribute('data-rating')) === 'GOOD', `rating after the edit ${await meter.getAttribute('data-rating')}`);
+  expect((await meter.getByRole('meter').getAttribute('value')) === '3', 'meter not at the fourth step');
+  await shot(page, '13-ad-strength-near-duplicate');
+  // Undoing the edit shows the stored estimate again.
+  await box.fill(headlines[6]);
+  await meter.getByText('Sehr gut', { exact: true }).waitFor({ timeout: 10000 });
   noProblems(page);
 });
 

@@ -101,6 +101,9 @@ func (s *Service) GetAd(ctx context.Context, id int64) (Ad, error) {
 		if err := attachAdTexts(ctx, q, ads); err != nil {
 			return err
 		}
+		if err := rateAds(ctx, q, ads); err != nil {
+			return err
+		}
 		a = ads[0]
 		return nil
 	})
@@ -203,7 +206,10 @@ func (s *Service) ListAds(ctx context.Context, f AdFilter, p ListParams) (Page[A
 			}
 			return "", a.ID
 		})
-		return attachAdTexts(ctx, q, page.Items)
+		if err := attachAdTexts(ctx, q, page.Items); err != nil {
+			return err
+		}
+		return rateAds(ctx, q, page.Items)
 	})
 	return page, err
 }

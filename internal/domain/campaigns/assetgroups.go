@@ -45,6 +45,7 @@ func (s *Service) CreateAssetGroup(ctx context.Context, in AssetGroupInput) (Ass
 			return uniqueAs(err, "body.name", fmt.Sprintf("an asset group named %q in campaign %d", name, in.CampaignID), name)
 		}
 		auth.AuditEntity(ctx, g.ID)
+		rateAssetGroup(&g, rules.language) // a new group has no assets yet: incomplete
 		return touchCampaign(ctx, tx, g.CampaignID, s.now())
 	})
 	return g, err
@@ -60,6 +61,9 @@ func (s *Service) GetAssetGroup(ctx context.Context, id int64) (AssetGroup, erro
 		}
 		groups := []AssetGroup{g}
 		if err := attachGroupAssets(ctx, q, groups); err != nil {
+			return err
+		}
+		if err := rateAssetGroups(ctx, q, groups); err != nil {
 			return err
 		}
 		g = groups[0]

@@ -114,6 +114,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerAssetGroups(api, s)
 	registerLinkRoutes(api, s)
 	registerTextRoutes(api, s)
+	registerStrengthRoutes(api)
 }
 
 func registerCampaigns(api *httpapi.API, s *Service) {

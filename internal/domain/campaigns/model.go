@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 )
 
 // Campaign types we build.
@@ -90,18 +91,20 @@ type AdText struct {
 
 // Ad is a responsive search ad.
 type Ad struct {
-	ID           int64     `json:"id"`
-	AdGroupID    int64     `json:"ad_group_id"`
-	CampaignID   int64     `json:"campaign_id"`
-	FinalURLs    []string  `json:"final_urls"`
-	Path1        string    `json:"path1"`
-	Path2        string    `json:"path2"`
-	Status       string    `json:"status" enum:"ENABLED,PAUSED"`
-	Headlines    []AdText  `json:"headlines"`
-	Descriptions []AdText  `json:"descriptions"`
-	Version      int64     `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64    `json:"id"`
+	AdGroupID    int64    `json:"ad_group_id"`
+	CampaignID   int64    `json:"campaign_id"`
+	FinalURLs    []string `json:"final_urls"`
+	Path1        string   `json:"path1"`
+	Path2        string   `json:"path2"`
+	Status       string   `json:"status" enum:"ENABLED,PAUSED"`
+	Headlines    []AdText `json:"headlines"`
+	Descriptions []AdText `json:"descriptions"`
+	// AdStrength is the estimate of Google's Ad Strength for the texts above.
+	AdStrength *strength.AdStrength `json:"ad_strength,omitempty" doc:"Estimated Ad Strength of the texts, with what would raise it"`
+	Version    int64                `json:"version"`
+	CreatedAt  time.Time            `json:"created_at"`
+	UpdatedAt  time.Time            `json:"updated_at"`
 }
 
 // GroupAsset is an asset linked to a Performance Max asset group.
@@ -126,9 +129,12 @@ type AssetGroup struct {
 	Path2      string       `json:"path2"`
 	Status     string       `json:"status" enum:"ENABLED,PAUSED"`
 	Assets     []GroupAsset `json:"assets,omitempty"`
-	Version    int64        `json:"version"`
-	CreatedAt  time.Time    `json:"created_at"`
-	UpdatedAt  time.Time    `json:"updated_at"`
+	// AdStrength is the estimate of Google's Ad Strength for the assets
+	// above; absent where the assets are (asset group lists).
+	AdStrength *strength.AdStrength `json:"ad_strength,omitempty" doc:"Estimated Ad Strength of the assets, with what would raise it; absent where the assets are"`
+	Version    int64                `json:"version"`
+	CreatedAt  time.Time            `json:"created_at"`
+	UpdatedAt  time.Time            `json:"updated_at"`
 }
 
 // Tree is a whole campaign in one document.

@@ -74,6 +74,7 @@ func (s *Service) loadTree(ctx context.Context, id int64) (Tree, error) {
 		if err := attachGroupAssets(ctx, q, t.AssetGroups); err != nil {
 			return err
 		}
+		rateTree(&t)
 		t.Counts = map[string]int64{"ad_groups": int64(len(groups)), "keywords": int64(nKeywords), "ads": int64(len(ads)), "asset_groups": int64(len(t.AssetGroups))}
 		return nil
 	})

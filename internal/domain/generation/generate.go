@@ -2,6 +2,7 @@ package generation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/imaphub/imaphub/internal/domain/assets"
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 	"github.com/imaphub/imaphub/internal/platform/errs"
 )
@@ -50,6 +52,9 @@ type Generation struct {
 	// examples are the asset ids of the style examples the prompt showed.
 	examples []int64
 	Report   ai.Report
+	// Strength is the estimated Ad Strength of the set the run leaves (the
+	// kept items and the new ones) with the brief's keywords.
+	Strength strength.AdStrength
 }
 
 // Provenance is what is stored with the item i of slot: who wrote it, with
@@ -113,6 +118,15 @@ func NewGenerator(p ai.Provider, opts GeneratorOptions) *Generator {
 // Provider names the provider in use ("offline" when no model is set up).
 func (g *Generator) Provider() ai.Provider { return g.provider }
 
+// Source is the provenance source of the copy it writes: assets.SourceOffline
+// for the offline writer, assets.SourceLLM for a model.
+func (g *Generator) Source() string {
+	if g.provider.Name() == OfflineName {
+		return assets.SourceOffline
+	}
+	return assets.SourceLLM
+}
+
 // spare is the share of extra candidates asked per call. A model rejects
 // some items (mostly width); 30 % extra absorbs that without a repair call,
 // keeping calls per RSA set below 1.6 on average (TestCallsPerSet).
@@ -144,19 +158,18 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	if len(req.Examples) > 0 {
 		version += examplesVersion
 	}
-	gen := Generation{Source: assets.SourceLLM, Model: g.provider.Model(), PromptVersion: version, attempts: map[string][]int{}, examples: exampleIDs(req.Examples)}
-	if g.provider.Name() == OfflineName {
-		gen.Source = assets.SourceOffline
-	}
+	gen := Generation{Source: g.Source(), Model: g.provider.Model(), PromptVersion: version, attempts: map[string][]int{}, examples: exampleIDs(req.Examples)}
 	if req.Format == FormatPMax {
 		gen.Set.BusinessName = req.Brief.BusinessName
 	}
 	if len(want) == 0 {
 		gen.Report = ai.Report{Provider: g.provider.Name(), Model: g.provider.Model(), PromptVersion: version, Stop: ai.StopComplete}
+		gen.Strength = rate(req.Format, merged(req.Keep, gen.Set), req.Brief)
 		return gen, nil
 	}
 
-	v := &validator{format: req.Format, lang: req.Brief.Language, checker: checker, keep: req.Keep, existing: map[string]bool{}, total: map[string]int{}}
+	v := &validator{format: req.Format, lang: req.Brief.Language, checker: checker, keep: req.Keep, existing: map[string]bool{}, total: map[string]int{},
+		nearDuplicates: gen.Source == assets.SourceLLM}
 	for _, e := range req.Existing {
 		v.existing[foldKey(e)] = true
 	}
@@ -199,6 +212,11 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	for _, s := range aiSlots {
 		gen.Set.setSlot(s.Name, res.Items[s.Name])
 	}
+	if runErr != nil && errors.Is(runErr, ai.ErrExhausted) && !errors.Is(runErr, context.Canceled) &&
+		gen.keepNearDuplicates(v, aiSlots) && len(v.shortOfMinimum(merged(req.Keep, gen.Set))) == 0 {
+		runErr = nil
+	}
+	gen.Strength = rate(req.Format, merged(req.Keep, gen.Set), req.Brief)
 	if runErr != nil {
 		err := fmt.Errorf("generate %s copy: %w", req.Format, runErr)
 		if short := v.shortOfMinimum(merged(req.Keep, gen.Set)); len(short) > 0 {
@@ -245,6 +263,10 @@ type validator struct {
 	keep     TextSet
 	existing map[string]bool
 	total    map[string]int // kept + wanted items per slot
+	// nearDuplicates: refuse a text that means the same as one the set
+	// already has (strength.Similar), so the model replaces it. Only for a
+	// language model: the offline writer has no other phrasing to offer.
+	nearDuplicates bool
 }
 
 // item checks one candidate on its own: every policy error becomes a problem
@@ -309,6 +331,9 @@ func (v *validator) set(accepted map[string][]string, slot, value string) []ai.P
 			return []ai.Problem{{Code: policy.CodeDuplicate, Message: "repeats a text the set already has"}}
 		}
 	}
+	if p, ok := v.nearDuplicate(accepted, slot, value); ok {
+		return []ai.Problem{p}
+	}
 	if v.format != FormatPMax {
 		return nil
 	}
@@ -332,4 +357,82 @@ func (v *validator) set(accepted map[string][]string, slot, value string) []ai.P
 	}
 	w := policy.Width(value)
 	return []ai.Problem{{Code: code, Width: w, Limit: short, Message: fmt.Sprintf("Performance Max needs at least one of these of at most %d characters and none is yet; write this one that short", short)}}
+}
+
+// CodeNearDuplicate is the repair code of a candidate that says what an
+// accepted or kept text of its slot already says.
+const CodeNearDuplicate = "NEAR_DUPLICATE"
+
+// nearDuplicate refuses a headline, long headline or description that means
+// the same as one the set already has: Google counts it as no new text, and
+// it holds the ad strength at Good. The message names the other text by its
+// place, not its words, and asks for a different message.
+func (v *validator) nearDuplicate(accepted map[string][]string, slot, value string) (ai.Problem, bool) {
+	if !v.nearDuplicates || (slot != SlotHeadlines && slot != SlotLongHeadlines && slot != SlotDescriptions) {
+		return ai.Problem{}, false
+	}
+	advice := "write one with a different message (another selling point, the price, delivery, service or trust), not the same words reordered, inflected or swapped for synonyms"
+	for _, k := range v.keep.Slot(slot) {
+		if strength.Similar(k, value) {
+			return ai.Problem{Code: CodeNearDuplicate, Message: "says what a text the set already has says; " + advice}, true
+		}
+	}
+	for i, a := range accepted[slot] {
+		if strength.Similar(a, value) {
+			return ai.Problem{Code: CodeNearDuplicate, Message: fmt.Sprintf("says what accepted %s[%d] says; %s", slot, i, advice)}, true
+		}
+	}
+	return ai.Problem{}, false
+}
+
+// keepNearDuplicates fills the places the model could not fill with distinct
+// texts with the near-duplicates it was asked to replace, first rejected
+// first: they passed every policy check, and a near-duplicate costs ad
+// strength, not validity, so it must never make a run fail. It reports
+// whether every slot is now full; the report's missing counts follow.
+func (g *Generation) keepNearDuplicates(v *validator, slots []ai.Slot) bool {
+	if !v.nearDuplicates {
+		return false
+	}
+	missing := map[string]int{}
+	for _, m := range g.Report.Missing {
+		missing[m.Slot] = m.Count
+	}
+	for _, a := range g.Report.Attempts {
+		for _, p := range a.Problems {
+			slot, _, _ := strings.Cut(p.Path, "[")
+			if p.Code != CodeNearDuplicate || missing[slot] == 0 {
+				continue
+			}
+			items := g.Set.Slot(slot)
+			if slices.ContainsFunc(items, func(t string) bool { return foldKey(t) == foldKey(p.Value) }) {
+				continue
+			}
+			g.Set.setSlot(slot, append(slices.Clone(items), p.Value))
+			g.attempts[slot] = append(g.attempts[slot], a.Number)
+			missing[slot]--
+		}
+	}
+	g.Report.Missing = nil
+	for _, s := range slots {
+		if n := missing[s.Name]; n > 0 {
+			g.Report.Missing = append(g.Report.Missing, ai.Want{Slot: s.Name, Count: n})
+		}
+	}
+	if len(g.Report.Missing) > 0 {
+		return false
+	}
+	g.Report.Stop = ai.StopComplete
+	return true
+}
+
+// rate estimates the Ad Strength of a generated set with the brief's
+// keywords, as the API will show it once stored.
+func rate(f Format, set TextSet, b Brief) strength.AdStrength {
+	ctx := strength.Context{Keywords: b.Keywords, Language: b.Language}
+	if f == FormatPMax {
+		return strength.RateAssetGroup(policy.AssetGroupText{Headlines: set.Headlines, LongHeadlines: set.LongHeadlines,
+			Descriptions: set.Descriptions, BusinessName: set.BusinessName}, ctx)
+	}
+	return strength.RateRSA(policy.RSA{Headlines: pinless(set.Headlines), Descriptions: pinless(set.Descriptions)}, ctx)
 }

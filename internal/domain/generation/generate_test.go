@@ -62,8 +62,8 @@ func checkRSA(t *testing.T, b generation.Brief, set generation.TextSet) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(set.Headlines) != 15 || len(set.Descriptions) != 4 || len(set.Paths) != 2 {
-		t.Fatalf("set has %d headlines, %d descriptions, %d paths; want 15, 4, 2", len(set.Headlines), len(set.Descriptions), len(set.Paths))
+	if len(set.Headlines) < 3 || len(set.Descriptions) < 2 || len(set.Paths) != 2 {
+		t.Fatalf("set has %d headlines, %d descriptions, %d paths; want at least 3, 2 and 2", len(set.Headlines), len(set.Descriptions), len(set.Paths))
 	}
 	res := c.CheckRSA(policy.RSA{Headlines: pinned(set.Headlines), Descriptions: pinned(set.Descriptions), Path1: set.Paths[0], Path2: set.Paths[1], FinalURLs: []string{"https://example.com/"}})
 	for _, it := range res.Items {
@@ -385,9 +385,7 @@ func TestOfflineWritesValidSetsInGermanEnglishAndJapanese(t *testing.T) {
 	for _, b := range []generation.Brief{briefDE, briefEN, briefJA} {
 		t.Run(b.Language, func(t *testing.T) {
 			res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
-			if err != nil {
-				t.Fatal(err)
-			}
+			usable(t, res, err)
 			checkRSA(t, b, res.Set)
 			if p := res.Provenance(generation.SlotHeadlines, 0); p.Source != assets.SourceOffline || p.Model == "" || p.PromptVersion != "rsa/v1" {
 				t.Errorf("provenance %+v", p)
@@ -397,14 +395,12 @@ func TestOfflineWritesValidSetsInGermanEnglishAndJapanese(t *testing.T) {
 			}
 
 			pm, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatPMax})
-			if err != nil {
-				t.Fatal(err)
-			}
+			usable(t, pm, err)
 			c, _ := policy.NewChecker(policy.Options{Language: b.Language, Allow: b.BrandTerms, Banned: b.BannedTerms, BusinessName: b.BusinessName})
 			r := c.CheckAssetGroup(policy.AssetGroupText{Headlines: pm.Set.Headlines, LongHeadlines: pm.Set.LongHeadlines, Descriptions: pm.Set.Descriptions,
 				BusinessName: pm.Set.BusinessName, FinalURLs: []string{"https://example.com/"}, BrandGuidelines: false,
 				Images: []policy.Field{policy.MarketingImage, policy.SquareMarketingImage, policy.Logo}})
-			if !r.Valid || len(pm.Set.Headlines) != 15 || len(pm.Set.LongHeadlines) != 5 || len(pm.Set.Descriptions) != 5 {
+			if !r.Valid || len(pm.Set.Headlines) < 3 || len(pm.Set.LongHeadlines) < 1 || len(pm.Set.Descriptions) < 2 {
 				t.Errorf("PMax set %+v invalid: %+v", pm.Set, r.Violations)
 			}
 			for _, it := range r.Items {
@@ -423,9 +419,7 @@ func TestOfflineRepairsWhatThePolicyRejects(t *testing.T) {
 	b := briefDE
 	b.SellingPoints = []string{"KOSTENLOSE Montage in über 40 Filialen!", "Reifeneinlagerung für eine Saison inklusive"}
 	res, err := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{}).Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
-	if err != nil {
-		t.Fatal(err)
-	}
+	usable(t, res, err)
 	checkRSA(t, b, res.Set)
 	if res.Report.Repairs == 0 {
 		t.Fatal("no repair: the capitals were not caught by the loop")
@@ -444,22 +438,51 @@ func TestOfflineRepairsWhatThePolicyRejects(t *testing.T) {
 	}
 }
 
-// Long German phrases from the brief are shortened at word boundaries, not
-// cut, and filler words go first.
-func TestOfflineShortensGermanPhrases(t *testing.T) {
+// Long German phrases from the brief are never cut to fit a headline: one
+// that lists things gives each listed item whole, and one that does not is
+// kept for the descriptions, whole.
+func TestOfflineNeverCutsGermanPhrases(t *testing.T) {
 	b := briefDE
-	b.SellingPoints = []string{"Jetzt einfach Winterkompletträder und Ganzjahresreifen mit Montage"}
+	b.SellingPoints = []string{"Jetzt einfach Winterkompletträder und Ganzjahresreifen mit Montage", "Einlagerung für eine Saison, Montage vor Ort",
+		"Kostenlose Montage in über 40 Filialen"}
 	res, err := generation.NewGenerator(generation.NewOfflineWriter(), generation.GeneratorOptions{}).Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Contains(res.Set.Headlines, "Winterkompletträder") {
-		t.Errorf("headlines %q: want the first clause of the long selling point", res.Set.Headlines)
-	}
+	usable(t, res, err)
 	for _, h := range res.Set.Headlines {
 		if w := policy.Width(h); w > 30 {
 			t.Errorf("%q is %d wide", h, w)
 		}
+		for _, stump := range []string{"Winterkompletträder", "Jetzt einfach", "Kostenlose Montage in", "Montage in über", "Kostenlose Montage"} {
+			if strings.HasPrefix(h, stump) {
+				t.Errorf("headline %q is a cut selling point", h)
+			}
+		}
+	}
+	for _, want := range []string{"Einlagerung für eine Saison", "Montage vor Ort"} {
+		if !slices.Contains(res.Set.Headlines, want) {
+			t.Errorf("headlines %q: want the listed item %q whole", res.Set.Headlines, want)
+		}
+	}
+	for _, d := range res.Set.Descriptions {
+		if strings.Contains(d, "Winterkompletträder") && !strings.Contains(d, "Jetzt einfach Winterkompletträder und Ganzjahresreifen mit Montage.") {
+			t.Errorf("description %q: the long selling point is not whole", d)
+		}
+	}
+}
+
+// usable fails the test unless the run wrote a usable set: complete, or
+// stopped early with at least the minimum Google accepts (what the offline
+// writer leaves when the brief supports fewer texts than a full set) and the
+// report naming what is missing.
+func usable(t *testing.T, res generation.Generation, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if !errors.Is(err, ai.ErrExhausted) || errors.Is(err, generation.ErrBelowMinimum) {
+		t.Fatalf("not a usable set: %v", err)
+	}
+	if rep := generation.ReportOf(res.Report, err); len(rep.Missing) == 0 || !strings.Contains(rep.Summary(), "short of a full set by") {
+		t.Fatalf("a short set whose report does not say what is missing: %+v", rep)
 	}
 }
 
@@ -479,7 +502,7 @@ func TestCallsPerSet(t *testing.T) {
 					text = fmt.Sprintf("Modell-%d", n)
 				}
 				if f.Name == "descriptions" {
-					text = fmt.Sprintf("Winterreifen Modell %d mit kostenloser Montage.", n)
+					text = fmt.Sprintf("Modell %d der Serie %d mit Montage.", n, n*7)
 				}
 				if rng.Float64() < 0.2 {
 					text = strings.Repeat("Winterkomplettrad ", 6)
@@ -538,9 +561,9 @@ func validDE(field string, n int) string {
 	case "headlines":
 		return fmt.Sprintf("Winterreifen Angebot %d", n)
 	case "long_headlines":
-		return fmt.Sprintf("Winterreifen von Reifen Müller mit Montage, Angebot %d", n)
+		return fmt.Sprintf("Angebot %d aus Serie %d von Reifen Müller", n, n*7)
 	case "descriptions":
-		return fmt.Sprintf("Winterreifen mit Montage vor Ort, Angebot %d.", n)
+		return fmt.Sprintf("Angebot %d, Serie %d, mit Montage.", n, n*7)
 	}
 	return fmt.Sprintf("Reifen-%d", n)
 }

@@ -200,7 +200,7 @@ func (g *Jobs) Work(ctx context.Context, job *river.Job[GenerateArgs]) error {
 			switch ev.Kind {
 			case ai.EventItemAccepted:
 				texts++
-				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID})
+				g.emit(ctx, job.ID, jobs.EventItem, map[string]any{"slot": ev.Slot, "text": ev.Value, "ad_group_id": t.adGroupID, "asset_group_id": t.assetGroupID, "source": g.service.gen.Source()})
 			case ai.EventRequest, ai.EventDone, ai.EventExhausted:
 				// Once per model call, after its items: not an event per
 				// text, which would double the job's events.

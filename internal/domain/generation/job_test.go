@@ -88,6 +88,12 @@ func TestGenerationJobStreamsToAReviewableCampaign(t *testing.T) {
 			switch ev.event {
 			case "item":
 				items++
+				// The UI tells the person the copy came from the offline
+				// writer, and how to connect a model, from this.
+				var item struct{ Source string }
+				if err := json.Unmarshal([]byte(ev.data), &item); err != nil || item.Source != "offline" {
+					t.Errorf("item event without its source: %s", ev.data)
+				}
 			case "progress":
 				progress++
 			}

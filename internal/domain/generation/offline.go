@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 )
 
@@ -19,19 +20,22 @@ const OfflineName = "offline"
 
 // offlineModel versions the composition rules below, the way a model name
 // versions a model: stored in provenance, so a change here is traceable.
-const offlineModel = "imaphub-offline/1"
+const offlineModel = "imaphub-offline/2"
 
 // OfflineWriter writes copy without a network: deterministic sentences
-// composed from the brief's own product, keywords, selling points, audience
-// and brand with a small phrase book per language (German, English,
-// Japanese; other languages get the brief's phrases alone). It is used when
-// no model is configured and goes through the same validation loop as a
-// model: it aims for valid copy (it measures widths and avoids banned terms
-// and texts already used) but the policy engine judges it, and when the loop
-// asks it to repair an item it writes an alternative — a shorter variant for
-// a width problem, a corrected one for capitals or punctuation, else the next
-// phrase. It reads the request as data (ai.Call's Input, Want, Accepted and
-// Problems) and never the prompt.
+// composed from the brief's own facts (product, keywords, selling points,
+// business name) with a small phrase book per language (German, English,
+// Japanese; other languages get the brief's phrases alone) that adds only
+// calls to action and connectors. Selling points are used whole (fitPoint
+// keeps their meaning or drops them), German nouns are capitalised
+// (casing), and a set it cannot fill from the brief stays short rather than
+// padded. It is used when no model is configured and goes through the same
+// validation loop as a model: it aims for valid copy (it measures widths and
+// avoids banned terms, used texts and near-duplicates) but the policy engine
+// judges it, and when the loop asks it to repair an item it writes an
+// alternative — a corrected one for capitals or punctuation, else a text of
+// its pool not offered before. It reads the request as data (ai.Call's
+// Input, Want, Accepted and Problems) and never the prompt.
 type OfflineWriter struct{}
 
 // NewOfflineWriter returns the offline writer.
@@ -60,7 +64,7 @@ func (*OfflineWriter) Complete(ctx context.Context, call ai.Call) (ai.Reply, err
 		slot, _, _ := strings.Cut(p.Path, "[")
 		rejected = append(rejected, rejection{slot: slot, value: p.Value, code: p.Code})
 	}
-	c := newComposer(in.Brief, in.Taken)
+	c := newComposer(in.Brief, in.Format, in.Taken)
 	answer := map[string][]string{}
 	for _, w := range call.Want {
 		answer[w.Slot] = c.write(w.Slot, w.Count, call.Accepted[w.Slot], rejected)
@@ -82,52 +86,52 @@ type rejection struct {
 type composer struct {
 	lang     string
 	book     phrasebook
-	informal bool
+	tone     int // formal or informal
+	format   Format
+	casing   casing
 	product  string
 	brand    string
-	audience string
 	keywords []string
 	points   []string
 	allow    []string
 	banned   []string
 	taken    map[string]bool
+	ctaNext  int // the next call to action of the pool being written
 }
 
-func newComposer(b Brief, existing []string) *composer {
+// informalMarkers in a brief's tone ask for the informal address (du, casual
+// English); everything else, and no tone, is formal (Sie).
+var informalMarkers = []string{"du", "duzen", "duzt", "informal", "informell", "locker", "casual", "friendly", "freundschaftlich", "タメ口", "カジュアル"}
+
+func newComposer(b Brief, f Format, existing []string) *composer {
 	base, _, _ := strings.Cut(strings.ToLower(b.Language), "-")
 	book, ok := phrasebooks[base]
 	if !ok {
 		base, book = "", phrasebooks[""]
 	}
-	c := &composer{lang: base, book: book, allow: b.BrandTerms, taken: map[string]bool{}}
-	tone := " " + strings.ToLower(b.Tone) + " "
-	for _, w := range []string{" du ", "duzen", "informal", "locker", "casual"} {
-		c.informal = c.informal || strings.Contains(tone, w)
+	c := &composer{lang: base, book: book, format: f, allow: b.BrandTerms, taken: map[string]bool{}, casing: newCasing(base, b)}
+	for _, w := range strings.FieldsFunc(strings.ToLower(b.Tone), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if slices.Contains(informalMarkers, w) {
+			c.tone = informal
+		}
 	}
-	c.product = clean(b.Product)
+	c.product = c.casing.phrase(clean(b.Product))
 	c.brand = clean(b.BusinessName)
 	if c.brand == "" && len(b.BrandTerms) > 0 {
 		c.brand = clean(b.BrandTerms[0])
 	}
-	c.audience = clean(b.Audience)
 	for _, k := range b.Keywords {
 		if base == "ja" {
 			// Japanese searches separate words with spaces; copy does not.
 			k = strings.ReplaceAll(k, " ", "")
 		}
-		if k = clean(k); k != "" {
+		if k = c.casing.phrase(clean(k)); k != "" && !slices.Contains(c.keywords, k) {
 			c.keywords = append(c.keywords, k)
 		}
 	}
-	// A product described in a phrase ("Winter and all-season tyres with
-	// fitting") leaves no room in a 30-character headline and would be cut to
-	// a stump; the first keyword names it in fewer characters.
-	if len(c.keywords) > 0 && policy.Width(c.product) > 20 && policy.Width(c.keywords[0]) < policy.Width(c.product) {
-		c.product = c.capitalise(c.keywords[0])
-	}
 	for _, s := range b.SellingPoints {
 		// A selling point opens a sentence or a headline.
-		if s = c.capitalise(strings.TrimRight(clean(s), ".。")); s != "" {
+		if s = c.casing.text(strings.TrimRight(clean(s), ".。 ")); s != "" {
 			c.points = append(c.points, s)
 		}
 	}
@@ -143,17 +147,6 @@ func newComposer(b Brief, existing []string) *composer {
 }
 
 func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// capitalise upper-cases the first letter in German and English, where
-// headlines and sentences start with a capital; keywords are usually
-// written in lower case.
-func (c *composer) capitalise(s string) string {
-	if s == "" || (c.lang != "de" && c.lang != "en") {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
 
 // write returns n new items for slot: first an alternative to each item the
 // loop rejected, then phrases not offered before. Offers are prefixes of the
@@ -177,9 +170,10 @@ func (c *composer) write(slot string, n int, accepted []string, rejected []rejec
 			rejectedText[r.value] = true
 		}
 	}
-	var out []string
+	out := []string{} // an empty list, not null: "nothing more to offer"
 	add := func(s string) {
-		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && !rejectedText[s] && policy.Width(s) <= limit && !c.hasBanned(s) {
+		if k := foldKey(s); s != "" && len(out) < n && !seen[k] && !rejectedText[s] && policy.Width(s) <= limit && !c.hasBanned(s) &&
+			(field == policy.Path || !slices.ContainsFunc(accepted, func(a string) bool { return strength.Similar(a, s) })) {
 			seen[k] = true
 			out = append(out, s)
 		}
@@ -188,6 +182,22 @@ func (c *composer) write(slot string, n int, accepted []string, rejected []rejec
 		add(c.repair(field, r))
 	}
 	pool := c.pool(field)
+	for _, r := range mine {
+		width := 0
+		switch r.code {
+		case policy.CodeShortHeadlineMissing:
+			width = policy.PerformanceMaxFormat.ShortHeadline
+		case policy.CodeShortDescriptionMissing:
+			width = policy.PerformanceMaxFormat.ShortDescription
+		}
+		for _, p := range pool {
+			if had := len(out); width > 0 && policy.Width(p) <= width {
+				if add(p); len(out) > had {
+					break
+				}
+			}
+		}
+	}
 	offset := -1
 	for i, p := range pool {
 		k := foldKey(p)
@@ -199,7 +209,7 @@ func (c *composer) write(slot string, n int, accepted []string, rejected []rejec
 	// from: apply the same correction to the rest, as a copywriter would.
 	for _, p := range pool[offset+1:] {
 		for _, r := range rejected {
-			if v := c.repair(field, rejection{value: p, code: r.code}); v != "" && r.code != policy.CodeTooLong {
+			if v := c.repair(field, rejection{value: p, code: r.code}); v != "" {
 				p = v
 			}
 		}
@@ -229,12 +239,9 @@ func slicesContainsFold(items []string, key string) bool {
 func (c *composer) repair(field policy.Field, r rejection) string {
 	v := r.value
 	switch r.code {
-	case policy.CodeTooLong:
-		return c.fit(field, v, policy.Limit(field), true)
-	case policy.CodeShortHeadlineMissing:
-		return c.fit(field, v, policy.PerformanceMaxFormat.ShortHeadline, true)
-	case policy.CodeShortDescriptionMissing:
-		return c.fit(field, v, policy.PerformanceMaxFormat.ShortDescription, true)
+	case policy.CodeTooLong, policy.CodeShortHeadlineMissing, policy.CodeShortDescriptionMissing:
+		// Never cut: write returns a shorter text of the pool instead.
+		return ""
 	case policy.CodeAllCaps:
 		words := strings.Fields(v)
 		for i, w := range words {
@@ -300,97 +307,199 @@ func (c *composer) hasBanned(s string) bool {
 	return false
 }
 
-// pool lists every candidate for a field in a fixed order: short, direct
-// phrases first (they pass most often), each brought within the width limit
-// by fit, without banned terms, duplicates or texts already used.
+// pool lists every candidate for a field in a fixed order, each within the
+// width limit, without banned terms, duplicates or texts already used. The
+// brief's phrases are used whole or shortened by rules that keep their
+// meaning (fitPoint); a composed text that does not fit is dropped, never
+// cut. Search ads lead with the keywords; Performance Max with the selling
+// points and its own templates, so an asset group does not repeat the ad.
 func (c *composer) pool(field policy.Field) []string {
 	limit := policy.Limit(field)
-	// Composed sentences are kept whole or dropped; only the brief's own
-	// phrases are shortened word by word, because cutting a template's
-	// words leaves half a sentence ("Shoes for trail").
-	var composed, phrases []string
+	var cands []string
+	pmax := c.format == FormatPMax
+	c.ctaNext = 0
 	switch field {
 	case policy.Headline:
-		composed = c.expand(c.book.headlines)
-		if c.informal {
-			composed = append(composed, c.expand(c.book.informalHeadlines)...)
-		}
-		for _, k := range c.keywords {
-			composed = append(composed, c.expandWith(c.book.keywordHeadlines, k)...)
-		}
-		phrases = c.points
-	case policy.Description:
-		composed = c.expand(c.book.descriptions)
+		var points []string
 		for _, s := range c.points {
-			phrases = append(phrases, s+c.book.sentenceEnd)
+			points = append(points, c.fitPoint(s, limit)...)
+		}
+		if pmax {
+			// Bare keywords are the search ad's headlines: an asset group
+			// uses them only to reach a usable set.
+			cands = append(cands, points...)
+			cands = append(cands, c.expand(c.book.pmaxHeadlines[c.tone])...)
+			cands = append(cands, c.brand, upperFirst(c.product))
+			if fitting := slices.DeleteFunc(slices.Clone(cands), func(s string) bool { return s == "" || policy.Width(s) > limit }); len(fitting) < minPMaxHeadlines {
+				for _, k := range c.keywords {
+					cands = append(cands, upperFirst(k))
+				}
+			}
+		} else {
+			for _, k := range c.keywords {
+				cands = append(cands, upperFirst(k))
+			}
+			cands = append(cands, upperFirst(c.product), c.brand)
+			cands = append(cands, points...)
+			cands = append(cands, c.expand(c.book.rsaHeadlines[c.tone])...)
+		}
+	case policy.Description:
+		if pmax {
+			cands = append(c.expand(c.book.pmaxDescriptions), c.expand(c.book.pmaxFallback)...)
+		} else {
+			cands = append(c.expand(c.book.rsaDescriptions), c.expand(c.book.rsaFallback)...)
 		}
 	case policy.LongHeadline:
-		composed = c.expand(c.book.longHeadlines)
+		cands = c.expand(c.book.longHeadlines[c.tone])
 	case policy.Path:
-		composed = c.paths()
+		cands = c.paths()
 	}
 	var out []string
 	seen := map[string]bool{}
-	for i, r := range append(composed, phrases...) {
-		s := c.fit(field, r, limit, i >= len(composed))
+	closing := map[string]bool{}
+	for _, s := range cands {
 		k := foldKey(s)
-		if s == "" || seen[k] || c.taken[k] || c.hasBanned(s) {
+		if s == "" || policy.Width(s) > limit || seen[k] || c.taken[k] || c.hasBanned(s) {
 			continue
+		}
+		// Google counts a near-duplicate as no new text (the Ad Strength
+		// estimator's rule): offer the first of them only.
+		if field != policy.Path && slices.ContainsFunc(out, func(o string) bool { return strength.Similar(o, s) }) {
+			continue
+		}
+		if field == policy.Description {
+			// Each description closes differently: the same last sentence
+			// under every description reads like a template.
+			last := c.lastSentence(s)
+			if closing[last] {
+				continue
+			}
+			closing[last] = true
 		}
 		seen[k] = true
 		out = append(out, s)
 	}
+	if pmax {
+		// Performance Max needs one headline of at most 15 and one
+		// description of at most 60 characters: offer one first.
+		switch field {
+		case policy.Headline:
+			out = shortFirst(out, policy.PerformanceMaxFormat.ShortHeadline)
+		case policy.Description:
+			out = shortFirst(out, policy.PerformanceMaxFormat.ShortDescription)
+		}
+	}
 	return out
 }
 
-// expand fills templates with every selling point (and pair of points) and
-// every keyword they name.
+// minPMaxHeadlines is how many headlines an asset group should have before
+// the offline writer borrows the search ad's bare keywords.
+const minPMaxHeadlines = 5
+
+// shortFirst moves the first item at most width wide to the front.
+func shortFirst(items []string, width int) []string {
+	i := slices.IndexFunc(items, func(s string) bool { return policy.Width(s) <= width })
+	if i <= 0 {
+		return items
+	}
+	return append([]string{items[i]}, append(slices.Clone(items[:i]), items[i+1:]...)...)
+}
+
+// lastSentence is a description's closing sentence, folded.
+func (c *composer) lastSentence(s string) string {
+	end := c.book.sentenceEnd
+	parts := strings.Split(strings.TrimRight(s, end+" "), end)
+	return foldKey(strings.TrimSpace(parts[len(parts)-1]))
+}
+
+// expand fills templates with every selling point (the next one as {s2}),
+// every keyword and a new call to action each time one is asked for. The
+// templates take turns, each starting at a different selling point, so the
+// first items of a slot differ in structure and in what they say.
 func (c *composer) expand(templates []string) []string {
-	var out []string
-	for _, t := range templates {
-		out = append(out, c.expandWith([]string{t}, "")...)
-	}
-	return out
-}
-
-func (c *composer) expandWith(templates []string, keyword string) []string {
-	cta := c.book.cta
-	if c.informal && c.book.informalCTA != "" {
-		cta = c.book.informalCTA
-	}
 	points := c.points
 	if len(points) == 0 {
 		points = []string{""}
 	}
-	var out []string
-	for _, t := range templates {
-		for i, s := range points {
-			s2 := ""
-			if len(c.points) > 1 {
-				s2 = c.points[(i+1)%len(c.points)]
-			}
-			vals := map[string]string{"{p}": c.product, "{b}": c.brand, "{a}": c.audience, "{k}": keyword, "{s}": s, "{s2}": s2, "{cta}": cta}
-			text, ok := fill(t, vals)
-			// A point ending in its own mark needs no full stop after it.
-			text = strings.NewReplacer("!.", "!", "?.", "?", "!。", "!", "？。", "？").Replace(text)
-			if ok {
-				out = append(out, c.capitalise(text))
+	keywords := c.keywords
+	if len(keywords) == 0 {
+		keywords = []string{""}
+	}
+	per := make([][][3]string, len(templates)) // per template: its fillings ({s}, {s2}, {k})
+	for j, t := range templates {
+		for n := range points {
+			i := (n + j) % len(points)
+			for _, k := range keywords {
+				s2 := ""
+				if len(c.points) > 1 {
+					s2 = c.points[(i+1)%len(c.points)]
+				}
+				per[j] = append(per[j], [3]string{points[i], s2, k})
+				if !strings.Contains(t, "{k}") {
+					break // the same text for every keyword
+				}
 			}
 			if !strings.Contains(t, "{s}") {
 				break // the same text for every point
 			}
 		}
 	}
-	return out
+	ctas := c.book.cta[c.tone]
+	var out []string
+	for round := 0; ; round++ {
+		more := false
+		for j, t := range templates {
+			if round >= len(per[j]) {
+				continue
+			}
+			more = true
+			f := per[j][round]
+			cta := ""
+			if strings.Contains(t, "{cta}") && len(ctas) > 0 {
+				cta = ctas[c.ctaNext%len(ctas)]
+			}
+			text, ok := fill(t, map[string]string{"{p}": c.product, "{b}": c.brand, "{k}": f[2], "{s}": f[0], "{s2}": f[1], "{cta}": cta})
+			if !ok {
+				continue
+			}
+			// A point ending in its own mark needs no full stop after it.
+			text = strings.NewReplacer("!.", "!", "?.", "?", "!。", "!", "？。", "？").Replace(text)
+			if cta != "" && policy.Width(text) <= policy.Limit(policy.Description) {
+				c.ctaNext++ // a call to action is spent only by a text that fits
+			}
+			out = append(out, c.sentenceCase(text))
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+// sentenceCase capitalises the text's first letter and every letter that
+// starts a sentence inside it.
+func (c *composer) sentenceCase(s string) string {
+	if c.lang != "de" && c.lang != "en" {
+		return s
+	}
+	s = upperFirst(s)
+	for _, sep := range []string{". ", "! ", "? "} {
+		parts := strings.Split(s, sep)
+		for i := 1; i < len(parts); i++ {
+			parts[i] = upperFirst(parts[i])
+		}
+		s = strings.Join(parts, sep)
+	}
+	return s
 }
 
 func fill(t string, vals map[string]string) (string, bool) {
-	for k, v := range vals {
+	// Longest placeholders first: {s2} before {s}.
+	for _, k := range []string{"{s2}", "{s}", "{p}", "{b}", "{k}", "{cta}"} {
 		if strings.Contains(t, k) {
-			if v == "" {
+			if vals[k] == "" {
 				return "", false
 			}
-			t = strings.ReplaceAll(t, k, v)
+			t = strings.ReplaceAll(t, k, vals[k])
 		}
 	}
 	return t, true
@@ -399,7 +508,7 @@ func fill(t string, vals map[string]string) (string, bool) {
 // paths are display paths: a keyword's words joined by hyphens, then single
 // words of the keywords and product. Japanese paths hold 7 characters.
 func (c *composer) paths() []string {
-	var out []string
+	out := []string{} // an empty list, not null: "nothing more to offer"
 	add := func(s string) {
 		s = strings.Map(func(r rune) rune {
 			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
@@ -410,7 +519,7 @@ func (c *composer) paths() []string {
 			}
 			return -1
 		}, s)
-		if s = strings.Trim(s, "-"); s != "" {
+		if s = upperFirst(strings.Trim(s, "-")); s != "" {
 			out = append(out, s)
 		}
 	}
@@ -419,7 +528,7 @@ func (c *composer) paths() []string {
 	}
 	for _, k := range append(slices.Clone(c.keywords), c.product) {
 		for _, w := range strings.Fields(k) {
-			add(c.capitalise(w))
+			add(upperFirst(w))
 		}
 	}
 	add(c.product)

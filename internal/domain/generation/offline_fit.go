@@ -2,67 +2,65 @@ package generation
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
 )
 
-// How the offline writer brings a text within its width.
+// How the offline writer brings the brief's phrases within a width without
+// changing what they say. A phrase is never cut: "Kostenlose Lieferung in 2
+// Tagen" does not become "Kostenlose Lieferung in 2". A phrase that does not
+// fit by these rules is not used.
 
-// fit brings text within limit the way a copywriter would, and returns "" when
-// that cannot be done without breaking it: drop filler words, take the first
-// clause that fits, then drop words from the end (never cutting one) until it
-// fits, never ending on a conjunction, preposition or article. Descriptions
-// keep a sentence end.
-func (c *composer) fit(field policy.Field, text string, limit int, cutWords bool) string {
-	text = clean(text)
-	if policy.Width(text) <= limit {
-		return text
+// fitPoint returns the ways a selling point fits limit, best first: whole;
+// without its leading article ("Die größte Auswahl" → "Größte Auswahl");
+// or, for a point that lists several things ("Kostenlose Lieferung, Montage
+// vor Ort"), each listed item that fits, whole.
+func (c *composer) fitPoint(s string, limit int) []string {
+	if policy.Width(s) <= limit {
+		return []string{s}
 	}
-	sentence := field == policy.Description
-	finish := func(s string) string {
-		s = strings.TrimRight(strings.TrimSpace(s), ",;:–-、・：")
-		if sentence {
-			s = c.endSentence(s)
-		}
-		return s
-	}
-	// Filler words first: the message survives whole.
-	words := strings.Fields(text)
-	var kept []string
-	for _, w := range words {
-		if !containsFold(c.book.fillers, strings.Trim(w, ".,")) {
-			kept = append(kept, w)
+	if first, rest, ok := strings.Cut(s, " "); ok && containsFold(c.book.articles, first) {
+		if t := upperFirst(rest); policy.Width(t) <= limit {
+			return []string{t}
 		}
 	}
-	if s := c.capitalise(finish(strings.Join(kept, " "))); len(kept) > 0 && policy.Width(s) <= limit {
-		return s
+	var out []string
+	for _, item := range c.listItems(s) {
+		if policy.Width(item) <= limit && (utf8.RuneCountInString(item) >= 4) {
+			out = append(out, item)
+		}
 	}
-	// The first clause that fits says one complete thing.
-	body := strings.TrimRight(text, ".。")
+	return out
+}
+
+// listItems splits a listing phrase at its separators; a phrase without
+// them has no items.
+func (c *composer) listItems(s string) []string {
+	parts := []string{s}
 	for _, sep := range c.book.clauseBreaks {
-		if head, _, ok := strings.Cut(body, sep); ok && head != "" {
-			if s := finish(head); policy.Width(s) <= limit && utf8.RuneCountInString(s) >= 4 {
-				return s
-			}
+		var next []string
+		for _, p := range parts {
+			next = append(next, strings.Split(p, sep)...)
 		}
+		parts = next
 	}
-	if !cutWords || c.lang == "ja" || len(words) < 2 {
-		return "" // no word boundaries to shorten at, or a sentence that must stay whole
+	if len(parts) < 2 {
+		return nil
 	}
-	for n := len(kept) - 1; n >= 1; n-- {
-		end := n
-		for end > 0 && containsFold(c.book.dangling, strings.Trim(kept[end-1], ".,:;–-")) {
-			end--
+	var out []string
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		// An item after the first stands alone only when it starts as a
+		// phrase of its own (a capital or a number): "including bank
+		// holidays" is half of "Available 24/7, including bank holidays".
+		if r, _ := utf8.DecodeRuneInString(p); p == "" || i > 0 && c.lang != "ja" && !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			continue
 		}
-		if end == 0 {
-			break
-		}
-		if s := finish(strings.Join(kept[:end], " ")); policy.Width(s) <= limit {
-			return s
-		}
+		out = append(out, c.casing.text(p))
 	}
-	return ""
+	return out
 }
 
 func (c *composer) endSentence(s string) string {

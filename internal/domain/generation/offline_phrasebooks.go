@@ -1,70 +1,156 @@
 package generation
 
+import (
+	"regexp"
+	"strings"
+)
+
 // The offline writer's phrase books: the templates it composes copy from, per
-// language.
+// language. Every word a template adds is a call to action or a connector:
+// nothing in them states a fact (no "online", "shop", "delivery"); facts come
+// from the brief alone.
 
 // phrasebook holds one language's templates. Placeholders: {p} product,
-// {b} brand, {a} audience, {k} a keyword, {s} and {s2} selling points,
-// {cta} the call to action. A template whose placeholder is empty is skipped.
+// {b} brand, {k} a keyword, {s} and {s2} selling points, {cta} a call to
+// action (a different one each time it is used). A template whose
+// placeholder is empty is skipped. Templates come in two families, one for
+// responsive search ads and one for Performance Max, so an asset group does
+// not repeat the search ad.
 type phrasebook struct {
-	headlines, keywordHeadlines []string
-	descriptions, longHeadlines []string
-	cta, informalCTA            string
-	informalHeadlines           []string
-	fillers, dangling           []string
-	clauseBreaks                []string
-	sentenceEnd                 string
+	// Headlines besides the brief's own phrases (keywords, product, brand,
+	// selling points), formal and informal.
+	rsaHeadlines, pmaxHeadlines [2][]string
+	rsaDescriptions             []string
+	pmaxDescriptions            []string
+	// Fallbacks without selling points, offered after every description
+	// that has one: a brief may give none.
+	rsaFallback, pmaxFallback []string
+	// Long headlines are sentences.
+	longHeadlines [2][]string
+	// Calls to action closing a description, formal and informal.
+	cta [2][]string
+	// Articles a selling point may lose to fit a headline.
+	articles []string
+	// clauseBreaks separate the items of a listing selling point
+	// ("Kostenlose Lieferung, Montage vor Ort"); each item is a whole phrase.
+	clauseBreaks []string
+	sentenceEnd  string
 }
+
+// Tone indexes: the formal and the informal form of a template list.
+const (
+	formal   = 0
+	informal = 1
+)
 
 var phrasebooks = map[string]phrasebook{
 	"de": {
-		headlines: []string{"{p}", "{p} bei {b}", "{p} online kaufen", "{p} für {a}", "Entdecken Sie {p}", "{p} online bestellen",
-			"{p} von {b}", "{b} Online-Shop", "{p} im Online-Shop", "Jetzt {p} bestellen", "{b}"},
-		informalHeadlines: []string{"Entdecke {p}", "Bestell dir {p}"},
-		keywordHeadlines:  []string{"{k}", "{k} bei {b}", "{k} online"},
-		descriptions: []string{"{s}. {cta}", "{p} bei {b}: {s}.", "{p} für {a}. {s}.", "{s}. {s2}.",
-			"{p} online bestellen. {s}.", "{p} für {a} bei {b}. {cta}", "{b}: {p} für {a}. {s}."},
-		longHeadlines: []string{"{p} für {a}: {s}", "{b}: {p} – {s}", "{s} – {p} bei {b}", "{p} online bestellen bei {b}",
-			"{p} für {a} bei {b}", "{p} von {b}: {s}"},
-		cta: "Jetzt online bestellen.", informalCTA: "Bestell jetzt online.",
-		fillers:      []string{"jetzt", "einfach", "ganz", "wirklich", "noch", "direkt", "sehr", "besonders", "heute"},
-		dangling:     []string{"und", "oder", "mit", "für", "bei", "von", "vom", "im", "in", "zu", "zum", "zur", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "auf", "aus", "ohne", "&"},
-		clauseBreaks: []string{" – ", " - ", ": ", "; ", ", ", " und ", " mit ", " ohne "},
+		rsaHeadlines: [2][]string{
+			{"{p} bei {b}", "{k} bei {b}", "{p} entdecken", "Jetzt mehr erfahren", "Informieren Sie sich jetzt"},
+			{"{p} bei {b}", "{k} bei {b}", "{p} entdecken", "Jetzt mehr erfahren", "Informier dich jetzt"},
+		},
+		pmaxHeadlines: [2][]string{
+			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecken Sie {p}", "Kontaktieren Sie uns", "Sprechen Sie mit {b}", "Warum {b}?"},
+			{"{b}: {k}", "{p} von {b}", "Mehr erfahren", "Entdecke {p}", "Schreib uns", "Sprich mit {b}", "Warum {b}?"},
+		},
+		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} bei {b}: {s}. {cta}", "{s}. {cta}", "{p} bei {b}: {s}.", "{s}. {s2}."},
+		rsaFallback:      []string{"{p} bei {b}. {cta}", "{k}. {cta}", "{p}. {cta}"},
+		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} von {b}. {s}. {cta}", "{p} von {b}.", "Bei {b}: {s}. {cta}"},
+		pmaxFallback:     []string{"{b}: {k}. {cta}"},
+		longHeadlines: [2][]string{
+			{"Entdecken Sie {p} bei {b}.", "Bei {b}: {s}.", "{b}: {p} für Sie.", "{s}. {p} von {b}."},
+			{"Entdecke {p} bei {b}.", "Bei {b}: {s}.", "{b}: {p} für dich.", "{s}. {p} von {b}."},
+		},
+		cta: [2][]string{
+			{"Jetzt mehr erfahren.", "Informieren Sie sich jetzt.", "Kontaktieren Sie uns.", "Überzeugen Sie sich selbst.", "Fragen Sie uns."},
+			{"Jetzt mehr erfahren.", "Informier dich jetzt.", "Schreib uns.", "Überzeug dich selbst.", "Frag uns."},
+		},
+		articles:     []string{"der", "die", "das", "ein", "eine"},
+		clauseBreaks: []string{", ", "; ", " – ", " | ", " · "},
 		sentenceEnd:  ".",
 	},
 	"en": {
-		headlines: []string{"{p}", "{p} at {b}", "Buy {p} online", "{p} for {a}", "Discover {p}", "Shop {p} online",
-			"{p} by {b}", "{b} online shop", "Order {p} today", "Get {p} delivered", "{b}"},
-		keywordHeadlines: []string{"{k}", "{k} at {b}", "{k} online"},
-		descriptions: []string{"{s}. {cta}", "{p} at {b}: {s}.", "{p} for {a}. {s}.", "{s}. {s2}.",
-			"Shop {p} online. {s}.", "{p} for {a} at {b}. {cta}", "{b}: {p} for {a}. {s}."},
-		longHeadlines: []string{"{p} for {a}: {s}", "{b}: {p} – {s}", "{s} – {p} at {b}", "Order {p} online at {b}",
-			"{p} for {a} at {b}", "{p} by {b}: {s}"},
-		cta:          "Order online today.",
-		fillers:      []string{"now", "today", "just", "really", "very", "simply", "all", "the"},
-		dangling:     []string{"and", "or", "with", "for", "at", "by", "of", "in", "to", "the", "a", "an", "on", "from", "&"},
-		clauseBreaks: []string{" – ", " - ", ": ", "; ", ", ", " and ", " with "},
+		rsaHeadlines: [2][]string{
+			{"{p} at {b}", "{k} – {b}", "Explore {p}", "Learn more today", "Get in touch today"},
+			{"{p} at {b}", "{k} – {b}", "Explore {p}", "Learn more today", "Get in touch today"},
+		},
+		pmaxHeadlines: [2][]string{
+			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Contact us", "Talk to {b}", "Why {b}?"},
+			{"{b}: {k}", "{p} by {b}", "Find out more", "Discover {p}", "Say hello", "Talk to {b}", "Why {b}?"},
+		},
+		rsaDescriptions:  []string{"{s}. {s2}. {cta}", "{p} at {b}: {s}. {cta}", "{s}. {cta}", "{p} at {b}: {s}.", "{s}. {s2}."},
+		rsaFallback:      []string{"{p} at {b}. {cta}", "{k}. {cta}", "{p}. {cta}"},
+		pmaxDescriptions: []string{"{s}.", "{b}: {s}. {cta}", "{p} by {b}. {s}. {cta}", "{p} by {b}.", "At {b}: {s}. {cta}"},
+		pmaxFallback:     []string{"{b}: {k}. {cta}"},
+		longHeadlines: [2][]string{
+			{"Discover {p} at {b}.", "At {b}: {s}.", "Choose {b} for {p}.", "{s}. {p} by {b}."},
+			{"Discover {p} at {b}.", "At {b}: {s}.", "Choose {b} for {p}.", "{s}. {p} by {b}."},
+		},
+		cta: [2][]string{
+			{"Learn more today.", "Get in touch today.", "Contact us today.", "See for yourself.", "Ask us today."},
+			{"Take a look today.", "Get in touch today.", "Drop us a line.", "See for yourself.", "Ask us anything."},
+		},
+		articles:     []string{"the", "a", "an"},
+		clauseBreaks: []string{", ", "; ", " – ", " | ", " · "},
 		sentenceEnd:  ".",
 	},
 	"ja": {
-		headlines: []string{"{p}", "{b}の{p}", "{p}の通販", "{p}をオンラインで", "{a}向けの{p}", "{p}を今すぐ注文",
-			"{p}なら{b}", "{p}をお探しなら", "{b}オンラインストア", "{b}"},
-		keywordHeadlines: []string{"{k}", "{k}なら{b}", "{k}の通販"},
-		descriptions: []string{"{s}。{cta}", "{b}の{p}。{s}。", "{a}向けの{p}。{s}。", "{s}。{s2}。",
-			"{p}をオンラインで注文。{s}。", "{a}向けの{p}を{b}で。{cta}"},
-		longHeadlines: []string{"{a}向けの{p}：{s}", "{b}の{p}：{s}", "{s}の{p}なら{b}", "{p}をオンラインで注文：{s}",
-			"{a}向けの{p}なら{b}の通販で", "{b}の{p}を今すぐオンラインで注文"},
-		cta:          "今すぐオンラインで注文。",
-		clauseBreaks: []string{"、", "。", "：", "・"},
+		rsaHeadlines: [2][]string{
+			{"{b}の{p}", "{k}なら{b}", "{p}のご案内", "詳しくはこちら", "お気軽にご相談ください"},
+			{"{b}の{p}", "{k}なら{b}", "{p}をチェック", "詳しくはこちら", "気軽に相談してね"},
+		},
+		pmaxHeadlines: [2][]string{
+			{"{b}：{k}", "{p}なら{b}", "ぜひご覧ください", "お問い合わせはこちら", "{b}にご相談ください"},
+			{"{b}：{k}", "{p}なら{b}", "ぜひ見てね", "お問い合わせはこちら", "{b}に相談してね"},
+		},
+		rsaDescriptions:  []string{"{s}。{s2}。{cta}", "{b}の{p}。{s}。{cta}", "{s}。{cta}", "{b}の{p}。{s}。", "{s}。{s2}。"},
+		rsaFallback:      []string{"{b}の{p}。{cta}", "{k}。{cta}", "{p}。{cta}"},
+		pmaxDescriptions: []string{"{s}。", "{b}：{s}。{cta}", "{p}なら{b}。{s}。{cta}", "{p}なら{b}。", "{b}では、{s}。{cta}"},
+		pmaxFallback:     []string{"{b}：{k}。{cta}"},
+		longHeadlines: [2][]string{
+			{"{b}の{p}をぜひご覧ください。", "{b}：{s}。", "{s}。{p}なら{b}。"},
+			{"{b}の{p}をぜひ見てね。", "{b}：{s}。", "{s}。{p}なら{b}。"},
+		},
+		cta: [2][]string{
+			{"詳しくはこちら。", "お気軽にお問い合わせください。", "ぜひご覧ください。", "お気軽にご相談ください。"},
+			{"詳しくはこちら。", "気軽に問い合わせてね。", "ぜひ見てね。", "気軽に相談してね。"},
+		},
+		clauseBreaks: []string{"、", "・", "／"},
 		sentenceEnd:  "。",
 	},
 	// Languages without a phrase book use the brief's phrases as written.
 	"": {
-		headlines:        []string{"{p}", "{b}"},
-		keywordHeadlines: []string{"{k}"},
-		descriptions:     []string{"{s}.", "{s}. {s2}."},
-		longHeadlines:    []string{"{p}: {s}", "{b}: {p}"},
-		clauseBreaks:     []string{" – ", " - ", ": ", "; ", ", "},
+		rsaDescriptions:  []string{"{s}. {s2}.", "{s}."},
+		pmaxDescriptions: []string{"{b}: {s}.", "{p}: {s}."},
+		longHeadlines:    [2][]string{{"{p}: {s}.", "{b}: {p}."}, {"{p}: {s}.", "{b}: {p}."}},
+		clauseBreaks:     []string{", ", "; ", " – ", " | "},
 		sentenceEnd:      ".",
 	},
+}
+
+// OfflinePhrases lists every phrase the offline writer may add to the
+// brief's own words in language lang: its templates without placeholders
+// and its calls to action. Whatever else a text of it says comes from the
+// brief; quality checks hold it to that.
+func OfflinePhrases(lang string) []string {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	book, ok := phrasebooks[base]
+	if !ok {
+		book = phrasebooks[""]
+	}
+	var all []string
+	for _, tone := range []int{formal, informal} {
+		all = append(all, book.rsaHeadlines[tone]...)
+		all = append(all, book.pmaxHeadlines[tone]...)
+		all = append(all, book.longHeadlines[tone]...)
+		all = append(all, book.cta[tone]...)
+	}
+	all = append(append(all, book.rsaDescriptions...), book.pmaxDescriptions...)
+	all = append(append(all, book.rsaFallback...), book.pmaxFallback...)
+	placeholder := regexp.MustCompile(`\{[a-z0-9]+\}`)
+	out := make([]string, len(all))
+	for i, s := range all {
+		out[i] = placeholder.ReplaceAllString(s, " ")
+	}
+	return out
 }

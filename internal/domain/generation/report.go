@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
+	"github.com/imaphub/imaphub/internal/domain/policy/strength"
 	"github.com/imaphub/imaphub/internal/platform/ai"
 )
 
@@ -49,6 +50,9 @@ type GenerationReport struct {
 	BelowMinimum  []Shortfall `json:"below_minimum,omitempty"` // doc: TransformSchema
 	ProviderError string      `json:"provider_error,omitempty" doc:"The model provider's own error for the call that failed, e.g. HTTP 400 with its message"`
 	Error         string      `json:"error,omitempty" doc:"Why the run failed, when it did"`
+	// AdStrength is the estimate for the ad or asset group as stored after
+	// the run, with its ad group's keywords.
+	AdStrength *strength.AdStrength `json:"ad_strength,omitempty" doc:"Estimated Ad Strength of the ad or asset group as stored after the run; absent when nothing was stored"`
 }
 
 // ReportOf summarises a loop report for people; runErr is the generation's
@@ -95,9 +99,21 @@ func (r GenerationReport) Summary() string {
 	if len(r.BelowMinimum) > 0 {
 		parts = append(parts, "below the minimum set: needs "+joinShort(r.BelowMinimum))
 	}
-	if r.ProviderError != "" {
+	if len(r.Missing) > 0 && len(r.BelowMinimum) == 0 {
+		missing := make([]string, len(r.Missing))
+		for i, m := range r.Missing {
+			missing[i] = fmt.Sprintf("%d %s", m.Count, m.Slot)
+		}
+		parts = append(parts, "short of a full set by "+strings.Join(missing, ", "))
+	}
+	switch {
+	case r.ProviderError != "":
 		parts = append(parts, r.ProviderError)
-	} else if !r.Complete {
+	case !r.Complete && r.Provider == OfflineName:
+		// The offline writer wrote every text the brief's facts support; it
+		// invents nothing to fill the set.
+		parts = append(parts, "the offline writer wrote every text the brief supports; a language model (IMAPHUB_LLM_MODEL) or more selling points and keywords in the brief give more")
+	case !r.Complete:
 		parts = append(parts, "the model stopped at "+r.Stop)
 	}
 	if len(r.Rejected) > 0 {

@@ -185,6 +185,7 @@ func (s *Service) GenerateAd(ctx context.Context, adGroupID int64, in GenerateIn
 	if err != nil {
 		return AdGeneration{}, err
 	}
+	report.AdStrength = ad.AdStrength
 	return AdGeneration{Ad: ad, Report: report}, nil
 }
 
@@ -418,6 +419,7 @@ func (s *Service) GenerateAssetGroup(ctx context.Context, assetGroupID int64, in
 	if err != nil {
 		return AssetGroupGeneration{}, err
 	}
+	report.AdStrength = ag.AdStrength
 	return AssetGroupGeneration{AssetGroup: ag, Report: report}, nil
 }
 

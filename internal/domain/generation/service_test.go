@@ -23,9 +23,10 @@ import (
 func wizardCampaign(name, typ string) map[string]any {
 	c := newCampaign(name, typ)
 	c["brief"] = map[string]any{"product": "Winterreifen", "audience": "Autofahrer in Bayern", "language": "de",
-		"selling_points": []string{"Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive", "Markenreifen von Continental und Michelin"},
-		"keywords":       []string{"winterreifen kaufen", "reifenwechsel", "winterreifen montage"},
-		"brand_terms":    []string{"Reifen Müller"}, "business_name": "Reifen Müller", "banned_terms": []string{"billig"}}
+		"selling_points": []string{"Kostenlose Montage in über 40 Filialen", "Reifeneinlagerung für eine Saison inklusive", "Markenreifen von Continental und Michelin",
+			"Reifenwechsel ab 25 Euro", "Termin in 24 Stunden", "Über 40 Filialen in Bayern"},
+		"keywords":    []string{"winterreifen kaufen", "reifenwechsel", "winterreifen montage", "ganzjahresreifen", "reifen einlagern", "allwetterreifen", "reifenservice bayern"},
+		"brand_terms": []string{"Reifen Müller"}, "business_name": "Reifen Müller", "banned_terms": []string{"billig"}}
 	return c
 }
 
@@ -87,7 +88,7 @@ func TestGenerateAdOfflineNewFillGapsRegenerate(t *testing.T) {
 			t.Errorf("ad %+v", gen.Ad)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
-		if p.Source != "offline" || p.Model != "imaphub-offline/1" || p.PromptVersion != "rsa/v1" || p.Attempts < 1 || p.Verdict == "" {
+		if p.Source != "offline" || p.Model != "imaphub-offline/2" || p.PromptVersion != "rsa/v1" || p.Attempts < 1 || p.Verdict == "" {
 			t.Errorf("stored provenance %+v", p)
 		}
 
@@ -171,7 +172,7 @@ func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
 			case field == "headlines":
 				return fmt.Sprintf("Winterreifen Modell %c", 'A'+n)
 			case field == "descriptions":
-				return fmt.Sprintf("Winterreifen Modell %c mit kostenloser Montage.", 'A'+n)
+				return fmt.Sprintf("Modell %c der Serie %d mit Montage.", 'A'+n, n*7)
 			}
 			return fmt.Sprintf("Modell-%c", 'A'+n)
 		}))
@@ -191,6 +192,11 @@ func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
 		}
 		if gen.Report.PromptTokens == 0 || gen.Report.CompletionTokens == 0 {
 			t.Errorf("no token usage in %+v", gen.Report)
+		}
+		// The report records the strength of the ad as stored.
+		if gen.Report.AdStrength == nil || gen.Ad.AdStrength == nil || gen.Report.AdStrength.Rating != gen.Ad.AdStrength.Rating ||
+			gen.Report.AdStrength.Score != gen.Ad.AdStrength.Score {
+			t.Errorf("report strength %+v, ad strength %+v", gen.Report.AdStrength, gen.Ad.AdStrength)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
 		if p.Source != "llm" || p.Model != "scripted" || p.PromptVersion != "rsa/v1" || p.Attempts != 1 || p.Verdict != "valid" {
@@ -239,7 +245,9 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 		for _, a := range gen.AssetGroup.Assets {
 			byField[a.FieldType] = append(byField[a.FieldType], a)
 		}
-		if len(byField["HEADLINE"]) != 15 || len(byField["LONG_HEADLINE"]) != 5 || len(byField["DESCRIPTION"]) != 5 || len(byField["BUSINESS_NAME"]) != 1 {
+		// The offline writer writes the headlines the brief supports, at
+		// least the minimum; the report says what a full set would add.
+		if n := len(byField["HEADLINE"]); n < 3 || n < 15 && len(gen.Report.Missing) == 0 || len(byField["LONG_HEADLINE"]) != 5 || len(byField["DESCRIPTION"]) != 5 || len(byField["BUSINESS_NAME"]) != 1 {
 			t.Fatalf("linked: %d headlines, %d long headlines, %d descriptions, %d business names", len(byField["HEADLINE"]), len(byField["LONG_HEADLINE"]), len(byField["DESCRIPTION"]), len(byField["BUSINESS_NAME"]))
 		}
 		if byField["BUSINESS_NAME"][0].Text != "Reifen Müller" || gen.Report.PromptVersion != "pmax/v1" {
@@ -301,9 +309,9 @@ func germanCopy(bad map[string]int) aitest.Responder {
 		case "headlines":
 			return fmt.Sprintf("Winterreifen Angebot %d", n)
 		case "long_headlines":
-			return fmt.Sprintf("Winterreifen von Reifen Müller mit Montage, Angebot %d", n)
+			return fmt.Sprintf("Angebot %d aus Serie %d von Reifen Müller", n, n*7)
 		case "descriptions":
-			return fmt.Sprintf("Winterreifen mit Montage vor Ort, Angebot %d.", n)
+			return fmt.Sprintf("Angebot %d, Serie %d, mit Montage.", n, n*7)
 		}
 		return fmt.Sprintf("Reifen-%d", n)
 	})

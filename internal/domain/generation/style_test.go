@@ -95,7 +95,7 @@ func TestGenerationShowsTheBestTextsAsStyleExamples(t *testing.T) {
 			case "headlines":
 				return fmt.Sprintf("Winterreifen Modell %d", n)
 			case "descriptions":
-				return fmt.Sprintf("Winterreifen Modell %d mit kostenloser Montage.", n)
+				return fmt.Sprintf("Modell %d der Serie %d mit Montage.", n, n*7)
 			}
 			return fmt.Sprintf("Modell-%d", n)
 		})

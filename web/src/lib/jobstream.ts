@@ -16,6 +16,8 @@ export interface StreamItem {
   ad_id?: number;
   ad_group_id?: number;
   asset_group_id?: number;
+  /** Who wrote it: "offline" (the offline writer, no language model configured) or "llm". */
+  source?: string;
   /** The event's sequence number in the job's stream, once it arrived. */
   seq?: number;
 }

@@ -92,6 +92,8 @@ export class Board {
   groupVersions = new Map<number, number>();
   /** Tile changes on their way to the server. */
   pending = $state(0);
+  /** Whether the offline writer (no language model configured) wrote copy the stream delivered. */
+  offline = $state(false);
 
   replace(tiles: Tile[], adVersions?: Map<number, number>, groupVersions?: Map<number, number>): void {
     this.tiles = tiles;
@@ -158,6 +160,7 @@ export class Board {
   arrived(item: StreamItem): void {
     if (item.seq !== undefined && this.arrivals.some((a) => a.seq === item.seq)) return;
     this.arrivals = [...this.arrivals, item];
+    if (item.source === 'offline') this.offline = true;
   }
 
   /** The board's texts, and those not known to be valid: with a violation, or without an answer (a failed check). */

@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ad-strength": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Estimate the Ad Strength of unsaved texts
+         * @description Rates a responsive search ad or a Performance Max asset group as the review screen edits it, the same way ads and asset groups read from the API carry ad_strength. Nothing is stored. Action codes are stable; messages come in German and English.
+         */
+        post: operations["rate-ad-strength"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ads": {
         parameters: {
             query?: never;
@@ -1425,6 +1445,8 @@ export interface components {
         Ad: {
             /** Format: int64 */
             ad_group_id: number;
+            /** @description Estimated Ad Strength of the texts, with what would raise it */
+            ad_strength?: components["schemas"]["AdStrength"];
             /** Format: int64 */
             campaign_id: number;
             /** Format: date-time */
@@ -1525,6 +1547,72 @@ export interface components {
             /** @enum {string} */
             status?: "ENABLED" | "PAUSED";
         };
+        AdStrength: {
+            /** @description What would raise the rating, most important first */
+            actions: components["schemas"]["AdStrengthAction"][];
+            /**
+             * @description Estimated Ad Strength
+             * @enum {string}
+             */
+            rating: "INCOMPLETE" | "POOR" | "AVERAGE" | "GOOD" | "EXCELLENT";
+            /**
+             * Format: int64
+             * @description 0–100; orders sets within a rating
+             */
+            score: number;
+        };
+        AdStrengthAction: {
+            /** @enum {string} */
+            code: "ADD_HEADLINES" | "ADD_DESCRIPTIONS" | "ADD_LONG_HEADLINES" | "ADD_BUSINESS_NAME" | "ADD_SHORT_HEADLINE" | "ADD_SHORT_DESCRIPTION" | "ADD_LANDSCAPE_IMAGES" | "ADD_SQUARE_IMAGES" | "ADD_PORTRAIT_IMAGE" | "ADD_LOGO" | "ADD_LANDSCAPE_LOGO" | "ADD_VIDEO" | "SIMILAR_TEXTS" | "INCLUDE_KEYWORDS" | "FEWER_PINS" | "LONGER_TEXTS" | "VARY_MESSAGES";
+            /**
+             * Format: int64
+             * @description How many assets to add
+             */
+            count?: number;
+            /** @description Text field the action concerns */
+            field?: string;
+            /** @description Paths of the texts concerned, e.g. headlines[2] (zero-based) */
+            items?: string[] | null;
+            keyword?: string;
+            message: components["schemas"]["AdStrengthMessage"];
+        };
+        AdStrengthInput: {
+            /** @description Asset groups only */
+            business_name?: string;
+            /** @description Up to 4 in an ad, 5 in an asset group */
+            descriptions?: components["schemas"]["AdStrengthText"][] | null;
+            headlines?: components["schemas"]["AdStrengthText"][] | null;
+            /** @description Field type of each linked image or logo: MARKETING_IMAGE, SQUARE_MARKETING_IMAGE, PORTRAIT_MARKETING_IMAGE, LOGO, LANDSCAPE_LOGO (asset groups only) */
+            images?: string[] | null;
+            /** @description The ad group's keywords, most important first (ads only) */
+            keywords?: string[] | null;
+            /** @description BCP 47 language of the copy; message variety is judged for de and en */
+            language?: string;
+            /** @description Asset groups only */
+            long_headlines?: string[] | null;
+            /**
+             * @description A responsive search ad or a Performance Max asset group
+             * @enum {string}
+             */
+            type: "RESPONSIVE_SEARCH_AD" | "ASSET_GROUP";
+            /**
+             * Format: int64
+             * @description How many videos the asset group links
+             */
+            videos?: number;
+        };
+        AdStrengthMessage: {
+            de: string;
+            en: string;
+        };
+        AdStrengthText: {
+            /**
+             * @description Served position (responsive search ads only)
+             * @enum {string}
+             */
+            pin?: "HEADLINE_1" | "HEADLINE_2" | "HEADLINE_3" | "DESCRIPTION_1" | "DESCRIPTION_2";
+            text: string;
+        };
         AdText: {
             /** Format: int64 */
             asset_id: number;
@@ -1582,6 +1670,8 @@ export interface components {
             width?: number;
         };
         AssetGroup: {
+            /** @description Estimated Ad Strength of the assets, with what would raise it; absent where the assets are */
+            ad_strength?: components["schemas"]["AdStrength"];
             assets?: components["schemas"]["GroupAsset"][] | null;
             /** Format: int64 */
             campaign_id: number;
@@ -2226,6 +2316,8 @@ export interface components {
             slot?: string;
         };
         GenerationReport: {
+            /** @description Estimated Ad Strength of the ad or asset group as stored after the run; absent when nothing was stored */
+            ad_strength?: components["schemas"]["AdStrength"];
             /** @description What the set lacked to the minimum Google accepts (RSA: 3 headlines, 2 descriptions); such a set is not stored */
             below_minimum?: components["schemas"]["Shortfall"][] | null;
             /** Format: int64 */
@@ -3632,6 +3724,84 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rate-ad-strength": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdStrengthInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdStrength"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
