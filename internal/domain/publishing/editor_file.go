@@ -83,7 +83,8 @@ func fileError(format string, a ...any) error {
 
 // decodeEditorFile reads a Google Ads Editor file: UTF-16 (LE or BE) with a
 // byte-order mark or UTF-8 (with or without), tab- or comma-separated (the
-// header line decides: a tab in it means tabs).
+// header line decides: a tab in it means tabs, a comma commas; a header of
+// one column leaves it to the rest of the file).
 func decodeEditorFile(b []byte) (editorTable, error) {
 	var t editorTable
 	if len(b) > MaxEditorFileBytes {
@@ -99,7 +100,7 @@ func decodeEditorFile(b []byte) (editorTable, error) {
 	}
 	first, _, _ := strings.Cut(text, "\n")
 	t.comma = ','
-	if strings.Contains(first, "\t") {
+	if strings.Contains(first, "\t") || (!strings.Contains(first, ",") && strings.Contains(text, "\t")) {
 		t.comma = '\t'
 	}
 	r := csv.NewReader(strings.NewReader(text))
