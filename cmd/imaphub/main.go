@@ -38,6 +38,9 @@ var commands = map[string]command{
 	"googleads": {"check the Google Ads connection and print the fix for each problem (check [--customer CID])", runGoogleAds},
 	"publish":   {"publish an approved campaign to Google Ads, or check it (--campaign ID [--customer CID] [--validate-only])", runPublish},
 	"reports":   {"download Google Ads reports into the database (download --customer CID --from YYYY-MM-DD --to YYYY-MM-DD)", runReports},
+	// Google Ads Editor files.
+	"export": {"write a campaign as a Google Ads Editor file (--campaign ID --format editor -o FILE)", runExport},
+	"import": {"read a Google Ads Editor file into a new draft campaign (--format editor FILE)", runImport},
 }
 
 func main() {
