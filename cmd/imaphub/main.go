@@ -40,6 +40,8 @@ var commands = map[string]command{
 	"reports":   {"download Google Ads reports into the database (download --customer CID --from YYYY-MM-DD --to YYYY-MM-DD)", runReports},
 	"backup":    {"write a consistent copy of the SQLite database and the blob store to one archive, while the server runs (--to FILE)", runBackup},
 	"restore":   {"restore an archive of imaphub backup into an empty data dir (--from FILE [--force])", runRestore},
+	"export":    {"write a campaign as a Google Ads Editor file (--campaign ID --format editor -o FILE)", runExport},
+	"import":    {"read a Google Ads Editor file into a new draft campaign (--format editor FILE)", runImport},
 }
 
 func main() {

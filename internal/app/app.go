@@ -80,6 +80,9 @@ type App struct {
 	// Publishing brings approved campaigns to Google Ads and keeps them in
 	// step with later edits.
 	Publishing *publishing.Service
+	// Editor exports campaigns as Google Ads Editor files and imports such
+	// files as new drafts.
+	Editor *publishing.Editor
 	// Reports imports what Google Ads reports and answers every report;
 	// ReportDownloads downloads the reports: on request and daily.
 	Reports         *reporting.Service
@@ -125,6 +128,7 @@ func New(ctx context.Context, d *db.DB, opts Options) (*App, error) {
 		pub.NotConnected = &googleads.NotConnectedError{Missing: opts.GoogleAds.Missing()}
 	}
 	a.Publishing = publishing.NewService(d, a.Campaigns, a.Assets, workers, pub)
+	a.Editor = publishing.NewEditor(a.Campaigns)
 	a.Reports = reporting.NewService(d)
 	a.ReportDownloads = reporting.NewDownloadJobs(workers, d, a.Reports, reporting.DownloadJobOptions{
 		Client: pub.Client, NotConnected: pub.NotConnected, LookbackDays: opts.ReportsLookbackDays, Logger: opts.Logger})
@@ -170,6 +174,7 @@ func (a *App) Server() *server.Server {
 	campaigns.RegisterRoutes(srv.API, a.Campaigns)
 	generation.RegisterRoutes(srv.API, a.Generation)
 	publishing.RegisterRoutes(srv.API, a.Publishing)
+	publishing.RegisterEditorRoutes(srv.API, a.Editor)
 	reporting.RegisterRoutes(srv.API, a.Reports)
 	a.ReportDownloads.RegisterRoutes(srv.API)
 	assets.RegisterRoutes(srv.API, a.Assets)

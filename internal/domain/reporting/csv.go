@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"strconv"
-	"strings"
+
+	"github.com/imaphub/imaphub/internal/platform/cellsafe"
 )
 
 // Every report table can be downloaded as CSV (RFC 4180: comma separated,
@@ -82,10 +83,6 @@ func (t *table) bytes() []byte {
 	return b.Bytes()
 }
 
-// defuse keeps a spreadsheet from reading s as a formula.
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// defuse keeps a spreadsheet from reading s as a formula (the rule shared
+// with the Google Ads Editor files: platform/cellsafe).
+func defuse(s string) string { return cellsafe.Defuse(s) }

@@ -577,6 +577,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a Google Ads Editor file as a new draft campaign
+         * @description The file as the body (any content type) or as the field file of a multipart form; at most 16 MiB and 5000 rows. UTF-16 (LE or BE) with a byte-order mark or UTF-8, tab- or comma-separated; headers in English, case, spaces and underscores ignored. One campaign per file; it becomes a new draft (an existing campaign is never changed), checked as every write is (each text by the policy). 201 answers the report, row by row, and the new campaign's id. A file with any error is refused as a whole and nothing is stored: 422 with the report in the member report (and the first errors as errors[], located "row 7, Headline 3"); warnings (unknown columns, settings IMAP Hub does not keep) do not refuse it. A file that cannot be read as a table (encoding, quotes, size) is a 422 at body.file; a body over the limit is 413.
+         */
+        post: operations["import-campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -713,6 +733,26 @@ export interface paths {
          * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-edit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a campaign as a Google Ads Editor file
+         * @description format=editor: the file Google Ads Editor exports and imports — UTF-16LE with a byte-order mark, tab-separated, CRLF line ends, the standard English column headers; a row for the campaign, each location, ad group, keyword, responsive search ad (headlines and descriptions with their pin positions) and Performance Max asset group (its texts; images are not part of the file). A cell starting with = + - @, a tab or a carriage return is prefixed with ' so a spreadsheet shows it as text instead of running it as a formula; the import removes exactly that prefix.
+         */
+        get: operations["export-campaign"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2374,6 +2414,53 @@ export interface components {
         };
         GroupTextInput: {
             text: string;
+        };
+        ImportProblem: {
+            /** @description The policy rule code of a text's finding */
+            code?: string;
+            /** @description The column, by its standard Editor header (Headline 3), when the finding is about one */
+            column?: string;
+            message: string;
+            /**
+             * @description error refuses the import; warning does not
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+            /** @description The cell as read */
+            value?: string;
+        };
+        ImportReport: {
+            /**
+             * Format: int64
+             * @description The new draft campaign
+             */
+            campaign_id?: number;
+            /** @enum {string} */
+            encoding: "UTF-16LE" | "UTF-16BE" | "UTF-8";
+            /** Format: int64 */
+            errors: number;
+            /** @description true: the draft campaign was created; false: the file has errors and nothing was stored */
+            imported: boolean;
+            /** @description Every row of the file below the header, and the header when it has findings */
+            rows: components["schemas"]["ImportRow"][];
+            /** @enum {string} */
+            separator: "tab" | "comma";
+            /** Format: int64 */
+            warnings: number;
+        };
+        ImportRow: {
+            /** @enum {string} */
+            entity: "header" | "campaign" | "location" | "ad_group" | "keyword" | "ad" | "asset_group";
+            /** @description What the row is about: a name, a keyword, an ad's first headline */
+            name?: string;
+            problems?: components["schemas"]["ImportProblem"][] | null;
+            /**
+             * Format: int64
+             * @description The row's number as a spreadsheet shows it: the header is row 1
+             */
+            row: number;
+            /** @enum {string} */
+            status: "ok" | "warning" | "error";
         };
         ItemsOutputCampaignAssetBody: {
             items: components["schemas"]["CampaignAsset"][];
@@ -6901,6 +6988,110 @@ export interface operations {
             };
         };
     };
+    "import-campaign": {
+        parameters: {
+            query: {
+                /** @description editor: a Google Ads Editor file */
+                format: "editor";
+                /** @description The new campaign's name; default the file's */
+                name?: string;
+                /** @description The account's currency (Editor files give amounts without one); default EUR */
+                currency?: string;
+            };
+            header?: {
+                "Content-Type"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The Editor file
+                     */
+                    file: string;
+                };
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "get-campaign": {
         parameters: {
             query?: never;
@@ -7690,6 +7881,70 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-campaign": {
+        parameters: {
+            query: {
+                /** @description editor: a Google Ads Editor file */
+                format: "editor";
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
