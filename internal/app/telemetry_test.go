@@ -226,7 +226,7 @@ func TestMetricsAfterRealTraffic(t *testing.T) {
 		// A repair names the problems of the last answer to the model.
 		repairs := 0.0
 		for _, r := range model.Handler.Requests() {
-			if strings.Contains(r.Messages[len(r.Messages)-1].Content, "Problems in your last answer") {
+			if strings.Contains(r.Messages[len(r.Messages)-1].Content, "<rejected>") {
 				repairs++
 			}
 		}
