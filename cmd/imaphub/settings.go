@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -61,7 +62,7 @@ var settings = []setting{
 		Help: "SQLite file (`imaphub.db`) and image blobs (`blobs/sha256/…`)", Commands: dbCommands},
 	{Name: "IMAPHUB_DATABASE_URL", Group: groupServer, Secret: true, Check: databaseURL,
 		Help: "empty: SQLite in the data dir; `postgres://user:pass@host:5432/db` for PostgreSQL", Commands: dbCommands},
-	{Name: "IMAPHUB_LOG_LEVEL", Group: groupServer, Default: "info", Check: oneOf("debug", "info", "warn", "error"),
+	{Name: "IMAPHUB_LOG_LEVEL", Group: groupServer, Default: "info", Check: logLevel,
 		Help: "`debug`, `info`, `warn` or `error`", Commands: dbCommands},
 	{Name: "IMAPHUB_LOG_FORMAT", Group: groupServer, Default: "text", Check: oneOf("text", "json"),
 		Help: "`text` or `json`", Commands: dbCommands},
@@ -217,6 +218,16 @@ func wholeNumber(least, most int, note string) func(string) error {
 		}
 		return nil
 	}
+}
+
+// logLevel takes what slog does (any case, also "info+2"); the docs name the
+// four levels.
+func logLevel(v string) error {
+	var l slog.Level
+	if l.UnmarshalText([]byte(v)) != nil {
+		return errors.New("want debug, info, warn or error")
+	}
+	return nil
 }
 
 func hostPort(v string) error {
