@@ -107,7 +107,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err := brief.Check(format); err != nil {
 		return fail("%s", briefError(*briefPath, err))
 	}
-	cfg, err := ai.ConfigFromEnv()
+	vals, err := readGroup(groupLLM, os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return fail("%v", err)
+	}
+	cfg, err := ai.ConfigFrom(vals.getenv)
 	if err != nil {
 		return fail("%v", err)
 	}

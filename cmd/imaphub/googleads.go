@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -95,9 +96,13 @@ func (r *checkReport) fail(step string, err error, fix string) {
 
 // run makes the checks in order; each needs the one before.
 func (r *checkReport) run(ctx context.Context, customer string) {
-	cfg, err := googleads.ConfigFromEnv()
+	var cfg googleads.Config
+	vals, err := readGroup(groupAds, os.LookupEnv, os.ReadFile)
+	if err == nil {
+		cfg, err = googleads.ConfigFromLookup(vals.lookupEnv)
+	}
 	if err != nil {
-		r.fail("configuration", err, `Correct the variable named (README, "Configuration").`)
+		r.fail("configuration", err, `Correct the variable named (docs/configuration.md).`)
 		return
 	}
 	// Calls are logged nowhere: the report says what matters, with the

@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"worker":  {"run background jobs only (generation, publishing); serve runs them too unless IMAPHUB_WORKERS=0", runWorker},
 	"demo":    {"load demo data (--scale small|large)", runDemo},
 	"version": {"print the version", runVersion},
+	"config":  {"print the effective configuration without secrets, exit 1 naming what is invalid (check); print its reference (docs)", runConfig},
 	"users":   {"manage users: add, list, set-role, disable, reset-password", runUsers},
 	"tokens":  {"manage API tokens: create, list, revoke", runTokens},
 	// Writes copy from a brief; opens no database.
@@ -79,7 +80,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'imaphub <command> --help' for a command's flags. Configuration is read from IMAPHUB_* variables (see README).")
+	fmt.Fprintln(w, "\nRun 'imaphub <command> --help' for a command's flags. Configuration is read from IMAPHUB_* variables (docs/configuration.md, 'imaphub config check').")
 }
 
 // flags parses a command's flags; it returns false and the exit code when the

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"time"
 
 	"github.com/imaphub/imaphub/internal/app"
@@ -48,7 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			a.Log.Info("loaded the demo account")
 		}
 	}
-	if addr := os.Getenv("IMAPHUB_PPROF_ADDR"); addr != "" {
+	if addr := cfg.PprofAddr; addr != "" {
 		// Profiling for operators, on its own (loopback) listener only.
 		go func() {
 			mux := http.NewServeMux()

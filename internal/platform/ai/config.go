@@ -77,6 +77,12 @@ func ConfigFromEnv() (Config, error) {
 	return configFrom(os.Getenv, os.ReadFile)
 }
 
+// ConfigFrom is ConfigFromEnv reading through getenv, which has the shape
+// of os.Getenv (the binary passes its declared settings, NAME_FILE resolved).
+func ConfigFrom(getenv func(string) string) (Config, error) {
+	return configFrom(getenv, os.ReadFile)
+}
+
 func configFrom(lookup func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
 	// Every variable may be given as NAME_FILE, the path of a file holding
 	// it (secrets mounted as files); both at once is an error.

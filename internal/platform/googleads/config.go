@@ -135,6 +135,13 @@ func ConfigFromEnv() (Config, error) {
 	return configFrom(os.LookupEnv, os.ReadFile)
 }
 
+// ConfigFromLookup is ConfigFromEnv reading through lookup, which has the shape
+// of os.LookupEnv (the binary passes its declared settings, NAME_FILE
+// resolved).
+func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
+	return configFrom(lookup, os.ReadFile)
+}
+
 var (
 	versionPattern    = regexp.MustCompile(`^v[1-9][0-9]*$`)
 	customerIDPattern = regexp.MustCompile(`^[0-9]{10}$`)
