@@ -47,7 +47,7 @@ type setting struct {
 var (
 	// dbCommands open the database: they read the data dir, the database
 	// URL and the log settings.
-	dbCommands   = []string{"serve", "worker", "migrate", "demo", "users", "tokens", "publish", "reports"}
+	dbCommands   = []string{"serve", "worker", "migrate", "demo", "users", "tokens", "publish", "reports", "backup", "restore", "export", "import"}
 	jobCommands  = []string{"serve", "worker"}
 	llmCommands  = []string{"serve", "worker", "generate"}
 	adsCommands  = []string{"serve", "worker", "googleads", "publish", "reports"}
@@ -148,6 +148,22 @@ var settings = []setting{
 		Help: "the OAuth 2.0 token endpoint", Commands: adsCommands},
 	{Name: googleads.EnvCallTimeout, Group: groupAds, Default: "2m",
 		Help: "limit of one Google Ads call (a page, a stream, a mutate); a mutate without an answer by then has an unknown outcome and is not sent again", Commands: adsCommands},
+
+	// Traces: the OpenTelemetry SDK's standard variables; declared here so
+	// they are documented and shown by config check (internal/platform/telemetry
+	// reads them and names the variable in its errors).
+	{Name: "OTEL_EXPORTER_OTLP_ENDPOINT", Group: groupTraces, DefaultDoc: "unset: no traces",
+		Help: "OTLP/HTTP collector, e.g. `http://otel-collector:4318`: traces of requests, jobs, model and Google Ads calls are sent there (headers for it, e.g. an API key, in `OTEL_EXPORTER_OTLP_HEADERS`, read by the tracer only and never printed)", Commands: jobCommands},
+	{Name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Group: groupTraces,
+		Help: "the traces URL itself (e.g. `http://otel-collector:4318/v1/traces`), instead of the endpoint above", Commands: jobCommands},
+	{Name: "OTEL_EXPORTER_OTLP_PROTOCOL", Group: groupTraces, Default: "http/protobuf", Check: oneOf("http/protobuf"),
+		Help: "only `http/protobuf` (the binary carries no gRPC)", Commands: jobCommands},
+	{Name: "OTEL_EXPORTER_OTLP_TIMEOUT", Group: groupTraces, Default: "10000",
+		Help: "milliseconds one export may take", Commands: jobCommands},
+	{Name: "OTEL_SERVICE_NAME", Group: groupTraces, Default: "imaphub",
+		Help: "the service name on every span", Commands: jobCommands},
+	{Name: "OTEL_SDK_DISABLED", Group: groupTraces,
+		Help: "`true` turns tracing off even with an endpoint set", Commands: jobCommands},
 }
 
 // The headings of the docs, in this order.
@@ -157,9 +173,10 @@ const (
 	groupJobs   = "Background jobs"
 	groupLLM    = "Language model"
 	groupAds    = "Google Ads"
+	groupTraces = "Traces (OpenTelemetry)"
 )
 
-var groups = []string{groupServer, groupAuth, groupJobs, groupLLM, groupAds}
+var groups = []string{groupServer, groupAuth, groupJobs, groupLLM, groupAds, groupTraces}
 
 // lookupSetting finds a declared setting by name.
 func lookupSetting(name string) (setting, bool) {
