@@ -206,6 +206,9 @@ test('wizard: brief → generate (reload mid-generation resumes) → review → 
   const tiles = page.locator('article[data-tile]');
   figures.reviewTiles = await tiles.count();
   expect(figures.reviewTiles > 0, 'no tiles in review');
+  // Each field is numbered from 1 in German, with no rule codes or English field names.
+  const labels = await page.locator('article[data-tile] .label').allTextContents();
+  expect(labels.includes('Beschreibung 1') && labels.includes('Überschrift 1') && !labels.some((l) => /HEADLINE|DESCRIPTION|Beschreibung (1[6-9]|2\d)/.test(l)), `tile labels: ${labels.slice(0, 20).join(', ')}`);
   await axe(page, 'wizard review');
   await shot(page, '07-wizard-review');
 

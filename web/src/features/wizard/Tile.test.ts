@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Tile from './Tile.svelte';
+import { i18n } from '../../lib/i18n.svelte';
 import { Board, checkPause, TextChecker, Tile as TileModel } from './tiles.svelte';
 
 function tile(text: string) {
@@ -57,6 +58,38 @@ describe('Tile', () => {
     expect(meter.getAttribute('max')).toBe('30');
     expect(meter.getAttribute('value')).toBe('21');
     expect(container.querySelector('article')!.classList.contains('invalid')).toBe(true);
+  });
+
+  it('speaks the marketer\'s language: field names, a counted problem, positions; no rule codes or offsets', () => {
+    i18n.set('de');
+    const t = tile('Jetzt GRATIS testen');
+    t.pinned = 'HEADLINE_2';
+    t.result = { valid: false, width: 19, limit: 30, violations: [{ code: 'E5_ALL_CAPS', severity: 'error', message: 'Großbuchstaben nur für Abkürzungen.', start: 6, end: 12 }] };
+    const { container } = render(Tile, props(t));
+    expect(container.querySelector('.label')!.textContent).toBe('Überschrift 4');
+    expect(screen.getByText('1 Problem')).toBeTruthy();
+    expect(screen.getByText('Fest auf Position 2')).toBeTruthy();
+    expect([...container.querySelectorAll('option')].map((o) => o.textContent)).toEqual(['Nicht angeheftet', 'Position 1', 'Position 2', 'Position 3']);
+    expect(container.querySelector('.violations')!.textContent).not.toMatch(/E5_ALL_CAPS|\[\d/);
+  });
+
+  it('offers no pinning on a Performance Max text', () => {
+    const t = new TileModel({ owner: 'asset_group', ownerId: 7, linkId: 9, assetId: 1, field: 'HEADLINE', index: 0, language: 'de', text: 'Winterreifen' });
+    const { container } = render(Tile, props(t));
+    expect(container.querySelector('select')).toBeNull();
+  });
+
+  it('removes only when asked twice', async () => {
+    i18n.set('de');
+    const removed: string[] = [];
+    const t = tile('Winterreifen kaufen');
+    render(Tile, { ...props(t), onremove: (x: TileModel) => removed.push(x.text) });
+    const button = screen.getByRole('button', { name: /^Entfernen/ });
+    await fireEvent.click(button);
+    expect(removed).toEqual([]);
+    expect(button.textContent).toContain('Wirklich entfernen?');
+    await fireEvent.click(button);
+    expect(removed).toEqual(['Winterreifen kaufen']);
   });
 
   it('renders HTML in the text as text', () => {
