@@ -178,7 +178,7 @@ func (a *App) Server() *server.Server {
 	reporting.RegisterRoutes(srv.API, a.Reports)
 	a.ReportDownloads.RegisterRoutes(srv.API)
 	assets.RegisterRoutes(srv.API, a.Assets)
-	assets.RegisterValidateRoutes(srv.API)
+	assets.RegisterValidateRoutes(srv.API, a.Campaigns.BrandSpellings)
 	// River's own UI for the job queue, for admins.
 	if ui, err := a.Jobs.AdminUI(); err != nil {
 		a.Log.Error("job queue UI unavailable", "err", err)

@@ -50,8 +50,9 @@ var forbiddenPlatform = map[string][]string{
 var tableOwners = map[string]string{
 	"campaigns": "internal/domain/campaigns", "ad_groups": "internal/domain/campaigns", "keywords": "internal/domain/campaigns",
 	"ads": "internal/domain/campaigns", "asset_groups": "internal/domain/campaigns", "asset_links": "internal/domain/campaigns",
-	"assets": "internal/domain/assets",
-	"users":  "internal/platform/auth", "api_tokens": "internal/platform/auth", "sessions": "internal/platform/auth",
+	"brand_spellings": "internal/domain/campaigns",
+	"assets":          "internal/domain/assets",
+	"users":           "internal/platform/auth", "api_tokens": "internal/platform/auth", "sessions": "internal/platform/auth",
 	"login_failures": "internal/platform/auth", "audit_log": "internal/platform/auth", "auth_epoch": "internal/platform/auth",
 	"server_secrets": "internal/platform/auth",
 	"job_events":     "internal/platform/jobs", "job_owners": "internal/platform/jobs", "job_attempts": "internal/platform/jobs",

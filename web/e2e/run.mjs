@@ -1061,6 +1061,16 @@ test('settings: an API token created, used and revoked after a question; a user 
   await row.getByText('Widerrufen', { exact: true }).waitFor();
   expect((await asToken()) === 401, 'a revoked token still works');
 
+  // The account's brand spellings: listed once, allowed in every campaign.
+  const check = async () => (await api(page, 'POST', `${stack.base}/api/validate?lang=de`, { items: [{ field: 'HEADLINE', text: 'Bei ReifenDirekt kaufen', language: 'de' }] })).items[0].valid;
+  expect(!(await check()), 'ReifenDirekt valid before the account lists it');
+  await page.getByRole('link', { name: 'Markenschreibweisen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Einstellungen: Markenschreibweisen' }).waitFor();
+  await page.getByLabel('Schreibweisen dieses Kontos, eine pro Zeile').fill('ReifenDirekt');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText('1 Schreibweise gespeichert.').waitFor();
+  expect(await check(), 'ReifenDirekt refused after the account listed it');
+  await axe(page, 'settings: brand spellings');
   await page.getByRole('link', { name: 'Benutzer und Rollen' }).click();
   await page.getByRole('heading', { level: 1, name: 'Einstellungen: Benutzer und Rollen' }).waitFor();
   await page.getByLabel(/^E-Mail/).fill('neu.e2e@example.com');

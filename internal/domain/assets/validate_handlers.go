@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -89,16 +90,27 @@ type validateOutput struct {
 // RegisterValidateRoutes publishes POST /api/validate: the same checks every
 // write of an asset or ad runs, without writing, for editors that check as
 // the user types and for tools.
-func RegisterValidateRoutes(api *httpapi.API) {
+//
+// account, when not nil, names the account's own brand spellings, allowed
+// as written in addition to the request's allow list.
+func RegisterValidateRoutes(api *httpapi.API, account func(context.Context) ([]string, error)) {
 	httpapi.Register(api, auth.Viewer, huma.Operation{
 		OperationID: "validate-texts", Method: http.MethodPost, Path: "/api/validate", Tags: []string{"assets"},
 		Summary: "Check texts against Google Ads limits and editorial rules",
-		Description: "Checks up to 1000 texts, each for its field type, with the advertiser's allowlist, banned terms, business name and keywords. " +
+		Description: "Checks up to 1000 texts, each for its field type, with the advertiser's allowlist (the request's and the account's brand spellings), banned terms, business name and keywords. " +
 			"Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md. " +
 			fmt.Sprintf("The answer lists at most %d violations and %d warnings per item, in item order while the answer stays within %d MiB; the rest are counted in violations_omitted and warnings_omitted.", policy.MaxListedFindings, policy.MaxListedFindings, maxValidateAnswer>>20),
 		MaxBodyBytes: validateBodyBytes,
-	}, func(_ context.Context, in *validateInput) (*validateOutput, error) {
-		items, err := validateTexts(in.Body.Items, policy.Options{Allow: in.Body.Allow, Banned: in.Body.Banned,
+	}, func(ctx context.Context, in *validateInput) (*validateOutput, error) {
+		allow := in.Body.Allow
+		if account != nil {
+			extra, err := account(ctx)
+			if err != nil {
+				return nil, err
+			}
+			allow = append(slices.Clone(in.Body.Allow), extra...)
+		}
+		items, err := validateTexts(in.Body.Items, policy.Options{Allow: allow, Banned: in.Body.Banned,
 			BusinessName: in.Body.BusinessName, Keywords: in.Body.Keywords}, in.Lang)
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
 	"github.com/imaphub/imaphub/internal/domain/policy/refusal"
@@ -19,8 +20,12 @@ import (
 
 // policyOptions are the policy options of a campaign with brief b and
 // targeted languages.
-func policyOptions(b Brief, languages []string) policy.Options {
-	return policy.Options{Allow: b.BrandTerms, Banned: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords, Language: copyLanguage(b, languages)}
+func policyOptions(b Brief, languages []string, account ...string) policy.Options {
+	allow := b.BrandTerms
+	if len(account) > 0 {
+		allow = append(slices.Clone(account), b.BrandTerms...)
+	}
+	return policy.Options{Allow: allow, Banned: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords, Language: copyLanguage(b, languages)}
 }
 
 // copyLanguage is the language a campaign's copy is in: the brief's, or
@@ -69,7 +74,11 @@ func textRulesTx(ctx context.Context, q db.Conn, campaignID int64) (textRules, e
 	if err := unmarshalAll(briefDoc, &b, langDoc, &languages); err != nil {
 		return textRules{}, fmt.Errorf("decode brief of campaign %d: %w", campaignID, err)
 	}
-	c, err := policy.NewChecker(policyOptions(b, languages))
+	account, err := brandSpellings(ctx, q)
+	if err != nil {
+		return textRules{}, err
+	}
+	c, err := policy.NewChecker(policyOptions(b, languages, account...))
 	if err != nil {
 		// Briefs are checked when they are written; one stored before that
 		// check must be corrected before texts can be checked against it.

@@ -26,6 +26,9 @@ type DraftInput struct {
 	Campaign    CampaignInput
 	AdGroups    []DraftAdGroup
 	AssetGroups []DraftAssetGroup
+	// BrandSpellings are the account's own spellings the texts are checked
+	// with (BrandSpellings); CreateDraft reads them when this is nil.
+	BrandSpellings []string
 }
 
 // DraftAdGroup is an ad group with its keywords and ads; CampaignID is unused.
@@ -105,7 +108,7 @@ func (s *Service) CheckDraft(in DraftInput) []DraftProblem {
 		add(in.Label, err)
 		return out // the texts cannot be checked without valid rules
 	}
-	checker, err := policy.NewChecker(policyOptions(camp.Brief, camp.Languages))
+	checker, err := policy.NewChecker(policyOptions(camp.Brief, camp.Languages, in.BrandSpellings...))
 	if err != nil {
 		add(in.Label, err)
 		return out
@@ -197,6 +200,13 @@ func checkStatus(location, status string) error {
 // conflict met while writing, such as a campaign name already taken); then
 // nothing is stored.
 func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (Campaign, []DraftProblem, error) {
+	if in.BrandSpellings == nil {
+		account, err := s.BrandSpellings(ctx)
+		if err != nil {
+			return Campaign{}, nil, err
+		}
+		in.BrandSpellings = account
+	}
 	if problems := s.CheckDraft(in); len(problems) > 0 {
 		return Campaign{}, problems, nil
 	}

@@ -115,6 +115,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerLinkRoutes(api, s)
 	registerTextRoutes(api, s)
 	registerStrengthRoutes(api)
+	registerBrandRoutes(api, s)
 }
 
 func registerCampaigns(api *httpapi.API, s *Service) {

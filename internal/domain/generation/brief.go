@@ -3,6 +3,7 @@ package generation
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/imaphub/imaphub/internal/domain/policy"
@@ -39,7 +40,7 @@ func (b Brief) Check(f Format) error {
 	return err
 }
 
-func (b Brief) checker(f Format) (*policy.Checker, error) {
+func (b Brief) checker(f Format, account ...string) (*policy.Checker, error) {
 	if strings.TrimSpace(b.Product) == "" {
 		return nil, errs.Field("brief.product", "must say what is advertised", b.Product)
 	}
@@ -57,7 +58,11 @@ func (b Brief) checker(f Format) (*policy.Checker, error) {
 			return nil, errs.Field(fmt.Sprintf("brief.banned_terms[%d]", i), "must not be blank", t)
 		}
 	}
-	c, err := policy.NewChecker(policy.Options{Language: b.Language, Allow: b.BrandTerms, Banned: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords})
+	allow := b.BrandTerms
+	if len(account) > 0 {
+		allow = append(slices.Clone(account), b.BrandTerms...)
+	}
+	c, err := policy.NewChecker(policy.Options{Language: b.Language, Allow: allow, Banned: b.BannedTerms, BusinessName: b.BusinessName, Keywords: b.Keywords})
 	if err != nil {
 		return nil, errs.Field("brief", err.Error(), nil)
 	}

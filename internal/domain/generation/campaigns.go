@@ -17,6 +17,9 @@ type Targets interface {
 	// EditableCampaign refuses (409 with the state) a campaign whose content
 	// the caller may not change now.
 	EditableCampaign(ctx context.Context, id int64) (campaigns.Campaign, error)
+	// BrandSpellings are the account's own spellings, allowed as written
+	// in every campaign's texts.
+	BrandSpellings(ctx context.Context) ([]string, error)
 	GetAdGroup(ctx context.Context, id int64) (campaigns.AdGroup, error)
 	GetAd(ctx context.Context, id int64) (campaigns.Ad, error)
 	GetAssetGroup(ctx context.Context, id int64) (campaigns.AssetGroup, error)

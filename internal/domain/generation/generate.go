@@ -17,8 +17,11 @@ import (
 
 // GenerateRequest is one generation.
 type GenerateRequest struct {
-	Brief  Brief
-	Format Format
+	Brief Brief
+	// AccountSpellings are the account's own brand spellings, allowed as
+	// written besides the brief's brand terms.
+	AccountSpellings []string
+	Format           Format
 	// Want is how many new items each slot needs; nil means a full set
 	// (FullSet). Fill-the-gaps asks for the missing counts, regenerating one
 	// item asks for one.
@@ -142,7 +145,7 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	if _, ok := slots[req.Format]; !ok {
 		return Generation{}, errs.Field("format", "must be rsa or pmax", req.Format)
 	}
-	checker, err := req.Brief.checker(req.Format)
+	checker, err := req.Brief.checker(req.Format, req.AccountSpellings...)
 	if err != nil {
 		return Generation{}, err
 	}

@@ -118,7 +118,11 @@ func (s *Service) GenerateAd(ctx context.Context, adGroupID int64, in GenerateIn
 	if err != nil {
 		return AdGeneration{}, err
 	}
-	req := GenerateRequest{Brief: brief, Format: FormatRSA, Existing: existing, Examples: examples, OnEvent: onEvent}
+	account, err := s.targets.BrandSpellings(ctx)
+	if err != nil {
+		return AdGeneration{}, err
+	}
+	req := GenerateRequest{Brief: brief, AccountSpellings: account, Format: FormatRSA, Existing: existing, Examples: examples, OnEvent: onEvent}
 
 	var ad campaigns.Ad
 	replace := -1 // regenerate: index in the slot's items
@@ -319,6 +323,7 @@ func (s *Service) campaignBrief(ctx context.Context, id int64, f Format) (campai
 	if b.Language == "" && len(c.Languages) > 0 {
 		b.Language = c.Languages[0]
 	}
+
 	if err := b.Check(f); err != nil {
 		return c, b, inCampaign(err)
 	}
@@ -379,7 +384,11 @@ func (s *Service) GenerateAssetGroup(ctx context.Context, assetGroupID int64, in
 	if err != nil {
 		return AssetGroupGeneration{}, err
 	}
-	req := GenerateRequest{Brief: brief, Format: FormatPMax, Existing: existing, Keep: keep, Examples: examples, OnEvent: onEvent}
+	account, err := s.targets.BrandSpellings(ctx)
+	if err != nil {
+		return AssetGroupGeneration{}, err
+	}
+	req := GenerateRequest{Brief: brief, AccountSpellings: account, Format: FormatPMax, Existing: existing, Keep: keep, Examples: examples, OnEvent: onEvent}
 	replace, regenSlot := -1, ""
 	switch in.Mode {
 	case ModeNew:

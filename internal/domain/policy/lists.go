@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 func set(words ...string) map[string]struct{} {
 	m := make(map[string]struct{}, len(words))
 	for _, w := range words {
@@ -70,3 +72,14 @@ var forWords = set("sale", "you", "u", "ur", "ever", "good", "great", "go", "les
 // pronounForWords are forWords that no noun can follow as a count ("4 you
 // guys" is still "for you").
 var pronounForWords = set("you", "u", "ur", "me", "us", "ever", "nothing", "everyone")
+
+// BuiltinBrandSpellings lists the brand spellings every checker allows,
+// sorted, for people to see what they need not add.
+func BuiltinBrandSpellings() []string {
+	out := make([]string, 0, len(brandSpellings))
+	for w := range brandSpellings {
+		out = append(out, w)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -40,6 +40,7 @@ type EditorCampaigns interface {
 	Tree(ctx context.Context, id int64) (campaigns.Tree, error)
 	CreateDraft(ctx context.Context, in campaigns.DraftInput) (campaigns.Campaign, []campaigns.DraftProblem, error)
 	CheckDraft(in campaigns.DraftInput) []campaigns.DraftProblem
+	BrandSpellings(ctx context.Context) ([]string, error)
 }
 
 var _ EditorCampaigns = (*campaigns.Service)(nil)

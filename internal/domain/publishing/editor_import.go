@@ -87,6 +87,9 @@ func (e *Editor) ImportEditor(ctx context.Context, data []byte, opts ImportOptio
 		// Every problem at once: the rows' contents are checked too, so
 		// one round of fixing the file is enough.
 		if im.campaignRow >= 0 {
+			if in.BrandSpellings, err = e.campaigns.BrandSpellings(ctx); err != nil {
+				return ImportReport{}, err
+			}
 			im.addDraftProblems(e.campaigns.CheckDraft(in))
 		}
 	} else {

@@ -78,6 +78,7 @@ describe('router', () => {
   it('matches the settings sections, tokens first', () => {
     expect(match('/settings')).toEqual({ name: 'settings', section: 'tokens' });
     expect(match('/settings/users')).toEqual({ name: 'settings', section: 'users' });
+    expect(match('/settings/brands')).toEqual({ name: 'settings', section: 'brands' });
     expect(match('/settings/audit')).toEqual({ name: 'settings', section: 'audit' });
     expect(match('/settings/other')).toEqual({ name: 'notFound' });
   });

@@ -10,7 +10,7 @@ export type Route =
   | { name: 'assetReport'; id: number }
   | { name: 'assets'; id: number | null }
   | { name: 'jobs' }
-  | { name: 'settings'; section: 'tokens' | 'users' | 'audit' }
+  | { name: 'settings'; section: 'tokens' | 'brands' | 'users' | 'audit' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -29,7 +29,7 @@ export function match(path: string): Route {
   if (parts[0] === 'assets' && parts.length === 2 && !isNaN(id(parts[1]))) return { name: 'assets', id: id(parts[1]) };
   if (parts[0] === 'jobs' && parts.length === 1) return { name: 'jobs' };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings', section: 'tokens' };
-  if (parts[0] === 'settings' && parts.length === 2 && (parts[1] === 'tokens' || parts[1] === 'users' || parts[1] === 'audit'))
+  if (parts[0] === 'settings' && parts.length === 2 && (parts[1] === 'tokens' || parts[1] === 'brands' || parts[1] === 'users' || parts[1] === 'audit'))
     return { name: 'settings', section: parts[1] };
   return { name: 'notFound' };
 }

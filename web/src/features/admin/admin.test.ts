@@ -6,6 +6,7 @@ import type { Me } from '../../lib/api/client';
 import { i18n } from '../../lib/i18n.svelte';
 import { session } from '../../lib/session.svelte';
 import Audit from './Audit.svelte';
+import Brands from './Brands.svelte';
 import { adminCatalogs } from './messages';
 import Settings from './Settings.svelte';
 import Tokens from './Tokens.svelte';
@@ -15,6 +16,7 @@ type Seen = { method: string; path: string; query: URLSearchParams; body: unknow
 
 class Server {
   seen: Seen[] = [];
+  brands: string[] = ['ReifenDirekt'];
   tokens = [{ id: 1, user_id: 1, name: 'Alt', prefix: 'ih_ab', created_at: '2026-11-01T10:00:00Z', role: undefined as string | undefined, revoked_at: undefined as string | undefined }];
   users = [
     { id: 1, email: 'admin@example.com', name: 'Admin', role: 'admin', disabled: false, local: true, oidc: false, created_at: '2026-11-01T10:00:00Z' },
@@ -45,6 +47,14 @@ class Server {
     if (patch) {
       this.users = this.users.map((u) => (u.id === Number(patch[1]) ? { ...u, ...(body as object) } : u));
       return json(200, this.users.find((u) => u.id === Number(patch[1])));
+    }
+    if (route === 'GET /api/brand-spellings') return json(200, { account: this.brands, builtin: ['JobRad', 'PayPal'] });
+    if (route === 'PUT /api/brand-spellings') {
+      const terms = (body as { terms: string[] }).terms;
+      const blank = terms.findIndex((x) => !x.trim());
+      if (blank >= 0) return new Response(JSON.stringify({ status: 422, detail: 'bad', errors: [{ location: `body.terms[${blank}]`, message: 'is empty' }] }), { status: 422, headers: { 'Content-Type': 'application/problem+json' } });
+      this.brands = [...terms].sort();
+      return json(200, { account: this.brands, builtin: ['JobRad', 'PayPal'] });
     }
     if (route === 'GET /api/audit') {
       return json(200, { items: [{ id: 9, at: '2026-12-01T09:00:00Z', actor: 'eva@example.com', action: 'update-campaign', entity: 'campaigns', entity_id: '3', status: 200, summary: { name: '<b>Neu</b>' } }] });
@@ -113,14 +123,27 @@ describe('Audit log', () => {
   });
 });
 
+describe('Brand spellings', () => {
+  it('saves one spelling per line and shows the built-in ones', async () => {
+    render(Brands);
+    const box = (await screen.findByLabelText(de['brands.label'])) as HTMLTextAreaElement;
+    await waitFor(() => expect(box.value).toBe('ReifenDirekt'));
+    expect(screen.getByText('JobRad, PayPal')).toBeTruthy();
+    await fireEvent.input(box, { target: { value: 'ReifenDirekt\nAutoPlus, Zubehör\n' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
+    await screen.findByText('2 Schreibweisen gespeichert.');
+    expect(server.seen.find((s) => s.method === 'PUT')?.body).toEqual({ terms: ['ReifenDirekt', 'AutoPlus, Zubehör'] });
+  });
+});
+
 describe('Settings', () => {
   it('offers users and the audit log to administrators only', async () => {
     const { unmount } = render(Settings, { section: 'tokens' });
-    expect(screen.getAllByRole('link').map((a) => a.textContent)).toEqual([de['settings.tokens'], de['settings.users'], de['settings.audit']]);
+    expect(screen.getAllByRole('link').map((a) => a.textContent)).toEqual([de['settings.tokens'], de['settings.brands'], de['settings.users'], de['settings.audit']]);
     unmount();
     session.me = { role: 'editor', via: 'session', user: { id: 2, email: 'eva@example.com', name: 'Eva', role: 'editor' } } as Me;
     render(Settings, { section: 'users' });
-    expect(screen.getAllByRole('link').map((a) => a.textContent)).toEqual([de['settings.tokens']]);
+    expect(screen.getAllByRole('link').map((a) => a.textContent)).toEqual([de['settings.tokens'], de['settings.brands']]);
     // An editor asking for the users screen gets the tokens.
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(`${de['settings.title']}: ${de['settings.tokens']}`);
   });

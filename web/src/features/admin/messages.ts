@@ -9,6 +9,14 @@ const en = {
   'settings.tokens': 'API tokens',
   'settings.users': 'Users and roles',
   'settings.audit': 'Audit log',
+  'settings.brands': 'Brand spellings',
+  'brands.intro': 'Brand and product names written with inner capitals or symbols (ReifenDirekt, AutoPlus) are refused as odd capitalisation unless they are listed. Spellings listed here are allowed as written in every campaign; a brief\'s brand terms add more for one campaign.',
+  'brands.label': 'Spellings of this account, one per line',
+  'brands.hint': 'Write each exactly as it must appear. At most 500, each up to 80 characters.',
+  'brands.saved': '{n} spellings saved.',
+  'brands.saved.one': '1 spelling saved.',
+  'brands.badLine': 'Line {n}: {why}',
+  'brands.builtin': 'Built in already ({n}): no need to add these',
   'tokens.intro': 'API tokens let scripts and tools use the API as you. Send one as "Authorization: Bearer <token>". A token never has more rights than your role.',
   'tokens.name': 'Name',
   'tokens.namePlaceholder': 'e.g. Reporting script',
@@ -83,6 +91,14 @@ const de: Record<AdminKey, string> = {
   'settings.tokens': 'API-Tokens',
   'settings.users': 'Benutzer und Rollen',
   'settings.audit': 'Änderungsprotokoll',
+  'settings.brands': 'Markenschreibweisen',
+  'brands.intro': 'Marken- und Produktnamen mit Großbuchstaben im Wort oder Sonderzeichen (ReifenDirekt, AutoPlus) werden als ungewöhnliche Großschreibung abgelehnt, wenn sie nicht aufgeführt sind. Die hier aufgeführten Schreibweisen sind in jeder Kampagne erlaubt; die Markenbegriffe eines Briefings ergänzen weitere für eine Kampagne.',
+  'brands.label': 'Schreibweisen dieses Kontos, eine pro Zeile',
+  'brands.hint': 'Jede genau so, wie sie erscheinen muss. Höchstens 500, je bis zu 80 Zeichen.',
+  'brands.saved': '{n} Schreibweisen gespeichert.',
+  'brands.saved.one': '1 Schreibweise gespeichert.',
+  'brands.badLine': 'Zeile {n}: {why}',
+  'brands.builtin': 'Bereits eingebaut ({n}): diese müssen Sie nicht ergänzen',
   'tokens.intro': 'Mit API-Tokens nutzen Skripte und Werkzeuge die API in Ihrem Namen. Senden Sie einen als „Authorization: Bearer <Token>“. Ein Token hat nie mehr Rechte als Ihre Rolle.',
   'tokens.name': 'Name',
   'tokens.namePlaceholder': 'z. B. Reporting-Skript',
@@ -154,5 +170,7 @@ export const adminCatalogs: Record<Locale, Record<AdminKey, string>> = { en, de 
 
 /** at: a settings text in the interface's language. */
 export function at(key: AdminKey, params?: Record<string, string | number>): string {
-  return format(adminCatalogs[i18n.locale][key], params);
+  const catalog = adminCatalogs[i18n.locale];
+  const one = params?.['n'] === 1 ? catalog[`${key}.one` as AdminKey] : undefined;
+  return format(one ?? catalog[key], params);
 }

@@ -556,6 +556,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/brand-spellings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the brand spellings every text may use as written
+         * @description The account's own list, which extends the built-in one for every campaign (a brief's brand_terms extend it for one campaign).
+         */
+        get: operations["list-brand-spellings"];
+        /**
+         * Replace the account's brand spellings
+         * @description Spellings such as ReifenDirekt are then allowed as written in every campaign's texts: writes, approval, generation, Editor imports and /api/validate. At most 500, each up to 80 characters; duplicates are dropped.
+         */
+        put: operations["replace-brand-spellings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -1449,7 +1473,7 @@ export interface paths {
         put?: never;
         /**
          * Check texts against Google Ads limits and editorial rules
-         * @description Checks up to 1000 texts, each for its field type, with the advertiser's allowlist, banned terms, business name and keywords. Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md. The answer lists at most 50 violations and 50 warnings per item, in item order while the answer stays within 2 MiB; the rest are counted in violations_omitted and warnings_omitted.
+         * @description Checks up to 1000 texts, each for its field type, with the advertiser's allowlist (the request's and the account's brand spellings), banned terms, business name and keywords. Nothing is stored. start and end are code-point offsets into the text. Rule codes are listed in docs/policy.md. The answer lists at most 50 violations and 50 warnings per item, in item order while the answer stays within 2 MiB; the rest are counted in violations_omitted and warnings_omitted.
          */
         post: operations["validate-texts"];
         delete?: never;
@@ -1889,6 +1913,16 @@ export interface components {
             oidc_login_path?: string;
             /** @description Where to send the browser after signing out, to end the Microsoft session too (the provider's end-session endpoint) */
             oidc_logout_url?: string;
+        };
+        BrandSpellingInput: {
+            /** @description Every spelling of the account, e.g. ReifenDirekt; the list replaces the one stored */
+            terms: string[];
+        };
+        BrandSpellingList: {
+            /** @description The account's own spellings, allowed as written in every campaign's texts */
+            account: string[];
+            /** @description Spellings every check allows already (iPhone, PayPal, eBay, JobRad …) */
+            builtin: string[];
         };
         Brief: {
             audience?: string;
@@ -6815,6 +6849,131 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-brand-spellings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandSpellingList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "replace-brand-spellings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrandSpellingInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandSpellingList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
