@@ -535,7 +535,7 @@ test('language switch: English interface and rule messages, kept after reload', 
   await tile.locator('textarea').fill('Reifen eins');
   await tile.getByText('Valid', { exact: true }).waitFor();
   await tile.getByRole('combobox').selectOption('HEADLINE_1');
-  await tile.getByText('Pinned to HEADLINE_1').waitFor();
+  await tile.getByText('Pinned to position 1').waitFor();
   const pinned = (await api(page, 'GET', `${stack.base}/api/campaigns/${cid}/tree`)).ad_groups[0].ads[0].headlines[0];
   expect(pinned.pinned_field === 'HEADLINE_1', `pin not stored: ${JSON.stringify(pinned)}`);
   const third = page.locator('article[data-tile]').nth(2);
