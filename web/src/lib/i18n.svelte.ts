@@ -764,8 +764,8 @@ export function detectLocale(languages: readonly string[], saved: string | null)
  * The message for a count: a key with a "KEY.one" form in the catalog uses it
  * when params.n is 1 ("1 Vorgang", "2 Vorgänge").
  */
-export function message(catalog: Record<MessageKey, string>, key: MessageKey, params?: Record<string, string | number>): string {
-  const one = params?.['n'] === 1 ? catalog[`${key}.one` as MessageKey] : undefined;
+export function message<K extends string>(catalog: Record<K, string>, key: K, params?: Record<string, string | number>): string {
+  const one = params?.['n'] === 1 ? catalog[`${key}.one` as K] : undefined;
   return format(one ?? catalog[key], params);
 }
 

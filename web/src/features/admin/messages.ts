@@ -1,7 +1,7 @@
 // The settings screens' texts (API tokens, users, audit log) in English and
 // German. They load with the screens, not with the first page; the language
 // is the interface's (i18n.locale).
-import { format, i18n, type Locale } from '../../lib/i18n.svelte';
+import { i18n, message, type Locale } from '../../lib/i18n.svelte';
 
 const en = {
   'settings.title': 'Settings',
@@ -170,7 +170,5 @@ export const adminCatalogs: Record<Locale, Record<AdminKey, string>> = { en, de 
 
 /** at: a settings text in the interface's language. */
 export function at(key: AdminKey, params?: Record<string, string | number>): string {
-  const catalog = adminCatalogs[i18n.locale];
-  const one = params?.['n'] === 1 ? catalog[`${key}.one` as AdminKey] : undefined;
-  return format(one ?? catalog[key], params);
+  return message(adminCatalogs[i18n.locale], key, params);
 }
