@@ -43,7 +43,7 @@ func TestGenerateOfflineRSAAndPMax(t *testing.T) {
 	// Two selling points and two keywords support fewer than 15 headlines:
 	// the offline writer invents none, and a set above the minimum is a
 	// result with a warning that says what is missing and how to get more.
-	for _, want := range []string{"Headlines (", "Descriptions (4 of 4)", "Paths (2 of 2)", "provider   offline (no language model configured)", "prompt rsa/v1"} {
+	for _, want := range []string{"Headlines (", "Descriptions (4 of 4)", "Paths (2 of 2)", "provider   offline (no language model configured)", "prompt rsa/v2"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -68,7 +68,7 @@ var slots = map[Format][]Slot{
 // promptVersions names the prompt each format is written with; the version
 // is stored in every generated asset's provenance. Change it whenever
 // systemPrompt or userPrompt change what the model is told.
-var promptVersions = map[Format]string{FormatRSA: "rsa/v1", FormatPMax: "pmax/v1"}
+var promptVersions = map[Format]string{FormatRSA: "rsa/v2", FormatPMax: "pmax/v2"}
 
 // ParseFormat accepts "rsa" and "pmax".
 func ParseFormat(s string) (Format, error) {

@@ -199,7 +199,7 @@ func (g *Generator) Generate(ctx context.Context, req GenerateRequest) (Generati
 	res, runErr := ai.Run(ctx, g.provider, ai.Request{
 		Name: "ad_copy", System: system, User: user, RepairSystem: repairSys, RepairUser: repairUser, PromptVersion: version,
 		Input:  WriterInput{Brief: req.Brief, Format: req.Format, Taken: taken},
-		Spec:   ai.Spec{Slots: aiSlots, ValidateItem: v.item, ValidateSet: v.set, Spare: spare},
+		Spec:   ai.Spec{Slots: aiSlots, ValidateItem: v.item, ValidateSet: v.set, Related: related(req.Brief.Keywords), Spare: spare},
 		Budget: ai.Budget{MaxRepairs: g.opts.MaxRepairs, MaxTokens: g.opts.MaxTokens, MaxCompletionTokens: 4000},
 		Retry:  g.opts.Retry,
 		OnEvent: func(e ai.Event) {
@@ -308,7 +308,7 @@ func shortenAdvice(lang string) string {
 	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
 	switch base {
 	case "de":
-		return "Shorten without cutting words: shorter synonyms (Reifen for Winterkomplettradsätze), no filler (jetzt, einfach, ganz), hyphens only where German spelling allows; no abbreviations"
+		return "Shorten without cutting words: shorter synonyms (Reifen for Winterkomplettradsätze), no filler (jetzt, einfach), hyphens only where German spelling allows, no abbreviations"
 	case "ja", "zh", "ko":
 		return "Shorten: each Japanese, Chinese or Korean character counts 2, so a 30-wide headline holds 15 of them; rephrase more concisely, do not switch to half-width katakana"
 	}
@@ -360,6 +360,16 @@ func (v *validator) set(accepted map[string][]string, slot, value string) []ai.P
 	}
 	w := policy.Width(value)
 	return []ai.Problem{{Code: code, Width: w, Limit: short, Message: fmt.Sprintf("Performance Max needs at least one of these of at most %d characters and none is yet; write this one that short", short)}}
+}
+
+// related tells a repair which kept texts to list: those a rewrite of a
+// rejected text, made of its words and the brief's keywords, could repeat
+// (strength.CouldRepeat). The set check still compares every answer with
+// all kept texts.
+func related(keywords []string) func(slot, kept, rejected string) bool {
+	return func(_, kept, rejected string) bool {
+		return strength.CouldRepeat(kept, append([]string{rejected}, keywords...)...)
+	}
 }
 
 // CodeNearDuplicate is the repair code of a candidate that says what an

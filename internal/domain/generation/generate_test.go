@@ -128,7 +128,7 @@ func TestGermanCompoundsOverTheLimitAreRepairedWithTargetedRequests(t *testing.T
 		`headlines[0] "` + long1 + `": TOO_LONG 39/30 characters` + "\n",
 		`headlines[1] "` + long2 + `": TOO_LONG 38/30 characters` + "\n",
 		"shorter synonyms", "no filler", "hyphens only where German spelling allows",
-		"headlines (3 new items)",
+		"headlines (3 new)",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("repair message lacks %q:\n%s", want, msg)
@@ -143,7 +143,7 @@ func TestGermanCompoundsOverTheLimitAreRepairedWithTargetedRequests(t *testing.T
 	}
 	for i, p := range []string{generation.SlotHeadlines, generation.SlotDescriptions} {
 		prov := res.Provenance(p, 0)
-		if prov.Source != assets.SourceLLM || prov.Model != "scripted" || prov.PromptVersion != "rsa/v1" || prov.Attempts != 1 || prov.Verdict != "valid" {
+		if prov.Source != assets.SourceLLM || prov.Model != "scripted" || prov.PromptVersion != "rsa/v2" || prov.Attempts != 1 || prov.Verdict != "valid" {
 			t.Errorf("%d: provenance %+v", i, prov)
 		}
 	}
@@ -387,7 +387,7 @@ func TestOfflineWritesValidSetsInGermanEnglishAndJapanese(t *testing.T) {
 			res, err := g.Generate(context.Background(), generation.GenerateRequest{Brief: b, Format: generation.FormatRSA})
 			usable(t, res, err)
 			checkRSA(t, b, res.Set)
-			if p := res.Provenance(generation.SlotHeadlines, 0); p.Source != assets.SourceOffline || p.Model == "" || p.PromptVersion != "rsa/v1" {
+			if p := res.Provenance(generation.SlotHeadlines, 0); p.Source != assets.SourceOffline || p.Model == "" || p.PromptVersion != "rsa/v2" {
 				t.Errorf("provenance %+v", p)
 			}
 			if res.Report.Provider != "offline" {

@@ -81,14 +81,14 @@ func TestGenerateAdOfflineNewFillGapsRegenerate(t *testing.T) {
 		if len(gen.Ad.Headlines) != 15 || len(gen.Ad.Descriptions) != 4 || gen.Ad.Path1 == "" || gen.Ad.Path2 == "" {
 			t.Fatalf("generated ad %+v", gen.Ad)
 		}
-		if gen.Report.Provider != "offline" || !gen.Report.Complete || gen.Report.PromptVersion != "rsa/v1" {
+		if gen.Report.Provider != "offline" || !gen.Report.Complete || gen.Report.PromptVersion != "rsa/v2" {
 			t.Errorf("report %+v", gen.Report)
 		}
 		if gen.Ad.FinalURLs[0] != "https://reifen-mueller.example/winter" || gen.Ad.AdGroupID != groupID {
 			t.Errorf("ad %+v", gen.Ad)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
-		if p.Source != "offline" || p.Model != "imaphub-offline/2" || p.PromptVersion != "rsa/v1" || p.Attempts < 1 || p.Verdict == "" {
+		if p.Source != "offline" || p.Model != "imaphub-offline/2" || p.PromptVersion != "rsa/v2" || p.Attempts < 1 || p.Verdict == "" {
 			t.Errorf("stored provenance %+v", p)
 		}
 
@@ -199,7 +199,7 @@ func TestGenerateAdWithModelDedupsAgainstStoredAssets(t *testing.T) {
 			t.Errorf("report strength %+v, ad strength %+v", gen.Report.AdStrength, gen.Ad.AdStrength)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[0].AssetID)
-		if p.Source != "llm" || p.Model != "scripted" || p.PromptVersion != "rsa/v1" || p.Attempts != 1 || p.Verdict != "valid" {
+		if p.Source != "llm" || p.Model != "scripted" || p.PromptVersion != "rsa/v2" || p.Attempts != 1 || p.Verdict != "valid" {
 			t.Errorf("provenance %+v", p)
 		}
 		// The stored text was named to the model as taken, inside the data block.
@@ -250,10 +250,10 @@ func TestGenerateAssetGroupOffline(t *testing.T) {
 		if n := len(byField["HEADLINE"]); n < 3 || n < 15 && len(gen.Report.Missing) == 0 || len(byField["LONG_HEADLINE"]) != 5 || len(byField["DESCRIPTION"]) != 5 || len(byField["BUSINESS_NAME"]) != 1 {
 			t.Fatalf("linked: %d headlines, %d long headlines, %d descriptions, %d business names", len(byField["HEADLINE"]), len(byField["LONG_HEADLINE"]), len(byField["DESCRIPTION"]), len(byField["BUSINESS_NAME"]))
 		}
-		if byField["BUSINESS_NAME"][0].Text != "Reifen Müller" || gen.Report.PromptVersion != "pmax/v1" {
+		if byField["BUSINESS_NAME"][0].Text != "Reifen Müller" || gen.Report.PromptVersion != "pmax/v2" {
 			t.Errorf("business name %q, report %+v", byField["BUSINESS_NAME"][0].Text, gen.Report)
 		}
-		if p := provenanceOf(t, e, byField["LONG_HEADLINE"][0].AssetID); p.Source != "offline" || p.PromptVersion != "pmax/v1" {
+		if p := provenanceOf(t, e, byField["LONG_HEADLINE"][0].AssetID); p.Source != "offline" || p.PromptVersion != "pmax/v2" {
 			t.Errorf("long headline provenance %+v", p)
 		}
 

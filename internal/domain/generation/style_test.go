@@ -144,10 +144,10 @@ func TestGenerationShowsTheBestTextsAsStyleExamples(t *testing.T) {
 			t.Fatalf("examples of campaign A:\n%s", block)
 		}
 		p := provenanceOf(t, e, gen.Ad.Headlines[len(gen.Ad.Headlines)-1].AssetID)
-		if !slices.Equal(p.StyleExamples, []int64{best, good}) || p.PromptVersion != "rsa/v1+examples" {
+		if !slices.Equal(p.StyleExamples, []int64{best, good}) || p.PromptVersion != "rsa/v2+examples" {
 			t.Errorf("provenance %+v, want style examples [%d %d] (not %d, %d)", p, best, good, lowA, thin)
 		}
-		if gen.Report.PromptVersion != "rsa/v1+examples" {
+		if gen.Report.PromptVersion != "rsa/v2+examples" {
 			t.Errorf("report %+v", gen.Report)
 		}
 
@@ -182,7 +182,7 @@ func TestGenerationShowsTheBestTextsAsStyleExamples(t *testing.T) {
 		if strings.Contains(srv.Requests()[calls].Messages[1].Content, "<examples>") {
 			t.Error("examples without the brief asking")
 		}
-		if p := provenanceOf(t, e, gen.Ad.Headlines[len(gen.Ad.Headlines)-1].AssetID); len(p.StyleExamples) != 0 || p.PromptVersion != "rsa/v1" {
+		if p := provenanceOf(t, e, gen.Ad.Headlines[len(gen.Ad.Headlines)-1].AssetID); len(p.StyleExamples) != 0 || p.PromptVersion != "rsa/v2" {
 			t.Errorf("provenance without examples %+v", p)
 		}
 

@@ -144,7 +144,7 @@ func TestRepairAsksOnlyForFailingSlotsWithTheirErrors(t *testing.T) {
 	if repair.Messages[0].Content != system || repair.Messages[1].Content != user {
 		t.Errorf("repair does not start with the original request: %q", repair.Messages[:2])
 	}
-	wantRepair := `Rejected (data), one line per item:
+	wantRepair := `Rejected (data):
 <rejected>
 headlines[1] "Running Shoes For Every Road And Trail": too_long 38/30 characters (Shorten it by 8 characters)
 headlines[2] "stride running  shoes": duplicate (repeats accepted headlines[0])
@@ -152,10 +152,11 @@ headlines[2] "stride running  shoes": duplicate (repeats accepted headlines[0])
 
 Kept (data); do not repeat or nearly copy:
 <kept>
-{"headlines":["Stride Running Shoes"]}
+headlines:
+Stride Running Shoes
 </kept>
 
-Return only a JSON object with headlines (2 new items).`
+Return only the JSON object: headlines (2 new).`
 	if diff := cmp.Diff(wantRepair, repair.Messages[2].Content); diff != "" {
 		t.Errorf("repair message (-want +got):\n%s", diff)
 	}

@@ -37,18 +37,18 @@ func (r *run) messages(kind AttemptKind, want []Want, problems []Problem) []Mess
 	var b strings.Builder
 	if kind != AttemptInitial {
 		writeProblems(&b, problems)
-		r.writeKept(&b, want)
+		r.writeKept(&b, want, problems)
 		writeAdvice(&b, problems)
 	}
 	if kind == AttemptRepair {
 		// The schema carries each slot's rule; the answer's shape is all
 		// a repair needs to restate.
-		b.WriteString("Return only a JSON object with")
+		b.WriteString("Return only the JSON object:")
 		for i, w := range want {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, " %s (%d new %s)", w.Slot, w.Count, plural(w.Count, "item", "items"))
+			fmt.Fprintf(&b, " %s (%d new)", w.Slot, w.Count)
 		}
 		b.WriteByte('.')
 		return append(msgs, Message{Role: RoleUser, Content: b.String()})
@@ -125,7 +125,7 @@ func writeProblems(b *strings.Builder, problems []Problem) {
 			shared[[2]string{p.Code, p.Message}]++
 		}
 	}
-	b.WriteString("Rejected (data), one line per item:\n<rejected>\n")
+	b.WriteString("Rejected (data):\n<rejected>\n")
 	var legend [][2]string
 	for _, l := range lines {
 		b.WriteString(l.path)
@@ -163,12 +163,14 @@ func writeProblems(b *strings.Builder, problems []Problem) {
 
 // writeKept lists the items kept so far in the slots this call asks for,
 // which the new items must not repeat. Slots that are full need no new
-// item, so their items would only cost tokens.
-func (r *run) writeKept(b *strings.Builder, want []Want) {
+// item, so their items would only cost tokens; of a slot whose rejected
+// items are rewritten, only the kept items related to one of them
+// (Spec.Related) are listed.
+func (r *run) writeKept(b *strings.Builder, want []Want, problems []Problem) {
 	kept := map[string][]string{}
 	var names []string
 	for _, w := range want {
-		if items := r.accepted[w.Slot]; len(items) > 0 {
+		if items := r.relatedKept(w.Slot, problems); len(items) > 0 {
 			kept[w.Slot] = items
 			names = append(names, w.Slot)
 		}
@@ -176,21 +178,45 @@ func (r *run) writeKept(b *strings.Builder, want []Want) {
 	if len(names) == 0 {
 		return
 	}
-	b.WriteString("Kept (data); do not repeat or nearly copy:\n<kept>\n{")
-	for i, name := range names {
-		if i > 0 {
-			b.WriteByte(',')
+	// One item a line under its slot's name: dataText keeps each on its
+	// line and inside the tag, at a fraction of JSON's quoting.
+	b.WriteString("Kept (data); do not repeat or nearly copy:\n<kept>\n")
+	for _, name := range names {
+		b.WriteString(name + ":\n")
+		for _, it := range kept[name] {
+			b.WriteString(dataText(it) + "\n")
 		}
-		b.WriteString(quoteData(name) + ":[")
-		for j, it := range kept[name] {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(quoteData(it))
-		}
-		b.WriteByte(']')
 	}
-	b.WriteString("}\n</kept>\n\n")
+	b.WriteString("</kept>\n\n")
+}
+
+// relatedKept returns the kept items of slot that a rewrite of its rejected
+// items could repeat: all of them without Spec.Related, and when the kept
+// and rejected items together do not fill the slot, because then some new
+// items are written from scratch, not rewritten. Spares asked beyond the
+// count may repeat anything; ValidateSet drops those that do.
+func (r *run) relatedKept(slot string, problems []Problem) []string {
+	items := r.accepted[slot]
+	if r.spec.Related == nil || len(items) == 0 {
+		return items
+	}
+	var rejected []string
+	for _, p := range problems {
+		if s, _, indexed := strings.Cut(p.Path, "["); s == slot && indexed && p.Value != "" && !slices.Contains(rejected, p.Value) {
+			rejected = append(rejected, p.Value)
+		}
+	}
+	i := slices.IndexFunc(r.spec.Slots, func(s Slot) bool { return s.Name == slot })
+	if i < 0 || len(items)+len(rejected) < r.spec.Slots[i].Count {
+		return items
+	}
+	var out []string
+	for _, k := range items {
+		if slices.ContainsFunc(rejected, func(v string) bool { return r.spec.Related(slot, k, v) }) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // writeAdvice states each distinct Advice once, naming the codes it fixes.

@@ -83,8 +83,38 @@ func TestRepairNamesEachItemOnceWithAllItsProblemsAndSharedAdviceOnce(t *testing
 		t.Errorf("advice is not stated once under its code:\n%s", msg)
 	}
 	// Only the slot asked for lists its kept items; full slots cost nothing.
-	if !strings.Contains(msg, `<kept>`+"\n"+`{"headlines":["Winterreifen","Reifen Müller"]}`+"\n</kept>") || strings.Contains(msg, "Kostenlose Montage") {
+	if !strings.Contains(msg, "<kept>\nheadlines:\nWinterreifen\nReifen Müller\n</kept>") || strings.Contains(msg, "Kostenlose Montage") {
 		t.Errorf("kept items:\n%s", msg)
+	}
+}
+
+// A repair that rewrites rejected items lists only the kept items the
+// caller's Related says a rewrite could repeat; a slot whose kept and
+// rejected items do not fill it needs items written from scratch, which may
+// repeat anything, so it lists all of them.
+func TestRepairListsOnlyTheKeptItemsARewriteCouldRepeat(t *testing.T) {
+	related := func(slot, kept, rejected string) bool {
+		if slot != "headlines" {
+			t.Errorf("Related asked about slot %q", slot)
+		}
+		return strings.Contains(rejected, kept)
+	}
+	kept := func(msg string) string { return msg[strings.Index(msg, "<kept>"):strings.Index(msg, "</kept>")] }
+	spec := ai.Spec{Slots: []ai.Slot{{Name: "headlines", Count: 4}}, ValidateItem: germanRules, Related: related}
+	msg, _ := repairMessage(t, answer([]string{"Winterreifen", "Montage vor Ort", "Reifen Müller", "Winterreifen kaufen!"}, nil), spec)
+	if got := kept(msg); got != "<kept>\nheadlines:\nWinterreifen\n" {
+		t.Errorf("a rewrite of %q could repeat only Winterreifen; kept lists:\n%s", "Winterreifen kaufen!", got)
+	}
+	// One item short: the new one is written from scratch.
+	msg, _ = repairMessage(t, answer([]string{"Winterreifen", "Montage vor Ort", "Winterreifen kaufen!"}, nil), spec)
+	if got := kept(msg); got != "<kept>\nheadlines:\nWinterreifen\nMontage vor Ort\n" {
+		t.Errorf("a slot short of items lists every kept item; kept lists:\n%s", got)
+	}
+	// Without Related every kept item is listed.
+	spec.Related = nil
+	msg, _ = repairMessage(t, answer([]string{"Winterreifen", "Montage vor Ort", "Reifen Müller", "Winterreifen kaufen!"}, nil), spec)
+	if got := kept(msg); got != "<kept>\nheadlines:\nWinterreifen\nMontage vor Ort\nReifen Müller\n" {
+		t.Errorf("without Related every kept item is listed; kept lists:\n%s", got)
 	}
 }
 

@@ -48,6 +48,14 @@ type Spec struct {
 	// one at a time, so a conflict is charged to the later item. accepted
 	// must not be modified. nil accepts every item.
 	ValidateSet func(accepted map[string][]string, slot, value string) []Problem
+	// Related reports whether a rewrite of the rejected item could come
+	// near the kept one of the same slot. A repair lists only the kept
+	// items related to one of the slot's rejected items, which a rewrite
+	// must not repeat; the others cost tokens without guarding anything,
+	// and ValidateSet still judges every answer against all of them. A slot
+	// that came back short, whose new items are written from scratch, lists
+	// every kept item. nil lists every kept item.
+	Related func(slot, kept, rejected string) bool
 	// Spare is the fraction of extra candidates requested per slot (0.5 asks
 	// for 23 when 15 are missing). Valid items beyond Count are dropped. A
 	// small surplus absorbs typical rejections without another call, which

@@ -301,6 +301,54 @@ func TestSimilar(t *testing.T) {
 	}
 }
 
+// A repair lists a kept text when a rewrite could repeat it. Whatever is a
+// near-duplicate of a kept text is made of words that could repeat it, so
+// every pair TestSimilar calls similar must count; texts that share too
+// little with the sources must not, or the repair would list everything.
+func TestCouldRepeat(t *testing.T) {
+	similar := [][2]string{
+		{"Winterreifen günstig kaufen", "Günstige Winterreifen kaufen"},
+		{"Winterreifen-Angebote", "Winterreifenangebote"},
+		{"Ihr Reifenwechseltermin", "Ihr Reifenwechsel-Termin"},
+		{"Kostenlose Lieferung", "Gratis Lieferung!"},
+		{"Cheap Winter Tyres", "Affordable winter tyres"},
+		{"冬用タイヤを格安で購入", "冬用タイヤを格安で購入！"},
+		{"Jetzt hier", "jetzt, hier!"},
+	}
+	for _, p := range similar {
+		if !strength.Similar(p[0], p[1]) {
+			t.Fatalf("%q and %q are not near-duplicates; the table is wrong", p[0], p[1])
+		}
+		for _, kept := range []int{0, 1} {
+			if !strength.CouldRepeat(p[kept], p[1-kept]) {
+				t.Errorf("CouldRepeat(%q, %q) = false for a near-duplicate", p[kept], p[1-kept])
+			}
+		}
+	}
+	tests := []struct {
+		kept    string
+		sources []string
+		want    bool
+	}{
+		// A rewrite of a rejected headline, with the brief's keywords.
+		{"Winterreifen", []string{"Jetzt Winterreifen sichern!"}, true},
+		{"Winterreifen online kaufen", []string{"Winterkompletträder mit Montage", "winterreifen kaufen"}, true},
+		{"Reifenwechsel vor Ort", []string{"Ganzjahresreifenmontageservice vor Ort", "reifenwechsel"}, true},
+		{"Montage in 40 Filialen", []string{"Winterkompletträder mit Montage"}, false},
+		{"Winterreifen für Bayern", []string{"Reifeneinlagerungsservice Bayern"}, false},
+		{"Markenreifen von Continental", []string{"Winterkomplettradangebote für Ihren Pkw", "winterreifen kaufen"}, false},
+		{"Kostenlose Montage in über 40 Filialen in Bayern.", []string{"Jetzt Winterreifen sichern!! Montage inklusive!!"}, false},
+		{"Montage inklusive", []string{"Jetzt Winterreifen sichern!! Montage inklusive!!"}, true},
+		{"冬用タイヤを格安で購入", []string{"夏用タイヤの交換"}, false},
+		{"Jetzt", []string{"Winterreifen"}, true}, // filler only: compared as written, so listed
+	}
+	for _, tc := range tests {
+		if got := strength.CouldRepeat(tc.kept, tc.sources...); got != tc.want {
+			t.Errorf("CouldRepeat(%q, %q) = %v, want %v", tc.kept, tc.sources, got, tc.want)
+		}
+	}
+}
+
 func TestKeywordIn(t *testing.T) {
 	tests := []struct {
 		text, keyword string

@@ -1,6 +1,7 @@
 package strength
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -367,6 +368,41 @@ func Similar(a, b string) bool {
 }
 
 func noWidth(string) int { return 0 }
+
+// CouldRepeat reports whether a text written from the words of sources could
+// be a near-duplicate of kept: whether the sources hold enough of kept's
+// content words (or, for Chinese, Japanese and Korean, its character
+// bigrams) to reach the thresholds above. The most a text made of those
+// words can share with kept is the part of kept they cover, so when they
+// cover less, every such text differs from kept. A repair uses it to list
+// only the kept texts a rewrite could repeat.
+func CouldRepeat(kept string, sources ...string) bool {
+	k, src := analyse(kept, noWidth), analyse(strings.Join(sources, " \n "), noWidth)
+	if len(k.words) == 0 {
+		return true // filler only: compared by its folded form
+	}
+	if k.grams != nil {
+		m := 0
+		for _, g := range k.grams {
+			if slices.Contains(src.grams, g) {
+				m++
+			}
+		}
+		// Dice of kept with the covered bigrams alone: 2m / (|kept| + m).
+		return 2*float64(m) >= CharSimilarity*float64(len(k.grams)+m)
+	}
+	// Parts kept writes apart that the sources join count as one word, and
+	// the other way round, as in wordSimilarity.
+	words, kw := joinCompounds(src.words, k.words), joinCompounds(k.words, src.words)
+	m := 0
+	for _, w := range kw {
+		if slices.ContainsFunc(words, func(v word) bool { return sameWord(w, v) }) {
+			m++
+		}
+	}
+	// Jaccard of kept with the covered words alone: m / |kept|.
+	return float64(m) >= WordSimilarity*float64(len(kw))
+}
 
 // keyword is an ad group keyword prepared for matching.
 type keyword struct {
