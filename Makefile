@@ -108,7 +108,7 @@ web-test: web-deps
 e2e: build-ui $(CHROMIUM)
 	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
 	$(GO) build -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
-	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/run.mjs
+	cd web && E2E_OUT=$${E2E_OUT:-$(CURDIR)/bin/e2e} BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/run.mjs
 
 # Debian's Chromium drives the browser tests; installed on first use when we
 # may (root), as on CI.
