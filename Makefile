@@ -13,7 +13,7 @@ TESTFLAGS ?= -race -timeout 20m
 BENCHTIME ?= 1s
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run build build-ui release image-check image-check-if-podman test go-test bench quality vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
+.PHONY: lighthouse run build build-ui release image-check image-check-if-podman test go-test bench quality vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
 
 ## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
 ## (plain http on the loopback address, so the session cookie goes without Secure there only)
@@ -104,11 +104,20 @@ openapi-lint: bin/openapi.json scripts/openapi-lint/node_modules/.package-lock.j
 web-test: web-deps
 	cd web && npm run check && npx vitest run
 
+## lighthouse: Lighthouse (accessibility, performance) on sign-in, campaigns, wizard review and asset library, desktop and mobile, written to docs/lighthouse.md
+lighthouse: build-ui $(CHROMIUM) scripts/lighthouse/node_modules/.package-lock.json
+	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
+	$(GO) build -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
+	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/lighthouse.mjs
+
+scripts/lighthouse/node_modules/.package-lock.json: scripts/lighthouse/package-lock.json
+	cd scripts/lighthouse && npm ci --no-audit --no-fund
+
 ## e2e: browser tests (playwright-core, Debian's Chromium) against the real binary, the scripted LLM and the fake Google Ads server
 e2e: build-ui $(CHROMIUM)
 	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
 	$(GO) build -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
-	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/run.mjs
+	cd web && E2E_OUT=$${E2E_OUT:-$(CURDIR)/bin/e2e} BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/run.mjs
 
 # Debian's Chromium drives the browser tests; installed on first use when we
 # may (root), as on CI.

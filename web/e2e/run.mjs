@@ -1139,6 +1139,73 @@ test('narrow screens (390 px): a compact header and no sideways scrolling on any
   await context.close();
 });
 
+// Every screen in German and English at 1440 and 390 px: a screenshot of
+// each in <out>/screens, and axe with every rule and impact (not only the
+// serious ones) on each, so a screen nobody opened in a test is still seen.
+test('screens: each screen in German and English at 1440 and 390 px, screenshots and axe without violations', async ({ stack }) => {
+  const dir = path.join(out, 'screens');
+  mkdirSync(dir, { recursive: true });
+  const boot = await newPage(stack);
+  await signIn(boot, stack.base);
+  const camps = (await api(boot, 'GET', `${stack.base}/api/campaigns?limit=100`)).items;
+  const search = camps.find((x) => x.type === 'SEARCH') ?? camps[0];
+  const assets = (await api(boot, 'GET', `${stack.base}/api/assets?limit=1`)).items ?? [];
+  await boot.context().close();
+  const screens = [
+    ['campaigns', '/campaigns'],
+    ['campaign', `/campaigns/${search.id}`],
+    ['wizard', `/campaigns/${search.id}/wizard`],
+    ['report', `/campaigns/${search.id}/report`],
+    ['publish', `/campaigns/${search.id}/publish`],
+    ['assets', '/assets'],
+    ...(assets.length ? [['asset-report', `/assets/${assets[0].id}/report`]] : []),
+    ['jobs', '/jobs'],
+    ['settings-tokens', '/settings/tokens'],
+    ['settings-brands', '/settings/brands'],
+    ['settings-users', '/settings/users'],
+    ['settings-audit', '/settings/audit'],
+  ];
+  const found = [];
+  let count = 0;
+  for (const [locale, lang] of [['de-DE', 'de'], ['en-US', 'en']]) {
+    for (const width of [1440, 390]) {
+      const context = await stack.browser.newContext({ locale, viewport: { width, height: width > 1000 ? 900 : 844 } });
+      const page = await context.newPage();
+      page.problems = [];
+      page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+      await page.goto(`${stack.base}/campaigns`);
+      await page.getByRole('button', { name: lang === 'de' ? 'Anmelden' : 'Sign in' }).waitFor();
+      await page.screenshot({ path: path.join(dir, `sign-in-${lang}-${width}.png`) });
+      found.push(...(await axeAll(page, `sign-in ${lang} ${width}`)));
+      count++;
+      await page.getByLabel(lang === 'de' ? 'E-Mail' : 'Email').fill(ADMIN.email);
+      await page.getByLabel(lang === 'de' ? 'Passwort' : 'Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: lang === 'de' ? 'Anmelden' : 'Sign in' }).click();
+      await page.getByRole('heading', { name: lang === 'de' ? 'Kampagnen' : 'Campaigns' }).waitFor();
+      for (const [name, url] of screens) {
+        await page.goto(`${stack.base}${url}`);
+        await page.locator('h1').first().waitFor();
+        // Lazy screens and their data settle; no fixed wait decides a result.
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: path.join(dir, `${name}-${lang}-${width}.png`), fullPage: width < 1000 });
+        found.push(...(await axeAll(page, `${name} ${lang} ${width}`)));
+        count++;
+      }
+      expect(page.problems.length === 0, `browser problems:\n${page.problems.join('\n')}`);
+      await context.close();
+    }
+  }
+  figures.screens = count;
+  expect(found.length === 0, `axe violations:\n${found.join('\n')}`);
+});
+
+/** Every axe violation on the page, of any impact, as one line each. */
+async function axeAll(page, screen) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return res.violations.map((v) => `${screen}: ${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 const stack = await startStack({ out });
 let result;
 try {
