@@ -1206,6 +1206,139 @@ async function axeAll(page, screen) {
   return res.violations.map((v) => `${screen}: ${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** A solid-colour PNG of the given size (for image assets). */
+function solidPng(width, height, [r, g, b]) {
+  const { crc32: zlibCrc32, deflateSync } = require('node:zlib');
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlibCrc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // truecolour
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('ad preview: a search result that cycles through combinations with the pinned headline first, at desktop and mobile width; Performance Max cards', async ({ stack }) => {
+  const page = admin;
+  const url = 'https://www.reifen-mueller.example/winter';
+  const brief = { product: 'Winterreifen', landing_page: url, language: 'de', business_name: 'Reifen Müller' };
+  const c = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Vorschau E2E', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: url, brief });
+  const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: c.id, name: 'Vorschau Winter', status: 'ENABLED' });
+  const pinned = 'Reifen Müller Winterprofis';
+  await api(page, 'POST', `${stack.base}/api/ads`, {
+    ad_group_id: ag.id,
+    final_urls: [url],
+    path1: 'Winterreifen',
+    path2: 'Montage',
+    status: 'ENABLED',
+    headlines: [{ text: 'Winterreifen günstig kaufen' }, { text: pinned, pinned_field: 'HEADLINE_1' }, { text: 'Montage in 300 Werkstätten' }, { text: 'Kostenlose Lieferung ab 50 €' }, { text: 'Alle Marken im Sortiment' }],
+    descriptions: [{ text: 'Winterreifen aller Marken zu fairen Preisen. Jetzt online bestellen und Termin sichern.' }, { text: 'Montage in über 300 Partnerwerkstätten deutschlandweit.' }, { text: 'Kostenlose Lieferung ab 50 € Bestellwert.' }],
+  });
+  await lifecycle(page, stack.base, c.id, 'submit');
+  await page.goto(`${stack.base}/campaigns/${c.id}/wizard`);
+  await page.getByTestId('review-summary').waitFor({ timeout: 30000 });
+  const toggle = page.getByRole('button', { name: /^Vorschau: Vorschau Winter/ });
+  expect((await toggle.getAttribute('aria-expanded')) === 'false', 'the preview is open before it was asked for');
+  await toggle.click();
+  const region = page.getByRole('region', { name: /^Anzeigenvorschau: Vorschau Winter/ });
+  await region.waitFor();
+  await region.getByText('Gesponsert', { exact: true }).waitFor();
+  const shownUrl = await region.getByTestId('preview-url').textContent();
+  expect(shownUrl === 'www.reifen-mueller.example/Winterreifen/Montage', `display URL "${shownUrl}"`);
+  // 4 × 3 orders of the unpinned headlines after the pinned one, 3 × 2 of the descriptions.
+  const counter = await region.getByTestId('preview-counter').textContent();
+  expect(/^Kombination \d+ von 72$/.test(counter), `counter "${counter}"`);
+  const seen = new Set();
+  for (let i = 0; i < 6; i++) {
+    const headline = await region.getByTestId('preview-headline').textContent();
+    const description = await region.getByTestId('preview-description').textContent();
+    expect(headline.startsWith(`${pinned} | `) && headline.split(' | ').length === 3, `combination ${i + 1}: headline "${headline}"`);
+    seen.add(`${headline} / ${description}`);
+    await region.getByRole('button', { name: 'Nächste Kombination' }).click();
+  }
+  expect(seen.size === 6, `"Nächste Kombination" showed ${seen.size} different combinations in 6 steps: ${[...seen].join('; ')}`);
+  // A step stops the cycling and is announced; the timer's steps are not.
+  await region.getByRole('button', { name: 'Automatisch wechseln' }).waitFor();
+  const said = await region.getByTestId('preview-announce').textContent();
+  expect(/^Kombination \d+ von 72$/.test(said), `announced "${said}"`);
+  await axe(page, 'ad preview (desktop)');
+  await region.scrollIntoViewIfNeeded();
+  await shot(page, '14-ad-preview-desktop');
+  const desktopWidth = await region.locator('[data-device=desktop]').evaluate((e) => e.getBoundingClientRect().width);
+
+  await region.getByRole('button', { name: 'Mobil' }).click();
+  const mobile = region.locator('[data-device=mobile]');
+  await mobile.waitFor();
+  expect((await region.getByRole('button', { name: 'Mobil' }).getAttribute('aria-pressed')) === 'true', 'the mobile button is not pressed');
+  const mobileWidth = await mobile.evaluate((e) => e.getBoundingClientRect().width);
+  expect(mobileWidth <= 400 && mobileWidth < desktopWidth, `mobile preview is ${mobileWidth} px wide (desktop ${desktopWidth} px)`);
+  const mobileHeadline = await region.getByTestId('preview-headline').textContent();
+  expect(mobileHeadline.startsWith(pinned), `mobile headline "${mobileHeadline}"`);
+  await region.getByRole('button', { name: 'Nächste Kombination' }).click();
+  const next = await region.getByTestId('preview-headline').textContent();
+  expect(next.startsWith(pinned) && next !== mobileHeadline, `mobile next headline "${next}" after "${mobileHeadline}"`);
+  await shot(page, '15-ad-preview-mobile');
+  // On a phone the open preview fits the screen too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await region.scrollIntoViewIfNeeded();
+  const narrow = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(narrow <= 390, `with the preview open at 390 px the page is ${narrow} px wide`);
+  await shot(page, '390-ad-preview-de');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  noProblems(page);
+
+  // Performance Max: the cards come from the group's texts and images.
+  const p = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Vorschau PMax E2E', type: 'PERFORMANCE_MAX', budget_micros: 20_000_000, currency: 'EUR', languages: ['de'], final_url: url, brief });
+  const group = await api(page, 'POST', `${stack.base}/api/asset-groups`, { campaign_id: p.id, name: 'Vorschau Alle Reifen', final_urls: [url], status: 'ENABLED' });
+  const link = async (field_type, text) => {
+    const a = await api(page, 'POST', `${stack.base}/api/assets`, { text, language: 'de' });
+    await api(page, 'POST', `${stack.base}/api/asset-groups/${group.id}/assets`, { asset_id: a.id, field_type });
+  };
+  for (const h of ['Winterreifen kaufen', 'Montage vor Ort', 'Reifen vom Profi']) await link('HEADLINE', h);
+  await link('LONG_HEADLINE', 'Winterreifen aller Marken mit Montage in Ihrer Nähe');
+  await link('DESCRIPTION', 'Über 300 Werkstätten deutschlandweit.');
+  await link('DESCRIPTION', 'Jetzt online bestellen und Termin sichern.');
+  await link('BUSINESS_NAME', 'Reifen Müller');
+  const images = {};
+  for (const [field, w, h, colour] of [['MARKETING_IMAGE', 1200, 628, [30, 90, 160]], ['SQUARE_MARKETING_IMAGE', 1200, 1200, [200, 120, 30]], ['LOGO', 128, 128, [20, 20, 20]]]) {
+    const r = await page.request.post(`${stack.base}/api/assets/images`, { multipart: { file: { name: `${field}.png`, mimeType: 'image/png', buffer: solidPng(w, h, colour) } } });
+    expect(r.ok(), `image upload: ${r.status()} ${await r.text()}`);
+    images[field] = (await r.json()).id;
+    await api(page, 'POST', `${stack.base}/api/asset-groups/${group.id}/assets`, { asset_id: images[field], field_type: field });
+  }
+  await lifecycle(page, stack.base, p.id, 'submit');
+  await page.goto(`${stack.base}/campaigns/${p.id}/wizard`);
+  await page.getByTestId('review-summary').waitFor({ timeout: 30000 });
+  await page.getByRole('button', { name: 'Vorschau: Vorschau Alle Reifen' }).click();
+  const cards = page.getByRole('region', { name: 'Anzeigenvorschau: Vorschau Alle Reifen' });
+  for (const name of ['Google Suche', 'Discover', 'Gmail', 'YouTube']) await cards.getByRole('heading', { name, exact: true }).waitFor();
+  await cards.getByTestId('pmax-long-headline').getByText('Winterreifen aller Marken mit Montage in Ihrer Nähe').waitFor();
+  const landscape = cards.locator(`img[src="/api/assets/${images.MARKETING_IMAGE}/content"]`).first();
+  await landscape.waitFor();
+  await page.waitForFunction((src) => [...document.querySelectorAll(`img[src="${src}"]`)].every((i) => i.complete && i.naturalWidth === 1200), `/api/assets/${images.MARKETING_IMAGE}/content`);
+  expect((await cards.getByRole('img', { name: 'Logo von Reifen Müller' }).count()) > 0, 'no logo in the cards');
+  await axe(page, 'Performance Max preview');
+  await cards.scrollIntoViewIfNeeded();
+  await shot(page, '16-pmax-preview');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await cards.scrollIntoViewIfNeeded();
+  const narrowCards = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(narrowCards <= 390, `with the Performance Max cards open at 390 px the page is ${narrowCards} px wide`);
+  await shot(page, '390-pmax-preview-de');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  noProblems(page);
+});
+
 const stack = await startStack({ out });
 let result;
 try {
