@@ -373,3 +373,47 @@ func TestReplaceTextEverywhere(t *testing.T) {
 		}
 	})
 }
+
+// A bulk edit and a tile's edit of one ad of the same campaign, at the same
+// time, queue instead of deadlocking (PostgreSQL): the bulk edit locks the
+// owners before the campaign, as a single owner's write does. The tile's
+// edit always applies; the bulk edit applies or finds its version stale.
+func TestBulkEditAndTileEditTogether(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		cid, ads := bulkCampaign(t, e, "Zusammen")
+		descriptions := textItems("Top-Marken zu fairen Preisen, geliefert in 2 Tagen.", "Montage bei über 300 Partnern in Ihrer Nähe.")
+		for round := range 8 {
+			g, etag := grid(t, e, cid)
+			var items []map[string]any
+			for _, a := range ads {
+				items = append(items, map[string]any{"op": "edit", "link_id": rowOf(t, g, a, "HEADLINE", "Reifen Müller").LinkID, "text": fmt.Sprintf("Reifen Müller %d", round)})
+			}
+			var bulk, tile int
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				bulk = e.Do(t, "POST", fmt.Sprintf("/api/campaigns/%d/texts/bulk", cid), map[string]any{"items": items}, "If-Match", etag).Status
+			})
+			wg.Go(func() {
+				body := map[string]any{"headlines": textItems(gridTexts(g, ads[0], "HEADLINE")[0], "Reifen Müller", fmt.Sprintf("Runde %d", round)), "descriptions": descriptions}
+				tile = e.Do(t, "PUT", fmt.Sprintf("/api/ads/%d/texts", ads[1]), body).Status
+			})
+			wg.Wait()
+			if tile != http.StatusOK || (bulk != http.StatusOK && bulk != http.StatusPreconditionFailed) {
+				t.Fatalf("round %d: bulk %d, tile %d", round, bulk, tile)
+			}
+			// Back to the starting texts for the next round.
+			g, etag = grid(t, e, cid)
+			var back []map[string]any
+			for _, r := range g.Texts {
+				if strings.HasPrefix(r.Text, "Reifen Müller ") {
+					back = append(back, map[string]any{"op": "edit", "link_id": r.LinkID, "text": "Reifen Müller"})
+				}
+			}
+			if len(back) > 0 {
+				e.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/campaigns/%d/texts/bulk", cid), map[string]any{"items": back}, "If-Match", etag)
+			}
+			e.Must(t, http.StatusOK, "PUT", fmt.Sprintf("/api/ads/%d/texts", ads[1]), map[string]any{"headlines": textItems("Sommerreifen", "Reifen Müller", "Sicher durch den Sommer"), "descriptions": descriptions})
+		}
+	})
+}
