@@ -417,3 +417,26 @@ func TestBulkEditAndTileEditTogether(t *testing.T) {
 		}
 	})
 }
+
+// A text the request does not touch is not its doing: when the brief has
+// banned a word since a text was stored, editing another text of the same
+// ad still applies, while editing that text into something still banned is
+// refused at the item.
+func TestBulkEditJudgesOnlyWhatItChanges(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := apptest.Start(t, d)
+		cid, ads := bulkCampaign(t, e, "Später verboten")
+		e.Must(t, http.StatusOK, "PATCH", fmt.Sprintf("/api/campaigns/%d", cid), map[string]any{"brief": map[string]any{"language": "de", "banned_terms": []string{"Winterreifen"}, "business_name": "Reifen Müller"}})
+		g, etag := grid(t, e, cid)
+		path := fmt.Sprintf("/api/campaigns/%d/texts/bulk", cid)
+		r := e.Must(t, http.StatusOK, "POST", path, map[string]any{"items": []map[string]any{
+			{"op": "edit", "link_id": rowOf(t, g, ads[0], "HEADLINE", "Sicher durch den Winter").LinkID, "text": "Sicher im Winter"},
+		}}, "If-Match", etag)
+		var res campaigns.BulkTextsResult
+		r.JSON(t, &res)
+		r = e.Must(t, http.StatusUnprocessableEntity, "POST", path, map[string]any{"items": []map[string]any{
+			{"op": "edit", "link_id": rowOf(t, res.Grid, ads[0], "HEADLINE", "Winterreifen").LinkID, "text": "Winterreifen jetzt"},
+		}}, "If-Match", r.Header.Get("ETag"))
+		wantRefusal(t, problemFields(t, r), "body.items[0].text", "BANNED_TERM", 0, 12)
+	})
+}
