@@ -1198,6 +1198,19 @@ test('bulk editing: find and replace across a selection flags the result that wo
   await row('Ganzjahresreifen Angebote').waitFor();
   await row('Winterreifen im Angebot jetzt').waitFor();
   expect((await grid.getByTestId('bulk-text').getByText('Winterreifen kaufen', { exact: true }).count()) === 0, 'the undone text is back after a reload');
+  // At 390 px the grid scrolls inside its box; the page does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const wide = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    culprits: [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+      .slice(0, 3)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().width)} px)`),
+  }));
+  await shot(page, '390-bulk-de');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  expect(wide.scroll <= 390, `the bulk editor at 390 px is ${wide.scroll} px wide (${wide.culprits.join(', ')})`);
   noProblems(page);
 
   // The text both ads share, changed everywhere from where-used, after the count.
