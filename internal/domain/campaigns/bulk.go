@@ -213,10 +213,14 @@ func (s *Service) applyTextChangesTx(ctx context.Context, tx db.Conn, c Campaign
 		return nil, err
 	}
 	lists := map[listKey][]gridEntry{}
-	linkAt := map[int64][2]any{} // link id → list key, index
+	type place struct {
+		list  listKey
+		index int
+	}
+	linkAt := map[int64]place{}
 	for _, r := range g.Texts {
 		k := listKey{r.OwnerKind, r.OwnerID, policy.Field(r.FieldType)}
-		linkAt[r.LinkID] = [2]any{k, len(lists[k])}
+		linkAt[r.LinkID] = place{k, len(lists[k])}
 		lists[k] = append(lists[k], gridEntry{text: r.Text, pin: r.PinnedField, change: -1})
 	}
 	owners := map[listKey]TextOwner{} // field empty: the owner itself
@@ -238,8 +242,8 @@ func (s *Service) applyTextChangesTx(ctx context.Context, tx db.Conn, c Campaign
 				fields = append(fields, errs.FieldError{Location: ch.at + ".link_id", Message: fmt.Sprintf("link %d is not a text of campaign %d", ch.linkID, c.ID), Value: ch.linkID})
 				continue
 			}
-			k, j := at[0].(listKey), at[1].(int)
-			e := &lists[k][j]
+			k := at.list
+			e := &lists[k][at.index]
 			if e.change >= 0 {
 				fields = append(fields, errs.FieldError{Location: ch.at + ".link_id", Message: fmt.Sprintf("link %d is already changed by %s", ch.linkID, changes[e.change].at), Value: ch.linkID})
 				continue
