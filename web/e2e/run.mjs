@@ -1339,6 +1339,94 @@ test('ad preview: a search result that cycles through combinations with the pinn
   noProblems(page);
 });
 
+test('bulk editing: find and replace across a selection flags the result that would be refused, applies the rest; undo, redo and reload keep the saved state; a shared text is changed everywhere', async ({ stack }) => {
+  const page = admin;
+  const base = stack.base;
+  const url = 'https://www.reifen-mueller.example/bulk';
+  const c = await api(page, 'POST', `${base}/api/campaigns`, { name: 'Sammelbearbeitung', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: url, brief: { product: 'Winterreifen', landing_page: url, language: 'de' } });
+  const descriptions = [{ text: 'Winterreifen aller Marken zu fairen Preisen.' }, { text: 'Montage in über 300 Partnerwerkstätten.' }];
+  const texts = { 1: ['Winterreifen kaufen', 'Reifen Müller Bulk', 'Montage vor Ort'], 2: ['Winterreifen Angebote', 'Winterreifen im Angebot jetzt', 'Reifen Müller Bulk'] };
+  for (const g of [1, 2]) {
+    const ag = await api(page, 'POST', `${base}/api/ad-groups`, { campaign_id: c.id, name: `Gruppe ${g}`, status: 'ENABLED' });
+    await api(page, 'POST', `${base}/api/ads`, { ad_group_id: ag.id, final_urls: [url], status: 'ENABLED', headlines: texts[g].map((text) => ({ text })), descriptions });
+  }
+  await page.goto(`${base}/campaigns/${c.id}`);
+  await page.getByTestId('bulk-edit-link').click();
+  await page.getByRole('heading', { name: 'Texte gesammelt bearbeiten' }).waitFor();
+  const grid = page.getByTestId('bulk-grid');
+  const row = (text) => grid.getByTestId('bulk-row').filter({ has: page.getByTestId('bulk-text').getByText(text, { exact: true }) });
+  await row('Winterreifen kaufen').waitFor();
+  // Click, Ctrl-click and Ctrl-click: three texts in two ad groups.
+  await row('Winterreifen kaufen').locator('td').nth(3).click();
+  await row('Winterreifen Angebote').locator('td').nth(3).click({ modifiers: ['Control'] });
+  await row('Winterreifen im Angebot jetzt').locator('td').nth(3).click({ modifiers: ['Control'] });
+  await page.getByTestId('bulk-selected').getByText('3 von 10 Texten ausgewählt').waitFor();
+  await page.getByTestId('bulk-find').fill('Winter');
+  await page.getByTestId('bulk-replace').fill('Ganzjahres');
+  // Every result is checked before anything is saved: 33 characters are too many for a headline.
+  const preview = page.getByTestId('bulk-preview');
+  await preview.getByTestId('bulk-preview-row').nth(2).waitFor();
+  await preview.getByTestId('bulk-flagged').waitFor({ timeout: 10000 });
+  expect((await preview.getByTestId('bulk-flagged').count()) === 1, 'not exactly one result flagged');
+  await page.getByTestId('bulk-skipping').getByText('1 Text mit Verstößen bleibt außen vor').waitFor();
+  await axe(page, 'bulk editor with preview');
+  await shot(page, '14-bulk-preview');
+  await page.getByTestId('bulk-apply').getByText('2 Änderungen übernehmen').click();
+  await page.getByTestId('bulk-status').getByText('2 Texte geändert.').waitFor();
+  await row('Ganzjahresreifen kaufen').waitFor();
+  await row('Ganzjahresreifen Angebote').waitFor();
+  await row('Winterreifen im Angebot jetzt').waitFor();
+  const saved = async () => (await api(page, 'GET', `${base}/api/campaigns/${c.id}/texts`)).texts.map((r) => r.text);
+  let now = await saved();
+  expect(now.includes('Ganzjahresreifen kaufen') && !now.includes('Winterreifen kaufen') && now.includes('Winterreifen im Angebot jetzt'), `after apply: ${now}`);
+  // Ctrl+Z undoes the replacement, the redo button redoes it.
+  await grid.locator('input[type=checkbox]').first().focus();
+  await page.keyboard.press('Control+z');
+  await row('Winterreifen kaufen').waitFor();
+  await row('Winterreifen Angebote').waitFor();
+  now = await saved();
+  expect(now.includes('Winterreifen kaufen') && !now.includes('Ganzjahresreifen kaufen'), `after undo: ${now}`);
+  await page.getByTestId('bulk-redo').click();
+  await row('Ganzjahresreifen kaufen').waitFor();
+  // "?" lists the shortcuts; Escape closes the list.
+  await grid.locator('input[type=checkbox]').first().focus();
+  await page.keyboard.press('?');
+  await page.getByTestId('bulk-help').getByText('Ctrl+Shift+Z / Ctrl+Y').waitFor();
+  await page.keyboard.press('Escape');
+  await page.reload();
+  await row('Ganzjahresreifen kaufen').waitFor();
+  await row('Ganzjahresreifen Angebote').waitFor();
+  await row('Winterreifen im Angebot jetzt').waitFor();
+  expect((await grid.getByTestId('bulk-text').getByText('Winterreifen kaufen', { exact: true }).count()) === 0, 'the undone text is back after a reload');
+  // At 390 px the grid scrolls inside its box; the page does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const wide = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    culprits: [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+      .slice(0, 3)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().width)} px)`),
+  }));
+  await shot(page, '390-bulk-de');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  expect(wide.scroll <= 390, `the bulk editor at 390 px is ${wide.scroll} px wide (${wide.culprits.join(', ')})`);
+  noProblems(page);
+
+  // The text both ads share, changed everywhere from where-used, after the count.
+  const shared = (await api(page, 'GET', `${base}/api/campaigns/${c.id}/texts`)).texts.find((r) => r.text === 'Reifen Müller Bulk');
+  await page.goto(`${base}/assets/${shared.asset_id}`);
+  await page.getByTestId('change-everywhere').click();
+  const dialog = page.getByTestId('change-everywhere-dialog');
+  await dialog.getByTestId('change-everywhere-count').getByText('an 2 Stellen verwendet').waitFor();
+  await dialog.getByLabel('Neuer Text').fill('Reifen Müller Sammel');
+  await dialog.getByTestId('change-everywhere-apply').getByText('An 2 Stellen ändern').click();
+  await page.waitForURL((u) => !u.pathname.endsWith(`/assets/${shared.asset_id}`));
+  now = await saved();
+  expect(now.filter((t) => t === 'Reifen Müller Sammel').length === 2 && !now.includes('Reifen Müller Bulk'), `after change everywhere: ${now}`);
+  noProblems(page);
+});
+
 const stack = await startStack({ out });
 let result;
 try {

@@ -114,6 +114,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerAssetGroups(api, s)
 	registerLinkRoutes(api, s)
 	registerTextRoutes(api, s)
+	registerBulkRoutes(api, s)
 	registerStrengthRoutes(api)
 	registerBrandRoutes(api, s)
 }

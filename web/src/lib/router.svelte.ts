@@ -6,6 +6,7 @@ export type Route =
   | { name: 'campaign'; id: number }
   | { name: 'wizard'; id: number }
   | { name: 'publish'; id: number }
+  | { name: 'bulk'; id: number }
   | { name: 'campaignReport'; id: number }
   | { name: 'assetReport'; id: number }
   | { name: 'assets'; id: number | null }
@@ -22,6 +23,7 @@ export function match(path: string): Route {
     return { name: 'wizard', id: id(parts[1]) };
   if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'publish' && !isNaN(id(parts[1])))
     return { name: 'publish', id: id(parts[1]) };
+  if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'texts' && !isNaN(id(parts[1]))) return { name: 'bulk', id: id(parts[1]) };
   if (parts[0] === 'campaigns' && parts.length === 3 && parts[2] === 'report' && !isNaN(id(parts[1])))
     return { name: 'campaignReport', id: id(parts[1]) };
   if (parts[0] === 'assets' && parts.length === 3 && parts[2] === 'report' && !isNaN(id(parts[1]))) return { name: 'assetReport', id: id(parts[1]) };

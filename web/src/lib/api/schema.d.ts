@@ -388,6 +388,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assets/{id}/replace-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a text in every ad and asset group that uses it
+         * @description Texts are stored once and shared, so this replaces the text in every place that uses it (each keeps its pin and position; the old text stays in the library). places is the number of places the person was shown (where-used); 412 when it is different now. All campaigns using it must be editable (409 naming one that is not), and every place is checked as a bulk edit checks it (422 at body.text, naming the place). One transaction: all places change or none.
+         */
+        post: operations["replace-text-everywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assets/{id}/report": {
         parameters: {
             query?: never;
@@ -1037,6 +1057,46 @@ export interface paths {
          * @description Lifecycle event. If-Match is required: it names the version (the campaign's ETag, which moves with every change to anything in the campaign) that the event is meant for; without it 428, when anything changed since 412. An event the current state does not allow gets 409 with the state and the allowed events.
          */
         post: operations["campaign-submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every text of a campaign, for bulk editing
+         * @description The headlines, descriptions, long headlines and business names of every ad or asset group of the campaign, with the owners (also those without texts) and the caps of each field type. The ETag is the campaign's, which a bulk edit sends as If-Match.
+         */
+        get: operations["get-campaign-texts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/texts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit, add and remove many texts of a campaign in one transaction
+         * @description Applies every item or none. Each ad or asset group an item touches is checked whole, as the items leave it, with the campaign's brief (the checks of replacing an ad's or asset group's texts, caps included); a refusal names the item and the place it edits (body.items[3].text: ad 12 in ad group "Winter", headline 2: …). An edited text gets a new link (the answer gives each item's link). If-Match with the campaign's ETag (from GET /api/campaigns/{id}/texts) is required: 428 without it, 412 when the campaign changed since. Only while the campaign is draft or review (409 with its state).
+         */
+        post: operations["bulk-edit-campaign-texts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1946,6 +2006,46 @@ export interface components {
              */
             style_examples?: "campaign" | "account" | "none";
             tone?: string;
+        };
+        "Bulk-edit-campaign-textsRequest": {
+            items: components["schemas"]["BulkTextItem"][];
+        };
+        BulkItemResult: {
+            /**
+             * Format: int64
+             * @description The link now holding the item's text; an edited text has a new link
+             */
+            link_id: number;
+        };
+        BulkTextItem: {
+            /**
+             * Format: int64
+             * @description The ad a new text goes to (add)
+             */
+            ad_id?: number;
+            /**
+             * Format: int64
+             * @description The asset group a new text goes to (add)
+             */
+            asset_group_id?: number;
+            /** @description The field type of a new text (add) */
+            field_type?: string;
+            /**
+             * Format: int64
+             * @description The text to edit or remove
+             */
+            link_id?: number;
+            /**
+             * @description edit: give link_id a new text; add: a new text at the end of ad_id's or asset_group_id's field_type; remove: unlink link_id
+             * @enum {string}
+             */
+            op: "edit" | "add" | "remove";
+            /** @description The new text (edit, add) */
+            text?: string;
+        };
+        BulkTextsResult: {
+            grid: components["schemas"]["TextGrid"];
+            items: components["schemas"]["BulkItemResult"][];
         };
         Campaign: {
             /** @description Lifecycle events legal in the current state */
@@ -2979,6 +3079,14 @@ export interface components {
             path: string;
             text: string;
         };
+        "Replace-text-everywhereRequest": {
+            /**
+             * Format: int64
+             * @description How many places the person agreed to change
+             */
+            places: number;
+            text: string;
+        };
         Resource: {
             /** @description Our key, e.g. ad_group:3 */
             key: string;
@@ -3158,6 +3266,71 @@ export interface components {
         Targeting: {
             countries: components["schemas"]["TargetOption"][];
             languages: components["schemas"]["TargetOption"][];
+        };
+        TextField: {
+            field_type: string;
+            /**
+             * Format: int64
+             * @description Width limit of one text
+             */
+            limit: number;
+            /** Format: int64 */
+            max: number;
+            /** @enum {string} */
+            owner_kind: "ad" | "asset_group";
+        };
+        TextGrid: {
+            /** Format: int64 */
+            campaign_id: number;
+            fields: components["schemas"]["TextField"][];
+            /** @description Copy language of the campaign's texts (BCP 47) */
+            language: string;
+            name: string;
+            owners: components["schemas"]["TextOwner"][];
+            state: string;
+            texts: components["schemas"]["TextRow"][];
+            /** @enum {string} */
+            type: "SEARCH" | "PERFORMANCE_MAX";
+            /**
+             * Format: int64
+             * @description The campaign's version; the ETag a bulk edit sends as If-Match
+             */
+            version: number;
+        };
+        TextOwner: {
+            /** Format: int64 */
+            ad_group_id?: number;
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            kind: "ad" | "asset_group";
+            /** @description The ad group's name (ads) or the asset group's name */
+            name: string;
+        };
+        TextPlaces: {
+            /** Format: int64 */
+            asset_id: number;
+            /**
+             * Format: int64
+             * @description How many ads and asset groups use the text, counting each field type once
+             */
+            places: number;
+            texts: components["schemas"]["TextRow"][];
+        };
+        TextRow: {
+            /** Format: int64 */
+            asset_id: number;
+            field_type: string;
+            /** Format: int64 */
+            link_id: number;
+            /** Format: int64 */
+            owner_id: number;
+            /** @enum {string} */
+            owner_kind: "ad" | "asset_group";
+            pinned_field?: string;
+            /** Format: int64 */
+            position: number;
+            text: string;
         };
         Token: {
             /** Format: date-time */
@@ -6347,6 +6520,105 @@ export interface operations {
             };
         };
     };
+    "replace-text-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Replace-text-everywhereRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextPlaces"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "get-asset-report": {
         parameters: {
             query: {
@@ -9338,6 +9610,189 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-campaign-texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextGrid"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "bulk-edit-campaign-texts": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description ETag of the version the event is meant for; 428 without it, 412 when the entity changed since */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Bulk-edit-campaign-textsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkTextsResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
