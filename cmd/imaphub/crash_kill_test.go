@@ -76,7 +76,8 @@ type crashResult struct {
 
 	Rounds       int            `json:"rounds"`
 	KillsMidWork int            `json:"kills_mid_work"`
-	Modes        map[string]int `json:"modes,omitempty"` // kill moments by kind
+	NotMidWork   []string       `json:"not_mid_work,omitempty"` // the rounds whose kill came after the work
+	Modes        map[string]int `json:"modes,omitempty"`        // kill moments by kind
 
 	// Publishing: entities at the local Google Ads server beyond one each,
 	// and jobs that reached completed after the restart.

@@ -190,7 +190,8 @@ const (
 	// the worker stores it or sends the next).
 	killInFlight = "in flight or just answered"
 	// killAnswerLost: Google applies the chosen mutate and the answer is
-	// lost; the kill comes 0–150 ms later, while the worker reacts.
+	// lost; the kill comes 0–150 ms later, while the worker reacts (the
+	// mutates after it take 200 ms each).
 	killAnswerLost = "answer lost"
 	// killLookup: as killAnswerLost, but the kill comes while the worker
 	// looks the lost change up at Google (its outcome unknown to it), or
@@ -253,8 +254,15 @@ func publishCampaign(t *testing.T, engine db.Engine, bin string) {
 
 	kills := make([]publishKill, rounds)
 	for i := range kills {
-		kills[i] = publishKill{moment: killMoments[i%len(killMoments)], mutate: 1 + rng.IntN(mutates), mutates: mutates,
-			after: time.Duration(rng.Int64N(int64(150 * time.Millisecond)))}
+		k := publishKill{moment: killMoments[i%len(killMoments)], mutate: 1 + rng.IntN(mutates), mutates: mutates}
+		// After the last mutate's answer the publish is all but done: the
+		// kill comes during that call.
+		window := 150 * time.Millisecond
+		if k.moment == killInFlight && k.mutate == mutates {
+			window = 90 * time.Millisecond
+		}
+		k.after = time.Duration(rng.Int64N(int64(window)))
+		kills[i] = k
 	}
 	// The rounds run side by side (go test -parallel): each waits mostly
 	// for River to rescue its job.
@@ -295,7 +303,7 @@ func publishRound(t *testing.T, ctx context.Context, engine db.Engine, bin strin
 	default:
 		slow(20*time.Millisecond, k.mutate-1)
 		f.fake.Inject(googleadstest.Fault{Call: "mutate", Kind: googleadstest.FaultLoseAnswer})
-		slow(100*time.Millisecond, k.mutates-k.mutate)
+		slow(200*time.Millisecond, k.mutates-k.mutate)
 	}
 	w := f.worker(t, bin)
 	defer func() { w.Process.Kill(); w.Wait() }()
@@ -331,6 +339,7 @@ func publishRound(t *testing.T, ctx context.Context, engine db.Engine, bin strin
 		res.update(func(r *crashResult) { r.KillsMidWork++ })
 	} else {
 		t.Logf("the publish had finished before the kill")
+		res.update(func(r *crashResult) { r.NotMidWork = append(r.NotMidWork, t.Name()) })
 	}
 	res.checkIntegrity(t, ctx, f.db)
 

@@ -36,6 +36,7 @@ type result struct {
 
 	Rounds       int            `json:"rounds"`
 	KillsMidWork int            `json:"kills_mid_work"`
+	NotMidWork   []string       `json:"not_mid_work"`
 	Modes        map[string]int `json:"modes"`
 
 	Duplicates    int `json:"duplicates"`
@@ -236,6 +237,12 @@ func markdown(results []result, m machine, wall time.Duration) string {
 			p("| %s | %d | %d | %d | %d of %d | %d | %d | %s | %s | %s | %d | %s |\n", r.Engine, r.Rounds, r.KillsMidWork, r.Duplicates, r.JobsCompleted, r.Jobs,
 				r.IntegrityChecks, len(r.IntegrityProblems), seconds(percentile(r.RecoveryMillis, 50)), seconds(percentile(r.RecoveryMillis, 95)),
 				seconds(percentile(r.RecoveryMillis, 100)), r.FailedRounds, duration(r.Seconds))
+		}
+	}
+	for _, r := range results {
+		if r.Campaign == "publish" && len(r.NotMidWork) > 0 {
+			p("\nOn %s, %d of the %d kills came after the publish had finished its work (the job still had to be completed after the restart): %s.\n",
+				r.Engine, len(r.NotMidWork), r.Rounds, "`"+strings.Join(r.NotMidWork, "`, `")+"`")
 		}
 	}
 	p("\nKill moments:\n\n| engine | moment | kills |\n|---|---|---|\n")

@@ -21,7 +21,7 @@ func TestPercentileIsNearestRank(t *testing.T) {
 }
 
 const publishJSON = `{"campaign": "publish", "engine": "sqlite", "engine_version": "3.50.4", "seed": 7, "started": "2026-12-02T06:00:00Z", "seconds": 300,
-  "settings": ["IMAPHUB_WORKERS=1"], "rounds": 100, "kills_mid_work": 99, "modes": {"answer lost": 50, "in flight or just answered": 50},
+  "settings": ["IMAPHUB_WORKERS=1"], "rounds": 100, "kills_mid_work": 99, "not_mid_work": ["Test/sqlite/rounds/7"], "modes": {"answer lost": 50, "in flight or just answered": 50},
   "duplicates": 0, "jobs": 100, "jobs_completed": 100, "integrity_checks": 200, "recovery_ms": [18000, 19000, 25000]}`
 
 const serveJSON = `{"campaign": "serve", "engine": "postgres", "engine_version": "15.14", "seed": 8, "started": "2026-12-02T06:05:00Z", "seconds": 20,
@@ -56,7 +56,7 @@ func TestReportHoldsEveryCampaign(t *testing.T) {
 	for _, want := range []string{
 		"| sqlite | 100 | 99 | 0 | 100 of 100 | 200 | 0 | 19.0 s | 25.0 s | 25.0 s | 0 | 5m0s |",
 		"| postgres | 20 | 20 | 20 | 0 | 3000 | 0 | 0 | 120 ms | 400 ms | 400 ms | no | 20s |",
-		"| sqlite | answer lost | 50 |",
+		"| sqlite | answer lost | 50 |", "On sqlite, 1 of the 100 kills came after the publish had finished its work (the job still had to be completed after the restart): `Test/sqlite/rounds/7`.",
 		"| SQLite | 3.50.4 |", "| PostgreSQL | 15.14 |", "12m0s in all", "| Go | go1.", "CPU cores",
 		"| publish | sqlite | IMAPHUB_WORKERS=1 | 7 |",
 		"## Problems found\n\nNone.",
