@@ -16,8 +16,23 @@ var errNoJSON = errors.New("no JSON object in the output")
 // these still yields the complete items that are present. truncated reports
 // that the object had to be closed by us: items after the cut are lost, the
 // ones before it are whole (a string cut mid-way is dropped, never kept).
+//
+// The body of a fence is read first; when it holds no whole object, the text
+// as it is: a fence may be a string's text inside the object
+// (`{"headlines": ["Code: ```go"]}`), not markup around it.
 func extractObject(raw string) (members map[string]json.RawMessage, truncated bool, err error) {
-	text := stripFence(raw)
+	fenced := stripFence(raw)
+	members, truncated, err = objectIn(fenced)
+	if (err != nil || truncated) && fenced != raw {
+		if m, cut, err2 := objectIn(raw); err2 == nil && (!cut || err != nil) {
+			return m, cut, nil
+		}
+	}
+	return members, truncated, err
+}
+
+// objectIn decodes the first JSON object in text, closing it when cut.
+func objectIn(text string) (members map[string]json.RawMessage, truncated bool, err error) {
 	start := strings.IndexByte(text, '{')
 	if start < 0 {
 		return nil, false, errNoJSON
