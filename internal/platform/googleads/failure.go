@@ -93,9 +93,10 @@ func (p FieldPath) join(from int) string {
 }
 
 // OperationIndex is the index of the operation the error belongs to (the
-// first element, mutate_operations[i] or operations[i]).
+// first element, mutate_operations[i] or operations[i]). A negative index,
+// which no operation has, names none: callers index their requests with it.
 func (p FieldPath) OperationIndex() (int, bool) {
-	if len(p) == 0 || p[0].Index == nil || (p[0].Name != "mutate_operations" && p[0].Name != "operations") {
+	if len(p) == 0 || p[0].Index == nil || *p[0].Index < 0 || (p[0].Name != "mutate_operations" && p[0].Name != "operations") {
 		return 0, false
 	}
 	return *p[0].Index, true

@@ -80,7 +80,10 @@ func checkAPIError(t *testing.T, body []byte, status int) *APIError {
 		if g.Quota != nil && (g.Quota.RetryDelay < 0 || g.Quota.RetryDelay > maxProtoDuration) {
 			t.Fatalf("retry delay %s", g.Quota.RetryDelay)
 		}
-		_, _ = g.Location.OperationIndex()
+		// Callers index their operations with it (publishing's mapErrors).
+		if i, ok := g.Location.OperationIndex(); ok && i < 0 {
+			t.Fatalf("operation index %d of %s", i, g.Location)
+		}
 		_ = g.Location.Field()
 	}
 	if d := e.RetryDelay(); d < 0 || d > maxProtoDuration {
