@@ -19,8 +19,9 @@ import (
 // its own tests run on both engines). Whatever the file:
 //   - the answer is never a 5xx: 201 with a report, or a 4xx problem;
 //   - a refusal stores nothing and is an RFC 9457 problem naming the file
-//     or the rows and columns at fault; its report, like an import's, has
-//     one entry a row, in order, whose counts and statuses add up;
+//     (body, body.file) or the rows and columns at fault; its report, like
+//     an import's, has one entry a row, in order, whose counts and statuses
+//     add up;
 //   - an accepted file exports with every formula-leading cell neutralised,
 //     and that export imports again and exports to the same bytes.
 func FuzzEditorImport(f *testing.F) {
@@ -43,7 +44,7 @@ func FuzzEditorImport(f *testing.F) {
 			t.Fatalf("import of %q: %d %s", data, r.Status, r.Body)
 		}
 		if r.Status != 201 {
-			checkRefusal(t, r, "body.file", "row ")
+			checkRefusal(t, r, "body", "row ")
 			var problem struct{ Report *importReport }
 			r.JSON(t, &problem)
 			if problem.Report != nil {
