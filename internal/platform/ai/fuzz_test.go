@@ -111,6 +111,15 @@ func checkSlot(t *testing.T, k string, v json.RawMessage) {
 			t.Fatalf("bad items %v of %d", bad, len(items))
 		}
 	}
+	// Every element that is a string is an item as written; every other
+	// (null included) is named bad.
+	for i, e := range elems {
+		var s string
+		isString := bytes.HasPrefix(bytes.TrimSpace(e), []byte(`"`)) && json.Unmarshal(e, &s) == nil
+		if isString == slices.Contains(bad, i) || isString && items[i] != s {
+			t.Fatalf("element %d (%s) of %s read as %q, bad %v", i, e, v, items[i], bad)
+		}
+	}
 }
 
 // sameMembers compares members by value (a RawMessage keeps its spacing).
