@@ -11,9 +11,11 @@ RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/arm64
 # The race detector is on for every test run (CI included).
 TESTFLAGS ?= -race -timeout 20m
 BENCHTIME ?= 1s
+# Each fuzz target runs this long in make fuzz (make test: 5s each).
+FUZZTIME ?= 10s
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lighthouse run build build-ui release image-check image-check-if-podman test go-test bench quality reliability vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
+.PHONY: lighthouse run build build-ui release image-check image-check-if-podman test go-test fuzz bench quality reliability vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
 
 ## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
 ## (plain http on the loopback address, so the session cookie goes without Secure there only)
@@ -46,8 +48,13 @@ image-check-if-podman:
 	@if command -v podman >/dev/null; then $(MAKE) --no-print-directory image-check; \
 	else echo "NOTE: podman is not installed: the image check is SKIPPED (.ci/run installs it)."; fi
 
-## test: every test (Go, the OpenAPI document's lint, the generated API client's freshness, Vitest, browser tests, the container image when podman is installed); store and API tests also run on PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set
+## test: every test (Go, every fuzz target for 5s, the OpenAPI document's lint, the generated API client's freshness, Vitest, browser tests, the container image when podman is installed); store and API tests also run on PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set
 test: go-test openapi-lint api-client-check web-test e2e image-check-if-podman
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
+## fuzz: every Go fuzz target (func FuzzXxx) for FUZZTIME each; a failing input lands in the package's testdata/fuzz/FuzzXxx/ — commit it with the fix
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 go-test: vet fmt-check
 	@if [ -z "$$IMAPHUB_TEST_POSTGRES_URL" ]; then \

@@ -86,6 +86,7 @@ const (
 	reasonEmptyName   = "empty_name"
 	reasonCountdown   = "countdown"
 	reasonIf          = "if"
+	reasonCharacters  = "characters"
 )
 
 func malformedReasonEN(r string) string {
@@ -106,6 +107,8 @@ func malformedReasonEN(r string) string {
 		return "write {COUNTDOWN(2026/12/24 18:00:00,5)}: the end date (yyyy/MM/dd, optionally HH:mm:ss), optionally a language and the days before it starts showing."
 	case reasonIf:
 		return "write {IF(device=mobile,text):default text} or {IF(audience IN(name),text):default text}."
+	case reasonCharacters:
+		return "it holds a control character or bytes that are not text (UTF-8)."
 	}
 	return "expected {KeyWord:default text}, {CUSTOMIZER.Name:default text}, {LOCATION(City):default text}, {IF(device=mobile,text):default text} or {COUNTDOWN(2026/12/24 18:00:00,5)}."
 }
@@ -128,6 +131,8 @@ func malformedReasonDE(r string) string {
 		return "Schreiben Sie {COUNTDOWN(2026/12/24 18:00:00,5)}: das Enddatum (yyyy/MM/dd, optional HH:mm:ss), optional eine Sprache und die Tage, ab denen er angezeigt wird."
 	case reasonIf:
 		return "Schreiben Sie {IF(device=mobile,Text):Standardtext} oder {IF(audience IN(Name),Text):Standardtext}."
+	case reasonCharacters:
+		return "Er enthält ein Steuerzeichen oder Bytes, die kein Text (UTF-8) sind."
 	}
 	return "Erwartet wird {KeyWord:Standardtext}, {CUSTOMIZER.Name:Standardtext}, {LOCATION(City):Standardtext}, {IF(device=mobile,Text):Standardtext} oder {COUNTDOWN(2026/12/24 18:00:00,5)}."
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -80,6 +81,17 @@ func FuzzCheckText(f *testing.F) {
 			}
 			if r.Width != Width(text) && field != Keyword {
 				t.Fatalf("CheckText width %d, Width %d for %q", r.Width, Width(text), text)
+			}
+			// A text the engine calls valid is within the field's limit
+			// and says something; the verdict is the same every time.
+			if r.Limit != Limit(field) {
+				t.Fatalf("%s limit %d, want %d", field, r.Limit, Limit(field))
+			}
+			if r.Valid && (r.Width > r.Limit || strings.TrimSpace(text) == "" || !utf8.ValidString(text) && field != Keyword) {
+				t.Fatalf("%q is valid as %s at width %d of %d", text, field, r.Width, r.Limit)
+			}
+			if again := c.CheckText(field, text); !reflect.DeepEqual(again, r) {
+				t.Fatalf("two checks of %q differ: %+v, %+v", text, r, again)
 			}
 		}
 		// Without placeholders and combining characters every rune counts

@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // placeholder is the parse of one "{…}" in ad text: keyword insertion
 // ({KeyWord:default}), an ad customizer ({CUSTOMIZER.Name:default}),
@@ -50,6 +54,12 @@ func parsePlaceholder(s string, i int) placeholder {
 	}
 	end := j + 1
 	body := s[i+1 : j]
+	// A name, condition or date is never hidden from the reader by bytes
+	// that are not text: it would pass unseen (the default text is checked
+	// as visible text, the rest of a placeholder is not).
+	if !utf8.ValidString(body) || strings.ContainsFunc(body, unicode.IsControl) {
+		return placeholder{end: end, reason: reasonCharacters}
+	}
 	name, def, hasColon := strings.Cut(body, ":")
 	defStart := i + 1 + len(name) + 1
 	switch {

@@ -1,6 +1,7 @@
 package ai
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,8 +17,23 @@ var errNoJSON = errors.New("no JSON object in the output")
 // these still yields the complete items that are present. truncated reports
 // that the object had to be closed by us: items after the cut are lost, the
 // ones before it are whole (a string cut mid-way is dropped, never kept).
+//
+// The body of a fence is read first; when it holds no whole object, the text
+// as it is: a fence may be a string's text inside the object
+// (`{"headlines": ["Code: ```go"]}`), not markup around it.
 func extractObject(raw string) (members map[string]json.RawMessage, truncated bool, err error) {
-	text := stripFence(raw)
+	fenced := stripFence(raw)
+	members, truncated, err = objectIn(fenced)
+	if (err != nil || truncated) && fenced != raw {
+		if m, cut, err2 := objectIn(raw); err2 == nil && (!cut || err != nil) {
+			return m, cut, nil
+		}
+	}
+	return members, truncated, err
+}
+
+// objectIn decodes the first JSON object in text, closing it when cut.
+func objectIn(text string) (members map[string]json.RawMessage, truncated bool, err error) {
 	start := strings.IndexByte(text, '{')
 	if start < 0 {
 		return nil, false, errNoJSON
@@ -140,21 +156,20 @@ func trimTrailingComma(out []byte) []byte {
 }
 
 // decodeStrings reads one slot: a JSON array of strings. A non-string element
-// is reported at its index and skipped so that the others still count; a
-// bare string instead of an array is taken as a one-item list, which weaker
-// models produce when one item is asked for.
+// (null included) is reported at its index and skipped so that the others
+// still count; a bare string instead of an array is taken as a one-item list,
+// which weaker models produce when one item is asked for; null is no items.
 func decodeStrings(raw json.RawMessage) (items []string, bad []int, err error) {
-	var single string
-	if json.Unmarshal(raw, &single) == nil {
-		return []string{single}, nil, nil
+	if s, ok := jsonString(raw); ok {
+		return []string{s}, nil, nil
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(raw, &elems); err != nil {
 		return nil, nil, fmt.Errorf("want an array of strings: %w", err)
 	}
 	for i, e := range elems {
-		var s string
-		if json.Unmarshal(e, &s) != nil {
+		s, ok := jsonString(e)
+		if !ok {
 			bad = append(bad, i)
 			items = append(items, "")
 			continue
@@ -162,4 +177,14 @@ func decodeStrings(raw json.RawMessage) (items []string, bad []int, err error) {
 		items = append(items, s)
 	}
 	return items, bad, nil
+}
+
+// jsonString decodes a JSON string. json.Unmarshal takes null into a string
+// without an error, leaving it empty: null is not a text.
+func jsonString(raw json.RawMessage) (string, bool) {
+	var s string
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '"' || json.Unmarshal(t, &s) != nil {
+		return "", false
+	}
+	return s, true
 }

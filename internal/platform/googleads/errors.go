@@ -117,50 +117,68 @@ func (e *APIError) accessTokenRefused() bool {
 }
 
 // decodeAPIError reads a google.rpc.Status error body. A body that is not
-// JSON (a front end's HTML page) keeps its first line as the message.
+// JSON (a front end's HTML page) keeps its first line as the message; a
+// status with members in shapes this client does not know keeps the ones it
+// can read.
 func decodeAPIError(call string, httpStatus int, body []byte, requestID string) *APIError {
 	e := &APIError{Call: call, HTTPStatus: httpStatus, RequestID: requestID}
 	var env struct {
-		Error *struct {
-			Code    int               `json:"code"`
-			Message string            `json:"message"`
-			Status  string            `json:"status"`
-			Details []json.RawMessage `json:"details"`
-		} `json:"error"`
+		Error map[string]json.RawMessage `json:"error"`
 	}
 	if json.Unmarshal(body, &env) != nil || env.Error == nil {
 		e.Message = plainMessage(body)
 		return e
 	}
-	e.Status, e.Message = env.Error.Status, env.Error.Message
-	e.Errors, e.FieldViolations, e.Reason = decodeDetails(env.Error.Details, &e.RequestID)
+	_ = json.Unmarshal(env.Error["status"], &e.Status)
+	_ = json.Unmarshal(env.Error["message"], &e.Message)
+	e.Message = truncate(e.Message, 2000)
+	var details []json.RawMessage
+	_ = json.Unmarshal(env.Error["details"], &details)
+	e.Errors, e.FieldViolations, e.Reason = decodeDetails(details, &e.RequestID)
 	return e
 }
 
 // decodeDetails reads the details of a google.rpc.Status: GoogleAdsFailure,
-// BadRequest and ErrorInfo.
+// BadRequest and ErrorInfo. A part in a shape this client does not know is
+// skipped, not the details around it; an error of a GoogleAdsFailure that
+// cannot be read at all is kept as an "unknown" error quoting what Google
+// sent, so that a failure never reads as no error.
 func decodeDetails(details []json.RawMessage, requestID *string) (errs []GoogleAdsError, violations []FieldViolation, reason string) {
 	for _, raw := range details {
-		var d struct {
-			Type            string           `json:"@type"`
-			Errors          []GoogleAdsError `json:"errors"`
-			RequestID       string           `json:"requestId"`
-			FieldViolations []FieldViolation `json:"fieldViolations"`
-			Reason          string           `json:"reason"`
-		}
+		var d map[string]json.RawMessage
 		if json.Unmarshal(raw, &d) != nil {
 			continue
 		}
+		var typ string
+		_ = json.Unmarshal(d["@type"], &typ)
 		switch {
-		case strings.HasSuffix(d.Type, ".errors.GoogleAdsFailure"):
-			errs = append(errs, d.Errors...)
-			if *requestID == "" {
-				*requestID = d.RequestID
+		case strings.HasSuffix(typ, ".errors.GoogleAdsFailure"):
+			var list []json.RawMessage
+			_ = json.Unmarshal(d["errors"], &list)
+			for _, r := range list {
+				var g GoogleAdsError
+				if json.Unmarshal(r, &g) != nil {
+					g = GoogleAdsError{Message: "an error in a shape this client cannot read: " + truncate(string(r), 200)}
+				}
+				errs = append(errs, g)
 			}
-		case strings.HasSuffix(d.Type, "google.rpc.BadRequest"):
-			violations = append(violations, d.FieldViolations...)
-		case strings.HasSuffix(d.Type, "google.rpc.ErrorInfo"):
-			reason = d.Reason
+			var rid string
+			if *requestID == "" && json.Unmarshal(d["requestId"], &rid) == nil {
+				*requestID = rid
+			}
+		case strings.HasSuffix(typ, "google.rpc.BadRequest"):
+			var list []json.RawMessage
+			_ = json.Unmarshal(d["fieldViolations"], &list)
+			for _, r := range list {
+				var v struct {
+					Field, Description any
+				}
+				if json.Unmarshal(r, &v) == nil && (text(v.Field) != "" || text(v.Description) != "") {
+					violations = append(violations, FieldViolation{Field: text(v.Field), Description: text(v.Description)})
+				}
+			}
+		case strings.HasSuffix(typ, "google.rpc.ErrorInfo"):
+			_ = json.Unmarshal(d["reason"], &reason)
 		}
 	}
 	return errs, violations, reason

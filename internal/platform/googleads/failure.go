@@ -3,6 +3,8 @@ package googleads
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,24 +17,52 @@ type ErrorCode struct {
 	Value    string // the enum value name, e.g. "INVALID_KEYWORD_TEXT"
 }
 
-func (c ErrorCode) String() string { return c.Category + "." + c.Value }
+// String is "category.VALUE"; a code Google did not name (an error without
+// errorCode, or one in a shape this client cannot read) is "unknown".
+func (c ErrorCode) String() string {
+	switch {
+	case c.Category == "" && c.Value == "":
+		return "unknown"
+	case c.Category == "":
+		return c.Value
+	case c.Value == "":
+		return c.Category
+	}
+	return c.Category + "." + c.Value
+}
 
-// UnmarshalJSON reads {"criterionError": "INVALID_KEYWORD_TEXT"}.
+// UnmarshalJSON reads {"criterionError": "INVALID_KEYWORD_TEXT"}. The oneof
+// has one member; of several, the first by name counts, so that the same
+// answer always reads the same.
 func (c *ErrorCode) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	for k, v := range m {
-		c.Category = k
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			c.Value = s
-		} else {
-			c.Value = string(v) // an enum sent by number
-		}
+	*c = ErrorCode{}
+	if k, v, ok := firstMember(m); ok {
+		c.Category, c.Value = k, oneofText(v)
 	}
 	return nil
+}
+
+// firstMember is the member of m first by name.
+func firstMember(m map[string]json.RawMessage) (string, json.RawMessage, bool) {
+	if len(m) == 0 {
+		return "", nil, false
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	return keys[0], m[keys[0]], true
+}
+
+// oneofText is a oneof's value as text: a string as it is, anything else
+// (an enum sent by number, an int64Value) as its JSON, cut short.
+func oneofText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return truncate(string(v), 200)
 }
 
 // PathElement is one step of an error location: a proto field name
@@ -63,9 +93,10 @@ func (p FieldPath) join(from int) string {
 }
 
 // OperationIndex is the index of the operation the error belongs to (the
-// first element, mutate_operations[i] or operations[i]).
+// first element, mutate_operations[i] or operations[i]). A negative index,
+// which no operation has, names none: callers index their requests with it.
 func (p FieldPath) OperationIndex() (int, bool) {
-	if len(p) == 0 || p[0].Index == nil || (p[0].Name != "mutate_operations" && p[0].Name != "operations") {
+	if len(p) == 0 || p[0].Index == nil || *p[0].Index < 0 || (p[0].Name != "mutate_operations" && p[0].Name != "operations") {
 		return 0, false
 	}
 	return *p[0].Index, true
@@ -150,54 +181,73 @@ func (e GoogleAdsError) String() string {
 }
 
 // UnmarshalJSON reads the REST shape of google.ads.googleads.vN.errors.GoogleAdsError.
+// Each part is read on its own: a location, trigger or retry delay in a shape
+// this client does not know is left out, not the error (nor the other errors
+// of the answer) with it. Only an error that is not a JSON object at all is
+// refused.
 func (e *GoogleAdsError) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		ErrorCode ErrorCode                  `json:"errorCode"`
-		Message   string                     `json:"message"`
-		Trigger   map[string]json.RawMessage `json:"trigger"`
-		Location  FieldPath                  `json:"location"`
-		Details   struct {
-			QuotaErrorDetails *struct {
-				RateScope  string `json:"rateScope"`
-				RateName   string `json:"rateName"`
-				RetryDelay string `json:"retryDelay"`
-			} `json:"quotaErrorDetails"`
-		} `json:"details"`
-	}
+	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*e = GoogleAdsError{Code: raw.ErrorCode, Message: raw.Message, Location: raw.Location}
-	for _, v := range raw.Trigger { // a oneof: stringValue, int64Value, boolValue, …
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			e.Trigger = s
-		} else {
-			e.Trigger = string(v)
+	*e = GoogleAdsError{}
+	if v, ok := raw["errorCode"]; ok && json.Unmarshal(v, &e.Code) != nil {
+		e.Code = ErrorCode{Value: oneofText(v)}
+	}
+	if v, ok := raw["message"]; ok {
+		e.Message = oneofText(v)
+	}
+	if v, ok := raw["location"]; ok && json.Unmarshal(v, &e.Location) != nil {
+		e.Location = nil
+	}
+	var trigger map[string]json.RawMessage // a oneof: stringValue, int64Value, boolValue, …
+	if json.Unmarshal(raw["trigger"], &trigger) == nil {
+		if _, v, ok := firstMember(trigger); ok {
+			e.Trigger = oneofText(v)
 		}
 	}
-	if q := raw.Details.QuotaErrorDetails; q != nil {
-		e.Quota = &QuotaErrorDetails{RateScope: q.RateScope, RateName: q.RateName}
-		if q.RetryDelay != "" {
-			d, err := parseProtoDuration(q.RetryDelay)
-			if err != nil {
-				return fmt.Errorf("quotaErrorDetails.retryDelay: %w", err)
-			}
-			e.Quota.RetryDelay = d
+	var details struct {
+		QuotaErrorDetails *struct {
+			RateScope  any `json:"rateScope"`
+			RateName   any `json:"rateName"`
+			RetryDelay any `json:"retryDelay"`
+		} `json:"quotaErrorDetails"`
+	}
+	if json.Unmarshal(raw["details"], &details) == nil && details.QuotaErrorDetails != nil {
+		q := details.QuotaErrorDetails
+		e.Quota = &QuotaErrorDetails{RateScope: text(q.RateScope), RateName: text(q.RateName)}
+		if d, ok := q.RetryDelay.(string); ok {
+			// An unreadable delay is no delay: the client's own backoff.
+			e.Quota.RetryDelay, _ = parseProtoDuration(d)
 		}
 	}
 	return nil
 }
 
-// parseProtoDuration reads the JSON form of google.protobuf.Duration ("1.5s").
+// text is a JSON value Google sends as a string, "" when it is not one.
+func text(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// maxProtoDuration is the longest retry delay taken as Google wrote it:
+// 10,000 years of seconds as protobuf allows would overflow a Duration,
+// and a wait beyond a day is the same answer for a caller (too long).
+const maxProtoDuration = 24 * time.Hour
+
+// parseProtoDuration reads the JSON form of google.protobuf.Duration
+// ("1.5s"), at most maxProtoDuration.
 func parseProtoDuration(s string) (time.Duration, error) {
 	num, ok := strings.CutSuffix(s, "s")
 	if !ok {
 		return 0, fmt.Errorf("duration %q: want seconds such as \"1.5s\"", s)
 	}
 	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 {
+	if err != nil || !(f >= 0) || strings.ContainsAny(num, "xXpPnNiI_") {
 		return 0, fmt.Errorf("duration %q: want seconds such as \"1.5s\"", s)
+	}
+	if f >= maxProtoDuration.Seconds() {
+		return maxProtoDuration, nil
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }

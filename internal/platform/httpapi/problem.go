@@ -153,6 +153,11 @@ func newProblem(status int, msg string, errList ...error) huma.StatusError {
 		p.Errors[0].Message, p.Errors[0].Value = "required", nil
 		return p
 	}
+	// huma refuses an empty body naming no field; name it, as every other
+	// refused body does.
+	if status == http.StatusBadRequest && len(p.Errors) == 0 && msg == "request body is required" {
+		p.Errors = append(p.Errors, &FieldDetail{Location: "body", Message: "required: the request has no body"})
+	}
 	if status == http.StatusUnprocessableEntity || status == http.StatusBadRequest {
 		p.Detail = summarise(msg, p.Errors)
 	}
