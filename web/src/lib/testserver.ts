@@ -32,7 +32,7 @@ export class TestServer {
   seen: Seen[] = [];
   private link = 100;
   campaign: Campaign = {
-    id: 3, name: 'Winterreifen', type: 'SEARCH', state: 'review', budget_micros: 45_000_000, currency: 'EUR',
+    id: 3, name: 'Winterreifen', type: 'SEARCH', state: 'review', budget_micros: 45_000_000, currency: 'EUR', bidding_strategy: 'MAXIMIZE_CLICKS',
     languages: ['de'], locations: ['DE'], final_url: 'https://example.com/', brief: { product: 'Reifen', language: 'de' },
     allowed_events: ['approve', 'archive', 'generate', 'return_to_draft'], version: 5, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
   };

@@ -16,6 +16,11 @@ export interface BriefDraft {
   banned: string;
   business: string;
   notes: string;
+  budget: string;
+  strategy: string;
+  target: string;
+  startDate: string;
+  endDate: string;
 }
 
 /** How long after the last keystroke the draft is written. */

@@ -96,7 +96,7 @@ export function wizardActors({ board, onTree, onCampaign, link = new Link() }: W
     // else in between is a 412, not a generation from a brief nobody saw.
     startGeneration: fromPromise(({ input }): Promise<Job> => once(async () => {
       const saved = await unwrapWithETag(
-        api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) }, body: { brief: input.brief } }),
+        api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) }, body: { ...(input.settings ?? {}), brief: input.brief } }),
         (c) => c.version,
       );
       const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId }, header: ifMatch(saved.etag) }, body: {} }));
