@@ -79,6 +79,11 @@ func getCampaign(ctx context.Context, q db.Conn, id int64) (Campaign, error) {
 }
 
 func insertCampaign(ctx context.Context, tx db.Conn, c Campaign) (Campaign, error) {
+	if c.BiddingStrategy == "" {
+		// A campaign made without one (an Editor import, a draft) bids as
+		// its type does by default.
+		c.BiddingStrategy = defaultStrategy(c.Type)
+	}
 	return scanCampaign(tx.QueryRow(ctx, `INSERT INTO campaigns (name, type, state, budget_micros, currency, languages, locations, final_url, brief, created_at, updated_at,
 		bidding_strategy, target_cpa_micros, target_roas, start_date, end_date)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+campaignCols,
