@@ -1165,6 +1165,28 @@ test('wizard guided: landing page carried in, examples, a disabled Next says why
   await page.getByTestId('brief-draft').filter({ hasText: 'wiederhergestellt' }).waitFor();
   await page.getByLabel('Verkaufsargumente (eines pro Zeile)').fill('Montage in 2 Tagen');
   expect(!(await next.isDisabled()) && (await next.getAttribute('aria-describedby')) === null, 'Next still disabled on a complete brief');
+  // Budget, bidding strategy and run, checked as typed and saved with the brief.
+  expect((await page.getByLabel('Tagesbudget (EUR)').inputValue()) === '20', 'the campaign\'s budget is not in the form');
+  await page.getByLabel('Tagesbudget (EUR)').fill('35,50');
+  await page.getByLabel('Gebotsstrategie').selectOption('TARGET_CPA');
+  expect((await why()) === 'Das Ziel der Gebotsstrategie fehlt.', `disabled Next says "${await why()}"`);
+  await page.getByLabel('Ziel-Kosten pro Conversion (EUR)').fill('12,50');
+  await page.getByLabel('Startdatum (optional)').fill('2026-03-01');
+  await page.getByLabel('Enddatum (optional)').fill('2026-02-01');
+  expect(await next.isDisabled(), 'Next enabled with an end before the start');
+  expect((await why()) === 'Das Enddatum liegt vor dem Startdatum.', `disabled Next says "${await why()}"`);
+  await page.getByLabel('Enddatum (optional)').fill('2026-03-31');
+  await axe(page, 'wizard brief with bidding');
+  await shot(page, '16-wizard-brief-bidding');
+  await next.click();
+  let stored;
+  for (let i = 0; i < 100; i++) {
+    stored = await api(page, 'GET', `${base}/api/campaigns/${c.id}`);
+    if (stored.bidding_strategy === 'TARGET_CPA') break;
+    await page.waitForTimeout(100);
+  }
+  expect(stored.bidding_strategy === 'TARGET_CPA' && stored.target_cpa_micros === 12_500_000 && stored.budget_micros === 35_500_000 && stored.start_date === '2026-03-01' && stored.end_date === '2026-03-31' && stored.brief.audience === 'Pendler im Umland',
+    `stored campaign: ${JSON.stringify({ b: stored.bidding_strategy, t: stored.target_cpa_micros, m: stored.budget_micros, s: stored.start_date, e: stored.end_date })}`);
   noProblems(page);
   await page.context().close();
 });
