@@ -2309,11 +2309,13 @@ export interface components {
             amount_micros?: number;
             asset?: string;
             asset_type?: string;
+            bidding?: string;
             channel?: string;
             constant?: string;
             /** Format: int64 */
             cpc_bid_micros?: number;
             descriptions?: components["schemas"]["EntityText"][] | null;
+            end_date?: string;
             eu_political?: boolean;
             field?: string;
             field_type?: string;
@@ -2331,7 +2333,12 @@ export interface components {
             parent?: string;
             path1?: string;
             path2?: string;
+            start_date?: string;
             status?: string;
+            /** Format: int64 */
+            target_cpa_micros?: number;
+            /** Format: double */
+            target_roas?: number;
             text?: string;
         };
         EntityReport: {
