@@ -122,7 +122,10 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 			if latest < 2 {
 				t.Fatalf("only %d migrations", latest)
 			}
-			for k := 1; k < latest; k++ {
+			// Every version a migration leaves (numbers may have gaps
+			// where branches reserved one).
+			for _, m := range probe[:len(probe)-1] {
+				k := m.Version
 				t.Run(fmt.Sprintf("from_%d", k), func(t *testing.T) { upgradeFrom(t, engine, k, latest) })
 			}
 		})
@@ -144,7 +147,11 @@ func upgradeFrom(t *testing.T, engine db.Engine, k, latest int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Migrate(ctx, ms[:k]); err != nil {
+	n := 0 // the migrations up to version k
+	for n < len(ms) && ms[n].Version <= k {
+		n++
+	}
+	if _, err := d.Migrate(ctx, ms[:n]); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := d.SchemaVersion(ctx); v != k {
@@ -156,7 +163,7 @@ func upgradeFrom(t *testing.T, engine db.Engine, k, latest int) {
 	if err != nil {
 		t.Fatalf("upgrade from %d: %v", k, err)
 	}
-	if len(applied) != latest-k {
+	if len(applied) != len(ms)-n {
 		t.Errorf("upgrade from %d applied %v", k, applied)
 	}
 	if v, _ := d.SchemaVersion(ctx); v != latest {

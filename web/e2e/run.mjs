@@ -1427,6 +1427,150 @@ test('bulk editing: find and replace across a selection flags the result that wo
   noProblems(page);
 });
 
+test('wizard guided: landing page carried in, examples, a disabled Next says why, the brief kept as a draft over a reload', async ({ stack }) => {
+  const base = stack.base;
+  const page = await newPage(stack);
+  await signIn(page, base);
+  const url = 'https://www.reifen-mueller.example/entwurf';
+  const c = await api(page, 'POST', `${base}/api/campaigns`, { name: 'Geführte Einrichtung', type: 'SEARCH', budget_micros: 20_000_000, currency: 'EUR', languages: ['de'], final_url: url, brief: { language: 'de' } });
+  await page.goto(`${base}/campaigns/${c.id}/wizard`);
+  await page.getByRole('heading', { name: 'Briefing' }).waitFor();
+  expect((await page.getByLabel('Zielseite').inputValue()) === url, 'the campaign\'s landing page is not in the brief');
+  expect(/^z\. B\./.test((await page.getByLabel('Produkt').getAttribute('placeholder')) ?? ''), 'no example in the empty product field');
+  const next = page.getByRole('button', { name: 'Weiter: generieren' });
+  expect(await next.isDisabled(), 'Next enabled on an empty brief');
+  const why = async () => page.locator(`#${await next.getAttribute('aria-describedby')}`).textContent();
+  expect((await why()) === 'Das Produkt fehlt.', `disabled Next says "${await why()}"`);
+  await page.getByLabel('Produkt').fill('Ganzjahresreifen');
+  expect((await why()) === 'Mindestens ein Verkaufsargument fehlt.', `disabled Next says "${await why()}"`);
+  await page.getByLabel('Zielgruppe').fill('Pendler im Umland');
+  await page.getByTestId('brief-draft').filter({ hasText: 'Entwurf gespeichert' }).waitFor();
+  await axe(page, 'wizard brief, guided');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Briefing' }).waitFor();
+  expect((await page.getByLabel('Zielgruppe').inputValue()) === 'Pendler im Umland', 'the draft was lost on reload');
+  expect((await page.getByLabel('Produkt').inputValue()) === 'Ganzjahresreifen', 'the draft was lost on reload');
+  await page.getByTestId('brief-draft').filter({ hasText: 'wiederhergestellt' }).waitFor();
+  await page.getByLabel('Verkaufsargumente (eines pro Zeile)').fill('Montage in 2 Tagen');
+  expect(!(await next.isDisabled()) && (await next.getAttribute('aria-describedby')) === null, 'Next still disabled on a complete brief');
+  // Budget, bidding strategy and run, checked as typed and saved with the brief.
+  expect((await page.getByLabel('Tagesbudget (EUR)').inputValue()) === '20', 'the campaign\'s budget is not in the form');
+  await page.getByLabel('Tagesbudget (EUR)').fill('35,50');
+  await page.getByLabel('Gebotsstrategie').selectOption('TARGET_CPA');
+  expect((await why()) === 'Das Ziel der Gebotsstrategie fehlt.', `disabled Next says "${await why()}"`);
+  await page.getByLabel('Ziel-Kosten pro Conversion (EUR)').fill('12,50');
+  await page.getByLabel('Startdatum (optional)').fill('2026-03-01');
+  await page.getByLabel('Enddatum (optional)').fill('2026-02-01');
+  expect(await next.isDisabled(), 'Next enabled with an end before the start');
+  expect((await why()) === 'Das Enddatum liegt vor dem Startdatum.', `disabled Next says "${await why()}"`);
+  await page.getByLabel('Enddatum (optional)').fill('2026-03-31');
+  await axe(page, 'wizard brief with bidding');
+  await shot(page, '16-wizard-brief-bidding');
+  await next.click();
+  let stored;
+  for (let i = 0; i < 100; i++) {
+    stored = await api(page, 'GET', `${base}/api/campaigns/${c.id}`);
+    if (stored.bidding_strategy === 'TARGET_CPA') break;
+    await page.waitForTimeout(100);
+  }
+  expect(stored.bidding_strategy === 'TARGET_CPA' && stored.target_cpa_micros === 12_500_000 && stored.budget_micros === 35_500_000 && stored.start_date === '2026-03-01' && stored.end_date === '2026-03-31' && stored.brief.audience === 'Pendler im Umland',
+    `stored campaign: ${JSON.stringify({ b: stored.bidding_strategy, t: stored.target_cpa_micros, m: stored.budget_micros, s: stored.start_date, e: stored.end_date })}`);
+  noProblems(page);
+  await page.context().close();
+});
+
+test('wizard: a dropped connection mid-generation reconnects calmly and reaches review; words in the live region, focus on each step; summary and banned terms live', async ({ stack }) => {
+  const base = stack.base;
+  const page = await newPage(stack);
+  const context = page.context();
+  await signIn(page, base);
+  const url = 'https://www.reifen-mueller.example/verbindung';
+  const c = await api(page, 'POST', `${base}/api/campaigns`, {
+    name: 'Verbindung unterbrochen', type: 'SEARCH', budget_micros: 20_000_000, currency: 'EUR', languages: ['de'], final_url: url,
+    brief: { product: 'Ganzjahresreifen und Montage', selling_points: ['Lieferung in 2 Tagen', 'Montage vor Ort'], keywords: ['ganzjahresreifen kaufen', 'allwetterreifen'], landing_page: url, language: 'de', business_name: 'Reifen Müller', banned_terms: ['gratis'] },
+  });
+  // Enough ad groups that the generation is still running when the connection drops.
+  for (const name of ['Ganzjahresreifen', 'Allwetterreifen', 'Reifenmontage', 'Reifenwechsel', 'Einlagerung', 'Felgen', 'Sommerreifen', 'Winterreifen']) {
+    await api(page, 'POST', `${base}/api/ad-groups`, { campaign_id: c.id, name, status: 'ENABLED' });
+  }
+  // Everything the live region says, to judge it afterwards; and the
+  // page's event streams, so the test can cut the job's stream as a proxy
+  // or a lost network would.
+  await page.addInitScript(() => {
+    const Native = window.EventSource;
+    window.__streams = [];
+    window.EventSource = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__streams.push(this);
+      }
+    };
+    window.__said = [];
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[aria-live]')) if (el.textContent?.trim()) window.__said.push(el.textContent.trim());
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(`${base}/campaigns/${c.id}/wizard`);
+  await page.getByRole('heading', { name: 'Briefing' }).waitFor();
+  await page.getByRole('button', { name: 'Weiter: generieren' }).click();
+  await page.getByTestId('gen-label').waitFor();
+  // Focus moved to the generation step's heading.
+  await page.waitForFunction(() => document.activeElement?.id === 'gen-title', null, { timeout: 10000 });
+  expect((await page.getByTestId('wizard-announce').textContent()) === 'Schritt 2 von 4: Die Texte werden geschrieben.', 'live region does not name the step');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=arrivals] li').length > 0, null, { timeout: 60000 });
+  // The connection drops in the middle of the generation: the network goes
+  // and the job's stream is cut (the browser gives up on it).
+  await context.setOffline(true);
+  const cut = await page.evaluate(() => {
+    const open = window.__streams.filter((es) => es.readyState !== 2);
+    for (const es of open) {
+      es.close();
+      es.dispatchEvent(new Event('error'));
+    }
+    return open.length;
+  });
+  expect(cut === 1, `${cut} open job streams cut`);
+  await page.getByTestId('reconnecting').filter({ hasText: 'Verbindung unterbrochen – verbinde neu …' }).waitFor({ timeout: 20000 });
+  // The stream itself dropped: the generation is still on screen, waiting.
+  expect((await page.locator('#gen-title').count()) === 1, 'the connection was lost only after the generation ended');
+  await shot(page, '15-wizard-reconnecting');
+  const arrivedOffline = await page.locator('[data-testid=arrivals] li').count();
+  await page.waitForTimeout(3000);
+  const offlineText = (await page.locator('main').textContent()) ?? '';
+  expect(!/Failed to fetch|Etwas ist schiefgegangen/.test(offlineText), `while offline the wizard shows: ${offlineText.slice(0, 300)}`);
+  const job = (await api(page, 'GET', `${base}/api/jobs?subject_type=campaign&subject_id=${c.id}&limit=1`)).items[0];
+  figures.reconnect = { arrivedBeforeOffline: arrivedOffline, jobStateWhileOffline: job?.state };
+  await context.setOffline(false);
+  await page.getByRole('heading', { name: 'Prüfen', level: 2 }).waitFor({ timeout: 120000 });
+  await page.getByTestId('review-summary').filter({ hasText: /sind gültig|haben Verstöße/ }).waitFor({ timeout: 30000 });
+  expect((await page.getByTestId('reconnecting').count()) === 0, 'the reconnecting notice stayed after the connection came back');
+  const state = await api(page, 'GET', `${base}/api/campaigns/${c.id}`);
+  expect(state.state === 'review', `campaign is ${state.state} after the reconnect`);
+  await page.waitForFunction(() => document.activeElement?.id === 'review-title', null, { timeout: 10000 });
+  expect((await page.getByTestId('wizard-announce').textContent()) === 'Schritt 3 von 4: Texte prüfen.', 'live region does not name the review step');
+
+  // Three texts made invalid, one of them with a banned term of the brief:
+  // each shows it live, and the summary counts what the tiles show.
+  const tiles = page.locator('article[data-tile]').filter({ has: page.locator('textarea') });
+  const total = await page.locator('article[data-tile]').count();
+  await tiles.nth(0).locator('textarea').fill('Gratis Montage für Sie');
+  await tiles.nth(0).getByText('„Gratis“ steht auf der Liste der gesperrten Begriffe des Werbetreibenden.').waitFor({ timeout: 10000 });
+  expect(await tiles.nth(0).getByRole('button', { name: 'Text speichern' }).isDisabled(), 'save enabled for a text with a banned term');
+  await tiles.nth(1).locator('textarea').fill('Ganzjahresreifen vom Profi mit Montage in zwei Tagen');
+  await tiles.nth(2).locator('textarea').fill('Reifen!!! Jetzt kaufen!!!');
+  await page.getByTestId('review-summary').filter({ hasText: `3 von ${total} Texten haben Verstöße.` }).waitFor({ timeout: 10000 });
+  expect((await page.locator('article.tile.invalid').count()) === 3, `${await page.locator('article.tile.invalid').count()} tiles marked invalid, summary says 3`);
+  expect(await page.getByTestId('approve').isDisabled(), 'approval enabled with invalid texts');
+  await tiles.nth(1).locator('textarea').fill('Ganzjahresreifen vom Profi');
+  await page.getByTestId('review-summary').filter({ hasText: `2 von ${total} Texten haben Verstöße.` }).waitFor({ timeout: 10000 });
+  await axe(page, 'wizard review after a reconnect');
+
+  const said = await page.evaluate(() => window.__said);
+  expect(said.length > 0 && !said.some((x) => /[{}]|"review"|"generating"/.test(x)), `the live regions said: ${said.slice(0, 10).join(' | ')}`);
+  noProblems(page);
+  await context.close();
+});
+
 const stack = await startStack({ out });
 let result;
 try {

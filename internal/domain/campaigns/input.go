@@ -12,6 +12,18 @@ type CampaignInput struct {
 	Locations    []string `json:"locations,omitempty" maxItems:"500" doc:"Targeted locations: ISO 3166 country codes or Google geo target IDs"`
 	FinalURL     string   `json:"final_url,omitempty" maxLength:"2048" doc:"Landing page, http(s)"`
 	Brief        *Brief   `json:"brief,omitempty"`
+	Bidding
+}
+
+// Bidding is a campaign's bidding strategy and run as a request gives them;
+// absent fields stay as they are (a new campaign: the type's default
+// strategy, no dates). An empty date removes it.
+type Bidding struct {
+	BiddingStrategy *string  `json:"bidding_strategy,omitempty" enum:"MAXIMIZE_CONVERSIONS,MAXIMIZE_CONVERSION_VALUE,TARGET_CPA,TARGET_ROAS,MAXIMIZE_CLICKS,MANUAL_CPC" doc:"Google Ads bidding strategy; Performance Max takes the conversion strategies only. A new campaign without one: MAXIMIZE_CLICKS (search), MAXIMIZE_CONVERSIONS (Performance Max)"`
+	TargetCPAMicros *int64   `json:"target_cpa_micros,omitempty" minimum:"1" doc:"The target cost per conversion in micros; required by TARGET_CPA, refused with other strategies"`
+	TargetROAS      *float64 `json:"target_roas,omitempty" exclusiveMinimum:"0" maximum:"1000" doc:"The target return on ad spend (3.5 = 350 %); required by TARGET_ROAS, refused with other strategies"`
+	StartDate       *string  `json:"start_date,omitempty" maxLength:"10" doc:"First day the campaign runs, YYYY-MM-DD; empty removes it"`
+	EndDate         *string  `json:"end_date,omitempty" maxLength:"10" doc:"Last day the campaign runs, YYYY-MM-DD, not before start_date; empty removes it"`
 }
 
 // CampaignPatch changes a campaign; absent fields stay as they are.
@@ -23,6 +35,7 @@ type CampaignPatch struct {
 	Locations    []string `json:"locations,omitempty" maxItems:"500"`
 	FinalURL     *string  `json:"final_url,omitempty" maxLength:"2048"`
 	Brief        *Brief   `json:"brief,omitempty"`
+	Bidding
 }
 
 // AdGroupInput creates an ad group.

@@ -39,20 +39,26 @@ type Brief struct {
 
 // Campaign is the top of the hierarchy.
 type Campaign struct {
-	ID            int64     `json:"id"`
-	Name          string    `json:"name"`
-	Type          string    `json:"type" enum:"SEARCH,PERFORMANCE_MAX"`
-	State         State     `json:"state" enum:"draft,generating,review,approved,publishing,published,failed,paused,archived"`
-	AllowedEvents []Event   `json:"allowed_events" doc:"Lifecycle events legal in the current state"`
-	BudgetMicros  int64     `json:"budget_micros" doc:"Daily budget in millionths of the currency unit"`
-	Currency      string    `json:"currency"`
-	Languages     []string  `json:"languages"`
-	Locations     []string  `json:"locations"`
-	FinalURL      string    `json:"final_url"`
-	Brief         Brief     `json:"brief"`
-	Version       int64     `json:"version" doc:"Row version; the ETag"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	ID            int64    `json:"id"`
+	Name          string   `json:"name"`
+	Type          string   `json:"type" enum:"SEARCH,PERFORMANCE_MAX"`
+	State         State    `json:"state" enum:"draft,generating,review,approved,publishing,published,failed,paused,archived"`
+	AllowedEvents []Event  `json:"allowed_events" doc:"Lifecycle events legal in the current state"`
+	BudgetMicros  int64    `json:"budget_micros" doc:"Daily budget in millionths of the currency unit"`
+	Currency      string   `json:"currency"`
+	Languages     []string `json:"languages"`
+	Locations     []string `json:"locations"`
+	FinalURL      string   `json:"final_url"`
+	// Bidding and the campaign's run: see bidding.go.
+	BiddingStrategy string    `json:"bidding_strategy" enum:"MAXIMIZE_CONVERSIONS,MAXIMIZE_CONVERSION_VALUE,TARGET_CPA,TARGET_ROAS,MAXIMIZE_CLICKS,MANUAL_CPC" doc:"Google Ads bidding strategy"`
+	TargetCPAMicros *int64    `json:"target_cpa_micros,omitempty" doc:"TARGET_CPA: the target cost per conversion in micros"`
+	TargetROAS      *float64  `json:"target_roas,omitempty" doc:"TARGET_ROAS: the target return on ad spend (3.5 = 350 %)"`
+	StartDate       string    `json:"start_date,omitempty" doc:"First day the campaign runs (YYYY-MM-DD, the account's time zone); absent: from publishing on"`
+	EndDate         string    `json:"end_date,omitempty" doc:"Last day the campaign runs (YYYY-MM-DD); absent: no end"`
+	Brief           Brief     `json:"brief"`
+	Version         int64     `json:"version" doc:"Row version; the ETag"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // AdGroup is a set of keywords and the ads shown for them (search campaigns).

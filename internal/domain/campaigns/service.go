@@ -143,6 +143,10 @@ func (s *Service) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 	if in.Brief != nil {
 		c.Brief = *in.Brief
 	}
+	c.BiddingStrategy = defaultStrategy(c.Type)
+	if err := applyBidding(&c, in.Bidding); err != nil {
+		return Campaign{}, err
+	}
 	if err := checkCampaign(c); err != nil {
 		return Campaign{}, err
 	}
@@ -224,7 +228,13 @@ func (s *Service) UpdateCampaign(ctx context.Context, id, ifVersion int64, p Cam
 			}
 		}
 		if p.BudgetMicros != nil {
+			if *p.BudgetMicros <= 0 {
+				return errs.Field("body.budget_micros", "must be more than 0: a campaign without a daily budget does not run", *p.BudgetMicros)
+			}
 			c.BudgetMicros = *p.BudgetMicros
+		}
+		if err := applyBidding(&c, p.Bidding); err != nil {
+			return err
 		}
 		if p.Currency != nil {
 			c.Currency = *p.Currency

@@ -16,17 +16,29 @@ import (
 // The store is a set of functions over a db.Conn: the service opens the
 // transaction, the store runs SQL inside it.
 
-const campaignCols = `id, name, type, state, budget_micros, currency, languages, locations, final_url, brief, version, created_at, updated_at`
+const campaignCols = `id, name, type, state, budget_micros, currency, languages, locations, final_url, brief, version, created_at, updated_at,
+	bidding_strategy, target_cpa_micros, target_roas, start_date, end_date`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCampaign(row scanner) (Campaign, error) {
 	var c Campaign
 	var langs, locs, brief []byte
-	err := row.Scan(&c.ID, &c.Name, &c.Type, &c.State, &c.BudgetMicros, &c.Currency, &langs, &locs, &c.FinalURL, &brief, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+	var cpa sql.NullInt64
+	var roas sql.NullFloat64
+	var start, end sql.NullString
+	err := row.Scan(&c.ID, &c.Name, &c.Type, &c.State, &c.BudgetMicros, &c.Currency, &langs, &locs, &c.FinalURL, &brief, &c.Version, &c.CreatedAt, &c.UpdatedAt,
+		&c.BiddingStrategy, &cpa, &roas, &start, &end)
 	if err != nil {
 		return c, err
 	}
+	if cpa.Valid {
+		c.TargetCPAMicros = &cpa.Int64
+	}
+	if roas.Valid {
+		c.TargetROAS = &roas.Float64
+	}
+	c.StartDate, c.EndDate = start.String, end.String
 	if err := unmarshalAll(langs, &c.Languages, locs, &c.Locations, brief, &c.Brief); err != nil {
 		return c, fmt.Errorf("campaign %d: %w", c.ID, err)
 	}
@@ -67,15 +79,24 @@ func getCampaign(ctx context.Context, q db.Conn, id int64) (Campaign, error) {
 }
 
 func insertCampaign(ctx context.Context, tx db.Conn, c Campaign) (Campaign, error) {
-	return scanCampaign(tx.QueryRow(ctx, `INSERT INTO campaigns (name, type, state, budget_micros, currency, languages, locations, final_url, brief, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+campaignCols,
-		c.Name, c.Type, c.State, c.BudgetMicros, c.Currency, jsonText(nonNil(c.Languages)), jsonText(nonNil(c.Locations)), c.FinalURL, jsonText(c.Brief), c.CreatedAt, c.UpdatedAt))
+	if c.BiddingStrategy == "" {
+		// A campaign made without one (an Editor import, a draft) bids as
+		// its type does by default.
+		c.BiddingStrategy = defaultStrategy(c.Type)
+	}
+	return scanCampaign(tx.QueryRow(ctx, `INSERT INTO campaigns (name, type, state, budget_micros, currency, languages, locations, final_url, brief, created_at, updated_at,
+		bidding_strategy, target_cpa_micros, target_roas, start_date, end_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+campaignCols,
+		c.Name, c.Type, c.State, c.BudgetMicros, c.Currency, jsonText(nonNil(c.Languages)), jsonText(nonNil(c.Locations)), c.FinalURL, jsonText(c.Brief), c.CreatedAt, c.UpdatedAt,
+		c.BiddingStrategy, c.TargetCPAMicros, c.TargetROAS, nullDate(c.StartDate), nullDate(c.EndDate)))
 }
 
 func updateCampaign(ctx context.Context, tx db.Conn, c Campaign, now time.Time) (Campaign, error) {
-	return scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = ?, state = ?, budget_micros = ?, currency = ?, languages = ?, locations = ?, final_url = ?, brief = ?, version = version + 1, updated_at = ?
+	return scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = ?, state = ?, budget_micros = ?, currency = ?, languages = ?, locations = ?, final_url = ?, brief = ?,
+		bidding_strategy = ?, target_cpa_micros = ?, target_roas = ?, start_date = ?, end_date = ?, version = version + 1, updated_at = ?
 		WHERE id = ? RETURNING `+campaignCols,
-		c.Name, c.State, c.BudgetMicros, c.Currency, jsonText(nonNil(c.Languages)), jsonText(nonNil(c.Locations)), c.FinalURL, jsonText(c.Brief), now, c.ID))
+		c.Name, c.State, c.BudgetMicros, c.Currency, jsonText(nonNil(c.Languages)), jsonText(nonNil(c.Locations)), c.FinalURL, jsonText(c.Brief),
+		c.BiddingStrategy, c.TargetCPAMicros, c.TargetROAS, nullDate(c.StartDate), nullDate(c.EndDate), now, c.ID))
 }
 
 // transitionCampaign moves c to state `to` only if it is still in the state it

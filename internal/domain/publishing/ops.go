@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
 	"github.com/imaphub/imaphub/internal/platform/googleads"
 )
 
@@ -103,13 +104,18 @@ func (b *builder) op(c Change) (googleads.MutateOperation, error) {
 		camp := googleads.Campaign{ResourceName: b.temp(c), Name: e.Name, Status: googleads.CampaignStatus(e.Status),
 			AdvertisingChannelType: googleads.AdvertisingChannelType(e.Channel), CampaignBudget: parent,
 			ContainsEUPoliticalAdvertising: euDeclaration(e.EUPolitical)}
+		bid(&camp, e)
+		if e.StartDate != "" {
+			camp.StartDateTime = e.StartDate + " 00:00:00"
+		}
+		if e.EndDate != "" {
+			camp.EndDateTime = e.EndDate + " 23:59:59"
+		}
 		if e.Channel == string(googleads.ChannelPerformanceMax) {
 			// Business name and logo stay with the asset groups, where our
 			// campaigns keep them.
-			camp.MaximizeConversions = &googleads.MaximizeConversions{}
 			camp.BrandGuidelinesEnabled = googleads.Bool(false)
 		} else {
-			camp.TargetSpend = &googleads.TargetSpend{} // "maximize clicks"
 			camp.NetworkSettings = &googleads.NetworkSettings{TargetGoogleSearch: googleads.Bool(true), TargetSearchNetwork: googleads.Bool(true),
 				TargetContentNetwork: googleads.Bool(false), TargetPartnerSearchNetwork: googleads.Bool(false)}
 		}
@@ -205,6 +211,35 @@ func (b *builder) update(name string, c Change) (googleads.MutateOperation, erro
 		return googleads.Update(g, c.Fields...), nil
 	}
 	return googleads.MutateOperation{}, fmt.Errorf("publishing: cannot update %s", c.Kind)
+}
+
+// bid sets a new campaign's bidding strategy (one of the proto's oneof):
+// target CPA and target ROAS are maximize conversions and maximize
+// conversion value with their target. A campaign stored before strategies
+// were kept bids as publishing always did: maximize conversions for
+// Performance Max, maximize clicks for search.
+func bid(camp *googleads.Campaign, e Entity) {
+	strategy := e.Bidding
+	if strategy == "" {
+		strategy = campaigns.MaximizeClicks
+		if e.Channel == string(googleads.ChannelPerformanceMax) {
+			strategy = campaigns.MaximizeConversions
+		}
+	}
+	switch strategy {
+	case campaigns.MaximizeConversions:
+		camp.MaximizeConversions = &googleads.MaximizeConversions{}
+	case campaigns.TargetCPA:
+		camp.MaximizeConversions = &googleads.MaximizeConversions{TargetCPAMicros: googleads.Int64(e.TargetCPAMicros)}
+	case campaigns.MaximizeConversionValue:
+		camp.MaximizeConversionValue = &googleads.MaximizeConversionValue{}
+	case campaigns.TargetROAS:
+		camp.MaximizeConversionValue = &googleads.MaximizeConversionValue{TargetROAS: e.TargetROAS}
+	case campaigns.ManualCPC:
+		camp.ManualCPC = &googleads.ManualCPC{}
+	default:
+		camp.TargetSpend = &googleads.TargetSpend{} // "maximize clicks"
+	}
 }
 
 func euDeclaration(contains bool) googleads.EUPoliticalAdvertisingStatus {

@@ -52,11 +52,18 @@ type Entity struct {
 	Name   string `json:"name,omitempty"`
 	Status string `json:"status,omitempty"` // ENABLED, PAUSED (REMOVED for a removed campaign)
 
-	Channel      string `json:"channel,omitempty"`      // campaign
-	EUPolitical  bool   `json:"eu_political,omitempty"` // campaign
-	AmountMicros int64  `json:"amount_micros,omitempty"`
-	Constant     string `json:"constant,omitempty"` // language and location criteria
-	CPCBidMicros int64  `json:"cpc_bid_micros,omitempty"`
+	Channel     string `json:"channel,omitempty"`      // campaign
+	EUPolitical bool   `json:"eu_political,omitempty"` // campaign
+	// The campaign's bidding strategy with its target, and its run
+	// (YYYY-MM-DD): sent when the campaign is created.
+	Bidding         string  `json:"bidding,omitempty"`
+	TargetCPAMicros int64   `json:"target_cpa_micros,omitempty"`
+	TargetROAS      float64 `json:"target_roas,omitempty"`
+	StartDate       string  `json:"start_date,omitempty"`
+	EndDate         string  `json:"end_date,omitempty"`
+	AmountMicros    int64   `json:"amount_micros,omitempty"`
+	Constant        string  `json:"constant,omitempty"` // language and location criteria
+	CPCBidMicros    int64   `json:"cpc_bid_micros,omitempty"`
 
 	Text      string `json:"text,omitempty"` // keyword, text asset
 	MatchType string `json:"match_type,omitempty"`
@@ -132,6 +139,15 @@ type Settings struct {
 
 func key(k Kind, id any) string { return string(k) + ":" + fmt.Sprint(id) }
 
+// deref is the value p points to, or the zero value.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
 // budgetName is the campaign budget's name: unique in the account (the
 // campaign id) and recognisable.
 func budgetName(c campaigns.Campaign) string {
@@ -174,7 +190,8 @@ func Desired(t campaigns.Tree, set Settings, base State, hashes map[int64]string
 		status = old.Status
 	}
 	s["campaign"] = Entity{Kind: KindCampaign, Key: "campaign", Parent: "budget", ID: c.ID, Name: c.Name, Status: status,
-		Channel: c.Type, EUPolitical: set.EUPolitical, Owner: campaignRef}
+		Channel: c.Type, EUPolitical: set.EUPolitical, Owner: campaignRef,
+		Bidding: c.BiddingStrategy, TargetCPAMicros: deref(c.TargetCPAMicros), TargetROAS: deref(c.TargetROAS), StartDate: c.StartDate, EndDate: c.EndDate}
 	for i, l := range c.Languages {
 		constant, ok := LanguageConstant(l)
 		field := fmt.Sprintf("languages[%d]", i)

@@ -22,11 +22,17 @@ type Linked = { text: string; link_id: number; asset_id: number };
 const json = (status: number, body: unknown, etag?: string) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status < 300 ? 'application/json' : 'application/problem+json', ...(etag ? { ETag: etag } : {}) } });
 
+/** Whether text holds one of the terms as a word (case-insensitive). */
+function bannedIn(text: string, terms: string[]): boolean {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+  return terms.some((t) => words.includes(t.toLowerCase()));
+}
+
 export class TestServer {
   seen: Seen[] = [];
   private link = 100;
   campaign: Campaign = {
-    id: 3, name: 'Winterreifen', type: 'SEARCH', state: 'review', budget_micros: 45_000_000, currency: 'EUR',
+    id: 3, name: 'Winterreifen', type: 'SEARCH', state: 'review', budget_micros: 45_000_000, currency: 'EUR', bidding_strategy: 'MAXIMIZE_CLICKS',
     languages: ['de'], locations: ['DE'], final_url: 'https://example.com/', brief: { product: 'Reifen', language: 'de' },
     allowed_events: ['approve', 'archive', 'generate', 'return_to_draft'], version: 5, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
   };
@@ -113,6 +119,14 @@ export class TestServer {
         if (refused) return refused;
       }
       const p = body as { headlines: { text: string }[]; descriptions: { text: string }[] };
+      // The brief's banned terms, as the server checks every write with them.
+      const bad = [...p.headlines.map((h, i) => [`body.headlines[${i}].text`, h.text]), ...p.descriptions.map((d, i) => [`body.descriptions[${i}].text`, d.text])].filter(([, text]) =>
+        bannedIn(text!, c.brief?.banned_terms ?? []),
+      );
+      if (bad.length > 0) {
+        const errors = bad.map(([location, value]) => ({ location, message: 'contains a banned term', value, code: 'BANNED_TERM' }));
+        return json(422, { status: 422, title: 'Unprocessable Entity', detail: `${errors[0]!.location}: contains a banned term`, errors });
+      }
       this.ad = { ...this.ad, version: this.ad.version + 1, headlines: this.relink(this.ad.headlines ?? [], p.headlines), descriptions: this.relink(this.ad.descriptions ?? [], p.descriptions) };
       this.campaign = { ...c, version: c.version + 1 };
       return json(200, this.ad, etagOf(this.ad.version));
@@ -135,12 +149,16 @@ export class TestServer {
       return json(200, this.group, etagOf(this.group.version));
     }
     if (route === 'POST /api/validate') {
-      // The width rule alone: a text over 30 characters is a violation.
-      const items = (body as { items: { text: string }[] }).items;
-      const judge = (text: string) =>
-        text.length <= 30
-          ? { valid: true, width: text.length, limit: 30, violations: [] }
-          : { valid: false, width: text.length, limit: 30, violations: [{ code: 'L', severity: 'error', message: 'too long', start: 30, end: text.length }] };
+      // The width rule, and the banned terms the request names: a text over
+      // 30 characters or with a banned term is a violation.
+      const { items, banned = [] } = body as { items: { text: string }[]; banned?: string[] };
+      const lang = url.searchParams.get('lang');
+      const judge = (text: string) => {
+        const violations = [];
+        if (text.length > 30) violations.push({ code: 'L', severity: 'error', message: 'too long', start: 30, end: text.length });
+        if (bannedIn(text, banned)) violations.push({ code: 'BANNED_TERM', severity: 'error', message: lang === 'de' ? 'enthält einen verbotenen Begriff' : 'contains a banned term', start: 0, end: text.length });
+        return { valid: violations.length === 0, width: text.length, limit: 30, violations };
+      };
       return json(200, { items: items.map((i) => judge(i.text)) });
     }
     return json(404, { status: 404, detail: `no route ${route}` });

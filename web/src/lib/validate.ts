@@ -25,13 +25,26 @@ export interface ValidateItem {
   language?: string;
 }
 
+/**
+ * The advertiser's rules a campaign's texts are checked with, from its brief:
+ * brand terms allowed as written, banned terms, the business name and the
+ * keywords. The server adds the account's brand spellings. A save checks with
+ * the same rules, so a text the live check passes is not refused on save.
+ */
+export interface Rules {
+  allow?: string[];
+  banned?: string[];
+  business_name?: string;
+  keywords?: string[];
+}
+
 /** The server takes batches; larger lists are sent in chunks of this size. */
 export const batchSize = 200;
 
-export async function validateTexts(items: ValidateItem[], lang: Locale, signal?: AbortSignal): Promise<ValidationResult[]> {
+export async function validateTexts(items: ValidateItem[], lang: Locale, signal?: AbortSignal, rules: Rules = {}): Promise<ValidationResult[]> {
   const out: ValidationResult[] = [];
   for (let i = 0; i < items.length; i += batchSize) {
-    const res = await unwrap(api.POST('/api/validate', { params: { query: { lang } }, body: { items: items.slice(i, i + batchSize) }, ...(signal ? { signal } : {}) }));
+    const res = await unwrap(api.POST('/api/validate', { params: { query: { lang } }, body: { ...rules, items: items.slice(i, i + batchSize) }, ...(signal ? { signal } : {}) }));
     out.push(...(res.items as ValidationResult[]));
   }
   return out;

@@ -236,7 +236,7 @@ describe('text checker (validating.texts)', () => {
     expect([ts[1]!.result?.width, ts[1]!.checking]).toEqual([10, false]);
   });
 
-  it('a failed check leaves the text without an answer, with the error: it counts as not valid', async () => {
+  it('a failed check leaves the text without an answer, with a worded error (not the server\'s): it counts as not valid', async () => {
     vi.useFakeTimers();
     const server = validateServer();
     server.failing();
@@ -248,7 +248,7 @@ describe('text checker (validating.texts)', () => {
     server.release();
     await vi.waitFor(() => expect(reports).toHaveLength(1));
     expect(reports).toEqual([[{ [ts[0]!.key]: 5 }, { total: 3, invalid: 1 }]]);
-    expect([ts[0]!.result, ts[0]!.error]).toEqual([null, 'validate: unavailable']);
+    expect([ts[0]!.result, ts[0]!.error]).toEqual([null, i18n.t('tile.checkFailed')]);
   });
 
   it('a text no longer on the board is answered at once, without asking', async () => {

@@ -86,4 +86,49 @@ describe('Wizard review', () => {
     release();
     await screen.findByText(t('wizard.done'));
   });
+
+  it("the live check uses the campaign's banned terms: such a text is shown invalid before any save", async () => {
+    server.campaign = { ...server.campaign, brief: { ...server.campaign.brief, banned_terms: ['gratis'] } };
+    render(Wizard, { campaignId: 3 });
+    await screen.findByText(t('wizard.allValid', { total: 5 }));
+    await fireEvent.input(boxes()[0]!, { target: { value: 'Gratis Reifen' } });
+    await screen.findByText(t('wizard.invalidCount', { n: 1, total: 5 }));
+    expect(validations().at(-1)!.body).toMatchObject({ banned: ['gratis'] });
+    const saves = screen.getAllByRole('button', { name: t('tile.save') }) as HTMLButtonElement[];
+    expect(saves[0]!.disabled).toBe(true);
+    expect(approveButton().disabled).toBe(true);
+  });
+
+  it("a save refused by a rule shows the rule's message at the text in the interface language, never the server's, and the summary counts it", async () => {
+    render(Wizard, { campaignId: 3 });
+    await screen.findByText(t('wizard.allValid', { total: 5 }));
+    // Someone bans a term after the board was loaded: the board's check does not know it yet.
+    server.changeElsewhere((s) => (s.campaign = { ...s.campaign, brief: { ...s.campaign.brief, banned_terms: ['gratis'] } }));
+    const box = boxes()[0]!;
+    await fireEvent.input(box, { target: { value: 'Gratis Reifen' } });
+    await screen.findByText(t('wizard.allValid', { total: 5 }));
+    const save = (screen.getAllByRole('button', { name: t('tile.save') }) as HTMLButtonElement[])[0]!;
+    expect(save.disabled).toBe(false);
+    await fireEvent.click(save);
+    await screen.findByText(t('tile.refused'));
+    await screen.findByText(t('wizard.invalidCount', { n: 1, total: 5 }));
+    const tile = box.closest('article')!;
+    await waitFor(() => expect(tile.querySelector('.violations')?.textContent).toContain(i18n.locale === 'de' ? 'enthält einen verbotenen Begriff' : 'contains a banned term'));
+    expect(document.body.textContent).not.toContain('body.headlines');
+    expect(approveButton().disabled).toBe(true);
+  });
+
+  it('the live region says the step in words, never the machine state; focus moves to the new step\'s heading', async () => {
+    render(Wizard, { campaignId: 3 });
+    await screen.findByText(t('wizard.allValid', { total: 5 }));
+    const live = screen.getByTestId('wizard-announce');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent).toBe(t('wizard.announce.review'));
+    expect(live.textContent).not.toMatch(/[{}"]/);
+    await fireEvent.click(approveButton());
+    await screen.findByText(t('wizard.done'));
+    expect(screen.getByTestId('wizard-announce').textContent).toBe(t('wizard.announce.done'));
+    await waitFor(() => expect(document.activeElement?.textContent).toBe(t('wizard.step.approve')));
+    expect(document.activeElement?.tagName).toBe('H2');
+  });
 });

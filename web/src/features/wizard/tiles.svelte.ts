@@ -1,8 +1,9 @@
 // The review board: one Tile per text in the campaign. Each tile's fields
 // are separate $state, so editing one tile re-renders that tile only; the
 // list itself changes only when tiles are added or removed.
-import type { Locale } from '../../lib/i18n.svelte';
-import { validateTexts, type ValidationResult } from '../../lib/validate';
+import type { Campaign } from '../../lib/api/client';
+import { t as say, type Locale } from '../../lib/i18n.svelte';
+import { validateTexts, type Rules, type ValidationResult } from '../../lib/validate';
 import type { StreamItem } from '../../lib/jobstream';
 
 export type TileOwner = 'ad' | 'asset_group';
@@ -79,6 +80,17 @@ export function slotField(field: string): string {
   }
 }
 
+/** The rules a campaign's brief sets for its texts, as POST /api/validate takes them (empty ones left out). */
+export function rulesOf(c: Pick<Campaign, 'brief'> | null | undefined): Rules {
+  const b = c?.brief;
+  const out: Rules = {};
+  if (b?.brand_terms?.length) out.allow = b.brand_terms;
+  if (b?.banned_terms?.length) out.banned = b.banned_terms;
+  if (b?.business_name) out.business_name = b.business_name;
+  if (b?.keywords?.length) out.keywords = b.keywords;
+  return out;
+}
+
 /** Which link a tile shows: the same link on a reloaded board is the same tile. */
 const linkKey = (t: Tile) => `${t.owner}-${t.ownerId}-${t.field}-${t.linkId}`;
 
@@ -94,6 +106,8 @@ export class Board {
   pending = $state(0);
   /** Whether the offline writer (no language model configured) wrote copy the stream delivered. */
   offline = $state(false);
+  /** The campaign's rules every check sends (its brief's banned terms, brand terms …), as the tree last loaded showed them. */
+  rules: Rules = {};
 
   replace(tiles: Tile[], adVersions?: Map<number, number>, groupVersions?: Map<number, number>): void {
     this.tiles = tiles;
@@ -177,6 +191,8 @@ export class Board {
     const results = await validateTexts(
       tiles.map((t, i) => ({ field: t.field, text: texts[i]!, language: t.language || undefined })),
       lang,
+      undefined,
+      this.rules,
     );
     // A tile edited meanwhile keeps waiting for its own check.
     tiles.forEach((t, i) => {
@@ -201,19 +217,24 @@ export class Board {
         tiles.map((t, i) => ({ field: t.field, text: texts[i]!, language: t.language || undefined })),
         lang,
         signal,
+        this.rules,
       );
     } catch (e) {
       if (signal?.aborted) return [];
       const out = unchanged();
       for (const t of out) {
         t.result = null;
-        t.error = e instanceof Error ? e.message : String(e);
+        // In words, not the browser's or the server's message.
+        t.error = say(e instanceof TypeError ? 'tile.checkFailed.offline' : 'tile.checkFailed');
       }
       return out;
     }
     if (signal?.aborted) return [];
+    const failed = [say('tile.checkFailed'), say('tile.checkFailed.offline')];
     tiles.forEach((t, i) => {
-      if (t.text === texts[i]) t.result = results[i] ?? null;
+      if (t.text !== texts[i]) return;
+      t.result = results[i] ?? null;
+      if (failed.includes(t.error)) t.error = '';
     });
     return unchanged();
   }

@@ -113,6 +113,8 @@ export interface WizardContext {
   campaignId: number;
   resume: Resume | null;
   brief: Record<string, unknown> | null;
+  /** The campaign settings the brief step sends with the brief. */
+  settings: Record<string, unknown> | null;
   jobId: number | null;
   lastEventId: number;
   progress: Progress;
@@ -134,7 +136,9 @@ export interface WizardContext {
 
 export type WizardEvent =
   | StreamEvent
-  | { type: 'NEXT'; brief: Record<string, unknown> }
+  // The brief, and the campaign's settings of the guided setup (budget,
+  // bidding, dates) saved with it.
+  | { type: 'NEXT'; brief: Record<string, unknown>; settings?: Record<string, unknown> }
   | { type: 'CANCEL' }
   | { type: 'APPROVE' }
   | { type: 'FILL_GAPS'; request: Extract<MoreRequest, { mode: 'fill_gaps' }> }
@@ -192,7 +196,7 @@ const wizard = setup({
     }),
     // Saves the brief on the loaded version (etag) and starts generation on
     // the version that save made.
-    startGeneration: fromPromise<Job, { campaignId: number; brief: Record<string, unknown>; etag: string | null }>(async () => {
+    startGeneration: fromPromise<Job, { campaignId: number; brief: Record<string, unknown>; settings?: Record<string, unknown> | null; etag: string | null }>(async () => {
       throw new Error('startGeneration not provided');
     }),
     jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(() => {
@@ -286,6 +290,7 @@ export const wizardMachine = wizard.createMachine({
     campaignId: input.campaignId,
     resume: input.resume ?? null,
     brief: null,
+    settings: null,
     jobId: null,
     ...fresh,
     total: 0,
@@ -309,13 +314,13 @@ export const wizardMachine = wizard.createMachine({
       initial: 'editing',
       states: {
         editing: {
-          on: { NEXT: { target: 'starting', actions: assign({ brief: ({ event }) => event.brief, error: null, ...acted }) } },
+          on: { NEXT: { target: 'starting', actions: assign({ brief: ({ event }) => event.brief, settings: ({ event }) => event.settings ?? null, error: null, ...acted }) } },
         },
         // Saving the brief and starting the job; a second NEXT has no effect.
         starting: {
           invoke: {
             src: 'startGeneration',
-            input: ({ context }) => ({ campaignId: context.campaignId, brief: context.brief ?? {}, etag: context.etag }),
+            input: ({ context }) => ({ campaignId: context.campaignId, brief: context.brief ?? {}, settings: context.settings, etag: context.etag }),
             onDone: {
               target: '#wizard.generating',
               actions: assign(({ event }) => ({ jobId: event.output.id, ...fresh, progress: event.output.progress ?? fresh.progress })),

@@ -30,6 +30,17 @@ describe('wizard service', () => {
     expect(server.writes()).toEqual(['PATCH /api/campaigns/3 "5"', 'POST /api/campaigns/3/generate "6"']);
   });
 
+  it('the settings of the brief step (budget, bidding, dates) are saved with the brief, in the same request', async () => {
+    server.campaign = { ...server.campaign, state: 'draft' };
+    const actors = wizardActors({ board: new Board() });
+    const { etag } = await run<{ etag: string }>(actors.loadCampaign as AnyActorLogic, { campaignId: 3 });
+    const settings = { budget_micros: 60_000_000, bidding_strategy: 'MANUAL_CPC', start_date: '2026-03-01', end_date: '' };
+    await run(actors.startGeneration as AnyActorLogic, { campaignId: 3, brief: { product: 'Reifen' }, settings, etag });
+    const patch = server.seen.find((x) => x.method === 'PATCH')!;
+    expect(patch.body).toEqual({ ...settings, brief: { product: 'Reifen' } });
+    expect(server.writes()).toEqual(['PATCH /api/campaigns/3 "5"', 'POST /api/campaigns/3/generate "6"']);
+  });
+
   it('a brief saved on an old version is refused with 412 and nothing is generated', async () => {
     server.campaign = { ...server.campaign, state: 'draft' };
     const actors = wizardActors({ board: new Board() });

@@ -4,17 +4,18 @@ import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { api, unwrap, unwrapWithETag, type Campaign, type CampaignTree } from '../../lib/api/client';
 import { ifMatch } from '../../lib/etag';
 import { i18n } from '../../lib/i18n.svelte';
-import { openJobStream, type StreamItem } from '../../lib/jobstream';
-import { Board, TextChecker, Tile } from './tiles.svelte';
+import type { StreamItem } from '../../lib/jobstream';
+import { followJob, Link, once, retrying } from './connection.svelte';
+import { Board, rulesOf, TextChecker, Tile } from './tiles.svelte';
 import { wizardMachine, type Checked, type CheckRequest, type Job, type Loaded, type Resume } from './wizard.machine';
 
 /** The campaign's unfinished generation job, the one this tab followed first. */
-async function findJob(campaignId: number, resume: Resume | null): Promise<Job | null> {
+async function findJob(campaignId: number, resume: Resume | null, signal?: AbortSignal): Promise<Job | null> {
   if (resume) {
-    const { data } = await api.GET('/api/jobs/{id}', { params: { path: { id: resume.jobId } } });
+    const { data } = await api.GET('/api/jobs/{id}', { params: { path: { id: resume.jobId } }, signal });
     if (data && data.subject?.type === 'campaign' && data.subject.id === campaignId) return data as Job;
   }
-  const list = await unwrap(api.GET('/api/jobs', { params: { query: { subject_type: 'campaign', subject_id: campaignId, limit: 20 } } }));
+  const list = await unwrap(api.GET('/api/jobs', { params: { query: { subject_type: 'campaign', subject_id: campaignId, limit: 20 } }, signal }));
   return (list.items.find((j) => j.state === 'queued' || j.state === 'running') as Job | undefined) ?? null;
 }
 
@@ -62,50 +63,60 @@ export interface WizardDeps {
   onTree?: (tree: CampaignTree) => void;
   /** Called with the campaign as loaded (or as an event left it): the brief on screen. */
   onCampaign?: (c: Campaign) => void;
+  /** The connection as the screen shows it: lost while reads wait for the server. */
+  link?: Link;
 }
 
 /** The wizard's steps against the real API; each lifecycle event sends the ETag the machine holds. */
-export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardActors {
-  const loadTree = async (campaignId: number, signal: AbortSignal) =>
-    unwrapWithETag(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: campaignId } }, signal }), (t) => t.campaign.version);
+export function wizardActors({ board, onTree, onCampaign, link = new Link() }: WizardDeps): WizardActors {
+  // Reads wait out a dropped connection; writes are not repeated by
+  // themselves (once): the person decides, with a worded reason.
+  const loadTree = (campaignId: number, signal: AbortSignal) =>
+    retrying(link, () => unwrapWithETag(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: campaignId } }, signal }), (t) => t.campaign.version), signal);
+  const checkAll = (signal: AbortSignal, tiles?: Tile[]) => retrying(link, () => board.validateAll(i18n.locale, tiles), signal);
   // A reload that a newer one replaced must not touch the board.
   const current = (signal: AbortSignal) => {
     if (signal.aborted) throw new Error('superseded by a newer load');
   };
   return {
     loadCampaign: fromPromise(async ({ input, signal }): Promise<Loaded> => {
-      const { data: c, etag } = await unwrapWithETag(api.GET('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, signal }), (c) => c.version);
+      const { data: c, etag } = await retrying(
+        link,
+        () => unwrapWithETag(api.GET('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, signal }), (c) => c.version),
+        signal,
+      );
       current(signal);
       onCampaign?.(c);
       if (c.state !== 'generating') return { state: c.state, job: null, etag };
-      const job = await findJob(input.campaignId, readResume(input.campaignId));
+      const job = await retrying(link, () => findJob(input.campaignId, readResume(input.campaignId), signal), signal);
       return { state: c.state, job, etag };
     }),
     // The brief is saved on the version the form was loaded from, and
     // generation starts on the version that save made: a change by someone
     // else in between is a 412, not a generation from a brief nobody saw.
-    startGeneration: fromPromise(async ({ input }): Promise<Job> => {
+    startGeneration: fromPromise(({ input }): Promise<Job> => once(async () => {
       const saved = await unwrapWithETag(
-        api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) }, body: { brief: input.brief } }),
+        api.PATCH('/api/campaigns/{id}', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) }, body: { ...(input.settings ?? {}), brief: input.brief } }),
         (c) => c.version,
       );
       const started = await unwrap(api.POST('/api/campaigns/{id}/generate', { params: { path: { id: input.campaignId }, header: ifMatch(saved.etag) }, body: {} }));
       return started.job as Job;
-    }),
+    })),
     jobStream: fromCallback<EventObject, { jobId: number; lastEventId: number }>(({ sendBack, input }) =>
-      openJobStream(input.jobId, input.lastEventId, sendBack),
+      followJob(input.jobId, input.lastEventId, sendBack, link),
     ),
-    cancelJob: fromPromise(async ({ input }) => {
+    cancelJob: fromPromise(({ input }) => once(async () => {
       await unwrap(api.POST('/api/jobs/{id}/cancel', { params: { path: { id: input.jobId } } }));
-    }),
+    })),
     // A new board from the tree; the tree's ETag is what approval sends.
     validateAll: fromPromise(async ({ input, signal }): Promise<Checked> => {
       const { data: tree, etag } = await loadTree(input.campaignId, signal);
       current(signal);
       onTree?.(tree);
       onCampaign?.(tree.campaign);
+      board.rules = rulesOf(tree.campaign);
       board.replace(tilesOf(tree), adVersionsOf(tree), groupVersionsOf(tree));
-      return { ...(await board.validateAll(i18n.locale)), etag };
+      return { ...(await checkAll(signal)), etag };
     }),
     // The same board brought up to the tree after the tab's own change.
     reloadTree: fromPromise(async ({ input, signal }): Promise<Checked> => {
@@ -113,8 +124,9 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
       current(signal);
       onTree?.(tree);
       onCampaign?.(tree.campaign);
+      board.rules = rulesOf(tree.campaign);
       const unchecked = board.sync(tilesOf(tree), adVersionsOf(tree), groupVersionsOf(tree));
-      return { ...(await board.validateAll(i18n.locale, unchecked)), etag };
+      return { ...(await checkAll(signal, unchecked)), etag };
     }),
     // The texts edited on the board (or to be shown in another language),
     // checked in the interface language; leaving validating.texts stops it.
@@ -125,7 +137,7 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
       return () => checker.stop();
     }),
     // Generation for one ad group or asset group answers when it is done.
-    requestMore: fromPromise(async ({ input }): Promise<Job | null> => {
+    requestMore: fromPromise(({ input }): Promise<Job | null> => once(async () => {
       const r = input.request;
       // An ad group's generation changes one ad: name it for both modes.
       const ad = r.adId !== undefined ? { ad_id: r.adId } : {};
@@ -134,18 +146,18 @@ export function wizardActors({ board, onTree, onCampaign }: WizardDeps): WizardA
       if (r.owner === 'ad_group') await unwrap(api.POST('/api/ad-groups/{id}/generate', path));
       else await unwrap(api.POST('/api/asset-groups/{id}/generate', path));
       return null;
-    }),
-    approve: fromPromise(async ({ input }) => {
+    })),
+    approve: fromPromise(({ input }) => once(async () => {
       await unwrap(api.POST('/api/campaigns/{id}/approve', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) } }));
-    }),
-    returnToDraft: fromPromise(async ({ input }) => {
+    })),
+    returnToDraft: fromPromise(({ input }) => once(async () => {
       const { data, etag } = await unwrapWithETag(
         api.POST('/api/campaigns/{id}/return_to_draft', { params: { path: { id: input.campaignId }, header: ifMatch(input.etag) } }),
         (c) => c.version,
       );
       onCampaign?.(data);
       return { etag };
-    }),
+    })),
   };
 }
 

@@ -2050,6 +2050,11 @@ export interface components {
         Campaign: {
             /** @description Lifecycle events legal in the current state */
             allowed_events: string[] | null;
+            /**
+             * @description Google Ads bidding strategy
+             * @enum {string}
+             */
+            bidding_strategy: "MAXIMIZE_CONVERSIONS" | "MAXIMIZE_CONVERSION_VALUE" | "TARGET_CPA" | "TARGET_ROAS" | "MAXIMIZE_CLICKS" | "MANUAL_CPC";
             brief: components["schemas"]["Brief"];
             /**
              * Format: int64
@@ -2059,14 +2064,28 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             currency: string;
+            /** @description Last day the campaign runs (YYYY-MM-DD); absent: no end */
+            end_date?: string;
             final_url: string;
             /** Format: int64 */
             id: number;
             languages: string[] | null;
             locations: string[] | null;
             name: string;
+            /** @description First day the campaign runs (YYYY-MM-DD, the account's time zone); absent: from publishing on */
+            start_date?: string;
             /** @enum {string} */
             state: "draft" | "generating" | "review" | "approved" | "publishing" | "published" | "failed" | "paused" | "archived";
+            /**
+             * Format: int64
+             * @description TARGET_CPA: the target cost per conversion in micros
+             */
+            target_cpa_micros?: number;
+            /**
+             * Format: double
+             * @description TARGET_ROAS: the target return on ad spend (3.5 = 350 %)
+             */
+            target_roas?: number;
             /** @enum {string} */
             type: "SEARCH" | "PERFORMANCE_MAX";
             /** Format: date-time */
@@ -2117,6 +2136,11 @@ export interface components {
             width?: number;
         };
         CampaignInput: {
+            /**
+             * @description Google Ads bidding strategy; Performance Max takes the conversion strategies only. A new campaign without one: MAXIMIZE_CLICKS (search), MAXIMIZE_CONVERSIONS (Performance Max)
+             * @enum {string}
+             */
+            bidding_strategy?: "MAXIMIZE_CONVERSIONS" | "MAXIMIZE_CONVERSION_VALUE" | "TARGET_CPA" | "TARGET_ROAS" | "MAXIMIZE_CLICKS" | "MANUAL_CPC";
             brief?: components["schemas"]["Brief"];
             /**
              * Format: int64
@@ -2125,6 +2149,8 @@ export interface components {
             budget_micros: number;
             /** @description ISO 4217 code, e.g. EUR */
             currency: string;
+            /** @description Last day the campaign runs, YYYY-MM-DD, not before start_date; empty removes it */
+            end_date?: string;
             /** @description Landing page, http(s) */
             final_url?: string;
             /** @description Targeted languages (BCP 47), e.g. ["de"] */
@@ -2133,18 +2159,49 @@ export interface components {
             locations?: string[] | null;
             /** @description Unique campaign name */
             name: string;
+            /** @description First day the campaign runs, YYYY-MM-DD; empty removes it */
+            start_date?: string;
+            /**
+             * Format: int64
+             * @description The target cost per conversion in micros; required by TARGET_CPA, refused with other strategies
+             */
+            target_cpa_micros?: number;
+            /**
+             * Format: double
+             * @description The target return on ad spend (3.5 = 350 %); required by TARGET_ROAS, refused with other strategies
+             */
+            target_roas?: number;
             /** @enum {string} */
             type: "SEARCH" | "PERFORMANCE_MAX";
         };
         CampaignPatch: {
+            /**
+             * @description Google Ads bidding strategy; Performance Max takes the conversion strategies only. A new campaign without one: MAXIMIZE_CLICKS (search), MAXIMIZE_CONVERSIONS (Performance Max)
+             * @enum {string}
+             */
+            bidding_strategy?: "MAXIMIZE_CONVERSIONS" | "MAXIMIZE_CONVERSION_VALUE" | "TARGET_CPA" | "TARGET_ROAS" | "MAXIMIZE_CLICKS" | "MANUAL_CPC";
             brief?: components["schemas"]["Brief"];
             /** Format: int64 */
             budget_micros?: number;
             currency?: string;
+            /** @description Last day the campaign runs, YYYY-MM-DD, not before start_date; empty removes it */
+            end_date?: string;
             final_url?: string;
             languages?: string[] | null;
             locations?: string[] | null;
             name?: string;
+            /** @description First day the campaign runs, YYYY-MM-DD; empty removes it */
+            start_date?: string;
+            /**
+             * Format: int64
+             * @description The target cost per conversion in micros; required by TARGET_CPA, refused with other strategies
+             */
+            target_cpa_micros?: number;
+            /**
+             * Format: double
+             * @description The target return on ad spend (3.5 = 350 %); required by TARGET_ROAS, refused with other strategies
+             */
+            target_roas?: number;
         };
         CampaignReport: {
             /** Format: int64 */
@@ -2352,11 +2409,13 @@ export interface components {
             amount_micros?: number;
             asset?: string;
             asset_type?: string;
+            bidding?: string;
             channel?: string;
             constant?: string;
             /** Format: int64 */
             cpc_bid_micros?: number;
             descriptions?: components["schemas"]["EntityText"][] | null;
+            end_date?: string;
             eu_political?: boolean;
             field?: string;
             field_type?: string;
@@ -2374,7 +2433,12 @@ export interface components {
             parent?: string;
             path1?: string;
             path2?: string;
+            start_date?: string;
             status?: string;
+            /** Format: int64 */
+            target_cpa_micros?: number;
+            /** Format: double */
+            target_roas?: number;
             text?: string;
         };
         EntityReport: {

@@ -1,0 +1,16 @@
+-- A campaign's bidding strategy and its run (internal/domain/campaigns): the
+-- strategy from Google Ads' list, with its target where it has one (a target
+-- cost per action in micros for TARGET_CPA, a target return on ad spend for
+-- TARGET_ROAS), and the first and last day it runs (YYYY-MM-DD in the
+-- account's time zone; none: from publishing on, without end). Existing
+-- campaigns keep what publishing gave them so far: maximize clicks for
+-- search, maximize conversions for Performance Max.
+
+ALTER TABLE campaigns ADD COLUMN bidding_strategy TEXT NOT NULL DEFAULT 'MAXIMIZE_CLICKS'
+    CHECK (bidding_strategy IN ('MAXIMIZE_CONVERSIONS', 'MAXIMIZE_CONVERSION_VALUE', 'TARGET_CPA', 'TARGET_ROAS', 'MAXIMIZE_CLICKS', 'MANUAL_CPC'));
+ALTER TABLE campaigns ADD COLUMN target_cpa_micros BIGINT CHECK (target_cpa_micros > 0);
+ALTER TABLE campaigns ADD COLUMN target_roas DOUBLE PRECISION CHECK (target_roas > 0);
+ALTER TABLE campaigns ADD COLUMN start_date TEXT CHECK (start_date IS NULL OR start_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$');
+ALTER TABLE campaigns ADD COLUMN end_date TEXT CHECK (end_date IS NULL OR end_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$');
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_run CHECK (start_date IS NULL OR end_date IS NULL OR end_date >= start_date);
+UPDATE campaigns SET bidding_strategy = 'MAXIMIZE_CONVERSIONS' WHERE type = 'PERFORMANCE_MAX';
