@@ -289,7 +289,7 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerUsageList(api, "list-asset-usage-ad-groups", UsageAdGroups, "Ad groups whose ads use an asset", "Ordered by campaign and id.", s.UsageAdGroups)
 	registerUsageList(api, "list-asset-usage-ads", UsageAds, "Ads that use an asset", "One item per link, ordered by campaign, ad group, ad and field type.", s.UsageAds)
 	registerUsageList(api, "list-asset-usage-asset-groups", UsageAssetGroups, "Asset groups that use an asset", "One item per link, ordered by campaign, asset group and field type.", s.UsageAssetGroups)
-	registerUsageList(api, "list-asset-usage-keywords", UsageKeywords, "Keywords of the ad groups that use an asset", "Ordered by campaign, ad group, text (byte order), match type and negative.", s.UsageKeywords)
+	registerUsageList(api, "list-asset-usage-keywords", UsageKeywords, "Keywords of the ad groups that use an asset", "Ordered by ad group, text (byte order), match type and negative.", s.UsageKeywords)
 
 	httpapi.Register(api, auth.Viewer, huma.Operation{
 		OperationID: "list-campaign-assets", Method: http.MethodGet, Path: "/api/campaigns/{id}/assets", Tags: tags,

@@ -96,7 +96,7 @@ type ImageInput struct {
 // the cursor of each list that continues (GET /api/assets/{id}/usage/{list}).
 // Campaigns are ordered by id, ad groups by campaign and id, ads by campaign,
 // ad group, ad and field type, asset groups by campaign, id and field type,
-// keywords by campaign, ad group, text (byte order), match type and negative.
+// keywords by ad group, text (byte order), match type and negative.
 // An ad or asset group that uses the asset in two field types appears twice.
 type Usage struct {
 	AssetID     int64             `json:"asset_id"`

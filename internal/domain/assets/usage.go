@@ -21,8 +21,7 @@ import (
 //   - campaigns by id, ad groups by (campaign, id), ads by (campaign, ad group,
 //     ad, field type), asset groups by (campaign, id, field type): the order of
 //     the covering index asset_links_usage;
-//   - keywords by (campaign, ad group, text in byte order, match type,
-//     negative): the ad groups in the order above, each one's keywords in the
+//   - keywords by (ad group, text in byte order, match type, negative): the
 //     order of the keywords' unique index.
 //
 // A cursor is the key of the last item of a page. Every key is unique, so
@@ -98,7 +97,7 @@ func decodeUsageCursor(s, list string, asset int64) (*usageKey, error) {
 
 // complete reports whether k holds every field its list's key needs.
 func (k usageKey) complete() bool {
-	if k.Asset <= 0 || k.Campaign <= 0 {
+	if k.Asset <= 0 || (k.Campaign <= 0 && k.List != UsageKeywords) {
 		return false
 	}
 	switch k.List {
@@ -127,12 +126,15 @@ type usageList[T any] struct {
 	key  func(item T) usageKey
 }
 
-// p renders placeholders: PostgreSQL's $n, SQLite's ?n.
+// p renders a statement for the engine: placeholders ($n on PostgreSQL, ?n
+// on SQLite) and {links}, asset_links read through asset_links_usage. SQLite
+// is told the index: for DISTINCT it may otherwise pick an index that gives
+// the order without the asset and scan every link of the library.
 func p(pg bool, q string) string {
 	if pg {
-		return q
+		return strings.ReplaceAll(q, "{links}", "asset_links")
 	}
-	return strings.ReplaceAll(q, "$", "?")
+	return strings.ReplaceAll(strings.ReplaceAll(q, "{links}", "asset_links INDEXED BY asset_links_usage"), "$", "?")
 }
 
 func jsonObject(pg bool, fields ...string) string {
@@ -150,7 +152,7 @@ var usageCampaignList = usageList[UsageCampaign]{
 			keyset = " AND campaign_id > $3"
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', c.id`, `'name', c.name`, `'type', c.type`, `'state', c.state`)+` AS item
-			FROM (SELECT DISTINCT campaign_id FROM asset_links WHERE asset_id = $1`+keyset+` ORDER BY campaign_id LIMIT $2) u
+			FROM (SELECT DISTINCT campaign_id FROM {links} WHERE asset_id = $1`+keyset+` ORDER BY campaign_id LIMIT $2) u
 			JOIN campaigns c ON c.id = u.campaign_id ORDER BY u.campaign_id`)
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign} },
@@ -165,7 +167,7 @@ var usageAdGroupList = usageList[UsageAdGroup]{
 			keyset = " AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id > $4)"
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`)+` AS item
-			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM asset_links WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+keyset+`
+			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+keyset+`
 				ORDER BY campaign_id, ad_group_id LIMIT $2) u
 			JOIN ad_groups g ON g.id = u.ad_group_id ORDER BY u.campaign_id, u.ad_group_id`)
 	},
@@ -183,7 +185,7 @@ var usageAdList = usageList[UsageAd]{
 			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id > $4 OR (ad_group_id = $4 AND (ad_id > $5 OR (ad_id = $5 AND field_type > $6))))`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', ad_id`, `'campaign_id', campaign_id`, `'ad_group_id', ad_group_id`, `'field_type', field_type`, `'pinned_field', pinned_field`)+` AS item
-			FROM asset_links WHERE asset_id = $1 AND ad_id IS NOT NULL`+keyset+`
+			FROM {links} WHERE asset_id = $1 AND ad_id IS NOT NULL`+keyset+`
 			ORDER BY campaign_id, ad_group_id, ad_id, asset_group_id, field_type LIMIT $2`)
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign, k.Group, k.ID, k.Field} },
@@ -200,7 +202,7 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR asset_group_id > $4 OR (asset_group_id = $4 AND field_type > $5))`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`, `'field_type', l.field_type`)+` AS item
-			FROM (SELECT campaign_id, ad_group_id, ad_id, asset_group_id, field_type FROM asset_links
+			FROM (SELECT campaign_id, ad_group_id, ad_id, asset_group_id, field_type FROM {links}
 				WHERE asset_id = $1 AND asset_group_id IS NOT NULL`+keyset+`
 				ORDER BY campaign_id, ad_group_id, ad_id, asset_group_id, field_type LIMIT $2) l
 			JOIN asset_groups g ON g.id = l.asset_group_id ORDER BY l.campaign_id, l.asset_group_id, l.field_type`)
@@ -211,30 +213,33 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 	},
 }
 
-// Keywords: the ad groups that use the asset, from the cursor's on, in index
-// order, and each one's keywords through the keywords' unique index. Text
-// compares in byte order on both engines.
+// Keywords: those of the ad groups that use the asset, in the order of the
+// keywords' unique index, (ad group, text, match type, negative), so SQLite
+// walks the ad groups in order and stops after a page without sorting; the
+// campaign is looked up for the page's rows only. Text compares in byte order
+// on both engines.
 var usageKeywordList = usageList[UsageKeyword]{
 	name: UsageKeywords,
 	page: func(pg, after bool) string {
-		groups, keyset := "", ""
+		keyset := ""
 		if after {
-			groups = " AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id >= $4)"
-			keyset = ` WHERE (u.campaign_id > $3 OR k.ad_group_id > $4 OR (k.ad_group_id = $4 AND (k.text` + collateC(pg) + ` > $5` + collateC(pg) + `
-				OR (k.text = $5 AND (k.match_type > $6 OR (k.match_type = $6 AND k.negative > $7))))))`
+			keyset = ` AND k.ad_group_id >= $3 AND (k.ad_group_id > $3 OR k.text` + collateC(pg) + ` > $4` + collateC(pg) + `
+				OR (k.text = $4 AND (k.match_type > $5 OR (k.match_type = $5 AND k.negative > $6))))`
 		}
 		negative := `'negative', k.negative`
 		if !pg {
 			negative = `'negative', json(CASE WHEN k.negative THEN 'true' ELSE 'false' END)`
 		}
-		return p(pg, `SELECT `+jsonObject(pg, `'id', k.id`, `'campaign_id', u.campaign_id`, `'ad_group_id', k.ad_group_id`, `'text', k.text`, `'match_type', k.match_type`, negative)+` AS item
-			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM asset_links WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+groups+`) u
-			JOIN keywords k ON k.ad_group_id = u.ad_group_id`+keyset+`
-			ORDER BY u.campaign_id, k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative LIMIT $2`)
+		return p(pg, `SELECT `+jsonObject(pg, `'id', k.id`, `'campaign_id', g.campaign_id`, `'ad_group_id', k.ad_group_id`, `'text', k.text`, `'match_type', k.match_type`, negative)+` AS item
+			FROM (SELECT k.id, k.ad_group_id, k.text, k.match_type, k.negative FROM keywords k
+				WHERE k.ad_group_id IN (SELECT ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL)`+keyset+`
+				ORDER BY k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative LIMIT $2) k
+			JOIN ad_groups g ON g.id = k.ad_group_id
+			ORDER BY k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative`)
 	},
-	args: func(k *usageKey) []any { return []any{k.Campaign, k.Group, k.Text, k.Match, k.Negative} },
+	args: func(k *usageKey) []any { return []any{k.Group, k.Text, k.Match, k.Negative} },
 	key: func(k UsageKeyword) usageKey {
-		return usageKey{Campaign: k.CampaignID, Group: k.AdGroupID, Text: k.Text, Match: k.MatchType, Negative: k.Negative}
+		return usageKey{Group: k.AdGroupID, Text: k.Text, Match: k.MatchType, Negative: k.Negative}
 	},
 }
 
@@ -311,14 +316,14 @@ func usageFirst(ctx context.Context, q db.Conn, assetID int64, limit int) (Usage
 		// Each distinct count reads asset_links_usage in its order, which
 		// needs no temporary index: distinct values are adjacent.
 		query = `SELECT n.ad_links, n.group_links,
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id FROM asset_links WHERE asset_id = ?1)),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id FROM asset_links WHERE asset_id = ?1 AND ad_group_id IS NOT NULL)),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id, ad_id FROM asset_links WHERE asset_id = ?1 AND ad_id IS NOT NULL)),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id, ad_id, asset_group_id FROM asset_links WHERE asset_id = ?1 AND asset_group_id IS NOT NULL)),
-				(SELECT count(*) FROM keywords WHERE ad_group_id IN (SELECT ad_group_id FROM asset_links WHERE asset_id = ?1 AND ad_group_id IS NOT NULL)),
+				(SELECT count(*) FROM (SELECT DISTINCT campaign_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1)),
+				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL)),
+				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id, ad_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_id IS NOT NULL)),
+				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id, ad_id, asset_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND asset_group_id IS NOT NULL)),
+				(SELECT count(*) FROM keywords WHERE ad_group_id IN (SELECT ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL)),
 				` + arr(usageCampaignList.page(false, false)) + `, ` + arr(usageAdGroupList.page(false, false)) + `, ` +
 			arr(usageAdList.page(false, false)) + `, ` + arr(usageAssetGroupList.page(false, false)) + `, ` + arr(usageKeywordList.page(false, false)) + `
-			FROM assets, (SELECT count(ad_id) AS ad_links, count(asset_group_id) AS group_links FROM asset_links WHERE asset_id = ?1) n
+			FROM assets, (SELECT count(ad_id) AS ad_links, count(asset_group_id) AS group_links FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1) n
 			WHERE assets.id = ?1`
 	}
 	u := Usage{AssetID: assetID}

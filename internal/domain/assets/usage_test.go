@@ -53,7 +53,7 @@ func compareKeywords(a, b UsageKeyword) int {
 		}
 		return 0
 	}
-	return cmp.Or(cmp.Compare(a.CampaignID, b.CampaignID), cmp.Compare(a.AdGroupID, b.AdGroupID), strings.Compare(a.Text, b.Text),
+	return cmp.Or(cmp.Compare(a.AdGroupID, b.AdGroupID), strings.Compare(a.Text, b.Text),
 		strings.Compare(a.MatchType, b.MatchType), cmp.Compare(neg(a.Negative), neg(b.Negative)))
 }
 
