@@ -517,7 +517,7 @@ export interface paths {
         };
         /**
          * Keywords of the ad groups that use an asset
-         * @description Ordered by campaign, ad group, text (byte order), match type and negative. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
+         * @description Ordered by ad group, text (byte order), match type and negative. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
          */
         get: operations["list-asset-usage-keywords"];
         put?: never;
