@@ -313,18 +313,25 @@ func usageFirst(ctx context.Context, q db.Conn, assetID int64, limit int) (Usage
 			FROM assets WHERE id = $1`
 	} else {
 		arr := func(page string) string { return `(SELECT json_group_array(json(item)) FROM (` + page + `) x)` }
-		// Each distinct count reads asset_links_usage in its order, which
-		// needs no temporary index: distinct values are adjacent.
-		query = `SELECT n.ad_links, n.group_links,
+		// The counts read asset_links_usage in its order, which needs no
+		// temporary index: one pass groups the links by ad or asset group
+		// (distinct ads and asset groups, and their links), the distinct
+		// ad groups are read once and serve their count and the keywords'.
+		query = `WITH g AS MATERIALIZED (
+				SELECT DISTINCT campaign_id, ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL
+			), o AS MATERIALIZED (
+				SELECT count(ad_id) AS ads, count(asset_group_id) AS groups,
+					total(CASE WHEN ad_id IS NOT NULL THEN n END) AS ad_links, total(CASE WHEN asset_group_id IS NOT NULL THEN n END) AS group_links
+				FROM (SELECT ad_id, asset_group_id, count(*) AS n FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1
+					GROUP BY campaign_id, ad_group_id, ad_id, asset_group_id)
+			)
+			SELECT CAST(o.ad_links AS INTEGER), CAST(o.group_links AS INTEGER),
 				(SELECT count(*) FROM (SELECT DISTINCT campaign_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1)),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL)),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id, ad_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_id IS NOT NULL)),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id, ad_group_id, ad_id, asset_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND asset_group_id IS NOT NULL)),
-				(SELECT count(*) FROM keywords WHERE ad_group_id IN (SELECT ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL)),
+				(SELECT count(*) FROM g), o.ads, o.groups,
+				(SELECT count(*) FROM keywords WHERE ad_group_id IN (SELECT ad_group_id FROM g)),
 				` + arr(usageCampaignList.page(false, false)) + `, ` + arr(usageAdGroupList.page(false, false)) + `, ` +
 			arr(usageAdList.page(false, false)) + `, ` + arr(usageAssetGroupList.page(false, false)) + `, ` + arr(usageKeywordList.page(false, false)) + `
-			FROM assets, (SELECT count(ad_id) AS ad_links, count(asset_group_id) AS group_links FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1) n
-			WHERE assets.id = ?1`
+			FROM assets, o WHERE assets.id = ?1`
 	}
 	u := Usage{AssetID: assetID}
 	var cj, gj, aj, sj, kj []byte
