@@ -230,9 +230,16 @@ var usageKeywordList = usageList[UsageKeyword]{
 		if !pg {
 			negative = `'negative', json(CASE WHEN k.negative THEN 'true' ELSE 'false' END)`
 		}
+		// PostgreSQL is given the ad groups as an array, so it looks their
+		// keywords up by index instead of walking the whole keywords index
+		// in order and probing each one.
+		groups := `IN (SELECT ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL)`
+		if pg {
+			groups = `= ANY (ARRAY(SELECT DISTINCT ad_group_id FROM asset_links WHERE asset_id = $1 AND ad_group_id IS NOT NULL))`
+		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', k.id`, `'campaign_id', g.campaign_id`, `'ad_group_id', k.ad_group_id`, `'text', k.text`, `'match_type', k.match_type`, negative)+` AS item
 			FROM (SELECT k.id, k.ad_group_id, k.text, k.match_type, k.negative FROM keywords k
-				WHERE k.ad_group_id IN (SELECT ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL)`+keyset+`
+				WHERE k.ad_group_id `+groups+keyset+`
 				ORDER BY k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative LIMIT $2) k
 			JOIN ad_groups g ON g.id = k.ad_group_id
 			ORDER BY k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative`)
