@@ -1571,6 +1571,84 @@ test('wizard: a dropped connection mid-generation reconnects calmly and reaches 
   await context.close();
 });
 
+test('where-used pages through a hot asset: counts, the first page, "Weitere laden" until every ad is listed once', async ({ stack }) => {
+  const page = admin;
+  // One headline in 120 ads of 60 ad groups (Google allows 3 enabled ads in
+  // one): more ads and more ad groups than a page holds.
+  const hot = 'Winterreifen überall';
+  const c = await api(page, 'POST', `${stack.base}/api/campaigns`, { name: 'Verwendung seitenweise', type: 'SEARCH', budget_micros: 10_000_000, currency: 'EUR', languages: ['de'], final_url: 'https://www.reifen-mueller.example/' });
+  const adIds = [];
+  for (let batch = 0; batch < 60; batch += 6) {
+    const made = await Promise.all(
+      Array.from({ length: 6 }, async (_, k) => {
+        const g = batch + k;
+        const ag = await api(page, 'POST', `${stack.base}/api/ad-groups`, { campaign_id: c.id, name: `Seitenweise ${g}`, status: 'ENABLED' });
+        await api(page, 'POST', `${stack.base}/api/keywords`, { ad_group_id: ag.id, text: `winterreifen ${g}`, match_type: 'PHRASE' });
+        const ads = [];
+        for (const i of [0, 1]) {
+          ads.push(
+            await api(page, 'POST', `${stack.base}/api/ads`, {
+              ad_group_id: ag.id,
+              final_urls: ['https://www.reifen-mueller.example/'],
+              status: 'ENABLED',
+              headlines: [{ text: hot }, { text: `Reifen Nummer ${g}-${i}` }, { text: `Montage inklusive ${g}-${i}` }],
+              descriptions: [{ text: `Gute Reifen für jedes Wetter, Angebot ${g}-${i}.` }, { text: 'Jetzt online bestellen.' }],
+            }),
+          );
+        }
+        return ads;
+      }),
+    );
+    adIds.push(...made.flat().map((a) => a.id));
+  }
+  const assetId = (await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}/tree`)).ad_groups[0].ads[0].headlines.find((h) => h.text === hot).asset_id;
+
+  // The API: a bounded first answer with counts, then the ads page by page, each once.
+  const first = await api(page, 'GET', `${stack.base}/api/assets/${assetId}/usage?limit=20`);
+  expect(first.counts.ads === adIds.length && first.totals.ads === adIds.length && first.ads.length === 20 && first.next.ads, `first answer ${JSON.stringify(first.counts)}, ${first.ads.length} ads, next ${JSON.stringify(first.next)}`);
+  const paged = first.ads.map((a) => a.id);
+  for (let cursor = first.next.ads; cursor; ) {
+    const p = await api(page, 'GET', `${stack.base}/api/assets/${assetId}/usage/ads?limit=20&cursor=${encodeURIComponent(cursor)}`);
+    paged.push(...p.items.map((a) => a.id));
+    cursor = p.next_cursor;
+  }
+  expect(paged.length === adIds.length && new Set(paged).size === adIds.length && adIds.every((id) => paged.includes(id)), `paged ${paged.length} ads (${new Set(paged).size} distinct) of ${adIds.length}`);
+  const bad = await page.request.get(`${stack.base}/api/assets/${assetId}/usage/keywords?cursor=${encodeURIComponent(first.next.ads)}`);
+  const problem = await bad.json();
+  expect(bad.status() === 400 && problem.errors?.[0]?.location === 'query.cursor', `a cursor of the ads sent for the keywords: ${bad.status()} ${JSON.stringify(problem)}`);
+
+  // The screen: counts, the first 50 ads, then more until the list is complete.
+  await page.goto(`${stack.base}/assets/${assetId}`);
+  const graph = page.getByTestId('where-used');
+  await graph.waitFor();
+  const count = (await page.locator('[data-count=ads]').textContent()).trim();
+  expect(count === new Intl.NumberFormat('de-DE').format(adIds.length), `ads counted ${count}, want ${adIds.length}`);
+  const ads = graph.locator('section[data-list=ads] a');
+  expect((await ads.count()) === 50, `first page shows ${await ads.count()} ads`);
+  await axe(page, 'where-used, paged');
+  await shot(page, '17-where-used-paged');
+  // Named for its list (browsers differ in the space before the hidden part).
+  const more = page.getByRole('button', { name: /^Weitere laden\W+Anzeigen$/ });
+  expect((await page.getByRole('button', { name: /^Weitere laden\W+Anzeigengruppen$/ }).count()) === 1, 'the ad groups offer no more');
+  let clicks = 0;
+  while (await more.count()) {
+    const before = await ads.count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('section[data-list=ads] a').length > n, before);
+    clicks++;
+  }
+  const shown = await ads.evaluateAll((as) => as.map((a) => Number(a.getAttribute('href').split('#ad-')[1])));
+  expect(clicks === Math.ceil(adIds.length / 50) - 1, `${clicks} clicks on "Weitere laden"`);
+  expect(shown.length === adIds.length && new Set(shown).size === adIds.length && adIds.every((id) => shown.includes(id)), `the screen lists ${shown.length} ads (${new Set(shown).size} distinct) of ${adIds.length}`);
+  expect((await page.getByRole('status').filter({ hasText: 'weitere geladen' }).count()) === 1, 'loading more is not announced');
+  // A place links into the campaign tree.
+  const last = graph.locator('section[data-list=ads] a').last();
+  const href = await last.getAttribute('href');
+  await last.click();
+  await page.waitForURL((u) => u.href.endsWith(href));
+  noProblems(page);
+});
+
 const stack = await startStack({ out });
 let result;
 try {

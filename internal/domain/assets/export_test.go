@@ -1,5 +1,5 @@
 package assets
 
-// UsageJSON is the where-used query without the cache, for benchmarks of the
-// cold path.
-var UsageJSON = usageJSON
+// UsageFirst is the first where-used read without the cache, for benchmarks
+// of the query itself.
+var UsageFirst = usageFirst

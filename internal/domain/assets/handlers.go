@@ -75,6 +75,37 @@ type listInput struct {
 	FieldType linkField `query:"field_type" doc:"Only assets linked in this field type"`
 }
 
+type usageInput struct {
+	ID    int64 `path:"id" minimum:"1"`
+	Limit int   `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per list at most"`
+}
+
+type usagePageInput struct {
+	ID     int64  `path:"id" minimum:"1"`
+	Cursor string `query:"cursor" maxLength:"2000" doc:"Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per page"`
+}
+
+type usagePageOutput[T any] struct {
+	Body UsagePage[T]
+}
+
+// registerUsageList publishes the pages of one where-used list.
+func registerUsageList[T any](api *httpapi.API, id, list, summary, order string, page func(context.Context, int64, string, int) (UsagePage[T], error)) {
+	httpapi.Register(api, auth.Viewer, huma.Operation{
+		OperationID: id, Method: http.MethodGet, Path: "/api/assets/{id}/usage/" + list, Tags: []string{"assets"},
+		Summary: summary,
+		Description: order + " Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, " +
+			"or not made by this API, is refused with 400 naming query.cursor.",
+	}, func(ctx context.Context, in *usagePageInput) (*usagePageOutput[T], error) {
+		p, err := page(ctx, in.ID, in.Cursor, in.Limit)
+		if err != nil {
+			return nil, err
+		}
+		return &usagePageOutput[T]{Body: p}, nil
+	})
+}
+
 type contentInput struct {
 	ID          int64  `path:"id" minimum:"1"`
 	IfNoneMatch string `header:"If-None-Match"`
@@ -242,16 +273,23 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	usageSchema := schemas.Schema(reflect.TypeFor[Usage](), true, "")
 	httpapi.Register(api, auth.Viewer, huma.Operation{
 		OperationID: "get-asset-usage", Method: http.MethodGet, Path: "/api/assets/{id}/usage", Tags: tags,
-		Summary:     "Where an asset is used",
-		Description: "The graph around an asset: the campaigns, ad groups, ads and asset groups that use it, and the keywords of those ad groups, with counts. counts.campaigns > 1 means campaigns share the asset.",
-		Responses:   map[string]*huma.Response{"200": {Description: "The where-used graph", Content: map[string]*huma.MediaType{"application/json": {Schema: usageSchema}}}},
-	}, func(ctx context.Context, in *idInput) (*jsonOutput, error) {
-		doc, err := s.WhereUsedJSON(ctx, in.ID)
+		Summary: "Where an asset is used",
+		Description: "The graph around an asset: how many campaigns, ad groups, ads, asset groups and keywords (of those ad groups) use it, " +
+			"the first page of each list, and in `next` the cursor of each list that continues (GET /api/assets/{id}/usage/{list}?cursor=…). " +
+			"counts.campaigns > 1 means campaigns share the asset. The answer is bounded: at most `limit` items per list.",
+		Responses: map[string]*huma.Response{"200": {Description: "The where-used graph, first pages", Content: map[string]*huma.MediaType{"application/json": {Schema: usageSchema}}}},
+	}, func(ctx context.Context, in *usageInput) (*jsonOutput, error) {
+		doc, err := s.WhereUsedJSON(ctx, in.ID, in.Limit)
 		if err != nil {
 			return nil, err
 		}
 		return &jsonOutput{ContentType: "application/json", Body: doc}, nil
 	})
+	registerUsageList(api, "list-asset-usage-campaigns", UsageCampaigns, "Campaigns that use an asset", "Ordered by id.", s.UsageCampaigns)
+	registerUsageList(api, "list-asset-usage-ad-groups", UsageAdGroups, "Ad groups whose ads use an asset", "Ordered by campaign and id.", s.UsageAdGroups)
+	registerUsageList(api, "list-asset-usage-ads", UsageAds, "Ads that use an asset", "One item per link, ordered by campaign, ad group, ad and field type.", s.UsageAds)
+	registerUsageList(api, "list-asset-usage-asset-groups", UsageAssetGroups, "Asset groups that use an asset", "One item per link, ordered by campaign, asset group and field type.", s.UsageAssetGroups)
+	registerUsageList(api, "list-asset-usage-keywords", UsageKeywords, "Keywords of the ad groups that use an asset", "Ordered by ad group, text (byte order), match type and negative.", s.UsageKeywords)
 
 	httpapi.Register(api, auth.Viewer, huma.Operation{
 		OperationID: "list-campaign-assets", Method: http.MethodGet, Path: "/api/campaigns/{id}/assets", Tags: tags,

@@ -255,7 +255,8 @@ func TestOperationsDeclareRoles(t *testing.T) {
 	want := map[string]auth.Role{
 		"create-text-asset": auth.Editor, "upload-image-asset": auth.Editor, "update-asset": auth.Editor, "delete-asset": auth.Editor,
 		"list-assets": auth.Viewer, "get-asset": auth.Viewer, "get-asset-content": auth.Viewer, "get-asset-usage": auth.Viewer,
-		"list-campaign-assets": auth.Viewer,
+		"list-campaign-assets": auth.Viewer, "list-asset-usage-campaigns": auth.Viewer, "list-asset-usage-ad-groups": auth.Viewer,
+		"list-asset-usage-ads": auth.Viewer, "list-asset-usage-asset-groups": auth.Viewer, "list-asset-usage-keywords": auth.Viewer,
 	}
 	ops := srv.API.Roles.Operations()
 	if len(ops) != len(want) {

@@ -91,28 +91,59 @@ type ImageInput struct {
 	Provenance Provenance
 }
 
-// Usage is the where-used graph of one asset. Campaigns and ad groups are
-// ordered by id, ads by campaign, ad group, ad and field type, asset groups by
-// id and field type, keywords by ad group, text, match type and negative. An
-// ad or asset group that uses the asset in two field types appears twice.
+// Usage is the first where-used answer of one asset: the counts of every kind
+// of place, the first page of each list (Limit items at most) and, in Next,
+// the cursor of each list that continues (GET /api/assets/{id}/usage/{list}).
+// Campaigns are ordered by id, ad groups by campaign and id, ads by campaign,
+// ad group, ad and field type, asset groups by campaign, id and field type,
+// keywords by ad group, text (byte order), match type and negative.
+// An ad or asset group that uses the asset in two field types appears twice.
 type Usage struct {
 	AssetID     int64             `json:"asset_id"`
 	Counts      UsageCounts       `json:"counts"`
-	Campaigns   []UsageCampaign   `json:"campaigns" nullable:"false"`
-	AdGroups    []UsageAdGroup    `json:"ad_groups" nullable:"false"`
-	Ads         []UsageAd         `json:"ads" nullable:"false"`
-	AssetGroups []UsageAssetGroup `json:"asset_groups" nullable:"false"`
-	Keywords    []UsageKeyword    `json:"keywords" nullable:"false"`
+	Totals      UsageTotals       `json:"totals" doc:"Items of each list over all its pages"`
+	Limit       int               `json:"limit" doc:"Items per list in this answer at most"`
+	Campaigns   []UsageCampaign   `json:"campaigns" nullable:"false" doc:"The first page"`
+	AdGroups    []UsageAdGroup    `json:"ad_groups" nullable:"false" doc:"The first page"`
+	Ads         []UsageAd         `json:"ads" nullable:"false" doc:"The first page: one item per link"`
+	AssetGroups []UsageAssetGroup `json:"asset_groups" nullable:"false" doc:"The first page: one item per link"`
+	Keywords    []UsageKeyword    `json:"keywords" nullable:"false" doc:"The first page"`
+	Next        UsageCursors      `json:"next" doc:"Per list, the cursor of its next page; absent when the list is complete"`
 }
 
-// UsageCounts sums up a Usage.
+// UsageCounts sums up where an asset is used, over every page.
 type UsageCounts struct {
-	Links       int `json:"links"`
+	Links       int `json:"links" doc:"Links from ads and asset groups: the items of ads and asset_groups together"`
 	Campaigns   int `json:"campaigns"`
 	AdGroups    int `json:"ad_groups"`
 	Ads         int `json:"ads" doc:"Distinct ads"`
 	AssetGroups int `json:"asset_groups" doc:"Distinct asset groups"`
 	Keywords    int `json:"keywords"`
+}
+
+// UsageTotals is the length of each list over all its pages: an ad or asset
+// group that uses the asset in two field types is two items.
+type UsageTotals struct {
+	Campaigns   int `json:"campaigns"`
+	AdGroups    int `json:"ad_groups"`
+	Ads         int `json:"ads" doc:"Links from ads"`
+	AssetGroups int `json:"asset_groups" doc:"Links from asset groups"`
+	Keywords    int `json:"keywords"`
+}
+
+// UsageCursors holds the opaque cursor of each list's next page.
+type UsageCursors struct {
+	Campaigns   string `json:"campaigns,omitempty"`
+	AdGroups    string `json:"ad_groups,omitempty"`
+	Ads         string `json:"ads,omitempty"`
+	AssetGroups string `json:"asset_groups,omitempty"`
+	Keywords    string `json:"keywords,omitempty"`
+}
+
+// UsagePage is one page of a where-used list.
+type UsagePage[T any] struct {
+	Items      []T    `json:"items" nullable:"false"`
+	NextCursor string `json:"next_cursor,omitempty" doc:"Present when more items follow"`
 }
 
 type UsageCampaign struct {
@@ -130,6 +161,7 @@ type UsageAdGroup struct {
 
 type UsageAd struct {
 	ID          int64   `json:"id"`
+	CampaignID  int64   `json:"campaign_id"`
 	AdGroupID   int64   `json:"ad_group_id"`
 	FieldType   string  `json:"field_type"`
 	PinnedField *string `json:"pinned_field"`
@@ -143,11 +175,12 @@ type UsageAssetGroup struct {
 }
 
 type UsageKeyword struct {
-	ID        int64  `json:"id"`
-	AdGroupID int64  `json:"ad_group_id"`
-	Text      string `json:"text"`
-	MatchType string `json:"match_type"`
-	Negative  bool   `json:"negative"`
+	ID         int64  `json:"id"`
+	CampaignID int64  `json:"campaign_id"`
+	AdGroupID  int64  `json:"ad_group_id"`
+	Text       string `json:"text"`
+	MatchType  string `json:"match_type"`
+	Negative   bool   `json:"negative"`
 }
 
 // CampaignAsset is an asset a campaign uses, with how often and as what.

@@ -44,15 +44,15 @@ type Service struct {
 	// never removed under a row that was just committed for it. Striped: a
 	// collision only makes two unrelated uploads wait for each other.
 	blobLocks [64]sync.Mutex
-	// usage caches where-used documents until the graph changes.
-	usage *db.GraphCache[int64, []byte]
+	// usage caches first where-used answers until the graph changes.
+	usage *db.GraphCache[usageFirstKey, []byte]
 }
 
 // NewService returns the asset service on d. blobDir is where image bytes are
 // kept: the data directory's "blobs" folder (files at
 // blobDir/sha256/<first 2 hex>/<hash>).
 func NewService(d *db.DB, blobDir string) *Service {
-	return &Service{db: d, blobDir: blobDir, now: time.Now, usage: db.NewGraphCache[int64, []byte](d, 2000)}
+	return &Service{db: d, blobDir: blobDir, now: time.Now, usage: db.NewGraphCache[usageFirstKey, []byte](d, 2000)}
 }
 
 var languagePattern = regexp.MustCompile(`^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$`)
@@ -359,17 +359,37 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]Asset, string, erro
 	return items, next.Encode(), nil
 }
 
-// WhereUsedJSON returns the where-used graph of an asset as the JSON document
-// of Usage, built by the database: the HTTP handler sends it unchanged.
-func (s *Service) WhereUsedJSON(ctx context.Context, assetID int64) ([]byte, error) {
-	return s.usage.Get(ctx, assetID, func(ctx context.Context) ([]byte, error) {
-		return usageJSON(ctx, s.db.Read(), assetID)
+// usageFirstKey is a cache key: an asset's first answer at one page size.
+type usageFirstKey struct {
+	asset int64
+	limit int
+}
+
+// WhereUsedJSON returns the first where-used answer of an asset (the JSON
+// form of Usage) with at most limit items per list, cached until the graph
+// changes: the HTTP handler sends it unchanged.
+func (s *Service) WhereUsedJSON(ctx context.Context, assetID int64, limit int) ([]byte, error) {
+	if err := checkUsageLimit(limit); err != nil {
+		return nil, err
+	}
+	return s.usage.Get(ctx, usageFirstKey{assetID, limit}, func(ctx context.Context) ([]byte, error) {
+		u, err := usageFirst(ctx, s.db.Read(), assetID, limit)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(u)
 	})
 }
 
-// WhereUsed returns the where-used graph of an asset.
+// WhereUsed returns the first where-used answer of an asset with
+// DefaultUsageLimit items per list.
 func (s *Service) WhereUsed(ctx context.Context, assetID int64) (Usage, error) {
-	doc, err := s.WhereUsedJSON(ctx, assetID)
+	return s.WhereUsedLimit(ctx, assetID, DefaultUsageLimit)
+}
+
+// WhereUsedLimit is WhereUsed with at most limit items per list.
+func (s *Service) WhereUsedLimit(ctx context.Context, assetID int64, limit int) (Usage, error) {
+	doc, err := s.WhereUsedJSON(ctx, assetID, limit)
 	if err != nil {
 		return Usage{}, err
 	}
@@ -378,6 +398,51 @@ func (s *Service) WhereUsed(ctx context.Context, assetID int64) (Usage, error) {
 		return Usage{}, fmt.Errorf("where-used of asset %d: decode: %w", assetID, err)
 	}
 	return u, nil
+}
+
+func checkUsageLimit(limit int) error {
+	if limit < 1 || limit > MaxUsageLimit {
+		return errs.Field("query.limit", fmt.Sprintf("must be between 1 and %d", MaxUsageLimit), limit)
+	}
+	return nil
+}
+
+// UsageCampaigns returns a page of the campaigns that use an asset, after
+// cursor (a Next or next_cursor value; "" for the first page).
+func (s *Service) UsageCampaigns(ctx context.Context, assetID int64, cursor string, limit int) (UsagePage[UsageCampaign], error) {
+	return listUsage(ctx, s, usageCampaignList, assetID, cursor, limit)
+}
+
+// UsageAdGroups returns a page of the ad groups whose ads use an asset.
+func (s *Service) UsageAdGroups(ctx context.Context, assetID int64, cursor string, limit int) (UsagePage[UsageAdGroup], error) {
+	return listUsage(ctx, s, usageAdGroupList, assetID, cursor, limit)
+}
+
+// UsageAds returns a page of the ads' links to an asset.
+func (s *Service) UsageAds(ctx context.Context, assetID int64, cursor string, limit int) (UsagePage[UsageAd], error) {
+	return listUsage(ctx, s, usageAdList, assetID, cursor, limit)
+}
+
+// UsageAssetGroups returns a page of the asset groups' links to an asset.
+func (s *Service) UsageAssetGroups(ctx context.Context, assetID int64, cursor string, limit int) (UsagePage[UsageAssetGroup], error) {
+	return listUsage(ctx, s, usageAssetGroupList, assetID, cursor, limit)
+}
+
+// UsageKeywords returns a page of the keywords of the ad groups that use an
+// asset.
+func (s *Service) UsageKeywords(ctx context.Context, assetID int64, cursor string, limit int) (UsagePage[UsageKeyword], error) {
+	return listUsage(ctx, s, usageKeywordList, assetID, cursor, limit)
+}
+
+func listUsage[T any](ctx context.Context, s *Service, list usageList[T], assetID int64, cursor string, limit int) (UsagePage[T], error) {
+	if err := checkUsageLimit(limit); err != nil {
+		return UsagePage[T]{}, err
+	}
+	after, err := decodeUsageCursor(cursor, list.name, assetID)
+	if err != nil {
+		return UsagePage[T]{}, err
+	}
+	return usagePage(ctx, s.db.Read(), list, assetID, after, limit)
 }
 
 // CampaignAssets lists the assets a campaign uses, with link counts and

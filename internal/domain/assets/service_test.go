@@ -223,23 +223,25 @@ func TestWhereUsedGraph(t *testing.T) {
 		want := Usage{
 			AssetID: hot.ID,
 			Counts:  UsageCounts{Links: 5, Campaigns: 2, AdGroups: 2, Ads: 3, AssetGroups: 1, Keywords: 4},
+			Totals:  UsageTotals{Campaigns: 2, AdGroups: 2, Ads: 4, AssetGroups: 1, Keywords: 4},
+			Limit:   DefaultUsageLimit,
 			Campaigns: []UsageCampaign{
 				{ID: c1, Name: name("campaigns", c1), Type: "SEARCH", State: "draft"},
 				{ID: c2, Name: name("campaigns", c2), Type: "PERFORMANCE_MAX", State: "review"},
 			},
 			AdGroups: []UsageAdGroup{{ID: g1, CampaignID: c1, Name: name("ad_groups", g1)}, {ID: g2, CampaignID: c1, Name: name("ad_groups", g2)}},
 			Ads: []UsageAd{
-				{ID: a1, AdGroupID: g1, FieldType: "DESCRIPTION"},
-				{ID: a1, AdGroupID: g1, FieldType: "HEADLINE", PinnedField: ptr("HEADLINE_1")},
-				{ID: a2, AdGroupID: g1, FieldType: "HEADLINE"},
-				{ID: a3, AdGroupID: g2, FieldType: "HEADLINE"},
+				{ID: a1, CampaignID: c1, AdGroupID: g1, FieldType: "DESCRIPTION"},
+				{ID: a1, CampaignID: c1, AdGroupID: g1, FieldType: "HEADLINE", PinnedField: ptr("HEADLINE_1")},
+				{ID: a2, CampaignID: c1, AdGroupID: g1, FieldType: "HEADLINE"},
+				{ID: a3, CampaignID: c1, AdGroupID: g2, FieldType: "HEADLINE"},
 			},
 			AssetGroups: []UsageAssetGroup{{ID: ag, CampaignID: c2, Name: name("asset_groups", ag), FieldType: "LONG_HEADLINE"}},
 			Keywords: []UsageKeyword{
-				{ID: k4, AdGroupID: g1, Text: "Zoo", MatchType: "EXACT"},
-				{ID: k2, AdGroupID: g1, Text: "cheap", MatchType: "BROAD", Negative: true},
-				{ID: k1, AdGroupID: g1, Text: "running shoes", MatchType: "EXACT"},
-				{ID: k3, AdGroupID: g2, Text: "trail shoes", MatchType: "PHRASE"},
+				{ID: k4, CampaignID: c1, AdGroupID: g1, Text: "Zoo", MatchType: "EXACT"},
+				{ID: k2, CampaignID: c1, AdGroupID: g1, Text: "cheap", MatchType: "BROAD", Negative: true},
+				{ID: k1, CampaignID: c1, AdGroupID: g1, Text: "running shoes", MatchType: "EXACT"},
+				{ID: k3, CampaignID: c1, AdGroupID: g2, Text: "trail shoes", MatchType: "PHRASE"},
 			},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {

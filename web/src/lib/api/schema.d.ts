@@ -437,9 +437,109 @@ export interface paths {
         };
         /**
          * Where an asset is used
-         * @description The graph around an asset: the campaigns, ad groups, ads and asset groups that use it, and the keywords of those ad groups, with counts. counts.campaigns > 1 means campaigns share the asset.
+         * @description The graph around an asset: how many campaigns, ad groups, ads, asset groups and keywords (of those ad groups) use it, the first page of each list, and in `next` the cursor of each list that continues (GET /api/assets/{id}/usage/{list}?cursor=…). counts.campaigns > 1 means campaigns share the asset. The answer is bounded: at most `limit` items per list.
          */
         get: operations["get-asset-usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/usage/ad_groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ad groups whose ads use an asset
+         * @description Ordered by campaign and id. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
+         */
+        get: operations["list-asset-usage-ad-groups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/usage/ads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ads that use an asset
+         * @description One item per link, ordered by campaign, ad group, ad and field type. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
+         */
+        get: operations["list-asset-usage-ads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/usage/asset_groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Asset groups that use an asset
+         * @description One item per link, ordered by campaign, asset group and field type. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
+         */
+        get: operations["list-asset-usage-asset-groups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/usage/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaigns that use an asset
+         * @description Ordered by id. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
+         */
+        get: operations["list-asset-usage-campaigns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/usage/keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Keywords of the ad groups that use an asset
+         * @description Ordered by ad group, text (byte order), match type and negative. Keyset pages: every place that exists while paging is returned exactly once; a cursor made for another list or asset, or not made by this API, is refused with 400 naming query.cursor.
+         */
+        get: operations["list-asset-usage-keywords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3452,18 +3552,34 @@ export interface components {
             name?: string;
         };
         Usage: {
+            /** @description The first page */
             ad_groups: components["schemas"]["UsageAdGroup"][];
+            /** @description The first page: one item per link */
             ads: components["schemas"]["UsageAd"][];
+            /** @description The first page: one item per link */
             asset_groups: components["schemas"]["UsageAssetGroup"][];
             /** Format: int64 */
             asset_id: number;
+            /** @description The first page */
             campaigns: components["schemas"]["UsageCampaign"][];
             counts: components["schemas"]["UsageCounts"];
+            /** @description The first page */
             keywords: components["schemas"]["UsageKeyword"][];
+            /**
+             * Format: int64
+             * @description Items per list in this answer at most
+             */
+            limit: number;
+            /** @description Per list, the cursor of its next page; absent when the list is complete */
+            next: components["schemas"]["UsageCursors"];
+            /** @description Items of each list over all its pages */
+            totals: components["schemas"]["UsageTotals"];
         };
         UsageAd: {
             /** Format: int64 */
             ad_group_id: number;
+            /** Format: int64 */
+            campaign_id: number;
             field_type: string;
             /** Format: int64 */
             id: number;
@@ -3508,17 +3624,72 @@ export interface components {
             campaigns: number;
             /** Format: int64 */
             keywords: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Links from ads and asset groups: the items of ads and asset_groups together
+             */
             links: number;
+        };
+        UsageCursors: {
+            ad_groups?: string;
+            ads?: string;
+            asset_groups?: string;
+            campaigns?: string;
+            keywords?: string;
         };
         UsageKeyword: {
             /** Format: int64 */
             ad_group_id: number;
             /** Format: int64 */
+            campaign_id: number;
+            /** Format: int64 */
             id: number;
             match_type: string;
             negative: boolean;
             text: string;
+        };
+        UsagePageUsageAd: {
+            items: components["schemas"]["UsageAd"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
+        UsagePageUsageAdGroup: {
+            items: components["schemas"]["UsageAdGroup"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
+        UsagePageUsageAssetGroup: {
+            items: components["schemas"]["UsageAssetGroup"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
+        UsagePageUsageCampaign: {
+            items: components["schemas"]["UsageCampaign"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
+        UsagePageUsageKeyword: {
+            items: components["schemas"]["UsageKeyword"][];
+            /** @description Present when more items follow */
+            next_cursor?: string;
+        };
+        UsageTotals: {
+            /** Format: int64 */
+            ad_groups: number;
+            /**
+             * Format: int64
+             * @description Links from ads
+             */
+            ads: number;
+            /**
+             * Format: int64
+             * @description Links from asset groups
+             */
+            asset_groups: number;
+            /** Format: int64 */
+            campaigns: number;
+            /** Format: int64 */
+            keywords: number;
         };
         User: {
             /** Format: date-time */
@@ -6767,7 +6938,10 @@ export interface operations {
     };
     "get-asset-usage": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per list at most */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -6776,7 +6950,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The where-used graph */
+            /** @description The where-used graph, first pages */
             200: {
                 headers: {
                     "Content-Type"?: string;
@@ -6784,6 +6958,321 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-asset-usage-ad-groups": {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePageUsageAdGroup"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-asset-usage-ads": {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePageUsageAd"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-asset-usage-asset-groups": {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePageUsageAssetGroup"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-asset-usage-campaigns": {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePageUsageCampaign"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-asset-usage-keywords": {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePageUsageKeyword"];
                 };
             };
             /** @description Unauthorized */
