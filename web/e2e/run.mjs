@@ -148,8 +148,12 @@ test('campaign form validates as you type; the tree shows what was created', asy
   expect((await form.getByRole('alert').count()) === 0, 'messages remain after fixing the fields');
   await shot(page, '03-campaign-form');
   await form.getByRole('button', { name: 'Anlegen' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Ganzjahresreifen – Wizard E2E' }).waitFor();
+  // A new campaign leads into the wizard's brief.
+  await page.getByRole('heading', { level: 1, name: 'CampaignWizard: Ganzjahresreifen – Wizard E2E' }).waitFor();
+  expect(/\/campaigns\/\d+\/wizard$/.test(new URL(page.url()).pathname), `after creating: ${page.url()}`);
   campaignId = Number(new URL(page.url()).pathname.split('/')[2]);
+  await page.goto(`${stack.base}/campaigns/${campaignId}`);
+  await page.getByRole('heading', { level: 1, name: 'Ganzjahresreifen – Wizard E2E' }).waitFor();
   const stored = await api(page, 'GET', `${stack.base}/api/campaigns/${campaignId}`);
   expect(stored.locations.join(',') === 'DE,AT' && stored.languages.join(',') === 'de', `stored targeting: ${stored.languages} / ${stored.locations}`);
   for (const name of ['Ganzjahresreifen', 'Allwetterreifen', 'Reifenmontage', 'Reifenwechsel']) {
