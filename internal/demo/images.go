@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"sync"
 )
 
 // Brand colours of the demo advertiser.
@@ -16,10 +17,33 @@ var (
 	tyre   = color.RGBA{0x22, 0x22, 0x26, 0xff}
 )
 
-// drawPNG renders a w×h picture of a tyre on a winter gradient, with the
+// pictures keeps each drawn picture: the same arguments always give the same
+// bytes, and drawing plus maximum PNG compression is most of what loading
+// the demo account costs, which a process (the test binaries above all) may
+// do many times.
+var pictures sync.Map // picture → []byte
+
+type picture struct {
+	w, h, seed int
+	logo       bool
+}
+
+// drawPNG is the picture of drawTyre for these arguments, drawn once per
+// process; the caller gets its own copy.
+func drawPNG(w, h int, seed int, logo bool) []byte {
+	key := picture{w, h, seed, logo}
+	if b, ok := pictures.Load(key); ok {
+		return bytes.Clone(b.([]byte))
+	}
+	b := drawTyre(w, h, seed, logo)
+	pictures.Store(key, b)
+	return bytes.Clone(b)
+}
+
+// drawTyre renders a w×h picture of a tyre on a winter gradient, with the
 // tyre's size and position varied by seed so each picture has its own bytes.
 // Everything is computed here: the demo needs no download.
-func drawPNG(w, h int, seed int, logo bool) []byte {
+func drawTyre(w, h int, seed int, logo bool) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	cx, cy := float64(w)*(0.5+0.12*math.Sin(float64(seed))), float64(h)/2
 	r := math.Min(float64(w), float64(h)) * 0.36
