@@ -3,6 +3,7 @@
 // it is stale, so a changed server contract breaks the type check here.
 import createClient, { type Middleware } from 'openapi-fetch';
 import { etagFrom } from '../etag';
+import { t, type MessageKey } from '../i18n.svelte';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -57,8 +58,34 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The sentence a person reads for a refused request, in the UI's language.
+ * The server writes its details in English: for the refusals whose reason
+ * the status says (no permission, changed meanwhile, busy, too many tries,
+ * the server or Google Ads unavailable) the sentence leads in the UI's
+ * language and the detail follows in brackets. A 400/422 detail names the
+ * field and is shown as it is; the fields' own messages are shown at them.
+ */
 export function problemText(p: Problem, status: number): string {
-  return p.detail || p.title || `HTTP ${status}`;
+  const detail = p.detail || p.title || '';
+  const lead = statusLead(p, status);
+  if (!lead) return detail || `HTTP ${status}`;
+  return detail && detail !== lead ? `${lead} (${detail})` : lead;
+}
+
+function statusLead(p: Problem, status: number): string | undefined {
+  const key: MessageKey | undefined =
+    p.code === 'google_ads_not_connected' ? 'problem.googleAdsNotConnected'
+    : status === 403 ? 'problem.forbidden'
+    : status === 404 ? 'problem.notFound'
+    : status === 409 ? 'problem.conflict'
+    : status === 412 || status === 428 ? 'problem.changed'
+    : status === 413 ? 'problem.tooLarge'
+    : status === 429 ? 'problem.tooMany'
+    : status === 502 || status === 503 || status === 504 ? 'problem.unavailable'
+    : status >= 500 ? 'problem.server'
+    : undefined;
+  return key && t(key);
 }
 
 let onUnauthorized: () => void = () => {};
