@@ -186,6 +186,9 @@ func (a *Auth) enforce(ctx huma.Context, next func(huma.Context)) {
 	p, err := a.resolve(ctx.Context(), r)
 	if err != nil {
 		if !errs.Is(err, errs.Unauthorized) {
+			if r.Context().Err() != nil {
+				return // the client went away while its credentials were looked up: nobody to answer
+			}
 			a.log.Error("authentication failed", "err", err)
 			_ = huma.WriteErr(a.api, ctx, http.StatusInternalServerError, "internal error; the server log has the cause")
 			return
@@ -305,6 +308,9 @@ func (a *Auth) RequireRole(min auth.Role, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.resolve(r.Context(), r)
 		if err != nil && !errs.Is(err, errs.Unauthorized) {
+			if r.Context().Err() != nil {
+				return // the client went away: nobody to answer
+			}
 			a.log.Error("authentication failed", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
