@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,18 +128,28 @@ func run(ctx context.Context, cfg config, log io.Writer) (*result, error) {
 	return res, nil
 }
 
-// progress prints a line every 30 s while the users work.
+// progress prints a line every 30 s while the users work, with the reads'
+// 99th percentile of those 30 s.
 func progress(ctx context.Context, log io.Writer, s *stats, start time.Time) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
+	seen := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			r := s.summary(classRead)
-			fmt.Fprintf(log, "loadtest: %s: %d requests, %d errors, read p99 %s, load %s\n",
-				time.Since(start).Round(time.Second), s.requests(), s.nErrorsNow(), ms(r.p99), loadAverage())
+			s.mu.Lock()
+			window := slices.Clone(s.latencies[classRead][seen:])
+			seen = len(s.latencies[classRead])
+			s.mu.Unlock()
+			slices.Sort(window)
+			p99 := time.Duration(0)
+			if len(window) > 0 {
+				p99 = window[max(0, (len(window)*99+99)/100-1)]
+			}
+			fmt.Fprintf(log, "loadtest: %s: %d requests, %d errors, read p99 of the last 30 s %s, load %s\n",
+				time.Since(start).Round(time.Second), s.requests(), s.nErrorsNow(), ms(p99), loadAverage())
 		}
 	}
 }
