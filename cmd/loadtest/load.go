@@ -428,26 +428,43 @@ func (u *user) generate(ctx context.Context) {
 	var camp struct {
 		State string `json:"state"`
 	}
-	// The campaign leaves generating just after the job's last event:
-	// wait for it as the web app does, by reading it again.
-	var etag string
-	for range 50 {
-		r, err := u.c.get(ctx, fmt.Sprintf("/api/campaigns/%d", campaign), &camp)
+	// The campaign leaves generating at the job's last event, and the job
+	// itself ends a moment later: until then a new start is answered 409
+	// naming the job. The user waits and tries again, as the web app does.
+	var r *response
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		for range 50 {
+			gr, err := u.c.get(ctx, fmt.Sprintf("/api/campaigns/%d", campaign), &camp)
+			if err != nil {
+				return
+			}
+			r = gr
+			if camp.State != "generating" {
+				break
+			}
+			if !u.sleep(ctx, 200*time.Millisecond) {
+				return
+			}
+		}
+		start = time.Now()
+		pr, err := u.c.do(context.WithoutCancel(ctx), classGenerate, http.MethodPost, fmt.Sprintf("/api/campaigns/%d/generate", campaign),
+			map[string]any{}, map[string]string{"If-Match": r.header.Get("ETag")}, http.StatusConflict)
 		if err != nil {
 			return
 		}
-		etag = r.header.Get("ETag")
-		if camp.State != "generating" {
+		if pr.status != http.StatusConflict {
+			r = pr
 			break
 		}
+		if attempt == 50 || !strings.Contains(string(pr.body), "job_id") {
+			u.c.stats.fail(classGenerate, fmt.Sprintf("POST /api/campaigns/{id}/generate: 409 %s", snippet(pr.body)))
+			return
+		}
+		u.c.stats.add(func(s *stats) { s.genWaits++ })
 		if !u.sleep(ctx, 200*time.Millisecond) {
 			return
 		}
-	}
-	start := time.Now()
-	r, err := u.c.do(context.WithoutCancel(ctx), classGenerate, http.MethodPost, fmt.Sprintf("/api/campaigns/%d/generate", campaign), map[string]any{}, map[string]string{"If-Match": etag})
-	if err != nil {
-		return
 	}
 	var started struct {
 		Events string `json:"events"`

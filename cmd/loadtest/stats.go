@@ -27,6 +27,7 @@ type stats struct {
 	errors    map[string]int // by message
 	nErrors   int
 	conflicts int // 412 answers to edits, retried
+	genWaits  int // 409 answers to a generation start while the previous job was ending, retried
 	gens      int // generations that completed
 	streams   int // event streams followed to their terminal event
 }
@@ -170,6 +171,8 @@ func (r *result) markdown() string {
 	fmt.Fprintf(&b, "| %d | %s | %d | %d | %s | %s | %s | %s | %d | %d | %d (%d edits, %d conflicts retried) | %d |\n\n",
 		r.cfg.users, r.elapsed.Round(time.Second), r.stats.requests(), r.stats.nErrors, ms(read.p50), ms(read.p95), ms(read.p99), ms(write.p99),
 		r.stats.gens, r.stats.streams, r.checked, r.acknowledged, r.stats.conflicts, len(r.missing))
+	fmt.Fprintf(&b, "Retried, not counted as errors: %d edits answered 412 (the ad changed since it was read: read again, applied again), "+
+		"%d generation starts answered 409 (the previous generation's job was still ending).\n\n", r.stats.conflicts, r.stats.genWaits)
 	b.WriteString("| operation | count | p50 | p95 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n")
 	names := map[string]string{
 		classRead: "read (GET)", classWrite: "write (PUT ad texts, If-Match)", classGenerate: "start a generation (POST, 202)",
