@@ -40,7 +40,9 @@ func (c *client) do(ctx context.Context, class, method, path string, body any, h
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	// A request once sent runs to its answer, also past the end of the
+	// run: users stop between requests, not in the middle of one.
+	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), method, c.base+path, rd)
 	if err != nil {
 		return nil, err
 	}
@@ -54,9 +56,6 @@ func (c *client) do(ctx context.Context, class, method, path string, body any, h
 	start := time.Now()
 	res, err := c.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		c.stats.fail(class, fmt.Sprintf("%s %s: %v", method, route(path), err))
 		return nil, err
 	}
@@ -64,9 +63,6 @@ func (c *client) do(ctx context.Context, class, method, path string, body any, h
 	res.Body.Close()
 	elapsed := time.Since(start)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		c.stats.fail(class, fmt.Sprintf("%s %s: reading the answer: %v", method, route(path), err))
 		return nil, err
 	}
