@@ -15,7 +15,7 @@ BENCHTIME ?= 1s
 FUZZTIME ?= 10s
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lighthouse run build build-ui release image-check image-check-if-podman test go-test fuzz bench quality reliability vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
+.PHONY: load lighthouse run build build-ui release image-check image-check-if-podman test go-test fuzz bench quality reliability vet fmt-check clean web web-deps api-client api-client-check openapi-lint web-test e2e
 
 ## run: build the web app and the server, start it on the embedded database with the demo account at http://127.0.0.1:8080
 ## (plain http on the loopback address, so the session cookie goes without Secure there only)
@@ -85,6 +85,17 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	BIN=$(BIN) scripts/bench-startup.sh
 	$(GO) run ./cmd/sseload -bin $(BIN) -streams 5000
+
+## load: LOAD_USERS simulated users (browse, search, edit with If-Match, generate with the scripted model and follow the event stream) for LOAD_DURATION against the binary on SQLite (one serve), and with IMAPHUB_TEST_POSTGRES_URL on PostgreSQL (two serve and one worker); writes bin/bench/load-*.md; fails on an error, a read p99 above 100 ms or a lost write
+LOAD_USERS ?= 200
+LOAD_DURATION ?= 10m
+load: build
+	@status=0; \
+	$(GO) run ./cmd/loadtest -bin $(BIN) -engine sqlite -users $(LOAD_USERS) -duration $(LOAD_DURATION) -out bin/bench/load-sqlite.md || status=1; \
+	if [ -n "$$IMAPHUB_TEST_POSTGRES_URL" ]; then \
+	  $(GO) run ./cmd/loadtest -bin $(BIN) -engine postgres -serve 2 -worker -users $(LOAD_USERS) -duration $(LOAD_DURATION) -out bin/bench/load-postgres.md || status=1; \
+	else echo "NOTE: IMAPHUB_TEST_POSTGRES_URL is not set: the PostgreSQL load run is SKIPPED."; rm -f bin/bench/load-postgres.md; fi; \
+	exit $$status
 
 vet:
 	$(GO) vet ./...

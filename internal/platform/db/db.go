@@ -59,41 +59,55 @@ type DB struct {
 
 	rebound sync.Map // query text → rewritten text (PostgreSQL only)
 
-	// Prepared statements of the read pool, by query text: parsing and
-	// planning a query costs more than running a small one.
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
+	// Prepared statements by pool and query text: parsing and planning a
+	// query costs more than running a small one. The read pool's serve reads
+	// outside transactions; on SQLite both pools' also serve the statements
+	// of transactions (bound to the transaction's connection, where
+	// database/sql keeps them prepared).
+	stmtMu    sync.Mutex
+	stmts     map[stmtKey]*sql.Stmt
+	preparing map[stmtKey]bool // being prepared for the cache
+	closed    bool
+}
+
+// stmtKey names a cached statement: its pool and its query text.
+type stmtKey struct {
+	pool  *sql.DB
+	query string
 }
 
 // maxCachedStmts bounds the statement cache; queries built with a varying
 // number of placeholders beyond it are prepared per call.
-const maxCachedStmts = 512
+const maxCachedStmts = 1024
 
-// readStmt returns the cached prepared statement for query on the read pool.
-func (d *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+// poolStmt returns the cached prepared statement for query on pool (the
+// read or the write pool). When the cache is full it returns a statement
+// of the call's own and errStmtNotCached: the caller closes it after use.
+func (d *DB) poolStmt(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
+	key := stmtKey{pool, query}
 	d.stmtMu.Lock()
-	st, ok := d.stmts[query]
+	st, ok := d.stmts[key]
 	d.stmtMu.Unlock()
 	if ok {
 		return st, nil
 	}
-	st, err := d.read.PrepareContext(ctx, query)
+	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	d.stmtMu.Lock()
 	defer d.stmtMu.Unlock()
-	if prev, ok := d.stmts[query]; ok {
+	if prev, ok := d.stmts[key]; ok {
 		st.Close()
 		return prev, nil
 	}
 	if d.stmts == nil {
-		d.stmts = map[string]*sql.Stmt{}
+		d.stmts = map[stmtKey]*sql.Stmt{}
 	}
 	if len(d.stmts) >= maxCachedStmts {
 		return st, errStmtNotCached
 	}
-	d.stmts[query] = st
+	d.stmts[key] = st
 	return st, nil
 }
 
@@ -178,7 +192,7 @@ func (d *DB) Close() error {
 	for _, st := range d.stmts {
 		st.Close()
 	}
-	d.stmts = nil
+	d.stmts, d.closed = nil, true
 	d.stmtMu.Unlock()
 	err := d.write.Close()
 	if d.read != d.write {
@@ -250,40 +264,136 @@ type Conn struct {
 	db *DB
 	q  Querier
 	sc *sql.Conn // the connection of an InTxRaw transaction
+	// pool is the pool a transaction runs on, for its cached statements
+	// (SQLite only: pgx keeps its own per connection), and missed the
+	// statements it ran uncached.
+	pool   *sql.DB
+	missed *[]string
 }
 
 // Engine returns the engine the connection talks to.
 func (c Conn) Engine() Engine { return c.db.Engine }
 
 func (c Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, done := c.stmt(ctx, query); st != nil {
+		defer done()
+		return st.ExecContext(ctx, args...)
+	}
 	return c.q.ExecContext(ctx, c.db.Q(query), args...)
 }
 
 func (c Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if c.pooled() {
-		st, err := c.db.readStmt(ctx, c.db.Q(query))
-		if err == nil {
-			return st.QueryContext(ctx, args...)
-		}
-		if errors.Is(err, errStmtNotCached) {
-			defer st.Close()
-			return st.QueryContext(ctx, args...)
-		}
+	if st, done := c.stmt(ctx, query); st != nil {
+		// Rows keep what they need of a statement closed under them:
+		// database/sql closes it once they are.
+		defer done()
+		return st.QueryContext(ctx, args...)
 	}
 	return c.q.QueryContext(ctx, c.db.Q(query), args...)
 }
 
 func (c Conn) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if c.pooled() {
-		st, err := c.db.readStmt(ctx, c.db.Q(query))
-		if err == nil {
-			return st.QueryRowContext(ctx, args...)
-		}
-		if errors.Is(err, errStmtNotCached) {
-			st.Close()
-		}
+	if st, done := c.stmt(ctx, query); st != nil {
+		defer done()
+		return st.QueryRowContext(ctx, args...)
 	}
 	return c.q.QueryRowContext(ctx, c.db.Q(query), args...)
+}
+
+// stmt returns a prepared statement for query on c, from the cache, and
+// what to call once the call is done with it; nil when c prepares per call
+// (a statement that failed to prepare is prepared again by the plain call,
+// which reports the error).
+func (c Conn) stmt(ctx context.Context, query string) (*sql.Stmt, func()) {
+	nothing := func() {}
+	switch {
+	case c.pooled():
+		st, err := c.db.poolStmt(ctx, c.db.read, c.db.Q(query))
+		switch {
+		case err == nil:
+			return st, nothing
+		case errors.Is(err, errStmtNotCached):
+			return st, func() { st.Close() }
+		}
+	case c.pool != nil:
+		tx, ok := c.q.(*sql.Tx)
+		if !ok {
+			return nil, nil
+		}
+		// A transaction holds its connection: preparing on the pool now
+		// could wait for that very connection (the write pool has one).
+		// A statement not cached yet runs plainly and is prepared for
+		// the next transactions once this one has ended.
+		q := c.db.Q(query)
+		c.db.stmtMu.Lock()
+		st := c.db.stmts[stmtKey{c.pool, q}]
+		c.db.stmtMu.Unlock()
+		if st != nil {
+			return tx.StmtContext(ctx, st), nothing
+		}
+		if c.missed != nil && cacheable(q) {
+			*c.missed = append(*c.missed, q)
+		}
+	}
+	return nil, nil
+}
+
+// cacheable says whether a statement of a transaction is worth preparing
+// for the next ones: queries and row changes, not schema changes.
+func cacheable(query string) bool {
+	q := strings.TrimSpace(query)
+	if len(q) < 6 {
+		return false
+	}
+	switch strings.ToUpper(q[:6]) {
+	case "SELECT", "INSERT", "UPDATE", "DELETE":
+		return true
+	}
+	return strings.HasPrefix(strings.ToUpper(q), "WITH")
+}
+
+// prepareLater prepares on pool, in the background, the statements a
+// transaction ran uncached, so that the next transactions find them.
+func (d *DB) prepareLater(pool *sql.DB, queries []string) {
+	if len(queries) == 0 {
+		return
+	}
+	var todo []string
+	d.stmtMu.Lock()
+	if d.preparing == nil {
+		d.preparing = map[stmtKey]bool{}
+	}
+	for _, q := range queries {
+		k := stmtKey{pool, q}
+		if d.stmts[k] == nil && !d.preparing[k] && !d.closed && len(d.stmts)+len(d.preparing) < maxCachedStmts {
+			d.preparing[k] = true
+			todo = append(todo, q)
+		}
+	}
+	d.stmtMu.Unlock()
+	if len(todo) == 0 {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for _, q := range todo {
+			st, err := pool.PrepareContext(ctx, q)
+			d.stmtMu.Lock()
+			delete(d.preparing, stmtKey{pool, q})
+			if err == nil && !d.closed && d.stmts[stmtKey{pool, q}] == nil {
+				if d.stmts == nil {
+					d.stmts = map[stmtKey]*sql.Stmt{}
+				}
+				d.stmts[stmtKey{pool, q}] = st
+				st = nil
+			}
+			d.stmtMu.Unlock()
+			if st != nil {
+				st.Close()
+			}
+		}
+	}()
 }
 
 // pooled reports whether c runs on the read pool (not in a transaction),
@@ -345,6 +455,12 @@ func (d *DB) inTx(ctx context.Context, sc *sql.Conn, fn func(tx Conn) error) (er
 		}
 	}()
 	conn := Conn{db: d, q: tx, sc: sc}
+	if d.Engine == SQLite {
+		var missed []string
+		conn.pool, conn.missed = d.write, &missed
+		// In the background: the connection is free once the transaction ends.
+		defer func() { d.prepareLater(d.write, missed) }()
+	}
 	if err = fn(conn); err != nil {
 		return err
 	}
@@ -400,7 +516,13 @@ func (d *DB) InReadTx(ctx context.Context, fn func(tx Conn) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(Conn{db: d, q: tx})
+	conn := Conn{db: d, q: tx}
+	if d.Engine == SQLite {
+		var missed []string
+		conn.pool, conn.missed = d.read, &missed
+		defer func() { d.prepareLater(d.read, missed) }()
+	}
+	return fn(conn)
 }
 
 // redactURL drops the password from a database URL so it can be logged.

@@ -112,3 +112,99 @@ func TestRebindLeavesQuotedQuestionMarks(t *testing.T) {
 		t.Fatalf("rebind = %q, want %q", got, want)
 	}
 }
+
+// TestTransactionsReuseStatementsCorrectly runs many write transactions,
+// some rolled back, with read transactions alongside: every statement runs
+// on its own transaction's connection and sees that transaction's state,
+// and on SQLite the write transactions' statements come from the cache.
+func TestTransactionsReuseStatementsCorrectly(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.InTx(ctx, func(tx db.Conn) error {
+			_, err := tx.Exec(ctx, `CREATE TABLE stmt_cache_t (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		readErr := make(chan error, 4)
+		for range 4 {
+			go func() {
+				for {
+					select {
+					case <-stop:
+						readErr <- nil
+						return
+					default:
+					}
+					err := d.InReadTx(ctx, func(tx db.Conn) error {
+						var a, b int
+						if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM stmt_cache_t`).Scan(&a); err != nil {
+							return err
+						}
+						if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM stmt_cache_t WHERE v <> ''`).Scan(&b); err != nil {
+							return err
+						}
+						if a != b {
+							return errors.New("a read transaction saw two states")
+						}
+						return nil
+					})
+					if err != nil {
+						readErr <- err
+						return
+					}
+				}
+			}()
+		}
+		want := 0
+		for i := range 40 {
+			rollBack := i%5 == 4
+			err := d.InTx(ctx, func(tx db.Conn) error {
+				if _, err := tx.Exec(ctx, `INSERT INTO stmt_cache_t (id, v) VALUES (?, ?)`, i, "v"); err != nil {
+					return err
+				}
+				var n int
+				if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM stmt_cache_t`).Scan(&n); err != nil {
+					return err
+				}
+				if n != want+1 {
+					t.Errorf("transaction %d sees %d rows, want %d", i, n, want+1)
+				}
+				if rollBack {
+					return errors.New("roll back")
+				}
+				return nil
+			})
+			if rollBack != (err != nil) {
+				t.Fatalf("transaction %d: %v", i, err)
+			}
+			if !rollBack {
+				want++
+			}
+		}
+		close(stop)
+		for range 4 {
+			if err := <-readErr; err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int
+		if err := d.Read().QueryRow(ctx, `SELECT COUNT(*) FROM stmt_cache_t`).Scan(&n); err != nil || n != want {
+			t.Fatalf("%d rows, %v; want %d", n, err, want)
+		}
+		if d.Engine == db.SQLite {
+			// Statements are prepared for the cache in the background,
+			// after the first transaction that ran them.
+			got := 0
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if got = db.CachedTxStatementsForTest(d, "INSERT INTO stmt_cache_t"); got == 1 {
+					break
+				}
+			}
+			if got != 1 {
+				t.Errorf("%d cached statements for the insert on the write pool, want 1", got)
+			}
+		}
+	})
+}

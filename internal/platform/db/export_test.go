@@ -1,3 +1,19 @@
 package db
 
+import "strings"
+
 var RebindForTest = rebind
+
+// CachedTxStatementsForTest counts the cached statements that serve
+// transactions on the write pool and whose text contains substr.
+func CachedTxStatementsForTest(d *DB, substr string) int {
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	n := 0
+	for k := range d.stmts {
+		if k.pool == d.write && d.write != d.read && strings.Contains(k.query, substr) {
+			n++
+		}
+	}
+	return n
+}
