@@ -98,7 +98,7 @@ func measureEngine(o options, load loader, engine string, log io.Writer) (res []
 	}
 	c := &client{base: base, token: token, http: &http.Client{Timeout: time.Minute}}
 	fmt.Fprintf(log, "%s: imaphub pid %d on %s; filling\n", engine, cmd.Process.Pid, addr)
-	eps, err := fill(c, o.quick)
+	eps, err := fill(c, o.quick, o.only)
 	if err != nil {
 		return nil, err
 	}
