@@ -59,10 +59,14 @@ func run(o options, stdout io.Writer) error {
 	load := newLoader(o)
 	var fragment strings.Builder
 	fmt.Fprintf(&fragment, "## HTTP reads against a bare server\n\n")
+	bare := "passes the same response bytes through `encoding/json` (as a raw message: checked and copied) from memory"
+	if o.bareRaw {
+		bare = "writes the same response bytes from memory"
+	}
 	fmt.Fprintf(&fragment, "`go run ./cmd/httpbench` (`make bench`): every endpoint is served by `imaphub serve` and by a bare "+
-		"`net/http` server that writes the same response bytes from memory, driven one after the other by %s with "+
+		"`net/http` server that %s, driven one after the other by %s with "+
 		"%d connections for %s each. The ratio is imaphub's requests per second over the bare server's; "+
-		"the run fails below %.2f.\n\n", load.name(), o.conns, o.duration, o.minRatio)
+		"the run fails below %.2f. Requests that failed (wrk: no answer within 10 s) are counted beside the ratio.\n\n", bare, load.name(), o.conns, o.duration, o.minRatio)
 	var failed []string
 	engines := []string{"sqlite"}
 	if os.Getenv("IMAPHUB_TEST_POSTGRES_URL") != "" {
@@ -100,8 +104,12 @@ func writeTable(w io.Writer, engine string, res []result) {
 	fmt.Fprintln(w, "| endpoint | request | bytes | bare req/s | bare p99 | imaphub req/s | imaphub p99 | ratio |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|")
 	for _, r := range res {
-		fmt.Fprintf(w, "| %s | `%s` | %d | %.0f | %s | %.0f | %s | %.2f |\n", r.name, r.path, r.bytes,
-			r.bare.rps, fmtDur(r.bare.p99), r.real.rps, fmtDur(r.real.p99), r.ratio())
+		note := ""
+		if n := r.bare.errors + r.real.errors; n > 0 {
+			note = fmt.Sprintf(" (%d failed)", n)
+		}
+		fmt.Fprintf(w, "| %s | `%s` | %d | %.0f | %s | %.0f | %s | %.2f%s |\n", r.name, r.path, r.bytes,
+			r.bare.rps, fmtDur(r.bare.p99), r.real.rps, fmtDur(r.real.p99), r.ratio(), note)
 	}
 	fmt.Fprintln(w)
 }
