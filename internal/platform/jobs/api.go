@@ -54,6 +54,9 @@ func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
 // viewAll is View of many jobs, with one query per table (owners, progress,
 // terminal events, attempts) rather than per job.
 func (r *Runner) viewAll(ctx context.Context, rows []*rivertype.JobRow) ([]Job, error) {
+	if len(rows) == 0 {
+		return []Job{}, nil
+	}
 	q := r.db.Read()
 	ids := make([]int64, len(rows))
 	for i, row := range rows {
