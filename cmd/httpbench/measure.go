@@ -120,17 +120,17 @@ func measureEngine(o options, load loader, engine string, log io.Writer) (res []
 		}
 		body, header, err := c.get(ep.path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ep.name, err)
+			return out, fmt.Errorf("%s: %w", ep.name, err)
 		}
 		if err := bare.set(ep.path, body, header.Get("Content-Type")); err != nil {
-			return nil, fmt.Errorf("%s: %w", ep.name, err)
+			return out, fmt.Errorf("%s: %w", ep.name, err)
 		}
 		r := result{endpoint: ep, bytes: len(body), loadBefore: loadAverage()}
 		if r.bare, err = load.run(bareBase+ep.path, token); err != nil {
-			return nil, fmt.Errorf("%s (bare): %w", ep.name, err)
+			return out, fmt.Errorf("%s (bare): %w", ep.name, err)
 		}
 		if r.real, err = load.run(base+ep.path, token); err != nil {
-			return nil, fmt.Errorf("%s: %w", ep.name, err)
+			return out, fmt.Errorf("%s: %w", ep.name, err)
 		}
 		r.loadAfter = loadAverage()
 		fmt.Fprintf(log, "%-28s %7d B  bare %8.0f req/s p99 %-9s  imaphub %8.0f req/s p99 %-9s  ratio %.2f  (load %s)\n",
