@@ -190,26 +190,30 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 		return newAssetOutput(a, createdStatus(created)), nil
 	})
 
+	// A page of the library reads assets and asset_links only, both in the
+	// graph epoch: it is kept until the graph changes.
+	pages := httpapi.NewPageCache[listInput](s.db)
 	httpapi.Register(api, auth.Viewer, huma.Operation{
 		OperationID: "list-assets", Method: http.MethodGet, Path: "/api/assets", Tags: tags,
-		Summary: "List assets",
-	}, func(ctx context.Context, in *listInput) (*httpapi.ListOutput[Asset], error) {
+		Summary:   "List assets",
+		Responses: httpapi.ListResponses[Asset](api),
+	}, func(ctx context.Context, in *listInput) (*httpapi.JSONOutput, error) {
 		after, err := httpapi.DecodeCursor(in.Cursor, in.Sort)
 		if err != nil {
 			return nil, err
 		}
-		f := ListFilter{Type: in.Type, Language: in.Language, Query: in.Q, FieldType: string(in.FieldType), Sort: in.Sort, Limit: in.Limit, After: after}
-		if in.Used != "" {
-			used := in.Used == "true"
-			f.Used = &used
-		}
-		items, next, err := s.List(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out := &httpapi.ListOutput[Asset]{}
-		out.Body.Items, out.Body.NextCursor = items, next
-		return out, nil
+		return pages.Get(ctx, *in, func(ctx context.Context) (any, error) {
+			f := ListFilter{Type: in.Type, Language: in.Language, Query: in.Q, FieldType: string(in.FieldType), Sort: in.Sort, Limit: in.Limit, After: after}
+			if in.Used != "" {
+				used := in.Used == "true"
+				f.Used = &used
+			}
+			items, next, err := s.List(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			return httpapi.NewListBody(items, next), nil
+		})
 	})
 
 	httpapi.Register(api, auth.Viewer, huma.Operation{
@@ -291,17 +295,22 @@ func RegisterRoutes(api *httpapi.API, s *Service) {
 	registerUsageList(api, "list-asset-usage-asset-groups", UsageAssetGroups, "Asset groups that use an asset", "One item per link, ordered by campaign, asset group and field type.", s.UsageAssetGroups)
 	registerUsageList(api, "list-asset-usage-keywords", UsageKeywords, "Keywords of the ad groups that use an asset", "Ordered by ad group, text (byte order), match type and negative.", s.UsageKeywords)
 
+	// Read from assets and asset_links: kept until the graph changes.
+	campaignAssets := httpapi.NewPageCache[int64](s.db)
 	httpapi.Register(api, auth.Viewer, huma.Operation{
 		OperationID: "list-campaign-assets", Method: http.MethodGet, Path: "/api/campaigns/{id}/assets", Tags: tags,
-		Summary: "Assets a campaign uses, with link counts",
-	}, func(ctx context.Context, in *idInput) (*itemsOutput[CampaignAsset], error) {
-		items, err := s.CampaignAssets(ctx, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		out := &itemsOutput[CampaignAsset]{}
-		out.Body.Items = items
-		return out, nil
+		Summary:   "Assets a campaign uses, with link counts",
+		Responses: httpapi.BodyResponses[itemsOutput[CampaignAsset]](api),
+	}, func(ctx context.Context, in *idInput) (*httpapi.JSONOutput, error) {
+		return campaignAssets.Get(ctx, in.ID, func(ctx context.Context) (any, error) {
+			items, err := s.CampaignAssets(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := itemsOutput[CampaignAsset]{}
+			out.Body.Items = items
+			return out.Body, nil
+		})
 	})
 }
 

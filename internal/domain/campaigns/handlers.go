@@ -25,10 +25,23 @@ func output[T any](v T, version int64, location string) *entityOutput[T] {
 	return &entityOutput[T]{ETag: httpapi.ETag(version), Location: location, Body: v}
 }
 
-func listOutput[T any](p Page[T]) *httpapi.ListOutput[T] {
-	out := &httpapi.ListOutput[T]{}
-	out.Body.Items, out.Body.NextCursor = p.Items, p.NextCursor
-	return out
+// registerKeptList publishes a GET list of T for viewers. Every list of
+// the campaign slice reads graph tables only (campaigns, ad groups,
+// keywords, ads, asset groups, assets, links), so each page is kept encoded
+// under its parameters I until the graph changes (httpapi.PageCache).
+func registerKeptList[I comparable, T any](api *httpapi.API, s *Service, op huma.Operation, list func(context.Context, *I) (Page[T], error)) {
+	pages := httpapi.NewPageCache[I](s.db)
+	op.Method = http.MethodGet
+	op.Responses = httpapi.ListResponses[T](api)
+	httpapi.Register(api, auth.Viewer, op, func(ctx context.Context, in *I) (*httpapi.JSONOutput, error) {
+		return pages.Get(ctx, *in, func(ctx context.Context) (any, error) {
+			page, err := list(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return httpapi.NewListBody(page.Items, page.NextCursor), nil
+		})
+	})
 }
 
 // resource is one kind of entity's create, read, change and delete
@@ -129,7 +142,7 @@ func registerCampaigns(api *httpapi.API, s *Service) {
 			update: "Change a campaign", updateNote: "Only in draft or review. Send If-Match to refuse a lost update.",
 			delete: "Delete a campaign", deleteNote: "Deletes the campaign and everything under it; its assets stay in the library."},
 	}.register(api)
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-campaigns", Method: http.MethodGet, Path: "/api/campaigns",
+	registerKeptList(api, s, huma.Operation{OperationID: "list-campaigns", Path: "/api/campaigns",
 		Summary: "List campaigns", Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.PageParams
@@ -137,16 +150,16 @@ func registerCampaigns(api *httpapi.API, s *Service) {
 			State string `query:"state" enum:"draft,generating,review,approved,publishing,published,failed,paused,archived"`
 			Type  string `query:"type" enum:"SEARCH,PERFORMANCE_MAX"`
 			Q     string `query:"q" maxLength:"200" doc:"Part of the name, case-insensitive"`
-		}) (*httpapi.ListOutput[Campaign], error) {
+		}) (Page[Campaign], error) {
 			p, err := params(in.PageParams, in.Sort)
 			if err != nil {
-				return nil, err
+				return Page[Campaign]{}, err
 			}
 			page, err := s.ListCampaigns(ctx, CampaignFilter{State: in.State, Type: in.Type, Query: in.Q}, p)
 			if err != nil {
-				return nil, err
+				return Page[Campaign]{}, err
 			}
-			return listOutput(page), nil
+			return page, nil
 		})
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-campaign-tree", Method: http.MethodGet, Path: "/api/campaigns/{id}/tree",
 		Summary: "Get a whole campaign", Description: "Ad groups with keywords and ads (with texts), asset groups with assets, from one snapshot.", Tags: tags},
@@ -199,7 +212,7 @@ func registerAdGroups(api *httpapi.API, s *Service) {
 		docs: resourceDocs{create: "Create an ad group", get: "Get an ad group", update: "Change an ad group",
 			delete: "Delete an ad group", deleteNote: "With its keywords, ads and their links; assets stay in the library."},
 	}.register(api)
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-ad-groups", Method: http.MethodGet, Path: "/api/ad-groups",
+	registerKeptList(api, s, huma.Operation{OperationID: "list-ad-groups", Path: "/api/ad-groups",
 		Summary: "List ad groups", Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.PageParams
@@ -207,16 +220,16 @@ func registerAdGroups(api *httpapi.API, s *Service) {
 			CampaignID int64  `query:"campaign_id" minimum:"0"`
 			Status     string `query:"status" enum:"ENABLED,PAUSED"`
 			Q          string `query:"q" maxLength:"200"`
-		}) (*httpapi.ListOutput[AdGroup], error) {
+		}) (Page[AdGroup], error) {
 			p, err := params(in.PageParams, in.Sort)
 			if err != nil {
-				return nil, err
+				return Page[AdGroup]{}, err
 			}
 			page, err := s.ListAdGroups(ctx, AdGroupFilter{CampaignID: in.CampaignID, Status: in.Status, Query: in.Q}, p)
 			if err != nil {
-				return nil, err
+				return Page[AdGroup]{}, err
 			}
-			return listOutput(page), nil
+			return page, nil
 		})
 }
 
@@ -228,7 +241,7 @@ func registerKeywords(api *httpapi.API, s *Service) {
 		key:  func(k Keyword) (int64, int64) { return k.ID, k.Version },
 		docs: resourceDocs{create: "Create a keyword", get: "Get a keyword", update: "Change a keyword", delete: "Delete a keyword"},
 	}.register(api)
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-keywords", Method: http.MethodGet, Path: "/api/keywords",
+	registerKeptList(api, s, huma.Operation{OperationID: "list-keywords", Path: "/api/keywords",
 		Summary: "List keywords", Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.PageParams
@@ -238,10 +251,10 @@ func registerKeywords(api *httpapi.API, s *Service) {
 			MatchType  string `query:"match_type" enum:"EXACT,PHRASE,BROAD"`
 			Negative   string `query:"negative" enum:"true,false"`
 			Q          string `query:"q" maxLength:"200"`
-		}) (*httpapi.ListOutput[Keyword], error) {
+		}) (Page[Keyword], error) {
 			p, err := params(in.PageParams, in.Sort)
 			if err != nil {
-				return nil, err
+				return Page[Keyword]{}, err
 			}
 			f := KeywordFilter{AdGroupID: in.AdGroupID, CampaignID: in.CampaignID, MatchType: in.MatchType, Query: in.Q}
 			if in.Negative != "" {
@@ -250,9 +263,9 @@ func registerKeywords(api *httpapi.API, s *Service) {
 			}
 			page, err := s.ListKeywords(ctx, f, p)
 			if err != nil {
-				return nil, err
+				return Page[Keyword]{}, err
 			}
-			return listOutput(page), nil
+			return page, nil
 		})
 }
 
@@ -266,7 +279,7 @@ func registerAds(api *httpapi.API, s *Service) {
 			get: "Get a responsive search ad", update: "Change a responsive search ad", updateNote: "Headlines or descriptions, when given, replace the current ones.",
 			delete: "Delete a responsive search ad"},
 	}.register(api)
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-ads", Method: http.MethodGet, Path: "/api/ads",
+	registerKeptList(api, s, huma.Operation{OperationID: "list-ads", Path: "/api/ads",
 		Summary: "List responsive search ads", Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.PageParams
@@ -274,16 +287,16 @@ func registerAds(api *httpapi.API, s *Service) {
 			AdGroupID  int64  `query:"ad_group_id" minimum:"0"`
 			CampaignID int64  `query:"campaign_id" minimum:"0"`
 			Status     string `query:"status" enum:"ENABLED,PAUSED"`
-		}) (*httpapi.ListOutput[Ad], error) {
+		}) (Page[Ad], error) {
 			p, err := params(in.PageParams, in.Sort)
 			if err != nil {
-				return nil, err
+				return Page[Ad]{}, err
 			}
 			page, err := s.ListAds(ctx, AdFilter{AdGroupID: in.AdGroupID, CampaignID: in.CampaignID, Status: in.Status}, p)
 			if err != nil {
-				return nil, err
+				return Page[Ad]{}, err
 			}
-			return listOutput(page), nil
+			return page, nil
 		})
 }
 
@@ -296,7 +309,7 @@ func registerAssetGroups(api *httpapi.API, s *Service) {
 		docs: resourceDocs{create: "Create a Performance Max asset group", get: "Get an asset group with its assets",
 			update: "Change an asset group", delete: "Delete an asset group"},
 	}.register(api)
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-asset-groups", Method: http.MethodGet, Path: "/api/asset-groups",
+	registerKeptList(api, s, huma.Operation{OperationID: "list-asset-groups", Path: "/api/asset-groups",
 		Summary: "List asset groups", Tags: tags},
 		func(ctx context.Context, in *struct {
 			httpapi.PageParams
@@ -304,15 +317,15 @@ func registerAssetGroups(api *httpapi.API, s *Service) {
 			CampaignID int64  `query:"campaign_id" minimum:"0"`
 			Status     string `query:"status" enum:"ENABLED,PAUSED"`
 			Q          string `query:"q" maxLength:"200"`
-		}) (*httpapi.ListOutput[AssetGroup], error) {
+		}) (Page[AssetGroup], error) {
 			p, err := params(in.PageParams, in.Sort)
 			if err != nil {
-				return nil, err
+				return Page[AssetGroup]{}, err
 			}
 			page, err := s.ListAssetGroups(ctx, AssetGroupFilter{CampaignID: in.CampaignID, Status: in.Status, Query: in.Q}, p)
 			if err != nil {
-				return nil, err
+				return Page[AssetGroup]{}, err
 			}
-			return listOutput(page), nil
+			return page, nil
 		})
 }

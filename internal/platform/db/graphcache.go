@@ -13,14 +13,22 @@ import (
 type GraphCache[K comparable, V any] struct {
 	db      *DB
 	max     int
+	weigh   func(V) int // nil: every entry weighs 1
 	mu      sync.Mutex
 	epoch   int64
+	weight  int
 	entries map[K]V
 }
 
 // NewGraphCache returns a cache of at most max entries.
 func NewGraphCache[K comparable, V any](d *DB, max int) *GraphCache[K, V] {
 	return &GraphCache[K, V]{db: d, max: max}
+}
+
+// NewGraphBytesCache returns a cache of encoded answers holding at most max
+// bytes; an answer larger than a quarter of that is not kept.
+func NewGraphBytesCache[K comparable](d *DB, max int) *GraphCache[K, []byte] {
+	return &GraphCache[K, []byte]{db: d, max: max, weigh: func(b []byte) int { return len(b) }}
 }
 
 // Get returns the cached value of key, or loads and caches it.
@@ -31,7 +39,7 @@ func (c *GraphCache[K, V]) Get(ctx context.Context, key K, load func(context.Con
 	}
 	c.mu.Lock()
 	if epoch != c.epoch {
-		c.entries, c.epoch = nil, epoch
+		c.entries, c.epoch, c.weight = nil, epoch, 0
 	}
 	v, ok := c.entries[key]
 	c.mu.Unlock()
@@ -46,11 +54,18 @@ func (c *GraphCache[K, V]) Get(ctx context.Context, key K, load func(context.Con
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if epoch == c.epoch {
-		if c.entries == nil || len(c.entries) >= c.max {
-			c.entries = make(map[K]V)
+	w := 1
+	if c.weigh != nil {
+		w = c.weigh(v)
+	}
+	if epoch == c.epoch && (c.weigh == nil || w <= c.max/4) {
+		if _, ok := c.entries[key]; !ok {
+			if c.entries == nil || c.weight+w > c.max {
+				c.entries, c.weight = make(map[K]V), 0
+			}
+			c.entries[key] = v
+			c.weight += w
 		}
-		c.entries[key] = v
 	}
 	return v, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,8 +44,52 @@ var queued = map[rivertype.JobState]bool{rivertype.JobStateAvailable: true, rive
 
 // View assembles a job from River's row and the job's own events.
 func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
+	js, err := r.viewAll(ctx, []*rivertype.JobRow{row})
+	if err != nil {
+		return Job{}, err
+	}
+	return js[0], nil
+}
+
+// viewAll is View of many jobs, with one query per table (owners, progress,
+// terminal events, attempts) rather than per job.
+func (r *Runner) viewAll(ctx context.Context, rows []*rivertype.JobRow) ([]Job, error) {
+	if len(rows) == 0 {
+		return []Job{}, nil
+	}
+	q := r.db.Read()
+	ids := make([]int64, len(rows))
+	for i, row := range rows {
+		ids[i] = row.ID
+	}
+	subjects, err := owners(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	progress, err := lastEvents(ctx, q, ids, EventProgress)
+	if err != nil {
+		return nil, err
+	}
+	terms, err := lastEvents(ctx, q, ids, EventCompleted, EventFailed, EventCancelled)
+	if err != nil {
+		return nil, err
+	}
+	runs, err := attemptsOf(ctx, q, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Job, len(rows))
+	for i, row := range rows {
+		out[i] = view(row, subjects[row.ID], progress[row.ID], terms[row.ID], runs[row.ID])
+	}
+	return out, nil
+}
+
+// view is a job from River's row, its owner's subject, its last progress
+// and terminal events and its attempts.
+func view(row *rivertype.JobRow, subject *Subject, p, term *Event, runs []Attempt) Job {
 	j := Job{ID: row.ID, Kind: row.Kind, QueueState: string(row.State), Attempt: row.Attempt, MaxAttempts: row.MaxAttempts,
-		Args: json.RawMessage(row.EncodedArgs), CreatedAt: row.CreatedAt, FinalizedAt: row.FinalizedAt}
+		Args: json.RawMessage(row.EncodedArgs), CreatedAt: row.CreatedAt, FinalizedAt: row.FinalizedAt, Subject: subject}
 	switch {
 	case queued[row.State]:
 		j.State = "queued"
@@ -57,23 +102,11 @@ func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
 	default:
 		j.State = "failed"
 	}
-	q := r.db.Read()
-	var subjectType *string
-	var subjectID *int64
-	if err := q.QueryRow(ctx, `SELECT subject_type, subject_id FROM job_owners WHERE job_id = ?`, row.ID).Scan(&subjectType, &subjectID); err == nil && subjectType != nil && subjectID != nil {
-		j.Subject = &Subject{Type: *subjectType, ID: *subjectID}
-	}
-	if p, err := lastEvent(ctx, q, row.ID, EventProgress); err != nil {
-		return j, err
-	} else if p != nil {
+	if p != nil {
 		var pr Progress
 		if json.Unmarshal(p.Payload, &pr) == nil {
 			j.Progress = &pr
 		}
-	}
-	term, err := lastEvent(ctx, q, row.ID, EventCompleted, EventFailed, EventCancelled)
-	if err != nil {
-		return j, err
 	}
 	if term != nil {
 		// The worker's own verdict wins: a job River cancelled because the
@@ -90,14 +123,45 @@ func (r *Runner) View(ctx context.Context, row *rivertype.JobRow) (Job, error) {
 	} else if j.State == "failed" && len(row.Errors) > 0 {
 		j.Error = row.Errors[len(row.Errors)-1].Error
 	}
-	if j.Attempts, err = attempts(ctx, q, row); err != nil {
-		return j, err
+	j.Attempts = runs
+	if j.Attempts == nil {
+		j.Attempts = []Attempt{}
 	}
 	for _, a := range j.Attempts {
 		j.Tokens += a.Tokens
 		j.CostUSD += a.CostUSD
 	}
-	return j, nil
+	return j
+}
+
+// owners are the subjects the jobs' owners named, by job id.
+func owners(ctx context.Context, q db.Conn, ids []int64) (map[int64]*Subject, error) {
+	rows, err := q.Query(ctx, `SELECT job_id, subject_type, subject_id FROM job_owners WHERE job_id IN (`+db.Placeholders(len(ids))+`)`, int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("job owners: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]*Subject{}
+	for rows.Next() {
+		var id int64
+		var typ *string
+		var subjectID *int64
+		if err := rows.Scan(&id, &typ, &subjectID); err != nil {
+			return nil, fmt.Errorf("job owners: %w", err)
+		}
+		if typ != nil && subjectID != nil {
+			out[id] = &Subject{Type: *typ, ID: *subjectID}
+		}
+	}
+	return out, rows.Err()
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
 }
 
 // Get returns one job.
@@ -178,12 +242,9 @@ func (r *Runner) List(ctx context.Context, f JobFilter) ([]Job, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	for _, row := range res.Jobs {
-		j, err := r.View(ctx, row)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, j)
+	out, err = r.viewAll(ctx, res.Jobs)
+	if err != nil {
+		return nil, "", err
 	}
 	if err := r.nameSubjects(ctx, out); err != nil {
 		return nil, "", err

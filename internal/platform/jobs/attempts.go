@@ -67,30 +67,35 @@ func TotalUsage(ctx context.Context, q db.Conn, jobID int64) (Usage, error) {
 	return u, nil
 }
 
-// attempts reads a job's runs in order. A run still marked running while
-// River has moved on (a later attempt, or the job finished) ended without
-// its worker reporting: it was killed or lost.
-func attempts(ctx context.Context, q db.Conn, row *rivertype.JobRow) ([]Attempt, error) {
-	rows, err := q.Query(ctx, `SELECT attempt, outcome, error, calls, prompt_tokens, completion_tokens, cost_usd, started_at, finished_at
-		FROM job_attempts WHERE job_id = ? ORDER BY attempt`, row.ID)
+// attemptsOf is attempts of many jobs in one query, by job id.
+func attemptsOf(ctx context.Context, q db.Conn, jobs []*rivertype.JobRow) (map[int64][]Attempt, error) {
+	byID := make(map[int64]*rivertype.JobRow, len(jobs))
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		byID[j.ID], ids[i] = j, j.ID
+	}
+	rows, err := q.Query(ctx, `SELECT job_id, attempt, outcome, error, calls, prompt_tokens, completion_tokens, cost_usd, started_at, finished_at
+		FROM job_attempts WHERE job_id IN (`+db.Placeholders(len(ids))+`) ORDER BY job_id, attempt`, int64Args(ids)...)
 	if err != nil {
-		return nil, fmt.Errorf("job %d attempts: %w", row.ID, err)
+		return nil, fmt.Errorf("job attempts: %w", err)
 	}
 	defer rows.Close()
-	out := []Attempt{}
+	out := map[int64][]Attempt{}
 	for rows.Next() {
+		var id int64
 		var a Attempt
 		var finished *time.Time
-		if err := rows.Scan(&a.Number, &a.Outcome, &a.Error, &a.Calls, &a.PromptTokens, &a.CompletionTokens, &a.CostUSD, &a.StartedAt, &finished); err != nil {
-			return nil, fmt.Errorf("job %d attempts: %w", row.ID, err)
+		if err := rows.Scan(&id, &a.Number, &a.Outcome, &a.Error, &a.Calls, &a.PromptTokens, &a.CompletionTokens, &a.CostUSD, &a.StartedAt, &finished); err != nil {
+			return nil, fmt.Errorf("job %d attempts: %w", id, err)
 		}
+		row := byID[id]
 		a.FinishedAt = finished
 		a.Tokens = a.PromptTokens + a.CompletionTokens
 		if a.Outcome == "running" && (a.Number < row.Attempt || row.FinalizedAt != nil || row.State != rivertype.JobStateRunning) {
 			a.Outcome = "interrupted"
 			a.Error = "the worker stopped without reporting (killed, or its machine was lost)"
 		}
-		out = append(out, a)
+		out[id] = append(out[id], a)
 	}
 	return out, rows.Err()
 }

@@ -137,3 +137,31 @@ func lastEvent(ctx context.Context, q db.Conn, jobID int64, types ...string) (*E
 	e.Payload = json.RawMessage(payload)
 	return &e, nil
 }
+
+// lastEvents is lastEvent of many jobs in one query, by job id.
+func lastEvents(ctx context.Context, q db.Conn, jobIDs []int64, types ...string) (map[int64]*Event, error) {
+	in := db.Placeholders(len(types))
+	query := `SELECT e.job_id, e.seq, e.type, e.payload, e.at FROM job_events e
+		JOIN (SELECT job_id, MAX(seq) AS seq FROM job_events WHERE job_id IN (` + db.Placeholders(len(jobIDs)) + `) AND type IN (` + in + `) GROUP BY job_id) l
+		ON l.job_id = e.job_id AND l.seq = e.seq`
+	args := int64Args(jobIDs)
+	for _, t := range types {
+		args = append(args, t)
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("last job events: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]*Event{}
+	for rows.Next() {
+		var e Event
+		var payload []byte
+		if err := rows.Scan(&e.JobID, &e.Seq, &e.Type, &payload, &e.At); err != nil {
+			return nil, fmt.Errorf("last job events: %w", err)
+		}
+		e.Payload = json.RawMessage(payload)
+		out[e.JobID] = &e
+	}
+	return out, rows.Err()
+}
