@@ -97,18 +97,19 @@ bench: build
 	  echo "\`go test -bench . -benchmem -benchtime $(BENCHTIME) ./...\`, \`scripts/bench-startup.sh\`, \`cmd/sseload -streams 5000\` (load average at the end: $$(cut -d' ' -f1-3 /proc/loadavg))."; echo; \
 	  echo '```'; grep -v '^\(PASS\|ok \|?\)' $(BENCH_DIR)/go.log; echo '```'; } > $(BENCH_DIR)/10-go.md; \
 	$(GO) run ./cmd/httpbench -bin $(BIN) -duration $(HTTPBENCH_DURATION) -min-ratio $(HTTPBENCH_MIN_RATIO) -out $(BENCH_DIR)/20-http.md || status=1; \
+	$(MAKE) --no-print-directory load BENCH_DIR=$(BENCH_DIR) || status=1; \
 	GO=$(GO) scripts/bench-doc.sh $(BENCH_DIR) > docs/performance.md; \
 	echo "wrote docs/performance.md"; exit $$status
 
-## load: LOAD_USERS simulated users (browse, search, edit with If-Match, generate with the scripted model and follow the event stream) for LOAD_DURATION against the binary on SQLite (one serve), and with IMAPHUB_TEST_POSTGRES_URL on PostgreSQL (two serve and one worker); writes bin/bench/load-*.md; fails on an error, a read p99 above 100 ms or a lost write
+## load: LOAD_USERS simulated users (browse, search, edit with If-Match, generate with the scripted model and follow the event stream) for LOAD_DURATION against the binary on SQLite (one serve), and with IMAPHUB_TEST_POSTGRES_URL on PostgreSQL (two serve and one worker); writes $(BENCH_DIR)/30-load-*.md (part of make bench's docs/performance.md); fails on an error, a read p99 above 100 ms or a lost write
 LOAD_USERS ?= 200
 LOAD_DURATION ?= 10m
 load: build
-	@status=0; \
-	$(GO) run ./cmd/loadtest -bin $(BIN) -engine sqlite -users $(LOAD_USERS) -duration $(LOAD_DURATION) -out bin/bench/load-sqlite.md || status=1; \
+	@mkdir -p $(BENCH_DIR); status=0; \
+	$(GO) run ./cmd/loadtest -bin $(BIN) -engine sqlite -users $(LOAD_USERS) -duration $(LOAD_DURATION) -out $(BENCH_DIR)/30-load-sqlite.md || status=1; \
 	if [ -n "$$IMAPHUB_TEST_POSTGRES_URL" ]; then \
-	  $(GO) run ./cmd/loadtest -bin $(BIN) -engine postgres -serve 2 -worker -users $(LOAD_USERS) -duration $(LOAD_DURATION) -out bin/bench/load-postgres.md || status=1; \
-	else echo "NOTE: IMAPHUB_TEST_POSTGRES_URL is not set: the PostgreSQL load run is SKIPPED."; rm -f bin/bench/load-postgres.md; fi; \
+	  $(GO) run ./cmd/loadtest -bin $(BIN) -engine postgres -serve 2 -worker -users $(LOAD_USERS) -duration $(LOAD_DURATION) -out $(BENCH_DIR)/31-load-postgres.md || status=1; \
+	else echo "NOTE: IMAPHUB_TEST_POSTGRES_URL is not set: the PostgreSQL load run is SKIPPED."; rm -f $(BENCH_DIR)/31-load-postgres.md; fi; \
 	exit $$status
 
 vet:

@@ -5,8 +5,8 @@
 // then generates a campaign's copy with a scripted model and follows the job's
 // event stream to its end. At the end every acknowledged write is read back.
 //
-//	go run ./cmd/loadtest -bin bin/imaphub -users 200 -duration 10m -out bin/bench/load-sqlite.md
-//	go run ./cmd/loadtest -engine postgres -serve 2 -worker -out bin/bench/load-postgres.md
+//	go run ./cmd/loadtest -bin bin/imaphub -users 200 -duration 10m -out bin/bench/30-load-sqlite.md
+//	go run ./cmd/loadtest -engine postgres -serve 2 -worker -out bin/bench/31-load-postgres.md
 //
 // On SQLite the data lives in a temporary directory and one serve runs the
 // jobs itself; on PostgreSQL (IMAPHUB_TEST_POSTGRES_URL) every run gets a
