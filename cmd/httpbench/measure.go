@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, to make and drop the run's schema
@@ -142,8 +144,8 @@ func measureEngine(o options, load loader, engine string, log io.Writer) (res []
 
 // bareServer answers each measured path with the bytes imaphub sent for it.
 type bareServer struct {
-	raw   bool // write the bytes as they are, without encoding/json
-	pages map[string]barePage
+	raw   bool                                // write the bytes as they are, without encoding/json
+	pages atomic.Pointer[map[string]barePage] // replaced whole by set: requests read without a lock
 }
 
 type barePage struct {
@@ -153,10 +155,13 @@ type barePage struct {
 }
 
 func newBareServer(raw bool) *bareServer {
-	return &bareServer{raw: raw, pages: map[string]barePage{}}
+	b := &bareServer{raw: raw}
+	b.pages.Store(&map[string]barePage{})
+	return b
 }
 
-// set is called between load runs only, never while the server is driven.
+// set adds a page between load runs; connections of an earlier run may
+// still be served meanwhile, so the map is copied, never changed in place.
 func (b *bareServer) set(path string, body []byte, contentType string) error {
 	n := len(body)
 	if !b.raw {
@@ -166,12 +171,14 @@ func (b *bareServer) set(path string, body []byte, contentType string) error {
 		}
 		n = buf.Len() + 1
 	}
-	b.pages[path] = barePage{body: body, contentType: contentType, length: strconv.Itoa(n)}
+	pages := maps.Clone(*b.pages.Load())
+	pages[path] = barePage{body: body, contentType: contentType, length: strconv.Itoa(n)}
+	b.pages.Store(&pages)
 	return nil
 }
 
 func (b *bareServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p, ok := b.pages[r.URL.RequestURI()]
+	p, ok := (*b.pages.Load())[r.URL.RequestURI()]
 	if !ok {
 		http.NotFound(w, r)
 		return
