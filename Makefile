@@ -90,6 +90,7 @@ HTTPBENCH_MIN_RATIO ?= 0.5
 bench: build
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR); status=0; \
 	{ $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./... && \
+	  IMAPHUB_BENCH_SCALE=large $(GO) test -count=1 -v -run '^TestWhereUsedHotAssetIn100000Places$$' ./internal/domain/assets/ && \
 	  BIN=$(BIN) scripts/bench-startup.sh && \
 	  $(GO) run ./cmd/sseload -bin $(BIN) -streams 5000; } 2>&1 | tee $(BENCH_DIR)/go.log; \
 	[ $${PIPESTATUS[0]} -eq 0 ] || status=1; \
