@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,7 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, to make and drop the run's schema
+	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
 // endpoint is one request measured.
@@ -297,26 +294,7 @@ func waitReady(base string) error {
 // postgresSchema makes an empty schema for the run and returns a URL that
 // selects it, and the function that drops it.
 func postgresSchema(base string) (string, func(), error) {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "httpbench_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	drop := func() {
-		_, _ = admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-		admin.Close()
-	}
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema, drop, nil
+	return db.TempSchema(context.Background(), base, "httpbench")
 }
 
 // loadAverage is the first three fields of /proc/loadavg ("" elsewhere).

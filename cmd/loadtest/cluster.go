@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -121,30 +118,7 @@ func freshSchema(ctx context.Context) (string, func(), error) {
 	if base == "" {
 		return "", nil, fmt.Errorf("-engine postgres: %s is not set", postgresEnv)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "load_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", nil, err
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	drop := func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		_, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-	}
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema, drop, nil
+	return db.TempSchema(ctx, base, "load")
 }
 
 // prepare migrates the database, loads the demo account and creates the

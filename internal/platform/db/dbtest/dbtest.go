@@ -339,26 +339,10 @@ func PostgresSchemaURL(t testing.TB) string {
 	if base == "" {
 		t.Skipf("PostgreSQL half skipped: %s is not set (.ci/run sets it)", PostgresEnv)
 	}
-	schema := "t_" + randomHex()
-	admin, err := sql.Open("pgx", base)
+	url, drop, err := db.TempSchema(context.Background(), base, "t")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		_, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	t.Cleanup(drop)
+	return url
 }
