@@ -242,7 +242,7 @@ func publishCampaign(t *testing.T, engine db.Engine, bin string) {
 	res.setVersion(t, ctx, ref.db)
 	before := len(ref.fake.RequestsTo("mutate"))
 	w := ref.worker(t, bin)
-	ref.waitFor(t, ctx, jobs.EventCompleted, "", 60*time.Second)
+	ref.waitFor(t, ctx, jobs.EventCompleted, "", 3*time.Minute)
 	w.Process.Signal(syscall.SIGTERM)
 	w.Wait()
 	ref.checkPublishedOnce(t, ctx, res, false)

@@ -198,7 +198,7 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	// Reference: one uninterrupted run.
 	ref := prepare(t, ctx, engine)
 	w := ref.worker(t, bin, llm)
-	ref.waitFor(t, ctx, jobs.EventCompleted, "", 60*time.Second)
+	ref.waitFor(t, ctx, jobs.EventCompleted, "", 3*time.Minute)
 	w.Process.Signal(syscall.SIGTERM)
 	w.Wait()
 	want := ref.stored(t, ctx)
@@ -213,7 +213,7 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	// Killed after the first ad group, then restarted.
 	f := prepare(t, ctx, engine)
 	w = f.worker(t, bin, llm)
-	f.waitFor(t, ctx, jobs.EventProgress, `"target":"ad_group:`, 60*time.Second) // the first checkpoint
+	f.waitFor(t, ctx, jobs.EventProgress, `"target":"ad_group:`, 3*time.Minute) // the first checkpoint
 	stopped := time.Now()
 	if err := w.Process.Signal(sig); err != nil {
 		t.Fatal(err)
@@ -224,7 +224,7 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	}
 	w = f.worker(t, bin, llm)
 	defer func() { w.Process.Signal(syscall.SIGTERM); w.Wait() }()
-	f.waitFor(t, ctx, jobs.EventCompleted, "", 120*time.Second)
+	f.waitFor(t, ctx, jobs.EventCompleted, "", 4*time.Minute)
 	if got := f.stored(t, ctx); got != want {
 		t.Errorf("after kill -9 and restart:\n%s\nuninterrupted run:\n%s", got, want)
 	}
