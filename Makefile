@@ -155,8 +155,8 @@ web-test: web-deps
 
 ## lighthouse: Lighthouse (accessibility, performance) on sign-in, campaigns, wizard review and asset library, desktop and mobile, written to docs/lighthouse.md
 lighthouse: build-ui $(CHROMIUM) scripts/lighthouse/node_modules/.package-lock.json
-	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
-	$(GO) build -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
+	$(GOBUILD) -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
+	$(GOBUILD) -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
 	cd web && BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/lighthouse.mjs
 
 scripts/lighthouse/node_modules/.package-lock.json: scripts/lighthouse/package-lock.json
@@ -164,8 +164,8 @@ scripts/lighthouse/node_modules/.package-lock.json: scripts/lighthouse/package-l
 
 ## e2e: browser tests (playwright-core, Debian's Chromium) against the real binary, the scripted LLM and the fake Google Ads server
 e2e: build-ui $(CHROMIUM)
-	$(GO) build -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
-	$(GO) build -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
+	$(GOBUILD) -o bin/scripted-llm ./internal/platform/ai/aitest/cmd/scripted-llm
+	$(GOBUILD) -o bin/fake-googleads ./internal/platform/googleads/googleadstest/cmd/fake-googleads
 	cd web && E2E_OUT=$${E2E_OUT:-$(CURDIR)/bin/e2e} BIN=../$(BIN) SCRIPTED_LLM=../bin/scripted-llm FAKE_GOOGLEADS=../bin/fake-googleads node e2e/run.mjs
 
 # Debian's Chromium drives the browser tests; installed on first use when we

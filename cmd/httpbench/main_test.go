@@ -5,13 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/imaphub/imaphub/internal/platform/testbin"
 )
 
 // TestSmoke runs the tool for a moment against the real binary (wrk when
@@ -23,10 +24,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("builds and starts the server")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "imaphub")
-	if out, err := exec.Command("go", "build", "-o", bin, "../imaphub").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testbin.Build(t, "../imaphub")
 	t.Setenv("IMAPHUB_TEST_POSTGRES_URL", "") // one engine is enough here
 	out := filepath.Join(dir, "http.md")
 	var log bytes.Buffer

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/imaphub/imaphub/internal/app"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+	"github.com/imaphub/imaphub/internal/platform/testbin"
 )
 
 var (
@@ -30,22 +30,13 @@ func testBinary(t *testing.T) string {
 			return
 		}
 		binaryPath = filepath.Join(dir, "imaphub")
-		if out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput(); err != nil {
-			binaryErr = &buildError{err: err, out: string(out)}
-		}
+		binaryErr = testbin.BuildTo(binaryPath, ".")
 	})
 	if binaryErr != nil {
 		t.Fatal(binaryErr)
 	}
 	return binaryPath
 }
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return "build: " + e.err.Error() + "\n" + e.out }
 
 // migratedDatabase opens a new, migrated database of the engine for a test
 // that also runs the binary on it: the data directory and the URL (empty for

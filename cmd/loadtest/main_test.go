@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imaphub/imaphub/internal/platform/testbin"
 )
 
 // TestShortLoadLosesNothing runs the load briefly on SQLite against the real
@@ -18,10 +18,7 @@ func TestShortLoadLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "imaphub")
-	if out, err := exec.Command("go", "build", "-o", bin, "../imaphub").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testbin.Build(t, "../imaphub")
 	cfg := config{bin: bin, engine: "sqlite", users: 10, duration: 10 * time.Second, think: 300 * time.Millisecond,
 		serves: 1, teamSize: 4, generateShare: 0.05, editShare: 0.3, demo: true}
 	var log strings.Builder
