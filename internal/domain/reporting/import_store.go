@@ -255,10 +255,10 @@ func (t importTable) readQuery(pg bool) string {
 // order of columns) has the key of, if any: changed when a value differs
 // or the row knows one of our ids the stored row has not (or another one).
 // nv is scratch space of cols values.
-func (t importTable) compare(v, nv []any, state []uint8) error {
+func (t importTable) compare(v, nv []any, state []uint8) {
 	k, found := slices.BinarySearchFunc(t.order, v, func(i int32, v []any) int { return t.key(int(i), v) })
 	if !found {
-		return nil
+		return
 	}
 	t.row(int(t.order[k]), nv)
 	changed := false
@@ -274,7 +274,6 @@ func (t importTable) compare(v, nv []any, state []uint8) error {
 	} else {
 		state[k] = rowUnchanged
 	}
-	return nil
 }
 
 // storedValue turns what a driver reads into the types row uses: int64,
@@ -413,10 +412,7 @@ func (t importTable) readSQLite(c driver.ConnPrepareContext, customer int64) ([]
 			for j := range dest {
 				v[j] = storedValue(dest[j])
 			}
-			if err := t.compare(v, nv, state); err != nil {
-				rows.Close()
-				return nil, err
-			}
+			t.compare(v, nv, state)
 		}
 	}
 	return state, nil
@@ -536,9 +532,7 @@ func (t importTable) readPostgres(ctx context.Context, c *pgx.Conn, customer int
 		for j := range vals {
 			v[j] = storedValue(vals[j])
 		}
-		if err := t.compare(v, nv, state); err != nil {
-			return nil, err
-		}
+		t.compare(v, nv, state)
 	}
 	return state, rows.Err()
 }
