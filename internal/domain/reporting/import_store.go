@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -118,29 +119,59 @@ func keyOrder(n int, compare func(i, j int) int) []int32 {
 	return out
 }
 
-// writeRows upserts the rows of entity and asset in the orders given, in tx
+// writeRows writes the rows of entity and asset in the orders given, in tx
 // (a transaction of db.InTxRaw), and counts the rows inserted or changed.
-//   - SQLite: one single-row upsert per row, run on the driver's connection.
-//     A one-row INSERT … VALUES needs no statement journal (SQLite keeps
-//     one for every multi-row statement, to undo just that statement), is
-//     parsed once per batch, and skips database/sql's per-call work.
-//   - PostgreSQL: the rows are copied (COPY, binary) into a temporary table
-//     and upserted from there by one INSERT … SELECT.
+// Per table it first reads the stored rows of the batch's ranges (customer,
+// Google campaign[, level] and days: a few index range scans) and compares
+// them with the batch in Go; then
+//   - rows with a new key are inserted without ON CONFLICT: on PostgreSQL
+//     by binary COPY straight into the table (heap pages filled many rows
+//     at a time), on SQLite by one prepared single-row INSERT per row run
+//     on the driver's connection (a one-row INSERT … VALUES needs no
+//     statement journal, is parsed once per batch, and skips database/sql's
+//     per-call work);
+//   - rows whose values changed go through the upsert (keeping our ids the
+//     new row does not know): on PostgreSQL copied into a temporary table
+//     and upserted by one INSERT … SELECT, on SQLite one by one;
+//   - rows stored with the same values are not written at all, so a
+//     repeated download reads and compares only.
+//
+// The read and the writes must see the same rows: SQLite has one writer;
+// on PostgreSQL the transaction first takes an advisory lock per account,
+// so two imports of one account queue instead of both inserting a key.
 func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32) (int, error) {
-	facts := importTable{name: "report_facts", columns: factColumns, upsert: factUpsert, cols: 15, order: entityOrder,
-		row: func(i int, v []any) { entity[i].values(v) }}
-	assetFacts := importTable{name: "report_asset_facts", columns: assetFactColumns, upsert: assetFactUpsert, cols: 19, order: assetOrder,
-		row: func(i int, v []any) { asset[i].values(v) }}
+	facts := importTable{name: "report_facts", columns: factColumns, upsert: factUpsert, cols: 15, order: entityOrder, ids: []int{6, 7, 8},
+		row: func(i int, v []any) { entity[i].values(v) },
+		key: func(i int, v []any) int { return entity[i].compareStored(v) },
+		group: func(i int) (int64, string, int64) {
+			r := &entity[i]
+			return r.campaignGID, string(r.level), int64(r.day)
+		}}
+	assetFacts := importTable{name: "report_asset_facts", columns: assetFactColumns, upsert: assetFactUpsert, cols: 19, order: assetOrder, ids: []int{7, 8, 9, 10, 11},
+		row: func(i int, v []any) { asset[i].values(v) },
+		key: func(i int, v []any) int { return asset[i].compareStored(v) },
+		group: func(i int) (int64, string, int64) {
+			r := &asset[i]
+			return r.campaignGID, "", int64(r.day)
+		}}
+	if tx.Engine() == db.Postgres {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7401, hashtext(?))`, strconv.FormatInt(customer, 10)); err != nil {
+			return 0, fmt.Errorf("lock the account's reports: %w", err)
+		}
+	}
 	written := 0
 	err := tx.Raw(func(dc any) error {
 		for _, t := range []importTable{facts, assetFacts} {
+			if len(t.order) == 0 {
+				continue
+			}
 			var n int
 			var err error
 			switch c := dc.(type) {
 			case *stdlib.Conn:
-				n, err = t.copy(ctx, c.Conn())
+				n, err = t.writePostgres(ctx, c.Conn(), customer)
 			case driver.ConnPrepareContext:
-				n, err = t.exec(ctx, c, customer)
+				n, err = t.writeSQLite(ctx, c, customer)
 			default:
 				err = fmt.Errorf("unexpected driver connection %T", dc)
 			}
@@ -154,15 +185,138 @@ func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow
 	return written, err
 }
 
-// importTable is what writeRows writes to one table: the rows order names, row(i,
-// v) putting row i's values in v in the order of columns. The first column
-// is the customer, the last the demo flag (the same for a whole batch).
+// importTable is what writeRows writes to one table: the rows order names,
+// row(i, v) putting row i's values in v in the order of columns. The first
+// column is the customer, the last the demo flag (the same for a whole
+// batch); ids are the columns of our ids (kept when a new row has none).
+// key(i, v) compares row i's key with a stored row's values v (in the
+// order of columns), as keyOrder sorted them; group(i) is row i's Google
+// campaign, level ("" for assets) and day: the batch's rows of one
+// campaign and level are one range of the table's key.
 type importTable struct {
 	name, columns, upsert string
 	cols                  int
+	ids                   []int
 	order                 []int32
 	row                   func(i int, v []any)
+	key                   func(i int, v []any) int
+	group                 func(i int) (campaign int64, level string, day int64)
 }
+
+// Row states after the read of the stored rows.
+const (
+	rowNew       = 0
+	rowChanged   = 1
+	rowUnchanged = 2
+)
+
+// keyRange is the days of one Google campaign (and level) a batch has.
+type keyRange struct {
+	campaign int64
+	level    string
+	from, to int64
+}
+
+// ranges are the batch's key ranges, in key order.
+func (t importTable) ranges() []keyRange {
+	var out []keyRange
+	for _, i := range t.order {
+		c, l, d := t.group(int(i))
+		if n := len(out); n > 0 && out[n-1].campaign == c && out[n-1].level == l {
+			out[n-1].from, out[n-1].to = min(out[n-1].from, d), max(out[n-1].to, d)
+			continue
+		}
+		out = append(out, keyRange{campaign: c, level: l, from: d, to: d})
+	}
+	return out
+}
+
+// readQuery selects the stored rows of one key range (SQLite) or, on
+// PostgreSQL, of every range given as arrays: one statement, an index range
+// scan per range (OFFSET 0 keeps the ranges the outer side of the join).
+func (t importTable) readQuery(pg bool) string {
+	level := ""
+	if t.name == "report_facts" {
+		level = ` AND level = ?`
+	}
+	where := `customer_id = ? AND google_campaign_id = ?` + level + ` AND day BETWEEN ? AND ?`
+	if !pg {
+		return `SELECT ` + t.columns + ` FROM ` + t.name + ` WHERE ` + where
+	}
+	where = `customer_id = $1 AND google_campaign_id = r.c AND day BETWEEN r.lo AND r.hi`
+	if level != "" {
+		where += ` AND level = r.l`
+	}
+	return `SELECT f.* FROM unnest($2::bigint[], $3::text[], $4::int[], $5::int[]) AS r(c, l, lo, hi)
+		CROSS JOIN LATERAL (SELECT ` + t.columns + ` FROM ` + t.name + ` WHERE ` + where + ` OFFSET 0) AS f`
+}
+
+// compare notes in state the batch row a stored row v (its values in the
+// order of columns) has the key of, if any: changed when a value differs
+// or the row knows one of our ids the stored row has not (or another one).
+// nv is scratch space of cols values.
+func (t importTable) compare(v, nv []any, state []uint8) {
+	k, found := slices.BinarySearchFunc(t.order, v, func(i int32, v []any) int { return t.key(int(i), v) })
+	if !found {
+		return
+	}
+	t.row(int(t.order[k]), nv)
+	changed := false
+	for j := 1; j < t.cols && !changed; j++ {
+		if slices.Contains(t.ids, j) {
+			changed = nv[j] != nil && !sameValue(nv[j], v[j])
+			continue
+		}
+		changed = !sameValue(nv[j], v[j])
+	}
+	if changed {
+		state[k] = rowChanged
+	} else {
+		state[k] = rowUnchanged
+	}
+}
+
+// storedValue turns what a driver reads into the types row uses: int64,
+// float64, string or nil.
+func storedValue(v any) any {
+	switch x := v.(type) {
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case []byte:
+		return string(x)
+	}
+	return v
+}
+
+// sameValue compares a row's value with a stored one (a REAL that SQLite
+// reads back as an integer included).
+func sameValue(a, b any) bool {
+	if af, ok := a.(float64); ok {
+		switch bv := b.(type) {
+		case float64:
+			return af == bv
+		case int64:
+			return af == float64(bv)
+		}
+		return false
+	}
+	return a == b
+}
+
+func (r *factRow) compareStored(v []any) int {
+	return cmp.Or(cmp.Compare(r.campaignGID, asInt(v[5])), cmp.Compare(string(r.level), asString(v[1])), cmp.Compare(int64(r.day), asInt(v[4])),
+		cmp.Compare(r.parent, asInt(v[3])), cmp.Compare(r.gid, asInt(v[2])))
+}
+
+func (r *assetFactRow) compareStored(v []any) int {
+	return cmp.Or(cmp.Compare(r.campaignGID, asInt(v[6])), cmp.Compare(int64(r.day), asInt(v[5])), cmp.Compare(r.group, asInt(v[1])),
+		cmp.Compare(r.ad, asInt(v[2])), cmp.Compare(r.asset, asInt(v[3])), cmp.Compare(r.fieldType, asString(v[4])))
+}
+
+func asInt(v any) int64     { n, _ := v.(int64); return n }
+func asString(v any) string { s, _ := v.(string); return s }
 
 func (k *factKey) compare(o *factKey) int {
 	return cmp.Or(cmp.Compare(k.campaignGID, o.campaignGID), cmp.Compare(k.level, o.level), cmp.Compare(k.day, o.day),
@@ -189,14 +343,17 @@ func (r *assetFactRow) values(v []any) {
 	v[12], v[13], v[14], v[15], v[16], v[17], v[18] = int64(r.label), r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
 }
 
-// exec runs one single-row upsert per row on SQLite's driver connection.
-// The customer and the demo flag are written into the statement (one per
-// batch), the other values bound. The statement runs without a context
-// (one that can end costs modernc.org/sqlite a goroutine per call); ctx is
-// checked between rows instead.
-func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, error) {
-	if len(t.order) == 0 {
-		return 0, nil
+// writeSQLite reads the stored rows of the batch's ranges, then inserts
+// the new rows and upserts the changed ones, each with one prepared
+// single-row statement on SQLite's driver connection. The customer and the
+// demo flag are written into the statements (one per batch), the other
+// values bound. Statements run without a context (one that can end costs
+// modernc.org/sqlite a goroutine per call); ctx is checked between rows
+// instead.
+func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, error) {
+	state, err := t.readSQLite(c, customer)
+	if err != nil {
+		return 0, fmt.Errorf("read stored rows: %w", err)
 	}
 	v := make([]any, t.cols)
 	t.row(int(t.order[0]), v)
@@ -204,9 +361,67 @@ func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, cust
 	if !ok || demo < 0 || demo > 1 {
 		return 0, fmt.Errorf("demo flag %v", v[t.cols-1])
 	}
-	q := `INSERT INTO ` + t.name + ` (` + t.columns + `) VALUES (` + strconv.FormatInt(customer, 10) + `, ` +
-		db.Placeholders(t.cols-2) + `, ` + strconv.FormatInt(demo, 10) + `)` + t.upsert
-	st, err := c.PrepareContext(context.Background(), q)
+	insert := `INSERT INTO ` + t.name + ` (` + t.columns + `) VALUES (` + strconv.FormatInt(customer, 10) + `, ` +
+		db.Placeholders(t.cols-2) + `, ` + strconv.FormatInt(demo, 10) + `)`
+	written := 0
+	for _, s := range []struct {
+		state uint8
+		query string
+	}{{rowNew, insert}, {rowChanged, insert + t.upsert}} {
+		n, err := t.execSQLite(ctx, c, s.query, customer, demo, func(k int) bool { return state[k] == s.state })
+		written += n
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// readSQLite compares the stored rows of the batch's ranges with the batch.
+func (t importTable) readSQLite(c driver.ConnPrepareContext, customer int64) ([]uint8, error) {
+	state := make([]uint8, len(t.order))
+	st, err := c.PrepareContext(context.Background(), t.readQuery(false))
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	query, ok := st.(driver.StmtQueryContext)
+	if !ok {
+		return nil, fmt.Errorf("unexpected driver statement %T", st)
+	}
+	dest := make([]driver.Value, t.cols)
+	v, nv := make([]any, t.cols), make([]any, t.cols)
+	for _, r := range t.ranges() {
+		args := []driver.NamedValue{{Ordinal: 1, Value: customer}, {Ordinal: 2, Value: r.campaign}}
+		if r.level != "" {
+			args = append(args, driver.NamedValue{Ordinal: 3, Value: r.level})
+		}
+		args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: r.from}, driver.NamedValue{Ordinal: len(args) + 2, Value: r.to})
+		rows, err := query.QueryContext(context.Background(), args)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			if err := rows.Next(dest); err != nil {
+				rows.Close()
+				if err == io.EOF {
+					break
+				}
+				return nil, err
+			}
+			for j := range dest {
+				v[j] = storedValue(dest[j])
+			}
+			t.compare(v, nv, state)
+		}
+	}
+	return state, nil
+}
+
+// execSQLite runs query, a single-row statement, for the rows (in order)
+// whose position take accepts, and counts the rows it changed.
+func (t importTable) execSQLite(ctx context.Context, c driver.ConnPrepareContext, query string, customer, demo int64, take func(k int) bool) (int, error) {
+	st, err := c.PrepareContext(context.Background(), query)
 	if err != nil {
 		return 0, err
 	}
@@ -215,6 +430,7 @@ func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, cust
 	if !ok {
 		return 0, fmt.Errorf("unexpected driver statement %T", st)
 	}
+	v := make([]any, t.cols)
 	args := make([]driver.NamedValue, t.cols-2)
 	written := 0
 	for k, i := range t.order {
@@ -222,6 +438,9 @@ func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, cust
 			if err := ctx.Err(); err != nil {
 				return written, err
 			}
+		}
+		if !take(k) {
+			continue
 		}
 		t.row(int(i), v)
 		if v[0] != any(customer) || v[t.cols-1] != any(demo) {
@@ -243,41 +462,101 @@ func (t importTable) exec(ctx context.Context, c driver.ConnPrepareContext, cust
 	return written, nil
 }
 
-// copy copies the rows into a temporary table (emptied at every commit)
-// and upserts them from there.
-func (t importTable) copy(ctx context.Context, c *pgx.Conn) (int, error) {
-	if len(t.order) == 0 {
-		return 0, nil
-	}
-	in := t.name + "_in"
-	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+t.columns+` FROM `+t.name+` WITH NO DATA`); err != nil {
-		return 0, err
+// writePostgres reads the stored rows of the batch's ranges in one
+// statement, copies the new rows straight into the table and the changed
+// ones into a temporary table (emptied at every commit), upserted from
+// there.
+func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, customer int64) (int, error) {
+	state, err := t.readPostgres(ctx, c, customer)
+	if err != nil {
+		return 0, fmt.Errorf("read stored rows: %w", err)
 	}
 	names := strings.Split(t.columns, ",")
 	for i := range names {
 		names[i] = strings.TrimSpace(names[i])
 	}
-	src := &rowSource{t: t, k: -1, v: make([]any, t.cols)}
-	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, src); err != nil {
-		return 0, err
+	var news, changed int
+	for _, s := range state {
+		switch s {
+		case rowNew:
+			news++
+		case rowChanged:
+			changed++
+		}
+	}
+	written := 0
+	if news > 0 {
+		n, err := c.CopyFrom(ctx, pgx.Identifier{t.name}, names, t.source(state, rowNew))
+		if err != nil {
+			return 0, err
+		}
+		written += int(n)
+	}
+	if changed == 0 {
+		return written, nil
+	}
+	in := t.name + "_in"
+	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+t.columns+` FROM `+t.name+` WITH NO DATA`); err != nil {
+		return written, err
+	}
+	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, t.source(state, rowChanged)); err != nil {
+		return written, err
 	}
 	tag, err := c.Exec(ctx, `INSERT INTO `+t.name+` (`+t.columns+`) SELECT `+t.columns+` FROM `+in+t.upsert)
 	if err != nil {
-		return 0, err
+		return written, err
 	}
-	return int(tag.RowsAffected()), nil
+	return written + int(tag.RowsAffected()), nil
 }
 
-// rowSource feeds COPY one row at a time from a reused slice.
+// readPostgres compares the stored rows of the batch's ranges with the
+// batch.
+func (t importTable) readPostgres(ctx context.Context, c *pgx.Conn, customer int64) ([]uint8, error) {
+	state := make([]uint8, len(t.order))
+	rs := t.ranges()
+	camp, level, from, to := make([]int64, len(rs)), make([]string, len(rs)), make([]int32, len(rs)), make([]int32, len(rs))
+	for i, r := range rs {
+		camp[i], level[i], from[i], to[i] = r.campaign, r.level, int32(r.from), int32(r.to)
+	}
+	rows, err := c.Query(ctx, t.readQuery(true), customer, camp, level, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	v, nv := make([]any, t.cols), make([]any, t.cols)
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, err
+		}
+		for j := range vals {
+			v[j] = storedValue(vals[j])
+		}
+		t.compare(v, nv, state)
+	}
+	return state, rows.Err()
+}
+
+// source feeds COPY the rows in state s, one at a time from a reused slice.
+func (t importTable) source(state []uint8, s uint8) *rowSource {
+	return &rowSource{t: t, state: state, want: s, k: -1, v: make([]any, t.cols)}
+}
+
 type rowSource struct {
-	t importTable
-	k int
-	v []any
+	t     importTable
+	state []uint8
+	want  uint8
+	k     int
+	v     []any
 }
 
 func (s *rowSource) Next() bool {
-	s.k++
-	return s.k < len(s.t.order)
+	for s.k++; s.k < len(s.t.order); s.k++ {
+		if s.state[s.k] == s.want {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *rowSource) Values() ([]any, error) {

@@ -357,3 +357,134 @@ func TestImportPutsTheWriterSettingsBack(t *testing.T) {
 		t.Errorf("writer settings (temp_store, wal_autocheckpoint, cache_size) after an import: %s, before: %s", after, before)
 	}
 }
+
+// One batch of rows already stored unchanged, stored without our ids,
+// changed (metrics, label, ids) and new, the new ones both after and
+// between stored keys: only new and changed rows are written, our ids are
+// kept where the new row does not know them, and the batch again writes
+// nothing.
+func TestImportMixesNewChangedAndUnchangedRows(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		im, err := reporting.NewService(d).NewImporter(customer, reporting.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ours := reporting.Ours{CampaignID: 501, AdGroupID: 502, AdID: 503, KeywordID: 504, AssetGroupID: 505, AssetID: 506}
+		other := reporting.Ours{CampaignID: 1501, AdGroupID: 1502, AdID: 1503, KeywordID: 1504, AssetGroupID: 1505, AssetID: 1506}
+		first := someFacts(t, "2026-03-01", 6)
+		for i := range first {
+			first[i].Ours = ours
+		}
+		if res, err := im.Write(ctx, first); err != nil || res.Written != len(first) {
+			t.Fatalf("first write: %+v, %v; want %d rows written", res, err, len(first))
+		}
+
+		start := day(t, "2026-03-01")
+		batch := someFacts(t, "2026-03-01", 8)
+		changed := 0
+		for i := range batch {
+			f := &batch[i]
+			switch f.Day - start {
+			case 0: // the same
+				f.Ours = ours
+			case 1: // the same, our ids unknown
+			case 2: // late conversions, our ids unknown
+				f.Conversions += 1.5
+				changed++
+			case 3: // other ids of ours
+				f.Ours = other
+				changed++
+			case 4: // a new label on asset rows
+				f.Ours = ours
+				if f.Level == reporting.LevelAdAsset || f.Level == reporting.LevelAssetGroupAsset {
+					f.PerformanceLabel = "LOW"
+					changed++
+				}
+			case 5: // more impressions
+				f.Ours = ours
+				f.Impressions++
+				changed++
+			default: // new days
+				changed++
+			}
+		}
+		for k := range 6 { // a new keyword between stored keys
+			batch = append(batch, reporting.Fact{Level: reporting.LevelKeyword, Day: start + reporting.Day(k), CampaignID: 9001, AdGroupID: 9101, CriterionID: 9300,
+				Metrics: reporting.Metrics{Impressions: 5}})
+			changed++
+		}
+		res, err := im.Write(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows != len(batch) || res.Written != changed {
+			t.Errorf("second write: %+v, want %d rows, %d written", res, len(batch), changed)
+		}
+
+		type stored struct {
+			entity, campaign   *int64
+			impressions, label int64
+			conversions        float64
+		}
+		keyword := func(k int, gid int64) stored {
+			var s stored
+			if err := d.Read().QueryRow(ctx, `SELECT entity_id, campaign_id, impressions, conversions FROM report_facts
+				WHERE level = 'keyword' AND day = ? AND google_id = ?`, int64(start)+int64(k), gid).Scan(&s.entity, &s.campaign, &s.impressions, &s.conversions); err != nil {
+				t.Fatalf("keyword %d on day %d: %v", gid, k, err)
+			}
+			return s
+		}
+		asset := func(k int) stored {
+			var s stored
+			if err := d.Read().QueryRow(ctx, `SELECT asset_id, campaign_id, impressions, conversions, performance_label FROM report_asset_facts
+				WHERE day = ? AND google_asset_id = 9401`, int64(start)+int64(k)).Scan(&s.entity, &s.campaign, &s.impressions, &s.conversions, &s.label); err != nil {
+				t.Fatalf("asset on day %d: %v", k, err)
+			}
+			return s
+		}
+		id := func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		}
+		want := func(k int) reporting.Fact {
+			for _, f := range batch {
+				if f.Level == reporting.LevelKeyword && f.CriterionID == 9301 && f.Day == start+reporting.Day(k) {
+					return f
+				}
+			}
+			t.Fatalf("no keyword on day %d", k)
+			return reporting.Fact{}
+		}
+		for k, w := range []struct{ keyword, campaign, asset int64 }{
+			{504, 501, 506}, {504, 501, 506}, {504, 501, 506}, {1504, 1501, 1506}, {504, 501, 506}, {504, 501, 506}, {0, 0, 0}, {0, 0, 0},
+		} {
+			kw, as := keyword(k, 9301), asset(k)
+			if id(kw.entity) != w.keyword || id(kw.campaign) != w.campaign || id(as.entity) != w.asset || id(as.campaign) != w.campaign {
+				t.Errorf("day %d: keyword ids %d/%d, asset ids %d/%d; want %d/%d, %d/%d", k,
+					id(kw.entity), id(kw.campaign), id(as.entity), id(as.campaign), w.keyword, w.campaign, w.asset, w.campaign)
+			}
+			if f := want(k); kw.impressions != f.Impressions || kw.conversions != f.Conversions {
+				t.Errorf("day %d: keyword %d impressions, %v conversions; want %d, %v", k, kw.impressions, kw.conversions, f.Impressions, f.Conversions)
+			}
+			if wl := map[bool]int64{true: 4, false: 5}[k == 4]; as.label != wl {
+				t.Errorf("day %d: asset label %d, want %d", k, as.label, wl)
+			}
+		}
+		for k := range 6 {
+			if kw := keyword(k, 9300); kw.impressions != 5 || kw.entity != nil {
+				t.Errorf("new keyword on day %d: %+v", k, kw)
+			}
+		}
+
+		again, err := im.Write(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Written != 0 {
+			t.Errorf("the batch again wrote %d rows", again.Written)
+		}
+	})
+}
