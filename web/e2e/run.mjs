@@ -800,7 +800,7 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   const rows = await cs.getByTestId('change-row').evaluateAll((rs) => rs.map((r) => `${r.dataset.action}: ${r.textContent.replace(/\s+/g, ' ').trim()}`));
   const stepTitles = await cs.locator('summary').allTextContents();
   expect(stepTitles.join(' | ') === 'Kampagne „Reifen Müller – Live E2E“ · 1 Vorgang | Anzeigengruppe „Winterreifen“ · 1 Vorgang', `steps: ${stepTitles.join(' | ')}`);
-  expect(rows.length === 2 && rows.some((r) => /^create: neu Keyword „winterreifen online bestellen“ \(EXACT\)/.test(r)) && rows.some((r) => /^update: geändert Budget 30,00\s€/.test(r) && /amount_micros/.test(r)),
+  expect(rows.length === 2 && rows.some((r) => /^create: neu Keyword „winterreifen online bestellen“ \(EXACT\)/.test(r)) && rows.some((r) => /^update: geändert Budget 30,00\s€ Felder: Tagesbudget 30,00\s€$/.test(r)),
     `change rows: ${JSON.stringify(rows)}`);
   await page.getByText('Nur eine freigegebene Kampagne kann veröffentlicht werden; diese ist: In Prüfung.').waitFor();
   expect(await page.getByTestId('publish').isDisabled(), 'a change set in review can be published');

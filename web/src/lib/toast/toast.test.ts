@@ -74,7 +74,9 @@ describe('Toaster', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(screen.getByTestId('toast-polite').getAttribute('aria-live')).toBe('polite');
     expect(screen.getByTestId('toast-polite').textContent).toBe('2 Texte geändert.');
-    expect(screen.getByRole('alert').textContent).toBe('Google Ads ist nicht verbunden');
+    expect(screen.getByTestId('toast-assertive').getAttribute('aria-live')).toBe('assertive');
+    expect(screen.getByTestId('toast-assertive').textContent).toBe('Google Ads ist nicht verbunden');
+    expect(screen.queryByRole('alert')).toBeNull();
     const region = screen.getByRole('region', { name: 'Benachrichtigungen' });
     const [ok, bad] = within(region).getAllByTestId('toast');
     expect(ok!.getAttribute('data-kind')).toBe('success');
