@@ -800,7 +800,7 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   const rows = await cs.getByTestId('change-row').evaluateAll((rs) => rs.map((r) => `${r.dataset.action}: ${r.textContent.replace(/\s+/g, ' ').trim()}`));
   const stepTitles = await cs.locator('summary').allTextContents();
   expect(stepTitles.join(' | ') === 'Kampagne „Reifen Müller – Live E2E“ · 1 Vorgang | Anzeigengruppe „Winterreifen“ · 1 Vorgang', `steps: ${stepTitles.join(' | ')}`);
-  expect(rows.length === 2 && rows.some((r) => /^create: neu Keyword „winterreifen online bestellen“ \(EXACT\)/.test(r)) && rows.some((r) => /^update: geändert Budget 30,00\s€/.test(r) && /amount_micros/.test(r)),
+  expect(rows.length === 2 && rows.some((r) => /^create: neu Keyword „winterreifen online bestellen“ \(EXACT\)/.test(r)) && rows.some((r) => /^update: geändert Budget 30,00\s€ Felder: Tagesbudget 30,00\s€$/.test(r)),
     `change rows: ${JSON.stringify(rows)}`);
   await page.getByText('Nur eine freigegebene Kampagne kann veröffentlicht werden; diese ist: In Prüfung.').waitFor();
   expect(await page.getByTestId('publish').isDisabled(), 'a change set in review can be published');
@@ -1072,9 +1072,19 @@ test('settings: an API token created, used and revoked after a question; a user 
   await page.getByRole('heading', { level: 1, name: 'Einstellungen: Markenschreibweisen' }).waitFor();
   await page.getByLabel('Schreibweisen dieses Kontos, eine pro Zeile').fill('ReifenDirekt');
   await page.getByRole('button', { name: 'Speichern' }).click();
-  await page.getByText('1 Schreibweise gespeichert.').waitFor();
+  // Saved: a toast says so, the polite live region announces the same plain
+  // text, the close button is reachable, and axe finds nothing with it shown.
+  const savedToast = page.getByRole('region', { name: 'Benachrichtigungen' }).getByTestId('toast').filter({ hasText: '1 Schreibweise gespeichert.' });
+  await savedToast.waitFor();
+  const announced = (await page.getByTestId('toast-polite').textContent()).trim();
+  expect(announced === '1 Schreibweise gespeichert.', `the live region announces ${JSON.stringify(announced)}`);
+  expect((await page.getByTestId('toast-polite').getAttribute('aria-live')) === 'polite', 'the success toast is not announced politely');
   expect(await check(), 'ReifenDirekt refused after the account listed it');
-  await axe(page, 'settings: brand spellings');
+  await axe(page, 'settings: brand spellings with a toast');
+  await shot(page, '11b-settings-brands-toast');
+  await savedToast.getByRole('button', { name: 'Benachrichtigung schließen' }).focus();
+  await page.keyboard.press('Enter');
+  await savedToast.waitFor({ state: 'detached' });
   await page.getByRole('link', { name: 'Benutzer und Rollen' }).click();
   await page.getByRole('heading', { level: 1, name: 'Einstellungen: Benutzer und Rollen' }).waitFor();
   await page.getByLabel(/^E-Mail/).fill('neu.e2e@example.com');
@@ -1082,7 +1092,7 @@ test('settings: an API token created, used and revoked after a question; a user 
   await page.getByRole('button', { name: 'Benutzer hinzufügen' }).click();
   const role = page.getByLabel('Rolle: neu.e2e@example.com');
   await role.selectOption('publisher');
-  await page.getByText('Die Rolle von neu.e2e@example.com ist jetzt Veröffentlicher.').waitFor();
+  await page.getByTestId('toast').getByText('Die Rolle von neu.e2e@example.com ist jetzt Veröffentlicher.').waitFor();
   const users = await api(page, 'GET', `${stack.base}/api/users`);
   expect(users.find((u) => u.email === 'neu.e2e@example.com')?.role === 'publisher', 'role not stored');
   await axe(page, 'settings: users');
@@ -1376,7 +1386,9 @@ test('bulk editing: find and replace across a selection flags the result that wo
   await axe(page, 'bulk editor with preview');
   await shot(page, '14-bulk-preview');
   await page.getByTestId('bulk-apply').getByText('2 Änderungen übernehmen').click();
-  await page.getByTestId('bulk-status').getByText('2 Texte geändert.').waitFor();
+  const applied = page.getByTestId('toast').filter({ hasText: '2 Texte geändert.' });
+  await applied.waitFor();
+  expect((await applied.getByRole('button', { name: 'Rückgängig' }).count()) === 1, 'the toast of an applied change offers no undo');
   await row('Ganzjahresreifen kaufen').waitFor();
   await row('Ganzjahresreifen Angebote').waitFor();
   await row('Winterreifen im Angebot jetzt').waitFor();

@@ -10,9 +10,8 @@ import (
 // A campaign's bidding strategy is one of Google Ads' standard strategies,
 // with its target where it has one, and its run is a first and last day.
 // Performance Max bids for conversions only. The strategy and the run are
-// stored and edited with the campaign; publishing does not send them yet (it
-// keeps maximize clicks for search and maximize conversions for Performance
-// Max), so a campaign published from here bids as before.
+// stored and edited with the campaign; publishing sends them when it creates
+// the campaign at Google and, once it is live, in its change sets.
 
 // Bidding strategies, as Google Ads names them.
 const (

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/imaphub/imaphub/internal/domain/campaigns"
 )
 
 // Action is what a change does to a resource at Google Ads.
@@ -163,6 +165,13 @@ func changedFields(have, want Entity) []string {
 	case KindCampaign:
 		add(have.Name != want.Name, "name")
 		add(have.EUPolitical != want.EUPolitical, "contains_eu_political_advertising")
+		if biddingField(have) != biddingField(want) || have.TargetCPAMicros != want.TargetCPAMicros || have.TargetROAS != want.TargetROAS {
+			f = append(f, biddingField(want))
+		}
+		// A start cannot be taken back at Google: without one, the campaign
+		// keeps the start it has.
+		add(want.StartDate != "" && have.StartDate != want.StartDate, "start_date_time")
+		add(have.EndDate != want.EndDate, "end_date_time")
 	case KindAdGroup:
 		add(have.Name != want.Name, "name")
 		add(have.Status != want.Status, "status")
@@ -177,6 +186,25 @@ func changedFields(have, want Entity) []string {
 		add(have.Status != want.Status, "status")
 	}
 	return f
+}
+
+// biddingField is the field of Google's campaign_bidding_strategy oneof that
+// carries the campaign's strategy, with the target's path where it has one:
+// an update's mask names it, which replaces the strategy Google holds.
+func biddingField(e Entity) string {
+	switch effectiveStrategy(e) {
+	case campaigns.MaximizeConversions:
+		return "maximize_conversions"
+	case campaigns.TargetCPA:
+		return "maximize_conversions.target_cpa_micros"
+	case campaigns.MaximizeConversionValue:
+		return "maximize_conversion_value"
+	case campaigns.TargetROAS:
+		return "maximize_conversion_value.target_roas"
+	case campaigns.ManualCPC:
+		return "manual_cpc"
+	}
+	return "target_spend" // maximize clicks
 }
 
 // adGroupStep holds an ad group and its keywords and ads: removals first

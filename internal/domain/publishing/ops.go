@@ -109,7 +109,7 @@ func (b *builder) op(c Change) (googleads.MutateOperation, error) {
 			camp.StartDateTime = e.StartDate + " 00:00:00"
 		}
 		if e.EndDate != "" {
-			camp.EndDateTime = e.EndDate + " 23:59:59"
+			camp.EndDateTime = endDateTime(e.EndDate)
 		}
 		if e.Channel == string(googleads.ChannelPerformanceMax) {
 			// Business name and logo stay with the asset groups, where our
@@ -194,6 +194,15 @@ func (b *builder) update(name string, c Change) (googleads.MutateOperation, erro
 		if set["contains_eu_political_advertising"] {
 			camp.ContainsEUPoliticalAdvertising = euDeclaration(e.EUPolitical)
 		}
+		if set[biddingField(e)] {
+			bid(&camp, e)
+		}
+		if set["start_date_time"] {
+			camp.StartDateTime = e.StartDate + " 00:00:00"
+		}
+		if set["end_date_time"] {
+			camp.EndDateTime = endDateTime(e.EndDate)
+		}
 		return googleads.Update(camp, c.Fields...), nil
 	case KindAdGroup:
 		return googleads.Update(googleads.AdGroup{ResourceName: name, Name: str("name", e.Name), Status: googleads.AdGroupStatus(str("status", e.Status)),
@@ -219,14 +228,7 @@ func (b *builder) update(name string, c Change) (googleads.MutateOperation, erro
 // were kept bids as publishing always did: maximize conversions for
 // Performance Max, maximize clicks for search.
 func bid(camp *googleads.Campaign, e Entity) {
-	strategy := e.Bidding
-	if strategy == "" {
-		strategy = campaigns.MaximizeClicks
-		if e.Channel == string(googleads.ChannelPerformanceMax) {
-			strategy = campaigns.MaximizeConversions
-		}
-	}
-	switch strategy {
+	switch effectiveStrategy(e) {
 	case campaigns.MaximizeConversions:
 		camp.MaximizeConversions = &googleads.MaximizeConversions{}
 	case campaigns.TargetCPA:
@@ -240,6 +242,30 @@ func bid(camp *googleads.Campaign, e Entity) {
 	default:
 		camp.TargetSpend = &googleads.TargetSpend{} // "maximize clicks"
 	}
+}
+
+// effectiveStrategy is the strategy a campaign bids with at Google: its own,
+// or for one stored before strategies were kept, the one publishing sent.
+func effectiveStrategy(e Entity) string {
+	if e.Bidding != "" {
+		return e.Bidding
+	}
+	if e.Channel == string(googleads.ChannelPerformanceMax) {
+		return campaigns.MaximizeConversions
+	}
+	return campaigns.MaximizeClicks
+}
+
+// noEnd is the end Google gives a campaign that runs without one: an
+// update sets it to take an end back.
+const noEnd = "2037-12-30 23:59:59"
+
+// endDateTime is the end of a campaign's last day, or noEnd without one.
+func endDateTime(day string) string {
+	if day == "" {
+		return noEnd
+	}
+	return day + " 23:59:59"
 }
 
 func euDeclaration(contains bool) googleads.EUPoliticalAdvertisingStatus {

@@ -62,6 +62,9 @@ var messages = map[string][2]string{
 	"assetGroupError.DUPLICATE_NAME":                                  {"the campaign already has an asset group with this name at Google Ads", "die Kampagne hat bei Google Ads schon eine Asset-Gruppe mit diesem Namen"},
 	"campaignBudgetError.DUPLICATE_NAME":                              {"the account already has a budget with this name", "im Konto gibt es schon ein Budget mit diesem Namen"},
 	"campaignBudgetError.MONEY_AMOUNT_LESS_THAN_CURRENCY_MINIMUM_CPC": {"the daily budget is below Google's minimum for the currency", "das Tagesbudget liegt unter dem Minimum von Google für die Währung"},
+	"campaignError.CANNOT_MODIFY_START_DATE_IF_ALREADY_STARTED":       {"the campaign has started at Google Ads: its start date can no longer change", "die Kampagne läuft bei Google Ads schon: ihr Startdatum kann sich nicht mehr ändern"},
+	"campaignError.CANNOT_SET_DATE_TO_PAST":                           {"the date {value} lies in the past: choose today or a later day", "das Datum {value} liegt in der Vergangenheit: wählen Sie heute oder einen späteren Tag"},
+	"biddingError.INVALID_ANONYMOUS_BIDDING_STRATEGY_TYPE":            {"Google Ads does not take this bidding strategy for this campaign type", "Google Ads nimmt diese Gebotsstrategie für diesen Kampagnentyp nicht an"},
 	"campaignBudgetError.NEGATIVE_MONEY_AMOUNT":                       {"the daily budget must not be negative", "das Tagesbudget darf nicht negativ sein"},
 	"assetGroupError.NOT_ENOUGH_HEADLINE_ASSET":                       {"Google Ads needs at least 3 headlines", "Google Ads braucht mindestens 3 Anzeigentitel"},
 	"assetGroupError.NOT_ENOUGH_LONG_HEADLINE_ASSET":                  {"Google Ads needs a long headline", "Google Ads braucht einen langen Anzeigentitel"},
@@ -152,8 +155,17 @@ func ourField(e Entity, gfield, code string) string {
 		switch gfield {
 		case "campaign_budget":
 			return "budget_micros"
-		case "name", "":
-			return gfield
+		case "start_date_time":
+			return "start_date"
+		case "end_date_time":
+			return "end_date"
+		case "maximize_conversions.target_cpa_micros":
+			return "target_cpa_micros"
+		case "maximize_conversion_value.target_roas":
+			return "target_roas"
+		}
+		if strings.HasPrefix(gfield, "bidding_strategy") || strings.HasPrefix(gfield, "manual_cpc") || strings.HasPrefix(gfield, "maximize_") || strings.HasPrefix(gfield, "target_spend") {
+			return "bidding_strategy"
 		}
 		return gfield
 	case KindKeyword:

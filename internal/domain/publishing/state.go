@@ -55,7 +55,7 @@ type Entity struct {
 	Channel     string `json:"channel,omitempty"`      // campaign
 	EUPolitical bool   `json:"eu_political,omitempty"` // campaign
 	// The campaign's bidding strategy with its target, and its run
-	// (YYYY-MM-DD): sent when the campaign is created.
+	// (YYYY-MM-DD): sent when the campaign is created, updated when changed.
 	Bidding         string  `json:"bidding,omitempty"`
 	TargetCPAMicros int64   `json:"target_cpa_micros,omitempty"`
 	TargetROAS      float64 `json:"target_roas,omitempty"`

@@ -24,7 +24,9 @@ import (
 //     required (fieldError.REQUIRED, as Google answers since the EU political
 //     advertising rules); Performance Max takes maximize_conversions or
 //     maximize_conversion_value only; start/end date times in
-//     "yyyy-MM-dd HH:mm:ss".
+//     "yyyy-MM-dd HH:mm:ss"; an update cannot move the start of a campaign
+//     that has started (CANNOT_MODIFY_START_DATE_IF_ALREADY_STARTED) nor set
+//     a start or end before today (CANNOT_SET_DATE_TO_PAST).
 //   - CampaignCriterion: a campaign and one criterion (CONCRETE_TYPE_REQUIRED);
 //     languages and locations cannot be negative, keywords must be.
 //   - AdGroup: search campaigns only; name unique in its campaign

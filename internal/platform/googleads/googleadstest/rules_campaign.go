@@ -87,6 +87,9 @@ func (m *mutation) checkCampaign(ent *entity, old *entity, at path) []adsError {
 			}
 		}
 	}
+	if old != nil {
+		errs = append(errs, m.checkRunChange(v, old.v, at)...)
+	}
 	if len(errs) > 0 {
 		return errs
 	}
@@ -100,6 +103,30 @@ func (m *mutation) checkCampaign(ent *entity, old *entity, at path) []adsError {
 		}
 	}
 	return nil
+}
+
+// checkRunChange checks an update of a campaign's run as Google does: the
+// start of a campaign that has started (one created without a start started
+// then) cannot move, and neither a new start
+// nor a new end may lie before today (in the account's time zone; the fake
+// takes UTC).
+func (m *mutation) checkRunChange(v, old map[string]any, at path) []adsError {
+	now := m.c.f.now().UTC()
+	today := now.Format("2006-01-02")
+	var errs []adsError
+	if start, was := str(v, "start_date_time"), str(old, "start_date_time"); start != was {
+		switch began, err := time.Parse(dateTimeLayout, was); {
+		case was == "" || (err == nil && !began.After(now)): // no start: it started when created
+			errs = append(errs, newErr(at.child("start_date_time"), "campaignError", "CANNOT_MODIFY_START_DATE_IF_ALREADY_STARTED",
+				"Cannot modify the start date of a campaign that has already started.").withTrigger(start))
+		case start != "" && start[:min(len(start), 10)] < today:
+			errs = append(errs, newErr(at.child("start_date_time"), "campaignError", "CANNOT_SET_DATE_TO_PAST", "Cannot set date to past.").withTrigger(start))
+		}
+	}
+	if end, was := str(v, "end_date_time"), str(old, "end_date_time"); end != was && end != "" && end[:min(len(end), 10)] < today {
+		errs = append(errs, newErr(at.child("end_date_time"), "campaignError", "CANNOT_SET_DATE_TO_PAST", "Cannot set date to past.").withTrigger(end))
+	}
+	return errs
 }
 
 func (m *mutation) checkCampaignCriterion(ent, old *entity, at path) []adsError {

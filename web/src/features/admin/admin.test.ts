@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../lib/api/client';
 import { i18n } from '../../lib/i18n.svelte';
 import { session } from '../../lib/session.svelte';
+import { toasts } from '../../lib/toast/toasts.svelte';
 import Audit from './Audit.svelte';
 import Brands from './Brands.svelte';
 import { adminCatalogs } from './messages';
@@ -73,6 +74,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllGlobals();
   session.me = null;
+  toasts.clear();
 });
 
 const de = adminCatalogs.de;
@@ -103,7 +105,7 @@ describe('Users', () => {
     const eva = await screen.findByLabelText('Rolle: eva@example.com');
     expect((screen.getByLabelText('Rolle: admin@example.com') as HTMLSelectElement).disabled).toBe(true);
     await fireEvent.change(eva, { target: { value: 'publisher' } });
-    await screen.findByText('Die Rolle von eva@example.com ist jetzt Veröffentlicher.');
+    await waitFor(() => expect(toasts.items.map((x) => [x.kind, x.text])).toContainEqual(['success', 'Die Rolle von eva@example.com ist jetzt Veröffentlicher.']));
     expect(server.seen.find((s) => s.method === 'PATCH')).toMatchObject({ path: '/api/users/2', body: { role: 'publisher' } });
   });
 });
@@ -131,7 +133,7 @@ describe('Brand spellings', () => {
     expect(screen.getByText('JobRad, PayPal')).toBeTruthy();
     await fireEvent.input(box, { target: { value: 'ReifenDirekt\nAutoPlus, Zubehör\n' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
-    await screen.findByText('2 Schreibweisen gespeichert.');
+    await waitFor(() => expect(toasts.items.map((x) => [x.kind, x.text])).toContainEqual(['success', '2 Schreibweisen gespeichert.']));
     expect(server.seen.find((s) => s.method === 'PUT')?.body).toEqual({ terms: ['ReifenDirekt', 'AutoPlus, Zubehör'] });
   });
 });

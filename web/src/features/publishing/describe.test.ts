@@ -3,7 +3,7 @@
 // interface languages.
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../../lib/i18n.svelte';
-import { countSummary, failureText, progressLabel } from './describe';
+import { countSummary, failureText, progressLabel, stepRows } from './describe';
 
 afterEach(() => i18n.set('de'));
 
@@ -42,5 +42,28 @@ describe('counts', () => {
     i18n.set('en');
     expect(countSummary({ remove: { ad: 1 }, create: { ad: 1 } })).toBe('new: 1 × ad; removed: 1 × ad');
     expect(countSummary(null)).toBe('');
+  });
+});
+
+describe('settings of a live campaign', () => {
+  it('lists the budget, bidding strategy with its target and run an update sends, with their new values', () => {
+    const owner = { type: 'campaign' as const, id: 3 };
+    const step = {
+      kind: 'campaign' as const, id: 3, name: 'Winter', removal: false,
+      changes: [
+        { action: 'update' as const, kind: 'budget' as const, key: 'budget', fields: ['amount_micros'], entity: { kind: 'budget' as const, key: 'budget', amount_micros: 40_000_000, owner } },
+        { action: 'update' as const, kind: 'campaign' as const, key: 'campaign', fields: ['maximize_conversions.target_cpa_micros', 'end_date_time'],
+          entity: { kind: 'campaign' as const, key: 'campaign', name: 'Winter', channel: 'SEARCH', bidding: 'TARGET_CPA', target_cpa_micros: 12_500_000, end_date: '2027-02-28', owner } },
+        { action: 'update' as const, kind: 'campaign' as const, key: 'campaign', fields: ['target_spend', 'start_date_time', 'end_date_time'],
+          entity: { kind: 'campaign' as const, key: 'campaign', name: 'Winter', channel: 'SEARCH', start_date: '2027-01-01', owner } },
+      ],
+    };
+    i18n.set('de');
+    const de = stepRows(step, 'EUR').map((r) => r.details.join(' '));
+    expect(de[0]).toBe('Felder: Tagesbudget 40,00\u00a0€');
+    expect(de[1]).toBe('Felder: Gebotsstrategie „Ziel-CPA 12,50\u00a0€“, endet am 2027-02-28');
+    i18n.set('en');
+    const en = stepRows(step, 'EUR').map((r) => r.details.join(' '));
+    expect(en[2]).toBe('Fields: Bidding strategy "Maximize clicks", starts on 2027-01-01, runs without an end');
   });
 });

@@ -4,7 +4,7 @@
 // and where in the product each problem is.
 import type { ChangeSet, PublishProblem } from '../../lib/api/client';
 import { money } from '../../lib/format';
-import { t, type MessageKey } from '../../lib/i18n.svelte';
+import { i18n, t, type MessageKey } from '../../lib/i18n.svelte';
 import type { JobKind, Progress } from './publish.machine';
 
 type Step = ChangeSet['steps'][number];
@@ -126,10 +126,29 @@ export function stepRows(step: Step, currency: string): ChangeRow[] {
       rows.push({ action: 'replace', key: c.key, label: entityLabel(replacement.entity, currency), details: replacementDetails(c.entity, replacement.entity, currency), owner: replacement.entity.owner });
       continue;
     }
-    const details = c.action === 'update' && c.fields?.length ? [t('publish.fields', { fields: c.fields.join(', ') })] : [];
+    const details = c.action === 'update' && c.fields?.length ? [t('publish.fields', { fields: c.fields.map((f) => fieldLabel(f, c.entity, currency)).join(', ') })] : [];
     rows.push({ action: c.action, key: c.key, label: entityLabel(c.entity, currency), details, owner: c.entity.owner });
   }
   return rows;
+}
+
+/**
+ * One field of an update as people set it, with its new value: the daily
+ * budget, the bidding strategy with its target, the start and end. Other
+ * fields keep Google's name.
+ */
+export function fieldLabel(field: string, e: Entity, currency: string): string {
+  if (field === 'amount_micros') return `${t('campaigns.budget')} ${money(e.amount_micros ?? 0, currency)}`;
+  if (/^(maximize_conversions|maximize_conversion_value|target_spend|manual_cpc)\b/.test(field)) {
+    const strategy = e.bidding || (e.channel === 'PERFORMANCE_MAX' ? 'MAXIMIZE_CONVERSIONS' : 'MAXIMIZE_CLICKS');
+    const known = t(`bidding.${strategy}` as MessageKey);
+    const target =
+      strategy === 'TARGET_CPA' && e.target_cpa_micros ? ` ${money(e.target_cpa_micros, currency)}` : strategy === 'TARGET_ROAS' && e.target_roas ? ` ${i18n.number(e.target_roas, { style: 'percent' })}` : '';
+    return `${t('wizard.bidding')} ${t('publish.quoted', { text: known + target })}`;
+  }
+  if (field === 'start_date_time') return t('publish.startsOn', { day: e.start_date ?? '' });
+  if (field === 'end_date_time') return e.end_date ? t('publish.endsOn', { day: e.end_date }) : t('publish.noEnd');
+  return field;
 }
 
 /** The step's heading: "ad group „Winterreifen“", or its removal. */
