@@ -27,3 +27,33 @@ $$;
 CREATE CONSTRAINT TRIGGER job_epoch_job_owners AFTER INSERT OR UPDATE OR DELETE ON job_owners DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION job_epoch_bump();
 CREATE CONSTRAINT TRIGGER job_epoch_job_events AFTER INSERT OR UPDATE OR DELETE ON job_events DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION job_epoch_bump();
 CREATE CONSTRAINT TRIGGER job_epoch_job_attempts AFTER INSERT OR UPDATE OR DELETE ON job_attempts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION job_epoch_bump();
+
+-- Substring search of the asset library (domain/assets): a trigram index
+-- (pg_trgm) serves the LIKE '%…%' on search_text, which the application
+-- case-folds. pg_trgm is a trusted extension: a role with CREATE on the
+-- database may create it. Where it cannot (an older server, a role without
+-- that right, no contrib package), the index is left out and search scans as
+-- before; creating the extension later and running
+--   CREATE INDEX assets_search_trigrams ON assets USING gin (search_text gin_trgm_ops);
+-- adds it.
+DO $$
+DECLARE
+    ext_schema text;
+BEGIN
+    BEGIN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+    EXCEPTION
+        WHEN unique_violation THEN
+            NULL; -- created at this moment by another database's migration
+        WHEN insufficient_privilege OR undefined_file OR invalid_schema_name OR feature_not_supported THEN
+            RAISE NOTICE 'asset search without a trigram index: %', SQLERRM;
+            RETURN;
+    END;
+    SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    IF ext_schema IS NULL THEN
+        RAISE NOTICE 'asset search without a trigram index: pg_trgm is not installed';
+        RETURN;
+    END IF;
+    EXECUTE format('CREATE INDEX assets_search_trigrams ON assets USING gin (search_text %I.gin_trgm_ops)', ext_schema);
+END;
+$$;
