@@ -9,10 +9,10 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 )
 
-// Search through the trigram index answers exactly what a substring match
-// of the case-folded texts answers — for queries long enough for the index
-// and shorter ones, with umlauts, ß, quotes, LIKE's and FTS5's special
-// characters — and follows the texts as they are added and deleted.
+// Search (on PostgreSQL through the trigram index) answers exactly what a
+// substring match of the case-folded texts answers — for queries long
+// enough for trigrams and shorter ones, with umlauts, ß, quotes and LIKE's
+// wildcards — and follows the texts as they are added and deleted.
 func TestSearchFindsEverySubstringAsLIKEDoes(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)

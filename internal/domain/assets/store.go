@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/errs"
@@ -209,14 +208,7 @@ func listAssets(ctx context.Context, q db.Conn, f ListFilter) ([]Asset, *httpapi
 		where, args = append(where, "a.language = ?"), append(args, f.Language)
 	}
 	if f.Query != "" {
-		folded := searchFold(NormalizeText(f.Query))
-		where, args = append(where, `a.search_text LIKE ? ESCAPE '\'`), append(args, "%"+db.EscapeLike(folded)+"%")
-		// SQLite: the trigram index (migration 0018) names the candidates,
-		// LIKE above checks them; it knows no text under three characters.
-		// PostgreSQL's trigram index serves the LIKE itself.
-		if q.Engine() == db.SQLite && utf8.RuneCountInString(folded) >= 3 {
-			where, args = append(where, `a.id IN (SELECT rowid FROM assets_trigrams WHERE assets_trigrams MATCH ?)`), append(args, `"`+strings.ReplaceAll(folded, `"`, `""`)+`"`)
-		}
+		where, args = append(where, `a.search_text LIKE ? ESCAPE '\'`), append(args, "%"+db.EscapeLike(searchFold(NormalizeText(f.Query)))+"%")
 	}
 	if f.Used != nil {
 		not := "NOT "
