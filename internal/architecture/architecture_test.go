@@ -46,7 +46,9 @@ var forbiddenPlatform = map[string][]string{
 }
 
 // tableOwners names the package whose SQL may write each table. Triggers
-// (graph_epoch, versions moved by link writes) are part of the schema.
+// (graph_epoch, job_epoch, versions moved by link writes) are part of the
+// schema; job_epoch's trigger on River's table is installed by
+// platform/jobs, after River's migrations.
 var tableOwners = map[string]string{
 	"campaigns": "internal/domain/campaigns", "ad_groups": "internal/domain/campaigns", "keywords": "internal/domain/campaigns",
 	"ads": "internal/domain/campaigns", "asset_groups": "internal/domain/campaigns", "asset_links": "internal/domain/campaigns",
@@ -56,6 +58,7 @@ var tableOwners = map[string]string{
 	"login_failures": "internal/platform/auth", "audit_log": "internal/platform/auth", "auth_epoch": "internal/platform/auth",
 	"server_secrets": "internal/platform/auth",
 	"job_events":     "internal/platform/jobs", "job_owners": "internal/platform/jobs", "job_attempts": "internal/platform/jobs",
+	"job_epoch":       "internal/platform/jobs",
 	"publish_targets": "internal/domain/publishing", "google_ads_resources": "internal/domain/publishing",
 	"published_snapshots": "internal/domain/publishing", "publish_runs": "internal/domain/publishing",
 	"report_campaigns": "internal/domain/reporting", "report_facts": "internal/domain/reporting",

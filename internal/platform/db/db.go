@@ -170,10 +170,11 @@ func OpenSQLiteFile(ctx context.Context, path string, readConns int) (*DB, error
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	connector, err := newValidatedConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres %s: %w", redactURL(dsn), err)
 	}
+	pool := sql.OpenDB(connector)
 	pool.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	pool.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -432,7 +433,7 @@ func (c Conn) Raw(fn func(driverConn any) error) error {
 	if c.sc == nil {
 		return errors.New("db: Raw needs a transaction of InTxRaw")
 	}
-	return c.sc.Raw(fn)
+	return c.sc.Raw(func(dc any) error { return fn(unwrapDriverConn(dc)) })
 }
 
 func (d *DB) inTx(ctx context.Context, sc *sql.Conn, fn func(tx Conn) error) (err error) {

@@ -12,6 +12,7 @@ import (
 // so an entry is never served after a change was committed, on any instance.
 type GraphCache[K comparable, V any] struct {
 	db      *DB
+	epochQ  string
 	max     int
 	weigh   func(V) int // nil: every entry weighs 1
 	mu      sync.Mutex
@@ -22,19 +23,30 @@ type GraphCache[K comparable, V any] struct {
 
 // NewGraphCache returns a cache of at most max entries.
 func NewGraphCache[K comparable, V any](d *DB, max int) *GraphCache[K, V] {
-	return &GraphCache[K, V]{db: d, max: max}
+	return &GraphCache[K, V]{db: d, epochQ: GraphEpoch, max: max}
 }
 
 // NewGraphBytesCache returns a cache of encoded answers holding at most max
 // bytes; an answer larger than a quarter of that is not kept.
 func NewGraphBytesCache[K comparable](d *DB, max int) *GraphCache[K, []byte] {
-	return &GraphCache[K, []byte]{db: d, max: max, weigh: func(b []byte) int { return len(b) }}
+	return NewEpochBytesCache[K](d, max, GraphEpoch)
+}
+
+// GraphEpoch reads the graph epoch.
+const GraphEpoch = `SELECT v FROM graph_epoch WHERE id = 1`
+
+// NewEpochBytesCache is NewGraphBytesCache for answers that follow other
+// counters too: epoch is a query of one integer that moves, in the same
+// transaction, with every change the answers depend on (a sum of counters
+// that only grow, such as the graph epoch plus the job epoch).
+func NewEpochBytesCache[K comparable](d *DB, max int, epoch string) *GraphCache[K, []byte] {
+	return &GraphCache[K, []byte]{db: d, epochQ: epoch, max: max, weigh: func(b []byte) int { return len(b) }}
 }
 
 // Get returns the cached value of key, or loads and caches it.
 func (c *GraphCache[K, V]) Get(ctx context.Context, key K, load func(context.Context) (V, error)) (V, error) {
 	var epoch int64
-	if err := c.db.Read().QueryRow(ctx, `SELECT v FROM graph_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+	if err := c.db.Read().QueryRow(ctx, c.epochQ).Scan(&epoch); err != nil {
 		return load(ctx)
 	}
 	c.mu.Lock()

@@ -181,7 +181,10 @@ func ToProblem(ctx context.Context, logger *slog.Logger, operationID string, err
 		}
 		return p.capErrors()
 	}
-	if errors.Is(err, context.Canceled) {
+	// A client that went away may leave an error other than its own
+	// cancellation (a connection cut mid-transaction): the request was
+	// cancelled all the same, and the server did not fail.
+	if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
 		return &Problem{Status: 499, Title: "Client Closed Request", Detail: "the request was cancelled"}
 	}
 	if logger == nil {

@@ -33,6 +33,13 @@ func NewPageCache[K comparable](d *db.DB) *PageCache[K] {
 	return &PageCache[K]{c: db.NewGraphBytesCache[K](d, keptPageBytes)}
 }
 
+// NewEpochPageCache returns an empty cache of a list's pages that are kept
+// while the integer the query epoch reads is unchanged (see
+// db.NewEpochBytesCache).
+func NewEpochPageCache[K comparable](d *db.DB, epoch string) *PageCache[K] {
+	return &PageCache[K]{c: db.NewEpochBytesCache[K](d, keptPageBytes, epoch)}
+}
+
 // Get returns key's page as JSON: kept when it was encoded since the graph
 // last changed, otherwise built now (and kept).
 func (p *PageCache[K]) Get(ctx context.Context, key K, build func(context.Context) (any, error)) (*JSONOutput, error) {

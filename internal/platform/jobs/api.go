@@ -195,11 +195,22 @@ type JobFilter struct {
 	Limit   int
 }
 
-// List returns jobs newest first.
-func (r *Runner) List(ctx context.Context, f JobFilter) ([]Job, string, error) {
+// listEpoch moves with every change a page of jobs shows: the job epoch
+// with the jobs themselves (migration 0018 and watchRiverJobs), the graph
+// epoch with the names of their subjects (campaigns).
+const listEpoch = `SELECT g.v + j.v FROM graph_epoch g, job_epoch j WHERE g.id = 1 AND j.id = 1`
+
+// normalized is f with the limit List applies.
+func (f JobFilter) normalized() JobFilter {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
+	return f
+}
+
+// List returns jobs newest first.
+func (r *Runner) List(ctx context.Context, f JobFilter) ([]Job, string, error) {
+	f = f.normalized()
 	var where []string
 	var args []any
 	if f.Subject != (Subject{}) {
@@ -295,14 +306,18 @@ func (r *Runner) Cancel(ctx context.Context, id int64) (Job, error) {
 // RegisterRoutes publishes the jobs API.
 func (r *Runner) RegisterRoutes(api *httpapi.API) {
 	tags := []string{"jobs"}
-	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-jobs", Method: http.MethodGet, Path: "/api/jobs", Summary: "List background jobs", Description: "Newest first.", Tags: tags},
+	// Every viewer sees every job, so a page depends on its parameters
+	// alone; it is kept until a job or a subject's name changes.
+	pages := httpapi.NewEpochPageCache[JobFilter](r.db, listEpoch)
+	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "list-jobs", Method: http.MethodGet, Path: "/api/jobs", Summary: "List background jobs", Description: "Newest first.", Tags: tags,
+		Responses: httpapi.ListResponses[Job](api)},
 		func(ctx context.Context, in *struct {
 			SubjectType string `query:"subject_type" maxLength:"100" doc:"Only jobs working on a subject of this type (e.g. campaign); with subject_id"`
 			SubjectID   int64  `query:"subject_id" minimum:"0" doc:"Only jobs working on the subject with this id; with subject_type"`
 			Kind        string `query:"kind" maxLength:"100"`
 			Cursor      string `query:"cursor"`
 			Limit       int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
-		}) (*httpapi.ListOutput[Job], error) {
+		}) (*httpapi.JSONOutput, error) {
 			if (in.SubjectType == "") != (in.SubjectID == 0) {
 				return nil, errs.Field("query.subject_id", "give subject_type and subject_id together", in.SubjectID)
 			}
@@ -314,13 +329,10 @@ func (r *Runner) RegisterRoutes(api *httpapi.API) {
 				}
 				f.Before = v
 			}
-			items, next, err := r.List(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			out := &httpapi.ListOutput[Job]{}
-			out.Body.Items, out.Body.NextCursor = items, next
-			return out, nil
+			return pages.Get(ctx, f.normalized(), func(ctx context.Context) (any, error) {
+				items, next, err := r.List(ctx, f)
+				return httpapi.NewListBody(items, next), err
+			})
 		})
 	httpapi.Register(api, auth.Viewer, huma.Operation{OperationID: "get-job", Method: http.MethodGet, Path: "/api/jobs/{id}", Summary: "Get a job: state, progress, result, cost", Tags: tags},
 		func(ctx context.Context, in *httpapi.IDParam) (*struct{ Body Job }, error) {

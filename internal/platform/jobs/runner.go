@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -111,6 +112,41 @@ func Migrate(ctx context.Context, d *db.DB) error {
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
+	}
+	return watchRiverJobs(ctx, d)
+}
+
+// watchRiverJobs has every change of River's job rows move the job epoch
+// (migration 0018), as the changes of the job tables of our own do. River
+// changes its rows in transactions of its own (fetching, completing,
+// retrying, rescuing, cleaning up), so a trigger is the one place that sees
+// them all. It is installed after River's migrations, which create the
+// table, and again whenever it is missing.
+func watchRiverJobs(ctx context.Context, d *db.DB) error {
+	err := d.InTx(ctx, func(tx db.Conn) error {
+		if d.Engine == db.SQLite {
+			for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+				if _, err := tx.Exec(ctx, `CREATE TRIGGER IF NOT EXISTS job_epoch_river_job_`+strings.ToLower(op)+
+					` AFTER `+op+` ON river_job BEGIN UPDATE job_epoch SET v = v + 1 WHERE id = 1; END`); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		// Serialise with other instances starting at the same time.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7236515)`); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'river_job'::regclass AND tgname = 'job_epoch_river_job'`).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err := tx.Exec(ctx, `CREATE CONSTRAINT TRIGGER job_epoch_river_job AFTER INSERT OR UPDATE OR DELETE ON river_job
+			DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION job_epoch_bump()`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("job epoch trigger on river_job: %w", err)
 	}
 	return nil
 }

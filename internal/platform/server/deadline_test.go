@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -93,6 +94,41 @@ func TestFailedRequestsAreLoggedWithTheirOperation(t *testing.T) {
 		if !strings.Contains(out, line) {
 			t.Errorf("log lacks %q:\n%s", line, out)
 		}
+	}
+}
+
+// A client that leaves while its request fails with an error of another
+// kind (a database connection cut with the request) is logged as 499, not
+// as a failure of the server.
+func TestClientGoneWithAnotherErrorIsNoServerError(t *testing.T) {
+	logs := &syncBuffer{}
+	s := server.New(server.Config{Version: "t", Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	entered := make(chan struct{})
+	httpapi.Register(s.API, auth.Anonymous, huma.Operation{OperationID: "cut", Method: http.MethodPost, Path: "/api/cut"},
+		func(ctx context.Context, in *slowInput) (*slowOutput, error) {
+			close(entered)
+			<-ctx.Done()
+			return nil, driver.ErrBadConn
+		})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-entered; cancel() }()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/cut", strings.NewReader(`{"name":"x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("the request was answered (%d) after its client left", res.StatusCode)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "operation=cut"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line for the request:\n%s", logs.String())
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // the request's own log line follows the handler's
+	out := logs.String()
+	if !strings.Contains(out, "path=/api/cut status=499") || strings.Contains(out, "status=500") {
+		t.Fatalf("want status 499 and no server error:\n%s", out)
 	}
 }
 
