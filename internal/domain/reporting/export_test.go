@@ -15,3 +15,6 @@ func RefreshAssetRollups(ctx context.Context, tx db.Conn, customer string, from,
 	}
 	return refreshAssetRollups(ctx, tx, id, from, to)
 }
+
+// RollupBlock is the days of a block of running sums.
+const RollupBlock = rollupBlock

@@ -172,26 +172,22 @@ func (s *Service) AssetReport(ctx context.Context, assetID int64, q ReportQuery)
 	if out.Interval == "" {
 		out.Interval = Daily
 	}
-	keys := func(alias string) string {
-		return `COALESCE(` + alias + `.campaign_id, 0) AS c, COALESCE(` + alias + `.ad_group_id, 0) AS g, COALESCE(` + alias + `.ad_id, 0) AS ad,
-			COALESCE(` + alias + `.asset_group_id, 0) AS ag, ` + alias + `.field_type AS ft`
-	}
-	same := func(a, b string) string {
-		return a + `.c = ` + b + `.c AND ` + a + `.g = ` + b + `.g AND ` + a + `.ad = ` + b + `.ad AND ` + a + `.ag = ` + b + `.ag AND ` + a + `.ft = ` + b + `.ft`
-	}
+	// Each place with numbers (its sums from placeSumsSQL) and each place
+	// the asset is linked now (a row of zeros), grouped by place.
 	places := `SELECT p.* FROM report_asset_places p WHERE p.asset_id = ?`
 	err := s.readOnly(ctx, func(c db.Conn) error {
-		query := `WITH m AS (
-		SELECT x.campaign_id AS c, x.ad_group_id AS g, x.ad_id AS ad, x.asset_group_id AS ag, x.field_type AS ft, ` + placeAggSQL(q.Range) + `
-		FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) x
-		GROUP BY x.campaign_id, x.ad_group_id, x.ad_id, x.asset_group_id, x.field_type HAVING SUM(x.sg * x.n) > 0),
-	l AS (SELECT DISTINCT ` + keys("x") + ` FROM asset_links x WHERE x.asset_id = ?),
-	k AS (SELECT c, g, ad, ag, ft FROM l UNION SELECT c, g, ad, ag, ft FROM m)
-	SELECT k.c, COALESCE(cp.name, ''), k.g, COALESCE(ag1.name, ''), k.ad, k.ag, COALESCE(ag2.name, ''), k.ft,
-		CASE WHEN l.c IS NULL THEN 0 ELSE 1 END, COALESCE(m.label, 0),
-		COALESCE(m.imp, 0), COALESCE(m.clk, 0), COALESCE(m.cost, 0), COALESCE(m.conv, 0), COALESCE(m.val, 0), COALESCE(m.demo, 0)
-	FROM k LEFT JOIN l ON ` + same("l", "k") + ` LEFT JOIN m ON ` + same("m", "k") + `
-		LEFT JOIN campaigns cp ON cp.id = k.c LEFT JOIN ad_groups ag1 ON ag1.id = k.g LEFT JOIN asset_groups ag2 ON ag2.id = k.ag
+		query := `SELECT k.c, COALESCE(cp.name, ''), k.g, COALESCE(ag1.name, ''), k.ad, k.ag, COALESCE(ag2.name, ''), k.ft, k.linked, k.label,
+		k.imp, k.clk, k.cost, k.conv, k.val, k.demo
+	FROM (SELECT x.campaign_id AS c, x.ad_group_id AS g, x.ad_id AS ad, x.asset_group_id AS ag, x.field_type AS ft, MAX(x.linked) AS linked,
+			` + placeAggSQL(q.Range) + `
+		FROM (SELECT 0 AS linked, s.* FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) s
+			UNION ALL
+			SELECT 1, COALESCE(l.campaign_id, 0), COALESCE(l.ad_group_id, 0), COALESCE(l.ad_id, 0), COALESCE(l.asset_group_id, 0), l.asset_id, l.field_type,
+				0, NULL, 0, 0, 0, 0, 0, 0, 0
+			FROM asset_links l WHERE l.asset_id = ?) x
+		GROUP BY x.campaign_id, x.ad_group_id, x.ad_id, x.asset_group_id, x.field_type
+		HAVING MAX(x.linked) = 1 OR SUM(x.sg * x.n) > 0) k
+	LEFT JOIN campaigns cp ON cp.id = k.c LEFT JOIN ad_groups ag1 ON ag1.id = k.g LEFT JOIN asset_groups ag2 ON ag2.id = k.ag
 	ORDER BY k.c, k.g, k.ad, k.ag, k.ft`
 		if err := c.QueryRow(ctx, `SELECT type, COALESCE(text, name, '') FROM assets WHERE id = ?`, assetID).Scan(&out.Type, &out.Text); err != nil {
 			return notFound(err, "asset", assetID)

@@ -21,7 +21,7 @@ import (
 // range's totals in one place read 2 + (range days / rollupBlock) rows at
 // most; an import of some days rewrites the running sums of those days up
 // to the end of their block.
-const rollupBlock = 32
+const rollupBlock = 128
 
 // placeKey joins the asset facts aliased f with their place aliased p.
 const placeKey = `p.customer_id = f.customer_id AND p.google_campaign_id = f.google_campaign_id

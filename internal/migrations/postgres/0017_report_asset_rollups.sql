@@ -26,8 +26,8 @@ CREATE TABLE report_asset_places (
 );
 CREATE INDEX report_asset_places_asset ON report_asset_places (asset_id);
 
--- Running sums of a place's facts within blocks of 32 days (block = day /
--- 32), one row per place and day with facts: the sums of the place's facts
+-- Running sums of a place's facts within blocks of 128 days (block = day
+-- / 128), one row per place and day with facts: the sums of the place's facts
 -- from the block's first day to this day. A range's totals in a place are
 -- a few rows found by key: the last row before the range in its first
 -- block (subtracted), the last row of each block the range covers up to
@@ -81,7 +81,7 @@ FROM report_asset_facts f JOIN report_asset_places p ON p.customer_id = f.custom
     AND p.field_type = f.field_type AND p.campaign_id = COALESCE(f.campaign_id, 0) AND p.ad_group_id = COALESCE(f.ad_group_id, 0)
     AND p.ad_id = COALESCE(f.ad_id, 0) AND p.asset_group_id = COALESCE(f.asset_group_id, 0) AND p.asset_id = f.asset_id
 WHERE f.asset_id IS NOT NULL
-WINDOW w AS (PARTITION BY p.id, f.day / 32 ORDER BY f.day ROWS UNBOUNDED PRECEDING);
+WINDOW w AS (PARTITION BY p.id, f.day / 128 ORDER BY f.day ROWS UNBOUNDED PRECEDING);
 
 INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
 SELECT asset_id, day, customer_id, SUM(impressions), SUM(clicks), SUM(cost_micros),
