@@ -87,8 +87,11 @@ func (s *Service) CampaignAssets(ctx context.Context, campaignID int64, q AssetR
 		FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) x
 		GROUP BY x.asset_id, x.field_type),
 	r AS (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY field_type ORDER BY ` + rankSQL(q.Order) + `) AS n FROM t WHERE imp > 0)
-	SELECT r.asset_id, COALESCE(a.text, a.name, ''), r.field_type, r.label, r.imp, r.clk, r.cost, r.conv, r.val
-	FROM r JOIN assets a ON a.id = r.asset_id WHERE r.n <= ? ORDER BY r.field_type, r.n`
+	SELECT r.asset_id, (SELECT COALESCE(a.text, a.name, '') FROM assets a WHERE a.id = r.asset_id), r.field_type, r.label,
+		r.imp, r.clk, r.cost, r.conv, r.val
+	FROM r WHERE r.n <= ? AND EXISTS (SELECT 1 FROM assets a WHERE a.id = r.asset_id) ORDER BY r.field_type, r.n`
+		// The texts of the ranked rows only, by key: a join let PostgreSQL
+		// hash the whole asset library for twenty rows.
 		var one int
 		if err := c.QueryRow(ctx, `SELECT 1 FROM campaigns WHERE id = ?`, campaignID).Scan(&one); err != nil {
 			return notFound(err, "campaign", campaignID)
