@@ -24,12 +24,10 @@ import (
 //     (customer, Google campaign, level, day): on SQLite a SEARCH of the
 //     table itself (WITHOUT ROWID), on PostgreSQL an index scan of
 //     report_facts_key over rows stored next to each other;
-//   - a campaign's asset ranking: the same over report_asset_facts' key
-//     (customer, Google campaign, day), 5,400 rows for 90 days, grouped in
-//     a temp B-tree (SQLite) or a hash (PostgreSQL), then ranked;
-//   - one asset in every place: report_asset_facts_asset (asset_id, day)
-//     covers every column read (SQLite: COVERING INDEX; PostgreSQL:
-//     index-only scan), and asset_links_usage the places it is linked;
+//   - a campaign's asset ranking and one asset in every place: the asset
+//     rollups (rollup.go), 2 or 3 rows of running sums per place found by
+//     key, whatever the days; the asset's series a range of
+//     report_asset_days; asset_links_usage the places it is linked;
 //   - one ad group's, ad's, keyword's or asset group's series: a range of
 //     report_facts_entity (level, entity_id, day), then 90 rows by key.
 // On that set, on a machine shared with other work (load average 7–10 on
