@@ -62,10 +62,13 @@ var tableOwners = map[string]string{
 	"publish_targets": "internal/domain/publishing", "google_ads_resources": "internal/domain/publishing",
 	"published_snapshots": "internal/domain/publishing", "publish_runs": "internal/domain/publishing",
 	"report_campaigns": "internal/domain/reporting", "report_facts": "internal/domain/reporting",
-	"report_asset_facts": "internal/domain/reporting",
-	"report_epoch":       "internal/domain/reporting",
-	"graph_epoch":        "internal/migrations",
-	"schema_migrations":  "internal/platform/db",
+	"report_asset_facts":      "internal/domain/reporting",
+	"report_asset_places":     "internal/domain/reporting",
+	"report_asset_place_days": "internal/domain/reporting",
+	"report_asset_days":       "internal/domain/reporting",
+	"report_epoch":            "internal/domain/reporting",
+	"graph_epoch":             "internal/migrations",
+	"schema_migrations":       "internal/platform/db",
 }
 
 type goPackage struct {

@@ -97,6 +97,12 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 			return err
 		}
 		res.Written = n
+		if n > 0 && len(assetOrder) > 0 {
+			from, to := assetDayRange(asset)
+			if err := refreshAssetRollups(ctx, tx, im.customer, from, to); err != nil {
+				return err
+			}
+		}
 		return bumpEpoch(ctx, tx)
 	})
 	if err != nil {
@@ -106,6 +112,15 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 		im.recorded[gid] = id
 	}
 	return res, nil
+}
+
+// assetDayRange is the first and the last day of rows.
+func assetDayRange(rows []assetFactRow) (from, to Day) {
+	from, to = rows[0].day, rows[0].day
+	for i := range rows {
+		from, to = min(from, rows[i].day), max(to, rows[i].day)
+	}
+	return from, to
 }
 
 // newCampaigns are the Google campaigns of facts whose campaign of ours is

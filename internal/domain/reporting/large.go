@@ -176,8 +176,16 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 		}
 		return nil
 	})
-	// Cached reports are stale even when the load stopped half way.
-	if berr := d.InTx(ctx, func(tx db.Conn) error { return bumpEpoch(ctx, tx) }); err == nil && berr != nil {
+	// The asset rollups of what was written, and cached reports are stale,
+	// even when the load stopped half way.
+	progress("asset rollups")
+	berr := d.InTx(ctx, func(tx db.Conn) error {
+		if err := refreshAssetRollups(ctx, tx, customer, first, cfg.LastDay); err != nil {
+			return err
+		}
+		return bumpEpoch(ctx, tx)
+	})
+	if err == nil && berr != nil {
 		err = fmt.Errorf("large metrics: %w", berr)
 	}
 	if err != nil {
@@ -202,7 +210,7 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 // afterLargeMetrics refreshes the planner's statistics of the fact tables
 // (they have no id sequences to move).
 func afterLargeMetrics(ctx context.Context, d *db.DB) error {
-	tables := []string{"report_campaigns", "report_facts", "report_asset_facts"}
+	tables := []string{"report_campaigns", "report_facts", "report_asset_facts", "report_asset_places", "report_asset_place_days", "report_asset_days"}
 	q := `ANALYZE `
 	if d.Engine == db.Postgres {
 		q = `VACUUM (ANALYZE) `

@@ -24,12 +24,10 @@ import (
 //     (customer, Google campaign, level, day): on SQLite a SEARCH of the
 //     table itself (WITHOUT ROWID), on PostgreSQL an index scan of
 //     report_facts_key over rows stored next to each other;
-//   - a campaign's asset ranking: the same over report_asset_facts' key
-//     (customer, Google campaign, day), 5,400 rows for 90 days, grouped in
-//     a temp B-tree (SQLite) or a hash (PostgreSQL), then ranked;
-//   - one asset in every place: report_asset_facts_asset (asset_id, day)
-//     covers every column read (SQLite: COVERING INDEX; PostgreSQL:
-//     index-only scan), and asset_links_usage the places it is linked;
+//   - a campaign's asset ranking and one asset in every place: the asset
+//     rollups (rollup.go), 2 or 3 rows of running sums per place found by
+//     key, whatever the days; the asset's series a range of
+//     report_asset_days; asset_links_usage the places it is linked;
 //   - one ad group's, ad's, keyword's or asset group's series: a range of
 //     report_facts_entity (level, entity_id, day), then 90 rows by key.
 // On that set, on a machine shared with other work (load average 7–10 on
@@ -201,6 +199,15 @@ const labelSQL = `COALESCE(MAX(f.day * 8 + f.performance_label), 0) % 8`
 type factSource struct {
 	from, where string
 	args        []any
+	// sums is the SELECT list of the sums (default sumsSQL).
+	sums string
+}
+
+func (src factSource) sumsSQL() string {
+	if src.sums != "" {
+		return src.sums
+	}
+	return sumsSQL
 }
 
 // campaignFacts are a campaign's own rows (level campaign), reached by its
@@ -219,17 +226,24 @@ func entityFacts(level Level, id int64) factSource {
 	return factSource{from: `report_facts f`, where: `f.level = ? AND f.entity_id = ?`, args: []any{string(level), id}}
 }
 
-// assetFacts are the rows of one of our assets, wherever it is used.
-func assetFacts(assetID int64) factSource {
-	return factSource{from: `report_asset_facts f`, where: `f.asset_id = ?`, args: []any{assetID}}
+// assetDays are the sums of one of our assets per day over every place it
+// is used (a rollup of its facts, see rollup.go).
+func assetDays(assetID int64) factSource {
+	return factSource{from: `report_asset_days f`, where: `f.asset_id = ?`, args: []any{assetID}, sums: microSumsSQL}
 }
+
+// microSumsSQL is sumsSQL over rollups, which sum conversions in
+// millionths.
+const microSumsSQL = `CAST(COALESCE(SUM(f.impressions), 0) AS BIGINT) AS imp, CAST(COALESCE(SUM(f.clicks), 0) AS BIGINT) AS clk,
+	CAST(COALESCE(SUM(f.cost_micros), 0) AS BIGINT) AS cost, CAST(COALESCE(SUM(f.conversions_micro), 0) AS DOUBLE PRECISION) / 1000000 AS conv,
+	CAST(COALESCE(SUM(f.value_micro), 0) AS DOUBLE PRECISION) / 1000000 AS val`
 
 // period sums the source's facts over r: totals, and the series by
 // interval with every bucket present. demo is whether any row is demo data.
 func (s *Service) period(ctx context.Context, c db.Conn, src factSource, r Range, iv Interval) (totals Measures, series []Point, demo bool, err error) {
 	var m Metrics
 	var isDemo int64
-	q := `SELECT ` + sumsSQL + `, COALESCE(MAX(f.demo), 0) FROM ` + src.from + ` WHERE ` + src.where + ` AND f.day BETWEEN ? AND ?`
+	q := `SELECT ` + src.sumsSQL() + `, COALESCE(MAX(f.demo), 0) FROM ` + src.from + ` WHERE ` + src.where + ` AND f.day BETWEEN ? AND ?`
 	args := append(append([]any{}, src.args...), int(r.From), int(r.To))
 	if err = c.QueryRow(ctx, q, args...).Scan(append(metricDest(&m), &isDemo)...); err != nil {
 		return Measures{}, nil, false, fmt.Errorf("report totals: %w", err)
@@ -256,7 +270,7 @@ func addSums(a, b Metrics) Metrics {
 func (s *Service) series(ctx context.Context, c db.Conn, src factSource, r Range, iv Interval) ([]Point, error) {
 	args := append(append([]any{}, src.args...), int(r.From), int(r.To))
 	b := iv.bucketSQL(c.Engine(), "f.day")
-	q := `SELECT ` + b + ` AS bucket, ` + sumsSQL + ` FROM ` + src.from + ` WHERE ` + src.where + ` AND f.day BETWEEN ? AND ? GROUP BY ` + b + ` ORDER BY bucket`
+	q := `SELECT ` + b + ` AS bucket, ` + src.sumsSQL() + ` FROM ` + src.from + ` WHERE ` + src.where + ` AND f.day BETWEEN ? AND ? GROUP BY ` + b + ` ORDER BY bucket`
 	rows, err := c.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report series: %w", err)

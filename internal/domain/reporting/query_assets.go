@@ -70,22 +70,28 @@ func (s *Service) CampaignAssets(ctx context.Context, campaignID int64, q AssetR
 	if q.Limit < 1 || q.Limit > maxRanked {
 		return nil, errs.Field("query.limit", fmt.Sprintf("between 1 and %d", maxRanked), q.Limit)
 	}
-	filter, args := "", []any{campaignID, int(q.From), int(q.To)}
+	filter, args := "", []any{campaignID}
 	if q.FieldType != "" {
-		filter = ` AND f.field_type = ?`
+		filter = ` AND p.field_type = ?`
 		args = append(args, q.FieldType)
 	}
 	args = append(args, q.Limit)
-	query := `WITH t AS (
-		SELECT f.asset_id, f.field_type, ` + sumsSQL + `, ` + labelSQL + ` AS label
-		FROM report_campaigns rc JOIN report_asset_facts f ON f.customer_id = rc.customer_id AND f.google_campaign_id = rc.google_campaign_id
-		WHERE rc.campaign_id = ? AND f.day BETWEEN ? AND ? AND f.asset_id IS NOT NULL` + filter + `
-		GROUP BY f.asset_id, f.field_type),
-	r AS (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY field_type ORDER BY ` + rankSQL(q.Order) + `) AS n FROM t WHERE imp > 0)
-	SELECT r.asset_id, COALESCE(a.text, a.name, ''), r.field_type, r.label, r.imp, r.clk, r.cost, r.conv, r.val
-	FROM r JOIN assets a ON a.id = r.asset_id WHERE r.n <= ? ORDER BY r.field_type, r.n`
+	// The campaign's places (by its Google campaigns), each summed from
+	// its running sums (placeSumsSQL), then grouped by asset.
+	places := `SELECT p.* FROM report_campaigns rc JOIN report_asset_places p ON p.customer_id = rc.customer_id AND p.google_campaign_id = rc.google_campaign_id
+		WHERE rc.campaign_id = ?` + filter
 	var out []AssetRow
 	err := s.readOnly(ctx, func(c db.Conn) error {
+		query := `WITH t AS (
+		SELECT x.asset_id, x.field_type, ` + placeAggSQL(q.Range) + `
+		FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) x
+		GROUP BY x.asset_id, x.field_type),
+	r AS (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY field_type ORDER BY ` + rankSQL(q.Order) + `) AS n FROM t WHERE imp > 0)
+	SELECT r.asset_id, (SELECT COALESCE(a.text, a.name, '') FROM assets a WHERE a.id = r.asset_id), r.field_type, r.label,
+		r.imp, r.clk, r.cost, r.conv, r.val
+	FROM r WHERE r.n <= ? AND EXISTS (SELECT 1 FROM assets a WHERE a.id = r.asset_id) ORDER BY r.field_type, r.n`
+		// The texts of the ranked rows only, by key: a join let PostgreSQL
+		// hash the whole asset library for twenty rows.
 		var one int
 		if err := c.QueryRow(ctx, `SELECT 1 FROM campaigns WHERE id = ?`, campaignID).Scan(&one); err != nil {
 			return notFound(err, "campaign", campaignID)
@@ -160,53 +166,40 @@ type AssetReport struct {
 }
 
 // AssetReport sums an asset's facts over q's range, in total, as a series
-// and per place it is used (where-used joined with the facts). It reads the
-// asset's facts twice, not three times: once by bucket (in the order of
-// report_asset_facts_asset, no sort) and once by place; the totals are the
-// sums of the places.
+// and per place it is used (where-used joined with the facts), from the
+// rollups (rollup.go): the series from the asset's sums per day, each
+// place's totals from its running sums; the totals are the sums of the
+// places.
 func (s *Service) AssetReport(ctx context.Context, assetID int64, q ReportQuery) (AssetReport, error) {
 	out := AssetReport{AssetID: assetID, From: q.From, To: q.To, Interval: q.Interval}
 	if out.Interval == "" {
 		out.Interval = Daily
 	}
-	keys := func(alias string) string {
-		return `COALESCE(` + alias + `.campaign_id, 0) AS c, COALESCE(` + alias + `.ad_group_id, 0) AS g, COALESCE(` + alias + `.ad_id, 0) AS ad,
-			COALESCE(` + alias + `.asset_group_id, 0) AS ag, ` + alias + `.field_type AS ft`
-	}
-	same := func(a, b string) string {
-		return a + `.c = ` + b + `.c AND ` + a + `.g = ` + b + `.g AND ` + a + `.ad = ` + b + `.ad AND ` + a + `.ag = ` + b + `.ag AND ` + a + `.ft = ` + b + `.ft`
-	}
-	query := `WITH m AS (
-		SELECT ` + keys("f") + `, ` + sumsSQL + `, ` + labelSQL + ` AS label, MAX(f.demo) AS demo
-		FROM report_asset_facts f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ?
-		GROUP BY COALESCE(f.campaign_id, 0), COALESCE(f.ad_group_id, 0), COALESCE(f.ad_id, 0), COALESCE(f.asset_group_id, 0), f.field_type),
-	l AS (SELECT DISTINCT ` + keys("x") + ` FROM asset_links x WHERE x.asset_id = ?),
-	k AS (SELECT c, g, ad, ag, ft FROM l UNION SELECT c, g, ad, ag, ft FROM m)
-	SELECT k.c, COALESCE(cp.name, ''), k.g, COALESCE(ag1.name, ''), k.ad, k.ag, COALESCE(ag2.name, ''), k.ft,
-		CASE WHEN l.c IS NULL THEN 0 ELSE 1 END, COALESCE(m.label, 0),
-		COALESCE(m.imp, 0), COALESCE(m.clk, 0), COALESCE(m.cost, 0), COALESCE(m.conv, 0), COALESCE(m.val, 0), COALESCE(m.demo, 0)
-	FROM k LEFT JOIN l ON ` + same("l", "k") + ` LEFT JOIN m ON ` + same("m", "k") + `
-		LEFT JOIN campaigns cp ON cp.id = k.c LEFT JOIN ad_groups ag1 ON ag1.id = k.g LEFT JOIN asset_groups ag2 ON ag2.id = k.ag
-	ORDER BY k.c, k.g, k.ad, k.ag, k.ft`
+	// Each place with numbers (its sums from placeSumsSQL) and each place
+	// the asset is linked now (a row of zeros), grouped by place.
+	places := `SELECT p.* FROM report_asset_places p WHERE p.asset_id = ?`
 	err := s.readOnly(ctx, func(c db.Conn) error {
+		query := `SELECT k.c, COALESCE(cp.name, ''), k.g, COALESCE(ag1.name, ''), k.ad, k.ag, COALESCE(ag2.name, ''), k.ft, k.linked, k.label,
+		k.imp, k.clk, k.cost, k.conv, k.val, k.demo
+	FROM (SELECT x.campaign_id AS c, x.ad_group_id AS g, x.ad_id AS ad, x.asset_group_id AS ag, x.field_type AS ft, MAX(x.linked) AS linked,
+			` + placeAggSQL(q.Range) + `
+		FROM (SELECT 0 AS linked, s.* FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) s
+			UNION ALL
+			SELECT 1, COALESCE(l.campaign_id, 0), COALESCE(l.ad_group_id, 0), COALESCE(l.ad_id, 0), COALESCE(l.asset_group_id, 0), l.asset_id, l.field_type,
+				0, NULL, 0, 0, 0, 0, 0, 0, 0
+			FROM asset_links l WHERE l.asset_id = ?) x
+		GROUP BY x.campaign_id, x.ad_group_id, x.ad_id, x.asset_group_id, x.field_type
+		HAVING MAX(x.linked) = 1 OR SUM(x.sg * x.n) > 0) k
+	LEFT JOIN campaigns cp ON cp.id = k.c LEFT JOIN ad_groups ag1 ON ag1.id = k.g LEFT JOIN asset_groups ag2 ON ag2.id = k.ag
+	ORDER BY k.c, k.g, k.ad, k.ag, k.ft`
 		if err := c.QueryRow(ctx, `SELECT type, COALESCE(text, name, '') FROM assets WHERE id = ?`, assetID).Scan(&out.Type, &out.Text); err != nil {
 			return notFound(err, "asset", assetID)
 		}
-		if c.Engine() == db.Postgres {
-			// The places are grouped in a hash of one entry per place
-			// (a few MiB for thousands); the planner guesses the groups
-			// from the whole table and, with the default 4 MB of work_mem,
-			// sorts every fact of the range on disk instead (2.5× slower
-			// for 90,000 facts). The setting ends with this transaction.
-			if _, err := c.Exec(ctx, `SET LOCAL work_mem = '16MB'`); err != nil {
-				return fmt.Errorf("asset places: %w", err)
-			}
-		}
 		var err error
-		if out.Series, err = s.series(ctx, c, assetFacts(assetID), q.Range, out.Interval); err != nil {
+		if out.Series, err = s.series(ctx, c, assetDays(assetID), q.Range, out.Interval); err != nil {
 			return err
 		}
-		rows, err := c.Query(ctx, query, assetID, int(q.From), int(q.To), assetID)
+		rows, err := c.Query(ctx, query, assetID, assetID)
 		if err != nil {
 			return fmt.Errorf("asset places: %w", err)
 		}

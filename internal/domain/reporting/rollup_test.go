@@ -1,0 +1,379 @@
+package reporting_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/imaphub/imaphub/internal/domain/reporting"
+	"github.com/imaphub/imaphub/internal/platform/db"
+	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
+)
+
+// TestAssetRollupsEqualTheFacts changes the asset facts every way an
+// import does (overlapping re-downloads with late conversions, an old range
+// imported after newer days, new days, ids learnt later, another customer's
+// demo data) and checks after each that every rollup equals what the facts
+// give when summed afresh, and that the asset report and the asset ranking
+// answer what the facts say.
+func TestAssetRollupsEqualTheFacts(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, 13)
+		checkRollups(t, d, "first import")
+		checkAssetAnswers(t, w, "first import")
+
+		write := func(customer string, demo bool, facts []reporting.Fact) {
+			t.Helper()
+			im, err := w.reports.NewImporter(customer, reporting.ImportOptions{Demo: demo})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for lo := 0; lo < len(facts); lo += 700 {
+				if _, err := im.Write(ctx, slices.Clone(facts[lo:min(lo+700, len(facts))])); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		assetFacts := func(from, to int, change func(i int, f *reporting.Fact)) []reporting.Fact {
+			var out []reporting.Fact
+			for _, f := range w.facts {
+				if (f.Level == reporting.LevelAdAsset || f.Level == reporting.LevelAssetGroupAsset) && f.Day >= w.first+reporting.Day(from) && f.Day <= w.first+reporting.Day(to) {
+					change(len(out), &f)
+					out = append(out, f)
+				}
+			}
+			return out
+		}
+
+		// A re-download of days 40–75 with late conversions and a
+		// corrected impression count, newest day first (not in day order).
+		late := assetFacts(40, 75, func(i int, f *reporting.Fact) {
+			f.Conversions += float64(i%3) / 4
+			f.ConversionsValue += float64(i % 5)
+			if i%7 == 0 {
+				f.Impressions += 3
+			}
+		})
+		slices.Reverse(late)
+		write(customer, false, late)
+		checkRollups(t, d, "re-download with late conversions")
+
+		// An old range written after every newer day is there, with other
+		// performance labels, partly (every other fact).
+		var old []reporting.Fact
+		for i, f := range assetFacts(3, 9, func(i int, f *reporting.Fact) {
+			f.PerformanceLabel = []string{"LOW", "BEST", "PENDING"}[i%3]
+			f.Clicks = 0
+		}) {
+			if i%2 == 0 {
+				old = append(old, f)
+			}
+		}
+		write(customer, false, old)
+		checkRollups(t, d, "an old partial range")
+
+		// New days after the last, some with places never seen, and a
+		// Google place whose asset is known only from the second import on.
+		next := assetFacts(140, 149, func(i int, f *reporting.Fact) {
+			f.Day += 20
+			if i%4 == 0 {
+				f.AdID += 7_000_000
+				f.AssetGroupID += 7_000_000
+			}
+		})
+		write(customer, false, next)
+		unknown := next[0]
+		unknown.AdGroupID, unknown.AdID, unknown.AssetGroupID, unknown.Day = 9_100_001, 9_100_002, 9_100_003, w.first+30
+		ours := unknown.Ours
+		unknown.Ours = reporting.Ours{}
+		write(customer, false, []reporting.Fact{unknown})
+		unknown.Ours = ours
+		write(customer, false, []reporting.Fact{unknown})
+		checkRollups(t, d, "new days and ids learnt later")
+
+		// Another customer's demo facts on the same assets and days.
+		write("2222222222", true, assetFacts(60, 100, func(i int, f *reporting.Fact) { f.Impressions += int64(i % 11) }))
+		checkRollups(t, d, "another customer")
+		checkAssetAnswers(t, w, "after every change")
+
+		// A repeated download changes nothing.
+		write(customer, false, late)
+		checkRollups(t, d, "repeated download")
+	})
+}
+
+// rollupRow is a place's key (its columns joined) and day with running
+// sums, or an asset's day with sums.
+type rollupRow struct {
+	code, n, demo, imp, clk, cost, conv, val int64
+}
+
+// checkRollups compares the rollups with sums computed in Go from every
+// asset fact stored.
+func checkRollups(t *testing.T, d *db.DB, when string) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := d.Read().Query(ctx, `SELECT customer_id, google_campaign_id, google_group_id, google_ad_id, google_asset_id, field_type,
+		COALESCE(campaign_id, 0), COALESCE(ad_group_id, 0), COALESCE(ad_id, 0), COALESCE(asset_group_id, 0), asset_id,
+		day, performance_label, demo, impressions, clicks, cost_micros, conversions, conversions_value
+		FROM report_asset_facts WHERE asset_id IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type fact struct {
+		place string
+		asset int64
+		cust  int64
+		day   int64
+		r     rollupRow
+	}
+	var facts []fact
+	for rows.Next() {
+		var f fact
+		var gc, gg, gad, gasset, c, g, ad, ag, label int64
+		var ft string
+		var conv, val float64
+		if err := rows.Scan(&f.cust, &gc, &gg, &gad, &gasset, &ft, &c, &g, &ad, &ag, &f.asset, &f.day, &label, &f.r.demo,
+			&f.r.imp, &f.r.clk, &f.r.cost, &conv, &val); err != nil {
+			t.Fatal(err)
+		}
+		f.place = fmt.Sprint(f.cust, gc, gg, gad, gasset, ft, c, g, ad, ag, f.asset)
+		f.r.code, f.r.n = f.day*8+label, 1
+		f.r.conv, f.r.val = int64(math.Round(conv*1e6)), int64(math.Round(val*1e6))
+		facts = append(facts, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(facts, func(a, b fact) int {
+		if a.place != b.place {
+			if a.place < b.place {
+				return -1
+			}
+			return 1
+		}
+		return int(a.day - b.day)
+	})
+	wantRunning := map[string]rollupRow{}
+	wantDays := map[string]rollupRow{}
+	var run rollupRow
+	for i, f := range facts {
+		if i == 0 || f.place != facts[i-1].place || f.day/reporting.RollupBlock != facts[i-1].day/reporting.RollupBlock {
+			run = rollupRow{}
+		}
+		run = rollupRow{code: f.r.code, n: run.n + 1, demo: run.demo + f.r.demo, imp: run.imp + f.r.imp, clk: run.clk + f.r.clk,
+			cost: run.cost + f.r.cost, conv: run.conv + f.r.conv, val: run.val + f.r.val}
+		wantRunning[fmt.Sprint(f.place, " ", f.day)] = run
+		k := fmt.Sprint(f.asset, " ", f.day, " ", f.cust)
+		a := wantDays[k]
+		a.imp, a.clk, a.cost, a.conv, a.val = a.imp+f.r.imp, a.clk+f.r.clk, a.cost+f.r.cost, a.conv+f.r.conv, a.val+f.r.val
+		wantDays[k] = a
+	}
+	if len(facts) == 0 {
+		t.Fatalf("%s: no asset facts", when)
+	}
+
+	read := func(q string, key func(cols []any) string, dest func(r *rollupRow) []any, keyCols int) map[string]rollupRow {
+		rows, err := d.Read().Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]rollupRow{}
+		for rows.Next() {
+			cols := make([]any, keyCols)
+			for i := range cols {
+				cols[i] = new(any)
+			}
+			var r rollupRow
+			if err := rows.Scan(append(cols, dest(&r)...)...); err != nil {
+				t.Fatal(err)
+			}
+			k := key(cols)
+			if _, dup := out[k]; dup {
+				t.Fatalf("%s: rollup row %s twice", when, k)
+			}
+			out[k] = r
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	text := func(cols []any) []any {
+		out := make([]any, len(cols))
+		for i, c := range cols {
+			v := *(c.(*any))
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			out[i] = v
+		}
+		return out
+	}
+	gotRunning := read(`SELECT p.customer_id, p.google_campaign_id, p.google_group_id, p.google_ad_id, p.google_asset_id, p.field_type,
+		p.campaign_id, p.ad_group_id, p.ad_id, p.asset_group_id, p.asset_id, d.day,
+		d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
+		FROM report_asset_place_days d JOIN report_asset_places p ON p.id = d.place_id`,
+		func(cols []any) string { c := text(cols); return fmt.Sprint(c[:11]...) + " " + fmt.Sprint(c[11]) },
+		func(r *rollupRow) []any {
+			return []any{&r.code, &r.n, &r.demo, &r.imp, &r.clk, &r.cost, &r.conv, &r.val}
+		}, 12)
+	gotDays := read(`SELECT asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro FROM report_asset_days`,
+		func(cols []any) string { c := text(cols); return fmt.Sprint(c[0], " ", c[1], " ", c[2]) },
+		func(r *rollupRow) []any { return []any{&r.imp, &r.clk, &r.cost, &r.conv, &r.val} }, 3)
+	for what, pair := range map[string][2]map[string]rollupRow{"running sums": {gotRunning, wantRunning}, "asset days": {gotDays, wantDays}} {
+		got, want := pair[0], pair[1]
+		for _, k := range slices.Sorted(maps.Keys(want)) {
+			if got[k] != want[k] {
+				t.Fatalf("%s: %s of %s: %+v, the facts give %+v", when, what, k, got[k], want[k])
+			}
+		}
+		for k := range got {
+			if _, ok := want[k]; !ok {
+				t.Fatalf("%s: %s of %s: %+v, but no fact there", when, what, k, got[k])
+			}
+		}
+	}
+}
+
+// checkAssetAnswers compares the asset reports of a few assets and the
+// asset ranking of every campaign, over ranges that start and end inside,
+// at and across the blocks of the running sums, with sums over the stored
+// facts in SQL.
+func checkAssetAnswers(t *testing.T, w *world, when string) {
+	t.Helper()
+	ctx := context.Background()
+	// The first day of a block of running sums after the first day.
+	block := int((w.first/reporting.RollupBlock+1)*reporting.RollupBlock - w.first)
+	if block >= 120 {
+		t.Fatalf("block starts on day %d of the facts", block)
+	}
+	ranges := [][2]int{{0, 149}, {10, 99}, {31, 31}, {-5, 40}, {63, 64}, {100, 180},
+		{block, block}, {block, block + 31}, {block - 1, block + 32}, {block + 1, block + 95}}
+	var assetIDs []int64
+	if err := func() error {
+		rows, err := w.d.Read().Query(ctx, `SELECT DISTINCT asset_id FROM report_asset_facts WHERE asset_id IS NOT NULL ORDER BY asset_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			assetIDs = append(assetIDs, id)
+		}
+		return rows.Err()
+	}(); err != nil {
+		t.Fatal(err)
+	}
+	if len(assetIDs) < 4 {
+		t.Fatalf("%d assets with facts", len(assetIDs))
+	}
+	type sums struct {
+		m     reporting.Metrics
+		label int64
+	}
+	query := func(q string, args ...any) map[string]sums {
+		rows, err := w.d.Read().Query(ctx, q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]sums{}
+		for rows.Next() {
+			var key string
+			var s sums
+			if err := rows.Scan(&key, &s.m.Impressions, &s.m.Clicks, &s.m.CostMicros, &s.m.Conversions, &s.m.ConversionsValue, &s.label); err != nil {
+				t.Fatal(err)
+			}
+			out[key] = s
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	const sumsLabel = `SUM(f.impressions), SUM(f.clicks), SUM(f.cost_micros), SUM(f.conversions), SUM(f.conversions_value),
+		MAX(f.day * 8 + f.performance_label) % 8`
+	labels := map[string]int64{"": 0, "UNKNOWN": 1, "PENDING": 2, "LEARNING": 3, "LOW": 4, "GOOD": 5, "BEST": 6}
+	same := func(what string, got reporting.Measures, gotLabel string, want sums) {
+		t.Helper()
+		if !sameMetrics(got.Metrics, want.m) || labels[gotLabel] != want.label {
+			t.Fatalf("%s: %s: %+v %q, the facts give %+v label %d", when, what, got.Metrics, gotLabel, want.m, want.label)
+		}
+	}
+	for _, rg := range ranges {
+		r, err := reporting.RangeOf(w.first+reporting.Day(rg[0]), w.first+reporting.Day(rg[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, asset := range []int64{assetIDs[0], assetIDs[len(assetIDs)/2], assetIDs[len(assetIDs)-1]} {
+			rep, err := w.reports.AssetReport(ctx, asset, reporting.ReportQuery{Range: r, Interval: reporting.Daily})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := query(`SELECT CAST(COALESCE(f.campaign_id, 0) AS TEXT) || ' ' || CAST(COALESCE(f.ad_group_id, 0) AS TEXT) || ' ' || CAST(COALESCE(f.ad_id, 0) AS TEXT)
+				|| ' ' || CAST(COALESCE(f.asset_group_id, 0) AS TEXT) || ' ' || f.field_type, `+sumsLabel+`
+				FROM report_asset_facts f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ?
+				GROUP BY COALESCE(f.campaign_id, 0), COALESCE(f.ad_group_id, 0), COALESCE(f.ad_id, 0), COALESCE(f.asset_group_id, 0), f.field_type`,
+				asset, int(r.From), int(r.To))
+			withFacts := 0
+			var total reporting.Metrics
+			for _, p := range rep.Places {
+				id := func(p *int64) int64 {
+					if p == nil {
+						return 0
+					}
+					return *p
+				}
+				k := fmt.Sprint(id(p.CampaignID), " ", id(p.AdGroupID), " ", id(p.AdID), " ", id(p.AssetGroupID), " ", p.FieldType)
+				wp, ok := want[k]
+				if ok {
+					withFacts++
+					total.Impressions += wp.m.Impressions
+					total.Clicks += wp.m.Clicks
+					total.CostMicros += wp.m.CostMicros
+					total.Conversions += wp.m.Conversions
+					total.ConversionsValue += wp.m.ConversionsValue
+				}
+				same(fmt.Sprintf("asset %d %s place %s", asset, r.From, k), p.Measures, p.PerformanceLabel, wp)
+			}
+			if withFacts != len(want) {
+				t.Fatalf("%s: asset %d %s: %d places with facts, the facts have %d", when, asset, r.From, withFacts, len(want))
+			}
+			same(fmt.Sprintf("asset %d %s totals", asset, r.From), rep.Totals, "", sums{m: total})
+			days := query(`SELECT CAST(f.day AS TEXT), `+sumsLabel+` FROM report_asset_facts f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ? GROUP BY f.day`,
+				asset, int(r.From), int(r.To))
+			for _, p := range rep.Series {
+				s := days[fmt.Sprint(int(p.Date))]
+				s.label = 0
+				same(fmt.Sprintf("asset %d day %s", asset, p.Date), p.Measures, "", s)
+			}
+		}
+		for _, tree := range w.trees {
+			got, err := w.reports.CampaignAssets(ctx, tree.Campaign.ID, reporting.AssetRankQuery{Range: r, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := query(`SELECT CAST(f.asset_id AS TEXT) || ' ' || f.field_type, `+sumsLabel+`
+				FROM report_campaigns rc JOIN report_asset_facts f ON f.customer_id = rc.customer_id AND f.google_campaign_id = rc.google_campaign_id
+				WHERE rc.campaign_id = ? AND f.day BETWEEN ? AND ? AND f.asset_id IS NOT NULL
+				GROUP BY f.asset_id, f.field_type HAVING SUM(f.impressions) > 0`, tree.Campaign.ID, int(r.From), int(r.To))
+			if len(got) != len(want) {
+				t.Fatalf("%s: campaign %d %s: %d ranked, the facts have %d", when, tree.Campaign.ID, r.From, len(got), len(want))
+			}
+			for _, row := range got {
+				k := fmt.Sprint(row.AssetID, " ", row.FieldType)
+				same(fmt.Sprintf("campaign %d %s asset %s", tree.Campaign.ID, r.From, k), row.Measures, row.PerformanceLabel, want[k])
+			}
+		}
+	}
+}
