@@ -13,7 +13,7 @@ func RefreshAssetRollups(ctx context.Context, tx db.Conn, customer string, from,
 	if err != nil {
 		return err
 	}
-	return refreshAssetRollups(ctx, tx, id, from, to)
+	return refreshAssetRollups(ctx, tx, id, nil, from, to)
 }
 
 // RollupBlock is the days of a block of running sums.

@@ -3,6 +3,7 @@ package reporting
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -99,7 +100,7 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 		res.Written = n
 		if n > 0 && len(assetOrder) > 0 {
 			from, to := assetDayRange(asset)
-			if err := refreshAssetRollups(ctx, tx, im.customer, from, to); err != nil {
+			if err := refreshAssetRollups(ctx, tx, im.customer, assetCampaigns(asset), from, to); err != nil {
 				return err
 			}
 		}
@@ -121,6 +122,16 @@ func assetDayRange(rows []assetFactRow) (from, to Day) {
 		from, to = min(from, rows[i].day), max(to, rows[i].day)
 	}
 	return from, to
+}
+
+// assetCampaigns are the Google campaigns of rows, ascending, each once.
+func assetCampaigns(rows []assetFactRow) []int64 {
+	out := make([]int64, 0, 4)
+	for i := range rows {
+		out = append(out, rows[i].campaignGID)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // newCampaigns are the Google campaigns of facts whose campaign of ours is

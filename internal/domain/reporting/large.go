@@ -180,7 +180,7 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 	// even when the load stopped half way.
 	progress("asset rollups")
 	berr := d.InTx(ctx, func(tx db.Conn) error {
-		if err := refreshAssetRollups(ctx, tx, customer, first, cfg.LastDay); err != nil {
+		if err := refreshAssetRollups(ctx, tx, customer, nil, first, cfg.LastDay); err != nil {
 			return err
 		}
 		return bumpEpoch(ctx, tx)

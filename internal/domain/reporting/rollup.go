@@ -35,15 +35,24 @@ func microSQL(col string) string {
 }
 
 // refreshAssetRollups makes the rollups of customer's asset facts from
-// day from on right again after facts of the days from…to were written or
-// deleted. It runs in the transaction that changed the facts.
-func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, from, to Day) error {
+// day from on right again after facts of the days from…to in the Google
+// campaigns given (nil: every campaign of the customer) were written or
+// deleted. It runs in the transaction that changed the facts. The running
+// sums of the places in those campaigns are made again; the asset day sums
+// of the assets those facts name, over every campaign. A batch of one
+// campaign's rows so costs that campaign's days, not the account's.
+func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campaigns []int64, from, to Day) error {
 	if from > to {
 		return nil
 	}
-	campaigns, err := assetFactCampaigns(ctx, tx, customer)
-	if err != nil || len(campaigns) == 0 {
-		return err
+	if campaigns == nil {
+		var err error
+		if campaigns, err = assetFactCampaigns(ctx, tx, customer); err != nil {
+			return err
+		}
+	}
+	if len(campaigns) == 0 {
+		return nil
 	}
 	blockStart := from / rollupBlock * rollupBlock
 	end := to/rollupBlock*rollupBlock + rollupBlock - 1
@@ -55,6 +64,9 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, from, 
 		"{from}", strconv.Itoa(int(from)), "{to}", strconv.Itoa(int(to)), "{start}", strconv.Itoa(int(blockStart)),
 		"{before}", strconv.Itoa(int(from)-1), "{end}", strconv.Itoa(int(end)), "{block}", strconv.Itoa(rollupBlock))
 	facts := `f.customer_id = {customer} AND f.google_campaign_id IN ({campaigns}) AND f.asset_id IS NOT NULL`
+	// The assets of the changed facts: their day sums span every campaign.
+	touched := `SELECT g.asset_id FROM report_asset_facts g WHERE g.customer_id = {customer} AND g.google_campaign_id IN ({campaigns})
+		AND g.asset_id IS NOT NULL AND g.day BETWEEN {from} AND {to}`
 	places := `SELECT p.id FROM report_asset_places p WHERE p.customer_id = {customer} AND p.google_campaign_id IN ({campaigns})`
 	// The running sums of the block of from up to the day before: the
 	// place's last row there, found by key.
@@ -93,11 +105,12 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, from, 
 					WHERE ` + facts + ` AND f.day BETWEEN {from} AND {end}` + seed + `) s
 				WINDOW w AS (PARTITION BY place_id, day / {block} ORDER BY day ROWS UNBOUNDED PRECEDING)) r
 			WHERE day >= {from}`},
-		{"clear asset days", `DELETE FROM report_asset_days WHERE customer_id = {customer} AND day BETWEEN {from} AND {to}`},
+		{"clear asset days", `DELETE FROM report_asset_days WHERE customer_id = {customer} AND day BETWEEN {from} AND {to}
+			AND asset_id IN (` + touched + `)`},
 		{"asset days", `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
 			SELECT f.asset_id, f.day, f.customer_id, SUM(f.impressions), SUM(f.clicks), SUM(f.cost_micros),
 				SUM(` + microSQL("f.conversions") + `), SUM(` + microSQL("f.conversions_value") + `)
-			FROM report_asset_facts f WHERE ` + facts + ` AND f.day BETWEEN {from} AND {to}
+			FROM report_asset_facts f WHERE f.customer_id = {customer} AND f.asset_id IN (` + touched + `) AND f.day BETWEEN {from} AND {to}
 			GROUP BY f.asset_id, f.day, f.customer_id`},
 	}
 	for _, st := range steps {
