@@ -78,7 +78,7 @@ func drawTyre(w, h int, seed int, logo bool) []byte {
 		}
 	}
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	if err := enc.Encode(&buf, img); err != nil {
 		panic(err) // encoding an in-memory RGBA image cannot fail
 	}
