@@ -15,7 +15,11 @@ import (
 // test ends, and returns its path.
 func Build(t testing.TB, pkg string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	name := filepath.Base(pkg)
+	if name == "." || name == ".." || name == string(filepath.Separator) {
+		name = "main" // a directory given relative to the test's own
+	}
+	bin := filepath.Join(t.TempDir(), name)
 	if err := BuildTo(bin, pkg); err != nil {
 		t.Fatal(err)
 	}
