@@ -87,17 +87,8 @@ func startHeartbeat(t *testing.T, d *db.DB, workers int, heartbeat time.Duration
 		t.Fatal(err)
 	}
 	w.r = r
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s := server.New(server.Config{})
-	r.RegisterRoutes(s.API)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		r.Stop(5 * time.Second)
-		cancel()
-	})
+	t.Cleanup(cancel) // after the runner has stopped
+	srv := serveRunner(t, ctx, r)
 	return &env{r: r, d: d, srv: srv}
 }
 
@@ -414,14 +405,7 @@ func TestStreamOfAJobThatEndedSilentlyCloses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop(5 * time.Second)
-	s := server.New(server.Config{})
-	r.RegisterRoutes(s.API)
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	srv := serveRunner(t, ctx, r)
 	e := &env{r: r, d: d, srv: srv}
 	var id int64
 	if err := d.InTx(ctx, func(tx db.Conn) error {
@@ -587,14 +571,7 @@ func TestStreamOpenedAfterASilentEndClosesAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := r.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer r.Stop(5 * time.Second)
-		s := server.New(server.Config{})
-		r.RegisterRoutes(s.API)
-		srv := httptest.NewServer(s.Handler())
-		defer srv.Close()
+		srv := serveRunner(t, ctx, r)
 		e := &env{r: r, d: d, srv: srv}
 		var id int64
 		if err := d.InTx(ctx, func(tx db.Conn) error {
@@ -804,4 +781,19 @@ func TestJobsAreListedBySubject(t *testing.T) {
 			t.Errorf("subject_type alone: %d, want 422", res.StatusCode)
 		}
 	})
+}
+
+// serveRunner starts r and serves its routes over HTTP until the test ends,
+// when the server closes and then the runner stops.
+func serveRunner(t *testing.T, ctx context.Context, r *jobs.Runner) *httptest.Server {
+	t.Helper()
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Stop(5 * time.Second) })
+	s := server.New(server.Config{})
+	r.RegisterRoutes(s.API)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv
 }

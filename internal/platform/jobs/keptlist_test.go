@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
-	"github.com/imaphub/imaphub/internal/platform/server"
 )
 
 type gatedArgs struct{}
@@ -104,14 +102,7 @@ func TestKeptJobListFollowsEveryChange(t *testing.T) {
 			}
 			return out, rows.Err()
 		})
-		if err := r.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer r.Stop(5 * time.Second)
-		s := server.New(server.Config{})
-		r.RegisterRoutes(s.API)
-		srv := httptest.NewServer(s.Handler())
-		defer srv.Close()
+		srv := serveRunner(t, ctx, r)
 		now := time.Now().UTC()
 		if err := d.InTx(ctx, func(tx db.Conn) error {
 			_, err := tx.Exec(ctx, `INSERT INTO campaigns (id, name, type, budget_micros, currency, created_at, updated_at) VALUES (7, 'Winterreifen', 'SEARCH', 1000000, 'EUR', ?, ?)`, now, now)
