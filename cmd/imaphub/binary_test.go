@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -58,7 +61,19 @@ func migratedDatabase(t *testing.T, ctx context.Context, engine db.Engine) (dir,
 	return dir, url, d
 }
 
+// waitingTests is how many parallel tests run at once when -parallel is not
+// given: the crash tests spend most of their time waiting for River to
+// rescue a killed worker's job, not on the CPU, so they run side by side
+// whatever the number of cores (go test's default is GOMAXPROCS).
+const waitingTests = 8
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given && runtime.GOMAXPROCS(0) < waitingTests {
+		flag.Set("test.parallel", strconv.Itoa(waitingTests))
+	}
 	code := m.Run()
 	if binaryPath != "" {
 		os.RemoveAll(filepath.Dir(binaryPath))

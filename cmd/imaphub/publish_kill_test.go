@@ -219,9 +219,11 @@ func TestWorkerKilledMidPublishCreatesNothingTwice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and waits for River's rescuer")
 	}
+	t.Parallel() // mostly waiting for River's rescuer
 	bin := testBinary(t)
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
 			if engine == db.Postgres && os.Getenv(dbtest.PostgresEnv) == "" {
 				t.Skipf("%s is not set", dbtest.PostgresEnv)
 			}

@@ -90,7 +90,10 @@ func (f *fixture) worker(t *testing.T, bin, llm string) *exec.Cmd {
 	cmd := exec.Command(bin, "worker", "--grace", "1s")
 	cmd.Env = append(os.Environ(), "IMAPHUB_DATA_DIR="+f.dir, "IMAPHUB_DATABASE_URL="+f.url, "IMAPHUB_WORKERS=1", "IMAPHUB_LOG_LEVEL=warn",
 		"IMAPHUB_LLM_BASE_URL="+llm+"/v1", "IMAPHUB_LLM_MODEL=scripted", "IMAPHUB_LLM_API_KEY=test-key",
-		"IMAPHUB_JOB_RESCUE_AFTER=4s", "IMAPHUB_GENERATION_TIMEOUT=3s")
+		// A run's limit well above the time a whole generation takes here,
+		// even on a busy machine: only the kill interrupts the job, not its
+		// own timeout (whose retries River spaces out by attempt⁴ seconds).
+		"IMAPHUB_JOB_RESCUE_AFTER=15s", "IMAPHUB_GENERATION_TIMEOUT=12s")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -118,7 +121,7 @@ func (f *fixture) waitFor(t *testing.T, ctx context.Context, typ, want string, w
 	var state string
 	var attempt int
 	var attemptedAt, scheduledAt string
-	f.db.Read().QueryRow(ctx, `SELECT state, attempt, COALESCE(attempted_at, ''), scheduled_at FROM river_job WHERE id = ?`, f.jobID).Scan(&state, &attempt, &attemptedAt, &scheduledAt)
+	f.db.Read().QueryRow(ctx, `SELECT state, attempt, COALESCE(CAST(attempted_at AS TEXT), ''), CAST(scheduled_at AS TEXT) FROM river_job WHERE id = ?`, f.jobID).Scan(&state, &attempt, &attemptedAt, &scheduledAt)
 	evs, _ := jobs.EventsAfter(ctx, f.db.Read(), f.jobID, 0, 1000)
 	var last []string
 	for _, e := range evs[max(0, len(evs)-5):] {
@@ -172,11 +175,15 @@ func TestWorkerKilledMidGenerationCompletesAfterRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and waits for River's rescuer (about a minute)")
 	}
+	t.Parallel() // mostly waiting for River's rescuer
 	bin := testBinary(t)
 	llm := slowModel(400 * time.Millisecond)
-	defer llm.Close()
+	t.Cleanup(llm.Close)
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
-		t.Run(string(engine), func(t *testing.T) { killAndRestart(t, engine, bin, llm.HTTP.URL, syscall.SIGKILL) })
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			killAndRestart(t, engine, bin, llm.HTTP.URL, syscall.SIGKILL)
+		})
 	}
 }
 
@@ -187,32 +194,24 @@ func TestWorkerStoppedMidGenerationHandsTheJobBack(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs worker processes")
 	}
+	t.Parallel()
 	bin := testBinary(t)
 	llm := slowModel(400 * time.Millisecond)
-	defer llm.Close()
+	t.Cleanup(llm.Close)
 	killAndRestart(t, db.SQLite, bin, llm.HTTP.URL, syscall.SIGTERM)
 }
 
 func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall.Signal) {
 	ctx := context.Background()
-	// Reference: one uninterrupted run.
+	// Reference: one uninterrupted run, in its own database beside the
+	// interrupted one.
 	ref := prepare(t, ctx, engine)
-	w := ref.worker(t, bin, llm)
-	ref.waitFor(t, ctx, jobs.EventCompleted, "", 3*time.Minute)
-	w.Process.Signal(syscall.SIGTERM)
-	w.Wait()
-	want := ref.stored(t, ctx)
-	if !strings.Contains(want, "state=review") || !strings.Contains(want, "Gruppe 4: 1 ads") {
-		t.Fatalf("reference run: %s", want)
-	}
-	refJob, err := ref.app.Jobs.Get(ctx, ref.jobID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	refWorker := ref.worker(t, bin, llm)
+	defer func() { refWorker.Process.Signal(syscall.SIGTERM); refWorker.Wait() }()
 
 	// Killed after the first ad group, then restarted.
 	f := prepare(t, ctx, engine)
-	w = f.worker(t, bin, llm)
+	w := f.worker(t, bin, llm)
 	f.waitFor(t, ctx, jobs.EventProgress, `"target":"ad_group:`, 3*time.Minute) // the first checkpoint
 	stopped := time.Now()
 	if err := w.Process.Signal(sig); err != nil {
@@ -224,6 +223,17 @@ func killAndRestart(t *testing.T, engine db.Engine, bin, llm string, sig syscall
 	}
 	w = f.worker(t, bin, llm)
 	defer func() { w.Process.Signal(syscall.SIGTERM); w.Wait() }()
+
+	ref.waitFor(t, ctx, jobs.EventCompleted, "", 3*time.Minute)
+	want := ref.stored(t, ctx)
+	if !strings.Contains(want, "state=review") || !strings.Contains(want, "Gruppe 4: 1 ads") {
+		t.Fatalf("reference run: %s", want)
+	}
+	refJob, err := ref.app.Jobs.Get(ctx, ref.jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	f.waitFor(t, ctx, jobs.EventCompleted, "", 4*time.Minute)
 	if got := f.stored(t, ctx); got != want {
 		t.Errorf("after kill -9 and restart:\n%s\nuninterrupted run:\n%s", got, want)
