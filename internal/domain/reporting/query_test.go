@@ -95,9 +95,10 @@ func newWorld(t *testing.T, d *db.DB, seed uint64) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// In batches, as a download brings them.
-	for lo := 0; lo < len(w.facts); lo += 2000 {
-		if _, err := im.Write(context.Background(), slices.Clone(w.facts[lo:min(lo+2000, len(w.facts))])); err != nil {
+	// In batches, as a download brings them (a searchStream answer comes in
+	// batches of up to 10,000 rows).
+	for lo := 0; lo < len(w.facts); lo += 10_000 {
+		if _, err := im.Write(context.Background(), slices.Clone(w.facts[lo:min(lo+10_000, len(w.facts))])); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -150,75 +151,84 @@ func rng(t *testing.T, from, to string) reporting.Range {
 
 func isLevel(f reporting.Fact, l reporting.Level) bool { return f.Level == l }
 
-func TestCampaignReportMatchesTheFacts(t *testing.T) {
+// TestReportsMatchTheFacts imports one seeded world and checks every report
+// that only reads it against sums of its facts computed in Go.
+func TestReportsMatchTheFacts(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
 		w := newWorld(t, d, 1)
-		camp := w.trees[0].Campaign.ID
-		r := rng(t, "2026-01-10", "2026-03-15")
-		ofCampaign := func(f reporting.Fact) bool { return f.Level == reporting.LevelCampaign && f.Ours.CampaignID == camp }
-		for _, interval := range []reporting.Interval{reporting.Daily, reporting.Weekly, reporting.Monthly} {
-			rep, err := w.reports.CampaignReport(ctx, camp, reporting.ReportQuery{Range: r, Interval: interval, Compare: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := w.sum(r, ofCampaign); !sameMetrics(rep.Totals.Metrics, want) {
-				t.Errorf("%s totals %+v, want %+v", interval, rep.Totals.Metrics, want)
-			}
-			if rep.Currency != w.trees[0].Campaign.Currency || rep.Demo {
-				t.Errorf("currency %q demo %v", rep.Currency, rep.Demo)
-			}
-			// Every bucket in order, each the sum of its days.
-			var wantDates []reporting.Day
-			for dd := r.From; dd <= r.To; dd++ {
-				b := max(bucketOf(t, string(interval), dd), r.From)
-				if len(wantDates) == 0 || wantDates[len(wantDates)-1] != b {
-					wantDates = append(wantDates, b)
-				}
-			}
-			if len(rep.Series) != len(wantDates) {
-				t.Fatalf("%s: %d points, want %d", interval, len(rep.Series), len(wantDates))
-			}
-			for i, p := range rep.Series {
-				if p.Date != wantDates[i] {
-					t.Fatalf("%s point %d: date %s, want %s", interval, i, p.Date, wantDates[i])
-				}
-				want := w.sum(r, func(f reporting.Fact) bool {
-					return ofCampaign(f) && max(bucketOf(t, string(interval), f.Day), r.From) == p.Date
-				})
-				if !sameMetrics(p.Metrics, want) {
-					t.Errorf("%s point %s: %+v, want %+v", interval, p.Date, p.Metrics, want)
-				}
-				checkRatios(t, p.Measures)
-			}
-			prev := r.Previous()
-			if rep.Previous == nil || rep.Previous.From != prev.From || rep.Previous.To != prev.To {
-				t.Fatalf("previous: %+v, want %s … %s", rep.Previous, prev.From, prev.To)
-			}
-			if want := w.sum(prev, ofCampaign); !sameMetrics(rep.Previous.Totals.Metrics, want) {
-				t.Errorf("previous totals %+v, want %+v", rep.Previous.Totals.Metrics, want)
-			}
-		}
-		// A day without data is present with zeros.
-		var gap reporting.Day
-		for dd := r.From; dd <= r.To && gap == 0; dd++ {
-			if w.sum(reporting.Range{From: dd, To: dd}, ofCampaign) == (reporting.Metrics{}) {
-				gap = dd
-			}
-		}
-		if gap != 0 {
-			rep, err := w.reports.CampaignReport(ctx, camp, reporting.ReportQuery{Range: reporting.Range{From: gap, To: gap}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rep.Series) != 1 || rep.Series[0].Impressions != 0 || rep.Series[0].CTR != nil {
-				t.Errorf("a day without data: %+v", rep.Series)
-			}
-		}
-		if _, err := w.reports.CampaignReport(ctx, 987654, reporting.ReportQuery{Range: r}); !errs.Is(err, errs.NotFound) {
-			t.Errorf("unknown campaign: %v, want not found", err)
-		}
+		t.Run("campaign report", func(t *testing.T) { campaignReportMatchesTheFacts(t, w) })
+		t.Run("entity rows and series", func(t *testing.T) { entityRowsAndSeriesMatchTheFacts(t, w) })
+		t.Run("asset ranking", func(t *testing.T) { assetRankingMatchesTheFacts(t, w) })
+		t.Run("campaign and asset tables", func(t *testing.T) { campaignAndAssetTablesMatchTheFacts(t, w) })
 	})
+}
+
+func campaignReportMatchesTheFacts(t *testing.T, w *world) {
+	ctx := context.Background()
+	camp := w.trees[0].Campaign.ID
+	r := rng(t, "2026-01-10", "2026-03-15")
+	ofCampaign := func(f reporting.Fact) bool { return f.Level == reporting.LevelCampaign && f.Ours.CampaignID == camp }
+	for _, interval := range []reporting.Interval{reporting.Daily, reporting.Weekly, reporting.Monthly} {
+		rep, err := w.reports.CampaignReport(ctx, camp, reporting.ReportQuery{Range: r, Interval: interval, Compare: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := w.sum(r, ofCampaign); !sameMetrics(rep.Totals.Metrics, want) {
+			t.Errorf("%s totals %+v, want %+v", interval, rep.Totals.Metrics, want)
+		}
+		if rep.Currency != w.trees[0].Campaign.Currency || rep.Demo {
+			t.Errorf("currency %q demo %v", rep.Currency, rep.Demo)
+		}
+		// Every bucket in order, each the sum of its days.
+		var wantDates []reporting.Day
+		for dd := r.From; dd <= r.To; dd++ {
+			b := max(bucketOf(t, string(interval), dd), r.From)
+			if len(wantDates) == 0 || wantDates[len(wantDates)-1] != b {
+				wantDates = append(wantDates, b)
+			}
+		}
+		if len(rep.Series) != len(wantDates) {
+			t.Fatalf("%s: %d points, want %d", interval, len(rep.Series), len(wantDates))
+		}
+		for i, p := range rep.Series {
+			if p.Date != wantDates[i] {
+				t.Fatalf("%s point %d: date %s, want %s", interval, i, p.Date, wantDates[i])
+			}
+			want := w.sum(r, func(f reporting.Fact) bool {
+				return ofCampaign(f) && max(bucketOf(t, string(interval), f.Day), r.From) == p.Date
+			})
+			if !sameMetrics(p.Metrics, want) {
+				t.Errorf("%s point %s: %+v, want %+v", interval, p.Date, p.Metrics, want)
+			}
+			checkRatios(t, p.Measures)
+		}
+		prev := r.Previous()
+		if rep.Previous == nil || rep.Previous.From != prev.From || rep.Previous.To != prev.To {
+			t.Fatalf("previous: %+v, want %s … %s", rep.Previous, prev.From, prev.To)
+		}
+		if want := w.sum(prev, ofCampaign); !sameMetrics(rep.Previous.Totals.Metrics, want) {
+			t.Errorf("previous totals %+v, want %+v", rep.Previous.Totals.Metrics, want)
+		}
+	}
+	// A day without data is present with zeros.
+	var gap reporting.Day
+	for dd := r.From; dd <= r.To && gap == 0; dd++ {
+		if w.sum(reporting.Range{From: dd, To: dd}, ofCampaign) == (reporting.Metrics{}) {
+			gap = dd
+		}
+	}
+	if gap != 0 {
+		rep, err := w.reports.CampaignReport(ctx, camp, reporting.ReportQuery{Range: reporting.Range{From: gap, To: gap}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Series) != 1 || rep.Series[0].Impressions != 0 || rep.Series[0].CTR != nil {
+			t.Errorf("a day without data: %+v", rep.Series)
+		}
+	}
+	if _, err := w.reports.CampaignReport(ctx, 987654, reporting.ReportQuery{Range: r}); !errs.Is(err, errs.NotFound) {
+		t.Errorf("unknown campaign: %v, want not found", err)
+	}
 }
 
 // checkRatios checks the derived measures against the counts.
@@ -243,62 +253,59 @@ func checkRatios(t *testing.T, m reporting.Measures) {
 	eq("roas", m.ROAS, m.ConversionsValue, float64(m.CostMicros)/1e6)
 }
 
-func TestEntityRowsAndSeriesMatchTheFacts(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d, 2)
-		r := rng(t, "2025-12-01", "2026-02-28")
-		for _, tree := range w.trees {
-			camp := tree.Campaign.ID
-			for _, level := range []reporting.Level{reporting.LevelAdGroup, reporting.LevelAd, reporting.LevelKeyword, reporting.LevelAssetGroup} {
-				rows, err := w.reports.CampaignRows(ctx, camp, level, r)
-				if err != nil {
-					t.Fatal(err)
+func entityRowsAndSeriesMatchTheFacts(t *testing.T, w *world) {
+	ctx := context.Background()
+	r := rng(t, "2025-12-01", "2026-02-28")
+	for _, tree := range w.trees {
+		camp := tree.Campaign.ID
+		for _, level := range []reporting.Level{reporting.LevelAdGroup, reporting.LevelAd, reporting.LevelKeyword, reporting.LevelAssetGroup} {
+			rows, err := w.reports.CampaignRows(ctx, camp, level, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[int64]reporting.Metrics{}
+			for _, f := range w.facts {
+				if f.Level == level && f.Ours.CampaignID == camp && f.Day >= r.From && f.Day <= r.To {
+					id := map[reporting.Level]int64{reporting.LevelAdGroup: f.Ours.AdGroupID, reporting.LevelAd: f.Ours.AdID,
+						reporting.LevelKeyword: f.Ours.KeywordID, reporting.LevelAssetGroup: f.Ours.AssetGroupID}[level]
+					want[id] = addMetrics(want[id], f.Metrics)
 				}
-				want := map[int64]reporting.Metrics{}
-				for _, f := range w.facts {
-					if f.Level == level && f.Ours.CampaignID == camp && f.Day >= r.From && f.Day <= r.To {
-						id := map[reporting.Level]int64{reporting.LevelAdGroup: f.Ours.AdGroupID, reporting.LevelAd: f.Ours.AdID,
-							reporting.LevelKeyword: f.Ours.KeywordID, reporting.LevelAssetGroup: f.Ours.AssetGroupID}[level]
-						want[id] = addMetrics(want[id], f.Metrics)
-					}
+			}
+			if len(rows) != len(want) {
+				t.Fatalf("campaign %d %s: %d rows, want %d", camp, level, len(rows), len(want))
+			}
+			for i, row := range rows {
+				if row.ID == nil || !sameMetrics(row.Metrics, want[*row.ID]) {
+					t.Errorf("campaign %d %s row %+v, want %+v", camp, level, row, want[deref(row.ID)])
 				}
-				if len(rows) != len(want) {
-					t.Fatalf("campaign %d %s: %d rows, want %d", camp, level, len(rows), len(want))
+				if i > 0 && rows[i-1].CostMicros < row.CostMicros {
+					t.Errorf("%s rows not by cost", level)
 				}
-				for i, row := range rows {
-					if row.ID == nil || !sameMetrics(row.Metrics, want[*row.ID]) {
-						t.Errorf("campaign %d %s row %+v, want %+v", camp, level, row, want[deref(row.ID)])
-					}
-					if i > 0 && rows[i-1].CostMicros < row.CostMicros {
-						t.Errorf("%s rows not by cost", level)
-					}
-					if row.Name == "" {
-						t.Errorf("%s %d has no name", level, *row.ID)
-					}
-					if (level == reporting.LevelAd || level == reporting.LevelKeyword) && (row.AdGroupID == nil || row.AdGroupName == "") {
-						t.Errorf("%s %d has no ad group", level, *row.ID)
-					}
+				if row.Name == "" {
+					t.Errorf("%s %d has no name", level, *row.ID)
+				}
+				if (level == reporting.LevelAd || level == reporting.LevelKeyword) && (row.AdGroupID == nil || row.AdGroupName == "") {
+					t.Errorf("%s %d has no ad group", level, *row.ID)
 				}
 			}
 		}
-		// One ad group's weekly series.
-		g := w.trees[0].AdGroups[0]
-		rep, err := w.reports.EntityReport(ctx, reporting.LevelAdGroup, g.ID, reporting.ReportQuery{Range: r, Interval: reporting.Weekly})
-		if err != nil {
-			t.Fatal(err)
+	}
+	// One ad group's weekly series.
+	g := w.trees[0].AdGroups[0]
+	rep, err := w.reports.EntityReport(ctx, reporting.LevelAdGroup, g.ID, reporting.ReportQuery{Range: r, Interval: reporting.Weekly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ofGroup := func(f reporting.Fact) bool { return f.Level == reporting.LevelAdGroup && f.Ours.AdGroupID == g.ID }
+	if want := w.sum(r, ofGroup); !sameMetrics(rep.Totals.Metrics, want) {
+		t.Errorf("ad group totals %+v, want %+v", rep.Totals.Metrics, want)
+	}
+	for _, p := range rep.Series {
+		want := w.sum(r, func(f reporting.Fact) bool { return ofGroup(f) && max(bucketOf(t, "week", f.Day), r.From) == p.Date })
+		if !sameMetrics(p.Metrics, want) {
+			t.Errorf("ad group week %s: %+v, want %+v", p.Date, p.Metrics, want)
 		}
-		ofGroup := func(f reporting.Fact) bool { return f.Level == reporting.LevelAdGroup && f.Ours.AdGroupID == g.ID }
-		if want := w.sum(r, ofGroup); !sameMetrics(rep.Totals.Metrics, want) {
-			t.Errorf("ad group totals %+v, want %+v", rep.Totals.Metrics, want)
-		}
-		for _, p := range rep.Series {
-			want := w.sum(r, func(f reporting.Fact) bool { return ofGroup(f) && max(bucketOf(t, "week", f.Day), r.From) == p.Date })
-			if !sameMetrics(p.Metrics, want) {
-				t.Errorf("ad group week %s: %+v, want %+v", p.Date, p.Metrics, want)
-			}
-		}
-	})
+	}
 }
 
 func deref(p *int64) int64 {
@@ -318,96 +325,93 @@ type assetKey struct {
 	field string
 }
 
-func TestAssetRankingMatchesTheFacts(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d, 3)
-		r := rng(t, "2026-02-01", "2026-03-31")
-		for _, tree := range w.trees {
-			camp := tree.Campaign.ID
-			sums := map[assetKey]reporting.Metrics{}
-			for _, f := range w.facts {
-				if (f.Level == reporting.LevelAdAsset || f.Level == reporting.LevelAssetGroupAsset) && f.Ours.CampaignID == camp && f.Day >= r.From && f.Day <= r.To {
-					k := assetKey{f.Ours.AssetID, f.FieldType}
-					sums[k] = addMetrics(sums[k], f.Metrics)
-				}
+func assetRankingMatchesTheFacts(t *testing.T, w *world) {
+	ctx := context.Background()
+	r := rng(t, "2026-02-01", "2026-03-31")
+	for _, tree := range w.trees {
+		camp := tree.Campaign.ID
+		sums := map[assetKey]reporting.Metrics{}
+		for _, f := range w.facts {
+			if (f.Level == reporting.LevelAdAsset || f.Level == reporting.LevelAssetGroupAsset) && f.Ours.CampaignID == camp && f.Day >= r.From && f.Day <= r.To {
+				k := assetKey{f.Ours.AssetID, f.FieldType}
+				sums[k] = addMetrics(sums[k], f.Metrics)
 			}
-			for _, order := range []reporting.Ranking{reporting.Best, reporting.Worst} {
-				const limit = 3
-				got, err := w.reports.CampaignAssets(ctx, camp, reporting.AssetRankQuery{Range: r, Order: order, Limit: limit})
-				if err != nil {
-					t.Fatal(err)
-				}
-				// The expected ranking, per field type, sorted in Go.
-				byField := map[string][]assetKey{}
-				for k, m := range sums {
-					if m.Impressions > 0 {
-						byField[k.field] = append(byField[k.field], k)
-					}
-				}
-				var want []assetKey
-				fields := make([]string, 0, len(byField))
-				for f := range byField {
-					fields = append(fields, f)
-				}
-				sort.Strings(fields)
-				for _, f := range fields {
-					ks := byField[f]
-					sort.Slice(ks, func(i, j int) bool {
-						a, b := sums[ks[i]], sums[ks[j]]
-						ca, cb := float64(a.Clicks)/float64(a.Impressions), float64(b.Clicks)/float64(b.Impressions)
-						if ca != cb {
-							return (ca > cb) == (order == reporting.Best)
-						}
-						if a.Conversions != b.Conversions {
-							return (a.Conversions > b.Conversions) == (order == reporting.Best)
-						}
-						if a.Impressions != b.Impressions {
-							return a.Impressions > b.Impressions
-						}
-						return ks[i].asset < ks[j].asset
-					})
-					want = append(want, ks[:min(limit, len(ks))]...)
-				}
-				if len(got) != len(want) {
-					t.Fatalf("campaign %d %s: %d rows, want %d", camp, order, len(got), len(want))
-				}
-				for i, row := range got {
-					k := assetKey{row.AssetID, row.FieldType}
-					if k != want[i] || !sameMetrics(row.Metrics, sums[k]) {
-						t.Errorf("campaign %d %s #%d: %d %s %+v, want %v %+v", camp, order, i, row.AssetID, row.FieldType, row.Metrics, want[i], sums[want[i]])
-					}
-					if row.Text == "" {
-						t.Errorf("asset %d without text", row.AssetID)
-					}
-				}
-			}
-			// One field type.
-			got, err := w.reports.CampaignAssets(ctx, camp, reporting.AssetRankQuery{Range: r, FieldType: "DESCRIPTION", Limit: 50})
+		}
+		for _, order := range []reporting.Ranking{reporting.Best, reporting.Worst} {
+			const limit = 3
+			got, err := w.reports.CampaignAssets(ctx, camp, reporting.AssetRankQuery{Range: r, Order: order, Limit: limit})
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, row := range got {
-				if row.FieldType != "DESCRIPTION" {
-					t.Errorf("field type filter let %s through", row.FieldType)
+			// The expected ranking, per field type, sorted in Go.
+			byField := map[string][]assetKey{}
+			for k, m := range sums {
+				if m.Impressions > 0 {
+					byField[k.field] = append(byField[k.field], k)
+				}
+			}
+			var want []assetKey
+			fields := make([]string, 0, len(byField))
+			for f := range byField {
+				fields = append(fields, f)
+			}
+			sort.Strings(fields)
+			for _, f := range fields {
+				ks := byField[f]
+				sort.Slice(ks, func(i, j int) bool {
+					a, b := sums[ks[i]], sums[ks[j]]
+					ca, cb := float64(a.Clicks)/float64(a.Impressions), float64(b.Clicks)/float64(b.Impressions)
+					if ca != cb {
+						return (ca > cb) == (order == reporting.Best)
+					}
+					if a.Conversions != b.Conversions {
+						return (a.Conversions > b.Conversions) == (order == reporting.Best)
+					}
+					if a.Impressions != b.Impressions {
+						return a.Impressions > b.Impressions
+					}
+					return ks[i].asset < ks[j].asset
+				})
+				want = append(want, ks[:min(limit, len(ks))]...)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("campaign %d %s: %d rows, want %d", camp, order, len(got), len(want))
+			}
+			for i, row := range got {
+				k := assetKey{row.AssetID, row.FieldType}
+				if k != want[i] || !sameMetrics(row.Metrics, sums[k]) {
+					t.Errorf("campaign %d %s #%d: %d %s %+v, want %v %+v", camp, order, i, row.AssetID, row.FieldType, row.Metrics, want[i], sums[want[i]])
+				}
+				if row.Text == "" {
+					t.Errorf("asset %d without text", row.AssetID)
 				}
 			}
 		}
-		bad := []struct {
-			q     reporting.AssetRankQuery
-			field string
-		}{
-			{reporting.AssetRankQuery{Range: r, Order: "middle"}, "query.order"},
-			{reporting.AssetRankQuery{Range: r, Limit: 501}, "query.limit"},
-			{reporting.AssetRankQuery{Range: r, FieldType: "head line"}, "query.field_type"},
+		// One field type.
+		got, err := w.reports.CampaignAssets(ctx, camp, reporting.AssetRankQuery{Range: r, FieldType: "DESCRIPTION", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, b := range bad {
-			_, err := w.reports.CampaignAssets(ctx, w.trees[0].Campaign.ID, b.q)
-			if e := errs.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Location != b.field {
-				t.Errorf("%+v: %v, want an error at %s", b.q, err, b.field)
+		for _, row := range got {
+			if row.FieldType != "DESCRIPTION" {
+				t.Errorf("field type filter let %s through", row.FieldType)
 			}
 		}
-	})
+	}
+	bad := []struct {
+		q     reporting.AssetRankQuery
+		field string
+	}{
+		{reporting.AssetRankQuery{Range: r, Order: "middle"}, "query.order"},
+		{reporting.AssetRankQuery{Range: r, Limit: 501}, "query.limit"},
+		{reporting.AssetRankQuery{Range: r, FieldType: "head line"}, "query.field_type"},
+	}
+	for _, b := range bad {
+		_, err := w.reports.CampaignAssets(ctx, w.trees[0].Campaign.ID, b.q)
+		if e := errs.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Location != b.field {
+			t.Errorf("%+v: %v, want an error at %s", b.q, err, b.field)
+		}
+	}
 }
 
 type placeKey struct {
@@ -545,94 +549,91 @@ func TestAssetReportListsEveryPlace(t *testing.T) {
 	})
 }
 
-func TestCampaignAndAssetTablesMatchTheFacts(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d, 5)
-		r := rng(t, "2026-03-01", "2026-04-18")
-		rows, err := w.reports.Campaigns(ctx, reporting.CampaignsQuery{Range: r, Compare: true})
-		if err != nil {
-			t.Fatal(err)
+func campaignAndAssetTablesMatchTheFacts(t *testing.T, w *world) {
+	ctx := context.Background()
+	r := rng(t, "2026-03-01", "2026-04-18")
+	rows, err := w.reports.Campaigns(ctx, reporting.CampaignsQuery{Range: r, Compare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(w.trees) {
+		t.Fatalf("%d campaign rows, want %d", len(rows), len(w.trees))
+	}
+	for i, row := range rows {
+		of := func(f reporting.Fact) bool {
+			return f.Level == reporting.LevelCampaign && f.Ours.CampaignID == row.CampaignID
 		}
-		if len(rows) != len(w.trees) {
-			t.Fatalf("%d campaign rows, want %d", len(rows), len(w.trees))
+		if want := w.sum(r, of); !sameMetrics(row.Metrics, want) {
+			t.Errorf("campaign %d: %+v, want %+v", row.CampaignID, row.Metrics, want)
 		}
-		for i, row := range rows {
-			of := func(f reporting.Fact) bool {
-				return f.Level == reporting.LevelCampaign && f.Ours.CampaignID == row.CampaignID
-			}
-			if want := w.sum(r, of); !sameMetrics(row.Metrics, want) {
-				t.Errorf("campaign %d: %+v, want %+v", row.CampaignID, row.Metrics, want)
-			}
-			if want := w.sum(r.Previous(), of); row.Previous == nil || !sameMetrics(row.Previous.Metrics, want) {
-				t.Errorf("campaign %d previous: %+v, want %+v", row.CampaignID, row.Previous, want)
-			}
-			if i > 0 && rows[i-1].CostMicros < row.CostMicros {
-				t.Error("campaign rows not by cost")
-			}
+		if want := w.sum(r.Previous(), of); row.Previous == nil || !sameMetrics(row.Previous.Metrics, want) {
+			t.Errorf("campaign %d previous: %+v, want %+v", row.CampaignID, row.Previous, want)
 		}
-		// Filtered by language: exactly the campaigns targeting it.
-		lang := w.trees[0].Campaign.Languages[0]
-		rows, err = w.reports.Campaigns(ctx, reporting.CampaignsQuery{Range: r, Language: lang})
-		if err != nil {
-			t.Fatal(err)
+		if i > 0 && rows[i-1].CostMicros < row.CostMicros {
+			t.Error("campaign rows not by cost")
 		}
-		var wantIDs, gotIDs []int64
-		for _, tree := range w.trees {
-			if slices.Contains(tree.Campaign.Languages, lang) {
-				wantIDs = append(wantIDs, tree.Campaign.ID)
-			}
+	}
+	// Filtered by language: exactly the campaigns targeting it.
+	lang := w.trees[0].Campaign.Languages[0]
+	rows, err = w.reports.Campaigns(ctx, reporting.CampaignsQuery{Range: r, Language: lang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantIDs, gotIDs []int64
+	for _, tree := range w.trees {
+		if slices.Contains(tree.Campaign.Languages, lang) {
+			wantIDs = append(wantIDs, tree.Campaign.ID)
 		}
-		for _, row := range rows {
-			gotIDs = append(gotIDs, row.CampaignID)
-			if row.Previous != nil {
-				t.Error("previous without compare")
-			}
+	}
+	for _, row := range rows {
+		gotIDs = append(gotIDs, row.CampaignID)
+		if row.Previous != nil {
+			t.Error("previous without compare")
 		}
-		slices.Sort(gotIDs)
-		if fmt.Sprint(gotIDs) != fmt.Sprint(wantIDs) {
-			t.Errorf("language %s: campaigns %v, want %v", lang, gotIDs, wantIDs)
-		}
+	}
+	slices.Sort(gotIDs)
+	if fmt.Sprint(gotIDs) != fmt.Sprint(wantIDs) {
+		t.Errorf("language %s: campaigns %v, want %v", lang, gotIDs, wantIDs)
+	}
 
-		// The asset table, filtered by campaign and field type, and by ids.
-		camp := w.trees[1].Campaign.ID
-		assetsOf := func(keep func(f reporting.Fact) bool) map[assetKey]reporting.Metrics {
-			out := map[assetKey]reporting.Metrics{}
-			for _, f := range w.facts {
-				if f.Ours.AssetID != 0 && f.Day >= r.From && f.Day <= r.To && keep(f) {
-					k := assetKey{f.Ours.AssetID, f.FieldType}
-					out[k] = addMetrics(out[k], f.Metrics)
-				}
-			}
-			return out
-		}
-		check := func(name string, q reporting.AssetsQuery, want map[assetKey]reporting.Metrics) {
-			t.Helper()
-			got, err := w.reports.Assets(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(want) {
-				t.Fatalf("%s: %d rows, want %d", name, len(got), len(want))
-			}
-			for _, row := range got {
-				if m, ok := want[assetKey{row.AssetID, row.FieldType}]; !ok || !sameMetrics(row.Metrics, m) {
-					t.Errorf("%s: asset %d %s %+v, want %+v", name, row.AssetID, row.FieldType, row.Metrics, m)
-				}
+	// The asset table, filtered by campaign and field type, and by ids.
+	camp := w.trees[1].Campaign.ID
+	assetsOf := func(keep func(f reporting.Fact) bool) map[assetKey]reporting.Metrics {
+		out := map[assetKey]reporting.Metrics{}
+		for _, f := range w.facts {
+			if f.Ours.AssetID != 0 && f.Day >= r.From && f.Day <= r.To && keep(f) {
+				k := assetKey{f.Ours.AssetID, f.FieldType}
+				out[k] = addMetrics(out[k], f.Metrics)
 			}
 		}
-		check("campaign headlines", reporting.AssetsQuery{Range: r, CampaignID: camp, FieldType: "HEADLINE"},
-			assetsOf(func(f reporting.Fact) bool { return f.Ours.CampaignID == camp && f.FieldType == "HEADLINE" }))
-		ids := []int64{}
-		for k := range assetsOf(func(reporting.Fact) bool { return true }) {
-			if len(ids) < 4 {
-				ids = append(ids, k.asset)
+		return out
+	}
+	check := func(name string, q reporting.AssetsQuery, want map[assetKey]reporting.Metrics) {
+		t.Helper()
+		got, err := w.reports.Assets(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d rows, want %d", name, len(got), len(want))
+		}
+		for _, row := range got {
+			if m, ok := want[assetKey{row.AssetID, row.FieldType}]; !ok || !sameMetrics(row.Metrics, m) {
+				t.Errorf("%s: asset %d %s %+v, want %+v", name, row.AssetID, row.FieldType, row.Metrics, m)
 			}
 		}
-		check("by ids", reporting.AssetsQuery{Range: r, IDs: ids},
-			assetsOf(func(f reporting.Fact) bool { return slices.Contains(ids, f.Ours.AssetID) }))
-		check("all", reporting.AssetsQuery{Range: r}, assetsOf(func(reporting.Fact) bool { return true }))
-	})
+	}
+	check("campaign headlines", reporting.AssetsQuery{Range: r, CampaignID: camp, FieldType: "HEADLINE"},
+		assetsOf(func(f reporting.Fact) bool { return f.Ours.CampaignID == camp && f.FieldType == "HEADLINE" }))
+	ids := []int64{}
+	for k := range assetsOf(func(reporting.Fact) bool { return true }) {
+		if len(ids) < 4 {
+			ids = append(ids, k.asset)
+		}
+	}
+	check("by ids", reporting.AssetsQuery{Range: r, IDs: ids},
+		assetsOf(func(f reporting.Fact) bool { return slices.Contains(ids, f.Ours.AssetID) }))
+	check("all", reporting.AssetsQuery{Range: r}, assetsOf(func(reporting.Fact) bool { return true }))
 }
 
 func TestRangesAreChecked(t *testing.T) {
