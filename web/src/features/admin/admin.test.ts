@@ -128,8 +128,11 @@ describe('Audit log', () => {
 describe('Brand spellings', () => {
   it('saves one spelling per line and shows the built-in ones', async () => {
     render(Brands);
-    const box = (await screen.findByLabelText(de['brands.label'])) as HTMLTextAreaElement;
+    // Read-only until the stored list is in: it would overwrite what was typed.
+    const box = screen.getByLabelText(de['brands.label']) as HTMLTextAreaElement;
+    expect(box.readOnly).toBe(true);
     await waitFor(() => expect(box.value).toBe('ReifenDirekt'));
+    await waitFor(() => expect(box.readOnly).toBe(false));
     expect(screen.getByText('JobRad, PayPal')).toBeTruthy();
     await fireEvent.input(box, { target: { value: 'ReifenDirekt\nAutoPlus, Zubehör\n' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
