@@ -4,6 +4,7 @@
 // campaign), never one per tile. An asset used in several field types has
 // one row per field type; of(id) sums them, of(id, field) is one of them.
 import { api, unwrap, type Schemas } from './api/client';
+import { earlyFetch } from './early';
 import { addDays, localToday } from './daterange';
 import { catalogs, t, type MessageKey } from './i18n.svelte';
 import { combine, type Measures } from './metrics';
@@ -44,6 +45,11 @@ export function perfOf(rows: readonly AssetPerfRow[] | undefined, field?: string
   return { ...combine(list), label: top.performance_label };
 }
 
+/** The report query of the tiles' numbers: the last 30 days, in one campaign when given. */
+export function perfQuery(opts: { campaignId?: number; today?: string } = {}): { from: string; to: string; campaign_id?: number } {
+  return { ...last30(opts.today), ...(opts.campaignId !== undefined ? { campaign_id: opts.campaignId } : {}) };
+}
+
 export class AssetPerformance {
   private rows = $state.raw<Map<number, AssetPerfRow[]>>(new Map());
   loaded = $state(false);
@@ -52,7 +58,8 @@ export class AssetPerformance {
   /** One request for every asset with numbers (in one campaign, when given). */
   async load(opts: { campaignId?: number; today?: string } = {}): Promise<void> {
     try {
-      const r = await jsonOf(api.GET('/api/reports/assets', { params: { query: { ...last30(opts.today), ...(opts.campaignId !== undefined ? { campaign_id: opts.campaignId } : {}) } } }));
+      // The same read the page may have started (lib/early.ts).
+      const r = await jsonOf(api.GET('/api/reports/assets', { params: { query: perfQuery(opts) }, fetch: earlyFetch }));
       const m = new Map<number, AssetPerfRow[]>();
       for (const row of r.rows) {
         const list = m.get(row.asset_id);
