@@ -5,11 +5,12 @@
 // one row per field type; of(id) sums them, of(id, field) is one of them.
 import { api, unwrap, type Schemas } from './api/client';
 import { earlyFetch } from './early';
-import { addDays, localToday } from './daterange';
+import { perfQuery } from './firstreads';
 import { catalogs, t, type MessageKey } from './i18n.svelte';
 import { combine, type Measures } from './metrics';
 
 export type AssetPerfRow = Schemas['AssetRow'];
+export { last30 } from './firstreads';
 
 /**
  * jsonOf is unwrap for the report operations, whose 200 is JSON or (with
@@ -32,22 +33,12 @@ export function perfLabel(label: string): string {
   return key in catalogs.en ? t(key as MessageKey) : label;
 }
 
-/** The last 30 days up to yesterday. */
-export function last30(today: string = localToday()): { from: string; to: string } {
-  return { from: addDays(today, -30), to: addDays(today, -1) };
-}
-
 /** perfOf sums an asset's rows (of one field type when given); null when it has none. */
 export function perfOf(rows: readonly AssetPerfRow[] | undefined, field?: string): Perf | null {
   const list = (rows ?? []).filter((r) => field === undefined || r.field_type === field);
   if (list.length === 0) return null;
   const top = list.reduce((a, b) => (b.impressions > a.impressions ? b : a));
   return { ...combine(list), label: top.performance_label };
-}
-
-/** The report query of the tiles' numbers: the last 30 days, in one campaign when given. */
-export function perfQuery(opts: { campaignId?: number; today?: string } = {}): { from: string; to: string; campaign_id?: number } {
-  return { ...last30(opts.today), ...(opts.campaignId !== undefined ? { campaign_id: opts.campaignId } : {}) };
 }
 
 export class AssetPerformance {

@@ -1,8 +1,18 @@
 // Which reads each screen makes first, for lib/early.ts to start with the
 // page: the addresses exactly as the screens' own reads ask for them.
-import { perfQuery } from './assetperf.svelte';
+import { addDays, localToday } from './daterange';
 import { prefetch } from './early';
 import { match } from './router.svelte';
+
+/** The last 30 days up to yesterday. */
+export function last30(today: string = localToday()): { from: string; to: string } {
+  return { from: addDays(today, -30), to: addDays(today, -1) };
+}
+
+/** The report query of the tiles' numbers (lib/assetperf.svelte.ts): the last 30 days, in one campaign when given. */
+export function perfQuery(opts: { campaignId?: number; today?: string } = {}): { from: string; to: string; campaign_id?: number } {
+  return { ...last30(opts.today), ...(opts.campaignId !== undefined ? { campaign_id: opts.campaignId } : {}) };
+}
 
 /** A query string as openapi-fetch writes it: in the object's order, without undefined values. */
 const query = (q: Record<string, string | number | undefined>) =>
