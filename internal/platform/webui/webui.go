@@ -1,16 +1,19 @@
 // Package webui serves the web app (the Svelte build in web/dist) from the
 // binary: index.html for every client route, hashed files with a long cache,
-// and a Content-Security-Policy that allows no inline script. The files are
+// gzip for the text files among them when the browser takes it, and a
+// Content-Security-Policy that allows no inline script. The files are
 // embedded only with the build tag webui (package web); without it the Go
 // code builds and tests without Node, and / explains how to build the UI.
 package webui
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/imaphub/imaphub/web"
@@ -42,6 +45,7 @@ func newHandler(files fs.FS) http.Handler {
 		return notBuilt()
 	}
 	modTime := time.Now()
+	zipped := &gzipCache{files: map[string][]byte{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if isServerPath(p) {
@@ -60,6 +64,16 @@ func newHandler(files fs.FS) http.Handler {
 						// Vite puts a content hash in every file name under assets/:
 						// a changed file gets a new name, so it can be cached forever.
 						h.Set("Cache-Control", "public, max-age=31536000, immutable")
+						if compressible(name) {
+							h.Add("Vary", "Accept-Encoding")
+							if r.Header.Get("Range") == "" && acceptsGzip(r) {
+								if gz, err := zipped.get(files, name); err == nil {
+									h.Set("Content-Encoding", "gzip")
+									http.ServeContent(w, r, name, modTime, bytes.NewReader(gz))
+									return
+								}
+							}
+						}
 					} else {
 						h.Set("Cache-Control", "no-cache")
 					}
@@ -80,6 +94,59 @@ func newHandler(files fs.FS) http.Handler {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		http.ServeContent(w, r, "index.html", modTime, bytes.NewReader(index))
 	})
+}
+
+// compressible reports the text files worth sending gzipped (scripts, styles,
+// SVG, JSON); images and fonts are compressed already.
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".js", ".mjs", ".css", ".svg", ".json", ".map", ".txt":
+		return true
+	}
+	return false
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding names gzip
+// (and does not refuse it with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// gzipCache holds each embedded file gzipped, made on its first request (the
+// files never change while the binary runs; start-up stays as fast).
+type gzipCache struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (c *gzipCache) get(files fs.FS, name string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, ok := c.files[name]; ok {
+		return b, nil
+	}
+	raw, err := fs.ReadFile(files, name)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	c.files[name] = buf.Bytes()
+	return c.files[name], nil
 }
 
 // isServerPath reports paths the Go server owns; the SPA fallback must not

@@ -1,6 +1,9 @@
 package webui
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -66,5 +69,55 @@ func TestHandlerWithoutBuildSaysHowToBuild(t *testing.T) {
 	}
 	if rec := serve(t, h, "/api/x"); strings.Contains(rec.Body.String(), "make run") {
 		t.Fatalf("an API path got the not-built page")
+	}
+}
+
+func TestHandlerSendsScriptsGzippedToBrowsersThatTakeIt(t *testing.T) {
+	script := []byte(strings.Repeat(`console.log("app");`, 200))
+	files := fstest.MapFS{
+		"index.html":             {Data: []byte(`<!doctype html>`)},
+		"assets/index-abc123.js": {Data: script},
+		"assets/logo-abc123.png": {Data: []byte("\x89PNG not really")},
+	}
+	h := newHandler(files)
+	get := func(path, accept string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+
+	for _, accept := range []string{"gzip, deflate, br, zstd", "br;q=1.0, gzip;q=0.8"} {
+		rec := get("/assets/index-abc123.js", accept)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Accept-Encoding %q: status %d, Content-Encoding %q: want gzip", accept, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+		if !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
+			t.Errorf("Vary %q, Content-Type %q", rec.Header().Get("Vary"), rec.Header().Get("Content-Type"))
+		}
+		if rec.Body.Len() >= len(script) {
+			t.Errorf("gzipped body is %d bytes, the script %d", rec.Body.Len(), len(script))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(got, script) {
+			t.Fatalf("unzipped body differs from the script (err %v)", err)
+		}
+	}
+	// Without gzip (or refused), and for an image, the file goes as it is.
+	for _, tc := range []struct{ path, accept string }{{"/assets/index-abc123.js", ""}, {"/assets/index-abc123.js", "gzip;q=0, br"}, {"/assets/logo-abc123.png", "gzip"}} {
+		rec := get(tc.path, tc.accept)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
+			t.Errorf("%s with Accept-Encoding %q: status %d, Content-Encoding %q: want the file as it is", tc.path, tc.accept, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+	}
+	if rec := get("/assets/index-abc123.js", ""); !bytes.Equal(rec.Body.Bytes(), script) {
+		t.Errorf("plain body differs from the script")
 	}
 }

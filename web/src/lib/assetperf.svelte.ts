@@ -4,11 +4,13 @@
 // campaign), never one per tile. An asset used in several field types has
 // one row per field type; of(id) sums them, of(id, field) is one of them.
 import { api, unwrap, type Schemas } from './api/client';
-import { addDays, localToday } from './daterange';
+import { earlyFetch } from './early';
+import { perfQuery } from './firstreads';
 import { catalogs, t, type MessageKey } from './i18n.svelte';
 import { combine, type Measures } from './metrics';
 
 export type AssetPerfRow = Schemas['AssetRow'];
+export { last30 } from './firstreads';
 
 /**
  * jsonOf is unwrap for the report operations, whose 200 is JSON or (with
@@ -31,11 +33,6 @@ export function perfLabel(label: string): string {
   return key in catalogs.en ? t(key as MessageKey) : label;
 }
 
-/** The last 30 days up to yesterday. */
-export function last30(today: string = localToday()): { from: string; to: string } {
-  return { from: addDays(today, -30), to: addDays(today, -1) };
-}
-
 /** perfOf sums an asset's rows (of one field type when given); null when it has none. */
 export function perfOf(rows: readonly AssetPerfRow[] | undefined, field?: string): Perf | null {
   const list = (rows ?? []).filter((r) => field === undefined || r.field_type === field);
@@ -52,7 +49,8 @@ export class AssetPerformance {
   /** One request for every asset with numbers (in one campaign, when given). */
   async load(opts: { campaignId?: number; today?: string } = {}): Promise<void> {
     try {
-      const r = await jsonOf(api.GET('/api/reports/assets', { params: { query: { ...last30(opts.today), ...(opts.campaignId !== undefined ? { campaign_id: opts.campaignId } : {}) } } }));
+      // The same read the page may have started (lib/early.ts).
+      const r = await jsonOf(api.GET('/api/reports/assets', { params: { query: perfQuery(opts) }, fetch: earlyFetch }));
       const m = new Map<number, AssetPerfRow[]>();
       for (const row of r.rows) {
         const list = m.get(row.asset_id);

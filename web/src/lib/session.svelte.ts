@@ -23,9 +23,13 @@ class Session {
   }
 
   async load(): Promise<void> {
+    // Both reads at once: the first screen waits for the slower, not the sum.
+    const config = unwrap(api.GET('/api/auth/config'));
+    const me = unwrap(api.GET('/api/me'));
+    me.catch(() => {}); // awaited below, unless the configuration failed first
     try {
-      this.config = await unwrap(api.GET('/api/auth/config'));
-      this.me = await unwrap(api.GET('/api/me'));
+      this.config = await config;
+      this.me = await me;
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) throw e;
       this.me = null;

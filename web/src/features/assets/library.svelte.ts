@@ -1,6 +1,8 @@
 // The asset library's state: every asset loaded once (pages of 500), the
 // filter, and validity results that arrive in the background.
 import { api, unwrap } from '../../lib/api/client';
+import { earlyFetch } from '../../lib/early';
+import { assetPage } from '../../lib/firstreads';
 import { i18n } from '../../lib/i18n.svelte';
 import { validateTexts } from '../../lib/validate';
 import { applyFilter, emptyFilter, index, languages, type Filter, type Indexed } from './filter';
@@ -34,7 +36,8 @@ export class Library {
       const acc: Indexed[] = [];
       let cursor: string | undefined;
       do {
-        const page = await unwrap(api.GET('/api/assets', { params: { query: { limit: 500, sort: '-created', cursor } } }));
+        // The first page may be the read the page started (lib/firstreads.ts).
+        const page = await unwrap(api.GET('/api/assets', { params: { query: { ...assetPage, cursor } }, fetch: earlyFetch }));
         for (const a of page.items) acc.push(index(a));
         this.all = acc.slice();
         cursor = page.next_cursor || undefined;

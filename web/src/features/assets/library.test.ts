@@ -1,6 +1,7 @@
 // The library's validity against a stand-in /api/validate that applies each
 // field's length limit, as the server's policy does.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startFirstReads } from '../../lib/firstreads';
 import { Library } from './library.svelte';
 
 const limits: Record<string, number> = { HEADLINE: 30, DESCRIPTION: 90, LONG_HEADLINE: 90, BUSINESS_NAME: 25 };
@@ -36,6 +37,23 @@ function server() {
 }
 
 afterEach(() => vi.unstubAllGlobals());
+
+describe('Library loading', () => {
+  it('takes its first page from the read the page started, so the server is asked for it once', async () => {
+    const s = server();
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', (input: Request | string | URL, init?: RequestInit) => {
+      const u = new URL(input instanceof Request ? input.url : String(input), location.origin);
+      if (u.pathname === '/api/assets') asked.push(u.pathname + u.search);
+      return s.fetch(input, init);
+    });
+    startFirstReads('/assets');
+    const lib = new Library();
+    await lib.load();
+    expect(lib.all).toHaveLength(3);
+    expect(asked).toEqual(['/api/assets?limit=500&sort=-created']);
+  });
+});
 
 describe('Library validity', () => {
   it('judges a text as a headline or, when too long for one, as a description', async () => {

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, toPromise, waitFor, type AnyActorLogic } from 'xstate';
 import { isStale } from '../../lib/etag';
+import { startFirstReads } from '../../lib/firstreads';
 import { TestServer } from '../../lib/testserver';
 import { saveTile } from './tileActions';
 import { Board } from './tiles.svelte';
@@ -21,6 +22,33 @@ function run<T>(logic: AnyActorLogic, input: unknown): Promise<T> {
 }
 
 describe('wizard service', () => {
+  it('a page opened on the review takes the campaign and the tree it started reading with the page: each is read once', async () => {
+    startFirstReads('/campaigns/3/wizard');
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.loadCampaign as AnyActorLogic, { campaignId: 3 });
+    const first = await run<{ etag: string; total: number }>(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    expect(first).toMatchObject({ etag: '"5"', total: 5 });
+    const reads = server.seen.filter((x) => x.method === 'GET' && x.path.startsWith('/api/campaigns/')).map((x) => x.path);
+    expect(reads).toEqual(['/api/campaigns/3', '/api/campaigns/3/tree']);
+    // A later board reads anew.
+    await run(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    expect(server.seen.filter((x) => x.path === '/api/campaigns/3/tree')).toHaveLength(2);
+  });
+
+  it('a page opened on a campaign not in review never shows the tree read with the page: the board reads it when it comes to it', async () => {
+    server.campaign = { ...server.campaign, state: 'draft' };
+    startFirstReads('/campaigns/3/wizard');
+    await vi.waitFor(() => expect(server.seen.some((x) => x.path === '/api/campaigns/3/tree')).toBe(true));
+    const board = new Board();
+    const actors = wizardActors({ board });
+    await run(actors.loadCampaign as AnyActorLogic, { campaignId: 3 });
+    server.changeElsewhere((s) => (s.ad = { ...s.ad, headlines: s.ad.headlines!.map((h, i) => (i === 0 ? { ...h, text: 'Reifen neu' } : h)) }));
+    const checked = await run<{ etag: string }>(actors.validateAll as AnyActorLogic, { campaignId: 3 });
+    expect(checked.etag).toBe('"6"');
+    expect(board.tiles[0]!.text).toBe('Reifen neu');
+  });
+
   it('saves the brief on the loaded version and starts generation on the version that save made', async () => {
     server.campaign = { ...server.campaign, state: 'draft' };
     const actors = wizardActors({ board: new Board() });

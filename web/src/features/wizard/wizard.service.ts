@@ -2,6 +2,7 @@
 // knows nothing of HTTP; this file is where its steps meet the server.
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { api, unwrap, unwrapWithETag, type Campaign, type CampaignTree } from '../../lib/api/client';
+import { earlyFetch, forget } from '../../lib/early';
 import { ifMatch } from '../../lib/etag';
 import { i18n } from '../../lib/i18n.svelte';
 import type { StreamItem } from '../../lib/jobstream';
@@ -71,8 +72,14 @@ export interface WizardDeps {
 export function wizardActors({ board, onTree, onCampaign, link = new Link() }: WizardDeps): WizardActors {
   // Reads wait out a dropped connection; writes are not repeated by
   // themselves (once): the person decides, with a worded reason.
-  const loadTree = (campaignId: number, signal: AbortSignal) =>
-    retrying(link, () => unwrapWithETag(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: campaignId } }, signal }), (t) => t.campaign.version), signal);
+  // The first board of a page that opened on the review may take the tree
+  // the page started reading (lib/firstreads.ts); every later load reads anew.
+  const loadTree = (campaignId: number, signal: AbortSignal, first = false) =>
+    retrying(
+      link,
+      () => unwrapWithETag(api.GET('/api/campaigns/{id}/tree', { params: { path: { id: campaignId } }, signal, ...(first ? { fetch: earlyFetch } : {}) }), (t) => t.campaign.version),
+      signal,
+    );
   const checkAll = (signal: AbortSignal, tiles?: Tile[]) => retrying(link, () => board.validateAll(i18n.locale, tiles), signal);
   // A reload that a newer one replaced must not touch the board.
   const current = (signal: AbortSignal) => {
@@ -82,9 +89,12 @@ export function wizardActors({ board, onTree, onCampaign, link = new Link() }: W
     loadCampaign: fromPromise(async ({ input, signal }): Promise<Loaded> => {
       const { data: c, etag } = await retrying(
         link,
-        () => unwrapWithETag(api.GET('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, signal }), (c) => c.version),
+        () => unwrapWithETag(api.GET('/api/campaigns/{id}', { params: { path: { id: input.campaignId } }, signal, fetch: earlyFetch }), (c) => c.version),
         signal,
       );
+      // A tree read with the page shows the board as it was then: only a
+      // campaign already in review goes straight on to it.
+      if (c.state !== 'review') forget(`/api/campaigns/${input.campaignId}/tree`);
       current(signal);
       onCampaign?.(c);
       if (c.state !== 'generating') return { state: c.state, job: null, etag };
@@ -110,7 +120,7 @@ export function wizardActors({ board, onTree, onCampaign, link = new Link() }: W
     })),
     // A new board from the tree; the tree's ETag is what approval sends.
     validateAll: fromPromise(async ({ input, signal }): Promise<Checked> => {
-      const { data: tree, etag } = await loadTree(input.campaignId, signal);
+      const { data: tree, etag } = await loadTree(input.campaignId, signal, true);
       current(signal);
       onTree?.(tree);
       onCampaign?.(tree.campaign);
