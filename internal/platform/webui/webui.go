@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -114,8 +115,12 @@ func acceptsGzip(r *http.Request) bool {
 		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
 			continue
 		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		name, value, ok := strings.Cut(strings.ReplaceAll(params, " ", ""), "=")
+		if !ok || !strings.EqualFold(name, "q") {
+			return true
+		}
+		q, err := strconv.ParseFloat(value, 64)
+		return err != nil || q > 0
 	}
 	return false
 }

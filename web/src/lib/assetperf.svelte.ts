@@ -10,7 +10,6 @@ import { catalogs, t, type MessageKey } from './i18n.svelte';
 import { combine, type Measures } from './metrics';
 
 export type AssetPerfRow = Schemas['AssetRow'];
-export { last30 } from './firstreads';
 
 /**
  * jsonOf is unwrap for the report operations, whose 200 is JSON or (with

@@ -4,7 +4,8 @@
 import { render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AssetPerf from './AssetPerf.svelte';
-import { AssetPerformance, last30, perfLabel, perfOf, type AssetPerfRow } from './assetperf.svelte';
+import { AssetPerformance, perfLabel, perfOf, type AssetPerfRow } from './assetperf.svelte';
+import { last30 } from './daterange';
 import { i18n } from './i18n.svelte';
 import { combine } from './metrics';
 

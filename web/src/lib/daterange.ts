@@ -38,3 +38,7 @@ export function localToday(now: Date = new Date()): string {
   return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
 
+/** The last 30 days up to yesterday. */
+export function last30(today: string = localToday()): { from: string; to: string } {
+  return { from: addDays(today, -30), to: addDays(today, -1) };
+}

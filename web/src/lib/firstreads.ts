@@ -1,13 +1,8 @@
 // Which reads each screen makes first, for lib/early.ts to start with the
 // page: the addresses exactly as the screens' own reads ask for them.
-import { addDays, localToday } from './daterange';
+import { last30 } from './daterange';
 import { prefetch } from './early';
 import { match } from './router.svelte';
-
-/** The last 30 days up to yesterday. */
-export function last30(today: string = localToday()): { from: string; to: string } {
-  return { from: addDays(today, -30), to: addDays(today, -1) };
-}
 
 /** The report query of the tiles' numbers (lib/assetperf.svelte.ts): the last 30 days, in one campaign when given. */
 export function perfQuery(opts: { campaignId?: number; today?: string } = {}): { from: string; to: string; campaign_id?: number } {
