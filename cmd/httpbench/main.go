@@ -34,6 +34,7 @@ type options struct {
 	only     string
 	quick    bool
 	bareRaw  bool
+	engines  string
 }
 
 func main() {
@@ -47,6 +48,7 @@ func main() {
 	flag.StringVar(&o.wrk, "wrk", "wrk", "the wrk binary; when it is not found, an in-process load generator drives the servers")
 	flag.StringVar(&o.only, "only", "", "measure only endpoints whose name contains this text")
 	flag.BoolVar(&o.quick, "quick", false, "small data set (pages of a few KiB): a smoke run")
+	flag.StringVar(&o.engines, "engines", "", "comma-separated engines to measure (sqlite, postgres); default: SQLite, and PostgreSQL when IMAPHUB_TEST_POSTGRES_URL is set")
 	flag.BoolVar(&o.bareRaw, "bare-raw", false, "the bare server writes the bytes without passing them through encoding/json")
 	flag.Parse()
 	if err := run(o, os.Stdout); err != nil {
@@ -71,6 +73,17 @@ func run(o options, stdout io.Writer) error {
 	engines := []string{"sqlite"}
 	if os.Getenv("IMAPHUB_TEST_POSTGRES_URL") != "" {
 		engines = append(engines, "postgres")
+	}
+	if o.engines != "" {
+		engines = strings.Split(o.engines, ",")
+		for _, e := range engines {
+			if e != "sqlite" && e != "postgres" {
+				return fmt.Errorf("-engines: %q is not sqlite or postgres", e)
+			}
+			if e == "postgres" && os.Getenv("IMAPHUB_TEST_POSTGRES_URL") == "" {
+				return fmt.Errorf("-engines: postgres needs IMAPHUB_TEST_POSTGRES_URL")
+			}
+		}
 	}
 	for _, engine := range engines {
 		res, err := measureEngine(o, load, engine, stdout)

@@ -57,7 +57,9 @@ type DB struct {
 	// dsn is the PostgreSQL URL with its secrets; see DSN.
 	dsn string
 
-	rebound sync.Map // query text → rewritten text (PostgreSQL only)
+	rebound sync.Map  // query text → rewritten text (PostgreSQL only)
+	epochs  sync.Map  // epoch query text → *epochReader
+	wal     *walIndex // SQLite: the WAL-index header, read by epoch reads
 
 	// Prepared statements by pool and query text: parsing and planning a
 	// query costs more than running a small one. The read pool's serve reads
@@ -166,7 +168,7 @@ func OpenSQLiteFile(ctx context.Context, path string, readConns int) (*DB, error
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{Engine: SQLite, write: write, read: read, Path: path, Location: path}, nil
+	return &DB{Engine: SQLite, write: write, read: read, Path: path, Location: path, wal: newWALIndex(path)}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -195,6 +197,9 @@ func (d *DB) Close() error {
 	}
 	d.stmts, d.closed = nil, true
 	d.stmtMu.Unlock()
+	if d.wal != nil {
+		d.wal.close()
+	}
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())

@@ -17,3 +17,12 @@ func CachedTxStatementsForTest(d *DB, substr string) int {
 	}
 	return n
 }
+
+// EpochQueriesForTest counts the queries DB.Epoch ran for q.
+func EpochQueriesForTest(d *DB, q string) int64 {
+	r, ok := d.epochs.Load(q)
+	if !ok {
+		return 0
+	}
+	return r.(*epochReader).queries.Load()
+}

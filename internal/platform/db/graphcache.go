@@ -9,7 +9,8 @@ import (
 // document, a campaign's tree) in memory. Entries are valid while the
 // database's graph epoch — moved in the same transaction as every change to
 // the graph (migration 0006) — is unchanged; each Get reads the epoch first,
-// so an entry is never served after a change was committed, on any instance.
+// so an entry is never served after a change was committed, on any instance
+// (concurrent Gets share epoch reads: DB.Epoch).
 type GraphCache[K comparable, V any] struct {
 	db      *DB
 	epochQ  string
@@ -45,8 +46,8 @@ func NewEpochBytesCache[K comparable](d *DB, max int, epoch string) *GraphCache[
 
 // Get returns the cached value of key, or loads and caches it.
 func (c *GraphCache[K, V]) Get(ctx context.Context, key K, load func(context.Context) (V, error)) (V, error) {
-	var epoch int64
-	if err := c.db.Read().QueryRow(ctx, c.epochQ).Scan(&epoch); err != nil {
+	epoch, err := c.db.Epoch(ctx, c.epochQ)
+	if err != nil {
 		return load(ctx)
 	}
 	c.mu.Lock()
@@ -60,7 +61,7 @@ func (c *GraphCache[K, V]) Get(ctx context.Context, key K, load func(context.Con
 	}
 	// Loaded after the epoch was read: if a change commits in between, the
 	// value is newer than its epoch and the next Get reloads it anyway.
-	v, err := load(ctx)
+	v, err = load(ctx)
 	if err != nil {
 		return v, err
 	}
