@@ -111,7 +111,7 @@ func (rc *reportCache) serve(ctx context.Context, key string, format string, cp 
 	// The epoch is read before the report: an answer built from a later
 	// import is then kept under an older epoch, never served once the
 	// epoch has moved.
-	epoch, err := readEpoch(ctx, rc.s.db.Read())
+	epoch, err := readEpoch(ctx, rc.s.db)
 	if err != nil {
 		return nil, err
 	}

@@ -22,9 +22,10 @@ func bumpEpoch(ctx context.Context, tx db.Conn) error {
 // move on every change of a campaign, ad group, ad, keyword, asset group,
 // asset or link (names, states, where-used). Both only grow, so their sum
 // moves whenever either does and a newer answer never looks older.
-func readEpoch(ctx context.Context, c db.Conn) (int64, error) {
-	var epoch int64
-	if err := c.QueryRow(ctx, `SELECT r.epoch + g.v FROM report_epoch r, graph_epoch g WHERE r.id = 1 AND g.id = 1`).Scan(&epoch); err != nil {
+// Concurrent requests share reads (db.DB.Epoch).
+func readEpoch(ctx context.Context, d *db.DB) (int64, error) {
+	epoch, err := d.Epoch(ctx, `SELECT r.epoch + g.v FROM report_epoch r, graph_epoch g WHERE r.id = 1 AND g.id = 1`)
+	if err != nil {
 		return 0, fmt.Errorf("read the reporting epoch: %w", err)
 	}
 	return epoch, nil
