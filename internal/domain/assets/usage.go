@@ -299,47 +299,24 @@ func cut[T any](list usageList[T], assetID int64, items []T, limit int) ([]T, st
 	return items, k.encode()
 }
 
-// usageFirst reads the first where-used answer of an asset in one statement:
-// the counts, and the first limit items of every list (one more, to know
-// whether another page follows).
+// usageFirst reads the first where-used answer of an asset in one statement,
+// so the counts and the pages are of the same moment: the counts from the
+// asset's row of asset_usage (kept by triggers in the transaction of every
+// change to links and keywords, migration 0019; no row: never linked, every
+// count zero), and the first limit items of every list (one more, to know
+// whether another page follows), each an index range scan that stops after
+// its page.
 func usageFirst(ctx context.Context, q db.Conn, assetID int64, limit int) (Usage, error) {
 	pg := q.Engine() == db.Postgres
-	var query string
+	arr := func(page string) string { return `(SELECT json_group_array(json(item)) FROM (` + page + `) x)` }
 	if pg {
-		arr := func(page string) string { return `(SELECT COALESCE(json_agg(item), '[]')::text FROM (` + page + `) x)` }
-		query = `WITH l AS MATERIALIZED (
-				SELECT campaign_id, ad_group_id, ad_id, asset_group_id FROM asset_links WHERE asset_id = $1
-			), g AS MATERIALIZED (
-				SELECT ARRAY(SELECT DISTINCT ad_group_id FROM l WHERE ad_group_id IS NOT NULL) AS ids
-			)
-			SELECT (SELECT count(ad_id) FROM l), (SELECT count(asset_group_id) FROM l), (SELECT count(DISTINCT campaign_id) FROM l), (SELECT cardinality(ids) FROM g),
-				(SELECT count(DISTINCT ad_id) FROM l), (SELECT count(DISTINCT asset_group_id) FROM l),
-				(SELECT count(*) FROM keywords k, g WHERE k.ad_group_id = ANY (g.ids)),
-				` + arr(usageCampaignList.page(true, false)) + `, ` + arr(usageAdGroupList.page(true, false)) + `, ` +
-			arr(usageAdList.page(true, false)) + `, ` + arr(usageAssetGroupList.page(true, false)) + `, ` + arr(usageKeywordList.page(true, false)) + `
-			FROM assets WHERE id = $1`
-	} else {
-		arr := func(page string) string { return `(SELECT json_group_array(json(item)) FROM (` + page + `) x)` }
-		// The counts read asset_links_usage in its order, which needs no
-		// temporary index: one pass groups the links by ad or asset group
-		// (distinct ads and asset groups, and their links), the distinct
-		// ad groups are read once and serve their count and the keywords'.
-		query = `WITH g AS MATERIALIZED (
-				SELECT DISTINCT campaign_id, ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL
-			), o AS MATERIALIZED (
-				SELECT count(ad_id) AS ads, count(asset_group_id) AS groups,
-					total(CASE WHEN ad_id IS NOT NULL THEN n END) AS ad_links, total(CASE WHEN asset_group_id IS NOT NULL THEN n END) AS group_links
-				FROM (SELECT ad_id, asset_group_id, count(*) AS n FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1
-					GROUP BY campaign_id, ad_group_id, ad_id, asset_group_id)
-			)
-			SELECT CAST(o.ad_links AS INTEGER), CAST(o.group_links AS INTEGER),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1)),
-				(SELECT count(*) FROM g), o.ads, o.groups,
-				(SELECT count(*) FROM keywords WHERE ad_group_id IN (SELECT ad_group_id FROM g)),
-				` + arr(usageCampaignList.page(false, false)) + `, ` + arr(usageAdGroupList.page(false, false)) + `, ` +
-			arr(usageAdList.page(false, false)) + `, ` + arr(usageAssetGroupList.page(false, false)) + `, ` + arr(usageKeywordList.page(false, false)) + `
-			FROM assets, o WHERE assets.id = ?1`
+		arr = func(page string) string { return `(SELECT COALESCE(json_agg(item), '[]')::text FROM (` + page + `) x)` }
 	}
+	query := `SELECT COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
+			COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0),
+			` + arr(usageCampaignList.page(pg, false)) + `, ` + arr(usageAdGroupList.page(pg, false)) + `, ` +
+		arr(usageAdList.page(pg, false)) + `, ` + arr(usageAssetGroupList.page(pg, false)) + `, ` + arr(usageKeywordList.page(pg, false)) + `
+		FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = ` + p(pg, "$1")
 	u := Usage{AssetID: assetID}
 	var cj, gj, aj, sj, kj []byte
 	c := &u.Counts
