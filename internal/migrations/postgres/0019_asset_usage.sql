@@ -8,8 +8,9 @@
 -- place. An asset that was never linked has no row: every count is zero.
 --
 -- PostgreSQL runs the triggers once per statement with the rows it changed
--- (a cascade is a statement of its own): a place is counted when the
--- statement adds its first link and uncounted when it removes its last. Two
+-- (a cascade's rows after the statement that caused it): a place is counted
+-- when the statement adds its first link and uncounted when it removes its
+-- last. Two
 -- writers are kept from counting the same place twice by locks taken before
 -- the graph is looked at: the ad groups whose use may change (against
 -- keywords changing in them), then the counter rows, in id order; each later
@@ -179,3 +180,18 @@ CREATE TRIGGER asset_usage_keywords_update AFTER UPDATE ON keywords
     REFERENCING OLD TABLE AS old_keywords NEW TABLE AS new_keywords FOR EACH STATEMENT EXECUTE FUNCTION asset_usage_keywords_changed();
 CREATE TRIGGER asset_usage_keywords_delete AFTER DELETE ON keywords
     REFERENCING OLD TABLE AS old_keywords FOR EACH STATEMENT EXECUTE FUNCTION asset_usage_keywords_changed();
+
+-- Deleting an ad group removes its links and keywords first, each in a
+-- statement of its own whose triggers run at once. Left to the cascade, both
+-- would go in one statement's cascades and their triggers would run after
+-- both: the links' would find no keywords left to uncount, the keywords'
+-- no asset still using the ad group.
+CREATE FUNCTION asset_usage_ad_group_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM asset_links WHERE ad_group_id = OLD.id;
+    DELETE FROM keywords WHERE ad_group_id = OLD.id;
+    RETURN OLD;
+END;
+$$;
+CREATE TRIGGER asset_usage_ad_group_delete BEFORE DELETE ON ad_groups
+    FOR EACH ROW EXECUTE FUNCTION asset_usage_ad_group_delete();
