@@ -19,8 +19,9 @@ import (
 // index, so a page costs a range scan of its own length:
 //
 //   - campaigns by id, ad groups by (campaign, id), ads by (campaign, ad group,
-//     ad, field type), asset groups by (campaign, id, field type): the order of
-//     the covering index asset_links_usage;
+//     ad, field type): the order of the covering index asset_links_usage;
+//   - asset groups by (campaign, id, field type): the order of the partial
+//     index asset_links_group_usage of the links from asset groups;
 //   - keywords by (ad group, text in byte order, match type, negative): the
 //     order of the keywords' unique index.
 //
@@ -127,14 +128,16 @@ type usageList[T any] struct {
 }
 
 // p renders a statement for the engine: placeholders ($n on PostgreSQL, ?n
-// on SQLite) and {links}, asset_links read through asset_links_usage. SQLite
+// on SQLite), {links}, asset_links read through asset_links_usage, and
+// {group_links}, the links from asset groups read through their partial index
+// asset_links_group_usage (asset, campaign, asset group, field type). SQLite
 // is told the index: for DISTINCT it may otherwise pick an index that gives
 // the order without the asset and scan every link of the library.
 func p(pg bool, q string) string {
 	if pg {
-		return strings.ReplaceAll(q, "{links}", "asset_links")
+		return strings.NewReplacer("{links}", "asset_links", "{group_links}", "asset_links").Replace(q)
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(q, "{links}", "asset_links INDEXED BY asset_links_usage"), "$", "?")
+	return strings.NewReplacer("{links}", "asset_links INDEXED BY asset_links_usage", "{group_links}", "asset_links INDEXED BY asset_links_group_usage", "$", "?").Replace(q)
 }
 
 func jsonObject(pg bool, fields ...string) string {
@@ -202,9 +205,9 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR asset_group_id > $4 OR (asset_group_id = $4 AND field_type > $5))`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`, `'field_type', l.field_type`)+` AS item
-			FROM (SELECT campaign_id, ad_group_id, ad_id, asset_group_id, field_type FROM {links}
+			FROM (SELECT campaign_id, asset_group_id, field_type FROM {group_links}
 				WHERE asset_id = $1 AND asset_group_id IS NOT NULL`+keyset+`
-				ORDER BY campaign_id, ad_group_id, ad_id, asset_group_id, field_type LIMIT $2) l
+				ORDER BY campaign_id, asset_group_id, field_type LIMIT $2) l
 			JOIN asset_groups g ON g.id = l.asset_group_id ORDER BY l.campaign_id, l.asset_group_id, l.field_type`)
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign, k.ID, k.Field} },
@@ -312,10 +315,15 @@ func usageFirst(ctx context.Context, q db.Conn, assetID int64, limit int) (Usage
 	if pg {
 		arr = func(page string) string { return `(SELECT COALESCE(json_agg(item), '[]')::text FROM (` + page + `) x)` }
 	}
+	// A list its counter says is empty is not read.
+	list := func(counter, page string) string {
+		return `CASE WHEN n.` + counter + ` > 0 THEN ` + arr(page) + ` ELSE '[]' END`
+	}
 	query := `SELECT COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
 			COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0),
-			` + arr(usageCampaignList.page(pg, false)) + `, ` + arr(usageAdGroupList.page(pg, false)) + `, ` +
-		arr(usageAdList.page(pg, false)) + `, ` + arr(usageAssetGroupList.page(pg, false)) + `, ` + arr(usageKeywordList.page(pg, false)) + `
+			` + list("campaigns", usageCampaignList.page(pg, false)) + `, ` + list("ad_groups", usageAdGroupList.page(pg, false)) + `, ` +
+		list("ad_links", usageAdList.page(pg, false)) + `, ` + list("group_links", usageAssetGroupList.page(pg, false)) + `, ` +
+		list("keywords", usageKeywordList.page(pg, false)) + `
 		FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = ` + p(pg, "$1")
 	u := Usage{AssetID: assetID}
 	var cj, gj, aj, sj, kj []byte

@@ -195,3 +195,7 @@ END;
 $$;
 CREATE TRIGGER asset_usage_ad_group_delete BEFORE DELETE ON ad_groups
     FOR EACH ROW EXECUTE FUNCTION asset_usage_ad_group_delete();
+
+-- The links from asset groups of an asset in the order of their where-used
+-- list, so its page is a range scan that skips the asset's links from ads.
+CREATE INDEX asset_links_group_usage ON asset_links (asset_id, campaign_id, asset_group_id, field_type) WHERE asset_group_id IS NOT NULL;

@@ -123,3 +123,7 @@ CREATE TRIGGER asset_usage_keyword_update AFTER UPDATE OF ad_group_id ON keyword
     UPDATE asset_usage SET keywords = keywords + 1
     WHERE asset_id IN (SELECT asset_id FROM asset_links WHERE ad_group_id = NEW.ad_group_id);
 END;
+
+-- The links from asset groups of an asset in the order of their where-used
+-- list, so its page is a range scan that skips the asset's links from ads.
+CREATE INDEX asset_links_group_usage ON asset_links (asset_id, campaign_id, asset_group_id, field_type) WHERE asset_group_id IS NOT NULL;
