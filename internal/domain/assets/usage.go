@@ -25,8 +25,11 @@ import (
 //   - keywords by (ad group, text in byte order, match type, negative): the
 //     order of the keywords' unique index.
 //
-// A cursor is the key of the last item of a page. Every key is unique, so
-// paging is keyset pagination: each place that exists from the first page to
+// A cursor is the key of the last item of a page; the next page starts
+// with a row-value comparison on the index's columns, which both engines
+// seek to instead of scanning from the start of the cursor's campaign (an
+// ad's key continues within the ad: an ad id belongs to one campaign and ad
+// group). Every key is unique, so paging is keyset pagination: each place that exists from the first page to
 // the last is returned exactly once, in that order; a place added behind the
 // cursor while paging is returned when its page comes, one added before it is
 // not (the counts of a fresh first read include it); a removed place is
@@ -167,7 +170,7 @@ var usageAdGroupList = usageList[UsageAdGroup]{
 	page: func(pg, after bool) string {
 		keyset := ""
 		if after {
-			keyset = " AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id > $4)"
+			keyset = " AND (campaign_id, ad_group_id) > ($3, $4)"
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`)+` AS item
 			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+keyset+`
@@ -185,7 +188,7 @@ var usageAdList = usageList[UsageAd]{
 	page: func(pg, after bool) string {
 		keyset := ""
 		if after {
-			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id > $4 OR (ad_group_id = $4 AND (ad_id > $5 OR (ad_id = $5 AND field_type > $6))))`
+			keyset = ` AND (campaign_id, ad_group_id, ad_id) >= ($3, $4, $5) AND NOT (ad_id = $5 AND field_type <= $6)`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', ad_id`, `'campaign_id', campaign_id`, `'ad_group_id', ad_group_id`, `'field_type', field_type`, `'pinned_field', pinned_field`)+` AS item
 			FROM {links} WHERE asset_id = $1 AND ad_id IS NOT NULL`+keyset+`
@@ -202,7 +205,7 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 	page: func(pg, after bool) string {
 		keyset := ""
 		if after {
-			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR asset_group_id > $4 OR (asset_group_id = $4 AND field_type > $5))`
+			keyset = ` AND (campaign_id, asset_group_id, field_type) > ($3, $4, $5)`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`, `'field_type', l.field_type`)+` AS item
 			FROM (SELECT campaign_id, asset_group_id, field_type FROM {group_links}
