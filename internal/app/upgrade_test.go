@@ -106,8 +106,8 @@ func seedAt(t *testing.T, d *db.DB, k int) seeded {
 // version allowed, migrates to the latest on both engines; its rows survive
 // (converted where a migration changed their shape) and the product serves
 // them: the campaign with its ad and pinned headline, the asset found by
-// search, the API token of a user made before tokens expired, the job's
-// events under its subject.
+// search and its where-used counts, the API token of a user made before
+// tokens expired, the job's events under its subject.
 func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
@@ -210,6 +210,11 @@ func upgradeFrom(t *testing.T, engine db.Engine, k, latest int) {
 	get("/api/assets?q=fachmann").JSON(t, &found)
 	if len(found.Items) != 1 || found.Items[0].ID != s.asset {
 		t.Errorf("asset search after the upgrade (search text filled by version 2): %+v", found)
+	}
+	var used assets.Usage
+	get(fmt.Sprintf("/api/assets/%d/usage", s.asset)).JSON(t, &used)
+	if want := (assets.UsageCounts{Links: 1, Campaigns: 1, AdGroups: 1, Ads: 1, Keywords: 1}); used.Counts != want || len(used.Keywords) != 1 {
+		t.Errorf("where-used after the upgrade (counters filled by version 19): %+v, %d keywords; want %+v", used.Counts, len(used.Keywords), want)
 	}
 	if s.withJobs {
 		var typ string

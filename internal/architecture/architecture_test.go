@@ -46,15 +46,16 @@ var forbiddenPlatform = map[string][]string{
 }
 
 // tableOwners names the package whose SQL may write each table. Triggers
-// (graph_epoch, job_epoch, versions moved by link writes) are part of the
+// (graph_epoch, job_epoch, versions moved by link writes, the where-used
+// counters of asset_usage kept by link and keyword writes) are part of the
 // schema; job_epoch's trigger on River's table is installed by
 // platform/jobs, after River's migrations.
 var tableOwners = map[string]string{
 	"campaigns": "internal/domain/campaigns", "ad_groups": "internal/domain/campaigns", "keywords": "internal/domain/campaigns",
 	"ads": "internal/domain/campaigns", "asset_groups": "internal/domain/campaigns", "asset_links": "internal/domain/campaigns",
 	"brand_spellings": "internal/domain/campaigns",
-	"assets":          "internal/domain/assets",
-	"users":           "internal/platform/auth", "api_tokens": "internal/platform/auth", "sessions": "internal/platform/auth",
+	"assets":          "internal/domain/assets", "asset_usage": "internal/domain/assets",
+	"users": "internal/platform/auth", "api_tokens": "internal/platform/auth", "sessions": "internal/platform/auth",
 	"login_failures": "internal/platform/auth", "audit_log": "internal/platform/auth", "auth_epoch": "internal/platform/auth",
 	"server_secrets": "internal/platform/auth",
 	"job_events":     "internal/platform/jobs", "job_owners": "internal/platform/jobs", "job_attempts": "internal/platform/jobs",

@@ -52,7 +52,7 @@ func GenerateLarge(ctx context.Context, d *db.DB, cfg LargeConfig, progress func
 		if first, err = assets.WriteLargeLibrary(ctx, d, cfg.Assets, progress); err != nil {
 			return err
 		}
-		return campaigns.WriteLargeGraph(ctx, d, cfg.graph(first), progress)
+		return assets.BulkLinks(ctx, d, func() error { return campaigns.WriteLargeGraph(ctx, d, cfg.graph(first), progress) })
 	})
 	if err != nil {
 		return LargeResult{}, err

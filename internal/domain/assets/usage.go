@@ -19,13 +19,17 @@ import (
 // index, so a page costs a range scan of its own length:
 //
 //   - campaigns by id, ad groups by (campaign, id), ads by (campaign, ad group,
-//     ad, field type), asset groups by (campaign, id, field type): the order of
-//     the covering index asset_links_usage;
+//     ad, field type): the order of the covering index asset_links_usage;
+//   - asset groups by (campaign, id, field type): the order of the partial
+//     index asset_links_group_usage of the links from asset groups;
 //   - keywords by (ad group, text in byte order, match type, negative): the
 //     order of the keywords' unique index.
 //
-// A cursor is the key of the last item of a page. Every key is unique, so
-// paging is keyset pagination: each place that exists from the first page to
+// A cursor is the key of the last item of a page; the next page starts
+// with a row-value comparison on the index's columns, which both engines
+// seek to instead of scanning from the start of the cursor's campaign (an
+// ad's key continues within the ad: an ad id belongs to one campaign and ad
+// group). Every key is unique, so paging is keyset pagination: each place that exists from the first page to
 // the last is returned exactly once, in that order; a place added behind the
 // cursor while paging is returned when its page comes, one added before it is
 // not (the counts of a fresh first read include it); a removed place is
@@ -127,14 +131,16 @@ type usageList[T any] struct {
 }
 
 // p renders a statement for the engine: placeholders ($n on PostgreSQL, ?n
-// on SQLite) and {links}, asset_links read through asset_links_usage. SQLite
+// on SQLite), {links}, asset_links read through asset_links_usage, and
+// {group_links}, the links from asset groups read through their partial index
+// asset_links_group_usage (asset, campaign, asset group, field type). SQLite
 // is told the index: for DISTINCT it may otherwise pick an index that gives
 // the order without the asset and scan every link of the library.
 func p(pg bool, q string) string {
 	if pg {
-		return strings.ReplaceAll(q, "{links}", "asset_links")
+		return strings.NewReplacer("{links}", "asset_links", "{group_links}", "asset_links").Replace(q)
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(q, "{links}", "asset_links INDEXED BY asset_links_usage"), "$", "?")
+	return strings.NewReplacer("{links}", "asset_links INDEXED BY asset_links_usage", "{group_links}", "asset_links INDEXED BY asset_links_group_usage", "$", "?").Replace(q)
 }
 
 func jsonObject(pg bool, fields ...string) string {
@@ -164,7 +170,7 @@ var usageAdGroupList = usageList[UsageAdGroup]{
 	page: func(pg, after bool) string {
 		keyset := ""
 		if after {
-			keyset = " AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id > $4)"
+			keyset = " AND (campaign_id, ad_group_id) > ($3, $4)"
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`)+` AS item
 			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+keyset+`
@@ -182,7 +188,7 @@ var usageAdList = usageList[UsageAd]{
 	page: func(pg, after bool) string {
 		keyset := ""
 		if after {
-			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR ad_group_id > $4 OR (ad_group_id = $4 AND (ad_id > $5 OR (ad_id = $5 AND field_type > $6))))`
+			keyset = ` AND (campaign_id, ad_group_id, ad_id) >= ($3, $4, $5) AND NOT (ad_id = $5 AND field_type <= $6)`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', ad_id`, `'campaign_id', campaign_id`, `'ad_group_id', ad_group_id`, `'field_type', field_type`, `'pinned_field', pinned_field`)+` AS item
 			FROM {links} WHERE asset_id = $1 AND ad_id IS NOT NULL`+keyset+`
@@ -199,12 +205,12 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 	page: func(pg, after bool) string {
 		keyset := ""
 		if after {
-			keyset = ` AND campaign_id >= $3 AND (campaign_id > $3 OR asset_group_id > $4 OR (asset_group_id = $4 AND field_type > $5))`
+			keyset = ` AND (campaign_id, asset_group_id, field_type) > ($3, $4, $5)`
 		}
 		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`, `'field_type', l.field_type`)+` AS item
-			FROM (SELECT campaign_id, ad_group_id, ad_id, asset_group_id, field_type FROM {links}
+			FROM (SELECT campaign_id, asset_group_id, field_type FROM {group_links}
 				WHERE asset_id = $1 AND asset_group_id IS NOT NULL`+keyset+`
-				ORDER BY campaign_id, ad_group_id, ad_id, asset_group_id, field_type LIMIT $2) l
+				ORDER BY campaign_id, asset_group_id, field_type LIMIT $2) l
 			JOIN asset_groups g ON g.id = l.asset_group_id ORDER BY l.campaign_id, l.asset_group_id, l.field_type`)
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign, k.ID, k.Field} },
@@ -299,47 +305,29 @@ func cut[T any](list usageList[T], assetID int64, items []T, limit int) ([]T, st
 	return items, k.encode()
 }
 
-// usageFirst reads the first where-used answer of an asset in one statement:
-// the counts, and the first limit items of every list (one more, to know
-// whether another page follows).
+// usageFirst reads the first where-used answer of an asset in one statement,
+// so the counts and the pages are of the same moment: the counts from the
+// asset's row of asset_usage (kept by triggers in the transaction of every
+// change to links and keywords, migration 0019; no row: never linked, every
+// count zero), and the first limit items of every list (one more, to know
+// whether another page follows), each an index range scan that stops after
+// its page.
 func usageFirst(ctx context.Context, q db.Conn, assetID int64, limit int) (Usage, error) {
 	pg := q.Engine() == db.Postgres
-	var query string
+	arr := func(page string) string { return `(SELECT json_group_array(json(item)) FROM (` + page + `) x)` }
 	if pg {
-		arr := func(page string) string { return `(SELECT COALESCE(json_agg(item), '[]')::text FROM (` + page + `) x)` }
-		query = `WITH l AS MATERIALIZED (
-				SELECT campaign_id, ad_group_id, ad_id, asset_group_id FROM asset_links WHERE asset_id = $1
-			), g AS MATERIALIZED (
-				SELECT ARRAY(SELECT DISTINCT ad_group_id FROM l WHERE ad_group_id IS NOT NULL) AS ids
-			)
-			SELECT (SELECT count(ad_id) FROM l), (SELECT count(asset_group_id) FROM l), (SELECT count(DISTINCT campaign_id) FROM l), (SELECT cardinality(ids) FROM g),
-				(SELECT count(DISTINCT ad_id) FROM l), (SELECT count(DISTINCT asset_group_id) FROM l),
-				(SELECT count(*) FROM keywords k, g WHERE k.ad_group_id = ANY (g.ids)),
-				` + arr(usageCampaignList.page(true, false)) + `, ` + arr(usageAdGroupList.page(true, false)) + `, ` +
-			arr(usageAdList.page(true, false)) + `, ` + arr(usageAssetGroupList.page(true, false)) + `, ` + arr(usageKeywordList.page(true, false)) + `
-			FROM assets WHERE id = $1`
-	} else {
-		arr := func(page string) string { return `(SELECT json_group_array(json(item)) FROM (` + page + `) x)` }
-		// The counts read asset_links_usage in its order, which needs no
-		// temporary index: one pass groups the links by ad or asset group
-		// (distinct ads and asset groups, and their links), the distinct
-		// ad groups are read once and serve their count and the keywords'.
-		query = `WITH g AS MATERIALIZED (
-				SELECT DISTINCT campaign_id, ad_group_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1 AND ad_group_id IS NOT NULL
-			), o AS MATERIALIZED (
-				SELECT count(ad_id) AS ads, count(asset_group_id) AS groups,
-					total(CASE WHEN ad_id IS NOT NULL THEN n END) AS ad_links, total(CASE WHEN asset_group_id IS NOT NULL THEN n END) AS group_links
-				FROM (SELECT ad_id, asset_group_id, count(*) AS n FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1
-					GROUP BY campaign_id, ad_group_id, ad_id, asset_group_id)
-			)
-			SELECT CAST(o.ad_links AS INTEGER), CAST(o.group_links AS INTEGER),
-				(SELECT count(*) FROM (SELECT DISTINCT campaign_id FROM asset_links INDEXED BY asset_links_usage WHERE asset_id = ?1)),
-				(SELECT count(*) FROM g), o.ads, o.groups,
-				(SELECT count(*) FROM keywords WHERE ad_group_id IN (SELECT ad_group_id FROM g)),
-				` + arr(usageCampaignList.page(false, false)) + `, ` + arr(usageAdGroupList.page(false, false)) + `, ` +
-			arr(usageAdList.page(false, false)) + `, ` + arr(usageAssetGroupList.page(false, false)) + `, ` + arr(usageKeywordList.page(false, false)) + `
-			FROM assets, o WHERE assets.id = ?1`
+		arr = func(page string) string { return `(SELECT COALESCE(json_agg(item), '[]')::text FROM (` + page + `) x)` }
 	}
+	// A list its counter says is empty is not read.
+	list := func(counter, page string) string {
+		return `CASE WHEN n.` + counter + ` > 0 THEN ` + arr(page) + ` ELSE '[]' END`
+	}
+	query := `SELECT COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
+			COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0),
+			` + list("campaigns", usageCampaignList.page(pg, false)) + `, ` + list("ad_groups", usageAdGroupList.page(pg, false)) + `, ` +
+		list("ad_links", usageAdList.page(pg, false)) + `, ` + list("group_links", usageAssetGroupList.page(pg, false)) + `, ` +
+		list("keywords", usageKeywordList.page(pg, false)) + `
+		FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = ` + p(pg, "$1")
 	u := Usage{AssetID: assetID}
 	var cj, gj, aj, sj, kj []byte
 	c := &u.Counts

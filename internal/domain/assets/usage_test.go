@@ -350,25 +350,29 @@ func TestWhereUsedHotAssetIn100000Places(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		fill(groups, fmt.Sprintf(`INSERT INTO ad_groups (id, campaign_id, name, created_at, updated_at) SELECT %d + i, %d, 'Group ' || i, %s, %s FROM s`, off["ad_groups"], camp, ts, ts))
-		fill(groups*keywordsPerGroup, fmt.Sprintf(`INSERT INTO keywords (id, ad_group_id, text, match_type, created_at, updated_at)
+		err := BulkLinks(f.ctx, d, func() error {
+			fill(groups, fmt.Sprintf(`INSERT INTO ad_groups (id, campaign_id, name, created_at, updated_at) SELECT %d + i, %d, 'Group ' || i, %s, %s FROM s`, off["ad_groups"], camp, ts, ts))
+			fill(groups*keywordsPerGroup, fmt.Sprintf(`INSERT INTO keywords (id, ad_group_id, text, match_type, created_at, updated_at)
 			SELECT %d + i, %d + 1 + (i - 1) / %d, 'keyword ' || i, 'EXACT', %s, %s FROM s`, off["keywords"], off["ad_groups"], keywordsPerGroup, ts, ts))
-		fill(groups*adsPerGroup, fmt.Sprintf(`INSERT INTO ads (id, ad_group_id, final_urls, created_at, updated_at)
+			fill(groups*adsPerGroup, fmt.Sprintf(`INSERT INTO ads (id, ad_group_id, final_urls, created_at, updated_at)
 			SELECT %d + i, %d + 1 + (i - 1) / %d, '["https://example.com"]', %s, %s FROM s`, off["ads"], off["ad_groups"], adsPerGroup, ts, ts))
-		// The links' version trigger moves the campaign's and the ad's
-		// version once per row; on PostgreSQL 100,000 updates of one
-		// campaign row in one transaction take minutes, and no version is
-		// looked at here.
-		if d.Engine == db.Postgres {
-			f.exec(`ALTER TABLE asset_links DISABLE TRIGGER asset_links_version`)
-			defer f.exec(`ALTER TABLE asset_links ENABLE TRIGGER asset_links_version`)
-		}
-		fill(2*groups*adsPerGroup, fmt.Sprintf(`INSERT INTO asset_links (id, asset_id, campaign_id, ad_group_id, ad_id, field_type, created_at)
+			// The links' version trigger moves the campaign's and the ad's
+			// version once per row; on PostgreSQL 100,000 updates of one
+			// campaign row in one transaction take minutes, and no version is
+			// looked at here.
+			if d.Engine == db.Postgres {
+				f.exec(`ALTER TABLE asset_links DISABLE TRIGGER asset_links_version`)
+				defer f.exec(`ALTER TABLE asset_links ENABLE TRIGGER asset_links_version`)
+			}
+			fill(2*groups*adsPerGroup, fmt.Sprintf(`INSERT INTO asset_links (id, asset_id, campaign_id, ad_group_id, ad_id, field_type, created_at)
 			SELECT %d + i, %d, %d, %d + 1 + (i - 1) / %d, %d + 1 + (i - 1) / 2, CASE WHEN i %% 2 = 1 THEN 'HEADLINE' ELSE 'DESCRIPTION' END, %s FROM s`,
-			off["asset_links"], hot.ID, camp, off["ad_groups"], 2*adsPerGroup, off["ads"], ts))
-		if err := d.AfterBulkLoad(f.ctx, "ad_groups", "keywords", "ads", "asset_links"); err != nil {
+				off["asset_links"], hot.ID, camp, off["ad_groups"], 2*adsPerGroup, off["ads"], ts))
+			return d.AfterBulkLoad(f.ctx, "ad_groups", "keywords", "ads", "asset_links")
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
+		checkUsageCounters(t, d, "100,000 places written")
 
 		doc, err := f.s.WhereUsedJSON(f.ctx, hot.ID, DefaultUsageLimit)
 		if err != nil {

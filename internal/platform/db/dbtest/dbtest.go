@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 	"github.com/imaphub/imaphub/internal/migrations"
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // PostgresEnv names the variable holding the PostgreSQL server for tests.
@@ -147,7 +149,7 @@ func openPostgres(t testing.TB) (*db.DB, error) {
 		t.Skipf("PostgreSQL half skipped: %s is not set (.ci/run sets it)", PostgresEnv)
 	}
 	ctx := context.Background()
-	pgTemplate.once.Do(func() { pgTemplate.name, pgTemplate.err = postgresTemplate(ctx, base) })
+	pgTemplate.once.Do(func() { pgTemplate.name, pgTemplate.err = postgresTemplate(ctx, base, true) })
 	if pgTemplate.err != nil {
 		pgTemplate.warn.Do(func() {
 			fmt.Fprintf(os.Stderr, "dbtest: no PostgreSQL template database (%v): every test migrates a schema of its own\n", pgTemplate.err)
@@ -168,7 +170,17 @@ func openPostgres(t testing.TB) (*db.DB, error) {
 	}
 	defer admin.Close()
 	name := "imaphub_t_" + randomHex()
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+pgTemplate.name); err != nil {
+	_, err = admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+pgTemplate.name)
+	if missingDatabase(err) {
+		// A test process of another schema version on the same server
+		// dropped the template as stale: build it again, leaving theirs,
+		// since both versions are in use.
+		if _, err := postgresTemplate(ctx, base, false); err != nil {
+			return nil, fmt.Errorf("rebuild the template database: %w", err)
+		}
+		_, err = admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+pgTemplate.name)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("copy the template database: %w", err)
 	}
 	// Registered before the caller's Close, so it runs after it.
@@ -192,9 +204,10 @@ var pgTemplate struct {
 // hash of every migration (River's by its module version), so test
 // processes of the same code share it and a changed migration makes a new
 // one; the build runs under an advisory lock and is renamed into place when
-// complete, so a half-built template is never copied. Templates of other
-// versions are dropped then (one that is being copied stays).
-func postgresTemplate(ctx context.Context, base string) (string, error) {
+// complete, so a half-built template is never copied. With dropStale,
+// templates of other versions are dropped then (one that is being copied
+// stays).
+func postgresTemplate(ctx context.Context, base string, dropStale bool) (string, error) {
 	sum, err := schemaVersion()
 	if err != nil {
 		return "", err
@@ -255,6 +268,9 @@ func postgresTemplate(ctx context.Context, base string) (string, error) {
 		dropDatabase(base, building)
 		return "", err
 	}
+	if !dropStale {
+		return name, nil
+	}
 	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE (datname LIKE 'imaphub\_tpl\_%' OR datname LIKE 'imaphub\_tplb\_%') AND datname <> $1`, name)
 	if err == nil {
 		var stale []string
@@ -301,6 +317,13 @@ func schemaVersion() (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// missingDatabase reports whether err is PostgreSQL's "database does not
+// exist".
+func missingDatabase(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "3D000"
 }
 
 // databaseURL is base with its database replaced by name.
