@@ -373,7 +373,7 @@ func (s *Service) WhereUsedJSON(ctx context.Context, assetID int64, limit int) (
 		return nil, err
 	}
 	return s.usage.Get(ctx, usageFirstKey{assetID, limit}, func(ctx context.Context) ([]byte, error) {
-		u, err := usageFirst(ctx, s.db.Read(), assetID, limit)
+		u, err := usageFirst(ctx, s.db, assetID, limit)
 		if err != nil {
 			return nil, err
 		}

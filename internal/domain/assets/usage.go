@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
@@ -22,8 +23,9 @@ import (
 //     ad, field type): the order of the covering index asset_links_usage;
 //   - asset groups by (campaign, id, field type): the order of the partial
 //     index asset_links_group_usage of the links from asset groups;
-//   - keywords by (ad group, text in byte order, match type, negative): the
-//     order of the keywords' unique index.
+//   - keywords by (campaign, ad group, text in byte order, match type,
+//     negative): the ad groups' order, then the order of the keywords' unique
+//     index within each ad group (see usageKeywordList).
 //
 // A cursor is the key of the last item of a page; the next page starts
 // with a row-value comparison on the index's columns, which both engines
@@ -101,7 +103,7 @@ func decodeUsageCursor(s, list string, asset int64) (*usageKey, error) {
 
 // complete reports whether k holds every field its list's key needs.
 func (k usageKey) complete() bool {
-	if k.Asset <= 0 || (k.Campaign <= 0 && k.List != UsageKeywords) {
+	if k.Asset <= 0 || k.Campaign <= 0 {
 		return false
 	}
 	switch k.List {
@@ -122,12 +124,18 @@ func (k usageKey) complete() bool {
 // usageList describes one list: its page query and the key of an item.
 type usageList[T any] struct {
 	name string
-	// page returns the statement of a page: its rows are the items in order,
-	// one JSON object each ($1 is the asset, $2 the row limit); after adds
-	// the keyset condition on the cursor, whose values follow from $3.
-	page func(pg, after bool) string
-	args func(k *usageKey) []any
-	key  func(item T) usageKey
+	// page returns the statement of a page: its rows are the items in order
+	// ($1 is the asset, $2 the row limit); after adds the keyset condition on
+	// the cursor, whose values follow from $3. Its columns are ints integers
+	// (i1, i2, …) then strs texts (s1, …), which make turns into an item.
+	page       func(pg, after bool) string
+	ints, strs int
+	make       func(i []int64, s []sql.NullString) T
+	args       func(k *usageKey) []any
+	key        func(item T) usageKey
+	// more, when set, completes a page that page's statement left short
+	// although more items follow (see moreKeywords).
+	more func(ctx context.Context, q db.Conn, assetID int64, after *usageKey, items []T, limit int) ([]T, error)
 }
 
 // p renders a statement for the engine: placeholders ($n on PostgreSQL, ?n
@@ -143,13 +151,6 @@ func p(pg bool, q string) string {
 	return strings.NewReplacer("{links}", "asset_links INDEXED BY asset_links_usage", "{group_links}", "asset_links INDEXED BY asset_links_group_usage", "$", "?").Replace(q)
 }
 
-func jsonObject(pg bool, fields ...string) string {
-	if pg {
-		return "json_build_object(" + strings.Join(fields, ", ") + ")"
-	}
-	return "json_object(" + strings.Join(fields, ", ") + ")"
-}
-
 var usageCampaignList = usageList[UsageCampaign]{
 	name: UsageCampaigns,
 	page: func(pg, after bool) string {
@@ -157,9 +158,13 @@ var usageCampaignList = usageList[UsageCampaign]{
 		if after {
 			keyset = " AND campaign_id > $3"
 		}
-		return p(pg, `SELECT `+jsonObject(pg, `'id', c.id`, `'name', c.name`, `'type', c.type`, `'state', c.state`)+` AS item
+		return p(pg, `SELECT c.id AS i1, c.name AS s1, c.type AS s2, c.state AS s3
 			FROM (SELECT DISTINCT campaign_id FROM {links} WHERE asset_id = $1`+keyset+` ORDER BY campaign_id LIMIT $2) u
 			JOIN campaigns c ON c.id = u.campaign_id ORDER BY u.campaign_id`)
+	},
+	ints: 1, strs: 3,
+	make: func(i []int64, s []sql.NullString) UsageCampaign {
+		return UsageCampaign{ID: i[0], Name: s[0].String, Type: s[1].String, State: s[2].String}
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign} },
 	key:  func(c UsageCampaign) usageKey { return usageKey{Campaign: c.ID} },
@@ -172,10 +177,14 @@ var usageAdGroupList = usageList[UsageAdGroup]{
 		if after {
 			keyset = " AND (campaign_id, ad_group_id) > ($3, $4)"
 		}
-		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`)+` AS item
+		return p(pg, `SELECT g.id AS i1, g.campaign_id AS i2, g.name AS s1
 			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+keyset+`
 				ORDER BY campaign_id, ad_group_id LIMIT $2) u
 			JOIN ad_groups g ON g.id = u.ad_group_id ORDER BY u.campaign_id, u.ad_group_id`)
+	},
+	ints: 2, strs: 1,
+	make: func(i []int64, s []sql.NullString) UsageAdGroup {
+		return UsageAdGroup{ID: i[0], CampaignID: i[1], Name: s[0].String}
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign, k.Group} },
 	key:  func(g UsageAdGroup) usageKey { return usageKey{Campaign: g.CampaignID, Group: g.ID} },
@@ -190,9 +199,18 @@ var usageAdList = usageList[UsageAd]{
 		if after {
 			keyset = ` AND (campaign_id, ad_group_id, ad_id) >= ($3, $4, $5) AND NOT (ad_id = $5 AND field_type <= $6)`
 		}
-		return p(pg, `SELECT `+jsonObject(pg, `'id', ad_id`, `'campaign_id', campaign_id`, `'ad_group_id', ad_group_id`, `'field_type', field_type`, `'pinned_field', pinned_field`)+` AS item
+		return p(pg, `SELECT ad_id AS i1, campaign_id AS i2, ad_group_id AS i3, field_type AS s1, pinned_field AS s2
 			FROM {links} WHERE asset_id = $1 AND ad_id IS NOT NULL`+keyset+`
 			ORDER BY campaign_id, ad_group_id, ad_id, asset_group_id, field_type LIMIT $2`)
+	},
+	ints: 3, strs: 2,
+	make: func(i []int64, s []sql.NullString) UsageAd {
+		a := UsageAd{ID: i[0], CampaignID: i[1], AdGroupID: i[2], FieldType: s[0].String}
+		if s[1].Valid {
+			pin := s[1].String
+			a.PinnedField = &pin
+		}
+		return a
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign, k.Group, k.ID, k.Field} },
 	key: func(a UsageAd) usageKey {
@@ -207,11 +225,15 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 		if after {
 			keyset = ` AND (campaign_id, asset_group_id, field_type) > ($3, $4, $5)`
 		}
-		return p(pg, `SELECT `+jsonObject(pg, `'id', g.id`, `'campaign_id', g.campaign_id`, `'name', g.name`, `'field_type', l.field_type`)+` AS item
+		return p(pg, `SELECT g.id AS i1, g.campaign_id AS i2, g.name AS s1, l.field_type AS s2
 			FROM (SELECT campaign_id, asset_group_id, field_type FROM {group_links}
 				WHERE asset_id = $1 AND asset_group_id IS NOT NULL`+keyset+`
 				ORDER BY campaign_id, asset_group_id, field_type LIMIT $2) l
 			JOIN asset_groups g ON g.id = l.asset_group_id ORDER BY l.campaign_id, l.asset_group_id, l.field_type`)
+	},
+	ints: 2, strs: 2,
+	make: func(i []int64, s []sql.NullString) UsageAssetGroup {
+		return UsageAssetGroup{ID: i[0], CampaignID: i[1], Name: s[0].String, FieldType: s[1].String}
 	},
 	args: func(k *usageKey) []any { return []any{k.Campaign, k.ID, k.Field} },
 	key: func(g UsageAssetGroup) usageKey {
@@ -219,41 +241,88 @@ var usageAssetGroupList = usageList[UsageAssetGroup]{
 	},
 }
 
-// Keywords: those of the ad groups that use the asset, in the order of the
-// keywords' unique index, (ad group, text, match type, negative), so SQLite
-// walks the ad groups in order and stops after a page without sorting; the
-// campaign is looked up for the page's rows only. Text compares in byte order
-// on both engines.
+// Keywords: those of the ad groups that use the asset, in the order of those
+// ad groups' list (campaign, ad group), then by text in byte order, match
+// type and negative. A page reads a batch of the next limit+1 ad groups (a
+// range scan of asset_links_usage, as the ad groups' page) and their
+// keywords through the keywords' unique index (ad group, text, match type,
+// negative), so its cost is bounded by the page size, not by how many ad
+// groups use the asset. When those groups have fewer keywords than the page
+// needs, moreKeywords reads the next batches.
 var usageKeywordList = usageList[UsageKeyword]{
 	name: UsageKeywords,
 	page: func(pg, after bool) string {
-		keyset := ""
+		groups, keyset := "", ""
 		if after {
-			keyset = ` AND k.ad_group_id >= $3 AND (k.ad_group_id > $3 OR k.text` + collateC(pg) + ` > $4` + collateC(pg) + `
-				OR (k.text = $4 AND (k.match_type > $5 OR (k.match_type = $5 AND k.negative > $6))))`
+			groups = " AND (campaign_id, ad_group_id) >= ($3, $4)"
+			keyset = ` WHERE (k.ad_group_id <> $4 OR k.text` + collateC(pg) + ` > $5` + collateC(pg) + `
+				OR (k.text = $5 AND (k.match_type > $6 OR (k.match_type = $6 AND k.negative > $7))))`
 		}
-		negative := `'negative', k.negative`
-		if !pg {
-			negative = `'negative', json(CASE WHEN k.negative THEN 'true' ELSE 'false' END)`
-		}
-		// PostgreSQL is given the ad groups as an array, so it looks their
-		// keywords up by index instead of walking the whole keywords index
-		// in order and probing each one.
-		groups := `IN (SELECT ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL)`
+		negative := `k.negative`
 		if pg {
-			groups = `= ANY (ARRAY(SELECT DISTINCT ad_group_id FROM asset_links WHERE asset_id = $1 AND ad_group_id IS NOT NULL))`
+			negative = `CAST(k.negative AS INTEGER)`
 		}
-		return p(pg, `SELECT `+jsonObject(pg, `'id', k.id`, `'campaign_id', g.campaign_id`, `'ad_group_id', k.ad_group_id`, `'text', k.text`, `'match_type', k.match_type`, negative)+` AS item
-			FROM (SELECT k.id, k.ad_group_id, k.text, k.match_type, k.negative FROM keywords k
-				WHERE k.ad_group_id `+groups+keyset+`
-				ORDER BY k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative LIMIT $2) k
-			JOIN ad_groups g ON g.id = k.ad_group_id
-			ORDER BY k.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative`)
+		return p(pg, `SELECT k.id AS i1, g.campaign_id AS i2, k.ad_group_id AS i3, `+negative+` AS i4, k.text AS s1, k.match_type AS s2
+			FROM (SELECT DISTINCT campaign_id, ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL`+groups+`
+				ORDER BY campaign_id, ad_group_id LIMIT $2) g
+			JOIN keywords k ON k.ad_group_id = g.ad_group_id`+keyset+`
+			ORDER BY g.campaign_id, g.ad_group_id, k.text`+collateC(pg)+`, k.match_type, k.negative LIMIT $2`)
 	},
-	args: func(k *usageKey) []any { return []any{k.Group, k.Text, k.Match, k.Negative} },
+	ints: 4, strs: 2,
+	make: func(i []int64, s []sql.NullString) UsageKeyword {
+		return UsageKeyword{ID: i[0], CampaignID: i[1], AdGroupID: i[2], Negative: i[3] != 0, Text: s[0].String, MatchType: s[1].String}
+	},
+	args: func(k *usageKey) []any { return []any{k.Campaign, k.Group, k.Text, k.Match, k.Negative} },
 	key: func(k UsageKeyword) usageKey {
-		return usageKey{Group: k.AdGroupID, Text: k.Text, Match: k.MatchType, Negative: k.Negative}
+		return usageKey{Campaign: k.CampaignID, Group: k.AdGroupID, Text: k.Text, Match: k.MatchType, Negative: k.Negative}
 	},
+}
+
+func init() { usageKeywordList.more = moreKeywords }
+
+// moreKeywords completes a page of keywords read from the batch of limit+1
+// ad groups starting at from (nil: the asset's first ad group): while the
+// page has fewer than limit+1 items and that batch was full, it reads the
+// keywords of the next batch.
+func moreKeywords(ctx context.Context, q db.Conn, assetID int64, from *usageKey, items []UsageKeyword, limit int) ([]UsageKeyword, error) {
+	pg := q.Engine() == db.Postgres
+	start := usageKey{}
+	if from != nil {
+		start = *from
+	}
+	for len(items) <= limit {
+		// The batch's size and its last ad group.
+		rows, err := q.Query(ctx, p(pg, `SELECT DISTINCT campaign_id, ad_group_id FROM {links} WHERE asset_id = $1 AND ad_group_id IS NOT NULL
+			AND (campaign_id, ad_group_id) >= ($2, $3) ORDER BY campaign_id, ad_group_id LIMIT $4`), assetID, start.Campaign, start.Group, limit+1)
+		if err != nil {
+			return nil, fmt.Errorf("where-used of asset %d, keywords: %w", assetID, err)
+		}
+		n := 0
+		var campaign, group int64
+		for rows.Next() {
+			if err := rows.Scan(&campaign, &group); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("where-used of asset %d, keywords: %w", assetID, err)
+			}
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("where-used of asset %d, keywords: %w", assetID, err)
+		}
+		if n <= limit {
+			return items, nil
+		}
+		// The next batch starts after the last ad group of this one; every
+		// keyword of its first group follows the empty text.
+		start = usageKey{Campaign: campaign, Group: group + 1}
+		page, err := readUsagePage(ctx, q, usageKeywordList, assetID, &start, limit)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, page...)
+	}
+	return items, nil
 }
 
 func collateC(pg bool) string {
@@ -265,29 +334,54 @@ func collateC(pg bool) string {
 
 // usagePage reads one page of list after cursor (nil: the first page).
 func usagePage[T any](ctx context.Context, q db.Conn, list usageList[T], assetID int64, after *usageKey, limit int) (UsagePage[T], error) {
-	pg := q.Engine() == db.Postgres
-	agg := `json_group_array(json(item))`
-	if pg {
-		agg = `COALESCE(json_agg(item), '[]')::text`
+	items, err := readUsagePage(ctx, q, list, assetID, after, limit)
+	if err == nil && list.more != nil {
+		items, err = list.more(ctx, q, assetID, after, items, limit)
 	}
+	if err != nil {
+		return UsagePage[T]{}, err
+	}
+	var page UsagePage[T]
+	page.Items, page.NextCursor = cut(list, assetID, items, limit)
+	return page, nil
+}
+
+// readUsagePage runs list's page statement after cursor: up to limit+1
+// items. An empty page is checked against the assets: an unknown asset is
+// not found.
+func readUsagePage[T any](ctx context.Context, q db.Conn, list usageList[T], assetID int64, after *usageKey, limit int) ([]T, error) {
 	args := []any{assetID, limit + 1}
 	if after != nil {
 		args = append(args, list.args(after)...)
 	}
-	var doc []byte
-	err := q.QueryRow(ctx, `SELECT (SELECT `+agg+` FROM (`+list.page(pg, after != nil)+`) x) FROM assets WHERE id = `+p(pg, "$1"), args...).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return UsagePage[T]{}, notFound("path.id", "asset", assetID)
-	}
+	rows, err := q.Query(ctx, list.page(q.Engine() == db.Postgres, after != nil), args...)
 	if err != nil {
-		return UsagePage[T]{}, fmt.Errorf("where-used of asset %d, %s: %w", assetID, list.name, err)
+		return nil, fmt.Errorf("where-used of asset %d, %s: %w", assetID, list.name, err)
 	}
-	var page UsagePage[T]
-	if err := json.Unmarshal(doc, &page.Items); err != nil {
-		return UsagePage[T]{}, fmt.Errorf("where-used of asset %d, %s: decode: %w", assetID, list.name, err)
+	defer rows.Close()
+	items := make([]T, 0, limit+1)
+	var r usageRow
+	dest := r.dest(list.ints, list.strs)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("where-used of asset %d, %s: %w", assetID, list.name, err)
+		}
+		items = append(items, list.make(r.ints(), r.s[:]))
 	}
-	page.Items, page.NextCursor = cut(list, assetID, page.Items, limit)
-	return page, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("where-used of asset %d, %s: %w", assetID, list.name, err)
+	}
+	if len(items) == 0 {
+		var one int
+		err := q.QueryRow(ctx, p(q.Engine() == db.Postgres, `SELECT 1 FROM assets WHERE id = $1`), assetID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("path.id", "asset", assetID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("where-used of asset %d: %w", assetID, err)
+		}
+	}
+	return items, nil
 }
 
 // cut trims items read with one extra row to limit and returns the cursor of
@@ -305,50 +399,137 @@ func cut[T any](list usageList[T], assetID int64, items []T, limit int) ([]T, st
 	return items, k.encode()
 }
 
-// usageFirst reads the first where-used answer of an asset in one statement,
-// so the counts and the pages are of the same moment: the counts from the
-// asset's row of asset_usage (kept by triggers in the transaction of every
-// change to links and keywords, migration 0019; no row: never linked, every
-// count zero), and the first limit items of every list (one more, to know
-// whether another page follows), each an index range scan that stops after
-// its page.
-func usageFirst(ctx context.Context, q db.Conn, assetID int64, limit int) (Usage, error) {
-	pg := q.Engine() == db.Postgres
-	arr := func(page string) string { return `(SELECT json_group_array(json(item)) FROM (` + page + `) x)` }
-	if pg {
-		arr = func(page string) string { return `(SELECT COALESCE(json_agg(item), '[]')::text FROM (` + page + `) x)` }
+// usageRow holds a row of a list's columns: integers, then texts.
+type usageRow struct {
+	i [usageInts]sql.NullInt64
+	s [usageStrs]sql.NullString
+	n [usageInts]int64
+}
+
+// The columns of the widest list.
+const usageInts, usageStrs = 7, 3
+
+func (r *usageRow) dest(ints, strs int) []any {
+	dest := make([]any, 0, ints+strs)
+	for k := range ints {
+		dest = append(dest, &r.i[k])
 	}
-	// A list its counter says is empty is not read.
-	list := func(counter, page string) string {
-		return `CASE WHEN n.` + counter + ` > 0 THEN ` + arr(page) + ` ELSE '[]' END`
+	for k := range strs {
+		dest = append(dest, &r.s[k])
 	}
-	query := `SELECT COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
-			COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0),
-			` + list("campaigns", usageCampaignList.page(pg, false)) + `, ` + list("ad_groups", usageAdGroupList.page(pg, false)) + `, ` +
-		list("ad_links", usageAdList.page(pg, false)) + `, ` + list("group_links", usageAssetGroupList.page(pg, false)) + `, ` +
-		list("keywords", usageKeywordList.page(pg, false)) + `
-		FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = ` + p(pg, "$1")
-	u := Usage{AssetID: assetID}
-	var cj, gj, aj, sj, kj []byte
-	c := &u.Counts
-	err := q.QueryRow(ctx, query, assetID, limit+1).Scan(&u.Totals.Ads, &u.Totals.AssetGroups, &c.Campaigns, &c.AdGroups, &c.Ads, &c.AssetGroups, &c.Keywords, &cj, &gj, &aj, &sj, &kj)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Usage{}, notFound("path.id", "asset", assetID)
+	return dest
+}
+
+func (r *usageRow) ints() []int64 {
+	for k := range r.i {
+		r.n[k] = r.i[k].Int64
 	}
+	return r.n[:]
+}
+
+// usageBranch is list's first page as a branch of usageFirst's statement:
+// the list's number, then its columns padded to the widest list's.
+func usageBranch(n int, page string, ints, strs int) string {
+	cols := []string{strconv.Itoa(n)}
+	for k := 1; k <= usageInts; k++ {
+		if k <= ints {
+			cols = append(cols, "x.i"+strconv.Itoa(k))
+		} else {
+			cols = append(cols, "CAST(NULL AS BIGINT)")
+		}
+	}
+	for k := 1; k <= usageStrs; k++ {
+		if k <= strs {
+			cols = append(cols, "x.s"+strconv.Itoa(k))
+		} else {
+			cols = append(cols, "CAST(NULL AS TEXT)")
+		}
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + page + ") x"
+}
+
+// usageFirstSQL is usageFirst's statement per engine (false: SQLite).
+var usageFirstSQL = map[bool]string{}
+
+func init() {
+	for _, pg := range []bool{false, true} {
+		counts := p(pg, `SELECT 0, COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
+				COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+			FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = $1`)
+		usageFirstSQL[pg] = strings.Join([]string{counts,
+			usageBranch(1, usageCampaignList.page(pg, false), usageCampaignList.ints, usageCampaignList.strs),
+			usageBranch(2, usageAdGroupList.page(pg, false), usageAdGroupList.ints, usageAdGroupList.strs),
+			usageBranch(3, usageAdList.page(pg, false), usageAdList.ints, usageAdList.strs),
+			usageBranch(4, usageAssetGroupList.page(pg, false), usageAssetGroupList.ints, usageAssetGroupList.strs),
+			usageBranch(5, usageKeywordList.page(pg, false), usageKeywordList.ints, usageKeywordList.strs),
+		}, "\nUNION ALL ")
+	}
+}
+
+// usageFirst reads the first where-used answer of an asset in one
+// statement, so the counts and the pages are of the same moment: the counts
+// from the asset's row of asset_usage (kept by triggers in the transaction of
+// every change to links and keywords, migration 0019; no row: never linked,
+// every count zero), and the first limit items of every list (one more, to
+// know whether another page follows), each an index range scan that stops
+// after its page, as one UNION ALL of plain rows tagged with their list (the
+// lists built as JSON in the database cost twice the reading, and a
+// statement per list a round trip each on PostgreSQL).
+func usageFirst(ctx context.Context, d *db.DB, assetID int64, limit int) (Usage, error) {
+	q := d.Read()
+	rows, err := q.Query(ctx, usageFirstSQL[q.Engine() == db.Postgres], assetID, limit+1)
 	if err != nil {
 		return Usage{}, fmt.Errorf("where-used of asset %d: %w", assetID, err)
 	}
-	for _, x := range []struct {
-		doc []byte
-		v   any
-	}{{cj, &u.Campaigns}, {gj, &u.AdGroups}, {aj, &u.Ads}, {sj, &u.AssetGroups}, {kj, &u.Keywords}} {
-		if err := json.Unmarshal(x.doc, x.v); err != nil {
-			return Usage{}, fmt.Errorf("where-used of asset %d: decode: %w", assetID, err)
+	defer rows.Close()
+	u := Usage{AssetID: assetID, Limit: limit, Campaigns: []UsageCampaign{}, AdGroups: []UsageAdGroup{}, Ads: []UsageAd{},
+		AssetGroups: []UsageAssetGroup{}, Keywords: []UsageKeyword{}}
+	var list int
+	var r usageRow
+	dest := append([]any{&list}, r.dest(usageInts, usageStrs)...)
+	found := false
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return Usage{}, fmt.Errorf("where-used of asset %d: %w", assetID, err)
+		}
+		n := r.ints()
+		switch list {
+		case 0:
+			found = true
+			c := &u.Counts
+			u.Totals.Ads, u.Totals.AssetGroups, c.Campaigns, c.AdGroups, c.Ads, c.AssetGroups, c.Keywords =
+				int(n[0]), int(n[1]), int(n[2]), int(n[3]), int(n[4]), int(n[5]), int(n[6])
+		case 1:
+			u.Campaigns = append(u.Campaigns, usageCampaignList.make(n, r.s[:]))
+		case 2:
+			u.AdGroups = append(u.AdGroups, usageAdGroupList.make(n, r.s[:]))
+		case 3:
+			u.Ads = append(u.Ads, usageAdList.make(n, r.s[:]))
+		case 4:
+			u.AssetGroups = append(u.AssetGroups, usageAssetGroupList.make(n, r.s[:]))
+		case 5:
+			u.Keywords = append(u.Keywords, usageKeywordList.make(n, r.s[:]))
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return Usage{}, fmt.Errorf("where-used of asset %d: %w", assetID, err)
+	}
+	rows.Close()
+	if !found {
+		return Usage{}, notFound("path.id", "asset", assetID)
+	}
+	c := &u.Counts
 	c.Links = u.Totals.Ads + u.Totals.AssetGroups
 	u.Totals.Campaigns, u.Totals.AdGroups, u.Totals.Keywords = c.Campaigns, c.AdGroups, c.Keywords
-	u.Limit = limit
+	// The keywords were read from the ad groups of the ad groups' first
+	// page (limit+1 of them). Short of a page while the counter says more
+	// exist, the next batches of ad groups are read, in a statement of
+	// their own.
+	if len(u.Keywords) <= limit && len(u.Keywords) < c.Keywords && len(u.AdGroups) > limit {
+		if u.Keywords, err = moreKeywords(ctx, q, assetID, nil, u.Keywords, limit); err != nil {
+			return Usage{}, err
+		}
+	}
 	u.Campaigns, u.Next.Campaigns = cut(usageCampaignList, assetID, u.Campaigns, limit)
 	u.AdGroups, u.Next.AdGroups = cut(usageAdGroupList, assetID, u.AdGroups, limit)
 	u.Ads, u.Next.Ads = cut(usageAdList, assetID, u.Ads, limit)

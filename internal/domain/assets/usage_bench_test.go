@@ -70,7 +70,7 @@ func BenchmarkWhereUsed(b *testing.B) {
 			}
 			b.Run("uncached", func(b *testing.B) {
 				latencies(b, nil, func() error {
-					_, err := assets.UsageFirst(ctx, d.Read(), res.HotAssetID, assets.DefaultUsageLimit)
+					_, err := assets.UsageFirst(ctx, d, res.HotAssetID, assets.DefaultUsageLimit)
 					return err
 				})
 			})

@@ -54,7 +54,7 @@ func compareKeywords(a, b UsageKeyword) int {
 		}
 		return 0
 	}
-	return cmp.Or(cmp.Compare(a.AdGroupID, b.AdGroupID), strings.Compare(a.Text, b.Text),
+	return cmp.Or(cmp.Compare(a.CampaignID, b.CampaignID), cmp.Compare(a.AdGroupID, b.AdGroupID), strings.Compare(a.Text, b.Text),
 		strings.Compare(a.MatchType, b.MatchType), cmp.Compare(neg(a.Negative), neg(b.Negative)))
 }
 
@@ -158,6 +158,33 @@ func buildUsageGraph(f *fixture) usageGraph {
 			}
 		}
 	}
+	// An ad group added to the first campaign after all the others: its id
+	// is the highest, its place in the lists is in that campaign.
+	late := f.adGroup(g.campaigns[0])
+	f.keyword(late, "late", "EXACT", false)
+	g.keywords++
+	lateAd := f.ad(late)
+	g.ads = append(g.ads, lateAd)
+	f.link(linkInput{AssetID: g.hot.ID, AdID: lateAd, FieldType: policy.Headline})
+	g.adLinks++
+	g.adGroups = slices.Insert(g.adGroups, 4, late)
+	// A campaign whose first ad groups have no keywords, more of them than a
+	// page: a page of keywords reads past batches of ad groups without any.
+	camp := f.campaign("SEARCH", "review")
+	g.campaigns = append(g.campaigns, camp)
+	g.searchCamp++
+	for i := range 12 {
+		grp := f.adGroup(camp)
+		g.adGroups = append(g.adGroups, grp)
+		if i == 11 {
+			f.keyword(grp, "after the empty ones", "PHRASE", false)
+			g.keywords++
+		}
+		ad := f.ad(grp)
+		g.ads = append(g.ads, ad)
+		f.link(linkInput{AssetID: g.hot.ID, AdID: ad, FieldType: policy.Headline})
+		g.adLinks++
+	}
 	// An ad group in a used campaign whose ads do not use the asset: neither
 	// it nor its keywords are places of the asset.
 	idle := f.adGroup(g.campaigns[0])
@@ -243,6 +270,64 @@ func TestWhereUsedPagesEveryListOnce(t *testing.T) {
 		all, err := f.s.WhereUsedLimit(f.ctx, g.hot.ID, MaxUsageLimit)
 		if err != nil || all.Next != (UsageCursors{}) || len(all.Ads) != g.adLinks || len(all.Keywords) != g.keywords {
 			t.Fatalf("one page of everything: next %+v, %d ads, %d keywords, %v", all.Next, len(all.Ads), len(all.Keywords), err)
+		}
+	})
+}
+
+// The keywords of an asset whose first ad groups have none: the first
+// answer and every page read past batches of keyword-less ad groups, and the
+// first answer of an asset whose ad groups have no keywords at all reads no
+// further than the counter says.
+func TestWhereUsedKeywordsBehindAdGroupsWithoutKeywords(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		hot := f.text("Used in many ad groups, few with keywords")
+		bare := f.text("Used where there are no keywords")
+		camp := f.campaign("SEARCH", "review")
+		var want []string
+		for i := range 30 {
+			grp := f.adGroup(camp)
+			if i == 13 || i == 29 {
+				for _, text := range []string{"b keyword", "a keyword"} {
+					f.keyword(grp, fmt.Sprintf("%s %d", text, i), "EXACT", false)
+				}
+				want = append(want, fmt.Sprintf("a keyword %d", i), fmt.Sprintf("b keyword %d", i))
+			}
+			ad := f.ad(grp)
+			f.link(linkInput{AssetID: hot.ID, AdID: ad, FieldType: policy.Headline})
+			if i != 29 {
+				f.link(linkInput{AssetID: bare.ID, AdID: ad, FieldType: policy.Description})
+			}
+			if i == 13 {
+				// The bare asset stays in keyword-less ad groups.
+				bare = f.text("Used where there are no keywords, later")
+			}
+		}
+		texts := func(ks []UsageKeyword) []string {
+			var out []string
+			for _, k := range ks {
+				out = append(out, k.Text)
+			}
+			return out
+		}
+		for _, limit := range []int{1, 3, 4, 5} {
+			u, err := f.s.WhereUsedLimit(f.ctx, hot.ID, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Counts.Keywords != 4 || len(u.Keywords) != min(limit, 4) {
+				t.Fatalf("limit %d: %d keywords counted, first page %v", limit, u.Counts.Keywords, texts(u.Keywords))
+			}
+			got := walk(t, u.Keywords, u.Next.Keywords, func(c string) (UsagePage[UsageKeyword], error) {
+				return f.s.UsageKeywords(f.ctx, hot.ID, c, limit)
+			})
+			if !slices.Equal(texts(got), want) {
+				t.Errorf("limit %d: keywords %v, want %v", limit, texts(got), want)
+			}
+		}
+		u, err := f.s.WhereUsedLimit(f.ctx, bare.ID, 2)
+		if err != nil || u.Counts.Keywords != 0 || len(u.Keywords) != 0 || u.Next.Keywords != "" || u.Counts.AdGroups != 15 {
+			t.Fatalf("asset without keywords: %+v, keywords %v, next %q, %v", u.Counts, u.Keywords, u.Next.Keywords, err)
 		}
 	})
 }
