@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
 
@@ -328,6 +330,73 @@ func TestWhereUsedKeywordsBehindAdGroupsWithoutKeywords(t *testing.T) {
 		u, err := f.s.WhereUsedLimit(f.ctx, bare.ID, 2)
 		if err != nil || u.Counts.Keywords != 0 || len(u.Keywords) != 0 || u.Next.Keywords != "" || u.Counts.AdGroups != 15 {
 			t.Fatalf("asset without keywords: %+v, keywords %v, next %q, %v", u.Counts, u.Keywords, u.Next.Keywords, err)
+		}
+	})
+}
+
+// The first answer's counts and lists are of one moment while the graph
+// changes under it: on SQLite its two halves run side by side and must not
+// mix two states of the graph.
+func TestWhereUsedFirstAnswerIsOfOneMoment(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		hot := f.text("Counted while it changes")
+		camp := f.campaign("SEARCH", "review")
+		for range 3 {
+			grp := f.adGroup(camp)
+			f.keyword(grp, "steady", "EXACT", false)
+			f.link(linkInput{AssetID: hot.ID, AdID: f.ad(grp), FieldType: policy.Headline})
+		}
+		// Two ad groups, each with a keyword, whose ads' links come and go.
+		type spare struct{ group, ad int64 }
+		var spares []spare
+		for range 2 {
+			grp := f.adGroup(camp)
+			f.keyword(grp, "coming and going", "EXACT", false)
+			spares = append(spares, spare{grp, f.ad(grp)})
+		}
+		ctx, cancel := context.WithCancel(f.ctx)
+		defer cancel()
+		errc := make(chan error, 1)
+		go func() {
+			defer close(errc)
+			for i := 0; ctx.Err() == nil; i++ {
+				sp := spares[i%2]
+				err := d.InTx(ctx, func(tx db.Conn) error {
+					if i%4 < 2 {
+						_, err := tx.Exec(ctx, `INSERT INTO asset_links (asset_id, campaign_id, ad_group_id, ad_id, field_type, position, created_at)
+							VALUES (?, ?, ?, ?, 'HEADLINE', 0, ?)`, hot.ID, camp, sp.group, sp.ad, time.Now().UTC())
+						return err
+					}
+					_, err := tx.Exec(ctx, `DELETE FROM asset_links WHERE ad_id = ?`, sp.ad)
+					return err
+				})
+				if err != nil && ctx.Err() == nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+		seen := map[int]bool{}
+		for range 400 {
+			u, err := usageFirst(f.ctx, d, hot.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := u.Counts
+			if len(u.Campaigns) != c.Campaigns || len(u.AdGroups) != c.AdGroups || len(u.Ads) != u.Totals.Ads || len(u.Keywords) != c.Keywords ||
+				c.AdGroups != 3+c.Ads-3 || c.Keywords != c.AdGroups {
+				t.Fatalf("counts %+v, totals %+v, but lists of %d campaigns, %d ad groups, %d ads, %d keywords",
+					c, u.Totals, len(u.Campaigns), len(u.AdGroups), len(u.Ads), len(u.Keywords))
+			}
+			seen[c.AdGroups] = true
+		}
+		cancel()
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) < 2 {
+			t.Errorf("the graph did not change under the reads: ad groups counted %v", seen)
 		}
 	})
 }
