@@ -448,138 +448,52 @@ func usageBranch(n int, page string, ints, strs int) string {
 	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + page + ") x"
 }
 
-// usageFirstSQL is usageFirst's statements per engine (false: SQLite):
-// each starts with the graph epoch (list -1); the first half holds the
-// counter row (list 0, present when the asset exists), the campaigns and the
-// ads, the second the ad groups, asset groups and keywords. SQLite runs the
-// halves as two statements side by side: its work is this process's CPU,
-// and two cores halve the wait. PostgreSQL runs them as one statement: the
-// server does the work, and a second round trip cost more than it saved.
-var usageFirstSQL = map[bool][]string{}
+// usageFirstSQL is usageFirst's statement per engine (false: SQLite).
+var usageFirstSQL = map[bool]string{}
 
 func init() {
 	for _, pg := range []bool{false, true} {
-		nulls := strings.Repeat(", CAST(NULL AS BIGINT)", usageInts-1) + strings.Repeat(", CAST(NULL AS TEXT)", usageStrs)
-		epoch := `SELECT -1, g.v` + nulls + ` FROM graph_epoch g WHERE g.id = 1`
 		counts := p(pg, `SELECT 0, COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
 				COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
 			FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = $1`)
-		halves := []string{
-			strings.Join([]string{epoch, counts,
-				usageBranch(1, usageCampaignList.page(pg, false), usageCampaignList.ints, usageCampaignList.strs),
-				usageBranch(3, usageAdList.page(pg, false), usageAdList.ints, usageAdList.strs),
-			}, "\nUNION ALL "),
-			// The keywords' first batch of ad groups is the ad groups'
-			// first page with its extra row.
-			strings.Join([]string{epoch,
-				usageBranch(2, usageAdGroupList.page(pg, false), usageAdGroupList.ints, usageAdGroupList.strs),
-				usageBranch(4, usageAssetGroupList.page(pg, false), usageAssetGroupList.ints, usageAssetGroupList.strs),
-				usageBranch(5, usageKeywordList.page(pg, false), usageKeywordList.ints, usageKeywordList.strs),
-			}, "\nUNION ALL "),
-		}
-		if pg {
-			halves = []string{halves[0] + "\nUNION ALL " + halves[1]}
-		}
-		usageFirstSQL[pg] = halves
+		usageFirstSQL[pg] = strings.Join([]string{counts,
+			usageBranch(1, usageCampaignList.page(pg, false), usageCampaignList.ints, usageCampaignList.strs),
+			usageBranch(2, usageAdGroupList.page(pg, false), usageAdGroupList.ints, usageAdGroupList.strs),
+			usageBranch(3, usageAdList.page(pg, false), usageAdList.ints, usageAdList.strs),
+			usageBranch(4, usageAssetGroupList.page(pg, false), usageAssetGroupList.ints, usageAssetGroupList.strs),
+			usageBranch(5, usageKeywordList.page(pg, false), usageKeywordList.ints, usageKeywordList.strs),
+		}, "\nUNION ALL ")
 	}
 }
 
-func newUsage(assetID int64, limit int) Usage {
-	return Usage{AssetID: assetID, Limit: limit, Campaigns: []UsageCampaign{}, AdGroups: []UsageAdGroup{}, Ads: []UsageAd{},
-		AssetGroups: []UsageAssetGroup{}, Keywords: []UsageKeyword{}}
-}
-
-// usageFirst reads the first where-used answer of an asset: the counts from
-// the asset's row of asset_usage (kept by triggers in the transaction of
+// usageFirst reads the first where-used answer of an asset in one
+// statement, so the counts and the pages are of the same moment: the counts
+// from the asset's row of asset_usage (kept by triggers in the transaction of
 // every change to links and keywords, migration 0019; no row: never linked,
 // every count zero), and the first limit items of every list (one more, to
 // know whether another page follows), each an index range scan that stops
-// after its page. The lists are plain rows tagged with their list, in
-// UNION ALL statements (usageFirstSQL; lists built as JSON in the database
-// cost twice reading them as rows on SQLite, and a statement per list costs
-// a round trip each on PostgreSQL). The counts and pages are of one moment:
-// one statement is; two statements side by side both read the graph epoch,
-// which every change of the graph moves in its transaction, and when they
-// saw different epochs both run again in one read transaction.
+// after its page, as one UNION ALL of plain rows tagged with their list (the
+// lists built as JSON in the database cost twice the reading, and a
+// statement per list a round trip each on PostgreSQL).
 func usageFirst(ctx context.Context, d *db.DB, assetID int64, limit int) (Usage, error) {
-	sqls := usageFirstSQL[d.Engine == db.Postgres]
-	u := newUsage(assetID, limit)
-	var epoch0, epoch1 int64
-	var found bool
-	var err, err1 error
-	if len(sqls) == 1 {
-		_, found, err = readUsageRows(ctx, d.Read(), sqls[0], assetID, limit, &u)
-	} else {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			epoch1, _, err1 = readUsageRows(ctx, d.Read(), sqls[1], assetID, limit, &u)
-		}()
-		epoch0, found, err = readUsageRows(ctx, d.Read(), sqls[0], assetID, limit, &u)
-		<-done
-		if err == nil {
-			err = err1
-		}
-	}
-	if err == nil && epoch0 != epoch1 {
-		u = newUsage(assetID, limit)
-		err = d.InReadTx(ctx, func(tx db.Conn) error {
-			var err error
-			if _, found, err = readUsageRows(ctx, tx, sqls[0], assetID, limit, &u); err != nil {
-				return err
-			}
-			if len(sqls) > 1 {
-				_, _, err = readUsageRows(ctx, tx, sqls[1], assetID, limit, &u)
-			}
-			return err
-		})
-	}
+	q := d.Read()
+	rows, err := q.Query(ctx, usageFirstSQL[q.Engine() == db.Postgres], assetID, limit+1)
 	if err != nil {
-		return Usage{}, err
-	}
-	if !found {
-		return Usage{}, notFound("path.id", "asset", assetID)
-	}
-	c := &u.Counts
-	c.Links = u.Totals.Ads + u.Totals.AssetGroups
-	u.Totals.Campaigns, u.Totals.AdGroups, u.Totals.Keywords = c.Campaigns, c.AdGroups, c.Keywords
-	// The keywords were read from the ad groups of the ad groups' first
-	// page (limit+1 of them). Short of a page while the counter says more
-	// exist, the next batches of ad groups are read, in statements of their
-	// own.
-	if len(u.Keywords) <= limit && len(u.Keywords) < c.Keywords && len(u.AdGroups) > limit {
-		if u.Keywords, err = moreKeywords(ctx, d.Read(), assetID, nil, u.Keywords, limit); err != nil {
-			return Usage{}, err
-		}
-	}
-	u.Campaigns, u.Next.Campaigns = cut(usageCampaignList, assetID, u.Campaigns, limit)
-	u.AdGroups, u.Next.AdGroups = cut(usageAdGroupList, assetID, u.AdGroups, limit)
-	u.Ads, u.Next.Ads = cut(usageAdList, assetID, u.Ads, limit)
-	u.AssetGroups, u.Next.AssetGroups = cut(usageAssetGroupList, assetID, u.AssetGroups, limit)
-	u.Keywords, u.Next.Keywords = cut(usageKeywordList, assetID, u.Keywords, limit)
-	return u, nil
-}
-
-// readUsageRows runs one of usageFirstSQL's statements and appends its rows
-// to the lists of u (the two statements fill different lists): it returns
-// the graph epoch it read and whether the counter row came.
-func readUsageRows(ctx context.Context, q db.Conn, query string, assetID int64, limit int, u *Usage) (epoch int64, found bool, err error) {
-	rows, err := q.Query(ctx, query, assetID, limit+1)
-	if err != nil {
-		return 0, false, fmt.Errorf("where-used of asset %d: %w", assetID, err)
+		return Usage{}, fmt.Errorf("where-used of asset %d: %w", assetID, err)
 	}
 	defer rows.Close()
+	u := Usage{AssetID: assetID, Limit: limit, Campaigns: []UsageCampaign{}, AdGroups: []UsageAdGroup{}, Ads: []UsageAd{},
+		AssetGroups: []UsageAssetGroup{}, Keywords: []UsageKeyword{}}
 	var list int
 	var r usageRow
 	dest := append([]any{&list}, r.dest(usageInts, usageStrs)...)
+	found := false
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return 0, false, fmt.Errorf("where-used of asset %d: %w", assetID, err)
+			return Usage{}, fmt.Errorf("where-used of asset %d: %w", assetID, err)
 		}
 		n := r.ints()
 		switch list {
-		case -1:
-			epoch = n[0]
 		case 0:
 			found = true
 			c := &u.Counts
@@ -598,7 +512,28 @@ func readUsageRows(ctx context.Context, q db.Conn, query string, assetID int64, 
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, false, fmt.Errorf("where-used of asset %d: %w", assetID, err)
+		return Usage{}, fmt.Errorf("where-used of asset %d: %w", assetID, err)
 	}
-	return epoch, found, nil
+	rows.Close()
+	if !found {
+		return Usage{}, notFound("path.id", "asset", assetID)
+	}
+	c := &u.Counts
+	c.Links = u.Totals.Ads + u.Totals.AssetGroups
+	u.Totals.Campaigns, u.Totals.AdGroups, u.Totals.Keywords = c.Campaigns, c.AdGroups, c.Keywords
+	// The keywords were read from the ad groups of the ad groups' first
+	// page (limit+1 of them). Short of a page while the counter says more
+	// exist, the next batches of ad groups are read, in a statement of
+	// their own.
+	if len(u.Keywords) <= limit && len(u.Keywords) < c.Keywords && len(u.AdGroups) > limit {
+		if u.Keywords, err = moreKeywords(ctx, q, assetID, nil, u.Keywords, limit); err != nil {
+			return Usage{}, err
+		}
+	}
+	u.Campaigns, u.Next.Campaigns = cut(usageCampaignList, assetID, u.Campaigns, limit)
+	u.AdGroups, u.Next.AdGroups = cut(usageAdGroupList, assetID, u.AdGroups, limit)
+	u.Ads, u.Next.Ads = cut(usageAdList, assetID, u.Ads, limit)
+	u.AssetGroups, u.Next.AssetGroups = cut(usageAssetGroupList, assetID, u.AssetGroups, limit)
+	u.Keywords, u.Next.Keywords = cut(usageKeywordList, assetID, u.Keywords, limit)
+	return u, nil
 }

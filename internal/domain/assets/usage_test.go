@@ -335,8 +335,7 @@ func TestWhereUsedKeywordsBehindAdGroupsWithoutKeywords(t *testing.T) {
 }
 
 // The first answer's counts and lists are of one moment while the graph
-// changes under it: on SQLite its two halves run side by side and must not
-// mix two states of the graph.
+// changes under it: they must never mix two states of the graph.
 func TestWhereUsedFirstAnswerIsOfOneMoment(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
