@@ -107,6 +107,7 @@ BENCH_DIR ?= bin/bench
 HTTPBENCH_DURATION ?= 5s
 HTTPBENCH_MIN_RATIO ?= 0.5
 bench: build
+	@command -v wrk >/dev/null || echo "NOTE: wrk is not installed (apt-get install wrk): cmd/httpbench falls back to its Go load generator, which takes CPU from the servers and lowers every ratio."
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR); status=0; \
 	{ $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./... && \
 	  IMAPHUB_BENCH_SCALE=large $(GO) test -count=1 -v -run '^TestWhereUsedHotAssetIn100000Places$$' ./internal/domain/assets/ && \
