@@ -45,7 +45,16 @@ async function signIn(page, base, who = ADMIN) {
   await page.getByTestId('current-user').waitFor();
 }
 
+/** Waits for the page's finite animations (a toast fading in) to end: text
+ * mid-fade has less contrast than the screen shows a moment later. */
+async function settled(page) {
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+    .map((a) => a.finished.catch(() => {}))));
+}
+
 async function axe(page, screen) {
+  await settled(page);
   await page.evaluate(axeSource);
   const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -1215,6 +1224,7 @@ test('screens: each screen in German and English at 1440 and 390 px, screenshots
 
 /** Every axe violation on the page, of any impact, as one line each. */
 async function axeAll(page, screen) {
+  await settled(page);
   await page.evaluate(axeSource);
   const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return res.violations.map((v) => `${screen}: ${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
