@@ -338,8 +338,17 @@ func usagePage[T any](ctx context.Context, q db.Conn, list usageList[T], assetID
 	if err == nil && list.more != nil {
 		items, err = list.more(ctx, q, assetID, after, items, limit)
 	}
+	// An empty page is checked against the assets: an unknown asset is
+	// not found.
+	if err == nil && len(items) == 0 {
+		var one int
+		err = q.QueryRow(ctx, p(q.Engine() == db.Postgres, `SELECT 1 FROM assets WHERE id = $1`), assetID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return UsagePage[T]{}, notFound("path.id", "asset", assetID)
+		}
+	}
 	if err != nil {
-		return UsagePage[T]{}, err
+		return UsagePage[T]{}, fmt.Errorf("where-used of asset %d, %s: %w", assetID, list.name, err)
 	}
 	var page UsagePage[T]
 	page.Items, page.NextCursor = cut(list, assetID, items, limit)
@@ -347,8 +356,7 @@ func usagePage[T any](ctx context.Context, q db.Conn, list usageList[T], assetID
 }
 
 // readUsagePage runs list's page statement after cursor: up to limit+1
-// items. An empty page is checked against the assets: an unknown asset is
-// not found.
+// items.
 func readUsagePage[T any](ctx context.Context, q db.Conn, list usageList[T], assetID int64, after *usageKey, limit int) ([]T, error) {
 	args := []any{assetID, limit + 1}
 	if after != nil {
@@ -370,16 +378,6 @@ func readUsagePage[T any](ctx context.Context, q db.Conn, list usageList[T], ass
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("where-used of asset %d, %s: %w", assetID, list.name, err)
-	}
-	if len(items) == 0 {
-		var one int
-		err := q.QueryRow(ctx, p(q.Engine() == db.Postgres, `SELECT 1 FROM assets WHERE id = $1`), assetID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound("path.id", "asset", assetID)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("where-used of asset %d: %w", assetID, err)
-		}
 	}
 	return items, nil
 }

@@ -162,30 +162,32 @@ func buildUsageGraph(f *fixture) usageGraph {
 	}
 	// An ad group added to the first campaign after all the others: its id
 	// is the highest, its place in the lists is in that campaign.
-	late := f.adGroup(g.campaigns[0])
-	f.keyword(late, "late", "EXACT", false)
-	g.keywords++
-	lateAd := f.ad(late)
-	g.ads = append(g.ads, lateAd)
-	f.link(linkInput{AssetID: g.hot.ID, AdID: lateAd, FieldType: policy.Headline})
-	g.adLinks++
-	g.adGroups = slices.Insert(g.adGroups, 4, late)
-	// A campaign whose first ad groups have no keywords, more of them than a
-	// page: a page of keywords reads past batches of ad groups without any.
-	camp := f.campaign("SEARCH", "review")
-	g.campaigns = append(g.campaigns, camp)
-	g.searchCamp++
-	for i := range 12 {
+	// usedGroup adds an ad group to camp whose one ad uses the asset as a
+	// headline, with keyword when it is not empty.
+	usedGroup := func(camp int64, keyword string) int64 {
 		grp := f.adGroup(camp)
-		g.adGroups = append(g.adGroups, grp)
-		if i == 11 {
-			f.keyword(grp, "after the empty ones", "PHRASE", false)
+		if keyword != "" {
+			f.keyword(grp, keyword, "PHRASE", false)
 			g.keywords++
 		}
 		ad := f.ad(grp)
 		g.ads = append(g.ads, ad)
 		f.link(linkInput{AssetID: g.hot.ID, AdID: ad, FieldType: policy.Headline})
 		g.adLinks++
+		return grp
+	}
+	g.adGroups = slices.Insert(g.adGroups, 4, usedGroup(g.campaigns[0], "late"))
+	// A campaign whose first ad groups have no keywords, more of them than a
+	// page: a page of keywords reads past batches of ad groups without any.
+	camp := f.campaign("SEARCH", "review")
+	g.campaigns = append(g.campaigns, camp)
+	g.searchCamp++
+	for i := range 12 {
+		keyword := ""
+		if i == 11 {
+			keyword = "after the empty ones"
+		}
+		g.adGroups = append(g.adGroups, usedGroup(camp, keyword))
 	}
 	// An ad group in a used campaign whose ads do not use the asset: neither
 	// it nor its keywords are places of the asset.
