@@ -77,13 +77,13 @@ type listInput struct {
 
 type usageInput struct {
 	ID    int64 `path:"id" minimum:"1"`
-	Limit int   `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per list at most"`
+	Limit int   `query:"limit" minimum:"1" maximum:"200" default:"25" doc:"Items per list at most"`
 }
 
 type usagePageInput struct {
 	ID     int64  `path:"id" minimum:"1"`
 	Cursor string `query:"cursor" maxLength:"2000" doc:"Opaque cursor: the list's entry in next of /usage, or next_cursor of the previous page; empty for the first page"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per page"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"25" doc:"Items per page"`
 }
 
 type usagePageOutput[T any] struct {

@@ -48,7 +48,7 @@ const (
 
 // Page sizes of where-used lists.
 const (
-	DefaultUsageLimit = 50
+	DefaultUsageLimit = 25
 	MaxUsageLimit     = 200
 )
 

@@ -533,7 +533,7 @@ func TestWhereUsedHotAssetIn100000Places(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 50 items of five lists, each item under 200 bytes.
+		// A page of five lists, each item under 200 bytes.
 		if len(doc) > 5*DefaultUsageLimit*200 {
 			t.Fatalf("first answer of %d bytes for %d places", len(doc), places)
 		}
