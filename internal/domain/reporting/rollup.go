@@ -80,6 +80,15 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 			WHERE y.place_id = p.id AND y.day BETWEEN {start} AND {before} ORDER BY y.day DESC LIMIT 1) d
 		WHERE p.customer_id = {customer} AND p.google_campaign_id IN ({campaigns})`
 	}
+	// The facts of the touched assets in the days written, through the
+	// assets' index. SQLite's planner, seeing the customer's equality on
+	// the facts' key, read every fact of the customer instead: each batch
+	// of an import cost more than the one before (1,000,000 rows: 16 s of
+	// 40 here).
+	assetFacts := `report_asset_facts f`
+	if tx.Engine() == db.SQLite {
+		assetFacts = `report_asset_facts f INDEXED BY report_asset_facts_asset`
+	}
 	if from == blockStart {
 		seed = ``
 	} else {
@@ -110,7 +119,7 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 		{"asset days", `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
 			SELECT f.asset_id, f.day, f.customer_id, SUM(f.impressions), SUM(f.clicks), SUM(f.cost_micros),
 				SUM(` + microSQL("f.conversions") + `), SUM(` + microSQL("f.conversions_value") + `)
-			FROM report_asset_facts f WHERE f.customer_id = {customer} AND f.asset_id IN (` + touched + `) AND f.day BETWEEN {from} AND {to}
+			FROM ` + assetFacts + ` WHERE f.customer_id = {customer} AND f.asset_id IN (` + touched + `) AND f.day BETWEEN {from} AND {to}
 			GROUP BY f.asset_id, f.day, f.customer_id`},
 	}
 	for _, st := range steps {
