@@ -405,7 +405,7 @@ type usageRow struct {
 }
 
 // The columns of the widest list.
-const usageInts, usageStrs = 7, 3
+const usageInts, usageStrs = 4, 3
 
 func (r *usageRow) dest(ints, strs int) []any {
 	dest := make([]any, 0, ints+strs)
@@ -451,8 +451,14 @@ var usageFirstSQL = map[bool]string{}
 
 func init() {
 	for _, pg := range []bool{false, true} {
+		// The seven counters take two rows (lists 0 and 6), so every row
+		// has the columns of the widest list only: each column costs a
+		// call into SQLite per row, a NULL one too.
 		counts := p(pg, `SELECT 0, COALESCE(n.ad_links, 0), COALESCE(n.group_links, 0), COALESCE(n.campaigns, 0), COALESCE(n.ad_groups, 0),
-				COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+				CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+			FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = $1
+		UNION ALL SELECT 6, COALESCE(n.ads, 0), COALESCE(n.asset_groups, 0), COALESCE(n.keywords, 0), CAST(NULL AS BIGINT),
+				CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
 			FROM assets LEFT JOIN asset_usage n ON n.asset_id = assets.id WHERE assets.id = $1`)
 		usageFirstSQL[pg] = strings.Join([]string{counts,
 			usageBranch(1, usageCampaignList.page(pg, false), usageCampaignList.ints, usageCampaignList.strs),
@@ -494,9 +500,9 @@ func usageFirst(ctx context.Context, d *db.DB, assetID int64, limit int) (Usage,
 		switch list {
 		case 0:
 			found = true
-			c := &u.Counts
-			u.Totals.Ads, u.Totals.AssetGroups, c.Campaigns, c.AdGroups, c.Ads, c.AssetGroups, c.Keywords =
-				int(n[0]), int(n[1]), int(n[2]), int(n[3]), int(n[4]), int(n[5]), int(n[6])
+			u.Totals.Ads, u.Totals.AssetGroups, u.Counts.Campaigns, u.Counts.AdGroups = int(n[0]), int(n[1]), int(n[2]), int(n[3])
+		case 6:
+			u.Counts.Ads, u.Counts.AssetGroups, u.Counts.Keywords = int(n[0]), int(n[1]), int(n[2])
 		case 1:
 			u.Campaigns = append(u.Campaigns, usageCampaignList.make(n, r.s[:]))
 		case 2:
