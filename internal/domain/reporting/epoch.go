@@ -11,10 +11,26 @@ import (
 // answer cached before it is stale. Call it in the transaction that changes
 // the facts, so the move commits with them.
 func bumpEpoch(ctx context.Context, tx db.Conn) error {
-	if _, err := tx.Exec(ctx, `UPDATE report_epoch SET epoch = epoch + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("move the reporting epoch: %w", err)
+	_, err := bumpEpochTo(ctx, tx)
+	return err
+}
+
+// bumpEpochTo is bumpEpoch that tells the epoch the transaction moved to.
+func bumpEpochTo(ctx context.Context, tx db.Conn) (int64, error) {
+	var epoch int64
+	if err := tx.QueryRow(ctx, `UPDATE report_epoch SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch`).Scan(&epoch); err != nil {
+		return 0, fmt.Errorf("move the reporting epoch: %w", err)
 	}
-	return nil
+	return epoch, nil
+}
+
+// factsEpoch reads the reporting epoch in tx.
+func factsEpoch(ctx context.Context, tx db.Conn) (int64, error) {
+	var epoch int64
+	if err := tx.QueryRow(ctx, `SELECT epoch FROM report_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+		return 0, fmt.Errorf("read the reporting epoch: %w", err)
+	}
+	return epoch, nil
 }
 
 // readEpoch is the version of everything a report answer shows: the

@@ -32,6 +32,7 @@ type Importer struct {
 	textAsset map[string]int64         // content hash → our asset id (0: none)
 	byGoogle  map[int64]int64          // Google asset id → our asset id after a text lookup (0: not ours)
 	recorded  map[int64]int64          // Google campaign id → ours, in report_campaigns
+	rollups   rollupCache              // what this importer knows of the account's rollups
 }
 
 // ImportResult counts what a Write did.
@@ -89,26 +90,40 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 		return ImportResult{}, err
 	}
 	defer restore()
+	var epoch int64
 	err = im.s.db.InTxRaw(ctx, func(tx db.Conn) error {
 		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
 			return fmt.Errorf("record report campaigns: %w", err)
 		}
-		n, err := writeRows(ctx, tx, im.customer, entity, entityOrder, asset, assetOrder)
+		n, assetState, err := writeRows(ctx, tx, im.customer, entity, entityOrder, asset, assetOrder)
 		if err != nil {
 			return err
 		}
 		res.Written = n
 		if n > 0 && len(assetOrder) > 0 {
-			from, to := assetDayRange(asset)
-			if err := refreshAssetRollups(ctx, tx, im.customer, assetCampaigns(asset), from, to); err != nil {
+			if err := im.rollups.check(ctx, tx); err != nil {
 				return err
 			}
+			added, err := addAssetRollups(ctx, tx, im.customer, asset, assetOrder, assetState, &im.rollups)
+			if err != nil {
+				return err
+			}
+			if !added {
+				im.rollups.reset()
+				from, to := assetDayRange(asset)
+				if err := refreshAssetRollups(ctx, tx, im.customer, assetCampaigns(asset), from, to); err != nil {
+					return err
+				}
+			}
 		}
-		return bumpEpoch(ctx, tx)
+		epoch, err = bumpEpochTo(ctx, tx)
+		return err
 	})
 	if err != nil {
+		im.rollups.reset() // it may hold what the transaction rolled back
 		return ImportResult{}, err
 	}
+	im.rollups.committed(epoch)
 	for gid, id := range campaigns {
 		im.recorded[gid] = id
 	}

@@ -139,7 +139,10 @@ func keyOrder(n int, compare func(i, j int) int) []int32 {
 // The read and the writes must see the same rows: SQLite has one writer;
 // on PostgreSQL the transaction first takes an advisory lock per account,
 // so two imports of one account queue instead of both inserting a key.
-func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32) (int, error) {
+//
+// It returns the rows written and the state of each asset row (in
+// assetOrder): rowNew, rowChanged or rowUnchanged.
+func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32) (int, []uint8, error) {
 	facts := importTable{name: "report_facts", columns: factColumns, upsert: factUpsert, cols: 15, order: entityOrder, ids: []int{6, 7, 8},
 		row: func(i int, v []any) { entity[i].values(v) },
 		key: func(i int, v []any) int { return entity[i].compareStored(v) },
@@ -156,33 +159,38 @@ func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow
 		}}
 	if tx.Engine() == db.Postgres {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7401, hashtext(?))`, strconv.FormatInt(customer, 10)); err != nil {
-			return 0, fmt.Errorf("lock the account's reports: %w", err)
+			return 0, nil, fmt.Errorf("lock the account's reports: %w", err)
 		}
 	}
 	written := 0
+	var assetState []uint8
 	err := tx.Raw(func(dc any) error {
 		for _, t := range []importTable{facts, assetFacts} {
 			if len(t.order) == 0 {
 				continue
 			}
 			var n int
+			var state []uint8
 			var err error
 			switch c := dc.(type) {
 			case *stdlib.Conn:
-				n, err = t.writePostgres(ctx, c.Conn(), customer)
+				n, state, err = t.writePostgres(ctx, c.Conn(), customer)
 			case driver.ConnPrepareContext:
-				n, err = t.writeSQLite(ctx, c, customer)
+				n, state, err = t.writeSQLite(ctx, c, customer)
 			default:
 				err = fmt.Errorf("unexpected driver connection %T", dc)
 			}
 			written += n
+			if t.name == assetFacts.name {
+				assetState = state
+			}
 			if err != nil {
 				return fmt.Errorf("import %s: %w", t.name, err)
 			}
 		}
 		return nil
 	})
-	return written, err
+	return written, assetState, err
 }
 
 // importTable is what writeRows writes to one table: the rows order names,
@@ -350,16 +358,16 @@ func (r *assetFactRow) values(v []any) {
 // values bound. Statements run without a context (one that can end costs
 // modernc.org/sqlite a goroutine per call); ctx is checked between rows
 // instead.
-func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, error) {
+func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, []uint8, error) {
 	state, err := t.readSQLite(c, customer)
 	if err != nil {
-		return 0, fmt.Errorf("read stored rows: %w", err)
+		return 0, nil, fmt.Errorf("read stored rows: %w", err)
 	}
 	v := make([]any, t.cols)
 	t.row(int(t.order[0]), v)
 	demo, ok := v[t.cols-1].(int64)
 	if !ok || demo < 0 || demo > 1 {
-		return 0, fmt.Errorf("demo flag %v", v[t.cols-1])
+		return 0, nil, fmt.Errorf("demo flag %v", v[t.cols-1])
 	}
 	insert := `INSERT INTO ` + t.name + ` (` + t.columns + `) VALUES (` + strconv.FormatInt(customer, 10) + `, ` +
 		db.Placeholders(t.cols-2) + `, ` + strconv.FormatInt(demo, 10) + `)`
@@ -371,10 +379,10 @@ func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContex
 		n, err := t.execSQLite(ctx, c, s.query, customer, demo, func(k int) bool { return state[k] == s.state })
 		written += n
 		if err != nil {
-			return written, err
+			return written, nil, err
 		}
 	}
-	return written, nil
+	return written, state, nil
 }
 
 // readSQLite compares the stored rows of the batch's ranges with the batch.
@@ -466,10 +474,10 @@ func (t importTable) execSQLite(ctx context.Context, c driver.ConnPrepareContext
 // statement, copies the new rows straight into the table and the changed
 // ones into a temporary table (emptied at every commit), upserted from
 // there.
-func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, customer int64) (int, error) {
+func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, customer int64) (int, []uint8, error) {
 	state, err := t.readPostgres(ctx, c, customer)
 	if err != nil {
-		return 0, fmt.Errorf("read stored rows: %w", err)
+		return 0, nil, fmt.Errorf("read stored rows: %w", err)
 	}
 	names := strings.Split(t.columns, ",")
 	for i := range names {
@@ -488,25 +496,25 @@ func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, customer in
 	if news > 0 {
 		n, err := c.CopyFrom(ctx, pgx.Identifier{t.name}, names, t.source(state, rowNew))
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		written += int(n)
 	}
 	if changed == 0 {
-		return written, nil
+		return written, state, nil
 	}
 	in := t.name + "_in"
 	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+t.columns+` FROM `+t.name+` WITH NO DATA`); err != nil {
-		return written, err
+		return written, nil, err
 	}
 	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, t.source(state, rowChanged)); err != nil {
-		return written, err
+		return written, nil, err
 	}
 	tag, err := c.Exec(ctx, `INSERT INTO `+t.name+` (`+t.columns+`) SELECT `+t.columns+` FROM `+in+t.upsert)
 	if err != nil {
-		return written, err
+		return written, nil, err
 	}
-	return written + int(tag.RowsAffected()), nil
+	return written + int(tag.RowsAffected()), state, nil
 }
 
 // readPostgres compares the stored rows of the batch's ranges with the

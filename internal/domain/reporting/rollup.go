@@ -123,7 +123,7 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 			GROUP BY f.asset_id, f.day, f.customer_id`},
 	}
 	for _, st := range steps {
-		if _, err := tx.Exec(ctx, r.Replace(st.q)); err != nil {
+		if _, err := tx.ExecOnce(ctx, r.Replace(st.q)); err != nil {
 			return fmt.Errorf("asset rollups: %s: %w", st.what, err)
 		}
 	}

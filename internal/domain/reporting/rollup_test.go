@@ -95,8 +95,21 @@ func TestAssetRollupsEqualTheFacts(t *testing.T) {
 		write(customer, false, []reporting.Fact{unknown})
 		checkRollups(t, d, "new days and ids learnt later")
 
-		// Another customer's demo facts on the same assets and days.
-		write("2222222222", true, assetFacts(60, 100, func(i int, f *reporting.Fact) { f.Impressions += int64(i % 11) }))
+		// Another customer's demo facts on the same assets and days: the
+		// later days first, then the earlier ones, which land before stored
+		// running sums of the same places.
+		other := assetFacts(60, 100, func(i int, f *reporting.Fact) { f.Impressions += int64(i % 11) })
+		var earlier, later []reporting.Fact
+		for _, f := range other {
+			if f.Day >= w.first+80 {
+				later = append(later, f)
+			} else {
+				earlier = append(earlier, f)
+			}
+		}
+		write("2222222222", true, later)
+		checkRollups(t, d, "another customer's later days")
+		write("2222222222", true, earlier)
 		checkRollups(t, d, "another customer")
 		checkAssetAnswers(t, w, "after every change")
 
@@ -376,4 +389,48 @@ func checkAssetAnswers(t *testing.T, w *world, when string) {
 			}
 		}
 	}
+}
+
+// An importer keeps what it learnt of the rollups from one batch for the
+// next; when another import wrote facts of the same places in between, it
+// must see them: the running sums of its next days include the other's.
+func TestImporterSeesAnotherImportBetweenItsBatches(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, 17)
+		const account = "3333333333"
+		days := func(from, to int) []reporting.Fact {
+			var out []reporting.Fact
+			for _, f := range w.facts {
+				if (f.Level == reporting.LevelAdAsset || f.Level == reporting.LevelAssetGroupAsset) && f.Day >= w.first+reporting.Day(from) && f.Day <= w.first+reporting.Day(to) {
+					out = append(out, f)
+				}
+			}
+			if len(out) == 0 {
+				t.Fatalf("no asset facts on days %d–%d", from, to)
+			}
+			return out
+		}
+		newImporter := func() *reporting.Importer {
+			im, err := w.reports.NewImporter(account, reporting.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return im
+		}
+		write := func(im *reporting.Importer, facts []reporting.Fact) {
+			t.Helper()
+			if _, err := im.Write(ctx, facts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Days 0–39 lie in one block of running sums (it starts on day 68).
+		a, b := newImporter(), newImporter()
+		write(a, days(0, 9))
+		write(b, days(10, 19))
+		write(a, days(20, 29))
+		checkRollups(t, d, "the first importer after the second")
+		write(b, days(30, 39))
+		checkRollups(t, d, "the second importer after the first")
+	})
 }

@@ -288,6 +288,18 @@ func (c Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return c.q.ExecContext(ctx, c.db.Q(query), args...)
 }
 
+// ExecOnce is Exec for a statement that is not run again (values written
+// into its text): it is neither taken from nor kept for the statement
+// cache.
+func (c Conn) ExecOnce(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.db.Q(query), args...)
+}
+
+// QueryOnce is Query for a statement that is not run again (see ExecOnce).
+func (c Conn) QueryOnce(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.db.Q(query), args...)
+}
+
 func (c Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st, done := c.stmt(ctx, query); st != nil {
 		// Rows keep what they need of a statement closed under them:

@@ -1,0 +1,462 @@
+package reporting
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+)
+
+// A batch of an import that only adds asset facts (a daily download, a
+// backfill of days not stored yet) brings the rollups up to date from its
+// own rows (addAssetRollups): the facts it wrote are known, so nothing is
+// read back but the running sums the new facts land between, and nothing
+// is deleted. A batch that changed stored facts (late conversions, ids
+// learnt later) has refreshAssetRollups make them again from the facts.
+
+// placeIdent is a place of report_asset_places besides the customer: an
+// asset fact's Google ids and field type, and our ids (0: none).
+type placeIdent struct {
+	campaignGID, group, ad, googleAsset int64
+	fieldType                           string
+	campaign, adGroup, adID, assetGroup int64
+	asset                               int64
+}
+
+// sums are running sums of report_asset_place_days, or one fact's values
+// (n = 1) to add to them.
+type sums struct {
+	n, demo, imp, clk, cost, conv, val int64
+}
+
+func (s *sums) add(o *sums) {
+	s.n, s.demo, s.imp, s.clk, s.cost, s.conv, s.val = s.n+o.n, s.demo+o.demo, s.imp+o.imp, s.clk+o.clk, s.cost+o.cost, s.conv+o.conv, s.val+o.val
+}
+
+func (s sums) plus(o *sums) sums { s.add(o); return s }
+
+// runningRow is a row of report_asset_place_days.
+type runningRow struct {
+	place int64
+	day   Day
+	code  int64
+	sums
+}
+
+// placeFact is a new asset fact as the rollups see it.
+type placeFact struct {
+	key   placeIdent
+	place int64 // report_asset_places.id
+	runningRow
+}
+
+// addAssetRollups adds the asset facts of a batch that writeRows inserted
+// (state rowNew; rows in order, state in the same order) to the rollups of
+// customer, in tx. It reports false and writes no rollup when the batch
+// changed a stored fact (state rowChanged): the caller then runs
+// refreshAssetRollups.
+func addAssetRollups(ctx context.Context, tx db.Conn, customer int64, rows []assetFactRow, order []int32, state []uint8, cache *rollupCache) (bool, error) {
+	// The sums in millionths are rounded as the database rounds them in
+	// refreshAssetRollups (microSQL): SQLite's ROUND away from zero,
+	// PostgreSQL's round of a double to the even neighbour.
+	round := math.Round
+	if tx.Engine() == db.Postgres {
+		round = math.RoundToEven
+	}
+	var facts []placeFact
+	for k, i := range order {
+		switch state[k] {
+		case rowChanged:
+			return false, nil
+		case rowUnchanged:
+			continue
+		}
+		r := &rows[i]
+		o := &r.ours
+		if o.AssetID == 0 {
+			continue // not one of our assets: no place
+		}
+		facts = append(facts, placeFact{
+			key: placeIdent{campaignGID: r.campaignGID, group: r.group, ad: r.ad, googleAsset: r.asset, fieldType: r.fieldType,
+				campaign: o.CampaignID, adGroup: o.AdGroupID, adID: o.AdID, assetGroup: o.AssetGroupID, asset: o.AssetID},
+			runningRow: runningRow{day: r.day, code: int64(r.day)*8 + int64(r.label), sums: sums{n: 1, demo: int64(r.demo),
+				imp: r.m.Impressions, clk: r.m.Clicks, cost: r.m.CostMicros,
+				conv: int64(round(r.m.Conversions * 1e6)), val: int64(round(r.m.ConversionsValue * 1e6))}},
+		})
+	}
+	if len(facts) == 0 {
+		return true, nil
+	}
+	if err := placeIDs(ctx, tx, customer, facts, cache); err != nil {
+		return false, fmt.Errorf("asset rollups: places: %w", err)
+	}
+	slices.SortFunc(facts, func(a, b placeFact) int { return cmp.Or(cmp.Compare(a.place, b.place), cmp.Compare(a.day, b.day)) })
+	inserts, updates, ok, err := runningSums(ctx, tx, facts, cache)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := writeRunning(ctx, tx, inserts, updates); err != nil {
+		return false, fmt.Errorf("asset rollups: running sums: %w", err)
+	}
+	if err := addAssetDays(ctx, tx, customer, facts); err != nil {
+		return false, fmt.Errorf("asset rollups: asset days: %w", err)
+	}
+	return true, nil
+}
+
+// rollupCache is what an Importer knows of its account's rollups from its
+// own batches: the places of the Google campaigns it has read, and each
+// place's row of running sums of its latest day. It holds while the
+// reporting epoch is the one the importer's last batch committed (every
+// change of facts moves it, in the change's transaction); check drops it
+// otherwise. A daily download or a backfill so reads no running sums at
+// all: each new day comes after the place's latest.
+type rollupCache struct {
+	epoch  int64
+	known  bool                 // epoch is the one the last batch committed
+	places map[placeIdent]int64 // of the campaigns in loaded
+	loaded map[int64]bool       // Google campaigns whose places are all in places
+	last   map[int64]runningRow // place → its row of its latest day
+}
+
+func (c *rollupCache) reset() { *c = rollupCache{} }
+
+// committed notes the epoch the importer's batch committed.
+func (c *rollupCache) committed(epoch int64) { c.epoch, c.known = epoch, true }
+
+// check drops what the cache holds unless the reporting epoch, read in tx,
+// is still the one the importer committed last. On PostgreSQL tx holds the
+// account's lock (writeRows), so no other import of the account runs.
+func (c *rollupCache) check(ctx context.Context, tx db.Conn) error {
+	if !c.known {
+		c.reset()
+		return nil
+	}
+	epoch, err := factsEpoch(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if epoch != c.epoch {
+		c.reset()
+	}
+	return nil
+}
+
+// placeIDs sets the place of every fact, reading the places of the Google
+// campaigns the cache has not read yet and adding the places not stored.
+func placeIDs(ctx context.Context, tx db.Conn, customer int64, facts []placeFact, cache *rollupCache) error {
+	if cache.places == nil {
+		cache.places, cache.loaded = map[placeIdent]int64{}, map[int64]bool{}
+	}
+	ids := cache.places
+	var campaigns []string
+	for i := range facts {
+		if gid := facts[i].key.campaignGID; !cache.loaded[gid] {
+			cache.loaded[gid] = true
+			campaigns = append(campaigns, strconv.FormatInt(gid, 10))
+		}
+	}
+	if len(campaigns) > 0 {
+		rows, err := tx.QueryOnce(ctx, `SELECT id, google_campaign_id, google_group_id, google_ad_id, google_asset_id, field_type,
+			campaign_id, ad_group_id, ad_id, asset_group_id, asset_id
+			FROM report_asset_places WHERE customer_id = ? AND google_campaign_id IN (`+strings.Join(campaigns, ", ")+`)`, customer)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var k placeIdent
+			if err := rows.Scan(&id, &k.campaignGID, &k.group, &k.ad, &k.googleAsset, &k.fieldType,
+				&k.campaign, &k.adGroup, &k.adID, &k.assetGroup, &k.asset); err != nil {
+				rows.Close()
+				return err
+			}
+			ids[k] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for i := range facts {
+		f := &facts[i]
+		id, ok := ids[f.key]
+		if !ok {
+			k := &f.key
+			if err := tx.QueryRow(ctx, `INSERT INTO report_asset_places (customer_id, google_campaign_id, google_group_id, google_ad_id,
+				google_asset_id, field_type, campaign_id, ad_group_id, ad_id, asset_group_id, asset_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, customer, k.campaignGID, k.group, k.ad, k.googleAsset, k.fieldType,
+				k.campaign, k.adGroup, k.adID, k.assetGroup, k.asset).Scan(&id); err != nil {
+				return err
+			}
+			ids[f.key] = id
+		}
+		f.place = id
+	}
+	return nil
+}
+
+// span is the new facts of one place in one block of running sums
+// (facts[from:to], by day), and the stored rows they change.
+type span struct {
+	from, to int
+	read     bool         // the stored rows were read (the cache did not tell)
+	seed     *runningRow  // the place's last row in the block before the first new day
+	later    []runningRow // its rows from the first new day to the block's end, by day
+}
+
+// runningSums works out the rows of running sums to insert (a new fact's
+// day) and the stored rows after them in their block, with the new facts
+// (by place and day) added. What the new facts land between is read in one
+// statement — the place's last row before the first new day in each block,
+// its rows from there to the block's end, and its latest row — unless the
+// cache knows the place's latest row and it comes before the first new
+// day. ok is false when a new fact has the day of a stored row of its place
+// (a fact the batch did not know was stored): the caller refreshes from the
+// facts.
+func runningSums(ctx context.Context, tx db.Conn, facts []placeFact, cache *rollupCache) (inserts, updates []runningRow, ok bool, err error) {
+	if cache.last == nil {
+		cache.last = map[int64]runningRow{}
+	}
+	type spanKey struct {
+		place int64
+		block Day
+	}
+	var spans []span
+	index := map[spanKey]int{}
+	var values strings.Builder
+	read := false // whether the current place's stored rows are read
+	for i := range facts {
+		f := &facts[i]
+		newPlace := i == 0 || facts[i-1].place != f.place
+		if !newPlace && facts[i-1].day == f.day {
+			return nil, nil, false, nil
+		}
+		if !newPlace && facts[i-1].day/rollupBlock == f.day/rollupBlock {
+			spans[len(spans)-1].to = i + 1
+			continue
+		}
+		if newPlace {
+			last, known := cache.last[f.place]
+			read = !known || last.day >= f.day
+		}
+		block := f.day / rollupBlock * rollupBlock
+		s := span{from: i, to: i + 1, read: read}
+		if !read {
+			if last := cache.last[f.place]; last.day >= block {
+				s.seed = &last
+			}
+		} else {
+			index[spanKey{f.place, block}] = len(spans)
+			if values.Len() > 0 {
+				values.WriteString(", ")
+			}
+			fmt.Fprintf(&values, "(%d, %d, %d, %d)", f.place, block, f.day, block+rollupBlock-1)
+		}
+		spans = append(spans, s)
+	}
+	// latest: a read place's latest stored row (absent: it has none).
+	latest := map[int64]runningRow{}
+	if values.Len() > 0 {
+		cols := `d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro`
+		rows, err := tx.QueryOnce(ctx, `WITH r (p, lo, mid, hi) AS (VALUES `+values.String()+`)
+			SELECT r.p, r.lo, 0, `+cols+` FROM r JOIN report_asset_place_days d ON d.place_id = r.p AND d.day = (SELECT MAX(y.day)
+				FROM report_asset_place_days y WHERE y.place_id = r.p AND y.day BETWEEN r.lo AND r.mid - 1)
+			UNION ALL
+			SELECT r.p, r.lo, 1, `+cols+` FROM r JOIN report_asset_place_days d ON d.place_id = r.p AND d.day BETWEEN r.mid AND r.hi
+			UNION ALL
+			SELECT r.p, r.lo, 2, `+cols+` FROM r JOIN report_asset_place_days d ON d.place_id = r.p AND d.day = (SELECT MAX(y.day)
+				FROM report_asset_place_days y WHERE y.place_id = r.p)`)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("read running sums: %w", err)
+		}
+		for rows.Next() {
+			var r runningRow
+			var block Day
+			var part int
+			if err := rows.Scan(&r.place, &block, &part, &r.day, &r.code, &r.n, &r.demo, &r.imp, &r.clk, &r.cost, &r.conv, &r.val); err != nil {
+				rows.Close()
+				return nil, nil, false, fmt.Errorf("read running sums: %w", err)
+			}
+			s := &spans[index[spanKey{r.place, block}]]
+			switch part {
+			case 0:
+				s.seed = &r
+			case 1:
+				s.later = append(s.later, r)
+			default:
+				latest[r.place] = r
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, false, fmt.Errorf("read running sums: %w", err)
+		}
+	}
+	for _, s := range spans {
+		place := facts[s.from].place
+		last, known := cache.last[place]
+		if s.read {
+			last, known = latest[place]
+		}
+		slices.SortFunc(s.later, func(a, b runningRow) int { return cmp.Compare(a.day, b.day) })
+		// base: the stored running sums at the last stored day so far;
+		// added: the new facts so far.
+		var base, added sums
+		if s.seed != nil {
+			base = s.seed.sums
+		}
+		note := func(r runningRow) {
+			if !known || r.day >= last.day {
+				last, known = r, true
+			}
+		}
+		fs, later := facts[s.from:s.to], s.later
+		for len(fs) > 0 || len(later) > 0 {
+			switch {
+			case len(fs) > 0 && len(later) > 0 && fs[0].day == later[0].day:
+				return nil, nil, false, nil
+			case len(later) > 0 && (len(fs) == 0 || later[0].day < fs[0].day):
+				r := later[0]
+				base, r.sums = r.sums, r.sums.plus(&added)
+				updates = append(updates, r)
+				note(r)
+				later = later[1:]
+			default:
+				f := &fs[0]
+				added.add(&f.sums)
+				r := runningRow{place: f.place, day: f.day, code: f.code, sums: base.plus(&added)}
+				inserts = append(inserts, r)
+				note(r)
+				fs = fs[1:]
+			}
+		}
+		cache.last[place] = last
+	}
+	return inserts, updates, true, nil
+}
+
+// writeRunning inserts the new rows of running sums and updates the
+// stored ones: on SQLite a prepared statement per row, on PostgreSQL the
+// new rows by COPY and the changed ones in one UPDATE from arrays.
+func writeRunning(ctx context.Context, tx db.Conn, inserts, updates []runningRow) error {
+	if tx.Engine() == db.Postgres {
+		return tx.Raw(func(dc any) error {
+			c, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("unexpected driver connection %T", dc)
+			}
+			if len(inserts) > 0 {
+				if _, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"report_asset_place_days"},
+					[]string{"place_id", "day", "code", "n", "demo", "impressions", "clicks", "cost_micros", "conversions_micro", "value_micro"},
+					pgx.CopyFromSlice(len(inserts), func(i int) ([]any, error) {
+						r := &inserts[i]
+						return []any{r.place, int64(r.day), r.code, r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val}, nil
+					})); err != nil {
+					return err
+				}
+			}
+			if len(updates) == 0 {
+				return nil
+			}
+			a := runningArrays(updates)
+			_, err := c.Conn().Exec(ctx, `UPDATE report_asset_place_days d SET n = u.n, demo = u.demo, impressions = u.imp, clicks = u.clk,
+				cost_micros = u.cost, conversions_micro = u.conv, value_micro = u.val
+				FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
+					AS u (place_id, day, n, demo, imp, clk, cost, conv, val)
+				WHERE d.place_id = u.place_id AND d.day = u.day`, a...)
+			return err
+		})
+	}
+	for i := range inserts {
+		r := &inserts[i]
+		if _, err := tx.Exec(ctx, `INSERT INTO report_asset_place_days (place_id, day, code, n, demo, impressions, clicks, cost_micros,
+			conversions_micro, value_micro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.place, int64(r.day), r.code, r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val); err != nil {
+			return err
+		}
+	}
+	for i := range updates {
+		r := &updates[i]
+		if _, err := tx.Exec(ctx, `UPDATE report_asset_place_days SET n = ?, demo = ?, impressions = ?, clicks = ?, cost_micros = ?,
+			conversions_micro = ?, value_micro = ? WHERE place_id = ? AND day = ?`,
+			r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val, r.place, int64(r.day)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runningArrays are rows' place, day and sums as columns.
+func runningArrays(rows []runningRow) []any {
+	place, day := make([]int64, len(rows)), make([]int32, len(rows))
+	cols := make([][]int64, 7)
+	for j := range cols {
+		cols[j] = make([]int64, len(rows))
+	}
+	for i := range rows {
+		r := &rows[i]
+		place[i], day[i] = r.place, int32(r.day)
+		cols[0][i], cols[1][i], cols[2][i], cols[3][i], cols[4][i], cols[5][i], cols[6][i] = r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val
+	}
+	out := []any{place, day}
+	for _, c := range cols {
+		out = append(out, c)
+	}
+	return out
+}
+
+// addAssetDays adds the new facts to their assets' day sums.
+func addAssetDays(ctx context.Context, tx db.Conn, customer int64, facts []placeFact) error {
+	type assetDay struct {
+		asset int64
+		day   Day
+	}
+	byDay := map[assetDay]*sums{}
+	var keys []assetDay
+	for i := range facts {
+		f := &facts[i]
+		k := assetDay{f.key.asset, f.day}
+		s := byDay[k]
+		if s == nil {
+			s = &sums{}
+			byDay[k] = s
+			keys = append(keys, k)
+		}
+		s.add(&f.sums)
+	}
+	slices.SortFunc(keys, func(a, b assetDay) int { return cmp.Or(cmp.Compare(a.asset, b.asset), cmp.Compare(a.day, b.day)) })
+	const upsert = ` ON CONFLICT (asset_id, day, customer_id) DO UPDATE SET impressions = report_asset_days.impressions + excluded.impressions,
+		clicks = report_asset_days.clicks + excluded.clicks, cost_micros = report_asset_days.cost_micros + excluded.cost_micros,
+		conversions_micro = report_asset_days.conversions_micro + excluded.conversions_micro,
+		value_micro = report_asset_days.value_micro + excluded.value_micro`
+	if tx.Engine() == db.Postgres {
+		rows := make([]runningRow, len(keys))
+		for i, k := range keys {
+			rows[i] = runningRow{place: k.asset, day: k.day, sums: *byDay[k]}
+		}
+		a := runningArrays(rows)
+		_, err := tx.Exec(ctx, `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
+			SELECT u.asset_id, u.day, ?, u.imp, u.clk, u.cost, u.conv, u.val
+			FROM unnest(?::bigint[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+				AS u (asset_id, day, imp, clk, cost, conv, val)`+upsert,
+			customer, a[0], a[1], a[4], a[5], a[6], a[7], a[8])
+		return err
+	}
+	for _, k := range keys {
+		s := byDay[k]
+		if _, err := tx.Exec(ctx, `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+upsert, k.asset, int64(k.day), customer, s.imp, s.clk, s.cost, s.conv, s.val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
