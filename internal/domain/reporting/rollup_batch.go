@@ -3,6 +3,7 @@ package reporting
 import (
 	"cmp"
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"slices"
@@ -376,23 +377,67 @@ func writeRunning(ctx context.Context, tx db.Conn, inserts, updates []runningRow
 			return err
 		})
 	}
-	for i := range inserts {
+	err := execEach(ctx, tx, `INSERT INTO report_asset_place_days (place_id, day, code, n, demo, impressions, clicks, cost_micros,
+		conversions_micro, value_micro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, len(inserts), func(i int, a []driver.NamedValue) []driver.NamedValue {
 		r := &inserts[i]
-		if _, err := tx.Exec(ctx, `INSERT INTO report_asset_place_days (place_id, day, code, n, demo, impressions, clicks, cost_micros,
-			conversions_micro, value_micro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.place, int64(r.day), r.code, r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val); err != nil {
-			return err
-		}
+		return setArgs(a, r.place, int64(r.day), r.code, r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val)
+	})
+	if err != nil {
+		return err
 	}
-	for i := range updates {
+	return execEach(ctx, tx, `UPDATE report_asset_place_days SET n = ?, demo = ?, impressions = ?, clicks = ?, cost_micros = ?,
+		conversions_micro = ?, value_micro = ? WHERE place_id = ? AND day = ?`, len(updates), func(i int, a []driver.NamedValue) []driver.NamedValue {
 		r := &updates[i]
-		if _, err := tx.Exec(ctx, `UPDATE report_asset_place_days SET n = ?, demo = ?, impressions = ?, clicks = ?, cost_micros = ?,
-			conversions_micro = ?, value_micro = ? WHERE place_id = ? AND day = ?`,
-			r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val, r.place, int64(r.day)); err != nil {
+		return setArgs(a, r.n, r.demo, r.imp, r.clk, r.cost, r.conv, r.val, r.place, int64(r.day))
+	})
+}
+
+// execEach runs query, a single-row statement with ? placeholders, for n
+// rows on SQLite's driver connection of tx (prepared once; args(i, a)
+// returns row i's arguments in a's array), as writeRows writes the facts: without database/sql's
+// per-call work, and without a context per call (ctx is checked between
+// rows).
+func execEach(ctx context.Context, tx db.Conn, query string, n int, args func(i int, a []driver.NamedValue) []driver.NamedValue) error {
+	if n == 0 {
+		return nil
+	}
+	return tx.Raw(func(dc any) error {
+		c, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		st, err := c.PrepareContext(context.Background(), query)
+		if err != nil {
 			return err
 		}
+		defer st.Close()
+		exec, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("unexpected driver statement %T", st)
+		}
+		a := make([]driver.NamedValue, 0, 16)
+		for i := 0; i < n; i++ {
+			if i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			a = args(i, a)
+			if _, err := exec.ExecContext(context.Background(), a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// setArgs makes values a statement's arguments, in order, in a's array.
+func setArgs(a []driver.NamedValue, values ...int64) []driver.NamedValue {
+	a = a[:0]
+	for j, v := range values {
+		a = append(a, driver.NamedValue{Ordinal: j + 1, Value: v})
 	}
-	return nil
+	return a
 }
 
 // runningArrays are rows' place, day and sums as columns.
@@ -451,12 +496,10 @@ func addAssetDays(ctx context.Context, tx db.Conn, customer int64, facts []place
 			customer, a[0], a[1], a[4], a[5], a[6], a[7], a[8])
 		return err
 	}
-	for _, k := range keys {
+	return execEach(ctx, tx, `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+upsert, len(keys), func(i int, a []driver.NamedValue) []driver.NamedValue {
+		k := keys[i]
 		s := byDay[k]
-		if _, err := tx.Exec(ctx, `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+upsert, k.asset, int64(k.day), customer, s.imp, s.clk, s.cost, s.conv, s.val); err != nil {
-			return err
-		}
-	}
-	return nil
+		return setArgs(a, k.asset, int64(k.day), customer, s.imp, s.clk, s.cost, s.conv, s.val)
+	})
 }
