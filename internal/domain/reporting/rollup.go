@@ -12,9 +12,10 @@ import (
 // The rollups of report_asset_facts (migration 0017): report_asset_places
 // (one row per place), report_asset_place_days (each place's running sums
 // within blocks of rollupBlock days) and report_asset_days (each asset's
-// sums per day). They are derived from the facts and refreshed in the
-// transaction that writes the facts, by refreshAssetRollups for the
-// customer and the days written, so they always equal a GROUP BY over the
+// sums per day). They are derived from the facts and kept up to date in
+// the transaction that writes the facts — from the batch's own rows when it
+// only added facts (addAssetRollups), else by refreshAssetRollups for the
+// customer and the days written — so they always equal a GROUP BY over the
 // facts.
 
 // rollupBlock is the length of the blocks of running sums, in days. A
