@@ -117,38 +117,47 @@ func addAssetRollups(ctx context.Context, tx db.Conn, customer int64, rows []ass
 // own batches: the places of the Google campaigns it has read, and each
 // place's row of running sums of its latest day. It holds while the
 // reporting epoch is the one the importer's last batch committed (every
-// change of facts moves it, in the change's transaction); check drops it
-// otherwise. A daily download or a backfill so reads no running sums at
-// all: each new day comes after the place's latest.
+// change of facts moves it, in the change's transaction); check, at the
+// start of a batch's rollups, drops it otherwise. A daily download or a
+// backfill so reads no running sums at all: each new day comes after the
+// place's latest.
 type rollupCache struct {
-	epoch  int64
-	known  bool                 // epoch is the one the last batch committed
-	places map[placeIdent]int64 // of the campaigns in loaded
-	loaded map[int64]bool       // Google campaigns whose places are all in places
-	last   map[int64]runningRow // place → its row of its latest day
+	epoch   int64
+	known   bool                 // epoch is the one the importer's last batch committed
+	start   int64                // the epoch check read in the running batch
+	checked bool                 // check ran in the running batch
+	places  map[placeIdent]int64 // of the campaigns in loaded
+	loaded  map[int64]bool       // Google campaigns whose places are all in places
+	last    map[int64]runningRow // place → its row of its latest day
 }
 
 func (c *rollupCache) reset() { *c = rollupCache{} }
 
-// committed notes the epoch the importer's batch committed.
-func (c *rollupCache) committed(epoch int64) { c.epoch, c.known = epoch, true }
-
-// check drops what the cache holds unless the reporting epoch, read in tx,
-// is still the one the importer committed last. On PostgreSQL tx holds the
-// account's lock (writeRows), so no other import of the account runs.
+// check reads the reporting epoch in tx and drops what the cache holds
+// unless it is still the one the importer committed last. On PostgreSQL
+// tx holds the account's lock (writeRows), so no other import of the
+// account runs until it ends.
 func (c *rollupCache) check(ctx context.Context, tx db.Conn) error {
-	if !c.known {
-		c.reset()
-		return nil
-	}
 	epoch, err := factsEpoch(ctx, tx)
 	if err != nil {
 		return err
 	}
-	if epoch != c.epoch {
+	if !c.known || epoch != c.epoch {
 		c.reset()
 	}
+	c.start, c.checked = epoch, true
 	return nil
+}
+
+// committed notes the epoch the importer's batch moved to. The cache holds
+// on only when check ran in the batch and nobody else moved the epoch
+// between that read and the batch's own move.
+func (c *rollupCache) committed(epoch int64) {
+	if !c.checked || epoch != c.start+1 {
+		c.reset()
+		return
+	}
+	c.epoch, c.known, c.checked = epoch, true, false
 }
 
 // placeIDs sets the place of every fact, reading the places of the Google

@@ -428,6 +428,14 @@ func TestImporterSeesAnotherImportBetweenItsBatches(t *testing.T) {
 		a, b := newImporter(), newImporter()
 		write(a, days(0, 9))
 		write(b, days(10, 19))
+		// A batch without asset facts in between: it moves the epoch too.
+		var campaignFacts []reporting.Fact
+		for _, f := range w.facts {
+			if f.Level == reporting.LevelCampaign && f.Day >= w.first+50 && f.Day <= w.first+55 {
+				campaignFacts = append(campaignFacts, f)
+			}
+		}
+		write(a, campaignFacts)
 		write(a, days(20, 29))
 		checkRollups(t, d, "the first importer after the second")
 		write(b, days(30, 39))
