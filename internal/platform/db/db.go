@@ -445,13 +445,32 @@ func (d *DB) InTxRaw(ctx context.Context, fn func(tx Conn) error) error {
 
 // Raw runs fn with the driver connection of a transaction of InTxRaw (a
 // *stdlib.Conn of pgx, or modernc.org/sqlite's connection), inside that
-// transaction.
+// transaction. A panic in fn goes on once database/sql has the connection
+// back: panicking inside sql.Conn.Raw makes it release the connection as
+// bad while the transaction still holds it, and the rollback then waited
+// for it forever.
 func (c Conn) Raw(fn func(driverConn any) error) error {
 	if c.sc == nil {
 		return errors.New("db: Raw needs a transaction of InTxRaw")
 	}
-	return c.sc.Raw(func(dc any) error { return fn(unwrapDriverConn(dc)) })
+	var panicked any
+	err := c.sc.Raw(func(dc any) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				panicked, err = p, errRawPanicked
+			}
+		}()
+		return fn(unwrapDriverConn(dc))
+	})
+	if panicked != nil {
+		panic(panicked)
+	}
+	return err
 }
+
+// errRawPanicked is what Raw's function returns to database/sql when it
+// panicked (the panic itself goes on to the caller).
+var errRawPanicked = errors.New("db: the function given to Raw panicked")
 
 func (d *DB) inTx(ctx context.Context, sc *sql.Conn, fn func(tx Conn) error) (err error) {
 	var tx *sql.Tx

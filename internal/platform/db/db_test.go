@@ -208,3 +208,50 @@ func TestTransactionsReuseStatementsCorrectly(t *testing.T) {
 		}
 	})
 }
+
+// A panic inside Conn.Raw reaches the caller of InTxRaw, after the
+// transaction is rolled back, and the writer is usable afterwards (it hung:
+// database/sql released the connection as bad while the transaction held
+// it).
+func TestPanicInRawRollsBackAndSurfaces(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.InTx(ctx, func(tx db.Conn) error {
+			_, err := tx.Exec(ctx, `CREATE TABLE raw_panic (v INTEGER NOT NULL)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan any, 1)
+		go func() {
+			defer func() { done <- recover() }()
+			_ = d.InTxRaw(ctx, func(tx db.Conn) error {
+				if _, err := tx.Exec(ctx, `INSERT INTO raw_panic (v) VALUES (1)`); err != nil {
+					return err
+				}
+				return tx.Raw(func(any) error { panic("bug in a bulk writer") })
+			})
+		}()
+		select {
+		case p := <-done:
+			if p != "bug in a bulk writer" {
+				t.Fatalf("InTxRaw ended with %v, want the panic", p)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("InTxRaw still running 20 s after a panic inside Raw")
+		}
+		if err := d.InTx(ctx, func(tx db.Conn) error {
+			_, err := tx.Exec(ctx, `INSERT INTO raw_panic (v) VALUES (2)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var n, sum int
+		if err := d.Read().QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(v), 0) FROM raw_panic`).Scan(&n, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || sum != 2 {
+			t.Fatalf("%d rows summing to %d, want the second transaction's row only", n, sum)
+		}
+	})
+}
