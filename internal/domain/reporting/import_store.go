@@ -429,6 +429,31 @@ func (t importTable) readSQLite(c driver.ConnPrepareContext, customer int64) ([]
 // execSQLite runs query, a single-row statement, for the rows (in order)
 // whose position take accepts, and counts the rows it changed.
 func (t importTable) execSQLite(ctx context.Context, c driver.ConnPrepareContext, query string, customer, demo int64, take func(k int) bool) (int, error) {
+	v := make([]any, t.cols)
+	return execRows(ctx, c, query, len(t.order), func(k int, a []driver.NamedValue) ([]driver.NamedValue, error) {
+		if !take(k) {
+			return nil, nil
+		}
+		t.row(int(t.order[k]), v)
+		if v[0] != any(customer) || v[t.cols-1] != any(demo) {
+			return nil, fmt.Errorf("rows of several customers or demo flags in one batch")
+		}
+		a = a[:0]
+		for j := 1; j < t.cols-1; j++ {
+			a = append(a, driver.NamedValue{Ordinal: j, Value: v[j]})
+		}
+		return a, nil
+	})
+}
+
+// execRows runs query, a single-row statement with ? placeholders, for n
+// rows on SQLite's driver connection c: prepared once, args(i, a) giving
+// row i's arguments in a's array (nil: the row is skipped), without
+// database/sql's per-call work and without a context per call (one that
+// can end costs modernc.org/sqlite a goroutine per call; ctx is checked
+// between rows instead). It counts the rows changed.
+func execRows(ctx context.Context, c driver.ConnPrepareContext, query string, n int,
+	args func(i int, a []driver.NamedValue) ([]driver.NamedValue, error)) (int, error) {
 	st, err := c.PrepareContext(context.Background(), query)
 	if err != nil {
 		return 0, err
@@ -438,34 +463,31 @@ func (t importTable) execSQLite(ctx context.Context, c driver.ConnPrepareContext
 	if !ok {
 		return 0, fmt.Errorf("unexpected driver statement %T", st)
 	}
-	v := make([]any, t.cols)
-	args := make([]driver.NamedValue, t.cols-2)
+	a := make([]driver.NamedValue, 0, 24)
 	written := 0
-	for k, i := range t.order {
-		if k%1024 == 0 {
+	for i := range n {
+		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return written, err
 			}
 		}
-		if !take(k) {
+		row, err := args(i, a)
+		if err != nil {
+			return written, err
+		}
+		if row == nil {
 			continue
 		}
-		t.row(int(i), v)
-		if v[0] != any(customer) || v[t.cols-1] != any(demo) {
-			return written, fmt.Errorf("rows of several customers or demo flags in one batch")
-		}
-		for j := range args {
-			args[j] = driver.NamedValue{Ordinal: j + 1, Value: v[j+1]}
-		}
-		res, err := exec.ExecContext(context.Background(), args)
+		a = row
+		res, err := exec.ExecContext(context.Background(), a)
 		if err != nil {
 			return written, err
 		}
-		n, err := res.RowsAffected()
+		changed, err := res.RowsAffected()
 		if err != nil {
 			return written, err
 		}
-		written += int(n)
+		written += int(changed)
 	}
 	return written, nil
 }

@@ -402,10 +402,8 @@ func writeRunning(ctx context.Context, tx db.Conn, inserts, updates []runningRow
 }
 
 // execEach runs query, a single-row statement with ? placeholders, for n
-// rows on SQLite's driver connection of tx (prepared once; args(i, a)
-// returns row i's arguments in a's array), as writeRows writes the facts: without database/sql's
-// per-call work, and without a context per call (ctx is checked between
-// rows).
+// rows on SQLite's driver connection of tx (execRows; args(i, a) returns
+// row i's arguments in a's array).
 func execEach(ctx context.Context, tx db.Conn, query string, n int, args func(i int, a []driver.NamedValue) []driver.NamedValue) error {
 	if n == 0 {
 		return nil
@@ -415,28 +413,8 @@ func execEach(ctx context.Context, tx db.Conn, query string, n int, args func(i 
 		if !ok {
 			return fmt.Errorf("unexpected driver connection %T", dc)
 		}
-		st, err := c.PrepareContext(context.Background(), query)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		exec, ok := st.(driver.StmtExecContext)
-		if !ok {
-			return fmt.Errorf("unexpected driver statement %T", st)
-		}
-		a := make([]driver.NamedValue, 0, 16)
-		for i := 0; i < n; i++ {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			a = args(i, a)
-			if _, err := exec.ExecContext(context.Background(), a); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err := execRows(ctx, c, query, n, func(i int, a []driver.NamedValue) ([]driver.NamedValue, error) { return args(i, a), nil })
+		return err
 	})
 }
 
