@@ -89,7 +89,7 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 			t.Errorf("%d rows of negative keywords", n)
 		}
 		// The indexes dropped for the load are back, as they were.
-		if after := factIndexes(t, d); !slices.Equal(after, indexesBefore) || len(after) < 2 {
+		if after := factIndexes(t, d); !slices.Equal(after, indexesBefore) || len(after) == 0 {
 			t.Errorf("indexes after generation:\n%q\nbefore:\n%q", after, indexesBefore)
 		}
 		// The demo account's rows are untouched.

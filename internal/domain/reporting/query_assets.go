@@ -264,33 +264,35 @@ func (s *Service) Assets(ctx context.Context, q AssetsQuery) ([]AssetRow, error)
 	if len(q.IDs) > maxAssetIDs {
 		return nil, errs.Field("query.ids", fmt.Sprintf("at most %d ids", maxAssetIDs), len(q.IDs))
 	}
-	from := `report_asset_facts f`
-	where := `f.asset_id IS NOT NULL AND f.day BETWEEN ? AND ?`
-	args := []any{int(q.From), int(q.To)}
+	// The places of q's assets (of a campaign: by its Google campaigns),
+	// each summed from its running sums (placeSumsSQL), then grouped by
+	// asset and field type.
+	places := `SELECT p.* FROM report_asset_places p WHERE 1 = 1`
+	var args []any
 	if q.CampaignID != 0 {
-		from = `report_campaigns rc JOIN report_asset_facts f ON f.customer_id = rc.customer_id AND f.google_campaign_id = rc.google_campaign_id`
-		where = `rc.campaign_id = ? AND ` + where
-		args = append([]any{q.CampaignID}, args...)
+		places = `SELECT p.* FROM report_campaigns rc JOIN report_asset_places p ON p.customer_id = rc.customer_id AND p.google_campaign_id = rc.google_campaign_id
+		WHERE rc.campaign_id = ?`
+		args = append(args, q.CampaignID)
 	}
 	if q.FieldType != "" {
-		where += ` AND f.field_type = ?`
+		places += ` AND p.field_type = ?`
 		args = append(args, q.FieldType)
 	}
 	if len(q.IDs) > 0 {
 		list, ids := inList(q.IDs)
-		where += ` AND f.asset_id IN (` + list + `)`
+		places += ` AND p.asset_id IN (` + list + `)`
 		args = append(args, ids...)
 	}
 	if q.Language != "" {
-		where += ` AND f.asset_id IN (SELECT a.id FROM assets a WHERE a.language = ?)`
+		places += ` AND p.asset_id IN (SELECT a.id FROM assets a WHERE a.language = ?)`
 		args = append(args, q.Language)
 	}
-	query := `WITH t AS (SELECT f.asset_id, f.field_type, ` + labelSQL + ` AS label, ` + sumsSQL + ` FROM ` + from + ` WHERE ` + where + `
-		GROUP BY f.asset_id, f.field_type)
-	SELECT t.asset_id, COALESCE(a.text, a.name, ''), t.field_type, t.label, t.imp, t.clk, t.cost, t.conv, t.val
-	FROM t JOIN assets a ON a.id = t.asset_id ORDER BY t.cost DESC, t.asset_id, t.field_type`
 	var out []AssetRow
 	err := s.readOnly(ctx, func(c db.Conn) error {
+		query := `WITH t AS (SELECT x.asset_id, x.field_type, ` + placeAggSQL(q.Range) + `
+			FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) x GROUP BY x.asset_id, x.field_type)
+	SELECT t.asset_id, COALESCE(a.text, a.name, ''), t.field_type, t.label, t.imp, t.clk, t.cost, t.conv, t.val
+	FROM t JOIN assets a ON a.id = t.asset_id WHERE t.facts > 0 ORDER BY t.cost DESC, t.asset_id, t.field_type`
 		var err error
 		out, err = scanAssetRows(ctx, c, query, args, true)
 		return err

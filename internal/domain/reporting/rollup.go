@@ -46,22 +46,21 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 	if from > to {
 		return nil
 	}
+	// Every Google campaign of the customer with asset facts: an asset's
+	// day sums span them.
+	all, err := assetFactCampaigns(ctx, tx, customer)
+	if err != nil {
+		return err
+	}
 	if campaigns == nil {
-		var err error
-		if campaigns, err = assetFactCampaigns(ctx, tx, customer); err != nil {
-			return err
-		}
+		campaigns = all
 	}
 	if len(campaigns) == 0 {
 		return nil
 	}
 	blockStart := from / rollupBlock * rollupBlock
 	end := to/rollupBlock*rollupBlock + rollupBlock - 1
-	list := make([]string, len(campaigns))
-	for i, c := range campaigns {
-		list[i] = strconv.FormatInt(c, 10)
-	}
-	r := strings.NewReplacer("{customer}", strconv.FormatInt(customer, 10), "{campaigns}", strings.Join(list, ", "),
+	r := strings.NewReplacer("{customer}", strconv.FormatInt(customer, 10), "{campaigns}", idList(campaigns), "{all}", idList(all),
 		"{from}", strconv.Itoa(int(from)), "{to}", strconv.Itoa(int(to)), "{start}", strconv.Itoa(int(blockStart)),
 		"{before}", strconv.Itoa(int(from)-1), "{end}", strconv.Itoa(int(end)), "{block}", strconv.Itoa(rollupBlock))
 	facts := `f.customer_id = {customer} AND f.google_campaign_id IN ({campaigns}) AND f.asset_id IS NOT NULL`
@@ -80,15 +79,6 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 		FROM report_asset_places p CROSS JOIN LATERAL (SELECT * FROM report_asset_place_days y
 			WHERE y.place_id = p.id AND y.day BETWEEN {start} AND {before} ORDER BY y.day DESC LIMIT 1) d
 		WHERE p.customer_id = {customer} AND p.google_campaign_id IN ({campaigns})`
-	}
-	// The facts of the touched assets in the days written, through the
-	// assets' index. SQLite's planner, seeing the customer's equality on
-	// the facts' key, read every fact of the customer instead: each batch
-	// of an import cost more than the one before (1,000,000 rows: 16 s of
-	// 40 here).
-	assetFacts := `report_asset_facts f`
-	if tx.Engine() == db.SQLite {
-		assetFacts = `report_asset_facts f INDEXED BY report_asset_facts_asset`
 	}
 	if from == blockStart {
 		seed = ``
@@ -120,7 +110,8 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 		{"asset days", `INSERT INTO report_asset_days (asset_id, day, customer_id, impressions, clicks, cost_micros, conversions_micro, value_micro)
 			SELECT f.asset_id, f.day, f.customer_id, SUM(f.impressions), SUM(f.clicks), SUM(f.cost_micros),
 				SUM(` + microSQL("f.conversions") + `), SUM(` + microSQL("f.conversions_value") + `)
-			FROM ` + assetFacts + ` WHERE f.customer_id = {customer} AND f.asset_id IN (` + touched + `) AND f.day BETWEEN {from} AND {to}
+			FROM report_asset_facts f WHERE f.customer_id = {customer} AND f.google_campaign_id IN ({all}) AND f.day BETWEEN {from} AND {to}
+				AND f.asset_id IN (` + touched + `)
 			GROUP BY f.asset_id, f.day, f.customer_id`},
 	}
 	for _, st := range steps {
@@ -129,6 +120,19 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 		}
 	}
 	return nil
+}
+
+// idList is ids as SQL text for IN (…), comma-separated; NULL (which
+// matches nothing) for none.
+func idList(ids []int64) string {
+	if len(ids) == 0 {
+		return "NULL"
+	}
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(list, ", ")
 }
 
 // assetFactCampaigns are the Google campaigns customer has asset facts in,

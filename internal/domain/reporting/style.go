@@ -65,10 +65,10 @@ func (s *Service) BestTexts(ctx context.Context, q BestTextsQuery) ([]TextPerfor
 	}
 	to := DayOf(s.now()) - 1
 	from := to - Day(q.Days) + 1
-	where := []string{"f.asset_id IS NOT NULL", "f.day BETWEEN ? AND ?", "f.field_type IN ('HEADLINE', 'LONG_HEADLINE', 'DESCRIPTION')"}
-	args := []any{int(from), int(to)}
+	places := `SELECT p.* FROM report_asset_places p WHERE p.field_type IN ('HEADLINE', 'LONG_HEADLINE', 'DESCRIPTION')`
+	var args []any
 	if q.CampaignID != 0 {
-		where = append(where, "f.campaign_id = ?")
+		places += ` AND p.campaign_id = ?`
 		args = append(args, q.CampaignID)
 	}
 	lang := ""
@@ -82,21 +82,20 @@ func (s *Service) BestTexts(ctx context.Context, q BestTextsQuery) ([]TextPerfor
 	langWhere := ""
 	if lang != "" {
 		langWhere = " AND (lower(a.language) = ? OR lower(a.language) LIKE ?)"
+		args = append(args, lang, lang+"-%")
 	}
-	// The latest label is the one of the latest day: MAX(day * 8 + label)
-	// (labels are below 8), then % 8.
-	query := `SELECT asset_id, text, field_type, label, impressions, clicks FROM (
-		SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.field_type ORDER BY CAST(r.clicks AS DOUBLE PRECISION) / r.impressions DESC, r.clicks DESC, r.asset_id) AS n
-		FROM (SELECT f.asset_id, a.text, f.field_type, MAX(f.day * 8 + f.performance_label) % 8 AS label,
-				SUM(f.impressions) AS impressions, SUM(f.clicks) AS clicks
-			FROM report_asset_facts f JOIN assets a ON a.id = f.asset_id AND a.type = 'TEXT'` + langWhere + `
-			WHERE ` + strings.Join(where, " AND ") + `
-			GROUP BY f.asset_id, a.text, f.field_type) r
-		WHERE r.impressions >= ? AND r.label <> 4) ranked
-	WHERE n <= ? ORDER BY field_type, n`
-	if lang != "" {
-		args = append([]any{lang, lang + "-%"}, args...)
-	}
+	places += ` AND p.asset_id IN (SELECT a.id FROM assets a WHERE a.type = 'TEXT'` + langWhere + `)`
+	// Each place's sums over the range from its running sums (placeSumsSQL),
+	// grouped by text and field type; the label is the latest day's.
+	rng := Range{From: from, To: to}
+	query := `SELECT ranked.asset_id, COALESCE(a.text, ''), ranked.field_type, ranked.label, ranked.imp, ranked.clk FROM (
+		SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.field_type ORDER BY CAST(r.clk AS DOUBLE PRECISION) / r.imp DESC, r.clk DESC, r.asset_id) AS n
+		FROM (SELECT x.asset_id, x.field_type, ` + placeAggSQL(rng) + `
+			FROM (` + placeSumsSQL(s.db.Engine, rng, places) + `) x
+			GROUP BY x.asset_id, x.field_type) r
+		WHERE r.imp >= ? AND r.label <> 4) ranked
+	JOIN assets a ON a.id = ranked.asset_id
+	WHERE ranked.n <= ? ORDER BY ranked.field_type, ranked.n`
 	args = append(args, bestTextsMinImpressions, q.PerField)
 	rows, err := s.db.Read().Query(ctx, query, args...)
 	if err != nil {
