@@ -201,12 +201,14 @@ func (d *Downloader) Download(ctx context.Context, req DownloadRequest, progress
 }
 
 // downloadLevel streams one level of one day into the importer, a
-// transaction per batch. Batches are decoded while the one before is being
-// written (at most two are held), so the network and the database work at
-// the same time.
+// transaction per batch. Batches are decoded and prepared (Importer.Prepare:
+// checked, resolved, ordered) while the one before is being written (at most
+// two are held), so the network, the decoding and the database work at the
+// same time.
 func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, day Day, res *DownloadResult) (int, error) {
 	type batch struct {
 		facts     []Fact
+		prepared  *Batch
 		no        int
 		requestID string
 	}
@@ -222,7 +224,7 @@ func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, d
 				continue
 			}
 			t := time.Now()
-			w, err := im.Write(ctx, b.facts)
+			w, err := im.Commit(ctx, b.prepared)
 			res.Import += time.Since(t)
 			if err != nil {
 				writeErr = fmt.Errorf("batch %d (request-id %s): %w", b.no, b.requestID, err)
@@ -264,8 +266,12 @@ func (d *Downloader) downloadLevel(ctx context.Context, im *Importer, l Level, d
 		if len(facts) == 0 {
 			return nil
 		}
+		prepared, err := im.Prepare(ctx, facts)
+		if err != nil {
+			return fmt.Errorf("batch %d (request-id %s): %w", batchNo-1, b.RequestID, err)
+		}
 		select {
-		case queue <- batch{facts: facts, no: batchNo - 1, requestID: b.RequestID}:
+		case queue <- batch{facts: facts, prepared: prepared, no: batchNo - 1, requestID: b.RequestID}:
 			return nil
 		case <-failed:
 			return errStop

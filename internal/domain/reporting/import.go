@@ -72,19 +72,56 @@ func customerText(id int64) string { return fmt.Sprintf("%010d", id) }
 // that cannot be stored refuses the whole batch with an error naming it
 // (facts[i].field).
 func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, error) {
+	b, err := im.Prepare(ctx, facts)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return im.Commit(ctx, b)
+}
+
+// Batch is a batch of facts checked, resolved and in key order, ready to
+// be written (Importer.Prepare, Importer.Commit).
+type Batch struct {
+	entity                  []factRow
+	asset                   []assetFactRow
+	entityOrder, assetOrder []int32
+	campaigns               map[int64]int64 // Google campaign → ours, as the facts name them
+}
+
+// Rows is the facts of b, after dropping repeats of one key.
+func (b *Batch) Rows() int { return len(b.entityOrder) + len(b.assetOrder) }
+
+// Prepare is the part of Write that needs no transaction: it validates
+// facts, resolves our ids and orders the rows. One goroutine may prepare the
+// next batch while another commits the one before (the downloader does), so
+// the database and the rest of the work run at the same time; Prepare is
+// not safe for concurrent use with itself, nor Commit with itself.
+func (im *Importer) Prepare(ctx context.Context, facts []Fact) (*Batch, error) {
 	for i, f := range facts {
 		if err := f.check(i); err != nil {
-			return ImportResult{}, err
+			return nil, err
 		}
 	}
 	if err := im.resolve(ctx, facts); err != nil {
-		return ImportResult{}, err
+		return nil, err
 	}
-	entity, asset := im.rows(facts)
-	entityOrder := keyOrder(len(entity), func(i, j int) int { return entity[i].compare(&entity[j].factKey) })
-	assetOrder := keyOrder(len(asset), func(i, j int) int { return asset[i].compare(&asset[j].assetFactKey) })
-	res := ImportResult{Rows: len(entityOrder) + len(assetOrder)}
-	campaigns := im.newCampaigns(facts)
+	b := &Batch{campaigns: map[int64]int64{}}
+	b.entity, b.asset = im.rows(facts)
+	b.entityOrder = keyOrder(len(b.entity), func(i, j int) int { return b.entity[i].compare(&b.entity[j].factKey) })
+	b.assetOrder = keyOrder(len(b.asset), func(i, j int) int { return b.asset[i].compare(&b.asset[j].assetFactKey) })
+	for _, f := range facts {
+		if id := f.Ours.CampaignID; id != 0 {
+			b.campaigns[f.CampaignID] = id
+		}
+	}
+	return b, nil
+}
+
+// Commit writes a prepared batch in one transaction (see Write).
+func (im *Importer) Commit(ctx context.Context, b *Batch) (ImportResult, error) {
+	entity, asset, entityOrder, assetOrder := b.entity, b.asset, b.entityOrder, b.assetOrder
+	res := ImportResult{Rows: b.Rows()}
+	campaigns := im.newCampaigns(b.campaigns)
 	restore, err := im.s.importSettings(ctx)
 	if err != nil {
 		return ImportResult{}, err
@@ -92,6 +129,17 @@ func (im *Importer) Write(ctx context.Context, facts []Fact) (ImportResult, erro
 	defer restore()
 	var epoch int64
 	err = im.s.db.InTxRaw(ctx, func(tx db.Conn) error {
+		if tx.Engine() == db.Postgres {
+			// The commit does not wait for its write-ahead log to reach the
+			// disk (a wait per batch). A crash can lose the last batches'
+			// rows, never part of a batch: the download job's progress is
+			// committed synchronously after its batches, which flushes the
+			// log up to them, so a retry downloads again every day whose
+			// rows may be lost (imports are idempotent).
+			if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return fmt.Errorf("import settings: %w", err)
+			}
+		}
 		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
 			return fmt.Errorf("record report campaigns: %w", err)
 		}
@@ -149,13 +197,13 @@ func assetCampaigns(rows []assetFactRow) []int64 {
 	return slices.Compact(out)
 }
 
-// newCampaigns are the Google campaigns of facts whose campaign of ours is
-// known and not recorded by this importer yet.
-func (im *Importer) newCampaigns(facts []Fact) map[int64]int64 {
+// newCampaigns are the Google campaigns of a batch (Google's id → ours)
+// not recorded by this importer yet.
+func (im *Importer) newCampaigns(campaigns map[int64]int64) map[int64]int64 {
 	out := map[int64]int64{}
-	for _, f := range facts {
-		if id := f.Ours.CampaignID; id != 0 && im.recorded[f.CampaignID] != id {
-			out[f.CampaignID] = id
+	for gid, id := range campaigns {
+		if im.recorded[gid] != id {
+			out[gid] = id
 		}
 	}
 	return out
