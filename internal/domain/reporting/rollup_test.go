@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/domain/reporting"
@@ -440,5 +441,78 @@ func TestImporterSeesAnotherImportBetweenItsBatches(t *testing.T) {
 		checkRollups(t, d, "the first importer after the second")
 		write(b, days(30, 39))
 		checkRollups(t, d, "the second importer after the first")
+	})
+}
+
+// TestPreparedBatchesCommitBesideTheNext imports a download as the
+// downloader does — each batch prepared while the one before commits — and
+// wants what a batch-by-batch import stores: the facts, and rollups equal
+// to them. A bad fact stops the import at its batch; the batches before it
+// stay.
+func TestPreparedBatchesCommitBesideTheNext(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, 19)
+		const account = "4444444444"
+		var batches [][]reporting.Fact
+		var want sums
+		for lo := 0; lo < len(w.facts); lo += 300 {
+			batches = append(batches, slices.Clone(w.facts[lo:min(lo+300, len(w.facts))]))
+		}
+		for _, f := range w.facts {
+			want.Rows++
+			want.Impressions += f.Impressions
+			want.Clicks += f.Clicks
+		}
+		customerSums := func() sums {
+			t.Helper()
+			var got sums
+			for _, table := range []string{"report_facts", "report_asset_facts"} {
+				var s sums
+				if err := d.Read().QueryRow(ctx, `SELECT count(*), COALESCE(SUM(impressions), 0), COALESCE(SUM(clicks), 0) FROM `+table+` WHERE customer_id = 4444444444`).
+					Scan(&s.Rows, &s.Impressions, &s.Clicks); err != nil {
+					t.Fatal(err)
+				}
+				got.Rows, got.Impressions, got.Clicks = got.Rows+s.Rows, got.Impressions+s.Impressions, got.Clicks+s.Clicks
+			}
+			return got
+		}
+		im, err := w.reports.NewImporter(account, reporting.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		written, err := importPipelined(ctx, im, batches)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := customerSums(); got != want || written != int(want.Rows) {
+			t.Errorf("stored %+v (%d written), want %+v", got, written, want)
+		}
+		checkRollups(t, d, "a pipelined import")
+		if written, err = importPipelined(ctx, im, batches); err != nil || written != 0 {
+			t.Errorf("the same download again: %d written, %v", written, err)
+		}
+
+		// A fact no batch can store, in the fourth batch of another
+		// account's download: the three before it are written.
+		other, err := w.reports.NewImporter("5555555555", reporting.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := slices.Clone(batches[:6])
+		bad[3] = slices.Clone(bad[3])
+		bad[3][5].Clicks = -1
+		if _, err := importPipelined(ctx, other, bad); err == nil || !strings.Contains(err.Error(), "facts[5].clicks") {
+			t.Fatalf("a batch with negative clicks: %v", err)
+		}
+		var n int
+		if err := d.Read().QueryRow(ctx, `SELECT (SELECT count(*) FROM report_facts WHERE customer_id = 5555555555)
+			+ (SELECT count(*) FROM report_asset_facts WHERE customer_id = 5555555555)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 900 {
+			t.Errorf("%d rows stored before the bad batch, want 900", n)
+		}
+		checkRollups(t, d, "after a refused batch")
 	})
 }
