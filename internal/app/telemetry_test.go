@@ -400,6 +400,23 @@ func TestTracesFollowARequestIntoItsJobAndModelCalls(t *testing.T) {
 		e := apptest.StartOpts(t, d, apptest.Options{Workers: 2, LLM: apptest.ScriptedModel(model.URL), GoogleAds: fakeGoogleAds(fake)})
 		id := newSearchCampaign(t, e, "Winter")
 		reqID := generateInBackground(t, e, id)
+		// The campaign is in review once the job has stored its result; the
+		// job's span ends when its run returns, before River records the
+		// job completed.
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			var page struct {
+				Items []struct {
+					QueueState string `json:"queue_state"`
+				}
+			}
+			e.Must(t, http.StatusOK, "GET", fmt.Sprintf("/api/jobs?subject_type=campaign&subject_id=%d&kind=%s", id, generation.GenerateKind), nil).JSON(t, &page)
+			if len(page.Items) == 1 && page.Items[0].QueueState == "completed" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the generation job is not completed after a minute: %+v", page.Items)
+			}
+		}
 		accountsID := e.DoAs(t, auth.Editor, "GET", "/api/google-ads/accounts", nil).Header.Get(telemetry.RequestIDHeader)
 		if err := stop(context.Background()); err != nil {
 			t.Fatalf("flushing spans: %v", err)
