@@ -91,6 +91,11 @@ func BenchmarkReports(b *testing.B) {
 			if err != nil || len(places.Places) != cfg.Graph.HotAds || places.Totals.Impressions == 0 {
 				b.Fatalf("hot asset: %d places (want %d), %v", len(places.Places), cfg.Graph.HotAds, err)
 			}
+			table, err := s.Assets(ctx, reporting.AssetsQuery{Range: r})
+			if err != nil || len(table) == 0 {
+				b.Fatalf("asset table: %d rows, %v", len(table), err)
+			}
+			b.Run("assets", func(b *testing.B) { b.ReportMetric(float64(len(table)), "rows") })
 
 			calls := []struct {
 				name string
@@ -106,6 +111,10 @@ func BenchmarkReports(b *testing.B) {
 					fmt.Sprintf("/api/campaigns/%d/report/assets?from=%s&to=%s", campaign, r.From, r.To)},
 				{"places", func() error { _, err := s.AssetReport(ctx, hot, q); return err },
 					fmt.Sprintf("/api/assets/%d/report?from=%s&to=%s", hot, r.From, r.To)},
+				// Every asset's totals per field type (the asset library's
+				// figures), summed from every place's running sums.
+				{"asset table", func() error { _, err := s.Assets(ctx, reporting.AssetsQuery{Range: r}); return err },
+					fmt.Sprintf("/api/reports/assets?from=%s&to=%s", r.From, r.To)},
 			}
 			for _, c := range calls {
 				b.Run(c.name+"/service", func(b *testing.B) { percentiles(b, c.call) })
