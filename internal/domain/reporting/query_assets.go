@@ -82,10 +82,7 @@ func (s *Service) CampaignAssets(ctx context.Context, campaignID int64, q AssetR
 		WHERE rc.campaign_id = ?` + filter
 	var out []AssetRow
 	err := s.readOnly(ctx, func(c db.Conn) error {
-		query := `WITH t AS (
-		SELECT x.asset_id, x.field_type, ` + placeAggSQL(q.Range) + `
-		FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) x
-		GROUP BY x.asset_id, x.field_type),
+		query := `WITH t AS (` + assetSumsSQL(c.Engine(), q.Range, places) + `),
 	r AS (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY field_type ORDER BY ` + rankSQL(q.Order) + `) AS n FROM t WHERE imp > 0)
 	SELECT r.asset_id, (SELECT COALESCE(a.text, a.name, '') FROM assets a WHERE a.id = r.asset_id), r.field_type, r.label,
 		r.imp, r.clk, r.cost, r.conv, r.val
@@ -289,8 +286,7 @@ func (s *Service) Assets(ctx context.Context, q AssetsQuery) ([]AssetRow, error)
 	}
 	var out []AssetRow
 	err := s.readOnly(ctx, func(c db.Conn) error {
-		query := `WITH t AS (SELECT x.asset_id, x.field_type, ` + placeAggSQL(q.Range) + `
-			FROM (` + placeSumsSQL(c.Engine(), q.Range, places) + `) x GROUP BY x.asset_id, x.field_type)
+		query := `WITH t AS (` + assetSumsSQL(c.Engine(), q.Range, places) + `)
 	SELECT t.asset_id, COALESCE(a.text, a.name, ''), t.field_type, t.label, t.imp, t.clk, t.cost, t.conv, t.val
 	FROM t JOIN assets a ON a.id = t.asset_id WHERE t.facts > 0 ORDER BY t.cost DESC, t.asset_id, t.field_type`
 		var err error

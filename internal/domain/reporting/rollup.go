@@ -183,6 +183,14 @@ func placeSumsSQL(engine db.Engine, r Range, places string) string {
 			WHERE y.place_id = p.id AND y.day BETWEEN w.lo AND w.hi)`
 }
 
+// assetSumsSQL is a query of each asset's sums per field type over r in
+// the places selected by places (see placeSumsSQL): columns asset_id,
+// field_type and those of placeAggSQL.
+func assetSumsSQL(engine db.Engine, r Range, places string) string {
+	return `SELECT x.asset_id, x.field_type, ` + placeAggSQL(r) + `
+		FROM (` + placeSumsSQL(engine, r, places) + `) x GROUP BY x.asset_id, x.field_type`
+}
+
 // placeAggSQL sums rows of placeSumsSQL aliased x in a GROUP BY: the
 // columns of sumsSQL, then label (of labelSQL), demo (0 or 1) and facts (the
 // facts summed).

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -167,17 +166,17 @@ func placeIDs(ctx context.Context, tx db.Conn, customer int64, facts []placeFact
 		cache.places, cache.loaded = map[placeIdent]int64{}, map[int64]bool{}
 	}
 	ids := cache.places
-	var campaigns []string
+	var campaigns []int64
 	for i := range facts {
 		if gid := facts[i].key.campaignGID; !cache.loaded[gid] {
 			cache.loaded[gid] = true
-			campaigns = append(campaigns, strconv.FormatInt(gid, 10))
+			campaigns = append(campaigns, gid)
 		}
 	}
 	if len(campaigns) > 0 {
 		rows, err := tx.QueryOnce(ctx, `SELECT id, google_campaign_id, google_group_id, google_ad_id, google_asset_id, field_type,
 			campaign_id, ad_group_id, ad_id, asset_group_id, asset_id
-			FROM report_asset_places WHERE customer_id = ? AND google_campaign_id IN (`+strings.Join(campaigns, ", ")+`)`, customer)
+			FROM report_asset_places WHERE customer_id = ? AND google_campaign_id IN (`+idList(campaigns)+`)`, customer)
 		if err != nil {
 			return err
 		}

@@ -90,9 +90,7 @@ func (s *Service) BestTexts(ctx context.Context, q BestTextsQuery) ([]TextPerfor
 	rng := Range{From: from, To: to}
 	query := `SELECT ranked.asset_id, COALESCE(a.text, ''), ranked.field_type, ranked.label, ranked.imp, ranked.clk FROM (
 		SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.field_type ORDER BY CAST(r.clk AS DOUBLE PRECISION) / r.imp DESC, r.clk DESC, r.asset_id) AS n
-		FROM (SELECT x.asset_id, x.field_type, ` + placeAggSQL(rng) + `
-			FROM (` + placeSumsSQL(s.db.Engine, rng, places) + `) x
-			GROUP BY x.asset_id, x.field_type) r
+		FROM (` + assetSumsSQL(s.db.Engine, rng, places) + `) r
 		WHERE r.imp >= ? AND r.label <> 4) ranked
 	JOIN assets a ON a.id = ranked.asset_id
 	WHERE ranked.n <= ? ORDER BY ranked.field_type, ranked.n`
