@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/imaphub/imaphub/internal/app/apptest"
 	"github.com/imaphub/imaphub/internal/domain/assets"
@@ -18,7 +20,10 @@ import (
 // by another connection that bypasses this process — each list answers,
 // for the page it had kept, exactly what the same list answers for a page
 // size it never saw (built from the database at that moment), and the
-// lists the write shows in have changed.
+// lists the write shows in have changed. A write of another connection is
+// seen at once on SQLite (the WAL-index header), and on PostgreSQL as soon
+// as its notification arrives (the epoch listener), which the test waits
+// for, at most ten seconds.
 func TestKeptListsFollowEveryWrite(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := apptest.StartOpts(t, d, apptest.Options{})
@@ -178,6 +183,15 @@ func TestKeptListsFollowEveryWrite(t *testing.T) {
 		}
 		for _, s := range steps {
 			s.write()
+			if strings.HasPrefix(s.name, "another connection") {
+				for _, l := range s.shows {
+					for deadline := time.Now().Add(10 * time.Second); bytes.Equal(get(lists[l], 200), kept[l]); time.Sleep(5 * time.Millisecond) {
+						if time.Now().After(deadline) {
+							t.Fatalf("%s: the list of %s did not change within 10 s", s.name, l)
+						}
+					}
+				}
+			}
 			changed := check(s.name)
 			for _, l := range s.shows {
 				if !changed[l] {

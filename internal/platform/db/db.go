@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -60,6 +61,15 @@ type DB struct {
 	rebound sync.Map  // query text → rewritten text (PostgreSQL only)
 	epochs  sync.Map  // epoch query text → *epochReader
 	wal     *walIndex // SQLite: the WAL-index header, read by epoch reads
+
+	// PostgreSQL: the epoch listener (listen.go), started by the first
+	// epoch read, and the counter of changes it and this process's commits
+	// move.
+	listenOnce   sync.Once
+	listenMu     sync.Mutex
+	listen       *epochListener
+	listenClosed bool
+	changes      atomic.Uint64
 
 	// Prepared statements by pool and query text: parsing and planning a
 	// query costs more than running a small one. The read pool's serve reads
@@ -191,6 +201,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes every pool.
 func (d *DB) Close() error {
+	d.stopListener()
 	d.stmtMu.Lock()
 	for _, st := range d.stmts {
 		st.Close()
@@ -509,6 +520,10 @@ func (d *DB) inTx(ctx context.Context, sc *sql.Conn, fn func(tx Conn) error) (er
 	}
 	if err = tx.Commit(); err != nil {
 		err = fmt.Errorf("commit: %w", err)
+	} else if d.Engine == Postgres {
+		// Epochs this process remembers may have moved: its next epoch
+		// read asks the database (see epochListener).
+		d.changes.Add(1)
 	}
 	if hook != nil {
 		hook.AfterCommit(err)

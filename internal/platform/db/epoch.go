@@ -22,7 +22,9 @@ const epochReadTimeout = 5 * time.Second
 //
 // On SQLite a caller first reads the WAL-index header (walIndex): when it
 // is the one read just before the last query began, nothing has committed
-// since, and that query's value is answered without a query.
+// since, and that query's value is answered without a query. On PostgreSQL
+// the epoch listener plays that part: while it listens and has heard of no
+// commit since the last query began, that query's value is answered.
 type epochReader struct {
 	db *DB
 	q  string
@@ -31,10 +33,13 @@ type epochReader struct {
 	waiting *epochRead // joined by new callers; starts when running is false or the running read ends
 	running bool
 
-	// The last query's value and the WAL-index header read before it
-	// began (SQLite).
+	// The last query's value, and what was read before it began: the
+	// WAL-index header (SQLite) or the listener's change counter
+	// (PostgreSQL, see epochListener). known: the value may be answered
+	// while that is unchanged.
 	known  bool
 	header [walHeaderSize]byte
+	gen    uint64
 	value  int64
 
 	queries atomic.Int64 // epoch queries run, for tests
@@ -67,6 +72,15 @@ func (e *epochReader) read(ctx context.Context) (int64, error) {
 			}
 			e.mu.Unlock()
 		}
+	}
+	if l := e.db.listener(); l != nil {
+		e.mu.Lock()
+		if e.known && l.current(e.gen) {
+			v := e.value
+			e.mu.Unlock()
+			return v, nil
+		}
+		e.mu.Unlock()
 	}
 	e.mu.Lock()
 	r := e.waiting
@@ -104,13 +118,22 @@ func (e *epochReader) run() {
 		if w := e.db.wal; w != nil {
 			h, hok = w.header()
 		}
+		// PostgreSQL: the change counter before the query, and whether the
+		// listener was up then (only then does the counter hear every
+		// commit).
+		var gen uint64
+		lok := false
+		if l := e.db.listener(); l != nil {
+			lok = l.listening.Load()
+			gen = l.changes.Load()
+		}
 		e.queries.Add(1)
 		ctx, cancel := context.WithTimeout(context.Background(), epochReadTimeout)
 		r.err = e.db.Read().QueryRow(ctx, e.q).Scan(&r.v)
 		cancel()
 		e.mu.Lock()
-		e.known = hok && r.err == nil
-		e.header, e.value = h, r.v
+		e.known = (hok || lok) && r.err == nil
+		e.header, e.gen, e.value = h, gen, r.v
 		e.mu.Unlock()
 		close(r.done)
 	}

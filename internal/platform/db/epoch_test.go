@@ -2,11 +2,13 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/imaphub/imaphub/internal/platform/db"
 	"github.com/imaphub/imaphub/internal/platform/db/dbtest"
@@ -131,4 +133,100 @@ func TestEpochReadsSeeEveryEarlierCommit(t *testing.T) {
 		writer.Wait()
 		t.Logf("%d calls, %d queries, %d commits", calls.Load(), db.EpochQueriesForTest(d, db.GraphEpoch), committed.Load())
 	})
+}
+
+// On PostgreSQL, while the epoch listener listens, epoch reads answer
+// without a query until a commit moves an epoch: one of this process, seen
+// by the very next read, or one of another process, seen once its
+// notification arrives. When the listener's connection is cut, reads query
+// again until it is back, and then stop querying again.
+func TestEpochListenerAnswersUntilACommitIsAnnounced(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	other, err := db.Open(ctx, db.Config{URL: d.DSN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	read := func() int64 {
+		t.Helper()
+		v, err := d.Epoch(ctx, db.GraphEpoch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	queries := func() int64 { return db.EpochQueriesForTest(d, db.GraphEpoch) }
+	// eventually polls until cond holds, for at most ten seconds.
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 10 s", what)
+			}
+		}
+	}
+	// quiet checks that reads answer want without a query.
+	quiet := func(want int64) {
+		t.Helper()
+		eventually("the listener listens", func() bool { return db.ListeningForTest(d) })
+		read()
+		q := queries()
+		for range 100 {
+			if got := read(); got != want {
+				t.Fatalf("epoch %d, want %d", got, want)
+			}
+		}
+		if n := queries() - q; n != 0 {
+			t.Fatalf("%d epoch queries while nothing committed, want none", n)
+		}
+	}
+	bump := func(on *db.DB) {
+		t.Helper()
+		if err := on.InTx(ctx, func(tx db.Conn) error { _, err := tx.Exec(ctx, bumpEpoch); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	want := read()
+	quiet(want)
+	for i := range 3 {
+		bump(d)
+		want++
+		if got := read(); got != want {
+			t.Fatalf("after this process's commit %d: epoch %d, want %d", i+1, got, want)
+		}
+		quiet(want)
+		bump(other)
+		want++
+		eventually("another process's commit", func() bool { return read() == want })
+		quiet(want)
+	}
+	// A transaction that rolls back announces nothing and moves nothing.
+	_ = other.InTx(ctx, func(tx db.Conn) error {
+		if _, err := tx.Exec(ctx, bumpEpoch); err != nil {
+			return err
+		}
+		return errors.New("roll back")
+	})
+	quiet(want)
+
+	// Cut the listener's connection from the server's side.
+	var cut int
+	if err := other.Read().QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = 'imaphub epoch listener' AND datname = current_database()`).Scan(&cut); err != nil || cut != 1 {
+		t.Fatalf("terminated %d listener connections (%v), want 1", cut, err)
+	}
+	eventually("the listener notices its loss", func() bool {
+		q := queries()
+		read()
+		return queries() > q || db.ListeningForTest(d)
+	})
+	bump(other)
+	want++
+	eventually("a commit during or after the loss", func() bool { return read() == want })
+	quiet(want)
+	bump(other)
+	want++
+	eventually("a commit after the listener is back", func() bool { return read() == want })
 }

@@ -26,3 +26,9 @@ func EpochQueriesForTest(d *DB, q string) int64 {
 	}
 	return r.(*epochReader).queries.Load()
 }
+
+// ListeningForTest reports whether d's epoch listener (PostgreSQL) listens.
+func ListeningForTest(d *DB) bool {
+	l := d.listener()
+	return l != nil && l.listening.Load()
+}

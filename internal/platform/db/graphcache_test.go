@@ -50,7 +50,7 @@ func TestGraphBytesCacheBoundsAndEpoch(t *testing.T) {
 		want("e", 1)
 		get("a", 20)
 		want("a", 2)
-		if _, err := d.WriteDB().ExecContext(ctx, `UPDATE graph_epoch SET v = v + 1 WHERE id = 1`); err != nil {
+		if err := d.InTx(ctx, func(tx db.Conn) error { _, err := tx.Exec(ctx, bumpEpoch); return err }); err != nil {
 			t.Fatal(err)
 		}
 		get("e", 25)
