@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -16,10 +17,13 @@ import (
 const EpochChannel = "imaphub_epoch"
 
 // listenCheckEvery is how long the listening connection may stay silent
-// before it is pinged: a connection cut without a word (a server restarted,
-// a network dropped) must not leave the cache trusting epochs it can no
-// longer hear move.
+// before it checks that it still hears (see hears): a connection cut
+// without a word (a server restarted, a network dropped) must not leave the
+// cache trusting epochs it can no longer hear move.
 const listenCheckEvery = 15 * time.Second
+
+// hearTimeout bounds the wait for the listener's own check notification.
+const hearTimeout = 5 * time.Second
 
 // An epochListener keeps one PostgreSQL connection LISTENing on
 // EpochChannel. While it listens, an epoch read after the listener began is
@@ -129,6 +133,9 @@ func (l *epochListener) listen(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := hears(ctx, conn); err != nil {
+		return err
+	}
 	// From here on every commit that moves an epoch reaches this
 	// connection: values read from now on may be remembered.
 	l.changes.Add(1)
@@ -147,14 +154,26 @@ func (l *epochListener) listen(ctx context.Context) error {
 		if !errors.Is(err, context.DeadlineExceeded) || conn.IsClosed() {
 			return err
 		}
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err = conn.Ping(pctx)
-		cancel()
-		if err != nil {
+		if err := hears(ctx, conn); err != nil {
 			return err
 		}
-		// A notification that came with the ping's answer is kept for the
-		// next wait; count one anyway, the cheap side of the doubt.
 		l.changes.Add(1)
 	}
+}
+
+// hears checks that conn receives what is sent on EpochChannel: it sends a
+// notification itself and waits for one. That fails on a connection that
+// is cut without a word, and behind a pooler in transaction mode, which
+// runs the LISTEN and later statements on different server connections, so
+// the listener never reports itself up where it would not hear commits.
+func hears(ctx context.Context, conn *pgx.Conn) error {
+	ctx, cancel := context.WithTimeout(ctx, hearTimeout)
+	defer cancel()
+	if _, err := conn.Exec(ctx, "NOTIFY "+EpochChannel+", 'check'"); err != nil {
+		return err
+	}
+	if _, err := conn.WaitForNotification(ctx); err != nil {
+		return fmt.Errorf("no notification came back on %s: %w", EpochChannel, err)
+	}
+	return nil
 }
