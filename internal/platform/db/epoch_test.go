@@ -45,14 +45,7 @@ func TestEpochChildProcess(t *testing.T) {
 func TestEpochSeesCommitsOfOtherProcesses(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.Open(t, db.SQLite)
-	read := func() int64 {
-		t.Helper()
-		v, err := d.Epoch(ctx, db.GraphEpoch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	read := func() int64 { t.Helper(); return graphEpoch(t, d) }
 	want := read()
 	queries := db.EpochQueriesForTest(d, db.GraphEpoch)
 	for range 100 {
@@ -148,14 +141,7 @@ func TestEpochListenerAnswersUntilACommitIsAnnounced(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	read := func() int64 {
-		t.Helper()
-		v, err := d.Epoch(ctx, db.GraphEpoch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	read := func() int64 { t.Helper(); return graphEpoch(t, d) }
 	queries := func() int64 { return db.EpochQueriesForTest(d, db.GraphEpoch) }
 	// eventually polls until cond holds, for at most ten seconds.
 	eventually := func(what string, cond func() bool) {
@@ -229,4 +215,14 @@ func TestEpochListenerAnswersUntilACommitIsAnnounced(t *testing.T) {
 	bump(other)
 	want++
 	eventually("a commit after the listener is back", func() bool { return read() == want })
+}
+
+// graphEpoch reads d's graph epoch through DB.Epoch.
+func graphEpoch(t *testing.T, d *db.DB) int64 {
+	t.Helper()
+	v, err := d.Epoch(context.Background(), db.GraphEpoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
