@@ -11,10 +11,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// EpochChannel is the PostgreSQL channel on which every committed move of
+// epochChannel is the PostgreSQL channel on which every committed move of
 // an epoch counter is announced (migration 0021: a trigger on each epoch
 // table calls pg_notify at commit).
-const EpochChannel = "imaphub_epoch"
+const epochChannel = "imaphub_epoch"
 
 // listenCheckEvery is how long the listening connection may stay silent
 // before it checks that it still hears (see hears): a connection cut
@@ -26,7 +26,7 @@ const listenCheckEvery = 15 * time.Second
 const hearTimeout = 5 * time.Second
 
 // An epochListener keeps one PostgreSQL connection LISTENing on
-// EpochChannel. While it listens, an epoch read after the listener began is
+// epochChannel. While it listens, an epoch read after the listener began is
 // known to be current until the next notification, or the next commit of
 // this process (DB.inTx): epoch reads answer it without a round trip.
 //
@@ -128,7 +128,7 @@ func (l *epochListener) listen(ctx context.Context) error {
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	_, err = conn.Exec(lctx, "LISTEN "+EpochChannel)
+	_, err = conn.Exec(lctx, "LISTEN "+epochChannel)
 	cancel()
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (l *epochListener) listen(ctx context.Context) error {
 	}
 }
 
-// hears checks that conn receives what is sent on EpochChannel: it sends a
+// hears checks that conn receives what is sent on epochChannel: it sends a
 // notification itself and waits for one. That fails on a connection that
 // is cut without a word, and behind a pooler in transaction mode, which
 // runs the LISTEN and later statements on different server connections, so
@@ -169,11 +169,11 @@ func (l *epochListener) listen(ctx context.Context) error {
 func hears(ctx context.Context, conn *pgx.Conn) error {
 	ctx, cancel := context.WithTimeout(ctx, hearTimeout)
 	defer cancel()
-	if _, err := conn.Exec(ctx, "NOTIFY "+EpochChannel+", 'check'"); err != nil {
+	if _, err := conn.Exec(ctx, "NOTIFY "+epochChannel+", 'check'"); err != nil {
 		return err
 	}
 	if _, err := conn.WaitForNotification(ctx); err != nil {
-		return fmt.Errorf("no notification came back on %s: %w", EpochChannel, err)
+		return fmt.Errorf("no notification came back on %s: %w", epochChannel, err)
 	}
 	return nil
 }
