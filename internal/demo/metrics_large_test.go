@@ -27,7 +27,7 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 		if _, err := demo.LoadMetrics(ctx, cs, rs, demoToday); err != nil {
 			t.Fatal(err)
 		}
-		before := sumOf(t, d, `report_facts`).Rows + sumOf(t, d, `report_asset_facts`).Rows
+		before := sumOf(t, d, `report_facts`).Rows + sumOf(t, d, `report_asset_fact_rows`).Rows
 		indexesBefore := factIndexes(t, d)
 		var msgs []string
 		res, err := demo.GenerateMetrics(ctx, d, cfg, demoToday, func(m string) { msgs = append(msgs, m) })
@@ -48,7 +48,7 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 		if m.PerDay != 4+15*(1+2+4+10) || days != (cfg.Rows+m.PerDay-1)/m.PerDay || m.Rows+m.AssetRows != m.PerDay*days {
 			t.Fatalf("%+v: %d days", m, days)
 		}
-		after := sumOf(t, d, `report_facts`).Rows + sumOf(t, d, `report_asset_facts`).Rows
+		after := sumOf(t, d, `report_facts`).Rows + sumOf(t, d, `report_asset_fact_rows`).Rows
 		if after-before != m.Rows+m.AssetRows {
 			t.Fatalf("tables grew by %d rows, result says %d", after-before, m.Rows+m.AssetRows)
 		}
@@ -64,10 +64,10 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 			t.Errorf("%d campaign rows, want %d", n, 4*days)
 		}
 		// Every place of the hot asset has data every day.
-		if n := count(`SELECT count(DISTINCT ad_id) FROM report_asset_facts WHERE asset_id = ?`, res.Graph.HotAssetID); n != 10 {
+		if n := count(`SELECT count(DISTINCT ad_id) FROM report_asset_fact_rows WHERE asset_id = ?`, res.Graph.HotAssetID); n != 10 {
 			t.Errorf("hot asset has data in %d ads, it is in 10", n)
 		}
-		if n := count(`SELECT count(*) FROM report_asset_facts WHERE asset_id = ?`, res.Graph.HotAssetID); n != 10*days {
+		if n := count(`SELECT count(*) FROM report_asset_fact_rows WHERE asset_id = ?`, res.Graph.HotAssetID); n != 10*days {
 			t.Errorf("hot asset: %d rows, want %d", n, 10*days)
 		}
 		// Every row is demo data of our entities, in a mapped campaign, with
@@ -76,7 +76,7 @@ func TestGenerateMetricsCoversTheServingGraph(t *testing.T) {
 			OR clicks > impressions OR impressions = 0 OR conversions > clicks OR cost_micros < clicks * 300000)`); n != 0 {
 			t.Errorf("%d implausible entity rows", n)
 		}
-		if n := count(`SELECT count(*) FROM report_asset_facts WHERE campaign_id BETWEEN 4 AND 7 AND (demo <> 1 OR asset_id IS NULL OR ad_id IS NULL
+		if n := count(`SELECT count(*) FROM report_asset_fact_rows WHERE campaign_id BETWEEN 4 AND 7 AND (demo <> 1 OR asset_id IS NULL OR ad_id IS NULL
 			OR clicks > impressions OR performance_label NOT BETWEEN 3 AND 6)`); n != 0 {
 			t.Errorf("%d implausible asset rows", n)
 		}

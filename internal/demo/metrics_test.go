@@ -62,7 +62,7 @@ func TestDemoMetricsLoadOnceAndCoverTheAccount(t *testing.T) {
 		if sum.Campaigns != 3 || sum.To.String() != "2026-11-30" || sum.From.String() != "2026-08-03" || sum.Written != sum.Rows || sum.Rows < 5000 {
 			t.Fatalf("summary %+v", sum)
 		}
-		facts, assetFacts := sumOf(t, d, `report_facts`), sumOf(t, d, `report_asset_facts`)
+		facts, assetFacts := sumOf(t, d, `report_facts`), sumOf(t, d, `report_asset_fact_rows`)
 		if facts.Rows+assetFacts.Rows != int64(sum.Rows) {
 			t.Fatalf("%d + %d rows stored, %d written", facts.Rows, assetFacts.Rows, sum.Rows)
 		}
@@ -70,7 +70,7 @@ func TestDemoMetricsLoadOnceAndCoverTheAccount(t *testing.T) {
 		if n := sumOf(t, d, `report_facts WHERE demo <> 1 OR campaign_id IS NULL OR entity_id IS NULL`).Rows; n != 0 {
 			t.Errorf("%d entity rows are not demo data of our entities", n)
 		}
-		if n := sumOf(t, d, `report_asset_facts WHERE demo <> 1 OR campaign_id IS NULL OR asset_id IS NULL`).Rows; n != 0 {
+		if n := sumOf(t, d, `report_asset_fact_rows WHERE demo <> 1 OR campaign_id IS NULL OR asset_id IS NULL`).Rows; n != 0 {
 			t.Errorf("%d asset rows are not demo data of our assets", n)
 		}
 		var mapped int
@@ -86,7 +86,7 @@ func TestDemoMetricsLoadOnceAndCoverTheAccount(t *testing.T) {
 			{"ads", `SELECT count(*) FROM ads`, `SELECT count(DISTINCT entity_id) FROM report_facts WHERE level = 'ad'`},
 			{"keywords", `SELECT count(*) FROM keywords WHERE NOT negative`, `SELECT count(DISTINCT entity_id) FROM report_facts WHERE level = 'keyword'`},
 			{"asset groups", `SELECT count(*) FROM asset_groups`, `SELECT count(DISTINCT entity_id) FROM report_facts WHERE level = 'asset_group'`},
-			{"asset places", `SELECT count(*) FROM asset_links`, `SELECT count(*) FROM (SELECT DISTINCT COALESCE(ad_id, 0), COALESCE(asset_group_id, 0), asset_id, field_type FROM report_asset_facts) x`},
+			{"asset places", `SELECT count(*) FROM asset_links`, `SELECT count(*) FROM (SELECT DISTINCT COALESCE(ad_id, 0), COALESCE(asset_group_id, 0), asset_id, field_type FROM report_asset_fact_rows) x`},
 		} {
 			var want, got int
 			if err := d.Read().QueryRow(ctx, q.entities).Scan(&want); err != nil {
@@ -112,7 +112,7 @@ func TestDemoMetricsLoadOnceAndCoverTheAccount(t *testing.T) {
 		if again.Written != 0 || again.Rows != sum.Rows {
 			t.Fatalf("second load %+v, want the same rows and none written", again)
 		}
-		if f, a := sumOf(t, d, `report_facts`), sumOf(t, d, `report_asset_facts`); f != facts || a != assetFacts {
+		if f, a := sumOf(t, d, `report_facts`), sumOf(t, d, `report_asset_fact_rows`); f != facts || a != assetFacts {
 			t.Fatalf("totals changed on reload: %+v %+v, were %+v %+v", f, a, facts, assetFacts)
 		}
 		// A day later: that day is added, the days before stay as they were
@@ -123,7 +123,7 @@ func TestDemoMetricsLoadOnceAndCoverTheAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		newDay := sumOf(t, d, `report_facts WHERE day = ?`, int(next.To))
-		newAssets := sumOf(t, d, `report_asset_facts WHERE day = ?`, int(next.To))
+		newAssets := sumOf(t, d, `report_asset_fact_rows WHERE day = ?`, int(next.To))
 		if newDay.Rows == 0 || int64(next.Written) != newDay.Rows+newAssets.Rows {
 			t.Fatalf("a day later wrote %d rows, the new day has %d + %d", next.Written, newDay.Rows, newAssets.Rows)
 		}
@@ -207,7 +207,7 @@ func TestDemoMetricsAreShapedLikeAnAccount(t *testing.T) {
 			t.Helper()
 			var imp, clicks int64
 			var lbl int
-			err := d.Read().QueryRow(ctx, `SELECT SUM(f.impressions), SUM(f.clicks), MAX(f.performance_label) FROM report_asset_facts f
+			err := d.Read().QueryRow(ctx, `SELECT SUM(f.impressions), SUM(f.clicks), MAX(f.performance_label) FROM report_asset_fact_rows f
 				JOIN assets a ON a.id = f.asset_id JOIN ads ON ads.id = f.ad_id JOIN ad_groups g ON g.id = ads.ad_group_id
 				WHERE a.text = ? AND g.name = 'Winterreifen' AND f.field_type = 'HEADLINE'`, text).Scan(&imp, &clicks, &lbl)
 			if err != nil {
@@ -222,7 +222,7 @@ func TestDemoMetricsAreShapedLikeAnAccount(t *testing.T) {
 		}
 		// The headline Google is still learning has data for its last days only.
 		var first, label int
-		if err := d.Read().QueryRow(ctx, `SELECT MIN(f.day), MAX(f.performance_label) FROM report_asset_facts f JOIN assets a ON a.id = f.asset_id
+		if err := d.Read().QueryRow(ctx, `SELECT MIN(f.day), MAX(f.performance_label) FROM report_asset_fact_rows f JOIN assets a ON a.id = f.asset_id
 			WHERE a.text = 'Drive Safely All Winter'`).Scan(&first, &label); err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +232,7 @@ func TestDemoMetricsAreShapedLikeAnAccount(t *testing.T) {
 		// One text serves in many places: "Reifen Müller" in ads of both
 		// search campaigns and in the Performance Max asset group.
 		var places int
-		if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM (SELECT DISTINCT f.campaign_id, f.ad_id, f.asset_group_id, f.field_type FROM report_asset_facts f
+		if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM (SELECT DISTINCT f.campaign_id, f.ad_id, f.asset_group_id, f.field_type FROM report_asset_fact_rows f
 			JOIN assets a ON a.id = f.asset_id WHERE a.text = 'Reifen Müller') x`).Scan(&places); err != nil || places < 5 {
 			t.Errorf("\"Reifen Müller\" has metrics in %d places (%v)", places, err)
 		}

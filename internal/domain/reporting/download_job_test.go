@@ -87,8 +87,8 @@ func TestDownloadJobOverTheAPI(t *testing.T) {
 		if got := tableSums(t, d, "report_facts"); got != want.entity {
 			t.Errorf("report_facts %+v, want %+v", got, want.entity)
 		}
-		if got := tableSums(t, d, "report_asset_facts"); got != want.asset {
-			t.Errorf("report_asset_facts %+v, want %+v", got, want.asset)
+		if got := tableSums(t, d, "report_asset_fact_rows"); got != want.asset {
+			t.Errorf("report_asset_fact_rows %+v, want %+v", got, want.asset)
 		}
 		var result struct {
 			Rows, Written int
@@ -341,8 +341,8 @@ func TestDownloadJobContinuesAfterAFailure(t *testing.T) {
 		if got := tableSums(t, d, "report_facts"); got != want.entity {
 			t.Errorf("report_facts %+v, want %+v", got, want.entity)
 		}
-		if got := tableSums(t, d, "report_asset_facts"); got != want.asset {
-			t.Errorf("report_asset_facts %+v, want %+v", got, want.asset)
+		if got := tableSums(t, d, "report_asset_fact_rows"); got != want.asset {
+			t.Errorf("report_asset_fact_rows %+v, want %+v", got, want.asset)
 		}
 		evs, _ := jobs.EventsAfter(ctx, d.Read(), job.ID, 0, 10000)
 		warned := false

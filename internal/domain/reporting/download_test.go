@@ -163,8 +163,8 @@ func TestDownloadStoresWhatGoogleReports(t *testing.T) {
 		if got := tableSums(t, d, "report_facts"); got != want.entity {
 			t.Errorf("report_facts %+v\nwant          %+v", got, want.entity)
 		}
-		if got := tableSums(t, d, "report_asset_facts"); got != want.asset {
-			t.Errorf("report_asset_facts %+v\nwant                %+v", got, want.asset)
+		if got := tableSums(t, d, "report_asset_fact_rows"); got != want.asset {
+			t.Errorf("report_asset_fact_rows %+v\nwant                %+v", got, want.asset)
 		}
 		if res.Rows != int(want.entity.Rows+want.asset.Rows) || res.Written != res.Rows || res.Days != 14 {
 			t.Errorf("result %+v", res)
@@ -222,12 +222,12 @@ func TestDownloadAgainAndLookback(t *testing.T) {
 		if n := int64(res.Written); n != want.byDay["2026-11-06"]+want.byDay["2026-11-07"]+want.byDay["2026-11-08"] {
 			t.Errorf("the overlapping download wrote %d rows, want only the three new days'", n)
 		}
-		before := [2]sums{tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_facts")}
+		before := [2]sums{tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_fact_rows")}
 		again, _, err := x.download(t, "2026-11-03", "2026-11-08")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after := [2]sums{tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_facts")}; after != before || again.Written != 0 || again.Rows == 0 {
+		if after := [2]sums{tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_fact_rows")}; after != before || again.Written != 0 || again.Rows == 0 {
 			t.Errorf("downloading again: written %d of %d, sums %+v, before %+v", again.Written, again.Rows, after, before)
 		}
 		// Late conversions on the 5th for the first campaign.
@@ -273,13 +273,13 @@ func TestDownloadFromAFailingGoogle(t *testing.T) {
 		if !errors.As(err, &cut) || !strings.Contains(err.Error(), "download ad_asset of 2026-11-02 for customer "+account) {
 			t.Fatalf("cut stream: %v", err)
 		}
-		if got := tableSums(t, d, "report_asset_facts"); got.Rows != 14 {
+		if got := tableSums(t, d, "report_asset_fact_rows"); got.Rows != 14 {
 			t.Errorf("%d rows stored after two batches of 7", got.Rows)
 		}
 		if _, _, err := x.download(t, "2026-11-02", "2026-11-02", reporting.LevelAdAsset, reporting.LevelAssetGroupAsset); err != nil {
 			t.Fatal(err)
 		}
-		if got := tableSums(t, d, "report_asset_facts"); got != want.asset {
+		if got := tableSums(t, d, "report_asset_fact_rows"); got != want.asset {
 			t.Errorf("after downloading again %+v, want %+v", got, want.asset)
 		}
 
@@ -444,7 +444,7 @@ func TestDownloadWithoutPerformanceLabels(t *testing.T) {
 		if res.Rows != 2 || len(queries) != 3 || !strings.Contains(queries[0], "performance_label") || strings.Contains(queries[1]+queries[2], "performance_label") {
 			t.Errorf("%d rows from the queries %q", res.Rows, queries)
 		}
-		if got := tableSums(t, d, "report_asset_facts"); got.Rows != 2 || got.Impressions != 20 {
+		if got := tableSums(t, d, "report_asset_fact_rows"); got.Rows != 2 || got.Impressions != 20 {
 			t.Errorf("stored %+v", got)
 		}
 	})

@@ -3,7 +3,6 @@ package reporting
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -143,27 +142,11 @@ func (im *Importer) Commit(ctx context.Context, b *Batch) (ImportResult, error) 
 		if err := recordCampaigns(ctx, tx, im.customer, campaigns); err != nil {
 			return fmt.Errorf("record report campaigns: %w", err)
 		}
-		n, assetState, err := writeRows(ctx, tx, im.customer, entity, entityOrder, asset, assetOrder)
+		n, err := writeRows(ctx, tx, im.customer, entity, entityOrder, asset, assetOrder, &im.rollups)
 		if err != nil {
 			return err
 		}
 		res.Written = n
-		if n > 0 && len(assetOrder) > 0 {
-			if err := im.rollups.check(ctx, tx); err != nil {
-				return err
-			}
-			added, err := addAssetRollups(ctx, tx, im.customer, asset, assetOrder, assetState, &im.rollups)
-			if err != nil {
-				return err
-			}
-			if !added {
-				im.rollups.reset()
-				from, to := assetDayRange(asset)
-				if err := refreshAssetRollups(ctx, tx, im.customer, assetCampaigns(asset), from, to); err != nil {
-					return err
-				}
-			}
-		}
 		epoch, err = bumpEpochTo(ctx, tx)
 		return err
 	})
@@ -176,25 +159,6 @@ func (im *Importer) Commit(ctx context.Context, b *Batch) (ImportResult, error) 
 		im.recorded[gid] = id
 	}
 	return res, nil
-}
-
-// assetDayRange is the first and the last day of rows.
-func assetDayRange(rows []assetFactRow) (from, to Day) {
-	from, to = rows[0].day, rows[0].day
-	for i := range rows {
-		from, to = min(from, rows[i].day), max(to, rows[i].day)
-	}
-	return from, to
-}
-
-// assetCampaigns are the Google campaigns of rows, ascending, each once.
-func assetCampaigns(rows []assetFactRow) []int64 {
-	out := make([]int64, 0, 4)
-	for i := range rows {
-		out = append(out, rows[i].campaignGID)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // newCampaigns are the Google campaigns of a batch (Google's id → ours)

@@ -121,9 +121,11 @@ func keyOrder(n int, compare func(i, j int) int) []int32 {
 
 // writeRows writes the rows of entity and asset in the orders given, in tx
 // (a transaction of db.InTxRaw), and counts the rows inserted or changed.
-// Per table it first reads the stored rows of the batch's ranges (customer,
-// Google campaign[, level] and days: a few index range scans) and compares
-// them with the batch in Go; then
+// Entity facts go to report_facts; asset facts of our assets to their
+// places' running sums and the other asset facts to report_asset_facts
+// (writeAssetRows). Per fact table it first reads the stored rows of the
+// batch's ranges (customer, Google campaign[, level] and days: a few index
+// range scans) and compares them with the batch in Go; then
 //   - rows with a new key are inserted without ON CONFLICT: on PostgreSQL
 //     by binary COPY straight into the table (heap pages filled many rows
 //     at a time), on SQLite by one prepared single-row INSERT per row run
@@ -139,10 +141,7 @@ func keyOrder(n int, compare func(i, j int) int) []int32 {
 // The read and the writes must see the same rows: SQLite has one writer;
 // on PostgreSQL the transaction first takes an advisory lock per account,
 // so two imports of one account queue instead of both inserting a key.
-//
-// It returns the rows written and the state of each asset row (in
-// assetOrder): rowNew, rowChanged or rowUnchanged.
-func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32) (int, []uint8, error) {
+func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow, entityOrder []int32, asset []assetFactRow, assetOrder []int32, cache *rollupCache) (int, error) {
 	facts := importTable{name: "report_facts", columns: factColumns, upsert: factUpsert, cols: 15, order: entityOrder, ids: []int{6, 7, 8},
 		row: func(i int, v []any) { entity[i].values(v) },
 		key: func(i int, v []any) int { return entity[i].compareStored(v) },
@@ -150,47 +149,67 @@ func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow
 			r := &entity[i]
 			return r.campaignGID, string(r.level), int64(r.day)
 		}}
-	assetFacts := importTable{name: "report_asset_facts", columns: assetFactColumns, upsert: assetFactUpsert, cols: 19, order: assetOrder, ids: []int{7, 8, 9, 10, 11},
-		row: func(i int, v []any) { asset[i].values(v) },
-		key: func(i int, v []any) int { return asset[i].compareStored(v) },
-		group: func(i int) (int64, string, int64) {
-			r := &asset[i]
-			return r.campaignGID, "", int64(r.day)
-		}}
 	if tx.Engine() == db.Postgres {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7401, hashtext(?))`, strconv.FormatInt(customer, 10)); err != nil {
-			return 0, nil, fmt.Errorf("lock the account's reports: %w", err)
+			return 0, fmt.Errorf("lock the account's reports: %w", err)
 		}
 	}
 	written := 0
-	var assetState []uint8
-	err := tx.Raw(func(dc any) error {
-		for _, t := range []importTable{facts, assetFacts} {
-			if len(t.order) == 0 {
-				continue
-			}
-			var n int
-			var state []uint8
-			var err error
-			switch c := dc.(type) {
-			case *stdlib.Conn:
-				n, state, err = t.writePostgres(ctx, c.Conn(), customer)
-			case driver.ConnPrepareContext:
-				n, state, err = t.writeSQLite(ctx, c, customer)
-			default:
-				err = fmt.Errorf("unexpected driver connection %T", dc)
-			}
-			written += n
-			if t.name == assetFacts.name {
-				assetState = state
-			}
-			if err != nil {
-				return fmt.Errorf("import %s: %w", t.name, err)
-			}
+	if len(entityOrder) > 0 {
+		state, err := facts.read(ctx, tx, customer)
+		if err == nil {
+			written, err = facts.write(ctx, tx, customer, state)
 		}
-		return nil
+		if err != nil {
+			return written, fmt.Errorf("import %s: %w", facts.name, err)
+		}
+	}
+	if len(assetOrder) == 0 {
+		return written, nil
+	}
+	n, err := writeAssetRows(ctx, tx, customer, asset, assetOrder, cache)
+	return written + n, err
+}
+
+// read compares the stored rows of the batch's ranges with the batch: the
+// state of each row in t.order (rowNew, rowChanged or rowUnchanged).
+func (t importTable) read(ctx context.Context, tx db.Conn, customer int64) ([]uint8, error) {
+	var state []uint8
+	err := tx.Raw(func(dc any) error {
+		var err error
+		switch c := dc.(type) {
+		case *stdlib.Conn:
+			state, err = t.readPostgres(ctx, c.Conn(), customer)
+		case driver.ConnPrepareContext:
+			state, err = t.readSQLite(c, customer)
+		default:
+			err = fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		return err
 	})
-	return written, assetState, err
+	if err != nil {
+		return nil, fmt.Errorf("read stored rows: %w", err)
+	}
+	return state, nil
+}
+
+// write inserts the rows of t.order in state rowNew and upserts those in
+// state rowChanged, and counts the rows written.
+func (t importTable) write(ctx context.Context, tx db.Conn, customer int64, state []uint8) (int, error) {
+	written := 0
+	err := tx.Raw(func(dc any) error {
+		var err error
+		switch c := dc.(type) {
+		case *stdlib.Conn:
+			written, err = t.writePostgres(ctx, c.Conn(), state)
+		case driver.ConnPrepareContext:
+			written, err = t.writeSQLite(ctx, c, customer, state)
+		default:
+			err = fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		return err
+	})
+	return written, err
 }
 
 // importTable is what writeRows writes to one table: the rows order names,
@@ -209,6 +228,7 @@ type importTable struct {
 	row                   func(i int, v []any)
 	key                   func(i int, v []any) int
 	group                 func(i int) (campaign int64, level string, day int64)
+	found                 func(k int, v []any) // when set, told each stored row of the batch (position in order, values)
 }
 
 // Row states after the read of the stored rows.
@@ -267,6 +287,9 @@ func (t importTable) compare(v, nv []any, state []uint8) {
 	k, found := slices.BinarySearchFunc(t.order, v, func(i int32, v []any) int { return t.key(int(i), v) })
 	if !found {
 		return
+	}
+	if t.found != nil {
+		t.found(k, v)
 	}
 	t.row(int(t.order[k]), nv)
 	changed := false
@@ -351,23 +374,21 @@ func (r *assetFactRow) values(v []any) {
 	v[12], v[13], v[14], v[15], v[16], v[17], v[18] = int64(r.label), r.m.Impressions, r.m.Clicks, r.m.CostMicros, r.m.Conversions, r.m.ConversionsValue, int64(r.demo)
 }
 
-// writeSQLite reads the stored rows of the batch's ranges, then inserts
-// the new rows and upserts the changed ones, each with one prepared
+// writeSQLite inserts the new rows and upserts the changed ones (state), each with one prepared
 // single-row statement on SQLite's driver connection. The customer and the
 // demo flag are written into the statements (one per batch), the other
 // values bound. Statements run without a context (one that can end costs
 // modernc.org/sqlite a goroutine per call); ctx is checked between rows
 // instead.
-func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContext, customer int64) (int, []uint8, error) {
-	state, err := t.readSQLite(c, customer)
-	if err != nil {
-		return 0, nil, fmt.Errorf("read stored rows: %w", err)
+func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContext, customer int64, state []uint8) (int, error) {
+	if !slices.ContainsFunc(state, func(s uint8) bool { return s != rowUnchanged }) {
+		return 0, nil
 	}
 	v := make([]any, t.cols)
 	t.row(int(t.order[0]), v)
 	demo, ok := v[t.cols-1].(int64)
 	if !ok || demo < 0 || demo > 1 {
-		return 0, nil, fmt.Errorf("demo flag %v", v[t.cols-1])
+		return 0, fmt.Errorf("demo flag %v", v[t.cols-1])
 	}
 	insert := `INSERT INTO ` + t.name + ` (` + t.columns + `) VALUES (` + strconv.FormatInt(customer, 10) + `, ` +
 		db.Placeholders(t.cols-2) + `, ` + strconv.FormatInt(demo, 10) + `)`
@@ -379,10 +400,10 @@ func (t importTable) writeSQLite(ctx context.Context, c driver.ConnPrepareContex
 		n, err := t.execSQLite(ctx, c, s.query, customer, demo, func(k int) bool { return state[k] == s.state })
 		written += n
 		if err != nil {
-			return written, nil, err
+			return written, err
 		}
 	}
-	return written, state, nil
+	return written, nil
 }
 
 // readSQLite compares the stored rows of the batch's ranges with the batch.
@@ -492,15 +513,10 @@ func execRows(ctx context.Context, c driver.ConnPrepareContext, query string, n 
 	return written, nil
 }
 
-// writePostgres reads the stored rows of the batch's ranges in one
-// statement, copies the new rows straight into the table and the changed
-// ones into a temporary table (emptied at every commit), upserted from
-// there.
-func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, customer int64) (int, []uint8, error) {
-	state, err := t.readPostgres(ctx, c, customer)
-	if err != nil {
-		return 0, nil, fmt.Errorf("read stored rows: %w", err)
-	}
+// writePostgres copies the new rows (state) straight into the table and
+// the changed ones into a temporary table (emptied at every commit),
+// upserted from there.
+func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, state []uint8) (int, error) {
 	names := strings.Split(t.columns, ",")
 	for i := range names {
 		names[i] = strings.TrimSpace(names[i])
@@ -518,25 +534,25 @@ func (t importTable) writePostgres(ctx context.Context, c *pgx.Conn, customer in
 	if news > 0 {
 		n, err := c.CopyFrom(ctx, pgx.Identifier{t.name}, names, t.source(state, rowNew))
 		if err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 		written += int(n)
 	}
 	if changed == 0 {
-		return written, state, nil
+		return written, nil
 	}
 	in := t.name + "_in"
 	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+in+` ON COMMIT DELETE ROWS AS SELECT `+t.columns+` FROM `+t.name+` WITH NO DATA`); err != nil {
-		return written, nil, err
+		return written, err
 	}
 	if _, err := c.CopyFrom(ctx, pgx.Identifier{in}, names, t.source(state, rowChanged)); err != nil {
-		return written, nil, err
+		return written, err
 	}
 	tag, err := c.Exec(ctx, `INSERT INTO `+t.name+` (`+t.columns+`) SELECT `+t.columns+` FROM `+in+t.upsert)
 	if err != nil {
-		return written, nil, err
+		return written, err
 	}
-	return written + int(tag.RowsAffected()), state, nil
+	return written + int(tag.RowsAffected()), nil
 }
 
 // readPostgres compares the stored rows of the batch's ranges with the

@@ -56,7 +56,7 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 		if res.Rows != 70 || res.Written != 70 {
 			t.Fatalf("first write: %+v, want 70 rows written", res)
 		}
-		entities, assetRows := tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_facts")
+		entities, assetRows := tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_fact_rows")
 		var want [2]sums
 		for _, f := range facts {
 			w := &want[0]
@@ -105,7 +105,7 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 		if res.Written != changed {
 			t.Errorf("lookback wrote %d rows, want %d", res.Written, changed)
 		}
-		got := tableSums(t, d, "report_facts").Conversions + tableSums(t, d, "report_asset_facts").Conversions
+		got := tableSums(t, d, "report_facts").Conversions + tableSums(t, d, "report_asset_fact_rows").Conversions
 		if w := want[0].Conversions + want[1].Conversions + 1.5*float64(changed); math.Abs(got-w) > 1e-6 {
 			t.Errorf("conversions after the lookback: %v, want %v", got, w)
 		}
@@ -170,7 +170,7 @@ func TestImportKeepsTheLastOfRepeatedRowsInABigBatch(t *testing.T) {
 		if res.Rows != len(last) || res.Written != len(last) {
 			t.Errorf("result %+v, want %d rows written", res, len(last))
 		}
-		e, a := tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_facts")
+		e, a := tableSums(t, d, "report_facts"), tableSums(t, d, "report_asset_fact_rows")
 		if e.Rows+a.Rows != int64(len(last)) || e.Impressions != want[0] || a.Impressions != want[1] {
 			t.Errorf("stored %+v and %+v, want %d rows with %d and %d impressions", e, a, len(last), want[0], want[1])
 		}
@@ -211,7 +211,7 @@ func TestImportRefusesFactsItCannotStore(t *testing.T) {
 				if e == nil || e.Code != errs.Invalid || len(e.Fields) != 1 || e.Fields[0].Location != c.field {
 					t.Fatalf("got %v, want an invalid error at %s", err, c.field)
 				}
-				if n := tableSums(t, d, "report_asset_facts").Rows; n != 0 {
+				if n := tableSums(t, d, "report_asset_fact_rows").Rows; n != 0 {
 					t.Errorf("a refused batch stored %d rows", n)
 				}
 			})
@@ -290,7 +290,7 @@ func TestImportFindsOurEntities(t *testing.T) {
 		u := read("campaign", 555)
 		eq("unpublished campaign", u.Campaign, 0)
 
-		rows, err := d.Read().Query(ctx, `SELECT google_asset_id, day, asset_id, ad_id, ad_group_id, campaign_id, performance_label FROM report_asset_facts ORDER BY google_asset_id, day`)
+		rows, err := d.Read().Query(ctx, `SELECT google_asset_id, day, asset_id, ad_id, ad_group_id, campaign_id, performance_label FROM report_asset_fact_rows ORDER BY google_asset_id, day`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -437,7 +437,7 @@ func TestImportMixesNewChangedAndUnchangedRows(t *testing.T) {
 		}
 		asset := func(k int) stored {
 			var s stored
-			if err := d.Read().QueryRow(ctx, `SELECT asset_id, campaign_id, impressions, conversions, performance_label FROM report_asset_facts
+			if err := d.Read().QueryRow(ctx, `SELECT asset_id, campaign_id, impressions, conversions, performance_label FROM report_asset_fact_rows
 				WHERE day = ? AND google_asset_id = 9401`, int64(start)+int64(k)).Scan(&s.entity, &s.campaign, &s.impressions, &s.conversions, &s.label); err != nil {
 				t.Fatalf("asset on day %d: %v", k, err)
 			}

@@ -35,7 +35,7 @@ type LargeMetrics struct {
 
 // LargeMetricsResult says what WriteLargeMetrics wrote.
 type LargeMetricsResult struct {
-	Rows, AssetRows int64 // in report_facts and report_asset_facts
+	Rows, AssetRows int64 // entity facts and asset facts (report_facts, report_asset_fact_rows)
 	From, To        Day
 	PerDay          int64
 }
@@ -176,12 +176,21 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 		}
 		return nil
 	})
-	// The asset rollups of what was written, and cached reports are stale,
-	// even when the load stopped half way.
+	// The facts of our assets become their places' running sums (they are
+	// stored there only), and cached reports are stale, even when the load
+	// stopped half way. The campaigns are new: their places hold nothing yet.
 	progress("asset rollups")
 	berr := d.InTx(ctx, func(tx db.Conn) error {
-		if err := refreshAssetRollups(ctx, tx, customer, nil, first, cfg.LastDay); err != nil {
+		var campaigns []int64
+		for c := cfg.FirstCampaign; c <= cfg.LastCampaign; c++ {
+			campaigns = append(campaigns, c)
+		}
+		if err := refreshAssetRollups(ctx, tx, customer, campaigns, first, cfg.LastDay); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM report_asset_facts WHERE customer_id = ? AND google_campaign_id BETWEEN ? AND ? AND asset_id IS NOT NULL`,
+			customer, cfg.FirstCampaign, cfg.LastCampaign); err != nil {
+			return fmt.Errorf("asset rollups: placed facts: %w", err)
 		}
 		return bumpEpoch(ctx, tx)
 	})
@@ -198,7 +207,7 @@ func WriteLargeMetrics(ctx context.Context, d *db.DB, cfg LargeMetrics, progress
 	for _, c := range []struct {
 		table string
 		n     *int64
-	}{{"report_facts", &res.Rows}, {"report_asset_facts", &res.AssetRows}} {
+	}{{"report_facts", &res.Rows}, {"(SELECT customer_id, day, google_campaign_id FROM report_asset_facts UNION ALL SELECT p.customer_id, d.day, p.google_campaign_id FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id) a", &res.AssetRows}} {
 		if err := d.Read().QueryRow(ctx, `SELECT count(*) FROM `+c.table+` WHERE customer_id = ? AND day BETWEEN ? AND ? AND google_campaign_id BETWEEN ? AND ?`,
 			customer, int(first), int(cfg.LastDay), cfg.FirstCampaign, cfg.LastCampaign).Scan(c.n); err != nil {
 			return res, fmt.Errorf("large metrics: count %s: %w", c.table, err)

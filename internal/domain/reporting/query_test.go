@@ -470,13 +470,8 @@ func TestAssetReportListsEveryPlace(t *testing.T) {
 				emptied = k
 			}
 		}
-		if err := d.InTx(ctx, func(tx db.Conn) error {
-			_, err := tx.Exec(ctx, `DELETE FROM report_asset_facts WHERE asset_id = ? AND COALESCE(ad_id, 0) = ? AND COALESCE(asset_group_id, 0) = ? AND field_type = ?`,
-				asset, emptied.ad, emptied.assetGroup, emptied.field)
-			if err != nil {
-				return err
-			}
-			return reporting.RefreshAssetRollups(ctx, tx, customer, 1, reporting.DayOf(time.Date(2199, 12, 31, 0, 0, 0, 0, time.UTC)))
+		if err := d.InTxRaw(ctx, func(tx db.Conn) error {
+			return reporting.DropPlaces(ctx, tx, customer, asset, emptied.ad, emptied.assetGroup, emptied.field)
 		}); err != nil {
 			t.Fatal(err)
 		}

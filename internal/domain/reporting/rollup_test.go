@@ -134,7 +134,7 @@ func checkRollups(t *testing.T, d *db.DB, when string) {
 	rows, err := d.Read().Query(ctx, `SELECT customer_id, google_campaign_id, google_group_id, google_ad_id, google_asset_id, field_type,
 		COALESCE(campaign_id, 0), COALESCE(ad_group_id, 0), COALESCE(ad_id, 0), COALESCE(asset_group_id, 0), asset_id,
 		day, performance_label, demo, impressions, clicks, cost_micros, conversions, conversions_value
-		FROM report_asset_facts WHERE asset_id IS NOT NULL`)
+		FROM report_asset_fact_rows WHERE asset_id IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func checkAssetAnswers(t *testing.T, w *world, when string) {
 		{block, block}, {block, block + 31}, {block - 1, block + 32}, {block + 1, block + 95}}
 	var assetIDs []int64
 	if err := func() error {
-		rows, err := w.d.Read().Query(ctx, `SELECT DISTINCT asset_id FROM report_asset_facts WHERE asset_id IS NOT NULL ORDER BY asset_id`)
+		rows, err := w.d.Read().Query(ctx, `SELECT DISTINCT asset_id FROM report_asset_fact_rows WHERE asset_id IS NOT NULL ORDER BY asset_id`)
 		if err != nil {
 			return err
 		}
@@ -336,7 +336,7 @@ func checkAssetAnswers(t *testing.T, w *world, when string) {
 			}
 			want := query(`SELECT CAST(COALESCE(f.campaign_id, 0) AS TEXT) || ' ' || CAST(COALESCE(f.ad_group_id, 0) AS TEXT) || ' ' || CAST(COALESCE(f.ad_id, 0) AS TEXT)
 				|| ' ' || CAST(COALESCE(f.asset_group_id, 0) AS TEXT) || ' ' || f.field_type, `+sumsLabel+`
-				FROM report_asset_facts f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ?
+				FROM report_asset_fact_rows f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ?
 				GROUP BY COALESCE(f.campaign_id, 0), COALESCE(f.ad_group_id, 0), COALESCE(f.ad_id, 0), COALESCE(f.asset_group_id, 0), f.field_type`,
 				asset, int(r.From), int(r.To))
 			withFacts := 0
@@ -364,7 +364,7 @@ func checkAssetAnswers(t *testing.T, w *world, when string) {
 				t.Fatalf("%s: asset %d %s: %d places with facts, the facts have %d", when, asset, r.From, withFacts, len(want))
 			}
 			same(fmt.Sprintf("asset %d %s totals", asset, r.From), rep.Totals, "", sums{m: total})
-			days := query(`SELECT CAST(f.day AS TEXT), `+sumsLabel+` FROM report_asset_facts f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ? GROUP BY f.day`,
+			days := query(`SELECT CAST(f.day AS TEXT), `+sumsLabel+` FROM report_asset_fact_rows f WHERE f.asset_id = ? AND f.day BETWEEN ? AND ? GROUP BY f.day`,
 				asset, int(r.From), int(r.To))
 			for _, p := range rep.Series {
 				s := days[fmt.Sprint(int(p.Date))]
@@ -378,7 +378,7 @@ func checkAssetAnswers(t *testing.T, w *world, when string) {
 				t.Fatal(err)
 			}
 			want := query(`SELECT CAST(f.asset_id AS TEXT) || ' ' || f.field_type, `+sumsLabel+`
-				FROM report_campaigns rc JOIN report_asset_facts f ON f.customer_id = rc.customer_id AND f.google_campaign_id = rc.google_campaign_id
+				FROM report_campaigns rc JOIN report_asset_fact_rows f ON f.customer_id = rc.customer_id AND f.google_campaign_id = rc.google_campaign_id
 				WHERE rc.campaign_id = ? AND f.day BETWEEN ? AND ? AND f.asset_id IS NOT NULL
 				GROUP BY f.asset_id, f.field_type HAVING SUM(f.impressions) > 0`, tree.Campaign.ID, int(r.From), int(r.To))
 			if len(got) != len(want) {
@@ -467,7 +467,7 @@ func TestPreparedBatchesCommitBesideTheNext(t *testing.T) {
 		customerSums := func() sums {
 			t.Helper()
 			var got sums
-			for _, table := range []string{"report_facts", "report_asset_facts"} {
+			for _, table := range []string{"report_facts", "report_asset_fact_rows"} {
 				var s sums
 				if err := d.Read().QueryRow(ctx, `SELECT count(*), COALESCE(SUM(impressions), 0), COALESCE(SUM(clicks), 0) FROM `+table+` WHERE customer_id = 4444444444`).
 					Scan(&s.Rows, &s.Impressions, &s.Clicks); err != nil {
@@ -507,7 +507,7 @@ func TestPreparedBatchesCommitBesideTheNext(t *testing.T) {
 		}
 		var n int
 		if err := d.Read().QueryRow(ctx, `SELECT (SELECT count(*) FROM report_facts WHERE customer_id = 5555555555)
-			+ (SELECT count(*) FROM report_asset_facts WHERE customer_id = 5555555555)`).Scan(&n); err != nil {
+			+ (SELECT count(*) FROM report_asset_fact_rows WHERE customer_id = 5555555555)`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 900 {

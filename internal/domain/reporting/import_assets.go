@@ -1,0 +1,218 @@
+package reporting
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/imaphub/imaphub/internal/platform/db"
+)
+
+// writeAssetRows writes a batch's asset facts (rows in order) in tx and
+// counts the facts inserted or changed. A fact of one of our assets is
+// stored once, as its place's day in the running sums; a fact of an asset
+// that is not ours waits in report_asset_facts until its asset is known.
+// Both are read first for the batch's ranges, then each fact is
+//   - left alone when stored with the same values, label, demo flag and ids
+//     (ids the new fact does not know are kept, as the upsert keeps them);
+//   - written to report_asset_facts (insert or upsert) when its asset is
+//     still unknown;
+//   - else an operation on its place: a new day, a changed day, or — when
+//     its ids changed, or its asset became known — a day leaving the old
+//     place (or report_asset_facts) for the new one (applyPlaceOps).
+//
+// Conversions of our assets' facts are compared in millionths, the
+// precision the running sums keep.
+func writeAssetRows(ctx context.Context, tx db.Conn, customer int64, rows []assetFactRow, order []int32, cache *rollupCache) (int, error) {
+	// Stored ids of the facts waiting in report_asset_facts, by position.
+	waiting := map[int]Ours{}
+	t := importTable{name: "report_asset_facts", columns: assetFactColumns, upsert: assetFactUpsert, cols: 19, order: order, ids: []int{7, 8, 9, 10, 11},
+		row: func(i int, v []any) { rows[i].values(v) },
+		key: func(i int, v []any) int { return rows[i].compareStored(v) },
+		group: func(i int) (int64, string, int64) {
+			r := &rows[i]
+			return r.campaignGID, "", int64(r.day)
+		},
+		found: func(k int, v []any) {
+			waiting[k] = Ours{CampaignID: asInt(v[7]), AdGroupID: asInt(v[8]), AdID: asInt(v[9]), AssetGroupID: asInt(v[10]), AssetID: asInt(v[11])}
+		}}
+	if err := cache.check(ctx, tx); err != nil {
+		return 0, err
+	}
+	state, err := t.read(ctx, tx, customer)
+	if err != nil {
+		return 0, fmt.Errorf("import %s: %w", t.name, err)
+	}
+	placed, err := readPlaced(ctx, tx, customer, t, rows, cache)
+	if err != nil {
+		return 0, fmt.Errorf("import asset facts: %w", err)
+	}
+	written := 0
+	var ops []placeFact
+	var unwait []int // positions of facts leaving report_asset_facts for a place
+	for k, i := range order {
+		r := &rows[i]
+		now := factSums(tx.Engine(), r)
+		code := int64(r.day)*8 + int64(r.label)
+		if p, ok := placed[k]; ok {
+			to := p.key
+			to.campaign, to.adGroup, to.adID, to.assetGroup, to.asset = keep(r.ours.CampaignID, to.campaign), keep(r.ours.AdGroupID, to.adGroup),
+				keep(r.ours.AdID, to.adID), keep(r.ours.AssetGroupID, to.assetGroup), keep(r.ours.AssetID, to.asset)
+			state[k] = rowUnchanged
+			if to == p.key && now == p.sums && code == p.code {
+				continue
+			}
+			written++
+			if to == p.key {
+				ops = append(ops, placeFact{key: to, place: p.place, kind: opUpdate,
+					runningRow: runningRow{day: r.day, code: code, sums: now.minus(&p.sums)}})
+				continue
+			}
+			ops = append(ops, placeFact{key: p.key, place: p.place, kind: opDelete,
+				runningRow: runningRow{day: r.day, code: p.code, sums: sums{}.minus(&p.sums)}})
+			ops = append(ops, placeFact{key: to, kind: opInsert, runningRow: runningRow{day: r.day, code: code, sums: now}})
+			continue
+		}
+		ours := r.ours
+		if state[k] != rowNew {
+			// Waiting in report_asset_facts: ids it knew are kept.
+			w := waiting[k]
+			ours = Ours{CampaignID: keep(ours.CampaignID, w.CampaignID), AdGroupID: keep(ours.AdGroupID, w.AdGroupID),
+				AdID: keep(ours.AdID, w.AdID), AssetGroupID: keep(ours.AssetGroupID, w.AssetGroupID), AssetID: keep(ours.AssetID, w.AssetID)}
+		}
+		if ours.AssetID == 0 {
+			continue // stays in report_asset_facts (state says how)
+		}
+		if state[k] != rowNew {
+			unwait = append(unwait, k)
+		}
+		state[k] = rowUnchanged
+		written++
+		ops = append(ops, placeFact{kind: opInsert, runningRow: runningRow{day: r.day, code: code, sums: now},
+			key: placeIdent{campaignGID: r.campaignGID, group: r.group, ad: r.ad, googleAsset: r.asset, fieldType: r.fieldType,
+				campaign: ours.CampaignID, adGroup: ours.AdGroupID, adID: ours.AdID, assetGroup: ours.AssetGroupID, asset: ours.AssetID}})
+	}
+	n, err := t.write(ctx, tx, customer, state)
+	written += n
+	if err != nil {
+		return written, fmt.Errorf("import %s: %w", t.name, err)
+	}
+	for _, k := range unwait {
+		r := &rows[order[k]]
+		if _, err := tx.Exec(ctx, `DELETE FROM report_asset_facts WHERE customer_id = ? AND google_campaign_id = ? AND day = ?
+			AND google_group_id = ? AND google_ad_id = ? AND google_asset_id = ? AND field_type = ?`,
+			customer, r.campaignGID, int64(r.day), r.group, r.ad, r.asset, r.fieldType); err != nil {
+			return written, fmt.Errorf("import asset facts: place a waiting fact: %w", err)
+		}
+	}
+	if err := applyPlaceOps(ctx, tx, customer, ops, cache); err != nil {
+		return written, err
+	}
+	return written, nil
+}
+
+// keep is a new fact's id, or the stored one when the fact does not know it.
+func keep(now, stored int64) int64 {
+	if now != 0 {
+		return now
+	}
+	return stored
+}
+
+// placedFact is a fact stored as a place's day: its values (n = 1) and
+// code.
+type placedFact struct {
+	key   placeIdent
+	place int64
+	code  int64
+	sums
+}
+
+// readPlaced finds the facts of t's rows (order positions) stored as days
+// of their places: per Google campaign and range of days of the batch, the
+// running sums of the campaign's places over those days and each place's
+// last row before them in the first day's block (a day's values are the
+// difference from the row before it in its block). A campaign whose places
+// the cache knows, each with its latest day before the range, is not read:
+// a daily download reads nothing here.
+func readPlaced(ctx context.Context, tx db.Conn, customer int64, t importTable, rows []assetFactRow, cache *rollupCache) (map[int]placedFact, error) {
+	ranges := t.ranges()
+	campaigns := make([]int64, len(ranges))
+	for i, r := range ranges {
+		campaigns[i] = r.campaign
+	}
+	if err := loadPlaces(ctx, tx, customer, campaigns, cache); err != nil {
+		return nil, fmt.Errorf("places: %w", err)
+	}
+	out := map[int]placedFact{}
+	for _, rg := range ranges {
+		if !placesMayHold(cache, rg) {
+			continue
+		}
+		block := rg.from / rollupBlock * rollupBlock
+		seed := `SELECT d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
+			FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id AND d.day = (SELECT MAX(y.day)
+				FROM report_asset_place_days y WHERE y.place_id = p.id AND y.day BETWEEN ? AND ?)
+			WHERE p.customer_id = ? AND p.google_campaign_id = ?`
+		if tx.Engine() == db.Postgres {
+			seed = `SELECT d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
+			FROM report_asset_places p CROSS JOIN LATERAL (SELECT * FROM report_asset_place_days y
+				WHERE y.place_id = p.id AND y.day BETWEEN ? AND ? ORDER BY y.day DESC LIMIT 1) d
+			WHERE p.customer_id = ? AND p.google_campaign_id = ?`
+		}
+		res, err := tx.Query(ctx, seed+`
+			UNION ALL
+			SELECT d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
+			FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id AND d.day BETWEEN ? AND ?
+			WHERE p.customer_id = ? AND p.google_campaign_id = ?
+			ORDER BY 1, 2`, int64(block), rg.from-1, customer, rg.campaign, rg.from, rg.to, customer, rg.campaign)
+		if err != nil {
+			return nil, fmt.Errorf("read stored running sums: %w", err)
+		}
+		var prev runningRow
+		for res.Next() {
+			var r runningRow
+			if err := res.Scan(&r.place, &r.day, &r.code, &r.n, &r.demo, &r.imp, &r.clk, &r.cost, &r.conv, &r.val); err != nil {
+				res.Close()
+				return nil, fmt.Errorf("read stored running sums: %w", err)
+			}
+			before := prev
+			prev = r
+			if before.place != r.place || before.day/rollupBlock != r.day/rollupBlock {
+				before = runningRow{}
+			}
+			if int64(r.day) < rg.from {
+				continue // the row before the range
+			}
+			key, ok := cache.idents[r.place]
+			if !ok {
+				res.Close()
+				return nil, fmt.Errorf("read stored running sums: place %d of campaign %d is not among those read", r.place, rg.campaign)
+			}
+			fk := assetFactKey{campaignGID: key.campaignGID, group: key.group, ad: key.ad, asset: key.googleAsset, fieldType: key.fieldType, day: r.day}
+			k, found := slices.BinarySearchFunc(t.order, &fk, func(i int32, fk *assetFactKey) int { return rows[i].compare(fk) })
+			if !found {
+				continue
+			}
+			out[k] = placedFact{key: key, place: r.place, code: r.code, sums: r.sums.minus(&before.sums)}
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("read stored running sums: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// placesMayHold reports whether the places of the range's Google campaign
+// may hold a day of the range: unless the cache knows every place's latest
+// day and each comes before the range.
+func placesMayHold(cache *rollupCache, rg keyRange) bool {
+	for _, place := range cache.loaded[rg.campaign] {
+		last, known := cache.last[place]
+		if !known || int64(last.day) >= rg.from {
+			return true
+		}
+	}
+	return false
+}
