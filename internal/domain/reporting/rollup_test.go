@@ -27,8 +27,14 @@ func TestAssetRollupsEqualTheFacts(t *testing.T) {
 		checkRollups(t, d, "first import")
 		checkAssetAnswers(t, w, "first import")
 
+		// The asset facts as the imports should leave them, kept in Go.
+		model := factModel{}
+		model.apply(customer, false, w.facts)
+		checkFacts(t, d, model, "first import")
 		write := func(customer string, demo bool, facts []reporting.Fact) {
 			t.Helper()
+			model.apply(customer, demo, facts)
+			defer checkFacts(t, d, model, "after a write")
 			im, err := w.reports.NewImporter(customer, reporting.ImportOptions{Demo: demo})
 			if err != nil {
 				t.Fatal(err)
@@ -96,6 +102,23 @@ func TestAssetRollupsEqualTheFacts(t *testing.T) {
 		write(customer, false, []reporting.Fact{unknown})
 		checkRollups(t, d, "new days and ids learnt later")
 
+		// Facts whose asset is another of ours now (the texts were merged
+		// in the library): they leave their places for new ones, and their
+		// days leave the old asset's day sums.
+		var assetIDs []int64
+		for _, f := range w.facts {
+			if f.Ours.AssetID != 0 && !slices.Contains(assetIDs, f.Ours.AssetID) {
+				assetIDs = append(assetIDs, f.Ours.AssetID)
+			}
+		}
+		moved := assetFacts(20, 24, func(i int, f *reporting.Fact) {
+			if i%3 == 0 {
+				f.Ours.AssetID = assetIDs[(slices.Index(assetIDs, f.Ours.AssetID)+1)%len(assetIDs)]
+			}
+		})
+		write(customer, false, moved)
+		checkRollups(t, d, "facts moved to another asset")
+
 		// Another customer's demo facts on the same assets and days: the
 		// later days first, then the earlier ones, which land before stored
 		// running sums of the same places.
@@ -118,6 +141,91 @@ func TestAssetRollupsEqualTheFacts(t *testing.T) {
 		write(customer, false, late)
 		checkRollups(t, d, "repeated download")
 	})
+}
+
+// factModel is the asset facts an import should store, by customer, Google
+// key and day: the last values written, with the ids of earlier writes a
+// later fact did not know.
+type factModel map[string]modelFact
+
+type modelFact struct {
+	f    reporting.Fact
+	demo bool
+}
+
+func (m factModel) apply(customer string, demo bool, facts []reporting.Fact) {
+	for _, f := range facts {
+		if f.Level != reporting.LevelAdAsset && f.Level != reporting.LevelAssetGroupAsset {
+			continue
+		}
+		if f.Level == reporting.LevelAssetGroupAsset {
+			f.AdGroupID, f.AdID, f.Ours.AdGroupID, f.Ours.AdID = f.AssetGroupID, 0, 0, 0
+		} else {
+			f.Ours.AssetGroupID = 0
+		}
+		k := fmt.Sprintf("%s %d %d %d %d %s %d", customer, f.CampaignID, f.AdGroupID, f.AdID, f.AssetID, f.FieldType, int64(f.Day))
+		if old, ok := m[k]; ok {
+			keep := func(now *int64, stored int64) {
+				if *now == 0 {
+					*now = stored
+				}
+			}
+			keep(&f.Ours.CampaignID, old.f.Ours.CampaignID)
+			keep(&f.Ours.AdGroupID, old.f.Ours.AdGroupID)
+			keep(&f.Ours.AdID, old.f.Ours.AdID)
+			keep(&f.Ours.AssetGroupID, old.f.Ours.AssetGroupID)
+			keep(&f.Ours.AssetID, old.f.Ours.AssetID)
+		}
+		m[k] = modelFact{f: f, demo: demo}
+	}
+}
+
+// checkFacts compares every asset fact stored (report_asset_fact_rows:
+// those waiting for their asset and those stored as their places' days)
+// with the model: the same facts, values (conversions to the millionth),
+// labels, demo flags and ids.
+func checkFacts(t *testing.T, d *db.DB, m factModel, when string) {
+	t.Helper()
+	rows, err := d.Read().Query(context.Background(), `SELECT customer_id, google_campaign_id, google_group_id, google_ad_id, google_asset_id,
+		field_type, day, COALESCE(campaign_id, 0), COALESCE(ad_group_id, 0), COALESCE(ad_id, 0), COALESCE(asset_group_id, 0), COALESCE(asset_id, 0),
+		performance_label, impressions, clicks, cost_micros, conversions, conversions_value, demo FROM report_asset_fact_rows`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	labels := map[string]int64{"": 0, "UNKNOWN": 1, "PENDING": 2, "LEARNING": 3, "LOW": 4, "GOOD": 5, "BEST": 6}
+	seen := 0
+	for rows.Next() {
+		var cust, gc, gg, gad, gasset, day, c, g, ad, ag, asset, label, imp, clk, cost, demo int64
+		var field string
+		var conv, val float64
+		if err := rows.Scan(&cust, &gc, &gg, &gad, &gasset, &field, &day, &c, &g, &ad, &ag, &asset, &label, &imp, &clk, &cost, &conv, &val, &demo); err != nil {
+			t.Fatal(err)
+		}
+		k := fmt.Sprintf("%010d %d %d %d %d %s %d", cust, gc, gg, gad, gasset, field, day)
+		want, ok := m[k]
+		if !ok {
+			t.Fatalf("%s: fact %s stored, none written", when, k)
+		}
+		seen++
+		f, o := want.f, want.f.Ours
+		wantDemo := int64(0)
+		if want.demo {
+			wantDemo = 1
+		}
+		if c != o.CampaignID || g != o.AdGroupID || ad != o.AdID || ag != o.AssetGroupID || asset != o.AssetID || label != labels[f.PerformanceLabel] ||
+			imp != f.Impressions || clk != f.Clicks || cost != f.CostMicros || math.Abs(conv-f.Conversions) > 5e-7 ||
+			math.Abs(val-f.ConversionsValue) > 5e-7 || demo != wantDemo {
+			t.Fatalf("%s: fact %s: ids %d/%d/%d/%d/%d label %d values %d %d %d %g %g demo %d; written %+v demo %v", when, k,
+				c, g, ad, ag, asset, label, imp, clk, cost, conv, val, demo, f, want.demo)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if seen != len(m) {
+		t.Fatalf("%s: %d asset facts stored, %d written", when, seen, len(m))
+	}
 }
 
 // rollupRow is a place's key (its columns joined) and day with running
