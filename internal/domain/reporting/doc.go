@@ -4,9 +4,11 @@
 // them in SQL.
 //
 // It owns report_facts (one row per day and campaign, ad group, ad, keyword
-// or asset group) and report_asset_facts (one row per day and asset in a
+// or asset group) and the asset facts (one per day and asset in a
 // responsive search ad or a Performance Max asset group, with Google's
-// performance label). Rows are keyed by Google's ids, so importing a range
+// performance label): those of our assets stored once, as their places'
+// running sums (report_asset_place_days), the others in report_asset_facts.
+// Facts are keyed by Google's ids, so importing a range
 // twice changes nothing, and carry our ids where the entity is ours: read
 // from publishing's google_ads_resources (the resource names it stored as
 // it created each entity) and, for texts, from the asset library by content

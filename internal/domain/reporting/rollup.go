@@ -9,14 +9,14 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
-// The rollups of report_asset_facts (migration 0017): report_asset_places
-// (one row per place), report_asset_place_days (each place's running sums
-// within blocks of rollupBlock days) and report_asset_days (each asset's
-// sums per day). They are derived from the facts and kept up to date in
-// the transaction that writes the facts — from the batch's own rows when it
-// only added facts (addAssetRollups), else by refreshAssetRollups for the
-// customer and the days written — so they always equal a GROUP BY over the
-// facts.
+// The asset places (migrations 0017, 0022): report_asset_places (one row
+// per place), report_asset_place_days (each place's running sums within
+// blocks of rollupBlock days, which are also where a fact of one of our
+// assets is stored: its day's values are the difference from the row
+// before) and report_asset_days (each asset's sums per day). An import
+// keeps them up to date in its transaction (writeAssetRows,
+// applyPlaceOps); report_asset_facts holds only the facts of assets that
+// are not ours.
 
 // rollupBlock is the length of the blocks of running sums, in days. A
 // range's totals in one place read 2 + (range days / rollupBlock) rows at
@@ -35,15 +35,17 @@ func microSQL(col string) string {
 	return `CAST(ROUND(` + col + ` * 1000000) AS BIGINT)`
 }
 
-// refreshAssetRollups makes the rollups of customer's asset facts from
-// day from on right again after facts of the days from…to in the Google
-// campaigns given (nil: every campaign of the customer) were written or
-// deleted. It runs in the transaction that changed the facts. The running
-// sums of the places in those campaigns are made again; the asset day sums
-// of the assets those facts name, over every campaign. A batch of one
-// campaign's rows so costs that campaign's days, not the account's.
+// refreshAssetRollups turns the facts of our assets that were written to
+// report_asset_facts in the Google campaigns given, on the days from…to,
+// into their places' running sums and their assets' day sums, in one
+// window function over those facts; the caller then deletes them from
+// report_asset_facts (the large generator, which writes millions of facts
+// by INSERT … SELECT). The running sums of those campaigns' places from
+// day from to the end of to's block are made again from report_asset_facts
+// alone, and the asset day sums of the days from…to of the assets those
+// facts name: their places must hold no other day there (new campaigns).
 func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campaigns []int64, from, to Day) error {
-	if from > to {
+	if from > to || len(campaigns) == 0 {
 		return nil
 	}
 	// Every Google campaign of the customer with asset facts: an asset's
@@ -51,12 +53,6 @@ func refreshAssetRollups(ctx context.Context, tx db.Conn, customer int64, campai
 	all, err := assetFactCampaigns(ctx, tx, customer)
 	if err != nil {
 		return err
-	}
-	if campaigns == nil {
-		campaigns = all
-	}
-	if len(campaigns) == 0 {
-		return nil
 	}
 	blockStart := from / rollupBlock * rollupBlock
 	end := to/rollupBlock*rollupBlock + rollupBlock - 1
