@@ -134,7 +134,8 @@ type placedFact struct {
 // last row before them in the first day's block (a day's values are the
 // difference from the row before it in its block). A campaign whose places
 // the cache knows, each with its latest day before the range, is not read:
-// a daily download reads nothing here.
+// a daily download reads nothing here. SQLite reads a range a statement;
+// PostgreSQL every range in one (unnest of the ranges, LATERAL per place).
 func readPlaced(ctx context.Context, tx db.Conn, customer int64, t importTable, rows []assetFactRow, cache *rollupCache) (map[int]placedFact, error) {
 	ranges := t.ranges()
 	campaigns := make([]int64, len(ranges))
@@ -144,60 +145,87 @@ func readPlaced(ctx context.Context, tx db.Conn, customer int64, t importTable, 
 	if err := loadPlaces(ctx, tx, customer, campaigns, cache); err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}
-	out := map[int]placedFact{}
+	ranges = slices.DeleteFunc(ranges, func(rg keyRange) bool { return !placesMayHold(cache, rg) })
+	if len(ranges) == 0 {
+		return nil, nil
+	}
+	from := map[int64]int64{} // Google campaign → the first day of its range
 	for _, rg := range ranges {
-		if !placesMayHold(cache, rg) {
-			continue
+		from[rg.campaign] = rg.from
+	}
+	// The batch's rows by key: stored rows come by place, not in key order.
+	position := make(map[assetFactKey]int, len(t.order))
+	for k, i := range t.order {
+		position[rows[i].assetFactKey] = k
+	}
+	out := map[int]placedFact{}
+	var prev runningRow
+	// take notes a row of running sums; rows come by place and day.
+	take := func(r runningRow) error {
+		before := prev
+		prev = r
+		if before.place != r.place || before.day/rollupBlock != r.day/rollupBlock {
+			before = runningRow{}
 		}
-		block := rg.from / rollupBlock * rollupBlock
-		seed := `SELECT d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
-			FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id AND d.day = (SELECT MAX(y.day)
-				FROM report_asset_place_days y WHERE y.place_id = p.id AND y.day BETWEEN ? AND ?)
-			WHERE p.customer_id = ? AND p.google_campaign_id = ?`
-		if tx.Engine() == db.Postgres {
-			seed = `SELECT d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
-			FROM report_asset_places p CROSS JOIN LATERAL (SELECT * FROM report_asset_place_days y
-				WHERE y.place_id = p.id AND y.day BETWEEN ? AND ? ORDER BY y.day DESC LIMIT 1) d
-			WHERE p.customer_id = ? AND p.google_campaign_id = ?`
+		key, ok := cache.idents[r.place]
+		if !ok {
+			return fmt.Errorf("place %d is not among the places read", r.place)
 		}
-		res, err := tx.Query(ctx, seed+`
-			UNION ALL
-			SELECT d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro
-			FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id AND d.day BETWEEN ? AND ?
-			WHERE p.customer_id = ? AND p.google_campaign_id = ?
-			ORDER BY 1, 2`, int64(block), rg.from-1, customer, rg.campaign, rg.from, rg.to, customer, rg.campaign)
+		if int64(r.day) < from[key.campaignGID] {
+			return nil // the row before the range
+		}
+		k, found := position[assetFactKey{campaignGID: key.campaignGID, group: key.group, ad: key.ad, asset: key.googleAsset, fieldType: key.fieldType, day: r.day}]
+		if found {
+			out[k] = placedFact{key: key, place: r.place, code: r.code, sums: r.sums.minus(&before.sums)}
+		}
+		return nil
+	}
+	const cols = `d.place_id, d.day, d.code, d.n, d.demo, d.impressions, d.clicks, d.cost_micros, d.conversions_micro, d.value_micro`
+	read := func(query string, args ...any) error {
+		res, err := tx.Query(ctx, query, args...)
 		if err != nil {
-			return nil, fmt.Errorf("read stored running sums: %w", err)
+			return err
 		}
-		var prev runningRow
+		defer res.Close()
 		for res.Next() {
 			var r runningRow
 			if err := res.Scan(&r.place, &r.day, &r.code, &r.n, &r.demo, &r.imp, &r.clk, &r.cost, &r.conv, &r.val); err != nil {
-				res.Close()
-				return nil, fmt.Errorf("read stored running sums: %w", err)
+				return err
 			}
-			before := prev
-			prev = r
-			if before.place != r.place || before.day/rollupBlock != r.day/rollupBlock {
-				before = runningRow{}
+			if err := take(r); err != nil {
+				return err
 			}
-			if int64(r.day) < rg.from {
-				continue // the row before the range
-			}
-			key, ok := cache.idents[r.place]
-			if !ok {
-				res.Close()
-				return nil, fmt.Errorf("read stored running sums: place %d of campaign %d is not among those read", r.place, rg.campaign)
-			}
-			fk := assetFactKey{campaignGID: key.campaignGID, group: key.group, ad: key.ad, asset: key.googleAsset, fieldType: key.fieldType, day: r.day}
-			k, found := slices.BinarySearchFunc(t.order, &fk, func(i int32, fk *assetFactKey) int { return rows[i].compare(fk) })
-			if !found {
-				continue
-			}
-			out[k] = placedFact{key: key, place: r.place, code: r.code, sums: r.sums.minus(&before.sums)}
 		}
-		res.Close()
-		if err := res.Err(); err != nil {
+		return res.Err()
+	}
+	if tx.Engine() == db.Postgres {
+		camp, lo, first, last := make([]int64, len(ranges)), make([]int64, len(ranges)), make([]int64, len(ranges)), make([]int64, len(ranges))
+		for i, rg := range ranges {
+			camp[i], lo[i], first[i], last[i] = rg.campaign, rg.from/rollupBlock*rollupBlock, rg.from, rg.to
+		}
+		err := read(`WITH r (c, lo, first, last) AS (SELECT * FROM unnest(?::bigint[], ?::int[], ?::int[], ?::int[]))
+			SELECT `+cols+` FROM r JOIN report_asset_places p ON p.customer_id = ? AND p.google_campaign_id = r.c
+				CROSS JOIN LATERAL (SELECT * FROM report_asset_place_days y WHERE y.place_id = p.id AND y.day BETWEEN r.lo AND r.first - 1
+					ORDER BY y.day DESC LIMIT 1) d
+			UNION ALL
+			SELECT `+cols+` FROM r JOIN report_asset_places p ON p.customer_id = ? AND p.google_campaign_id = r.c
+				JOIN report_asset_place_days d ON d.place_id = p.id AND d.day BETWEEN r.first AND r.last
+			ORDER BY 1, 2`, camp, lo, first, last, customer, customer)
+		if err != nil {
+			return nil, fmt.Errorf("read stored running sums: %w", err)
+		}
+		return out, nil
+	}
+	for _, rg := range ranges {
+		prev = runningRow{}
+		err := read(`SELECT `+cols+` FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id AND d.day = (SELECT MAX(y.day)
+				FROM report_asset_place_days y WHERE y.place_id = p.id AND y.day BETWEEN ? AND ?)
+			WHERE p.customer_id = ? AND p.google_campaign_id = ?
+			UNION ALL
+			SELECT `+cols+` FROM report_asset_places p JOIN report_asset_place_days d ON d.place_id = p.id AND d.day BETWEEN ? AND ?
+			WHERE p.customer_id = ? AND p.google_campaign_id = ?
+			ORDER BY 1, 2`, rg.from/rollupBlock*rollupBlock, rg.from-1, customer, rg.campaign, rg.from, rg.to, customer, rg.campaign)
+		if err != nil {
 			return nil, fmt.Errorf("read stored running sums: %w", err)
 		}
 	}
