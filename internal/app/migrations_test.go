@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -21,29 +20,9 @@ func TestJobOwnersMigrateToSubjects(t *testing.T) {
 
 func migrateJobOwners(t *testing.T, engine db.Engine) {
 	ctx := context.Background()
-	url := ""
-	if engine == db.Postgres {
-		if os.Getenv(dbtest.PostgresEnv) == "" {
-			t.Skipf("%s is not set", dbtest.PostgresEnv)
-		}
-		url = dbtest.PostgresSchemaURL(t)
-	}
-	d, err := db.Open(ctx, db.Config{URL: url, DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := dbtest.OpenAt(t, engine, 9)
 	ms, err := db.LoadMigrations(migrations.FS, d.Engine)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var before []db.Migration
-	for _, m := range ms {
-		if m.Version < 10 {
-			before = append(before, m)
-		}
-	}
-	if _, err := d.Migrate(ctx, before); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.WriteDB().ExecContext(ctx, d.Q(`INSERT INTO job_owners (job_id, kind, campaign_id, created_at) VALUES (1, 'generate', 7, ?), (2, 'maintenance', NULL, ?)`), time.Now().UTC(), time.Now().UTC()); err != nil {

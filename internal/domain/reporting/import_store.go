@@ -173,18 +173,12 @@ func writeRows(ctx context.Context, tx db.Conn, customer int64, entity []factRow
 
 // read compares the stored rows of the batch's ranges with the batch: the
 // state of each row in t.order (rowNew, rowChanged or rowUnchanged).
-func (t importTable) read(ctx context.Context, tx db.Conn, customer int64) ([]uint8, error) {
-	var state []uint8
-	err := tx.Raw(func(dc any) error {
-		var err error
-		switch c := dc.(type) {
-		case *stdlib.Conn:
-			state, err = t.readPostgres(ctx, c.Conn(), customer)
-		case driver.ConnPrepareContext:
-			state, err = t.readSQLite(c, customer)
-		default:
-			err = fmt.Errorf("unexpected driver connection %T", dc)
-		}
+func (t importTable) read(ctx context.Context, tx db.Conn, customer int64) (state []uint8, err error) {
+	err = onDriver(tx, func(c *pgx.Conn) error {
+		state, err = t.readPostgres(ctx, c, customer)
+		return err
+	}, func(c driver.ConnPrepareContext) error {
+		state, err = t.readSQLite(c, customer)
 		return err
 	})
 	if err != nil {
@@ -195,21 +189,29 @@ func (t importTable) read(ctx context.Context, tx db.Conn, customer int64) ([]ui
 
 // write inserts the rows of t.order in state rowNew and upserts those in
 // state rowChanged, and counts the rows written.
-func (t importTable) write(ctx context.Context, tx db.Conn, customer int64, state []uint8) (int, error) {
-	written := 0
-	err := tx.Raw(func(dc any) error {
-		var err error
-		switch c := dc.(type) {
-		case *stdlib.Conn:
-			written, err = t.writePostgres(ctx, c.Conn(), state)
-		case driver.ConnPrepareContext:
-			written, err = t.writeSQLite(ctx, c, customer, state)
-		default:
-			err = fmt.Errorf("unexpected driver connection %T", dc)
-		}
+func (t importTable) write(ctx context.Context, tx db.Conn, customer int64, state []uint8) (written int, err error) {
+	err = onDriver(tx, func(c *pgx.Conn) error {
+		written, err = t.writePostgres(ctx, c, state)
+		return err
+	}, func(c driver.ConnPrepareContext) error {
+		written, err = t.writeSQLite(ctx, c, customer, state)
 		return err
 	})
 	return written, err
+}
+
+// onDriver runs pg or lite on the driver connection of tx (a transaction
+// of db.InTxRaw), by its engine.
+func onDriver(tx db.Conn, pg func(*pgx.Conn) error, lite func(driver.ConnPrepareContext) error) error {
+	return tx.Raw(func(dc any) error {
+		switch c := dc.(type) {
+		case *stdlib.Conn:
+			return pg(c.Conn())
+		case driver.ConnPrepareContext:
+			return lite(c)
+		}
+		return fmt.Errorf("unexpected driver connection %T", dc)
+	})
 }
 
 // importTable is what writeRows writes to one table: the rows order names,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/imaphub/imaphub/internal/domain/reporting"
@@ -22,29 +21,9 @@ func TestUpgradeStoresEachAssetFactOnce(t *testing.T) {
 	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			url := ""
-			if engine == db.Postgres {
-				if os.Getenv(dbtest.PostgresEnv) == "" {
-					t.Skipf("%s is not set", dbtest.PostgresEnv)
-				}
-				url = dbtest.PostgresSchemaURL(t)
-			}
-			d, err := db.Open(ctx, db.Config{URL: url, DataDir: t.TempDir()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
+			d := dbtest.OpenAt(t, engine, 16)
 			ms, err := db.LoadMigrations(migrations.FS, d.Engine)
 			if err != nil {
-				t.Fatal(err)
-			}
-			var before []db.Migration
-			for _, m := range ms {
-				if m.Version <= 16 {
-					before = append(before, m)
-				}
-			}
-			if _, err := d.Migrate(ctx, before); err != nil {
 				t.Fatal(err)
 			}
 			// Facts over two blocks of running sums: of our assets in two

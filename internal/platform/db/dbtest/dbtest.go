@@ -352,6 +352,39 @@ func randomHex() string {
 	return hex.EncodeToString(b[:])
 }
 
+// OpenAt returns a new database on engine with the project's migrations
+// applied up to version (not the job queue's): for tests of an upgrade from
+// an older schema. It is closed when the test ends; on PostgreSQL it is a
+// schema of its own (the test is skipped without IMAPHUB_TEST_POSTGRES_URL).
+func OpenAt(t testing.TB, engine db.Engine, version int) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	url := ""
+	if engine == db.Postgres {
+		url = PostgresSchemaURL(t)
+	}
+	d, err := db.Open(ctx, db.Config{URL: url, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ms, err := db.LoadMigrations(migrations.FS, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for n < len(ms) && ms[n].Version <= version {
+		n++
+	}
+	if _, err := d.Migrate(ctx, ms[:n]); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := d.SchemaVersion(ctx); err != nil || v != version {
+		t.Fatalf("schema version %d (%v), want %d", v, err, version)
+	}
+	return d
+}
+
 // PostgresSchemaURL creates an empty schema for the test (dropped when it
 // ends) and returns a database URL whose search_path selects it, for tests
 // that start server or worker processes. Without IMAPHUB_TEST_POSTGRES_URL the
