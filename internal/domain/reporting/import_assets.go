@@ -55,9 +55,7 @@ func writeAssetRows(ctx context.Context, tx db.Conn, customer int64, rows []asse
 		now := factSums(tx.Engine(), r)
 		code := int64(r.day)*8 + int64(r.label)
 		if p, ok := placed[k]; ok {
-			to := p.key
-			to.campaign, to.adGroup, to.adID, to.assetGroup, to.asset = keep(r.ours.CampaignID, to.campaign), keep(r.ours.AdGroupID, to.adGroup),
-				keep(r.ours.AdID, to.adID), keep(r.ours.AssetGroupID, to.assetGroup), keep(r.ours.AssetID, to.asset)
+			to := r.placeAt(keepOurs(r.ours, p.key.ours()))
 			state[k] = rowUnchanged
 			if to == p.key && now == p.sums && code == p.code {
 				continue
@@ -75,10 +73,7 @@ func writeAssetRows(ctx context.Context, tx db.Conn, customer int64, rows []asse
 		}
 		ours := r.ours
 		if state[k] != rowNew {
-			// Waiting in report_asset_facts: ids it knew are kept.
-			w := waiting[k]
-			ours = Ours{CampaignID: keep(ours.CampaignID, w.CampaignID), AdGroupID: keep(ours.AdGroupID, w.AdGroupID),
-				AdID: keep(ours.AdID, w.AdID), AssetGroupID: keep(ours.AssetGroupID, w.AssetGroupID), AssetID: keep(ours.AssetID, w.AssetID)}
+			ours = keepOurs(ours, waiting[k]) // waiting in report_asset_facts
 		}
 		if ours.AssetID == 0 {
 			continue // stays in report_asset_facts (state says how)
@@ -88,9 +83,7 @@ func writeAssetRows(ctx context.Context, tx db.Conn, customer int64, rows []asse
 		}
 		state[k] = rowUnchanged
 		written++
-		ops = append(ops, placeFact{kind: opInsert, runningRow: runningRow{day: r.day, code: code, sums: now},
-			key: placeIdent{campaignGID: r.campaignGID, group: r.group, ad: r.ad, googleAsset: r.asset, fieldType: r.fieldType,
-				campaign: ours.CampaignID, adGroup: ours.AdGroupID, adID: ours.AdID, assetGroup: ours.AssetGroupID, asset: ours.AssetID}})
+		ops = append(ops, placeFact{key: r.placeAt(ours), kind: opInsert, runningRow: runningRow{day: r.day, code: code, sums: now}})
 	}
 	n, err := t.write(ctx, tx, customer, state)
 	written += n
@@ -111,12 +104,28 @@ func writeAssetRows(ctx context.Context, tx db.Conn, customer int64, rows []asse
 	return written, nil
 }
 
-// keep is a new fact's id, or the stored one when the fact does not know it.
-func keep(now, stored int64) int64 {
-	if now != 0 {
-		return now
+// keepOurs are a new fact's ids, each stored one kept where the fact does
+// not know it (as the upsert of report_asset_facts keeps them).
+func keepOurs(now, stored Ours) Ours {
+	keep := func(now, stored int64) int64 {
+		if now != 0 {
+			return now
+		}
+		return stored
 	}
-	return stored
+	return Ours{CampaignID: keep(now.CampaignID, stored.CampaignID), AdGroupID: keep(now.AdGroupID, stored.AdGroupID), AdID: keep(now.AdID, stored.AdID),
+		KeywordID: keep(now.KeywordID, stored.KeywordID), AssetGroupID: keep(now.AssetGroupID, stored.AssetGroupID), AssetID: keep(now.AssetID, stored.AssetID)}
+}
+
+// placeAt is the place of the fact r with our ids o.
+func (r *assetFactRow) placeAt(o Ours) placeIdent {
+	return placeIdent{campaignGID: r.campaignGID, group: r.group, ad: r.ad, googleAsset: r.asset, fieldType: r.fieldType,
+		campaign: o.CampaignID, adGroup: o.AdGroupID, adID: o.AdID, assetGroup: o.AssetGroupID, asset: o.AssetID}
+}
+
+// ours are the place's ids as a fact's.
+func (k placeIdent) ours() Ours {
+	return Ours{CampaignID: k.campaign, AdGroupID: k.adGroup, AdID: k.adID, AssetGroupID: k.assetGroup, AssetID: k.asset}
 }
 
 // placedFact is a fact stored as a place's day: its values (n = 1) and
