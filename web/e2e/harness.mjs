@@ -171,3 +171,14 @@ export async function run(tests, ctx) {
 export function expect(cond, msg) {
   if (!cond) throw new Error(msg);
 }
+
+// A control's state after the screen settles: a button may be off for a
+// moment while the screen reloads what an action changed (a dry run, a
+// publish starting), so its final state is awaited, not read once.
+export async function expectDisabled(locator, want, msg, timeout = 10000) {
+  const end = Date.now() + timeout;
+  while ((await locator.isDisabled()) !== want) {
+    if (Date.now() > end) throw new Error(msg);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ADMIN, expect, run, startStack } from './harness.mjs';
+import { ADMIN, expect, expectDisabled, run, startStack } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -452,7 +452,7 @@ test('editing one tile among 2,000 changes no other tile; outside it only the re
   const key = await page.locator('article[data-tile]').nth(1000).getAttribute('data-tile');
   // By its test id: a role query over some 8,000 controls takes too long.
   const approve = page.getByTestId('approve');
-  expect(!(await approve.isDisabled()), 'approval is off before the edit');
+  await expectDisabled(approve, false, 'approval is off before the edit');
   await page.evaluate((k) => {
     const w = window;
     const tile = document.querySelector(`article[data-tile="${k}"]`);
@@ -486,7 +486,7 @@ test('editing one tile among 2,000 changes no other tile; outside it only the re
   expect(m.outside.length === 0, `mutations outside the tile: ${m.outside.slice(0, 5).join('; ')}`);
   expect(m.inside > 0, 'no mutation inside the edited tile: the observer saw nothing');
   expect(m.approveOff, 'approval stayed on while the edited text was checked');
-  expect(!(await approve.isDisabled()), 'approval is off after the check');
+  await expectDisabled(approve, false, 'approval is off after the check');
   noProblems(page);
 });
 
@@ -683,7 +683,7 @@ test('publish: the account from those the credentials reach; a dry run names the
   const de = await problem.textContent();
   expect(de.includes(`Anzeige ${pub.ads[0]}, headlines[0]`) && de.includes('zu lang für Google Ads') && de.includes(tooLong) && de.includes('adError.TOO_LONG'), `German problem: ${de}`);
   expect((await problem.getByRole('link').getAttribute('href')) === `/campaigns/${c.id}#ad-${pub.ads[0]}-headlines-0`, 'the problem does not link to the headline');
-  expect(!(await page.getByTestId('publish').isDisabled()), 'publish is off although a dry run only advises');
+  await expectDisabled(page.getByTestId('publish'), false, 'publish is off although a dry run only advises');
   await shot(page, '15-publish-dry-run-problem-de');
   // The interface in English words the same problem in English; back to German.
   await page.getByLabel('Sprache').selectOption('en');
@@ -734,11 +734,11 @@ test('publish: live progress over the stream, cancellable until the first change
   const cancel = page.getByRole('button', { name: 'Veröffentlichung abbrechen' });
   // Until the first change Google Ads is only asked to check: cancelling is offered.
   await page.getByTestId('progress-label').getByText(/^(Google Ads prüft \d+ Änderungen|Wartet, bis er an der Reihe ist …)$/).waitFor({ timeout: 20000 });
-  expect(!(await cancel.isDisabled()), 'cancel is off before the first change');
+  await expectDisabled(cancel, false, 'cancel is off before the first change');
   await shot(page, '16-publish-checking');
   // From the first step on it is not.
   await page.getByTestId('progress-label').getByText(/^Veröffentliche \d+\/\d+: /).waitFor({ timeout: 30000 });
-  expect(await cancel.isDisabled(), 'cancel is on after the first change at Google');
+  await expectDisabled(cancel, true, 'cancel is on after the first change at Google');
   await page.getByTestId('progress-label').getByText(/^Veröffentliche \d+\/\d+: Anzeigengruppe „(Winterreifen|Ganzjahresreifen)“$/).waitFor({ timeout: 30000 });
   await shot(page, '17-publish-progress');
   const result = page.getByTestId('publish-result');
@@ -768,7 +768,7 @@ test('publish: live progress over the stream, cancellable until the first change
   await page.getByTestId('publish-summary').getByText('Bei Google Ads: aktiv').waitFor();
   // Nothing to publish now; how to change the live campaign is said.
   await page.getByTestId('live-edit-hint').getByText(/Live-Kampagne bearbeiten/).waitFor();
-  expect(await page.getByTestId('publish').isDisabled(), 'publish on for a live campaign without changes');
+  await expectDisabled(page.getByTestId('publish'), true, 'publish on for a live campaign without changes');
   // The change history: who published, when, the outcome and Google's request ids.
   const row = page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Veröffentlichung' }).first();
   await row.filter({ hasText: 'Erfolgreich' }).waitFor({ timeout: 10000 });
