@@ -371,8 +371,8 @@ func noWidth(string) int { return 0 }
 
 // CouldRepeat reports whether a text written from the words of sources could
 // be a near-duplicate of kept: whether the sources hold enough of kept's
-// content words (or, for Chinese, Japanese and Korean, its character
-// bigrams) to reach the thresholds above. The most a text made of those
+// content words (and, for Chinese, Japanese and Korean, its character
+// bigrams) to reach either threshold above. The most a text made of those
 // words can share with kept is the part of kept they cover, so when they
 // cover less, every such text differs from kept. A repair uses it to list
 // only the kept texts a rewrite could repeat.
@@ -389,7 +389,11 @@ func CouldRepeat(kept string, sources ...string) bool {
 			}
 		}
 		// Dice of kept with the covered bigrams alone: 2m / (|kept| + m).
-		return 2*float64(m) >= CharSimilarity*float64(len(k.grams)+m)
+		if 2*float64(m) >= CharSimilarity*float64(len(k.grams)+m) {
+			return true
+		}
+		// Words written apart are compared as words too (nearDuplicate
+		// takes either measure), so they are counted below as well.
 	}
 	// Parts kept writes apart that the sources join count as one word, and
 	// the other way round, as in wordSimilarity.
