@@ -847,6 +847,8 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   await page.getByTestId('publish-result').getByText('Erledigt: Die Kampagne ist bei Google Ads aktiv.').waitFor({ timeout: 30000 });
   await campaignState(page, base, pub.id, 'published');
   expect((await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`)).google_status === 'ENABLED', 'not enabled at Google');
+  // The history reloads after the campaign where the job left it: its row for the resume comes a moment after the result.
+  await page.getByTestId('publish-history').locator('tbody tr').filter({ hasText: 'Status → aktiv' }).filter({ hasText: 'Erfolgreich' }).first().waitFor({ timeout: 10000 });
   const history = await page.getByTestId('publish-history').locator('tbody tr').allTextContents();
   expect(history.filter((r) => /Status → pausiert/.test(r) && /Erfolgreich/.test(r)).length === 1 && history.filter((r) => /Status → aktiv/.test(r) && /Erfolgreich/.test(r)).length === 1,
     `history: ${history.join(' | ')}`);
@@ -872,6 +874,8 @@ test('publish: a live campaign edited forms a change set that is reviewed, appro
   await page.getByTestId('publish-result').getByText('Erledigt: Die Kampagne ist bei Google Ads entfernt.').waitFor({ timeout: 30000 });
   await campaignState(page, base, pub.id, 'archived');
   expect((await api(page, 'GET', `${base}/api/campaigns/${pub.id}/google-ads`)).google_status === 'REMOVED', 'not removed at Google');
+  // The controls go once the screen has loaded the archived campaign, a moment after the result.
+  await page.getByRole('button', { name: /^(Pausieren|Fortsetzen|Archivieren)$/ }).first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
   expect((await page.getByRole('button', { name: /^(Pausieren|Fortsetzen|Archivieren)$/ }).count()) === 0, 'status controls remain on an archived campaign');
   noProblems(page);
   await page.context().close();
@@ -1044,6 +1048,9 @@ test('reports: a campaign dashboard (presets, comparison, kept on reload, CSV) a
   // The demo campaign waits in review (unless a test before moved it on): its tiles show the figures.
   const inReview = (await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}`)).state === 'review';
   if (inReview) await page.getByTestId('review-summary').waitFor({ timeout: 20000 });
+  // The figures come with their own request, beside the board's.
+  if (inReview && rep.demo) await page.getByTestId('asset-perf').first().waitFor({ timeout: 10000 }).catch(() => {});
+  // Time for a second request, if the screen made one.
   await page.waitForTimeout(800);
   const tileFigures = await page.getByTestId('asset-perf').count();
   expect(asked.length === 1 && asked[0].includes(`campaign_id=${c.id}`), `review asked ${asked.join(', ')}`);
@@ -1114,6 +1121,11 @@ test('settings: an API token created, used and revoked after a question; a user 
   await page.getByRole('heading', { level: 1, name: 'Einstellungen: Änderungsprotokoll' }).waitFor();
   await page.getByLabel('Aktion').fill('create-user');
   await page.getByRole('button', { name: 'Filtern' }).click();
+  // The unfiltered list shows the new user too (in its create-user row): wait for the filtered answer itself.
+  await page.waitForFunction(() => {
+    const shown = [...document.querySelectorAll('[data-testid=audit-table] tbody tr code:not(.summary)')].map((e) => e.textContent);
+    return shown.length > 0 && shown.every((a) => a === 'create-user');
+  }, null, { timeout: 10000 }).catch(() => {});
   await page.getByTestId('audit-table').getByText('neu.e2e@example.com').first().waitFor();
   const actions = await page.getByTestId('audit-table').locator('tbody tr code:not(.summary)').allTextContents();
   expect(actions.length > 0 && actions.every((a) => a === 'create-user'), `filtered audit shows ${actions.join(', ')}`);
