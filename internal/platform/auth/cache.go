@@ -8,21 +8,19 @@ import (
 	"github.com/imaphub/imaphub/internal/platform/db"
 )
 
-// epochCheckEvery bounds how stale another instance's (or CLI's) change to
-// access can look here: the cache compares the database's auth epoch at most
-// this often. Changes made through this process clear its cache at once.
-const epochCheckEvery = 250 * time.Millisecond
+// authEpochQuery reads the auth epoch (migration 0005). Every change that
+// can take access away moves it in its own transaction.
+const authEpochQuery = `SELECT v FROM auth_epoch WHERE id = 1`
 
 // authCache keeps who a token or session belongs to, so a request costs no
 // database round trip. It is valid while the database's auth epoch is
-// unchanged (see migration 0005).
+// unchanged.
 type authCache struct {
-	mu        sync.Mutex
-	epoch     int64
-	checkedAt time.Time
-	tokens    map[string]tokenEntry // by token hash
-	users     map[int64]User
-	sessions  map[string]sessionEntry // scs session data by the session token's hash
+	mu       sync.Mutex
+	epoch    int64
+	tokens   map[string]tokenEntry // by token hash
+	users    map[int64]User
+	sessions map[string]sessionEntry // scs session data by the session token's hash
 }
 
 type tokenEntry struct {
@@ -37,17 +35,15 @@ type tokenEntry struct {
 
 func newAuthCache() *authCache { return &authCache{} }
 
-// fresh drops the cache when the epoch moved. It reads the epoch at most
-// every epochCheckEvery.
+// fresh drops the cache when the epoch moved. The epoch is read through
+// db.Epoch: a change committed before the request is always seen — by this
+// process at once, by another (a second instance, a worker, the CLI) on
+// SQLite at once (the WAL-index header moved) and on PostgreSQL as soon as
+// its notification arrives — while a request after no commit costs no
+// query, and concurrent requests share one.
 func (c *authCache) fresh(ctx context.Context, d *db.DB) {
-	c.mu.Lock()
-	due := time.Since(c.checkedAt) >= epochCheckEvery
-	c.mu.Unlock()
-	if !due {
-		return
-	}
-	var v int64
-	if err := d.Read().QueryRow(ctx, `SELECT v FROM auth_epoch WHERE id = 1`).Scan(&v); err != nil {
+	v, err := d.Epoch(ctx, authEpochQuery)
+	if err != nil {
 		c.clear() // unknown: trust nothing cached
 		return
 	}
@@ -57,14 +53,12 @@ func (c *authCache) fresh(ctx context.Context, d *db.DB) {
 		c.tokens, c.users, c.sessions = nil, nil, nil
 		c.epoch = v
 	}
-	c.checkedAt = time.Now()
 }
 
 func (c *authCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.tokens, c.users, c.sessions = nil, nil, nil
-	c.checkedAt = time.Time{}
 }
 
 // bumpEpoch records, inside the caller's transaction, that access changed.
