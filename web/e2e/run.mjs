@@ -1004,7 +1004,10 @@ test('reports: a campaign dashboard (presets, comparison, kept on reload, CSV) a
   const rows = await api(page, 'GET', `${stack.base}/api/campaigns/${c.id}/report/rows?level=ad_group&from=${d7.from}&to=${d7.to}`);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rows-ad_group-csv').click()]);
   expect(dl.suggestedFilename().endsWith('.csv'), `file ${dl.suggestedFilename()}`);
-  const csv = readFileSync(await dl.path(), 'utf8').trim().split(/\r?\n/);
+  const raw = readFileSync(await dl.path(), 'utf8');
+  // The byte order mark first: Excel reads UTF-8 (umlauts) only after it.
+  expect(raw.startsWith('\uFEFF'), `CSV starts with ${JSON.stringify(raw.slice(0, 8))}, not the byte order mark`);
+  const csv = raw.slice(1).trim().split(/\r?\n/);
   expect(csv[0].startsWith('id,google_id,name,'), `CSV header ${csv[0]}`);
   expect(csv.length - 1 === rows.rows.length, `CSV has ${csv.length - 1} rows, the API ${rows.rows.length}`);
   expect(page.url().includes(`/campaigns/${c.id}/report`), 'a download does not navigate');

@@ -319,20 +319,30 @@ func parseIDs(s string) ([]int64, error) {
 }
 
 // seriesTable is a series as CSV, with the previous period's points side
-// by side when there is one.
+// by side when there is one: the n-th bucket of each in one row. Weeks and
+// months can split the two periods into different numbers of buckets (the
+// 31 days before March span the end of January and February); the shorter
+// side's cells stay empty in the rows it lacks, so no bucket is left out.
 func seriesTable(series []Point, prev *PeriodReport) *table {
 	header := append([]string{"date"}, measuresHeader...)
+	n := len(series)
 	if prev != nil {
 		header = append(append(header, "previous_date"), prefixed("previous_")...)
+		n = max(n, len(prev.Series))
 	}
 	t := newTable(header...)
-	for i, p := range series {
-		t.text(p.Date.String()).measures(p.Measures)
+	empty := func() { t.row = append(t.row, make([]string, 1+len(measuresHeader))...) }
+	for i := range n {
+		if i < len(series) {
+			t.text(series[i].Date.String()).measures(series[i].Measures)
+		} else {
+			empty()
+		}
 		if prev != nil {
 			if i < len(prev.Series) {
 				t.text(prev.Series[i].Date.String()).measures(prev.Series[i].Measures)
 			} else {
-				t.row = append(t.row, make([]string, 1+len(measuresHeader))...)
+				empty()
 			}
 		}
 		t.end()

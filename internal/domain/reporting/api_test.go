@@ -1,11 +1,13 @@
 package reporting_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,10 +198,7 @@ func TestReportCSVIsDefused(t *testing.T) {
 			if !strings.Contains(string(r.Body), "\r\n") {
 				t.Errorf("no CRLF line ends: %q", r.Body)
 			}
-			recs, err := csv.NewReader(strings.NewReader(string(r.Body))).ReadAll()
-			if err != nil {
-				t.Fatalf("not CSV: %v\n%s", err, r.Body)
-			}
+			recs := readCSV(t, r.Body)
 			if recs[0][0] != "asset_id" || recs[0][1] != "text" {
 				t.Errorf("header %v", recs[0])
 			}
@@ -236,15 +235,82 @@ func TestReportCSVIsDefused(t *testing.T) {
 			"/api/reports/campaigns?from=2026-03-01&to=2026-03-31&format=csv&compare=previous",
 		} {
 			r := e.DoAs(t, auth.Viewer, http.MethodGet, p, nil)
-			recs, err := csv.NewReader(strings.NewReader(string(r.Body))).ReadAll()
-			if r.Status != http.StatusOK || err != nil || len(recs) < 2 {
-				t.Errorf("%s: %d %v %s", p, r.Status, err, r.Body)
+			if r.Status != http.StatusOK {
+				t.Errorf("%s: %d %s", p, r.Status, r.Body)
+				continue
+			}
+			recs := readCSV(t, r.Body)
+			if len(recs) < 2 {
+				t.Errorf("%s: %d records\n%s", p, len(recs), r.Body)
 				continue
 			}
 			u, _ := url.Parse(p)
 			if strings.HasSuffix(u.Path, "/report") && strings.HasPrefix(u.Path, "/api/campaigns") && (len(recs) != 32 || recs[1][0] != "2026-03-01" || recs[0][11] != "previous_date") {
 				t.Errorf("series CSV: %d rows, first %v, header %v", len(recs), recs[1], recs[0])
 			}
+		}
+	})
+}
+
+// readCSV reads a report download: the byte order mark Excel needs, then
+// RFC 4180 records.
+func readCSV(t *testing.T, body []byte) [][]string {
+	t.Helper()
+	rest, ok := bytes.CutPrefix(body, []byte("\uFEFF"))
+	if !ok {
+		t.Fatalf("the CSV does not start with the UTF-8 byte order mark: %q", body[:min(len(body), 16)])
+	}
+	recs, err := csv.NewReader(bytes.NewReader(rest)).ReadAll()
+	if err != nil {
+		t.Fatalf("not CSV: %v\n%s", err, body)
+	}
+	return recs
+}
+
+// A comparison by month or week can split the two periods into different
+// numbers of buckets: the CSV keeps every bucket of both, as the JSON does.
+func TestComparisonCSVKeepsEveryBucket(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := startReports(t, d)
+		for _, q := range []string{
+			// March; the 31 days before it: 29–31 January and February.
+			"from=2026-03-01&to=2026-03-31&interval=month&compare=previous",
+			// 1–9 March, Sunday to Monday: 3 weeks in part; 20–28 February, Friday to Saturday: 2.
+			"from=2026-03-01&to=2026-03-09&interval=week&compare=previous",
+		} {
+			p := fmt.Sprintf("/api/campaigns/%d/report?%s", e.tree.Campaign.ID, q)
+			var rep reporting.CampaignReport
+			e.Must(t, http.StatusOK, http.MethodGet, p, nil).JSON(t, &rep)
+			if rep.Previous == nil {
+				t.Fatalf("%s: no previous period", q)
+			}
+			recs := readCSV(t, e.DoAs(t, auth.Viewer, http.MethodGet, p+"&format=csv", nil).Body)
+			if len(rep.Series) == len(rep.Previous.Series) {
+				t.Fatalf("%s: %d buckets both: the case is not tested", q, len(rep.Series))
+			}
+			if want := max(len(rep.Series), len(rep.Previous.Series)) + 1; len(recs) != want {
+				t.Fatalf("%s: %d CSV records, want %d:\n%v", q, len(recs), want, recs)
+			}
+			col := map[string]int{}
+			for i, h := range recs[0] {
+				col[h] = i
+			}
+			check := func(series []reporting.Point, date, impressions string) {
+				t.Helper()
+				for i, r := range recs[1:] {
+					if i >= len(series) {
+						if r[col[date]] != "" || r[col[impressions]] != "" {
+							t.Errorf("%s: row %d has %s %q with no bucket there", q, i+1, date, r[col[date]])
+						}
+						continue
+					}
+					if r[col[date]] != series[i].Date.String() || r[col[impressions]] != strconv.FormatInt(series[i].Impressions, 10) {
+						t.Errorf("%s: row %d: %s %q %s %q, want %s %d", q, i+1, date, r[col[date]], impressions, r[col[impressions]], series[i].Date, series[i].Impressions)
+					}
+				}
+			}
+			check(rep.Series, "date", "impressions")
+			check(rep.Previous.Series, "previous_date", "previous_impressions")
 		}
 	})
 }

@@ -73,9 +73,15 @@ func prefixed(prefix string) []string {
 	return out
 }
 
-// bytes is the table as CSV.
+// utf8BOM starts every CSV: without it Excel, which most people open a
+// download with, reads UTF-8 as its local code page and shows "Für" as
+// "FÃ¼r". CSV readers that know UTF-8 skip it.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// bytes is the table as CSV, after the byte order mark.
 func (t *table) bytes() []byte {
 	var b bytes.Buffer
+	b.Write(utf8BOM)
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
 	_ = w.Write(t.header)

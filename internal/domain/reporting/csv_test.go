@@ -18,6 +18,10 @@ func TestCSVCellsAreDefusedAndQuoted(t *testing.T) {
 		tb.text(h).int(-5).end()
 	}
 	out := tb.bytes()
+	// Excel reads UTF-8 only after its byte order mark.
+	if !strings.HasPrefix(string(out), "\uFEFFtext,n\r\n") {
+		t.Errorf("the file does not start with the byte order mark and the header: %q", out[:min(len(out), 16)])
+	}
 	if !strings.HasSuffix(string(out), "\r\n") || strings.Count(string(out), "\r\n") < len(hostile)+1 {
 		t.Errorf("rows do not end in CRLF: %q", out)
 	}

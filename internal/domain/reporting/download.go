@@ -81,11 +81,17 @@ func (r DownloadRequest) Check(today Day) error {
 	if _, err := parseCustomer(r.CustomerID); err != nil {
 		return err
 	}
-	if r.From <= 0 {
-		return errs.Field("from", "required: the first day (YYYY-MM-DD)", r.From.String())
+	if r.From == 0 {
+		return errs.Field("from", "required: the first day (YYYY-MM-DD)", "")
 	}
-	if r.To <= 0 {
-		return errs.Field("to", "required: the last day (YYYY-MM-DD)", r.To.String())
+	if r.From < 0 || r.From > maxDay {
+		return errs.Field("from", "outside 1970-01-02 … 2199-12-31", r.From.String())
+	}
+	if r.To == 0 {
+		return errs.Field("to", "required: the last day (YYYY-MM-DD)", "")
+	}
+	if r.To < 0 || r.To > maxDay {
+		return errs.Field("to", "outside 1970-01-02 … 2199-12-31", r.To.String())
 	}
 	if r.To < r.From {
 		return errs.Field("to", fmt.Sprintf("is before from (%s)", r.From), r.To.String())

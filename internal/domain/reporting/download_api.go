@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/imaphub/imaphub/internal/platform/auth"
+	"github.com/imaphub/imaphub/internal/platform/errs"
 	"github.com/imaphub/imaphub/internal/platform/httpapi"
 	"github.com/imaphub/imaphub/internal/platform/jobs"
 )
@@ -43,6 +44,9 @@ func (j *DownloadJobs) RegisterRoutes(api *httpapi.API) {
 				uid = p.UserID
 			}
 			job, err := j.Start(ctx, DownloadArgs{CustomerID: in.Body.CustomerID, From: in.Body.From, To: in.Body.To}, uid)
+			if e := errs.As(err); e != nil && e.Code == errs.Invalid {
+				return nil, e.Under("body") // the request's fields are in its body
+			}
 			if err != nil {
 				return nil, err
 			}

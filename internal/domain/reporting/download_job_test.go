@@ -104,17 +104,26 @@ func TestDownloadJobOverTheAPI(t *testing.T) {
 				t.Errorf("no progress %q in\n%s", m, joined)
 			}
 		}
+		// Each refusal names the body's field and why.
 		for _, tc := range []struct {
-			body map[string]any
-			want string
+			body      map[string]any
+			loc, want string
 		}{
-			{map[string]any{"customer_id": "111-111-1111", "from": "2026-11-04", "to": "2026-11-01"}, "to: is before from"},
-			{map[string]any{"customer_id": "123", "from": "2026-11-01", "to": "2026-11-01"}, "customer_id"},
-			{map[string]any{"customer_id": "1111111111", "from": "2026-11-01", "to": "2999-01-01"}, "in the future"},
-			{map[string]any{"customer_id": "1111111111", "from": "1.11.2026", "to": "2026-11-01"}, "from"},
+			{map[string]any{"customer_id": "111-111-1111", "from": "2026-11-04", "to": "2026-11-01"}, "body.to", "is before from"},
+			{map[string]any{"customer_id": "123", "from": "2026-11-01", "to": "2026-11-01"}, "body.customer_id", "ten digits"},
+			{map[string]any{"customer_id": "1111111111", "from": "2026-11-01", "to": "2999-01-01"}, "body.to", "outside 1970-01-02"},
+			{map[string]any{"customer_id": "1111111111", "from": "2026-11-01", "to": "2099-01-01"}, "body.to", "in the future"},
+			{map[string]any{"customer_id": "1111111111", "from": "1960-01-01", "to": "2026-11-01"}, "body.from", "outside 1970-01-02"},
+			{map[string]any{"customer_id": "1111111111", "to": "2026-11-01"}, "body.from", "required"},
+			{map[string]any{"customer_id": "1111111111", "from": "1.11.2026", "to": "2026-11-01"}, "body.from", ""},
 		} {
-			if r := e.DoAs(t, auth.Editor, "POST", "/api/reports/downloads", tc.body); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), tc.want) {
-				t.Errorf("%v: %d %s", tc.body, r.Status, r.Body)
+			r := e.DoAs(t, auth.Editor, "POST", "/api/reports/downloads", tc.body)
+			var problem struct {
+				Errors []struct{ Location, Message string }
+			}
+			_ = json.Unmarshal(r.Body, &problem)
+			if r.Status != http.StatusUnprocessableEntity || len(problem.Errors) == 0 || problem.Errors[0].Location != tc.loc || !strings.Contains(problem.Errors[0].Message, tc.want) {
+				t.Errorf("%v: %d %s; want %s: …%s…", tc.body, r.Status, r.Body, tc.loc, tc.want)
 			}
 		}
 	})

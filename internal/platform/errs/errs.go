@@ -65,6 +65,24 @@ func Field(location, message string, value any) *Error {
 	return &Error{Code: Invalid, Message: location + ": " + message, Fields: []FieldError{{Location: location, Message: message, Value: value}}}
 }
 
+// Under returns a copy of e whose field locations sit under prefix, e.g.
+// "from" → "body.from" for a check shared by the API (the request body)
+// and the command line (flags).
+func (e *Error) Under(prefix string) *Error {
+	c := *e
+	c.Fields = make([]FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Location != "" {
+			if strings.HasPrefix(c.Message, f.Location+": ") {
+				c.Message = prefix + "." + c.Message
+			}
+			f.Location = prefix + "." + f.Location
+		}
+		c.Fields[i] = f
+	}
+	return &c
+}
+
 // NotFoundf reports a missing entity.
 func NotFoundf(format string, args ...any) *Error { return E(NotFound, format, args...) }
 
