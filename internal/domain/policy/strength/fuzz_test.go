@@ -3,6 +3,7 @@ package strength_test
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,18 +70,10 @@ func checkInvariants(t *testing.T, r strength.AdStrength, headlines, description
 			default:
 				n = long
 			}
-			idx := p[strings.IndexByte(p, '[')+1 : len(p)-1]
-			if len(idx) > len("999") || atoi(idx) >= n {
+			i, err := strconv.Atoi(p[strings.IndexByte(p, '[')+1 : len(p)-1])
+			if err != nil || i >= n {
 				t.Fatalf("action %s names %s, but the list has %d texts", a.Code, p, n)
 			}
 		}
 	}
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
